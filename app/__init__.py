@@ -1,0 +1,1 @@
+"""The counter's core: domain rules, services and persistence. No Qt, no serial, no HTTP."""

@@ -1,0 +1,204 @@
+"""The counter's refusal messages in Simplified Chinese (default) and English.
+
+Services raise errors with a stable code and parameters; the text is chosen
+here for the language the UI runs in (``set_language``). Money parameters are
+fen and are shown as ¥1,234.50.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGUAGES = ("zh", "en")
+_language = "zh"
+
+MONEY_PARAMS = {"balance", "amount", "due", "paid", "max", "principal", "bonus", "need_principal",
+                "need_bonus"}  # fmt: skip
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # (中文, English)
+    "address_length": ("地址不能超过 200 个字", "The address may have at most 200 characters"),
+    "adjust_zero": ("调整数量不能为 0", "The adjustment cannot be zero"),
+    "already_refunded": (
+        "该笔交易已退款,不能重复退款({txn_id})",
+        "This transaction has already been refunded ({txn_id})",
+    ),
+    "amount_invalid": ("金额格式不正确:{value}", "Not a valid amount: {value}"),
+    "amount_not_positive": ("金额必须大于 0", "The amount must be greater than zero"),
+    "amount_too_large": ("金额过大:{value}", "The amount is too large: {value}"),
+    "amount_too_precise": ("金额最多两位小数:{value}", "At most two decimals: {value}"),
+    "approval_required": ("此操作需要店长授权", "This needs a manager's approval"),
+    "approver_not_manager": (
+        "工号 {staff_no} 无权授权此操作,请店长授权",
+        "Staff {staff_no} cannot approve this; a manager must",
+    ),
+    "balance_insufficient": (
+        "储值余额不足:余额 {balance},需要 {amount}",
+        "Not enough stored value: balance {balance}, needed {amount}",
+    ),
+    "birthday_invalid": (
+        "生日不正确:{value}(应为过去的真实日期,如 1990-05-20)",
+        "Invalid birthday: {value} (a real past date such as 1990-05-20)",
+    ),
+    "card_cancelled": ("卡号 {card_no} 已注销", "Card {card_no} has been cancelled"),
+    "card_check_digit": (
+        "卡号校验位不对,请检查:{value}",
+        "The card number's check digit is wrong: {value}",
+    ),
+    "card_duplicate": (
+        "卡号 {card_no} 已被会员 {name} 使用",
+        "Card {card_no} already belongs to member {name}",
+    ),
+    "card_frozen": (
+        "会员卡 {card_no} 已冻结,不能用于储值或积分",
+        "Card {card_no} is frozen: no stored value or points",
+    ),
+    "card_generation_failed": (
+        "无法生成新卡号,请重试",
+        "Could not generate a card number; try again",
+    ),
+    "card_invalid": ("卡号格式不正确:{value}", "Not a valid card number: {value}"),
+    "card_lost": (
+        "卡号 {card_no} 已挂失,请用手机号查找会员并补卡",
+        "Card {card_no} was reported lost; find the member by phone and replace it",
+    ),
+    "card_none": ("会员 {name} 没有会员卡", "Member {name} has no card"),
+    "card_not_active": ("会员卡不可用", "The member's card is not active"),
+    "card_replaced": (
+        "卡号 {card_no} 已补办新卡,旧卡不能再用",
+        "Card {card_no} has been replaced and no longer works",
+    ),
+    "card_state": (
+        "卡号 {card_no} 当前状态为「{status}」,不能进行此操作",
+        "Card {card_no} is {status}; this cannot be done",
+    ),
+    "consent_required": (
+        "请会员同意隐私政策后再登记",
+        "The member must agree to the privacy policy first",
+    ),
+    "email_invalid": ("邮箱格式不正确:{value}", "Not a valid e-mail address: {value}"),
+    "gender_invalid": ("性别只能是男或女:{value}", "Gender must be m or f: {value}"),
+    "member_cancelled": ("会员 {name} 已注销", "Member {name} has been cancelled"),
+    "member_not_found": ("没有找到会员:{query}", "No member found: {query}"),
+    "method_invalid": ("不支持的支付方式:{method}", "Unknown payment method: {method}"),
+    "name_invalid": ("姓名含有不可用的字符", "The name contains characters that cannot be used"),
+    "name_length": ("姓名应为 1–32 个字", "The name must have 1–32 characters"),
+    "payment_password_exists": (
+        "会员已设置支付密码,修改需要输入原密码",
+        "A payment password is set; the old one is needed to change it",
+    ),
+    "payment_password_format": ("支付密码应为 6 位数字", "The payment password is 6 digits"),
+    "payment_password_locked": (
+        "支付密码错误次数过多已锁定,请店长重置",
+        "Payment password locked after too many tries; a manager resets it",
+    ),
+    "payment_password_required": ("请输入会员支付密码", "Enter the member's payment password"),
+    "payment_password_wrong": (
+        "支付密码错误,还可尝试 {left} 次",
+        "Wrong payment password; {left} tries left",
+    ),
+    "permission_denied": (
+        "当前账号无权进行此操作({action})",
+        "You are not allowed to do this ({action})",
+    ),
+    "phone_duplicate": (
+        "手机号 {phone} 已是会员 {name} 的号码",
+        "Mobile {phone} already belongs to member {name}",
+    ),
+    "phone_invalid": (
+        "手机号不正确:{value}(应为 11 位大陆手机号)",
+        "Not a mainland mobile number: {value}",
+    ),
+    "pin_format": ("密码应为 4–8 位数字", "The PIN is 4–8 digits"),
+    "pin_wrong": (
+        "工号或密码错误,还可尝试 {left} 次",
+        "Wrong staff number or PIN; {left} tries left",
+    ),
+    "points_insufficient": (
+        "积分不足:现有 {balance},需要 {points}",
+        "Not enough points: {balance} available, {points} needed",
+    ),
+    "points_negative": ("积分不能为负数", "Points cannot be negative"),
+    "points_over_cap": (
+        "本单最多可用 {max_points} 积分抵现(不超过折后金额的一半)",
+        "At most {max_points} points on this bill (half of it after discount)",
+    ),
+    "points_step": ("抵现积分须为 {step} 的整数倍", "Points must be a multiple of {step}"),
+    "qr_expired": ("会员码已过期,请会员刷新后再扫", "The member code has expired; refresh it"),
+    "qr_invalid": ("无效的会员码", "Not a valid member code"),
+    "query_empty": ("请输入卡号、手机号或姓名", "Enter a card number, phone or name"),
+    "reason_required": ("请填写原因", "A reason is required"),
+    "role_invalid": ("角色不正确:{value}", "Unknown role: {value}"),
+    "rules_invalid": ("规则设置不正确:{detail}", "Invalid rules: {detail}"),
+    "source_invalid": ("来源渠道过长", "The source channel is too long"),
+    "staff_locked": (
+        "工号 {staff_no} 已锁定,请店长解锁",
+        "Staff {staff_no} is locked; a manager must unlock",
+    ),
+    "staff_no_invalid": (
+        "工号只能是字母和数字:{value}",
+        "Staff number: letters and digits only: {value}",
+    ),
+    "staff_no_taken": ("工号 {staff_no} 已存在", "Staff number {staff_no} is taken"),
+    "staff_unknown": ("工号或密码错误", "Wrong staff number or PIN"),
+    "store_code_invalid": (
+        "门店编码只能是字母、数字、- 和 _:{value}",
+        "Store code: letters, digits, - and _ only: {value}",
+    ),
+    "store_exists": ("本机已经建立门店数据", "This counter already has a store"),
+    "store_name_invalid": ("门店名称应为 1–64 个字", "The store name must have 1–64 characters"),
+    "store_not_initialised": (
+        "本机尚未建立门店,请先初始化",
+        "No store on this counter yet; initialise it first",
+    ),
+    "tender_duplicate": ("支付方式重复:{method}", "Payment method listed twice: {method}"),
+    "tender_missing": ("请选择支付方式", "Choose how the member pays"),
+    "tender_overpaid": (
+        "非现金支付不能超过应付 {due}(已付 {paid})",
+        "Non-cash payment cannot exceed {due} due (paid {paid})",
+    ),
+    "tender_short": (
+        "支付金额不足:应付 {due},已付 {paid}",
+        "Not enough paid: {due} due, {paid} paid",
+    ),
+    "tier_unchanged": ("会员已是该等级", "The member already has this tier"),
+    "tier_unknown": ("没有这个会员等级:{tier}", "Unknown tier: {tier}"),
+    "topup_refund_insufficient": (
+        "余额已不足以退回这笔充值(本金 {principal},赠送金 {bonus};需要本金 {need_principal},"
+        "赠送金 {need_bonus})",
+        "The balance no longer covers this top-up (principal {principal}, bonus {bonus}; "
+        "needs {need_principal} and {need_bonus})",
+    ),
+    "topup_too_large": ("单次充值不能超过 {max}", "One top-up cannot exceed {max}"),
+    "txn_not_found": ("没有找到交易:{txn_id}", "No such transaction: {txn_id}"),
+    "txn_not_refundable": (
+        "这笔交易不能退款:{txn_id}",
+        "This transaction cannot be refunded: {txn_id}",
+    ),
+}
+
+
+def set_language(language: str) -> None:
+    global _language
+    _language = "en" if language.lower().startswith("en") else "zh"
+
+
+def current_language() -> str:
+    return _language
+
+
+def render(code: str, **params: Any) -> str:
+    texts = MESSAGES.get(code)
+    if texts is None:
+        return code
+    from app.domain.money import format_cny  # money imports errors, which imports this
+
+    template = texts[1] if _language == "en" else texts[0]
+    shown = {
+        k: format_cny(v) if k in MONEY_PARAMS and isinstance(v, int) else v
+        for k, v in params.items()
+    }
+    try:
+        return template.format(**shown)
+    except (KeyError, IndexError):
+        return template

@@ -1,0 +1,44 @@
+"""Mainland China mobile numbers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from app.domain.errors import ValidationError
+
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_SEPARATORS = re.compile(r"[\s\-()（）.]")
+
+
+def normalise_phone(text: str) -> str:
+    """Return the 11-digit mobile number, accepting spaces, dashes, full-width digits, +86.
+
+    Raises ``ValidationError`` for anything that is not a mainland mobile number.
+    """
+    cleaned = unicodedata.normalize("NFKC", text or "").strip()
+    cleaned = _SEPARATORS.sub("", cleaned)
+    if cleaned.startswith("+86"):
+        cleaned = cleaned[3:]
+    elif cleaned.startswith("0086"):
+        cleaned = cleaned[4:]
+    elif cleaned.startswith("86") and len(cleaned) == 13:
+        cleaned = cleaned[2:]
+    if not _MOBILE.fullmatch(cleaned):
+        raise ValidationError("phone_invalid", value=text)
+    return cleaned
+
+
+def looks_like_phone(text: str) -> bool:
+    try:
+        normalise_phone(text)
+    except ValidationError:
+        return False
+    return True
+
+
+def mask_phone(phone: str) -> str:
+    """138****8000, as shown to roles that may not see the full number and on receipts."""
+    if len(phone) != 11:
+        return "*" * len(phone)
+    return f"{phone[:3]}****{phone[7:]}"

@@ -1,0 +1,95 @@
+"""Opening the counter's SQLite database the one way it is ever opened.
+
+WAL, ``synchronous=FULL`` (a committed sale survives a power cut),
+``foreign_keys=ON``, a busy timeout, and ``BEGIN IMMEDIATE`` for every write
+transaction so two writers never deadlock half-way through an operation.
+Reads use a deferred ``BEGIN`` through :func:`read_only`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+
+from app.persistence.uow import UnitOfWork
+
+BUSY_TIMEOUT_MS = 10_000
+DB_FILENAME = "counter.sqlite3"
+
+
+def make_engine(path: Path | str) -> Engine:
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        pool_pre_ping=False,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below issue BEGIN itself.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        readonly = conn.get_execution_options().get("counter_readonly", False)
+        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+    return engine
+
+
+def read_only(engine: Engine) -> Engine:
+    return engine.execution_options(counter_readonly=True)
+
+
+def backup_to(engine: Engine, target: Path | str) -> None:
+    """A consistent copy through SQLite's online backup API, while the counter keeps working."""
+    target = Path(target)
+    if target.exists():
+        target.unlink()
+    raw = engine.raw_connection()
+    try:
+        src = raw.driver_connection
+        assert isinstance(src, sqlite3.Connection)
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        raw.close()
+
+
+class Database:
+    """One counter database file: opened, migrated, and handed out as units of work."""
+
+    def __init__(self, path: Path | str) -> None:
+        from app.persistence import migrate
+
+        self.path = Path(path)
+        self.engine = make_engine(self.path)
+        migrate.upgrade(self.engine)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.engine)
+
+    def reader(self) -> UnitOfWork:
+        return UnitOfWork(self.engine, readonly=True)
+
+    def backup_to(self, target: Path | str) -> None:
+        backup_to(self.engine, target)
+
+    def integrity_check(self) -> str:
+        with self.engine.connect() as conn:
+            return str(conn.exec_driver_sql("PRAGMA integrity_check").scalar())
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,240 @@
+"""The counter's tables.
+
+Ledgers (stored value, points, tenders, tier changes, audit) are append-only:
+the migration adds triggers that refuse UPDATE and DELETE on them. Cached
+balances on ``member`` are written in the same transaction as the ledger
+entries and checked against the ledger by the tests and by ``audit verify``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class StoreRow(Base):
+    __tablename__ = "store"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(64))
+    device_id: Mapped[str] = mapped_column(String(36))
+    qr_key: Mapped[str] = mapped_column(String(128))
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    rules_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    staff_no: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(32))
+    role: Mapped[str] = mapped_column(String(16))
+    pin_hash: Mapped[str] = mapped_column(String(256))
+    failed_pins: Mapped[int] = mapped_column(Integer, default=0)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Member(Base):
+    __tablename__ = "member"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), index=True)
+    phone: Mapped[str] = mapped_column(String(11))
+    phone_last4: Mapped[str] = mapped_column(String(4), index=True)
+    gender: Mapped[str | None] = mapped_column(String(1))
+    birthday: Mapped[dt.date | None] = mapped_column(Date)
+    email: Mapped[str | None] = mapped_column(String(254))
+    address: Mapped[str | None] = mapped_column(String(200))
+    referrer_id: Mapped[str | None] = mapped_column(ForeignKey("member.id"))
+    source: Mapped[str | None] = mapped_column(String(32))
+    consent_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    card_id: Mapped[str | None] = mapped_column(String(36))
+    tier_code: Mapped[str] = mapped_column(String(16))
+    tier_overridden: Mapped[bool] = mapped_column(Boolean, default=False)
+    cumulative_spend_fen: Mapped[int] = mapped_column(Integer, default=0)
+    principal_fen: Mapped[int] = mapped_column(Integer, default=0)
+    bonus_fen: Mapped[int] = mapped_column(Integer, default=0)
+    points: Mapped[int] = mapped_column(Integer, default=0)
+    pay_password_hash: Mapped[str | None] = mapped_column(String(256))
+    pay_password_failures: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    created_by: Mapped[str | None] = mapped_column(String(36))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        Index(
+            "uq_member_active_phone",
+            "phone",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+        ),
+    )
+
+
+class MemberSearchKey(Base):
+    """Pinyin keys of a member's name: initials ("zs") and full syllables ("zhangsan")."""
+
+    __tablename__ = "member_search_key"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("member.id"), index=True)
+    key: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class Card(Base):
+    __tablename__ = "card"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    card_no: Mapped[str] = mapped_column(String(32), unique=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("member.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    replaced_by: Mapped[str | None] = mapped_column(String(36))
+
+
+class Txn(Base):
+    """One business transaction: registration, top-up, checkout, refund, card or points op."""
+
+    __tablename__ = "txn"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    member_id: Mapped[str | None] = mapped_column(ForeignKey("member.id"), index=True)
+    staff_id: Mapped[str | None] = mapped_column(String(36))
+    approved_by: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    business_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    amount_fen: Mapped[int] = mapped_column(Integer, default=0)
+    discount_fen: Mapped[int] = mapped_column(Integer, default=0)
+    points_used: Mapped[int] = mapped_column(Integer, default=0)
+    points_value_fen: Mapped[int] = mapped_column(Integer, default=0)
+    due_fen: Mapped[int] = mapped_column(Integer, default=0)
+    bonus_fen: Mapped[int] = mapped_column(Integer, default=0)
+    points_earned: Mapped[int] = mapped_column(Integer, default=0)
+    points_shortfall: Mapped[int] = mapped_column(Integer, default=0)
+    tier_before: Mapped[str | None] = mapped_column(String(16))
+    tier_after: Mapped[str | None] = mapped_column(String(16))
+    original_txn_id: Mapped[str | None] = mapped_column(ForeignKey("txn.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        # A checkout or a top-up is refunded at most once.
+        Index(
+            "uq_txn_refund_once",
+            "original_txn_id",
+            unique=True,
+            sqlite_where=text("kind IN ('refund', 'topup_refund')"),
+        ),
+    )
+
+
+class TxnTender(Base):
+    __tablename__ = "txn_tender"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    txn_id: Mapped[str] = mapped_column(ForeignKey("txn.id"), index=True)
+    method: Mapped[str] = mapped_column(String(16))
+    amount_fen: Mapped[int] = mapped_column(Integer)  # negative for money paid back
+    change_fen: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StoredValueEntry(Base):
+    __tablename__ = "sv_entry"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entry_id: Mapped[str] = mapped_column(String(36), unique=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("member.id"), index=True)
+    txn_id: Mapped[str] = mapped_column(ForeignKey("txn.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    principal_fen: Mapped[int] = mapped_column(Integer)
+    bonus_fen: Mapped[int] = mapped_column(Integer)
+    reverses_entry_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class PointsLot(Base):
+    __tablename__ = "points_lot"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("member.id"), index=True)
+    txn_id: Mapped[str] = mapped_column(ForeignKey("txn.id"))
+    points: Mapped[int] = mapped_column(Integer)
+    earned_on: Mapped[dt.date] = mapped_column(Date)
+    expires_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    source: Mapped[str] = mapped_column(String(24))
+
+
+class PointsEntry(Base):
+    __tablename__ = "points_entry"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entry_id: Mapped[str] = mapped_column(String(36), unique=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("member.id"), index=True)
+    lot_id: Mapped[str] = mapped_column(ForeignKey("points_lot.id"), index=True)
+    txn_id: Mapped[str] = mapped_column(ForeignKey("txn.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    points: Mapped[int] = mapped_column(Integer)
+    reverses_entry_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class TierChange(Base):
+    __tablename__ = "tier_change"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("member.id"), index=True)
+    txn_id: Mapped[str] = mapped_column(ForeignKey("txn.id"))
+    from_tier: Mapped[str] = mapped_column(String(16))
+    to_tier: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(24))
+    staff_id: Mapped[str | None] = mapped_column(String(36))
+    approved_by: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    staff_id: Mapped[str | None] = mapped_column(String(36))
+    approved_by: Mapped[str | None] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(48))
+    entity: Mapped[str] = mapped_column(String(24))
+    entity_id: Mapped[str | None] = mapped_column(String(36))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class OutboxEvent(Base):
+    __tablename__ = "outbox"
+    device_seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    type: Mapped[str] = mapped_column(String(48))
+    payload: Mapped[str] = mapped_column(Text)
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    pushed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+APPEND_ONLY_TABLES = (
+    "sv_entry",
+    "points_entry",
+    "points_lot",
+    "txn_tender",
+    "tier_change",
+    "audit_log",
+)

@@ -1,0 +1,246 @@
+"""The unit of work: one business operation = one SQLite transaction.
+
+Services open ``with ctx.uow() as uow:``, read and add rows through it, and
+call ``uow.commit()`` once everything — projection, ledger entries, audit
+entry, outbox event — is in place. Leaving the block without committing rolls
+everything back, so a refused or failed operation changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from app.domain.points import LotBalance
+from app.persistence.tables import (
+    AuditEntry,
+    Card,
+    Member,
+    MemberSearchKey,
+    OutboxEvent,
+    PointsEntry,
+    PointsLot,
+    Staff,
+    StoredValueEntry,
+    StoreRow,
+    Txn,
+    TxnTender,
+)
+
+SEARCH_LIMIT = 20
+
+
+class UnitOfWork:
+    def __init__(self, engine: Engine, *, readonly: bool = False) -> None:
+        self._engine = engine.execution_options(counter_readonly=True) if readonly else engine
+        self._readonly = readonly
+        self.session: Session
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = Session(bind=self._engine, expire_on_commit=False, autoflush=True)
+        if not self._readonly:
+            self.session.connection()  # BEGIN IMMEDIATE now: take the write lock up front
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def add(self, *rows: Any) -> None:
+        self.session.add_all(rows)
+
+    def flush(self) -> None:
+        self.session.flush()
+
+    # -- store and staff ---------------------------------------------------
+    def store(self) -> StoreRow | None:
+        return self.session.get(StoreRow, 1)
+
+    def staff_by_no(self, staff_no: str) -> Staff | None:
+        return self.session.scalar(select(Staff).where(Staff.staff_no == staff_no))
+
+    def staff_by_id(self, staff_id: str) -> Staff | None:
+        return self.session.get(Staff, staff_id)
+
+    def staff_count(self) -> int:
+        return self.session.scalar(select(func.count()).select_from(Staff)) or 0
+
+    # -- members and cards -------------------------------------------------
+    def member(self, member_id: str) -> Member | None:
+        return self.session.get(Member, member_id)
+
+    def member_by_phone(self, phone: str) -> Member | None:
+        return self.session.scalar(
+            select(Member).where(Member.phone == phone, Member.status == "active")
+        )
+
+    def members_by_last4(self, last4: str, limit: int = SEARCH_LIMIT) -> Sequence[Member]:
+        return self.session.scalars(
+            select(Member)
+            .where(Member.phone_last4 == last4, Member.status == "active")
+            .limit(limit)
+        ).all()
+
+    def members_by_name_prefix(self, prefix: str, limit: int = SEARCH_LIMIT) -> Sequence[Member]:
+        return self.session.scalars(
+            select(Member)
+            .where(
+                Member.name >= prefix,
+                Member.name < prefix + "\U0010ffff",
+                Member.status == "active",
+            )
+            .order_by(Member.name)
+            .limit(limit)
+        ).all()
+
+    def members_by_search_key(self, prefix: str, limit: int = SEARCH_LIMIT) -> Sequence[Member]:
+        ids = (
+            select(MemberSearchKey.member_id)
+            .where(MemberSearchKey.key >= prefix, MemberSearchKey.key < prefix + "\x7f")
+            .distinct()
+            .limit(limit * 4)
+            .scalar_subquery()
+        )
+        return self.session.scalars(
+            select(Member)
+            .where(Member.id.in_(ids), Member.status == "active")
+            .order_by(Member.name)
+            .limit(limit)
+        ).all()
+
+    def card_by_no(self, card_no: str) -> Card | None:
+        return self.session.scalar(select(Card).where(Card.card_no == card_no))
+
+    def card(self, card_id: str) -> Card | None:
+        return self.session.get(Card, card_id)
+
+    # -- transactions and ledgers ------------------------------------------
+    def txn(self, txn_id: str) -> Txn | None:
+        return self.session.get(Txn, txn_id)
+
+    def refund_of(self, txn_id: str) -> Txn | None:
+        return self.session.scalar(
+            select(Txn).where(
+                Txn.original_txn_id == txn_id, Txn.kind.in_(("refund", "topup_refund"))
+            )
+        )
+
+    def tenders(self, txn_id: str) -> Sequence[TxnTender]:
+        return self.session.scalars(
+            select(TxnTender).where(TxnTender.txn_id == txn_id).order_by(TxnTender.id)
+        ).all()
+
+    def sv_entries(self, txn_id: str) -> Sequence[StoredValueEntry]:
+        return self.session.scalars(
+            select(StoredValueEntry)
+            .where(StoredValueEntry.txn_id == txn_id)
+            .order_by(StoredValueEntry.id)
+        ).all()
+
+    def points_entries(self, txn_id: str) -> Sequence[PointsEntry]:
+        return self.session.scalars(
+            select(PointsEntry).where(PointsEntry.txn_id == txn_id).order_by(PointsEntry.id)
+        ).all()
+
+    def lot_for_txn(self, txn_id: str) -> PointsLot | None:
+        return self.session.scalar(select(PointsLot).where(PointsLot.txn_id == txn_id))
+
+    def lot_balances(self, member_id: str) -> list[LotBalance]:
+        rows = self.session.execute(
+            select(
+                PointsLot.id, PointsLot.expires_on, func.coalesce(func.sum(PointsEntry.points), 0)
+            )
+            .join(PointsEntry, PointsEntry.lot_id == PointsLot.id)
+            .where(PointsLot.member_id == member_id)
+            .group_by(PointsLot.id)
+        ).all()
+        return [LotBalance(lot_id, int(rem), exp) for lot_id, exp, rem in rows]
+
+    def expired_lots(self, as_of: dt.date) -> list[tuple[str, str, int]]:
+        """(member_id, lot_id, remaining) of lots whose last valid day is before ``as_of``."""
+        rows = self.session.execute(
+            select(PointsLot.member_id, PointsLot.id, func.sum(PointsEntry.points))
+            .join(PointsEntry, PointsEntry.lot_id == PointsLot.id)
+            .where(PointsLot.expires_on < as_of)
+            .group_by(PointsLot.id)
+            .having(func.sum(PointsEntry.points) > 0)
+            .order_by(PointsLot.member_id, PointsLot.expires_on)
+        ).all()
+        return [(m, lot, int(n)) for m, lot, n in rows]
+
+    def points_expiring(self, member_id: str, before: dt.date) -> int:
+        return sum(
+            lot.remaining for lot in self.lot_balances(member_id) if lot.expires_on <= before
+        )
+
+    def sv_ledger_balance(self, member_id: str) -> tuple[int, int]:
+        p, b = self.session.execute(
+            select(
+                func.coalesce(func.sum(StoredValueEntry.principal_fen), 0),
+                func.coalesce(func.sum(StoredValueEntry.bonus_fen), 0),
+            ).where(StoredValueEntry.member_id == member_id)
+        ).one()
+        return int(p), int(b)
+
+    def points_ledger_balance(self, member_id: str) -> int:
+        return int(
+            self.session.scalar(
+                select(func.coalesce(func.sum(PointsEntry.points), 0)).where(
+                    PointsEntry.member_id == member_id
+                )
+            )
+            or 0
+        )
+
+    def ledger_mismatches(self) -> list[str]:
+        """Members whose cached balances differ from their ledgers (should be none)."""
+        sv = (
+            select(
+                StoredValueEntry.member_id.label("mid"),
+                func.sum(StoredValueEntry.principal_fen).label("p"),
+                func.sum(StoredValueEntry.bonus_fen).label("b"),
+            )
+            .group_by(StoredValueEntry.member_id)
+            .subquery()
+        )
+        pts = (
+            select(PointsEntry.member_id.label("mid"), func.sum(PointsEntry.points).label("n"))
+            .group_by(PointsEntry.member_id)
+            .subquery()
+        )
+        rows = self.session.execute(
+            select(Member.id)
+            .outerjoin(sv, sv.c.mid == Member.id)
+            .outerjoin(pts, pts.c.mid == Member.id)
+            .where(
+                (Member.principal_fen != func.coalesce(sv.c.p, 0))
+                | (Member.bonus_fen != func.coalesce(sv.c.b, 0))
+                | (Member.points != func.coalesce(pts.c.n, 0))
+            )
+        ).all()
+        return [r[0] for r in rows]
+
+    # -- audit and outbox --------------------------------------------------
+    def last_audit_hash(self) -> str | None:
+        return self.session.scalar(select(AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1))
+
+    def audit_entries(self) -> Sequence[AuditEntry]:
+        return self.session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
+
+    def next_device_seq(self) -> int:
+        return (self.session.scalar(select(func.max(OutboxEvent.device_seq))) or 0) + 1
+
+    def outbox(self, *, pending_only: bool = False) -> Sequence[OutboxEvent]:
+        stmt = select(OutboxEvent).order_by(OutboxEvent.device_seq)
+        if pending_only:
+            stmt = stmt.where(OutboxEvent.pushed_at.is_(None))
+        return self.session.scalars(stmt).all()

@@ -1,0 +1,65 @@
+"""The counter's service context: where its database is, what time it is, how it hashes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from app.domain.errors import RuleError
+from app.domain.rules import Rules
+from app.persistence.db import DB_FILENAME, Database
+from app.persistence.uow import UnitOfWork
+from app.ports import Clock, SystemClock
+from app.services.hashing import Hasher
+
+
+@dataclass
+class CounterContext:
+    db: Database
+    clock: Clock = field(default_factory=SystemClock)
+    hasher: Hasher = field(default_factory=Hasher)
+    data_dir: Path | None = None
+
+    def uow(self) -> UnitOfWork:
+        """A write unit of work (BEGIN IMMEDIATE)."""
+        return self.db.uow()
+
+    def reader(self) -> UnitOfWork:
+        """A read-only unit of work (deferred BEGIN, never takes the write lock)."""
+        return self.db.reader()
+
+    def now(self) -> dt.datetime:
+        """Current UTC time as stored in the database (naive UTC)."""
+        return self.clock.now().astimezone(dt.UTC).replace(tzinfo=None)
+
+    def business_date(self, uow: UnitOfWork) -> dt.date:
+        """The store's local date (Asia/Shanghai unless the store says otherwise)."""
+        store = uow.store()
+        tz = ZoneInfo(store.timezone if store else "Asia/Shanghai")
+        return self.clock.now().astimezone(tz).date()
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def open_counter(
+    data_dir: Path, *, clock: Clock | None = None, hasher: Hasher | None = None
+) -> CounterContext:
+    """Open (creating and migrating as needed) the counter database in ``data_dir``."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return CounterContext(
+        db=Database(data_dir / DB_FILENAME),
+        clock=clock or SystemClock(),
+        hasher=hasher or Hasher(),
+        data_dir=data_dir,
+    )
+
+
+def load_rules(uow: UnitOfWork) -> Rules:
+    store = uow.store()
+    if store is None:
+        raise RuleError("store_not_initialised")
+    return Rules.from_dict(json.loads(store.rules_json))

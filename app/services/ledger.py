@@ -1,0 +1,200 @@
+"""Posting to the member ledgers: each posting also moves the cached balance, in one place."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from app.domain.errors import RuleError
+from app.domain.ids import uuid7
+from app.domain.points import consume_oldest, expiry_for
+from app.persistence.tables import (
+    Member,
+    PointsEntry,
+    PointsLot,
+    StoredValueEntry,
+    TierChange,
+    Txn,
+)
+from app.persistence.uow import UnitOfWork
+from app.services.context import CounterContext
+from app.services.security import Actor
+
+
+def post_stored_value(
+    ctx: CounterContext,
+    uow: UnitOfWork,
+    member: Member,
+    txn: Txn,
+    kind: str,
+    principal_fen: int,
+    bonus_fen: int,
+    reverses: str | None = None,
+) -> dict[str, Any]:
+    if member.principal_fen + principal_fen < 0 or member.bonus_fen + bonus_fen < 0:
+        raise RuleError(
+            "balance_insufficient",
+            balance=member.principal_fen + member.bonus_fen,
+            amount=-(principal_fen + bonus_fen),
+        )
+    entry = StoredValueEntry(
+        entry_id=uuid7(),
+        member_id=member.id,
+        txn_id=txn.id,
+        kind=kind,
+        principal_fen=principal_fen,
+        bonus_fen=bonus_fen,
+        reverses_entry_id=reverses,
+        created_at=ctx.now(),
+    )
+    member.principal_fen += principal_fen
+    member.bonus_fen += bonus_fen
+    member.updated_at = ctx.now()
+    uow.add(entry)
+    return {
+        "entry_id": entry.entry_id,
+        "kind": kind,
+        "principal_fen": principal_fen,
+        "bonus_fen": bonus_fen,
+        "reverses": reverses,
+    }
+
+
+def post_points(
+    ctx: CounterContext,
+    uow: UnitOfWork,
+    member: Member,
+    txn: Txn,
+    lot_id: str,
+    kind: str,
+    points: int,
+    reverses: str | None = None,
+) -> dict[str, Any]:
+    if member.points + points < 0:
+        raise RuleError("points_insufficient", balance=member.points, points=-points)
+    entry = PointsEntry(
+        entry_id=uuid7(),
+        member_id=member.id,
+        lot_id=lot_id,
+        txn_id=txn.id,
+        kind=kind,
+        points=points,
+        reverses_entry_id=reverses,
+        created_at=ctx.now(),
+    )
+    member.points += points
+    member.updated_at = ctx.now()
+    uow.add(entry)
+    return {
+        "entry_id": entry.entry_id,
+        "lot_id": lot_id,
+        "kind": kind,
+        "points": points,
+        "reverses": reverses,
+    }
+
+
+def earn_points(
+    ctx: CounterContext,
+    uow: UnitOfWork,
+    member: Member,
+    txn: Txn,
+    points: int,
+    source: str,
+    earned_on: dt.date,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A new lot of ``points`` expiring per the store's rule; returns (lot, entry) for the event."""
+    lot = PointsLot(
+        id=uuid7(),
+        member_id=member.id,
+        txn_id=txn.id,
+        points=points,
+        earned_on=earned_on,
+        expires_on=expiry_for(earned_on),
+        source=source,
+    )
+    uow.add(lot)
+    uow.flush()
+    entry = post_points(ctx, uow, member, txn, lot.id, "earn", points)
+    return (
+        {
+            "lot_id": lot.id,
+            "points": points,
+            "earned_on": earned_on.isoformat(),
+            "expires_on": lot.expires_on.isoformat(),
+            "source": source,
+        },
+        entry,
+    )
+
+
+def spend_points(
+    ctx: CounterContext, uow: UnitOfWork, member: Member, txn: Txn, kind: str, points: int
+) -> list[dict[str, Any]]:
+    """Take ``points`` from the member's lots that expire first."""
+    if points <= 0:
+        return []
+    uow.flush()
+    taken = consume_oldest(uow.lot_balances(member.id), points)
+    return [post_points(ctx, uow, member, txn, lot_id, kind, -n) for lot_id, n in taken]
+
+
+def change_tier(
+    ctx: CounterContext,
+    uow: UnitOfWork,
+    member: Member,
+    txn: Txn,
+    to_tier: str,
+    reason: str,
+    actor: Actor | None,
+    approver: Actor | None = None,
+) -> dict[str, Any] | None:
+    if to_tier == member.tier_code:
+        return None
+    change = TierChange(
+        member_id=member.id,
+        txn_id=txn.id,
+        from_tier=member.tier_code,
+        to_tier=to_tier,
+        reason=reason,
+        staff_id=actor.staff_id if actor else None,
+        approved_by=approver.staff_id if approver else None,
+        created_at=ctx.now(),
+    )
+    member.tier_code = to_tier
+    member.updated_at = ctx.now()
+    uow.add(change)
+    return {"from": change.from_tier, "to": to_tier, "reason": reason}
+
+
+def new_txn(
+    ctx: CounterContext,
+    uow: UnitOfWork,
+    kind: str,
+    member: Member | None,
+    actor: Actor | None,
+    approver: Actor | None = None,
+    **fields: Any,
+) -> Txn:
+    txn = Txn(
+        id=uuid7(),
+        kind=kind,
+        member_id=member.id if member else None,
+        staff_id=actor.staff_id if actor else None,
+        approved_by=approver.staff_id if approver else None,
+        created_at=ctx.now(),
+        business_date=ctx.business_date(uow),
+        **fields,
+    )
+    uow.add(txn)
+    uow.flush()
+    return txn
+
+
+def ensure_can_transact(uow: UnitOfWork, member: Member) -> None:
+    """Cancelled members and frozen cards take no money and no points."""
+    if member.status != "active":
+        raise RuleError("member_cancelled", name=member.name)
+    card = uow.card(member.card_id) if member.card_id else None
+    if card is not None and card.status == "frozen":
+        raise RuleError("card_frozen", card_no=card.card_no)

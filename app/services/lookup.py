@@ -1,0 +1,186 @@
+"""Finding a member from whatever the cashier scanned or typed, and the member's view."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from app.domain import qr
+from app.domain.cards import normalise_card_no
+from app.domain.errors import NotFoundError, RuleError, ValidationError
+from app.domain.phone import looks_like_phone, mask_phone, normalise_phone
+from app.persistence.tables import Card, Member
+from app.persistence.uow import UnitOfWork
+from app.services.context import CounterContext, load_rules
+from app.services.search_keys import normalise_query
+from app.services.security import Actor, Permission, require
+
+EXPIRING_SOON_DAYS = 30
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_CARD_BLOCKING = {
+    "lost": "card_lost",
+    "replaced": "card_replaced",
+    "cancelled": "card_cancelled",
+}
+
+
+@dataclass(frozen=True)
+class MemberView:
+    member_id: str
+    name: str
+    phone: str  # masked unless the viewer may see full numbers
+    card_no: str | None
+    card_status: str | None
+    status: str
+    tier: str
+    tier_name: str
+    principal_fen: int
+    bonus_fen: int
+    points: int
+    points_expiring_soon: int
+    cumulative_spend_fen: int
+    has_payment_password: bool
+    birthday: dt.date | None
+    gender: str | None
+    email: str | None
+
+    @property
+    def stored_value_fen(self) -> int:
+        return self.principal_fen + self.bonus_fen
+
+
+def member_view(
+    ctx: CounterContext, uow: UnitOfWork, member: Member, actor: Actor | None
+) -> MemberView:
+    card = uow.card(member.card_id) if member.card_id else None
+    rules = load_rules(uow)
+    try:
+        tier_name = rules.tier(member.tier_code).name
+    except ValidationError:
+        tier_name = member.tier_code
+    today = ctx.business_date(uow)
+    full = actor is not None and actor.can(Permission.MEMBER_VIEW_PHONE)
+    return MemberView(
+        member_id=member.id,
+        name=member.name,
+        phone=member.phone if full else mask_phone(member.phone),
+        card_no=card.card_no if card else None,
+        card_status=card.status if card else None,
+        status=member.status,
+        tier=member.tier_code,
+        tier_name=tier_name,
+        principal_fen=member.principal_fen,
+        bonus_fen=member.bonus_fen,
+        points=member.points,
+        points_expiring_soon=uow.points_expiring(
+            member.id, today + dt.timedelta(days=EXPIRING_SOON_DAYS)
+        ),
+        cumulative_spend_fen=member.cumulative_spend_fen,
+        has_payment_password=member.pay_password_hash is not None,
+        birthday=member.birthday,
+        gender=member.gender,
+        email=member.email,
+    )
+
+
+def _qr_key(uow: UnitOfWork) -> bytes:
+    store = uow.store()
+    if store is None:
+        raise RuleError("store_not_initialised")
+    return bytes.fromhex(store.qr_key)
+
+
+def _member_by_card(uow: UnitOfWork, card: Card) -> Member:
+    code = _CARD_BLOCKING.get(card.status)
+    if code:
+        raise RuleError(code, card_no=card.card_no)
+    member = uow.member(card.member_id)
+    if member is None:
+        raise NotFoundError("member_not_found", query=card.card_no)
+    return member
+
+
+def resolve_member(ctx: CounterContext, uow: UnitOfWork, query: str) -> Member:
+    """The one member a card number, QR payload, full phone number or member id names.
+
+    A lost, replaced or cancelled card is refused with its own message; the
+    member can still be found by phone.
+    """
+    text = unicodedata.normalize("NFKC", query or "").strip()
+    if not text:
+        raise ValidationError("query_empty")
+    if qr.is_qr_payload(text):
+        claim = qr.verify_payload(_qr_key(uow), text, int(ctx.clock.now().timestamp()))
+        if claim.kind == "static":
+            card = uow.card_by_no(claim.value)
+            if card is None:
+                raise NotFoundError("member_not_found", query=claim.value)
+            return _member_by_card(uow, card)
+        member = uow.member(claim.value)
+        if member is None:
+            raise NotFoundError("member_not_found", query=text)
+        return member
+    if looks_like_phone(text):
+        member = uow.member_by_phone(normalise_phone(text))
+        if member is not None:
+            return member
+    if _UUID.fullmatch(text):
+        member = uow.member(text)
+        if member is not None:
+            return member
+    try:
+        card_no = normalise_card_no(text)
+    except ValidationError:
+        card_no = None
+    if card_no:
+        card = uow.card_by_no(card_no)
+        if card is not None:
+            return _member_by_card(uow, card)
+    raise NotFoundError("member_not_found", query=text)
+
+
+def find_members(ctx: CounterContext, actor: Actor, text: str) -> list[MemberView]:
+    """Everything the scan box accepts: card, QR, phone (full or last 4), name, pinyin initials."""
+    require(actor, Permission.MEMBER_VIEW)
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    if not text:
+        raise ValidationError("query_empty")
+    with ctx.reader() as uow:
+        members: list[Member] = []
+        if text.isdigit() and len(text) == 4:
+            members = list(uow.members_by_last4(text))
+        if not members:
+            try:
+                members = [resolve_member(ctx, uow, text)]
+            except NotFoundError:
+                members = []
+        if not members and not text.isdigit():
+            if text.isascii():
+                key = normalise_query(text)
+                if key:
+                    members = list(uow.members_by_search_key(key))
+            else:
+                members = list(uow.members_by_name_prefix(text))
+        return [member_view(ctx, uow, m, actor) for m in members]
+
+
+def show_member(ctx: CounterContext, actor: Actor, query: str) -> MemberView:
+    require(actor, Permission.MEMBER_VIEW)
+    with ctx.reader() as uow:
+        return member_view(ctx, uow, resolve_member(ctx, uow, query), actor)
+
+
+def member_qr(ctx: CounterContext, actor: Actor, query: str, *, dynamic: bool = False) -> str:
+    """The member's QR payload: the card's static one, or a dynamic one valid for 60 s."""
+    require(actor, Permission.MEMBER_VIEW)
+    with ctx.reader() as uow:
+        member = resolve_member(ctx, uow, query)
+        key = _qr_key(uow)
+        if dynamic:
+            return qr.dynamic_payload(key, member.id, int(ctx.clock.now().timestamp()))
+        card = uow.card(member.card_id) if member.card_id else None
+        if card is None or card.status != "active":
+            raise RuleError("card_not_active")
+        return qr.static_payload(key, card.card_no)

@@ -1,0 +1,88 @@
+"""Every operation's audit entry (hash-chained) and outbox event, in its own transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.domain.audit import GENESIS, canonical_json, chain_hash, payload_hash
+from app.domain.ids import uuid7
+from app.persistence.tables import AuditEntry, Member, OutboxEvent
+from app.persistence.uow import UnitOfWork
+from app.services.context import CounterContext
+from app.services.security import Actor
+
+
+def member_state(member: Member) -> dict[str, Any]:
+    """The member's money-and-status figures, as audit entries record them before and after."""
+    return {
+        "status": member.status,
+        "tier": member.tier_code,
+        "principal_fen": member.principal_fen,
+        "bonus_fen": member.bonus_fen,
+        "points": member.points,
+        "cumulative_spend_fen": member.cumulative_spend_fen,
+        "card_id": member.card_id,
+    }
+
+
+def audit_content(entry: AuditEntry) -> dict[str, Any]:
+    """What an audit entry's hash covers."""
+    return {
+        "at": entry.at.isoformat(),
+        "staff_id": entry.staff_id,
+        "approved_by": entry.approved_by,
+        "action": entry.action,
+        "entity": entry.entity,
+        "entity_id": entry.entity_id,
+        "before": entry.before,
+        "after": entry.after,
+    }
+
+
+def record(
+    ctx: CounterContext,
+    uow: UnitOfWork,
+    actor: Actor | None,
+    *,
+    action: str,
+    entity: str,
+    entity_id: str | None,
+    before: Any,
+    after: Any,
+    event_type: str,
+    payload: dict[str, Any],
+    approver: Actor | None = None,
+) -> None:
+    """Append the audit entry and the outbox event of one operation (not committed here)."""
+    now = ctx.now()
+    entry = AuditEntry(
+        at=now,
+        staff_id=actor.staff_id if actor else None,
+        approved_by=approver.staff_id if approver else None,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        before=None if before is None else canonical_json(before),
+        after=None if after is None else canonical_json(after),
+        prev_hash=uow.last_audit_hash() or GENESIS,
+        hash="",
+    )
+    entry.hash = chain_hash(entry.prev_hash, audit_content(entry))
+    store = uow.store()
+    body = {
+        **payload,
+        "staff_id": actor.staff_id if actor else None,
+        "approved_by": approver.staff_id if approver else None,
+        "at": now.isoformat(),
+    }
+    event = OutboxEvent(
+        device_seq=uow.next_device_seq(),
+        event_id=uuid7(),
+        device_id=store.device_id if store else "",
+        type=event_type,
+        payload=canonical_json(body),
+        payload_hash=payload_hash(body),
+        created_at=now,
+    )
+    uow.add(entry, event)
+    uow.flush()

@@ -1,0 +1,151 @@
+"""Staff sign-in, roles and permissions, and manager approval — enforced here, not in a UI."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from app.domain.errors import (
+    AuthenticationError,
+    PermissionDeniedError,
+    ValidationError,
+)
+from app.services.context import CounterContext, load_rules
+
+
+class Role(StrEnum):
+    CASHIER = "cashier"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class Permission(StrEnum):
+    MEMBER_REGISTER = "member.register"
+    MEMBER_VIEW = "member.view"
+    MEMBER_VIEW_PHONE = "member.view_phone"
+    MEMBER_SET_PASSWORD = "member.set_password"
+    MEMBER_RESET_PASSWORD = "member.reset_password"
+    TOPUP = "stored_value.topup"
+    CHECKOUT = "checkout"
+    CARD_LOST = "card.lost"
+    CARD_REPLACE = "card.replace"
+    CARD_FREEZE = "card.freeze"
+    CARD_UNFREEZE = "card.unfreeze"
+    POINTS_EXPIRE = "points.expire"
+    STAFF_ADD = "staff.add"
+    STAFF_UNLOCK = "staff.unlock"
+    AUDIT_VERIFY = "audit.verify"
+    BACKUP = "backup"
+    # These need a manager's approval (number + PIN) whoever asks for them.
+    REFUND = "refund"
+    STORED_VALUE_ADJUST = "stored_value.adjust"
+    POINTS_ADJUST = "points.adjust"
+    TIER_OVERRIDE = "tier.override"
+    CARD_CANCEL = "card.cancel"
+
+
+_CASHIER = {
+    Permission.MEMBER_REGISTER,
+    Permission.MEMBER_VIEW,
+    Permission.MEMBER_SET_PASSWORD,
+    Permission.TOPUP,
+    Permission.CHECKOUT,
+    Permission.CARD_LOST,
+    Permission.CARD_REPLACE,
+    Permission.CARD_FREEZE,
+    # A cashier may start these; each one still needs a manager's approval.
+    Permission.REFUND,
+    Permission.STORED_VALUE_ADJUST,
+    Permission.POINTS_ADJUST,
+    Permission.TIER_OVERRIDE,
+    Permission.CARD_CANCEL,
+}
+_MANAGER = _CASHIER | {
+    Permission.MEMBER_VIEW_PHONE,
+    Permission.MEMBER_RESET_PASSWORD,
+    Permission.CARD_UNFREEZE,
+    Permission.POINTS_EXPIRE,
+    Permission.STAFF_ADD,
+    Permission.STAFF_UNLOCK,
+    Permission.AUDIT_VERIFY,
+    Permission.BACKUP,
+}
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.CASHIER: frozenset(_CASHIER),
+    Role.MANAGER: frozenset(_MANAGER),
+    Role.ADMIN: frozenset(Permission),
+}
+APPROVER_ROLES = (Role.MANAGER, Role.ADMIN)
+
+_PIN = re.compile(r"\d{4,8}")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in staff member on whose behalf a service runs."""
+
+    staff_id: str
+    staff_no: str
+    name: str
+    role: Role
+
+    def can(self, permission: Permission) -> bool:
+        return permission in ROLE_PERMISSIONS[self.role]
+
+
+@dataclass(frozen=True)
+class Approval:
+    """What a manager types to approve an operation: their number and PIN."""
+
+    staff_no: str
+    pin: str
+
+
+def require(actor: Actor, permission: Permission) -> None:
+    if not actor.can(permission):
+        raise PermissionDeniedError("permission_denied", action=permission.value)
+
+
+def check_pin_format(pin: str) -> str:
+    if not _PIN.fullmatch(pin or ""):
+        raise ValidationError("pin_format")
+    return pin
+
+
+def sign_in(ctx: CounterContext, staff_no: str, pin: str) -> Actor:
+    """Check a staff number and PIN; five wrong PINs in a row lock the account.
+
+    A wrong PIN is itself recorded (its own small transaction), so the count
+    survives the refusal.
+    """
+    with ctx.uow() as uow:
+        staff = uow.staff_by_no((staff_no or "").strip())
+        if staff is None or not staff.active:
+            raise AuthenticationError("staff_unknown", staff_no=staff_no)
+        if staff.locked:
+            raise AuthenticationError("staff_locked", staff_no=staff.staff_no)
+        if ctx.hasher.verify(staff.pin_hash, pin or ""):
+            if staff.failed_pins:
+                staff.failed_pins = 0
+                uow.commit()
+            return Actor(staff.id, staff.staff_no, staff.name, Role(staff.role))
+        limit = load_rules(uow).pin_max_failures
+        staff.failed_pins += 1
+        left = limit - staff.failed_pins
+        if left <= 0:
+            staff.locked = True
+        uow.commit()
+    if left <= 0:
+        raise AuthenticationError("staff_locked", staff_no=staff_no)
+    raise AuthenticationError("pin_wrong", left=left)
+
+
+def approve(ctx: CounterContext, approval: Approval | None, permission: Permission) -> Actor:
+    """Check a manager's approval for ``permission``; returns the approver."""
+    if approval is None:
+        raise PermissionDeniedError("approval_required", action=permission.value)
+    approver = sign_in(ctx, approval.staff_no, approval.pin)
+    if approver.role not in APPROVER_ROLES or not approver.can(permission):
+        raise PermissionDeniedError("approver_not_manager", staff_no=approver.staff_no)
+    return approver

@@ -1,0 +1,112 @@
+"""Shared fixtures: a real counter database in a temporary directory, staff, members."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from app.domain.messages import set_language
+from app.ports import FixedClock
+from app.services.context import CounterContext, open_counter
+from app.services.hashing import FAST_HASH_ENV, Hasher
+from app.services.lookup import MemberView
+from app.services.members import Registration, register_member
+from app.services.security import Actor, Approval, sign_in
+from app.services.staff import add_staff
+from app.services.store import init_store
+
+# CLI subprocesses started by the tests hash PINs cheaply too.
+os.environ.setdefault(FAST_HASH_ENV, "1")
+
+ADMIN_PIN = "9999"
+MANAGER_NO, MANAGER_PIN = "m01", "5678"
+CASHIER_NO, CASHIER_PIN = "c01", "1234"
+# 10:00 in Shanghai on a Sunday in March 2026.
+START = dt.datetime(2026, 3, 15, 2, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _chinese_messages() -> Iterator[None]:
+    set_language("zh")
+    yield
+    set_language("zh")
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(START)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def ctx(data_dir: Path, clock: FixedClock) -> Iterator[CounterContext]:
+    counter = open_counter(data_dir, clock=clock, hasher=Hasher.fast())
+    init_store(counter, code="S001", name="测试门店", admin_pin=ADMIN_PIN)
+    admin = sign_in(counter, "admin", ADMIN_PIN)
+    add_staff(counter, admin, staff_no=MANAGER_NO, name="王店长", role="manager", pin=MANAGER_PIN)
+    add_staff(counter, admin, staff_no=CASHIER_NO, name="李收银", role="cashier", pin=CASHIER_PIN)
+    yield counter
+    counter.close()
+
+
+@pytest.fixture
+def admin(ctx: CounterContext) -> Actor:
+    return sign_in(ctx, "admin", ADMIN_PIN)
+
+
+@pytest.fixture
+def manager(ctx: CounterContext) -> Actor:
+    return sign_in(ctx, MANAGER_NO, MANAGER_PIN)
+
+
+@pytest.fixture
+def cashier(ctx: CounterContext) -> Actor:
+    return sign_in(ctx, CASHIER_NO, CASHIER_PIN)
+
+
+@pytest.fixture
+def approval() -> Approval:
+    return Approval(MANAGER_NO, MANAGER_PIN)
+
+
+@pytest.fixture
+def register(ctx: CounterContext, cashier: Actor) -> Callable[..., MemberView]:
+    """register(name="张三", phone="13800138000", **more) -> MemberView."""
+    counter = iter(range(10_000))
+
+    def _register(name: str = "张三", phone: str | None = None, **more: object) -> MemberView:
+        phone = phone or f"139{next(counter):08d}"
+        return register_member(
+            ctx, cashier, Registration(name=name, phone=phone, consent=True, **more)  # type: ignore[arg-type]
+        )
+
+    return _register
+
+
+def db_snapshot(ctx: CounterContext) -> dict[str, list[tuple]]:
+    """Every row of every table, to assert that a refused operation changed nothing."""
+    conn = sqlite3.connect(str(ctx.db.path))
+    try:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def snapshot(ctx: CounterContext) -> Callable[[], dict[str, list[tuple]]]:
+    return lambda: db_snapshot(ctx)
