@@ -36,6 +36,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "储值余额不足:余额 {balance},需要 {amount}",
         "Not enough stored value: balance {balance}, needed {amount}",
     ),
+    "backup_corrupt": (
+        "备份文件校验失败:{detail}",
+        "The backup failed its integrity check: {detail}",
+    ),
     "birthday_invalid": (
         "生日不正确:{value}(应为过去的真实日期,如 1990-05-20)",
         "Invalid birthday: {value} (a real past date such as 1990-05-20)",
@@ -76,6 +80,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请会员同意隐私政策后再登记",
         "The member must agree to the privacy policy first",
     ),
+    "date_invalid": ("日期格式不正确:{value}(应为 YYYY-MM-DD)", "Not a date: {value} (YYYY-MM-DD)"),
     "email_invalid": ("邮箱格式不正确:{value}", "Not a valid e-mail address: {value}"),
     "gender_invalid": ("性别只能是男或女:{value}", "Gender must be m or f: {value}"),
     "member_cancelled": ("会员 {name} 已注销", "Member {name} has been cancelled"),

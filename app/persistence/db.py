@@ -93,3 +93,12 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def file_integrity(path: Path | str) -> str:
+    """``PRAGMA integrity_check`` of a database file (e.g. a backup just written)."""
+    conn = sqlite3.connect(str(path))
+    try:
+        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        conn.close()

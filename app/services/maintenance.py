@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.domain.audit import GENESIS, chain_hash
+from app.domain.errors import RuleError
+from app.persistence.db import file_integrity
 from app.services.context import CounterContext
 from app.services.recording import audit_content
 from app.services.security import Actor, Permission, require
@@ -39,4 +41,7 @@ def backup(ctx: CounterContext, actor: Actor, target: Path) -> Path:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     ctx.db.backup_to(target)
+    result = file_integrity(target)
+    if result != "ok":
+        raise RuleError("backup_corrupt", detail=result)
     return target

@@ -1,0 +1,153 @@
+"""The ops CLI's arguments. Names are a stable interface: keep them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import NoReturn
+
+METHODS = ("cash", "wechat", "alipay", "bankcard")
+PAY_METHODS = ("stored_value", *METHODS)
+
+
+class UsageError(Exception):
+    """Bad command-line usage (exit code 2)."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as JSON when --json is given, with exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        if "--json" in sys.argv[1:]:
+            print(json.dumps({"error": message}, ensure_ascii=False))
+            raise SystemExit(2)
+        super().error(message)
+
+
+def _approval(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--approve-by", metavar="NO", help="approving manager's staff number")
+    p.add_argument("--approve-pin", metavar="PIN", help="approving manager's PIN")
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="member-counter",
+        description="会员收银台 Member Counter — the counter app and its ops CLI. "
+        "Without a command it starts the counter.",
+    )
+    parser.add_argument("--data-dir", help="data directory (default: the user's data folder)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--staff", metavar="NO", help="staff number (or MEMBER_COUNTER_STAFF)")
+    parser.add_argument("--pin", metavar="PIN", help="staff PIN (or MEMBER_COUNTER_PIN)")
+    parser.add_argument("--lang", choices=("zh", "en"), help="message language (default zh)")
+    sub = parser.add_subparsers(dest="command", parser_class=Parser)
+
+    p = sub.add_parser("init", help="create a new store database")
+    p.add_argument("--store-code", required=True)
+    p.add_argument("--store-name", required=True)
+    p.add_argument("--admin-pin", required=True)
+
+    sub.add_parser("demo", help="create a demo store with staff and members (if none) and show it")
+
+    staff = sub.add_parser("staff", help="staff accounts").add_subparsers(
+        dest="action", required=True, parser_class=Parser
+    )
+    p = staff.add_parser("add")
+    p.add_argument("--no", required=True)
+    p.add_argument("--name", required=True)
+    p.add_argument("--role", required=True, choices=("cashier", "manager", "admin"))
+    p.add_argument("--pin", dest="new_pin", required=True)
+    p = staff.add_parser("unlock")
+    p.add_argument("no")
+
+    member = sub.add_parser("member", help="members").add_subparsers(
+        dest="action", required=True, parser_class=Parser
+    )
+    p = member.add_parser("register")
+    p.add_argument("--name", required=True)
+    p.add_argument("--phone", required=True)
+    p.add_argument("--birthday", metavar="YYYY-MM-DD")
+    p.add_argument("--gender", choices=("m", "f"))
+    p.add_argument("--email")
+    p.add_argument("--address")
+    p.add_argument("--referrer", metavar="PHONE_OR_CARD")
+    p.add_argument("--source")
+    p.add_argument("--card", metavar="CARD_NO", help="a scanned physical card (default: generate)")
+    p.add_argument("--consent", action="store_true", help="the member agreed to the privacy policy")
+    p = member.add_parser("show")
+    p.add_argument("query", help="card number, phone or QR payload")
+    p = member.add_parser("find")
+    p.add_argument("text", help="card, phone, last 4 digits, name or pinyin initials")
+    p = member.add_parser("qr")
+    p.add_argument("query")
+    p.add_argument("--dynamic", action="store_true", help="a code that expires in 60 s")
+    p = member.add_parser("set-password")
+    p.add_argument("query")
+    p.add_argument("--password", required=True)
+    p.add_argument("--old-password")
+
+    p = sub.add_parser("topup", help="top up stored value")
+    p.add_argument("query")
+    p.add_argument("--amount", required=True, metavar="YUAN")
+    p.add_argument("--method", required=True, choices=METHODS)
+
+    p = sub.add_parser("checkout", help="check a member out")
+    p.add_argument("query")
+    p.add_argument("--amount", required=True, metavar="YUAN")
+    p.add_argument("--points", type=int, default=0, help="points to use as cash")
+    p.add_argument("--pay", choices=PAY_METHODS, default="stored_value")
+    p.add_argument(
+        "--tender",
+        action="append",
+        metavar="METHOD=YUAN",
+        help="split payment, repeatable (e.g. --tender stored_value=100 --tender cash=50)",
+    )
+    p.add_argument("--payment-password")
+
+    p = sub.add_parser("refund", help="refund a checkout or a top-up (manager approval)")
+    p.add_argument("txn_id")
+    _approval(p)
+
+    card = sub.add_parser("card", help="card lifecycle").add_subparsers(
+        dest="action", required=True, parser_class=Parser
+    )
+    for name in ("lost", "freeze", "unfreeze"):
+        card.add_parser(name).add_argument("query")
+    p = card.add_parser("replace")
+    p.add_argument("query")
+    p.add_argument("--new-card", metavar="CARD_NO", help="a scanned new card (default: generate)")
+    p.add_argument("--fee-method", choices=METHODS, default="cash")
+    p = card.add_parser("cancel")
+    p.add_argument("query")
+    p.add_argument("--refund-method", choices=METHODS, default="cash")
+    _approval(p)
+
+    points = sub.add_parser("points", help="points").add_subparsers(
+        dest="action", required=True, parser_class=Parser
+    )
+    p = points.add_parser("expire")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD")
+    p = points.add_parser("adjust")
+    p.add_argument("query")
+    p.add_argument("--delta", type=int, required=True)
+    p.add_argument("--reason", required=True)
+    _approval(p)
+
+    tier = sub.add_parser("tier", help="member tiers").add_subparsers(
+        dest="action", required=True, parser_class=Parser
+    )
+    p = tier.add_parser("set", help="manual override (manager approval)")
+    p.add_argument("query")
+    p.add_argument("--tier", required=True)
+    p.add_argument("--reason", required=True)
+    _approval(p)
+
+    audit = sub.add_parser("audit", help="audit log").add_subparsers(
+        dest="action", required=True, parser_class=Parser
+    )
+    audit.add_parser("verify")
+
+    p = sub.add_parser("backup", help="consistent copy of the database")
+    p.add_argument("path")
+    return parser
