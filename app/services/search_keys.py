@@ -10,15 +10,18 @@ import itertools
 import re
 import unicodedata
 
-from pypinyin import Style, pinyin
-
 MAX_KEYS_PER_STYLE = 16
 _KEEP = re.compile(r"[a-z0-9]+")
 
 
-def _readings(name: str, style: Style) -> list[list[str]]:
+def _readings(name: str, style: str) -> list[list[str]]:
+    # pypinyin loads large dictionaries: import it when a name is first keyed, not at start-up.
+    from pypinyin import Style, pinyin
+
     out: list[list[str]] = []
-    for readings in pinyin(name, style=style, heteronym=True, errors=lambda s: list(s)):
+    for readings in pinyin(
+        name, style=getattr(Style, style), heteronym=True, errors=lambda s: list(s)
+    ):
         cleaned = []
         for r in readings:
             r = "".join(_KEEP.findall(r.lower()))
@@ -42,7 +45,7 @@ def search_keys(name: str) -> list[str]:
     """Distinct lower-case ASCII keys for prefix search; empty for a name with no letters."""
     normal = unicodedata.normalize("NFKC", name)
     keys: list[str] = []
-    for style in (Style.FIRST_LETTER, Style.NORMAL):
+    for style in ("FIRST_LETTER", "NORMAL"):
         for key in _combinations(_readings(normal, style)):
             if key and key not in keys:
                 keys.append(key[:64])
