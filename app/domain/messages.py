@@ -2,18 +2,17 @@
 
 Services raise errors with a stable code and parameters; the text is chosen
 here for the language the UI runs in (``set_language``). Money parameters are
-fen and are shown as ¥1,234.50.
+fen, written ``{amount:money}`` in a template and shown as ¥1,234.50.
 """
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 LANGUAGES = ("zh", "en")
 _language = "zh"
 
-MONEY_PARAMS = {"balance", "amount", "due", "paid", "max", "principal", "bonus", "need_principal",
-                "need_bonus"}  # fmt: skip
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # (中文, English)
@@ -33,8 +32,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Staff {staff_no} cannot approve this; a manager must",
     ),
     "balance_insufficient": (
-        "储值余额不足:余额 {balance},需要 {amount}",
-        "Not enough stored value: balance {balance}, needed {amount}",
+        "储值余额不足:余额 {balance:money},需要 {amount:money}",
+        "Not enough stored value: balance {balance:money}, needed {amount:money}",
     ),
     "backup_corrupt": (
         "备份文件校验失败:{detail}",
@@ -159,22 +158,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tender_duplicate": ("支付方式重复:{method}", "Payment method listed twice: {method}"),
     "tender_missing": ("请选择支付方式", "Choose how the member pays"),
     "tender_overpaid": (
-        "非现金支付不能超过应付 {due}(已付 {paid})",
-        "Non-cash payment cannot exceed {due} due (paid {paid})",
+        "非现金支付不能超过应付 {due:money}(已付 {paid:money})",
+        "Non-cash payment cannot exceed {due:money} due (paid {paid:money})",
     ),
     "tender_short": (
-        "支付金额不足:应付 {due},已付 {paid}",
-        "Not enough paid: {due} due, {paid} paid",
+        "支付金额不足:应付 {due:money},已付 {paid:money}",
+        "Not enough paid: {due:money} due, {paid:money} paid",
     ),
     "tier_unchanged": ("会员已是该等级", "The member already has this tier"),
     "tier_unknown": ("没有这个会员等级:{tier}", "Unknown tier: {tier}"),
     "topup_refund_insufficient": (
-        "余额已不足以退回这笔充值(本金 {principal},赠送金 {bonus};需要本金 {need_principal},"
-        "赠送金 {need_bonus})",
-        "The balance no longer covers this top-up (principal {principal}, bonus {bonus}; "
-        "needs {need_principal} and {need_bonus})",
+        "余额已不足以退回这笔充值(本金 {principal:money},赠送金 {bonus:money};"
+        "需要本金 {need_principal:money},赠送金 {need_bonus:money})",
+        "The balance no longer covers this top-up (principal {principal:money}, "
+        "bonus {bonus:money}; needs {need_principal:money} and {need_bonus:money})",
     ),
-    "topup_too_large": ("单次充值不能超过 {max}", "One top-up cannot exceed {max}"),
+    "topup_too_large": ("单次充值不能超过 {max:money}", "One top-up cannot exceed {max:money}"),
     "txn_not_found": ("没有找到交易:{txn_id}", "No such transaction: {txn_id}"),
     "txn_not_refundable": (
         "这笔交易不能退款:{txn_id}",
@@ -192,18 +191,26 @@ def current_language() -> str:
     return _language
 
 
+class _Formatter(string.Formatter):
+    """``{amount:money}`` shows fen as ¥1,234.50; everything else formats as usual."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec == "money" and isinstance(value, int):
+            from app.domain.money import format_cny  # money imports errors, which imports this
+
+            return format_cny(value)
+        return super().format_field(value, "" if format_spec == "money" else format_spec)
+
+
+_FORMATTER = _Formatter()
+
+
 def render(code: str, **params: Any) -> str:
     texts = MESSAGES.get(code)
     if texts is None:
         return code
-    from app.domain.money import format_cny  # money imports errors, which imports this
-
     template = texts[1] if _language == "en" else texts[0]
-    shown = {
-        k: format_cny(v) if k in MONEY_PARAMS and isinstance(v, int) else v
-        for k, v in params.items()
-    }
     try:
-        return template.format(**shown)
-    except (KeyError, IndexError):
-        return template
+        return _FORMATTER.format(template, **params)
+    except (KeyError, IndexError, ValueError):
+        return template.replace(":money}", "}")

@@ -30,6 +30,8 @@ def parse_yuan(text: str | int | Decimal, *, allow_zero: bool = False) -> int:
             raise ValidationError("amount_invalid", value=str(text)) from None
     if not value.is_finite():
         raise ValidationError("amount_invalid", value=str(text))
+    if value.adjusted() > 12:  # more digits than any amount a counter handles
+        raise ValidationError("amount_too_large", value=str(text))
     scaled = value * FEN_PER_YUAN
     if scaled != scaled.to_integral_value(rounding=ROUND_DOWN):
         raise ValidationError("amount_too_precise", value=str(text))

@@ -7,7 +7,7 @@ import unicodedata
 
 from app.domain.errors import ValidationError
 
-_MOBILE = re.compile(r"1[3-9]\d{9}")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _SEPARATORS = re.compile(r"[\s\-()（）.]")
 
 

@@ -49,6 +49,23 @@ def tier_rank(rules: Rules, code: str) -> int:
     return -1
 
 
+def upgrade_after_checkout(
+    rules: Rules, current_code: str, spend_before_fen: int, spend_after_fen: int
+) -> Tier | None:
+    """The tier to move up to when this checkout crossed a threshold above the current tier.
+
+    Only a crossing upgrades: a member a manager moved down stays down until
+    their spending crosses the next threshold.
+    """
+    before = tier_for_spend(rules, spend_before_fen)
+    after = tier_for_spend(rules, spend_after_fen)
+    if tier_rank(rules, after.code) > tier_rank(rules, before.code) and tier_rank(
+        rules, after.code
+    ) > tier_rank(rules, current_code):
+        return after
+    return None
+
+
 def split_stored_value(amount_fen: int, principal_fen: int, bonus_fen: int) -> tuple[int, int]:
     """(principal part, bonus part) of a stored-value spend, bonus taken pro rata, floored."""
     total = principal_fen + bonus_fen

@@ -90,7 +90,9 @@ def report_lost(ctx: CounterContext, actor: Actor, query: str) -> CardResult:
     with ctx.uow() as uow:
         member = _member_for_card_op(ctx, uow, query)
         card = _current_card(uow, member)
-        if card.status not in ("active", "frozen"):
+        if card.status == "frozen":  # a freeze is lifted by a manager, not by reporting loss
+            raise RuleError("card_frozen", card_no=card.card_no)
+        if card.status != "active":
             raise RuleError("card_state", card_no=card.card_no, status=card.status)
         result = _set_status(
             ctx, uow, actor, member, card, "lost", "card.lost", "card.reported_lost"

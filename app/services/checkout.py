@@ -14,8 +14,7 @@ from app.domain.pricing import (
     quote_checkout,
     settle_tenders,
     split_stored_value,
-    tier_for_spend,
-    tier_rank,
+    upgrade_after_checkout,
 )
 from app.persistence.tables import TxnTender
 from app.services.context import CounterContext, load_rules
@@ -26,6 +25,7 @@ from app.services.ledger import (
     new_txn,
     post_stored_value,
     spend_points,
+    usable_points,
 )
 from app.services.lookup import resolve_member
 from app.services.members import check_payment_password
@@ -97,7 +97,9 @@ def checkout(
         ensure_can_transact(uow, member)
         before = member_state(member)
         tier = rules.tier(member.tier_code)
-        quote = quote_checkout(rules, amount_fen, tier, points, member.points)
+        quote = quote_checkout(
+            rules, amount_fen, tier, points, usable_points(uow, member.id, ctx.business_date(uow))
+        )
         settled = settle_tenders(
             quote.due_fen, list(tenders) if tenders is not None else [(pay, quote.due_fen)]
         )
@@ -132,11 +134,16 @@ def checkout(
             lot, entry = earn_points(ctx, uow, member, txn, earned, "checkout", txn.business_date)
             lots.append(lot)
             points_entries.append(entry)
+        upgrade = upgrade_after_checkout(
+            rules,
+            member.tier_code,
+            member.cumulative_spend_fen,
+            member.cumulative_spend_fen + quote.due_fen,
+        )
         member.cumulative_spend_fen += quote.due_fen
-        reached = tier_for_spend(rules, member.cumulative_spend_fen)
         tier_changes = []
-        if tier_rank(rules, reached.code) > tier_rank(rules, member.tier_code):
-            change = change_tier(ctx, uow, member, txn, reached.code, "auto_upgrade", actor)
+        if upgrade is not None:
+            change = change_tier(ctx, uow, member, txn, upgrade.code, "auto_upgrade", actor)
             if change:
                 tier_changes.append(change)
         txn.tier_after = member.tier_code
@@ -203,5 +210,7 @@ def quote(
         rules = load_rules(uow)
         member = resolve_member(ctx, uow, query)
         tier = rules.tier(member.tier_code)
-        q = quote_checkout(rules, amount_fen, tier, points, member.points)
+        q = quote_checkout(
+            rules, amount_fen, tier, points, usable_points(uow, member.id, ctx.business_date(uow))
+        )
         return q, points_earned(rules, q.due_fen, tier)

@@ -8,6 +8,7 @@ either verifies with either.
 from __future__ import annotations
 
 import os
+import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -27,13 +28,18 @@ class Hasher:
         return cls(_cheap())
 
     def hash(self, secret: str) -> str:
-        return self._ph.hash(secret)
+        return self._ph.hash(normalise_secret(secret))
 
     def verify(self, hashed: str, secret: str) -> bool:
         try:
-            return self._ph.verify(hashed, secret)
+            return self._ph.verify(hashed, normalise_secret(secret))
         except (VerificationError, InvalidHashError):
             return False
+
+
+def normalise_secret(secret: str) -> str:
+    """Full-width digits typed through a Chinese input method are the same PIN (１２３４ = 1234)."""
+    return unicodedata.normalize("NFKC", secret or "").strip()
 
 
 def _cheap() -> PasswordHasher:

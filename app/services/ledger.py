@@ -7,7 +7,7 @@ from typing import Any
 
 from app.domain.errors import RuleError
 from app.domain.ids import uuid7
-from app.domain.points import consume_oldest, expiry_for
+from app.domain.points import LotBalance, consume_oldest, expiry_for
 from app.persistence.tables import (
     Member,
     PointsEntry,
@@ -128,14 +128,23 @@ def earn_points(
     )
 
 
+def usable_lots(uow: UnitOfWork, member_id: str, today: dt.date) -> list[LotBalance]:
+    """Lots still valid today: a lot past its last day is not spendable, expiry run or not."""
+    uow.flush()
+    return [lot for lot in uow.lot_balances(member_id) if lot.expires_on >= today]
+
+
+def usable_points(uow: UnitOfWork, member_id: str, today: dt.date) -> int:
+    return sum(lot.remaining for lot in usable_lots(uow, member_id, today) if lot.remaining > 0)
+
+
 def spend_points(
     ctx: CounterContext, uow: UnitOfWork, member: Member, txn: Txn, kind: str, points: int
 ) -> list[dict[str, Any]]:
-    """Take ``points`` from the member's lots that expire first."""
+    """Take ``points`` from the member's valid lots that expire first."""
     if points <= 0:
         return []
-    uow.flush()
-    taken = consume_oldest(uow.lot_balances(member.id), points)
+    taken = consume_oldest(usable_lots(uow, member.id, txn.business_date), points)
     return [post_points(ctx, uow, member, txn, lot_id, kind, -n) for lot_id, n in taken]
 
 

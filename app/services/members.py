@@ -14,13 +14,14 @@ from app.domain.phone import mask_phone, normalise_phone
 from app.persistence.tables import Card, Member, MemberSearchKey, Txn
 from app.persistence.uow import UnitOfWork
 from app.services.context import CounterContext, load_rules
+from app.services.hashing import normalise_secret
 from app.services.lookup import MemberView, member_view, resolve_member
 from app.services.recording import member_state, record
 from app.services.search_keys import search_keys
 from app.services.security import Actor, Approval, Permission, approve, require
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_PAY_PASSWORD = re.compile(r"\d{6}")
+_PAY_PASSWORD = re.compile(r"[0-9]{6}")
 GENDERS = {"m": "m", "f": "f", "男": "m", "女": "f", "male": "m", "female": "f"}
 MAX_CARD_ATTEMPTS = 20
 
@@ -220,7 +221,7 @@ def set_payment_password(
 ) -> None:
     """Set the member's 6-digit payment password; changing one needs the old one."""
     require(actor, Permission.MEMBER_SET_PASSWORD)
-    if not _PAY_PASSWORD.fullmatch(password or ""):
+    if not _PAY_PASSWORD.fullmatch(normalise_secret(password)):
         raise ValidationError("payment_password_format")
     hashed = ctx.hasher.hash(password)
     if old_password is not None:
@@ -238,7 +239,7 @@ def reset_payment_password(
 ) -> None:
     """A forgotten or locked payment password, replaced with the manager's approval."""
     require(actor, Permission.MEMBER_SET_PASSWORD)
-    if not _PAY_PASSWORD.fullmatch(password or ""):
+    if not _PAY_PASSWORD.fullmatch(normalise_secret(password)):
         raise ValidationError("payment_password_format")
     approver = approve(ctx, approval, Permission.MEMBER_RESET_PASSWORD)
     hashed = ctx.hasher.hash(password)

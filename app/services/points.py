@@ -8,7 +8,13 @@ from itertools import groupby
 
 from app.domain.errors import RuleError, ValidationError
 from app.services.context import CounterContext
-from app.services.ledger import earn_points, new_txn, post_points, spend_points
+from app.services.ledger import (
+    earn_points,
+    new_txn,
+    post_points,
+    spend_points,
+    usable_points,
+)
 from app.services.lookup import resolve_member
 from app.services.recording import member_state, record
 from app.services.security import Actor, Approval, Permission, approve, require
@@ -89,8 +95,9 @@ def adjust_points(
         raise ValidationError("adjust_zero")
     with ctx.reader() as uow:
         member = resolve_member(ctx, uow, query)
-        if delta < 0 and member.points < -delta:
-            raise RuleError("points_insufficient", balance=member.points, points=-delta)
+        usable = usable_points(uow, member.id, ctx.business_date(uow))
+        if delta < 0 and usable < -delta:
+            raise RuleError("points_insufficient", balance=usable, points=-delta)
     approver = approve(ctx, approval, Permission.POINTS_ADJUST)
     with ctx.uow() as uow:
         member = resolve_member(ctx, uow, query)

@@ -12,6 +12,7 @@ from app.domain.errors import (
     ValidationError,
 )
 from app.services.context import CounterContext, load_rules
+from app.services.hashing import normalise_secret
 
 
 class Role(StrEnum):
@@ -78,7 +79,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 APPROVER_ROLES = (Role.MANAGER, Role.ADMIN)
 
-_PIN = re.compile(r"\d{4,8}")
+_PIN = re.compile(r"[0-9]{4,8}")
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def require(actor: Actor, permission: Permission) -> None:
 
 
 def check_pin_format(pin: str) -> str:
-    if not _PIN.fullmatch(pin or ""):
+    if not _PIN.fullmatch(normalise_secret(pin)):
         raise ValidationError("pin_format")
     return pin
 
