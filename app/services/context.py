@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,8 +59,14 @@ def open_counter(
     )
 
 
+@functools.lru_cache(maxsize=8)
+def _parse_rules(rules_json: str) -> Rules:
+    return Rules.from_dict(json.loads(rules_json))
+
+
 def load_rules(uow: UnitOfWork) -> Rules:
+    """The store's rules (parsed once per distinct JSON text; Rules is immutable)."""
     store = uow.store()
     if store is None:
         raise RuleError("store_not_initialised")
-    return Rules.from_dict(json.loads(store.rules_json))
+    return _parse_rules(store.rules_json)
