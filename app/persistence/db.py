@@ -53,19 +53,21 @@ def read_only(engine: Engine) -> Engine:
 def backup_to(engine: Engine, target: Path | str) -> None:
     """A consistent copy through SQLite's online backup API, while the counter keeps working."""
     target = Path(target)
-    if target.exists():
-        target.unlink()
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
     raw = engine.raw_connection()
     try:
         src = raw.driver_connection
         assert isinstance(src, sqlite3.Connection)
-        dst = sqlite3.connect(str(target))
+        dst = sqlite3.connect(str(partial))
         try:
             src.backup(dst)
         finally:
             dst.close()
     finally:
         raw.close()
+    # An earlier backup at the same path is replaced only by a complete one.
+    partial.replace(target)
 
 
 class Database:

@@ -39,6 +39,7 @@ class UnitOfWork:
         self._engine = engine.execution_options(counter_readonly=True) if readonly else engine
         self._readonly = readonly
         self.session: Session
+        self._store: StoreRow | None = None
 
     def __enter__(self) -> UnitOfWork:
         self.session = Session(bind=self._engine, expire_on_commit=False, autoflush=True)
@@ -63,7 +64,10 @@ class UnitOfWork:
 
     # -- store and staff ---------------------------------------------------
     def store(self) -> StoreRow | None:
-        return self.session.get(StoreRow, 1)
+        # Held here: the session's identity map is weak, and every operation asks for it.
+        if self._store is None:
+            self._store = self.session.get(StoreRow, 1)
+        return self._store
 
     def staff_by_no(self, staff_no: str) -> Staff | None:
         return self.session.scalar(select(Staff).where(Staff.staff_no == staff_no))

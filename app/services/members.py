@@ -283,6 +283,9 @@ def check_payment_password(ctx: CounterContext, query: str, password: str | None
     Runs in its own transaction so a wrong try is counted even though the
     operation that asked is refused.
     """
+    with ctx.reader() as uow:  # most members have none: no write lock for them
+        if resolve_member(ctx, uow, query).pay_password_hash is None:
+            return
     with ctx.uow() as uow:
         member = resolve_member(ctx, uow, query)
         if member.pay_password_hash is None:
