@@ -22,6 +22,8 @@ from app.services.store import init_store
 
 # CLI subprocesses started by the tests hash PINs cheaply too.
 os.environ.setdefault(FAST_HASH_ENV, "1")
+# Qt (pytest-qt, the UI tests) never needs a display in the suite.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ADMIN_PIN = "9999"
 MANAGER_NO, MANAGER_PIN = "m01", "5678"

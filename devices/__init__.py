@@ -1,0 +1,1 @@
+"""Hardware adapters: barcode scanner, receipt printer, cash drawer and customer display."""

@@ -1,0 +1,1 @@
+"""HQ server: the FastAPI app with its own persistence and migrations."""
