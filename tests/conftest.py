@@ -88,7 +88,9 @@ def register(ctx: CounterContext, cashier: Actor) -> Callable[..., MemberView]:
     def _register(name: str = "张三", phone: str | None = None, **more: object) -> MemberView:
         phone = phone or f"139{next(counter):08d}"
         return register_member(
-            ctx, cashier, Registration(name=name, phone=phone, consent=True, **more)  # type: ignore[arg-type]
+            ctx,
+            cashier,
+            Registration(name=name, phone=phone, consent=True, **more),  # type: ignore[arg-type]
         )
 
     return _register

@@ -20,16 +20,7 @@ from app.services import cards, members, points, refunds, staff, stored_value, t
 from app.services.checkout import checkout
 from app.services.context import CounterContext
 from app.services.maintenance import backup, verify_audit
-
-Snapshot = Callable[[], dict[str, list[tuple]]]
-
-
-def query(ctx: CounterContext, sql: str, *params: Any) -> list[tuple]:
-    conn = sqlite3.connect(str(ctx.db.path))
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
+from tests.helpers import Snapshot, query
 
 
 def counts(ctx: CounterContext) -> tuple[int, int]:

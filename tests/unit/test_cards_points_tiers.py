@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 
@@ -18,26 +15,7 @@ from app.services.security import Approval
 from app.services.stored_value import top_up
 from app.services.tiers import override_tier
 from tests.conftest import CASHIER_NO, CASHIER_PIN
-
-Snapshot = Callable[[], dict[str, list[tuple]]]
-
-
-def refused(snapshot: Snapshot, code: str, fn: Callable[..., Any], *args: Any, **kw: Any):
-    """Call ``fn``; it must raise a CounterError with ``code`` and leave every table unchanged."""
-    before = snapshot()
-    with pytest.raises(CounterError) as exc:
-        fn(*args, **kw)
-    assert exc.value.code == code, exc.value.code
-    assert snapshot() == before
-    return exc.value
-
-
-def query(ctx: CounterContext, sql: str, *params: Any) -> list[tuple]:
-    conn = sqlite3.connect(str(ctx.db.path))
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
+from tests.helpers import Snapshot, query, refused
 
 
 def figures(ctx: CounterContext, member_id: str) -> tuple[int, int, int]:

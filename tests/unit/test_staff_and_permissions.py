@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 
@@ -18,18 +16,7 @@ from app.services.security import Approval, Role, sign_in
 from app.services.stored_value import adjust_stored_value
 from app.services.tiers import override_tier
 from tests.conftest import ADMIN_PIN, CASHIER_NO, CASHIER_PIN, MANAGER_NO, MANAGER_PIN
-
-Snapshot = Callable[[], dict[str, list[tuple]]]
-
-
-def refused(snapshot: Snapshot, code: str, fn: Callable[..., Any], *args: Any, **kw: Any):
-    """Call ``fn``; it must raise a CounterError with ``code`` and leave every table unchanged."""
-    before = snapshot()
-    with pytest.raises(CounterError) as exc:
-        fn(*args, **kw)
-    assert exc.value.code == code, exc.value.code
-    assert snapshot() == before
-    return exc.value
+from tests.helpers import Snapshot, refused
 
 
 def staff_row(ctx: CounterContext, staff_no: str) -> tuple[int, int]:
