@@ -30,3 +30,21 @@ def query(ctx: CounterContext, sql: str, *params: Any) -> list[tuple]:
         return conn.execute(sql, params).fetchall()
     finally:
         conn.close()
+
+
+def ledger_checked(ctx: CounterContext, member_id: str) -> tuple[int, int, int]:
+    """(principal, bonus, points) cached on the member, asserted equal to the ledger sums."""
+    cached = query(
+        ctx, "SELECT principal_fen, bonus_fen, points FROM member WHERE id = ?", member_id
+    )[0]
+    sv = query(
+        ctx,
+        "SELECT COALESCE(SUM(principal_fen), 0), COALESCE(SUM(bonus_fen), 0) FROM sv_entry "
+        "WHERE member_id = ?",
+        member_id,
+    )[0]
+    pts = query(
+        ctx, "SELECT COALESCE(SUM(points), 0) FROM points_entry WHERE member_id = ?", member_id
+    )[0][0]
+    assert cached == (*sv, pts), "cached balance differs from its ledger"
+    return cached

@@ -15,25 +15,7 @@ from app.services.security import Approval
 from app.services.stored_value import top_up
 from app.services.tiers import override_tier
 from tests.conftest import CASHIER_NO, CASHIER_PIN
-from tests.helpers import Snapshot, query, refused
-
-
-def figures(ctx: CounterContext, member_id: str) -> tuple[int, int, int]:
-    """(principal, bonus, points), cached on the member and equal to the ledger sums."""
-    cached = query(
-        ctx, "SELECT principal_fen, bonus_fen, points FROM member WHERE id = ?", member_id
-    )[0]
-    sv = query(
-        ctx,
-        "SELECT COALESCE(SUM(principal_fen), 0), COALESCE(SUM(bonus_fen), 0) FROM sv_entry "
-        "WHERE member_id = ?",
-        member_id,
-    )[0]
-    pts = query(
-        ctx, "SELECT COALESCE(SUM(points), 0) FROM points_entry WHERE member_id = ?", member_id
-    )[0][0]
-    assert cached == (*sv, pts)
-    return cached
+from tests.helpers import Snapshot, ledger_checked, query, refused
 
 
 def lot_remaining(ctx: CounterContext, member_id: str) -> dict[str, int]:
@@ -61,7 +43,7 @@ def member(ctx: CounterContext, cashier, register):
     m = register(name="张三", phone="13800138000")
     top_up(ctx, cashier, m.member_id, 100_000, "cash")
     checkout(ctx, cashier, m.member_id, 30_000, pay="cash")
-    assert figures(ctx, m.member_id) == (100_000, 15_000, 300)
+    assert ledger_checked(ctx, m.member_id) == (100_000, 15_000, 300)
     return m
 
 
@@ -100,7 +82,7 @@ def test_replace_card_carries_balances_and_charges_fee(
         "active",
     )
     assert (view.principal_fen, view.bonus_fen, view.points) == (100_000, 15_000, 300)
-    assert figures(ctx, member.member_id) == (100_000, 15_000, 300)
+    assert ledger_checked(ctx, member.member_id) == (100_000, 15_000, 300)
     refused(snapshot, "card_replaced", lookup.show_member, ctx, cashier, old)
     assert query(
         ctx, "SELECT method, amount_fen FROM txn_tender WHERE txn_id = ?", result.txn_id
@@ -208,7 +190,7 @@ def test_cancel_refunds_principal_voids_bonus_and_points(
         15_000,
         300,
     )
-    assert figures(ctx, q) == (0, 0, 0)
+    assert ledger_checked(ctx, q) == (0, 0, 0)
     assert query(
         ctx, "SELECT method, amount_fen FROM txn_tender WHERE txn_id = ?", result.txn_id
     ) == [("cash", -100_000)]
@@ -251,14 +233,14 @@ def test_expire_points_as_of(ctx: CounterContext, cashier, manager, register, cl
     at(clock, 2028, 1, 1)
     result = expire_points(ctx, manager, dt.date(2028, 1, 1))
     assert (result.members, result.points) == (1, 200)
-    assert figures(ctx, q)[2] == 50
+    assert ledger_checked(ctx, q)[2] == 50
     assert lot_remaining(ctx, q) == {"2027-12-31": 0, "2028-12-31": 50}
     entries = query(ctx, "SELECT kind, points FROM points_entry WHERE kind = 'expire'")
     assert entries == [("expire", -200)]
     # Running it again expires nothing more.
     again = expire_points(ctx, manager, dt.date(2028, 1, 1))
     assert (again.members, again.points) == (0, 0)
-    assert figures(ctx, q)[2] == 50
+    assert ledger_checked(ctx, q)[2] == 50
     assert query(ctx, "SELECT count(*) FROM points_entry WHERE kind = 'expire'") == [(1,)]
 
 
@@ -273,7 +255,7 @@ def test_expire_points_takes_only_what_is_left(
     at(clock, 2028, 1, 1)
     result = expire_points(ctx, manager)
     assert (result.as_of, result.points) == (dt.date(2028, 1, 1), 50)
-    assert figures(ctx, q)[2] == 8  # 2027: floor(8.50) = 8 points earned
+    assert ledger_checked(ctx, q)[2] == 8  # 2027: floor(8.50) = 8 points earned
 
 
 def test_redemption_takes_oldest_lots_first(
@@ -350,13 +332,13 @@ def test_adjust_points_with_reason_and_approval(
     assert (err.params["balance"], err.params["points"]) == (100, 101)
     minus = adjust_points(ctx, cashier, q, -40, "扣错", approval)
     assert minus.points == 60
-    assert figures(ctx, q)[2] == 60
+    assert ledger_checked(ctx, q)[2] == 60
 
 
 def test_top_up_earns_no_points(ctx: CounterContext, cashier, register) -> None:
     m = register()
     top_up(ctx, cashier, m.member_id, 500_000, "cash")
-    assert figures(ctx, m.member_id)[2] == 0
+    assert ledger_checked(ctx, m.member_id)[2] == 0
     assert query(ctx, "SELECT count(*) FROM points_lot") == [(0,)]
 
 

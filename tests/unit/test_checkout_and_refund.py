@@ -15,27 +15,16 @@ from app.services.members import set_payment_password
 from app.services.points import adjust_points
 from app.services.stored_value import top_up
 from app.services.tiers import override_tier
-from tests.helpers import Snapshot, query, refused
+from tests.helpers import Snapshot, ledger_checked, query, refused
 
 
 def state(ctx: CounterContext, member_id: str) -> dict[str, Any]:
     """The member's figures, with the cached balances checked against their ledgers."""
-    row = query(
-        ctx,
-        "SELECT principal_fen, bonus_fen, points, cumulative_spend_fen, tier_code "
-        "FROM member WHERE id = ?",
-        member_id,
+    balances = ledger_checked(ctx, member_id)
+    spend, tier = query(
+        ctx, "SELECT cumulative_spend_fen, tier_code FROM member WHERE id = ?", member_id
     )[0]
-    sv = query(
-        ctx,
-        "SELECT COALESCE(SUM(principal_fen), 0), COALESCE(SUM(bonus_fen), 0) FROM sv_entry "
-        "WHERE member_id = ?",
-        member_id,
-    )[0]
-    pts = query(
-        ctx, "SELECT COALESCE(SUM(points), 0) FROM points_entry WHERE member_id = ?", member_id
-    )[0][0]
-    assert row[:3] == (*sv, pts), "cached balance differs from its ledger"
+    row = (*balances, spend, tier)
     negative_lots = query(
         ctx,
         "SELECT lot_id FROM points_entry WHERE member_id = ? GROUP BY lot_id "
