@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
+from app.persistence.reader import Reader
 from app.persistence.uow import UnitOfWork
 
 BUSY_TIMEOUT_MS = 10_000
@@ -85,6 +86,9 @@ class Database:
 
     def reader(self) -> UnitOfWork:
         return UnitOfWork(self.engine, readonly=True)
+
+    def lookup(self) -> Reader:
+        return Reader(self.engine)
 
     def backup_to(self, target: Path | str) -> None:
         backup_to(self.engine, target)

@@ -24,6 +24,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
+def fk(target: str) -> ForeignKey:
+    """A foreign key SQLite checks at COMMIT, so one flush may insert rows in any order."""
+    return ForeignKey(target, deferrable=True, initially="DEFERRED")
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -63,7 +68,7 @@ class Member(Base):
     birthday: Mapped[dt.date | None] = mapped_column(Date)
     email: Mapped[str | None] = mapped_column(String(254))
     address: Mapped[str | None] = mapped_column(String(200))
-    referrer_id: Mapped[str | None] = mapped_column(ForeignKey("member.id"))
+    referrer_id: Mapped[str | None] = mapped_column(fk("member.id"))
     source: Mapped[str | None] = mapped_column(String(32))
     consent_at: Mapped[dt.datetime] = mapped_column(DateTime)
     status: Mapped[str] = mapped_column(String(16), default="active")
@@ -95,7 +100,7 @@ class MemberSearchKey(Base):
 
     __tablename__ = "member_search_key"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    member_id: Mapped[str] = mapped_column(ForeignKey("member.id"), index=True)
+    member_id: Mapped[str] = mapped_column(fk("member.id"), index=True)
     key: Mapped[str] = mapped_column(String(64), index=True)
 
 
@@ -103,7 +108,7 @@ class Card(Base):
     __tablename__ = "card"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     card_no: Mapped[str] = mapped_column(String(32), unique=True)
-    member_id: Mapped[str] = mapped_column(ForeignKey("member.id"), index=True)
+    member_id: Mapped[str] = mapped_column(fk("member.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="active")
     issued_at: Mapped[dt.datetime] = mapped_column(DateTime)
     replaced_by: Mapped[str | None] = mapped_column(String(36))
@@ -115,7 +120,7 @@ class Txn(Base):
     __tablename__ = "txn"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     kind: Mapped[str] = mapped_column(String(24))
-    member_id: Mapped[str | None] = mapped_column(ForeignKey("member.id"), index=True)
+    member_id: Mapped[str | None] = mapped_column(fk("member.id"), index=True)
     staff_id: Mapped[str | None] = mapped_column(String(36))
     approved_by: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
@@ -130,7 +135,7 @@ class Txn(Base):
     points_shortfall: Mapped[int] = mapped_column(Integer, default=0)
     tier_before: Mapped[str | None] = mapped_column(String(16))
     tier_after: Mapped[str | None] = mapped_column(String(16))
-    original_txn_id: Mapped[str | None] = mapped_column(ForeignKey("txn.id"))
+    original_txn_id: Mapped[str | None] = mapped_column(fk("txn.id"))
     note: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
@@ -147,7 +152,7 @@ class Txn(Base):
 class TxnTender(Base):
     __tablename__ = "txn_tender"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    txn_id: Mapped[str] = mapped_column(ForeignKey("txn.id"), index=True)
+    txn_id: Mapped[str] = mapped_column(fk("txn.id"), index=True)
     method: Mapped[str] = mapped_column(String(16))
     amount_fen: Mapped[int] = mapped_column(Integer)  # negative for money paid back
     change_fen: Mapped[int] = mapped_column(Integer, default=0)
@@ -157,8 +162,8 @@ class StoredValueEntry(Base):
     __tablename__ = "sv_entry"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     entry_id: Mapped[str] = mapped_column(String(36), unique=True)
-    member_id: Mapped[str] = mapped_column(ForeignKey("member.id"), index=True)
-    txn_id: Mapped[str] = mapped_column(ForeignKey("txn.id"), index=True)
+    member_id: Mapped[str] = mapped_column(fk("member.id"), index=True)
+    txn_id: Mapped[str] = mapped_column(fk("txn.id"), index=True)
     kind: Mapped[str] = mapped_column(String(24))
     principal_fen: Mapped[int] = mapped_column(Integer)
     bonus_fen: Mapped[int] = mapped_column(Integer)
@@ -169,8 +174,8 @@ class StoredValueEntry(Base):
 class PointsLot(Base):
     __tablename__ = "points_lot"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    member_id: Mapped[str] = mapped_column(ForeignKey("member.id"), index=True)
-    txn_id: Mapped[str] = mapped_column(ForeignKey("txn.id"))
+    member_id: Mapped[str] = mapped_column(fk("member.id"), index=True)
+    txn_id: Mapped[str] = mapped_column(fk("txn.id"))
     points: Mapped[int] = mapped_column(Integer)
     earned_on: Mapped[dt.date] = mapped_column(Date)
     expires_on: Mapped[dt.date] = mapped_column(Date, index=True)
@@ -181,9 +186,9 @@ class PointsEntry(Base):
     __tablename__ = "points_entry"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     entry_id: Mapped[str] = mapped_column(String(36), unique=True)
-    member_id: Mapped[str] = mapped_column(ForeignKey("member.id"), index=True)
-    lot_id: Mapped[str] = mapped_column(ForeignKey("points_lot.id"), index=True)
-    txn_id: Mapped[str] = mapped_column(ForeignKey("txn.id"), index=True)
+    member_id: Mapped[str] = mapped_column(fk("member.id"), index=True)
+    lot_id: Mapped[str] = mapped_column(fk("points_lot.id"), index=True)
+    txn_id: Mapped[str] = mapped_column(fk("txn.id"), index=True)
     kind: Mapped[str] = mapped_column(String(24))
     points: Mapped[int] = mapped_column(Integer)
     reverses_entry_id: Mapped[str | None] = mapped_column(String(36))
@@ -193,8 +198,8 @@ class PointsEntry(Base):
 class TierChange(Base):
     __tablename__ = "tier_change"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    member_id: Mapped[str] = mapped_column(ForeignKey("member.id"), index=True)
-    txn_id: Mapped[str] = mapped_column(ForeignKey("txn.id"))
+    member_id: Mapped[str] = mapped_column(fk("member.id"), index=True)
+    txn_id: Mapped[str] = mapped_column(fk("txn.id"))
     from_tier: Mapped[str] = mapped_column(String(16))
     to_tier: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(String(24))

@@ -9,18 +9,18 @@ everything back, so a refused or failed operation changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.domain.points import LotBalance
+from app.persistence import queries
 from app.persistence.tables import (
     AuditEntry,
     Card,
     Member,
-    MemberSearchKey,
     OutboxEvent,
     PointsEntry,
     PointsLot,
@@ -31,8 +31,6 @@ from app.persistence.tables import (
     TxnTender,
 )
 
-SEARCH_LIMIT = 20
-
 
 class UnitOfWork:
     def __init__(self, engine: Engine, *, readonly: bool = False) -> None:
@@ -42,7 +40,7 @@ class UnitOfWork:
         self._store: StoreRow | None = None
 
     def __enter__(self) -> UnitOfWork:
-        self.session = Session(bind=self._engine, expire_on_commit=False, autoflush=True)
+        self.session = Session(bind=self._engine, expire_on_commit=False, autoflush=False)
         if not self._readonly:
             self.session.connection()  # BEGIN IMMEDIATE now: take the write lock up front
         return self
@@ -66,7 +64,7 @@ class UnitOfWork:
     def store(self) -> StoreRow | None:
         # Held here: the session's identity map is weak, and every operation asks for it.
         if self._store is None:
-            self._store = self.session.get(StoreRow, 1)
+            self._store = self.session.scalar(queries.store())
         return self._store
 
     def staff_by_no(self, staff_no: str) -> Staff | None:
@@ -75,57 +73,34 @@ class UnitOfWork:
     def staff_by_id(self, staff_id: str) -> Staff | None:
         return self.session.get(Staff, staff_id)
 
-    def staff_count(self) -> int:
-        return self.session.scalar(select(func.count()).select_from(Staff)) or 0
-
-    # -- members and cards -------------------------------------------------
+    # -- members and cards (the statements are shared with the Core reader) --
     def member(self, member_id: str) -> Member | None:
         return self.session.get(Member, member_id)
 
     def member_by_phone(self, phone: str) -> Member | None:
-        return self.session.scalar(
-            select(Member).where(Member.phone == phone, Member.status == "active")
-        )
+        return self.session.scalar(queries.member_by_phone(phone))
 
-    def members_by_last4(self, last4: str, limit: int = SEARCH_LIMIT) -> Sequence[Member]:
-        return self.session.scalars(
-            select(Member)
-            .where(Member.phone_last4 == last4, Member.status == "active")
-            .limit(limit)
-        ).all()
+    def members_by_last4(self, last4: str) -> Sequence[Member]:
+        return self.session.scalars(queries.members_by_last4(last4)).all()
 
-    def members_by_name_prefix(self, prefix: str, limit: int = SEARCH_LIMIT) -> Sequence[Member]:
-        return self.session.scalars(
-            select(Member)
-            .where(
-                Member.name >= prefix,
-                Member.name < prefix + "\U0010ffff",
-                Member.status == "active",
-            )
-            .order_by(Member.name)
-            .limit(limit)
-        ).all()
+    def members_by_name_prefix(self, prefix: str) -> Sequence[Member]:
+        return self.session.scalars(queries.members_by_name_prefix(prefix)).all()
 
-    def members_by_search_key(self, prefix: str, limit: int = SEARCH_LIMIT) -> Sequence[Member]:
-        ids = (
-            select(MemberSearchKey.member_id)
-            .where(MemberSearchKey.key >= prefix, MemberSearchKey.key < prefix + "\x7f")
-            .distinct()
-            .limit(limit * 4)
-            .scalar_subquery()
-        )
-        return self.session.scalars(
-            select(Member)
-            .where(Member.id.in_(ids), Member.status == "active")
-            .order_by(Member.name)
-            .limit(limit)
-        ).all()
+    def members_by_search_key(self, prefix: str) -> Sequence[Member]:
+        return self.session.scalars(queries.members_by_search_key(prefix)).all()
 
     def card_by_no(self, card_no: str) -> Card | None:
-        return self.session.scalar(select(Card).where(Card.card_no == card_no))
+        return self.session.scalar(queries.card_by_no(card_no))
 
     def card(self, card_id: str) -> Card | None:
         return self.session.get(Card, card_id)
+
+    def cards(self, card_ids: Collection[str]) -> dict[str, Card]:
+        return {c.id: c for c in self.session.scalars(queries.cards(card_ids))}
+
+    def points_expiring(self, member_ids: Collection[str], before: dt.date) -> dict[str, int]:
+        rows = self.session.execute(queries.points_expiring(member_ids, before))
+        return {member_id: int(points) for member_id, points in rows}
 
     # -- transactions and ledgers ------------------------------------------
     def txn(self, txn_id: str) -> Txn | None:
@@ -180,11 +155,6 @@ class UnitOfWork:
             .order_by(PointsLot.member_id, PointsLot.expires_on)
         ).all()
         return [(m, lot, int(n)) for m, lot, n in rows]
-
-    def points_expiring(self, member_id: str, before: dt.date) -> int:
-        return sum(
-            lot.remaining for lot in self.lot_balances(member_id) if lot.expires_on <= before
-        )
 
     def sv_ledger_balance(self, member_id: str) -> tuple[int, int]:
         p, b = self.session.execute(

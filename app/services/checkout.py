@@ -23,8 +23,10 @@ from app.services.ledger import (
     earn_points,
     ensure_can_transact,
     new_txn,
+    points_in,
     post_stored_value,
     spend_points,
+    usable_lots,
     usable_points,
 )
 from app.services.lookup import resolve_member
@@ -80,15 +82,15 @@ def checkout(
     require(actor, Permission.CHECKOUT)
     if points < 0:
         raise ValidationError("points_negative", points=points)
-    with ctx.reader() as uow:
+    with ctx.lookup() as q:
         # A quick look before asking for the password: refuse obvious errors first.
-        member = resolve_member(ctx, uow, query)
-        ensure_can_transact(uow, member)
-        member_id = member.id
+        found = resolve_member(ctx, q, query)
+        ensure_can_transact(q, found)
+        member_id = found.id
     uses_stored_value = (tenders is None and pay == STORED_VALUE) or any(
         m == STORED_VALUE for m, _ in (tenders or ())
     )
-    if uses_stored_value:
+    if uses_stored_value and found.pay_password_hash is not None:
         check_payment_password(ctx, member_id, payment_password)
 
     with ctx.uow() as uow:
@@ -97,9 +99,8 @@ def checkout(
         ensure_can_transact(uow, member)
         before = member_state(member)
         tier = rules.tier(member.tier_code)
-        quote = quote_checkout(
-            rules, amount_fen, tier, points, usable_points(uow, member.id, ctx.business_date(uow))
-        )
+        lots = usable_lots(uow, member.id, ctx.business_date(uow))
+        quote = quote_checkout(rules, amount_fen, tier, points, points_in(lots))
         settled = settle_tenders(
             quote.due_fen, list(tenders) if tenders is not None else [(pay, quote.due_fen)]
         )
@@ -128,7 +129,7 @@ def checkout(
             if t.method == STORED_VALUE:
                 p, b = split_stored_value(t.amount_fen, member.principal_fen, member.bonus_fen)
                 sv_entries.append(post_stored_value(ctx, uow, member, txn, "spend", -p, -b))
-        points_entries = spend_points(ctx, uow, member, txn, "redeem", quote.points_used)
+        points_entries = spend_points(ctx, uow, member, txn, "redeem", quote.points_used, lots)
         lots = []
         if earned > 0:
             lot, entry = earn_points(ctx, uow, member, txn, earned, "checkout", txn.business_date)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from app.domain.errors import RuleError
 from app.domain.rules import Rules
 from app.persistence.db import DB_FILENAME, Database
+from app.persistence.reader import Reader
 from app.persistence.uow import UnitOfWork
 from app.ports import Clock, SystemClock
 from app.services.hashing import Hasher
@@ -32,11 +33,15 @@ class CounterContext:
         """A read-only unit of work (deferred BEGIN, never takes the write lock)."""
         return self.db.reader()
 
+    def lookup(self) -> Reader:
+        """Read-only lookups without an ORM session: the scan box's hot path."""
+        return self.db.lookup()
+
     def now(self) -> dt.datetime:
         """Current UTC time as stored in the database (naive UTC)."""
         return self.clock.now().astimezone(dt.UTC).replace(tzinfo=None)
 
-    def business_date(self, uow: UnitOfWork) -> dt.date:
+    def business_date(self, uow: UnitOfWork | Reader) -> dt.date:
         """The store's local date (Asia/Shanghai unless the store says otherwise)."""
         store = uow.store()
         tz = ZoneInfo(store.timezone if store else "Asia/Shanghai")
@@ -64,7 +69,7 @@ def _parse_rules(rules_json: str) -> Rules:
     return Rules.from_dict(json.loads(rules_json))
 
 
-def load_rules(uow: UnitOfWork) -> Rules:
+def load_rules(uow: UnitOfWork | Reader) -> Rules:
     """The store's rules (parsed once per distinct JSON text; Rules is immutable)."""
     store = uow.store()
     if store is None:

@@ -8,6 +8,7 @@ from typing import Any
 from app.domain.errors import RuleError
 from app.domain.ids import uuid7
 from app.domain.points import LotBalance, consume_oldest, expiry_for
+from app.persistence.reader import Reader, Record
 from app.persistence.tables import (
     Member,
     PointsEntry,
@@ -114,7 +115,6 @@ def earn_points(
         source=source,
     )
     uow.add(lot)
-    uow.flush()
     entry = post_points(ctx, uow, member, txn, lot.id, "earn", points)
     return (
         {
@@ -129,22 +129,36 @@ def earn_points(
 
 
 def usable_lots(uow: UnitOfWork, member_id: str, today: dt.date) -> list[LotBalance]:
-    """Lots still valid today: a lot past its last day is not spendable, expiry run or not."""
-    uow.flush()
+    """Lots still valid today: a lot past its last day is not spendable, expiry run or not.
+
+    Reads what is flushed: a caller that changed lots in this transaction flushes first.
+    """
     return [lot for lot in uow.lot_balances(member_id) if lot.expires_on >= today]
 
 
 def usable_points(uow: UnitOfWork, member_id: str, today: dt.date) -> int:
-    return sum(lot.remaining for lot in usable_lots(uow, member_id, today) if lot.remaining > 0)
+    return points_in(usable_lots(uow, member_id, today))
+
+
+def points_in(lots: list[LotBalance]) -> int:
+    return sum(lot.remaining for lot in lots if lot.remaining > 0)
 
 
 def spend_points(
-    ctx: CounterContext, uow: UnitOfWork, member: Member, txn: Txn, kind: str, points: int
+    ctx: CounterContext,
+    uow: UnitOfWork,
+    member: Member,
+    txn: Txn,
+    kind: str,
+    points: int,
+    lots: list[LotBalance] | None = None,
 ) -> list[dict[str, Any]]:
-    """Take ``points`` from the member's valid lots that expire first."""
+    """Take ``points`` from the member's valid lots (``lots`` if already read) that expire first."""
     if points <= 0:
         return []
-    taken = consume_oldest(usable_lots(uow, member.id, txn.business_date), points)
+    if lots is None:
+        lots = usable_lots(uow, member.id, txn.business_date)
+    taken = consume_oldest(lots, points)
     return [post_points(ctx, uow, member, txn, lot_id, kind, -n) for lot_id, n in taken]
 
 
@@ -196,11 +210,10 @@ def new_txn(
         **fields,
     )
     uow.add(txn)
-    uow.flush()
     return txn
 
 
-def ensure_can_transact(uow: UnitOfWork, member: Member) -> None:
+def ensure_can_transact(uow: UnitOfWork | Reader, member: Member | Record) -> None:
     """Cancelled members and frozen cards take no money and no points."""
     if member.status != "active":
         raise RuleError("member_cancelled", name=member.name)

@@ -5,17 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from app.domain import qr
 from app.domain.cards import normalise_card_no
 from app.domain.errors import NotFoundError, RuleError, ValidationError
 from app.domain.phone import looks_like_phone, mask_phone, normalise_phone
-from app.persistence.tables import Card, Member
+from app.persistence.reader import Reader
 from app.persistence.uow import UnitOfWork
 from app.services.context import CounterContext, load_rules
 from app.services.search_keys import normalise_query
 from app.services.security import Actor, Permission, require
+
+# Lookups run on a unit of work (write paths, ORM objects) or a Reader (read-only Core rows);
+# both answer the same queries with the same attribute names.
+Queries = UnitOfWork | Reader
 
 EXPIRING_SOON_DAYS = 30
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -51,48 +57,57 @@ class MemberView:
         return self.principal_fen + self.bonus_fen
 
 
-def member_view(
-    ctx: CounterContext, uow: UnitOfWork, member: Member, actor: Actor | None
-) -> MemberView:
-    card = uow.card(member.card_id) if member.card_id else None
-    rules = load_rules(uow)
-    try:
-        tier_name = rules.tier(member.tier_code).name
-    except ValidationError:
-        tier_name = member.tier_code
-    today = ctx.business_date(uow)
+def member_views(
+    ctx: CounterContext, q: Queries, members: Sequence[Any], actor: Actor | None
+) -> list[MemberView]:
+    """Views of several members with one read each for their cards and expiring points."""
+    if not members:
+        return []
+    rules = load_rules(q)
+    tier_names = {t.code: t.name for t in rules.tiers}
+    soon = ctx.business_date(q) + dt.timedelta(days=EXPIRING_SOON_DAYS)
+    cards = q.cards([m.card_id for m in members if m.card_id])
+    expiring = q.points_expiring([m.id for m in members], soon)
     full = actor is not None and actor.can(Permission.MEMBER_VIEW_PHONE)
-    return MemberView(
-        member_id=member.id,
-        name=member.name,
-        phone=member.phone if full else mask_phone(member.phone),
-        card_no=card.card_no if card else None,
-        card_status=card.status if card else None,
-        status=member.status,
-        tier=member.tier_code,
-        tier_name=tier_name,
-        principal_fen=member.principal_fen,
-        bonus_fen=member.bonus_fen,
-        points=member.points,
-        points_expiring_soon=uow.points_expiring(
-            member.id, today + dt.timedelta(days=EXPIRING_SOON_DAYS)
-        ),
-        cumulative_spend_fen=member.cumulative_spend_fen,
-        has_payment_password=member.pay_password_hash is not None,
-        birthday=member.birthday,
-        gender=member.gender,
-        email=member.email,
-    )
+    views = []
+    for m in members:
+        card = cards.get(m.card_id) if m.card_id else None
+        views.append(
+            MemberView(
+                member_id=m.id,
+                name=m.name,
+                phone=m.phone if full else mask_phone(m.phone),
+                card_no=card.card_no if card else None,
+                card_status=card.status if card else None,
+                status=m.status,
+                tier=m.tier_code,
+                tier_name=tier_names.get(m.tier_code, m.tier_code),
+                principal_fen=m.principal_fen,
+                bonus_fen=m.bonus_fen,
+                points=m.points,
+                points_expiring_soon=expiring.get(m.id, 0),
+                cumulative_spend_fen=m.cumulative_spend_fen,
+                has_payment_password=m.pay_password_hash is not None,
+                birthday=m.birthday,
+                gender=m.gender,
+                email=m.email,
+            )
+        )
+    return views
 
 
-def _qr_key(uow: UnitOfWork) -> bytes:
+def member_view(ctx: CounterContext, q: Queries, member: Any, actor: Actor | None) -> MemberView:
+    return member_views(ctx, q, [member], actor)[0]
+
+
+def _qr_key(uow: Queries) -> bytes:
     store = uow.store()
     if store is None:
         raise RuleError("store_not_initialised")
     return bytes.fromhex(store.qr_key)
 
 
-def _member_by_card(uow: UnitOfWork, card: Card) -> Member:
+def _member_by_card(uow: Queries, card: Any) -> Any:
     code = _CARD_BLOCKING.get(card.status)
     if code:
         raise RuleError(code, card_no=card.card_no)
@@ -102,7 +117,7 @@ def _member_by_card(uow: UnitOfWork, card: Card) -> Member:
     return member
 
 
-def resolve_member(ctx: CounterContext, uow: UnitOfWork, query: str) -> Member:
+def resolve_member(ctx: CounterContext, uow: Queries, query: str) -> Any:
     """The one member a card number, QR payload, full phone number or member id names.
 
     A lost, replaced or cancelled card is refused with its own message; the
@@ -147,40 +162,40 @@ def find_members(ctx: CounterContext, actor: Actor, text: str) -> list[MemberVie
     text = unicodedata.normalize("NFKC", text or "").strip()
     if not text:
         raise ValidationError("query_empty")
-    with ctx.reader() as uow:
-        members: list[Member] = []
+    with ctx.lookup() as q:
+        members: Sequence[Any] = []
         if text.isdigit() and len(text) == 4:
-            members = list(uow.members_by_last4(text))
+            members = q.members_by_last4(text)
         if not members:
             try:
-                members = [resolve_member(ctx, uow, text)]
+                members = [resolve_member(ctx, q, text)]
             except NotFoundError:
                 members = []
         if not members and not text.isdigit():
             if text.isascii():
                 key = normalise_query(text)
                 if key:
-                    members = list(uow.members_by_search_key(key))
+                    members = q.members_by_search_key(key)
             else:
-                members = list(uow.members_by_name_prefix(text))
-        return [member_view(ctx, uow, m, actor) for m in members]
+                members = q.members_by_name_prefix(text)
+        return member_views(ctx, q, members, actor)
 
 
 def show_member(ctx: CounterContext, actor: Actor, query: str) -> MemberView:
     require(actor, Permission.MEMBER_VIEW)
-    with ctx.reader() as uow:
-        return member_view(ctx, uow, resolve_member(ctx, uow, query), actor)
+    with ctx.lookup() as q:
+        return member_view(ctx, q, resolve_member(ctx, q, query), actor)
 
 
 def member_qr(ctx: CounterContext, actor: Actor, query: str, *, dynamic: bool = False) -> str:
     """The member's QR payload: the card's static one, or a dynamic one valid for 60 s."""
     require(actor, Permission.MEMBER_VIEW)
-    with ctx.reader() as uow:
-        member = resolve_member(ctx, uow, query)
-        key = _qr_key(uow)
+    with ctx.lookup() as q:
+        member = resolve_member(ctx, q, query)
+        key = _qr_key(q)
         if dynamic:
             return qr.dynamic_payload(key, member.id, int(ctx.clock.now().timestamp()))
-        card = uow.card(member.card_id) if member.card_id else None
+        card = q.card(member.card_id) if member.card_id else None
         if card is None or card.status != "active":
             raise RuleError("card_not_active")
         return qr.static_payload(key, card.card_no)

@@ -171,9 +171,8 @@ def register_member(ctx: CounterContext, actor: Actor, reg: Registration) -> Mem
             created_at=now,
             business_date=ctx.business_date(uow),
         )
-        uow.add(member)
-        uow.flush()
         uow.add(
+            member,
             card,
             txn,
             *(MemberSearchKey(member_id=member.id, key=k) for k in search_keys(member.name)),
@@ -207,8 +206,9 @@ def register_member(ctx: CounterContext, actor: Actor, reg: Registration) -> Mem
                 "card": {"card_id": card.id, "card_no": card.card_no},
             },
         )
+        view = member_view(ctx, uow, member, actor)
         uow.commit()
-        return member_view(ctx, uow, member, actor)
+        return view
 
 
 def set_payment_password(
@@ -283,9 +283,6 @@ def check_payment_password(ctx: CounterContext, query: str, password: str | None
     Runs in its own transaction so a wrong try is counted even though the
     operation that asked is refused.
     """
-    with ctx.reader() as uow:  # most members have none: no write lock for them
-        if resolve_member(ctx, uow, query).pay_password_hash is None:
-            return
     with ctx.uow() as uow:
         member = resolve_member(ctx, uow, query)
         if member.pay_password_hash is None:

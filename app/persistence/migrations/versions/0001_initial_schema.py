@@ -10,6 +10,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+# Foreign keys are checked at COMMIT (DEFERRABLE INITIALLY DEFERRED): one operation's rows
+# are flushed together, in whatever order the unit of work writes them.
+
 # Ledgers are append-only: corrections are new entries linked to the originals.
 APPEND_ONLY = (
     "sv_entry",
@@ -71,6 +74,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["referrer_id"],
             ["member.id"],
+            deferrable=True,
+            initially="DEFERRED",
         ),
         sa.PrimaryKeyConstraint("id"),
     )
@@ -134,6 +139,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["member_id"],
             ["member.id"],
+            deferrable=True,
+            initially="DEFERRED",
         ),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("card_no"),
@@ -149,6 +156,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["member_id"],
             ["member.id"],
+            deferrable=True,
+            initially="DEFERRED",
         ),
         sa.PrimaryKeyConstraint("id"),
     )
@@ -182,10 +191,14 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["member_id"],
             ["member.id"],
+            deferrable=True,
+            initially="DEFERRED",
         ),
         sa.ForeignKeyConstraint(
             ["original_txn_id"],
             ["txn.id"],
+            deferrable=True,
+            initially="DEFERRED",
         ),
         sa.PrimaryKeyConstraint("id"),
     )
@@ -211,10 +224,14 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["member_id"],
             ["member.id"],
+            deferrable=True,
+            initially="DEFERRED",
         ),
         sa.ForeignKeyConstraint(
             ["txn_id"],
             ["txn.id"],
+            deferrable=True,
+            initially="DEFERRED",
         ),
         sa.PrimaryKeyConstraint("id"),
     )
@@ -236,10 +253,14 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["member_id"],
             ["member.id"],
+            deferrable=True,
+            initially="DEFERRED",
         ),
         sa.ForeignKeyConstraint(
             ["txn_id"],
             ["txn.id"],
+            deferrable=True,
+            initially="DEFERRED",
         ),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("entry_id"),
@@ -262,10 +283,14 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["member_id"],
             ["member.id"],
+            deferrable=True,
+            initially="DEFERRED",
         ),
         sa.ForeignKeyConstraint(
             ["txn_id"],
             ["txn.id"],
+            deferrable=True,
+            initially="DEFERRED",
         ),
         sa.PrimaryKeyConstraint("id"),
     )
@@ -282,6 +307,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["txn_id"],
             ["txn.id"],
+            deferrable=True,
+            initially="DEFERRED",
         ),
         sa.PrimaryKeyConstraint("id"),
     )
@@ -302,14 +329,20 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["lot_id"],
             ["points_lot.id"],
+            deferrable=True,
+            initially="DEFERRED",
         ),
         sa.ForeignKeyConstraint(
             ["member_id"],
             ["member.id"],
+            deferrable=True,
+            initially="DEFERRED",
         ),
         sa.ForeignKeyConstraint(
             ["txn_id"],
             ["txn.id"],
+            deferrable=True,
+            initially="DEFERRED",
         ),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("entry_id"),
