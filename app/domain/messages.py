@@ -81,6 +81,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "date_invalid": ("日期格式不正确:{value}(应为 YYYY-MM-DD)", "Not a date: {value} (YYYY-MM-DD)"),
     "email_invalid": ("邮箱格式不正确:{value}", "Not a valid e-mail address: {value}"),
+    "expiry_date_future": (
+        "积分到期处理日期不能晚于今天:{as_of}",
+        "Points cannot be expired as of a future date: {as_of}",
+    ),
     "gender_invalid": ("性别只能是男或女:{value}", "Gender must be m or f: {value}"),
     "member_cancelled": ("会员 {name} 已注销", "Member {name} has been cancelled"),
     "member_not_found": ("没有找到会员:{query}", "No member found: {query}"),

@@ -36,7 +36,10 @@ def expire_points(ctx: CounterContext, actor: Actor, as_of: dt.date | None = Non
     total = 0
     members = 0
     with ctx.uow() as uow:
-        as_of = as_of or ctx.business_date(uow)
+        today = ctx.business_date(uow)
+        as_of = as_of or today
+        if as_of > today:  # a future date would take points that are still valid
+            raise ValidationError("expiry_date_future", as_of=as_of.isoformat())
         for member_id, rows in groupby(uow.expired_lots(as_of), key=lambda r: r[0]):
             member = uow.member(member_id)
             assert member is not None

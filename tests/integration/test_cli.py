@@ -174,11 +174,13 @@ def test_cards_points_and_backup(cli: Cli, tmp_path: Path) -> None:
     adj = cli.ok("points", "adjust", new["card_no"], "--delta", "50", "--reason", "生日礼",
                  "--approve-by", "m01", "--approve-pin", "5678", staff=CASHIER)  # fmt: skip
     assert adj["points"] == 150
-    exp = cli.ok("points", "expire", "--as-of", "2099-01-01", staff=MANAGER)
-    assert exp["points_expired"] == 150
+    code, err, _ = cli.run("points", "expire", "--as-of", "2099-01-01", staff=MANAGER)
+    assert code == 3 and err["code"] == "expiry_date_future"
+    assert cli.ok("points", "expire", staff=MANAGER)["points_expired"] == 0  # all still valid
     cancelled = cli.ok("card", "cancel", "18611112222", "--approve-by", "m01", "--approve-pin",
                        "5678", staff=CASHIER)  # fmt: skip
     assert cancelled["refunded_principal"] == "100.00"  # 200 topped up (no bonus), 100 spent
+    assert cancelled["voided_points"] == 150
 
     target = tmp_path / "backups" / "copy.sqlite3"
     assert cli.ok("backup", str(target), staff=MANAGER)["integrity"] == "ok"

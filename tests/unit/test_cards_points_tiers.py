@@ -415,3 +415,8 @@ def test_manual_downgrade_is_not_undone_by_a_checkout_crossing_no_threshold(
     # Crossing the next threshold (gold, 5,000 yuan) still upgrades automatically.
     crossing = checkout(ctx, cashier, q, 350_000, pay="cash")
     assert crossing.tier == "gold"
+
+
+def test_expiry_as_of_a_future_date_is_refused(ctx: CounterContext, manager, register, snapshot):
+    register()
+    refused(snapshot, "expiry_date_future", expire_points, ctx, manager, dt.date(2026, 3, 16))
