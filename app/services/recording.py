@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.domain.audit import GENESIS, canonical_json, chain_hash, payload_hash
 from app.domain.ids import uuid7
 from app.persistence.tables import AuditEntry, Member, OutboxEvent
 from app.persistence.uow import UnitOfWork
 from app.services.context import CounterContext
-from app.services.security import Actor
+
+if TYPE_CHECKING:
+    from app.services.security import Actor
 
 
 def member_state(member: Member) -> dict[str, Any]:
@@ -49,11 +51,14 @@ def record(
     entity_id: str | None,
     before: Any,
     after: Any,
-    event_type: str,
+    event_type: str | None,
     payload: dict[str, Any],
     approver: Actor | None = None,
 ) -> None:
-    """Append the audit entry and the outbox event of one operation (not committed here)."""
+    """Append the audit entry and the outbox event of one operation (not committed here).
+
+    ``event_type=None`` records a local fact (a wrong PIN) in the audit log only.
+    """
     now = ctx.now()
     entry = AuditEntry(
         at=now,
@@ -68,6 +73,10 @@ def record(
         hash="",
     )
     entry.hash = chain_hash(entry.prev_hash, audit_content(entry))
+    uow.add(entry)
+    if event_type is None:
+        uow.flush()
+        return
     store = uow.store()
     body = {
         **payload,
@@ -84,5 +93,5 @@ def record(
         payload_hash=payload_hash(body),
         created_at=now,
     )
-    uow.add(entry, event)
+    uow.add(event)
     uow.flush()

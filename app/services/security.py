@@ -13,6 +13,7 @@ from app.domain.errors import (
 )
 from app.services.context import CounterContext, load_rules
 from app.services.hashing import normalise_secret
+from app.services.recording import record
 
 
 class Role(StrEnum):
@@ -136,6 +137,19 @@ def sign_in(ctx: CounterContext, staff_no: str, pin: str) -> Actor:
         left = limit - staff.failed_pins
         if left <= 0:
             staff.locked = True
+        # Wrong PINs stay on this counter's audit log; a lock-out is reported to HQ too.
+        record(
+            ctx,
+            uow,
+            None,
+            action="staff.locked" if staff.locked else "staff.pin_failed",
+            entity="staff",
+            entity_id=staff.id,
+            before=None,
+            after={"failed_pins": staff.failed_pins, "locked": staff.locked},
+            event_type="staff.locked" if staff.locked else None,
+            payload={"staff_id": staff.id},
+        )
         uow.commit()
     if left <= 0:
         raise AuthenticationError("staff_locked", staff_no=staff_no)

@@ -50,8 +50,18 @@ def changed_cells(ctx: CounterContext, before: dict, after: dict, table: str) ->
 
 
 def assert_only_failures_changed(ctx, before, after, staff_no: str, failed: int, locked: bool):
-    """A refused sign-in changes the staff member's failure count (and lock), nothing else."""
-    assert changed_tables(before, after) == {"staff"}
+    """A refused sign-in changes the staff member's failure count (and lock) and audits it.
+
+    The audit log gets one entry; a lock-out also goes to the outbox for HQ.
+    """
+    expected_tables = {"staff", "audit_log"} | ({"outbox"} if locked else set())
+    assert changed_tables(before, after) == expected_tables
+    new_audit = [r for r in after["audit_log"] if r not in before["audit_log"]]
+    action = "staff.locked" if locked else "staff.pin_failed"
+    assert [r[4] for r in new_audit] == [action]  # column 4 is the action
+    if locked:
+        new_events = [r for r in after["outbox"] if r not in before["outbox"]]
+        assert [r[3] for r in new_events] == ["staff.locked"]  # column 3 is the type
     staff_id = next(r[0] for r in after["staff"] if r[1] == staff_no)  # staff_no is column 1
     cells = changed_cells(ctx, before, after, "staff")
     # ``locked`` is only passed for the try that locks the account, so it flips then.
