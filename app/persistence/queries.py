@@ -1,87 +1,84 @@
-"""The lookup queries, written once.
+"""The lookup queries, written once and built once.
 
-Each function builds a statement over the mapped tables. The unit of work runs
-them through its ORM session (rows become ``Member``/``Card`` objects it can
-change); :class:`app.persistence.reader.Reader` runs the same statements on a
-plain Core connection (rows with the same attribute names), which is what the
-scan box's read-only hot path needs.
+Each statement is built at import with bound parameters, so a lookup pays
+only for running it. The unit of work runs them through its ORM session (rows
+become ``Member``/``Card`` objects it can change); :class:`app.persistence.reader.Reader`
+runs the same statements on a plain Core connection (rows with the same
+attribute names), which is what the scan box's read-only hot path needs.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Collection
-
-from sqlalchemy import Select, func, select
+from sqlalchemy import bindparam, func, select
 
 from app.persistence.tables import Card, Member, MemberSearchKey, PointsEntry, PointsLot, StoreRow
 
 SEARCH_LIMIT = 20
 
+STORE = select(StoreRow).where(StoreRow.id == 1)
 
-def store() -> Select:
-    return select(StoreRow).where(StoreRow.id == 1)
+MEMBER = select(Member).where(Member.id == bindparam("member_id"))
 
+# :phone
+MEMBER_BY_PHONE = select(Member).where(
+    Member.phone == bindparam("phone"), Member.status == "active"
+)
 
-def member(member_id: str) -> Select:
-    return select(Member).where(Member.id == member_id)
+# :last4
+MEMBERS_BY_LAST4 = (
+    select(Member)
+    .where(Member.phone_last4 == bindparam("last4"), Member.status == "active")
+    .order_by(Member.name)
+    .limit(SEARCH_LIMIT)
+)
 
+# :lo, :hi — a name prefix and the prefix followed by the highest code point
+MEMBERS_BY_NAME_RANGE = (
+    select(Member)
+    .where(Member.name >= bindparam("lo"), Member.name < bindparam("hi"), Member.status == "active")
+    .order_by(Member.name)
+    .limit(SEARCH_LIMIT)
+)
 
-def member_by_phone(phone: str) -> Select:
-    return select(Member).where(Member.phone == phone, Member.status == "active")
-
-
-def members_by_last4(last4: str, limit: int = SEARCH_LIMIT) -> Select:
-    return (
-        select(Member)
-        .where(Member.phone_last4 == last4, Member.status == "active")
-        .order_by(Member.name)
-        .limit(limit)
+# :lo, :hi — a pinyin key prefix and the prefix followed by DEL
+MEMBERS_BY_KEY_RANGE = (
+    select(Member)
+    .where(
+        Member.id.in_(
+            select(MemberSearchKey.member_id)
+            .where(MemberSearchKey.key >= bindparam("lo"), MemberSearchKey.key < bindparam("hi"))
+            .distinct()
+            .limit(SEARCH_LIMIT * 4)
+            .scalar_subquery()
+        ),
+        Member.status == "active",
     )
+    .order_by(Member.name)
+    .limit(SEARCH_LIMIT)
+)
 
+# :card_no
+CARD_BY_NO = select(Card).where(Card.card_no == bindparam("card_no"))
 
-def members_by_name_prefix(prefix: str, limit: int = SEARCH_LIMIT) -> Select:
-    return (
-        select(Member)
-        .where(
-            Member.name >= prefix,
-            Member.name < prefix + "\U0010ffff",
-            Member.status == "active",
-        )
-        .order_by(Member.name)
-        .limit(limit)
+# :ids (a list)
+CARDS = select(Card).where(Card.id.in_(bindparam("ids", expanding=True)))
+
+# :ids (a list of member ids), :before — (member_id, points) still held in lots whose
+# last valid day is on or before :before
+POINTS_EXPIRING = (
+    select(PointsLot.member_id, func.sum(PointsEntry.points))
+    .join(PointsEntry, PointsEntry.lot_id == PointsLot.id)
+    .where(
+        PointsLot.member_id.in_(bindparam("ids", expanding=True)),
+        PointsLot.expires_on <= bindparam("before"),
     )
+    .group_by(PointsLot.member_id)
+)
 
 
-def members_by_search_key(prefix: str, limit: int = SEARCH_LIMIT) -> Select:
-    ids = (
-        select(MemberSearchKey.member_id)
-        .where(MemberSearchKey.key >= prefix, MemberSearchKey.key < prefix + "\x7f")
-        .distinct()
-        .limit(limit * 4)
-        .scalar_subquery()
-    )
-    return (
-        select(Member)
-        .where(Member.id.in_(ids), Member.status == "active")
-        .order_by(Member.name)
-        .limit(limit)
-    )
+def name_range(prefix: str) -> dict[str, str]:
+    return {"lo": prefix, "hi": prefix + "\U0010ffff"}
 
 
-def card_by_no(card_no: str) -> Select:
-    return select(Card).where(Card.card_no == card_no)
-
-
-def cards(card_ids: Collection[str]) -> Select:
-    return select(Card).where(Card.id.in_(card_ids))
-
-
-def points_expiring(member_ids: Collection[str], before: dt.date) -> Select:
-    """(member_id, points) still held in lots whose last day is on or before ``before``."""
-    return (
-        select(PointsLot.member_id, func.sum(PointsEntry.points))
-        .join(PointsEntry, PointsEntry.lot_id == PointsLot.id)
-        .where(PointsLot.member_id.in_(member_ids), PointsLot.expires_on <= before)
-        .group_by(PointsLot.member_id)
-    )
+def key_range(prefix: str) -> dict[str, str]:
+    return {"lo": prefix, "hi": prefix + "\x7f"}

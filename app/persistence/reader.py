@@ -34,26 +34,26 @@ class Reader:
 
     def store(self) -> Row[Any] | None:
         if self._store is None:
-            self._store = self._conn.execute(queries.store()).first()
+            self._store = self._conn.execute(queries.STORE).first()
         return self._store
 
     def member(self, member_id: str) -> Row[Any] | None:
-        return self._conn.execute(queries.member(member_id)).first()
+        return self._conn.execute(queries.MEMBER, {"member_id": member_id}).first()
 
     def member_by_phone(self, phone: str) -> Row[Any] | None:
-        return self._conn.execute(queries.member_by_phone(phone)).first()
+        return self._conn.execute(queries.MEMBER_BY_PHONE, {"phone": phone}).first()
 
     def members_by_last4(self, last4: str) -> Sequence[Row[Any]]:
-        return self._conn.execute(queries.members_by_last4(last4)).all()
+        return self._conn.execute(queries.MEMBERS_BY_LAST4, {"last4": last4}).all()
 
     def members_by_name_prefix(self, prefix: str) -> Sequence[Row[Any]]:
-        return self._conn.execute(queries.members_by_name_prefix(prefix)).all()
+        return self._conn.execute(queries.MEMBERS_BY_NAME_RANGE, queries.name_range(prefix)).all()
 
     def members_by_search_key(self, prefix: str) -> Sequence[Row[Any]]:
-        return self._conn.execute(queries.members_by_search_key(prefix)).all()
+        return self._conn.execute(queries.MEMBERS_BY_KEY_RANGE, queries.key_range(prefix)).all()
 
     def card_by_no(self, card_no: str) -> Row[Any] | None:
-        card = self._conn.execute(queries.card_by_no(card_no)).first()
+        card = self._conn.execute(queries.CARD_BY_NO, {"card_no": card_no}).first()
         if card is not None:
             self._cards[card.id] = card
         return card
@@ -65,10 +65,12 @@ class Reader:
         """Cards by id, read in one statement (those already seen are not read again)."""
         missing = [i for i in card_ids if i not in self._cards]
         if missing:
-            for card in self._conn.execute(queries.cards(missing)):
+            for card in self._conn.execute(queries.CARDS, {"ids": missing}):
                 self._cards[card.id] = card
         return {i: self._cards[i] for i in card_ids if i in self._cards}
 
     def points_expiring(self, member_ids: Collection[str], before: dt.date) -> dict[str, int]:
-        rows = self._conn.execute(queries.points_expiring(member_ids, before))
+        rows = self._conn.execute(
+            queries.POINTS_EXPIRING, {"ids": list(member_ids), "before": before}
+        )
         return {member_id: int(points) for member_id, points in rows}

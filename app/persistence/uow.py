@@ -64,7 +64,7 @@ class UnitOfWork:
     def store(self) -> StoreRow | None:
         # Held here: the session's identity map is weak, and every operation asks for it.
         if self._store is None:
-            self._store = self.session.scalar(queries.store())
+            self._store = self.session.scalar(queries.STORE)
         return self._store
 
     def staff_by_no(self, staff_no: str) -> Staff | None:
@@ -78,28 +78,30 @@ class UnitOfWork:
         return self.session.get(Member, member_id)
 
     def member_by_phone(self, phone: str) -> Member | None:
-        return self.session.scalar(queries.member_by_phone(phone))
+        return self.session.scalar(queries.MEMBER_BY_PHONE, {"phone": phone})
 
     def members_by_last4(self, last4: str) -> Sequence[Member]:
-        return self.session.scalars(queries.members_by_last4(last4)).all()
+        return self.session.scalars(queries.MEMBERS_BY_LAST4, {"last4": last4}).all()
 
     def members_by_name_prefix(self, prefix: str) -> Sequence[Member]:
-        return self.session.scalars(queries.members_by_name_prefix(prefix)).all()
+        return self.session.scalars(queries.MEMBERS_BY_NAME_RANGE, queries.name_range(prefix)).all()
 
     def members_by_search_key(self, prefix: str) -> Sequence[Member]:
-        return self.session.scalars(queries.members_by_search_key(prefix)).all()
+        return self.session.scalars(queries.MEMBERS_BY_KEY_RANGE, queries.key_range(prefix)).all()
 
     def card_by_no(self, card_no: str) -> Card | None:
-        return self.session.scalar(queries.card_by_no(card_no))
+        return self.session.scalar(queries.CARD_BY_NO, {"card_no": card_no})
 
     def card(self, card_id: str) -> Card | None:
         return self.session.get(Card, card_id)
 
     def cards(self, card_ids: Collection[str]) -> dict[str, Card]:
-        return {c.id: c for c in self.session.scalars(queries.cards(card_ids))}
+        return {c.id: c for c in self.session.scalars(queries.CARDS, {"ids": list(card_ids)})}
 
     def points_expiring(self, member_ids: Collection[str], before: dt.date) -> dict[str, int]:
-        rows = self.session.execute(queries.points_expiring(member_ids, before))
+        rows = self.session.execute(
+            queries.POINTS_EXPIRING, {"ids": list(member_ids), "before": before}
+        )
         return {member_id: int(points) for member_id, points in rows}
 
     # -- transactions and ledgers ------------------------------------------
