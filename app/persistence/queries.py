@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, func, select
 
-from app.persistence.tables import Card, Member, MemberSearchKey, PointsEntry, PointsLot, StoreRow
+from app.persistence.tables import (
+    AuditEntry,
+    Card,
+    Member,
+    MemberSearchKey,
+    OutboxEvent,
+    PointsEntry,
+    PointsLot,
+    StoreRow,
+)
 
 SEARCH_LIMIT = 20
 
@@ -82,3 +91,16 @@ def name_range(prefix: str) -> dict[str, str]:
 
 def key_range(prefix: str) -> dict[str, str]:
     return {"lo": prefix, "hi": prefix + "\x7f"}
+
+
+# :member_id — (lot id, last valid day, points left) of each of the member's lots
+LOT_BALANCES = (
+    select(PointsLot.id, PointsLot.expires_on, func.coalesce(func.sum(PointsEntry.points), 0))
+    .join(PointsEntry, PointsEntry.lot_id == PointsLot.id)
+    .where(PointsLot.member_id == bindparam("member_id"))
+    .group_by(PointsLot.id)
+)
+
+LAST_AUDIT_HASH = select(AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+
+LAST_DEVICE_SEQ = select(func.max(OutboxEvent.device_seq))

@@ -136,14 +136,7 @@ class UnitOfWork:
         return self.session.scalar(select(PointsLot).where(PointsLot.txn_id == txn_id))
 
     def lot_balances(self, member_id: str) -> list[LotBalance]:
-        rows = self.session.execute(
-            select(
-                PointsLot.id, PointsLot.expires_on, func.coalesce(func.sum(PointsEntry.points), 0)
-            )
-            .join(PointsEntry, PointsEntry.lot_id == PointsLot.id)
-            .where(PointsLot.member_id == member_id)
-            .group_by(PointsLot.id)
-        ).all()
+        rows = self.session.execute(queries.LOT_BALANCES, {"member_id": member_id}).all()
         return [LotBalance(lot_id, int(rem), exp) for lot_id, exp, rem in rows]
 
     def expired_lots(self, as_of: dt.date) -> list[tuple[str, str, int]]:
@@ -207,13 +200,13 @@ class UnitOfWork:
 
     # -- audit and outbox --------------------------------------------------
     def last_audit_hash(self) -> str | None:
-        return self.session.scalar(select(AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1))
+        return self.session.scalar(queries.LAST_AUDIT_HASH)
 
     def audit_entries(self) -> Sequence[AuditEntry]:
         return self.session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
 
     def next_device_seq(self) -> int:
-        return (self.session.scalar(select(func.max(OutboxEvent.device_seq))) or 0) + 1
+        return (self.session.scalar(queries.LAST_DEVICE_SEQ) or 0) + 1
 
     def outbox(self, *, pending_only: bool = False) -> Sequence[OutboxEvent]:
         stmt = select(OutboxEvent).order_by(OutboxEvent.device_seq)
