@@ -243,3 +243,7 @@ APPEND_ONLY_TABLES = (
     "tier_change",
     "audit_log",
 )
+
+# Rows the unit of work writes with plain INSERTs: the append-only tables and the outbox
+# (whose rows change only when the sync marks them pushed, outside any operation).
+APPEND_ONLY_INSERTS = frozenset((*APPEND_ONLY_TABLES, "outbox"))

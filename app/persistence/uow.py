@@ -12,13 +12,15 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.domain.points import LotBalance
 from app.persistence import queries
 from app.persistence.tables import (
+    APPEND_ONLY_INSERTS,
     AuditEntry,
+    Base,
     Card,
     Member,
     OutboxEvent,
@@ -31,6 +33,8 @@ from app.persistence.tables import (
     TxnTender,
 )
 
+_INSERTS = {table.name: insert(table) for table in Base.metadata.sorted_tables}
+
 
 class UnitOfWork:
     def __init__(self, engine: Engine, *, readonly: bool = False) -> None:
@@ -38,6 +42,8 @@ class UnitOfWork:
         self._readonly = readonly
         self.session: Session
         self._store: StoreRow | None = None
+        # Append-only rows waiting for the next flush, by (table, columns given).
+        self._appends: dict[tuple[Table, tuple[str, ...]], list[dict[str, Any]]] = {}
 
     def __enter__(self) -> UnitOfWork:
         self.session = Session(bind=self._engine, expire_on_commit=False, autoflush=False)
@@ -52,13 +58,28 @@ class UnitOfWork:
             self.session.close()
 
     def commit(self) -> None:
+        self.flush()
         self.session.commit()
 
     def add(self, *rows: Any) -> None:
-        self.session.add_all(rows)
+        """Stage new rows. Ledger, audit and outbox rows are never changed once written, so
+        they skip the ORM's change tracking and go out as plain INSERTs at the next flush."""
+        for row in rows:
+            table = row.__table__
+            if table.name in APPEND_ONLY_INSERTS:
+                values = {k: v for k, v in vars(row).items() if not k.startswith("_")}
+                self._appends.setdefault((table, tuple(sorted(values))), []).append(values)
+            else:
+                self.session.add(row)
 
     def flush(self) -> None:
+        """Write what is staged (foreign keys are checked at COMMIT, so order is free)."""
         self.session.flush()
+        appends, self._appends = self._appends, {}
+        if appends:
+            conn = self.session.connection()
+            for (table, _), values in appends.items():
+                conn.execute(_INSERTS[table.name], values)
 
     # -- store and staff ---------------------------------------------------
     def store(self) -> StoreRow | None:
