@@ -3,7 +3,8 @@
 WAL, ``synchronous=FULL`` (a committed sale survives a power cut),
 ``foreign_keys=ON``, a busy timeout, and ``BEGIN IMMEDIATE`` for every write
 transaction so two writers never deadlock half-way through an operation.
-Reads use a deferred ``BEGIN`` through :func:`read_only`.
+Read-only units of work use a deferred ``BEGIN``; the scan box's lookups
+(:class:`app.persistence.reader.Reader`) read in autocommit.
 """
 
 from __future__ import annotations
@@ -41,14 +42,12 @@ def make_engine(path: Path | str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        readonly = conn.get_execution_options().get("counter_readonly", False)
-        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+        options = conn.get_execution_options()
+        if options.get("counter_lookup"):
+            return  # one-shot lookups read in autocommit: each statement is its own snapshot
+        conn.exec_driver_sql("BEGIN" if options.get("counter_readonly") else "BEGIN IMMEDIATE")
 
     return engine
-
-
-def read_only(engine: Engine) -> Engine:
-    return engine.execution_options(counter_readonly=True)
 
 
 def backup_to(engine: Engine, target: Path | str) -> None:

@@ -9,7 +9,7 @@ attribute names), which is what the scan box's read-only hot path needs.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, literal_column, select
 
 from app.persistence.tables import (
     AuditEntry,
@@ -24,19 +24,21 @@ from app.persistence.tables import (
 
 SEARCH_LIMIT = 20
 
+# A literal, not a bound parameter: SQLite can then use the partial index on active
+# members' phones without re-preparing the statement on every lookup.
+ACTIVE = literal_column("'active'")
+
 STORE = select(StoreRow).where(StoreRow.id == 1)
 
 MEMBER = select(Member).where(Member.id == bindparam("member_id"))
 
 # :phone
-MEMBER_BY_PHONE = select(Member).where(
-    Member.phone == bindparam("phone"), Member.status == "active"
-)
+MEMBER_BY_PHONE = select(Member).where(Member.phone == bindparam("phone"), Member.status == ACTIVE)
 
 # :last4
 MEMBERS_BY_LAST4 = (
     select(Member)
-    .where(Member.phone_last4 == bindparam("last4"), Member.status == "active")
+    .where(Member.phone_last4 == bindparam("last4"), Member.status == ACTIVE)
     .order_by(Member.name)
     .limit(SEARCH_LIMIT)
 )
@@ -44,7 +46,7 @@ MEMBERS_BY_LAST4 = (
 # :lo, :hi — a name prefix and the prefix followed by the highest code point
 MEMBERS_BY_NAME_RANGE = (
     select(Member)
-    .where(Member.name >= bindparam("lo"), Member.name < bindparam("hi"), Member.status == "active")
+    .where(Member.name >= bindparam("lo"), Member.name < bindparam("hi"), Member.status == ACTIVE)
     .order_by(Member.name)
     .limit(SEARCH_LIMIT)
 )
@@ -60,7 +62,7 @@ MEMBERS_BY_KEY_RANGE = (
             .limit(SEARCH_LIMIT * 4)
             .scalar_subquery()
         ),
-        Member.status == "active",
+        Member.status == ACTIVE,
     )
     .order_by(Member.name)
     .limit(SEARCH_LIMIT)

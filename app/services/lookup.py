@@ -67,7 +67,8 @@ def member_views(
     tier_names = {t.code: t.name for t in rules.tiers}
     soon = ctx.business_date(q) + dt.timedelta(days=EXPIRING_SOON_DAYS)
     cards = q.cards([m.card_id for m in members if m.card_id])
-    expiring = q.points_expiring([m.id for m in members], soon)
+    holders = [m.id for m in members if m.points > 0]  # no points, nothing to expire
+    expiring = q.points_expiring(holders, soon) if holders else {}
     full = actor is not None and actor.can(Permission.MEMBER_VIEW_PHONE)
     views = []
     for m in members:
