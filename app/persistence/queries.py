@@ -103,6 +103,8 @@ LOT_BALANCES = (
     .group_by(PointsLot.id)
 )
 
-LAST_AUDIT_HASH = select(AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
-
-LAST_DEVICE_SEQ = select(func.max(OutboxEvent.device_seq))
+# (hash of the last audit entry, number of the last outbox event): where the next of each goes
+CHAIN_HEADS = select(
+    select(AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1).scalar_subquery(),
+    select(func.max(OutboxEvent.device_seq)).scalar_subquery(),
+)

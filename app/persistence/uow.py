@@ -72,6 +72,10 @@ class UnitOfWork:
             else:
                 self.session.add(row)
 
+    def _core(self, stmt: Any, params: dict[str, Any] | None = None) -> Any:
+        """A plain Core read on this transaction's connection (no ORM rows wanted)."""
+        return self.session.connection().execute(stmt, params or {})
+
     def flush(self) -> None:
         """Write what is staged (foreign keys are checked at COMMIT, so order is free)."""
         self.session.flush()
@@ -157,7 +161,7 @@ class UnitOfWork:
         return self.session.scalar(select(PointsLot).where(PointsLot.txn_id == txn_id))
 
     def lot_balances(self, member_id: str) -> list[LotBalance]:
-        rows = self.session.execute(queries.LOT_BALANCES, {"member_id": member_id}).all()
+        rows = self._core(queries.LOT_BALANCES, {"member_id": member_id}).all()
         return [LotBalance(lot_id, int(rem), exp) for lot_id, exp, rem in rows]
 
     def expired_lots(self, as_of: dt.date) -> list[tuple[str, str, int]]:
@@ -220,14 +224,13 @@ class UnitOfWork:
         return [r[0] for r in rows]
 
     # -- audit and outbox --------------------------------------------------
-    def last_audit_hash(self) -> str | None:
-        return self.session.scalar(queries.LAST_AUDIT_HASH)
+    def chain_heads(self) -> tuple[str | None, int]:
+        """(hash of the last audit entry, number of the last outbox event or 0)."""
+        last_hash, last_seq = self._core(queries.CHAIN_HEADS).one()
+        return last_hash, last_seq or 0
 
     def audit_entries(self) -> Sequence[AuditEntry]:
         return self.session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
-
-    def next_device_seq(self) -> int:
-        return (self.session.scalar(queries.LAST_DEVICE_SEQ) or 0) + 1
 
     def outbox(self, *, pending_only: bool = False) -> Sequence[OutboxEvent]:
         stmt = select(OutboxEvent).order_by(OutboxEvent.device_seq)

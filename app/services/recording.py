@@ -60,6 +60,7 @@ def record(
     ``event_type=None`` records a local fact (a wrong PIN) in the audit log only.
     """
     now = ctx.now()
+    last_hash, last_seq = uow.chain_heads()
     entry = AuditEntry(
         at=now,
         staff_id=actor.staff_id if actor else None,
@@ -69,7 +70,7 @@ def record(
         entity_id=entity_id,
         before=None if before is None else canonical_json(before),
         after=None if after is None else canonical_json(after),
-        prev_hash=uow.last_audit_hash() or GENESIS,
+        prev_hash=last_hash or GENESIS,
         hash="",
     )
     entry.hash = chain_hash(entry.prev_hash, audit_content(entry))
@@ -85,7 +86,7 @@ def record(
         "at": now.isoformat(),
     }
     event = OutboxEvent(
-        device_seq=uow.next_device_seq(),
+        device_seq=last_seq + 1,
         event_id=uuid7(),
         device_id=store.device_id if store else "",
         type=event_type,
