@@ -164,6 +164,7 @@ def do_checkout(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> 
         "change": render.yuan(r.change_fen),
         "points_earned": r.points_earned,
         "tier": r.tier,
+        "tier_name": r.tier_name,
         "tier_before": r.tier_before,
         "stored_value": render.stored_value(r.principal_fen, r.bonus_fen),
         "points": r.points,

@@ -49,6 +49,7 @@ class CheckoutResult:
     points_earned: int
     tier_before: str
     tier: str
+    tier_name: str
     principal_fen: int  # balances after
     bonus_fen: int
     points: int
@@ -196,6 +197,7 @@ def checkout(
             points_earned=earned,
             tier_before=tier.code,
             tier=member.tier_code,
+            tier_name=rules.tier(member.tier_code).name,
             principal_fen=member.principal_fen,
             bonus_fen=member.bonus_fen,
             points=member.points,

@@ -201,3 +201,23 @@ def test_demo_creates_a_usable_store_once(tmp_path: Path) -> None:
     cli = Cli(data)
     shown = cli.ok("member", "show", "13800138000", staff=("2001", "2222"))
     assert shown["stored_value"]["total"] == "850.00" and shown["points"] == 300
+
+
+def test_text_output_reads_as_a_receipt_line(cli: Cli) -> None:
+    def text(*args: str, lang: str = "zh") -> str:
+        cmd = [sys.executable, "-m", "app.cli", "--data-dir", str(cli.data_dir), "--lang", lang,
+               "--staff", CASHIER[0], "--pin", CASHIER[1], *args]  # fmt: skip
+        proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    cli.ok("member", "register", "--name", "赵敏", "--phone", "17788889999", "--consent",
+           staff=CASHIER)  # fmt: skip
+    topped = text("topup", "17788889999", "--amount", "1000", "--method", "wechat")
+    assert "充值成功  ¥1,000.00 微信  赠送 ¥150.00" in topped
+    assert "余额 ¥1,150.00 (本金 ¥1,000.00, 赠送 ¥150.00)" in topped
+    paid = text("checkout", "17788889999", "--amount", "1100", "--tender", "stored_value=1000",
+                "--tender", "cash=200", lang="en")  # fmt: skip
+    assert "due ¥1,100.00" in paid
+    assert "stored value ¥1,000.00, cash ¥200.00  change ¥100.00" in paid
+    assert "points earned 1100" in paid and "now 银卡" in paid
