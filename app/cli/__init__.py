@@ -6,16 +6,18 @@ nothing changed, 1 an unexpected failure (details in the message).
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from platformdirs import user_data_dir
 
 from app.cli import render
-from app.cli.commands import HANDLERS, NO_ACTOR
+from app.cli.commands import HANDLERS, NO_ACTOR, Handler, Key
 from app.cli.parser import UsageError, build_parser
 from app.domain.errors import CounterError
 from app.domain.messages import set_language
@@ -49,28 +51,71 @@ def _fail(as_json: bool, message: str, code: int, error_code: str | None = None)
     return code
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+@dataclass(frozen=True)
+class Extension:
+    """Commands that live outside ``app`` (devices, sync), added by the composition root.
+
+    ``add_parsers`` adds subcommands to the CLI's subparsers; ``handlers`` maps each
+    (command, action) to a handler called as ``handler(ctx, actor, args)``. Commands in
+    ``no_store`` get ``ctx=None`` and no database is opened; those in ``no_actor`` need no
+    sign-in. A handler returns a JSON-able dict or raises CounterError / UsageError / OSError.
+    """
+
+    add_parsers: Callable[[argparse._SubParsersAction], None]
+    handlers: Mapping[Key, Handler]
+    no_actor: frozenset[Key] = frozenset()
+    no_store: frozenset[Key] = frozenset()
+    text_renderers: Mapping[Key, Callable[[dict], list[str]]] = field(default_factory=dict)
+
+
+Starter = Callable[[Path, argparse.Namespace], int]
+
+
+def _run_demo(data_dir: Path, args: argparse.Namespace) -> int:
+    from app.cli.demo import run_demo
+
+    return run_demo(data_dir, as_json=args.json)
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    extensions: Sequence[Extension] = (),
+    start: Starter | None = None,
+) -> int:
+    """Run one command. Without a command, ``start`` runs (the window; by default the demo)."""
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    handlers: dict[Key, Handler] = dict(HANDLERS)
+    no_actor, no_store = set(NO_ACTOR), set()
+    renderers = dict(render.TEXT_RENDERERS)
+    for ext in extensions:
+        ext.add_parsers(subparsers)
+        handlers.update(ext.handlers)
+        no_actor |= ext.no_actor
+        no_store |= ext.no_store
+        renderers.update(ext.text_renderers)
+    args = parser.parse_args(argv)
     set_language(args.lang or os.environ.get("MEMBER_COUNTER_LANG", "zh"))
     data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
-    if args.command in (None, "demo"):
-        from app.cli.demo import run_demo
-
-        return run_demo(data_dir, as_json=args.json)
+    if args.command == "demo":
+        return _run_demo(data_dir, args)
+    if args.command is None:
+        return (start or _run_demo)(data_dir, args)
     key = (args.command, getattr(args, "action", None))
-    handler = HANDLERS[key]
+    handler = handlers[key]
     ctx: CounterContext | None = None
     try:
-        ctx = open_counter(data_dir)
+        if key not in no_store:
+            ctx = open_counter(data_dir)
         actor = None
-        if key not in NO_ACTOR:
+        if ctx is not None and key not in no_actor:
             staff_no = args.staff or os.environ.get("MEMBER_COUNTER_STAFF")
             pin = args.pin or os.environ.get("MEMBER_COUNTER_PIN")
             if not staff_no or not pin:
                 raise UsageError("this command needs --staff NO --pin PIN")
             actor = sign_in(ctx, staff_no, pin)
         data = handler(ctx, actor, args)
-        text = render.TEXT_RENDERERS.get(key)
+        text = renderers.get(key)
         lines = text(data) if text and not args.json else None
         _emit(args.json, data, lines)
         return EXIT_OK

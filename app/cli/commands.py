@@ -257,9 +257,10 @@ def do_backup(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Re
     return {"path": str(path), "integrity": "ok"}
 
 
+Key = tuple[str, str | None]
 Handler = Callable[[CounterContext, Any, argparse.Namespace], Result]
 
-HANDLERS: dict[tuple[str, str | None], Handler] = {
+HANDLERS: dict[Key, Handler] = {
     ("init", None): init,
     ("staff", "add"): staff_add,
     ("staff", "unlock"): staff_unlock,

@@ -21,7 +21,7 @@ class Cli:
         self.data_dir = data_dir
 
     def run(self, *args: str, staff: tuple[str, str] | None = None) -> tuple[int, Any, str]:
-        cmd = [sys.executable, "-m", "app.cli", "--data-dir", str(self.data_dir), "--json"]
+        cmd = [sys.executable, "-m", "launcher", "--data-dir", str(self.data_dir), "--json"]
         if staff:
             cmd += ["--staff", staff[0], "--pin", staff[1]]
         proc = subprocess.run([*cmd, *args], cwd=REPO, capture_output=True, text=True, timeout=60)
@@ -191,7 +191,7 @@ def test_cards_points_and_backup(cli: Cli, tmp_path: Path) -> None:
 
 def test_demo_creates_a_usable_store_once(tmp_path: Path) -> None:
     data = tmp_path / "demo"
-    cmd = [sys.executable, "-m", "app.cli", "--data-dir", str(data), "--json"]
+    cmd = [sys.executable, "-m", "launcher", "--data-dir", str(data), "--json"]
     first = json.loads(subprocess.run(cmd, cwd=REPO, capture_output=True, text=True,
                                       check=True).stdout)  # fmt: skip
     assert first["store_code"] == "DEMO" and len(first["created"]) == 5
@@ -205,7 +205,7 @@ def test_demo_creates_a_usable_store_once(tmp_path: Path) -> None:
 
 def test_text_output_reads_as_a_receipt_line(cli: Cli) -> None:
     def text(*args: str, lang: str = "zh") -> str:
-        cmd = [sys.executable, "-m", "app.cli", "--data-dir", str(cli.data_dir), "--lang", lang,
+        cmd = [sys.executable, "-m", "launcher", "--data-dir", str(cli.data_dir), "--lang", lang,
                "--staff", CASHIER[0], "--pin", CASHIER[1], *args]  # fmt: skip
         proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=60)
         assert proc.returncode == 0, proc.stderr

@@ -1,0 +1,23 @@
+"""The composition root: wires the adapters of ``devices``, ``sync`` and ``ui`` into the core.
+
+``member-counter`` starts here. With a subcommand it runs the ops CLI of ``app.cli`` with the
+device and sync commands added; without one it opens the cashier's window. Only this package
+may import every other package; nothing imports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from app.cli import Extension
+from app.cli import main as cli_main
+
+
+def extensions() -> list[Extension]:
+    """The CLI commands contributed by the adapter packages that are present."""
+    found: list[Extension] = []
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return cli_main(argv, extensions=extensions())
