@@ -11,51 +11,11 @@ import json
 from pathlib import Path
 
 from app.domain.money import format_cny
-from app.services import checkout, members, staff, store, stored_value
+from app.services import store
 from app.services.context import open_counter
+from app.services.demo import DEMO_CODE, DEMO_MEMBERS, DEMO_STAFF, create_demo_store
 from app.services.lookup import show_member
 from app.services.security import sign_in
-
-DEMO_STAFF = (
-    # staff number, name, role, PIN
-    ("admin", "管理员", "admin", "8888"),
-    ("1001", "王店长", "manager", "1111"),
-    ("2001", "李收银", "cashier", "2222"),
-)
-DEMO_MEMBERS = (
-    # name, phone, top-up yuan, method, checkout yuan
-    ("张三", "13800138000", 1000, "wechat", 300),
-    ("李四", "13912345678", 500, "alipay", 88),
-    ("王小明", "15000001234", 0, None, 0),
-    ("曾伟", "18611112222", 2000, "cash", 1250),
-    ("赵敏", "17788889999", 200, "bankcard", 0),
-)
-
-
-def _create(data_dir: Path) -> list[str]:
-    ctx = open_counter(data_dir)
-    try:
-        store.init_store(ctx, code="DEMO", name="演示门店", admin_pin=DEMO_STAFF[0][3])
-        admin = sign_in(ctx, "admin", DEMO_STAFF[0][3])
-        for no, name, role, pin in DEMO_STAFF[1:]:
-            staff.add_staff(ctx, admin, staff_no=no, name=name, role=role, pin=pin)
-        cashier = sign_in(ctx, "2001", "2222")
-        done = []
-        for name, phone, topup, method, spend in DEMO_MEMBERS:
-            view = members.register_member(
-                ctx, cashier, members.Registration(name=name, phone=phone, consent=True)
-            )
-            note = f"登记会员 {name}(卡号 {view.card_no})"
-            if topup and method:
-                r = stored_value.top_up(ctx, cashier, phone, topup * 100, method)
-                note += f",充值 {format_cny(r.amount_fen)} 赠送 {format_cny(r.bonus_fen)}"
-            if spend:
-                c = checkout.checkout(ctx, cashier, phone, spend * 100)
-                note += f",消费 {format_cny(c.due_fen)} 得 {c.points_earned} 积分"
-            done.append(note)
-        return done
-    finally:
-        ctx.close()
 
 
 def run_demo(data_dir: Path, *, as_json: bool = False) -> int:
@@ -66,12 +26,12 @@ def run_demo(data_dir: Path, *, as_json: bool = False) -> int:
     finally:
         ctx.close()
     if fresh:
-        created = _create(data_dir)
+        created = create_demo_store(data_dir)
     ctx = open_counter(data_dir)
     try:
         info = store.store_info(ctx)
         assert info is not None
-        is_demo = info.code == "DEMO"
+        is_demo = info.code == DEMO_CODE
         listing = []
         if is_demo:
             manager = sign_in(ctx, "1001", "1111")

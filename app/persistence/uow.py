@@ -29,6 +29,7 @@ from app.persistence.tables import (
     Staff,
     StoredValueEntry,
     StoreRow,
+    TierChange,
     Txn,
     TxnTender,
 )
@@ -97,6 +98,39 @@ class UnitOfWork:
 
     def staff_by_id(self, staff_id: str) -> Staff | None:
         return self.session.get(Staff, staff_id)
+
+    def staff_names(self) -> dict[str, str]:
+        """Every staff member's name by id (history and receipts name who did what)."""
+        return {row.id: row.name for row in self.session.execute(select(Staff.id, Staff.name))}
+
+    # -- a member's history (newest first) -----------------------------------
+    def member_txns(self, member_id: str, limit: int) -> Sequence[Txn]:
+        return self.session.scalars(
+            select(Txn)
+            .where(Txn.member_id == member_id)
+            .order_by(Txn.created_at.desc(), Txn.id.desc())
+            .limit(limit)
+        ).all()
+
+    def tenders_of(self, txn_ids: Collection[str]) -> Sequence[TxnTender]:
+        return self.session.scalars(
+            select(TxnTender).where(TxnTender.txn_id.in_(list(txn_ids))).order_by(TxnTender.id)
+        ).all()
+
+    def member_points_entries(self, member_id: str, limit: int) -> Sequence[PointsEntry]:
+        return self.session.scalars(
+            select(PointsEntry)
+            .where(PointsEntry.member_id == member_id)
+            .order_by(PointsEntry.id.desc())
+            .limit(limit)
+        ).all()
+
+    def member_tier_changes(self, member_id: str) -> Sequence[TierChange]:
+        return self.session.scalars(
+            select(TierChange)
+            .where(TierChange.member_id == member_id)
+            .order_by(TierChange.id.desc())
+        ).all()
 
     # -- members and cards (the statements are shared with the Core reader) --
     def member(self, member_id: str) -> Member | None:
@@ -231,6 +265,11 @@ class UnitOfWork:
 
     def audit_entries(self) -> Sequence[AuditEntry]:
         return self.session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
+
+    def pending_events(self) -> int:
+        return self.session.scalar(
+            select(func.count()).select_from(OutboxEvent).where(OutboxEvent.pushed_at.is_(None))
+        ) or 0
 
     def outbox(self, *, pending_only: bool = False) -> Sequence[OutboxEvent]:
         stmt = select(OutboxEvent).order_by(OutboxEvent.device_seq)
