@@ -7,7 +7,9 @@ may import every other package; nothing imports it.
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Sequence
+from pathlib import Path
 
 from app.cli import Extension
 from app.cli import main as cli_main
@@ -19,5 +21,12 @@ def extensions() -> list[Extension]:
     return found
 
 
+def open_window(data_dir: Path, args: argparse.Namespace) -> int:
+    """``member-counter`` without a command: the cashier's window."""
+    from ui.main import run
+
+    return run(data_dir, args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    return cli_main(argv, extensions=extensions())
+    return cli_main(argv, extensions=extensions(), start=open_window)

@@ -1,0 +1,123 @@
+"""Real windows on a real counter database, offscreen; modal dialogs driven while they run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from app.services.context import CounterContext
+from app.services.store import store_info
+from tests.conftest import CASHIER_NO, CASHIER_PIN
+from ui import i18n, theme
+from ui.ops import Op, TaskManager
+from ui.prefs import Prefs
+from ui.session import Session
+from ui.window import MainWindow
+
+import os
+import tempfile
+
+# Screens are saved as PNG for people to look at: into MEMBER_COUNTER_SCREENSHOTS when set
+# (docs/screenshots for the README), else into a temporary folder.
+SCREENSHOTS = Path(
+    os.environ.get("MEMBER_COUNTER_SCREENSHOTS")
+    or Path(tempfile.gettempdir()) / "member-counter-screenshots"
+)
+DIALOG_TIMEOUT_MS = 15_000
+
+
+@pytest.fixture
+def tasks(qapp: QApplication) -> Iterator[TaskManager]:
+    manager = TaskManager()
+    yield manager
+    manager.shutdown()
+
+
+@pytest.fixture
+def session(ctx: CounterContext, tasks: TaskManager) -> Session:
+    return Session(ctx=ctx, tasks=tasks, store=store_info(ctx))
+
+
+@pytest.fixture
+def prefs(tmp_path: Path) -> Prefs:
+    p = Prefs(tmp_path)
+    p.idle_lock_minutes = 0
+    return p
+
+
+@pytest.fixture
+def window(qtbot: Any, session: Session, prefs: Prefs, qapp: QApplication) -> Iterator[MainWindow]:
+    i18n.install(qapp, "zh")
+    theme.apply(qapp)
+    w = MainWindow(session, prefs)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    qtbot.waitUntil(lambda: not session.tasks.busy, timeout=5000)
+    Op.default_failure = None
+    qapp.removeEventFilter(w)
+
+
+def sign_in(qtbot: Any, w: MainWindow, no: str = CASHIER_NO, pin: str = CASHIER_PIN) -> None:
+    w.signin.staff_no.setFocus()
+    qtbot.keyClicks(w.signin.staff_no, no)
+    qtbot.keyClick(w.signin.staff_no, Qt.Key.Key_Return)
+    qtbot.keyClicks(w.signin.pin, pin)
+    qtbot.keyClick(w.signin.pin, Qt.Key.Key_Return)
+
+
+def idle(qtbot: Any, w: MainWindow) -> None:
+    """Wait until every background operation has delivered its result."""
+    qtbot.waitUntil(lambda: not w.session.tasks.busy, timeout=5000)
+    qtbot.wait(20)
+    # The offscreen platform does not give the window back its activation when a modal
+    # dialog closes, as a desktop does; window shortcuts (F1...) need an active window.
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=2000)
+
+
+def in_dialog(qtbot: Any, trigger: Callable[[], Any], handle: Callable[[QDialog], Any]) -> Any:
+    """Run ``trigger`` (which opens a modal dialog) while ``handle`` drives that dialog.
+
+    ``handle`` gets the dialog once it is shown; whatever it raises is re-raised here, and a
+    dialog still open after the timeout is rejected so a failing test cannot hang the suite.
+    """
+    outcome: dict[str, Any] = {}
+
+    def step() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QDialog):
+            QTimer.singleShot(10, step)
+            return
+        QTimer.singleShot(DIALOG_TIMEOUT_MS, lambda: dialog.isVisible() and dialog.reject())
+        try:
+            outcome["value"] = handle(dialog)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test
+            outcome["error"] = exc
+            if dialog.isVisible():
+                dialog.done(0)
+
+    QTimer.singleShot(0, step)
+    trigger()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+def press(qtbot: Any, widget: QWidget, key: Qt.Key) -> None:
+    qtbot.keyClick(widget, key)
+
+
+def save_screenshot(widget: QWidget, name: str) -> Path:
+    """Key screens as PNG, for people to look at (see SCREENSHOTS)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    widget.grab().save(str(path))
+    return path

@@ -1,0 +1,373 @@
+"""The counter screen: one scan box, the member found, and the actions on function keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.money import format_cny
+from app.domain.phone import looks_like_phone
+from app.services.history import MemberHistory, TxnLine, member_history
+from app.services.lookup import MemberView, find_members, show_member
+from ui.dialogs.card_ops import CardOpsDialog
+from ui.dialogs.checkout import CheckoutDialog
+from ui.dialogs.refund import RefundDialog
+from ui.dialogs.register import RegisterDialog
+from ui.dialogs.topup import TopUpDialog
+from ui.errors import describe
+from ui.member_panel import MemberPanel
+from ui.ops import Op
+from ui.session import Session
+from ui.widgets.fields import ScanBox
+
+
+class Page:
+    HINT, CANDIDATES, NOT_FOUND, MEMBER = range(4)
+
+
+class CounterScreen(QWidget):
+    """Emits ``operation_done(text)`` after each committed operation (status and receipts)."""
+
+    operation_done = Signal(str, object)
+    lock_requested = Signal()
+    settings_requested = Signal()
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.member: MemberView | None = None
+        self.history: MemberHistory | None = None
+        self.candidates: list[MemberView] = []
+        self.last_query = ""
+
+        outer = QHBoxLayout(self)
+        main = QVBoxLayout()
+        outer.addLayout(main, 1)
+        scan_row = QHBoxLayout()
+        self.scan_box = ScanBox(self)
+        self.scan_box.setPlaceholderText(
+            self.tr("刷卡 / 扫会员码 / 手机号或后 4 位 / 姓名或拼音首字母,按 Enter 查询")
+        )
+        self.scan_box.returnPressed.connect(lambda: self.scan(self.scan_box.text()))
+        scan_row.addWidget(self.scan_box, 1)
+        self.ime_button = QPushButton(self.tr("中文输入"), self)
+        self.ime_button.setCheckable(True)
+        self.ime_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.ime_button.setToolTip(self.tr("打开输入法以输入中文姓名(Ctrl+Space)"))
+        self.ime_button.toggled.connect(self._toggle_ime)
+        scan_row.addWidget(self.ime_button)
+        main.addLayout(scan_row)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        main.addWidget(self.message)
+
+        self.pages = QStackedWidget(self)
+        self.hint = QLabel(self)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setProperty("role", "caption")
+        self.hint.setText(
+            self.tr(
+                "请刷会员卡或扫描会员码\n\n也可输入手机号、手机后 4 位、姓名或拼音首字母\n\n"
+                "F1 登记新会员"
+            )
+        )
+        self.pages.addWidget(self.hint)
+        self.candidate_list = QListWidget(self)
+        self.candidate_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.candidate_list.itemActivated.connect(self._candidate_chosen)
+        self.pages.addWidget(self.candidate_list)
+        nf = QWidget(self)
+        nf_layout = QVBoxLayout(nf)
+        nf_layout.addStretch(1)
+        self.not_found_label = QLabel(nf)
+        self.not_found_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.not_found_label.setProperty("role", "title")
+        nf_layout.addWidget(self.not_found_label)
+        self.register_found = QPushButton(nf)
+        self.register_found.setProperty("role", "primary")
+        self.register_found.clicked.connect(self.register)
+        nf_layout.addWidget(self.register_found, 0, Qt.AlignmentFlag.AlignCenter)
+        nf_layout.addStretch(2)
+        self.pages.addWidget(nf)
+        self.panel = MemberPanel(self)
+        self.pages.addWidget(self.panel)
+        main.addWidget(self.pages, 1)
+
+        side = QVBoxLayout()
+        self.who = QLabel(self)
+        self.who.setProperty("role", "caption")
+        side.addWidget(self.who)
+        self.action_buttons: dict[str, QPushButton] = {}
+        for key, name, text, slot in (
+            ("F1", "register", self.tr("登记会员"), self.register),
+            ("F2", "topup", self.tr("储值充值"), self.top_up),
+            ("F3", "checkout", self.tr("收银结账"), self.check_out),
+            ("F4", "redeem", self.tr("积分抵现"), self.redeem_points),
+            ("F5", "history", self.tr("消费记录"), self.show_history_tab),
+            ("F6", "card", self.tr("卡操作"), self.card_ops),
+            ("F7", "refund", self.tr("退款"), self.refund),
+        ):
+            self._action(key, name, text, slot, side)
+        side.addStretch(1)
+        for key, name, text, slot in (
+            ("Esc", "clear", self.tr("清除"), self.clear),
+            ("Ctrl+L", "lock", self.tr("锁屏"), self.lock_requested.emit),
+            ("Ctrl+,", "settings", self.tr("设置"), self.settings_requested.emit),
+        ):
+            self._action(key, name, text, slot, side, big=False)
+        outer.addLayout(side)
+        QShortcut(QKeySequence("Ctrl+Space"), self, self.ime_button.toggle)
+        self.set_session_actor()
+        self.update_actions()
+
+    def _action(
+        self,
+        key: str,
+        name: str,
+        text: str,
+        slot: Callable[[], Any],
+        layout: QVBoxLayout,
+        *,
+        big: bool = True,
+    ) -> None:
+        b = QPushButton(f"{key}  {text}", self)
+        b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        if big:
+            b.setProperty("role", "action")
+        b.setMinimumWidth(190)
+        b.clicked.connect(lambda: slot())
+        layout.addWidget(b)
+        self.action_buttons[name] = b
+        shortcut = QShortcut(QKeySequence(key), self)
+        shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        shortcut.activated.connect(lambda: b.isEnabled() and slot())
+
+    def set_session_actor(self) -> None:
+        actor = self.session.actor
+        self.who.setText(
+            self.tr("收银员:{0}({1})").format(actor.name, actor.staff_no) if actor else ""
+        )
+
+    def update_actions(self) -> None:
+        has = self.member is not None and self.member.status == "active"
+        for name in ("topup", "checkout", "redeem", "history", "card", "refund"):
+            self.action_buttons[name].setEnabled(has)
+
+    def focus_scan(self) -> None:
+        self.scan_box.setFocus()
+        self.scan_box.selectAll()
+
+    def _toggle_ime(self, on: bool) -> None:
+        self.scan_box.set_ime(on)
+        self.scan_box.setFocus()
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        self.message.setProperty("role", "error" if error else "")
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        self.message.setText(text)
+
+    # -- finding a member -----------------------------------------------------------
+    def scan(self, text: str) -> None:
+        text = text.strip()
+        if not text:
+            return
+        self.scan_box.setText(text)
+        self.scan_box.selectAll()
+        self.last_query = text
+        ctx, actor = self.session.ctx, self.session.cashier
+        Op(self.session.tasks, lambda: find_members(ctx, actor, text)).success(
+            lambda found: self._found(text, found)
+        ).failure(lambda exc: self.say(describe(exc), error=True)).run()
+
+    def _found(self, text: str, found: list[MemberView]) -> None:
+        self.say("")
+        if len(found) == 1:
+            self.show_member(found[0])
+        elif found:
+            self.candidates = found
+            self.candidate_list.clear()
+            for v in found:
+                item = QListWidgetItem(
+                    f"{v.name}    {v.phone}    {self.tr('卡号')} {v.card_no or '—'}    "
+                    f"{v.tier_name}    {self.tr('储值')} {format_cny(v.stored_value_fen)}    "
+                    f"{self.tr('积分')} {v.points:,}"
+                )
+                self.candidate_list.addItem(item)
+            self.candidate_list.setCurrentRow(0)
+            self.pages.setCurrentIndex(Page.CANDIDATES)
+            self.candidate_list.setFocus()
+            self.say(self.tr("找到 {0} 位会员:用 ↑↓ 选择,按 Enter 打开").format(len(found)))
+        else:
+            self.member = None
+            self.update_actions()
+            self.not_found_label.setText(self.tr("没有找到会员:{0}").format(text))
+            phone = text if looks_like_phone(text) else ""
+            self.register_found.setText(
+                self.tr("登记 {0} 为新会员 (F1)").format(phone)
+                if phone
+                else self.tr("登记新会员 (F1)")
+            )
+            self.pages.setCurrentIndex(Page.NOT_FOUND)
+            self.focus_scan()
+
+    def _candidate_chosen(self, item: QListWidgetItem) -> None:
+        row = self.candidate_list.row(item)
+        if 0 <= row < len(self.candidates):
+            self.show_member(self.candidates[row])
+
+    def show_member(self, view: MemberView) -> None:
+        self.member = view
+        self.panel.show_member(view, self.session.today())
+        self.pages.setCurrentIndex(Page.MEMBER)
+        self.update_actions()
+        self.focus_scan()
+        self.load_history()
+
+    def load_history(self) -> None:
+        if self.member is None:
+            return
+        ctx, actor, member_id = self.session.ctx, self.session.cashier, self.member.member_id
+        Op(self.session.tasks, lambda: member_history(ctx, actor, member_id)).success(
+            self._history_loaded
+        ).failure(lambda exc: self.say(describe(exc), error=True)).run()
+
+    def _history_loaded(self, history: MemberHistory) -> None:
+        self.history = history
+        self.panel.show_history(history)
+
+    def refresh_member(self) -> None:
+        """Read the member again after an operation, so the panel shows what the DB holds."""
+        if self.member is None:
+            return
+        ctx, actor, member_id = self.session.ctx, self.session.cashier, self.member.member_id
+        Op(self.session.tasks, lambda: show_member(ctx, actor, member_id)).success(
+            self.show_member
+        ).failure(lambda exc: self.say(describe(exc), error=True)).run()
+
+    def open_member(self, query: str) -> None:
+        ctx, actor = self.session.ctx, self.session.cashier
+        Op(self.session.tasks, lambda: show_member(ctx, actor, query)).success(
+            self.show_member
+        ).failure(lambda exc: self.say(describe(exc), error=True)).run()
+
+    def clear(self) -> None:
+        self.member = None
+        self.history = None
+        self.panel.clear()
+        self.scan_box.clear()
+        self.say("")
+        self.pages.setCurrentIndex(Page.HINT)
+        self.update_actions()
+        self.focus_scan()
+
+    # -- actions ----------------------------------------------------------------------
+    def _done(self, text: str, result: object) -> None:
+        self.say(text)
+        self.operation_done.emit(text, result)
+        self.refresh_member()
+
+    def register(self) -> None:
+        phone = self.last_query if looks_like_phone(self.last_query) else ""
+        if self.pages.currentIndex() != Page.NOT_FOUND:
+            phone = ""
+        result = RegisterDialog.ask(self, self.session, phone)
+        if isinstance(result, str):
+            self.open_member(result)
+        elif result is not None:
+            self.member = result
+            self._done(
+                self.tr("已登记会员 {0},卡号 {1}").format(result.name, result.card_no), result
+            )
+        self.focus_scan()
+
+    def top_up(self) -> None:
+        if self.member is None:
+            return
+        r = TopUpDialog.ask(self, self.session, self.member)
+        if r is not None:
+            self._done(
+                self.tr("充值成功:实收 {0},赠送 {1},余额 {2}").format(
+                    format_cny(r.amount_fen),
+                    format_cny(r.bonus_fen),
+                    format_cny(r.principal_fen + r.bonus_balance_fen),
+                ),
+                r,
+            )
+        self.focus_scan()
+
+    def check_out(self, *, focus_points: bool = False) -> None:
+        if self.member is None:
+            return
+        r = CheckoutDialog.ask(self, self.session, self.member, focus_points=focus_points)
+        if r is not None:
+            text = self.tr("收款成功:应付 {0},得 {1} 积分,余额 {2}").format(
+                format_cny(r.due_fen), r.points_earned, format_cny(r.principal_fen + r.bonus_fen)
+            )
+            if r.change_fen:
+                text += self.tr(",找零 {0}").format(format_cny(r.change_fen))
+            if r.tier != r.tier_before:
+                text += self.tr(",升级为 {0}").format(r.tier_name)
+            self._done(text, r)
+        self.focus_scan()
+
+    def redeem_points(self) -> None:
+        self.check_out(focus_points=True)
+
+    def show_history_tab(self) -> None:
+        if self.member is None:
+            return
+        self.panel.tabs.setCurrentIndex(0)
+        self.panel.tables["checkouts"].setFocus()
+
+    def card_ops(self) -> None:
+        if self.member is None:
+            return
+        r = CardOpsDialog.ask(self, self.session, self.member)
+        if r is not None:
+            self._done(self.tr("卡操作完成:卡号 {0}").format(r.card_no), r)
+        self.focus_scan()
+
+    def selected_txn(self) -> TxnLine | None:
+        """The checkout or top-up selected in the history, else the newest refundable one."""
+        if self.history is None:
+            return None
+        for key, rows in (("checkouts", self.history.checkouts), ("topups", self.history.topups)):
+            table = self.panel.tables[key]
+            if table.isVisible() and table.selectionModel().hasSelection():
+                row = table.selectionModel().selectedRows()[0].row()
+                line = rows[row]
+                if line.kind in ("checkout", "topup"):
+                    return line
+        for line in self.history.txns:
+            if line.kind in ("checkout", "topup") and not line.refunded:
+                return line
+        return None
+
+    def refund(self) -> None:
+        line = self.selected_txn()
+        if line is None:
+            self.say(self.tr("没有可退款的交易"), error=True)
+            return
+        if line.refunded:
+            self.say(self.tr("这笔交易已经退过款"), error=True)
+            return
+        r = RefundDialog.ask(self, self.session, line)
+        if r is not None:
+            back = " + ".join(format_cny(fen) for _, fen in r.money_back)
+            self._done(self.tr("退款完成:退回 {0}").format(back or format_cny(0)), r)
+        self.focus_scan()

@@ -1,0 +1,1 @@
+"""The counter's dialogs; each has an ``ask(parent, session, ...)`` classmethod."""

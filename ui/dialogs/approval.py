@@ -1,0 +1,31 @@
+"""A manager's approval typed in place: staff number and PIN, checked by the service."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLineEdit, QWidget
+
+from app.services.security import Approval
+from ui.widgets.fields import DigitsEdit
+
+
+class ApprovalBox(QGroupBox):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle(self.tr("店长授权"))
+        form = QFormLayout(self)
+        self.staff_no = QLineEdit(self)
+        self.staff_no.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        self.staff_no.setPlaceholderText(self.tr("店长工号"))
+        self.pin = DigitsEdit(8, self)
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setPlaceholderText(self.tr("店长密码"))
+        form.addRow(self.tr("工号"), self.staff_no)
+        form.addRow(self.tr("密码"), self.pin)
+
+    def approval(self) -> Approval | None:
+        no, pin = self.staff_no.text().strip(), self.pin.text()
+        return Approval(no, pin) if no and pin else None
+
+    def missing(self) -> str | None:
+        return None if self.approval() else self.tr("此操作需要店长输入工号和密码授权")

@@ -1,0 +1,26 @@
+"""What a cashier reads when something fails; the details go to the log."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QCoreApplication
+
+from app.domain.errors import CounterError
+
+log = logging.getLogger("member_counter.ui")
+
+
+def describe(exc: BaseException) -> str:
+    """A message in the window's language. Refusals explain themselves; faults are logged."""
+    if isinstance(exc, CounterError):
+        return exc.message
+    log.error("operation failed", exc_info=exc)
+    tr = QCoreApplication.translate
+    if "database is locked" in str(exc):
+        return tr("errors", "数据库正忙,请稍后重试。没有任何改动。")
+    if isinstance(exc, OSError):
+        return tr("errors", "磁盘或文件出错:{0}。没有任何改动,详情见日志。").format(
+            exc.strerror or exc
+        )
+    return tr("errors", "操作没有完成({0})。没有任何改动,详情见日志。").format(type(exc).__name__)

@@ -1,0 +1,177 @@
+"""The member panel: who the member is, what they hold, and their history in tabs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.money import format_cny
+from app.services.history import MemberHistory
+from app.services.lookup import MemberView
+from ui.models import CheckoutsModel, PointsModel, RefundsModel, RowsModel, TiersModel, TopUpsModel
+
+
+def _label(text: str, role: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    label.setProperty("role", role)
+    return label
+
+
+class MemberPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view: MemberView | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+        head = QFrame(self)
+        head.setProperty("role", "card")
+        grid = QGridLayout(head)
+        grid.setContentsMargins(16, 12, 16, 12)
+        top = QHBoxLayout()
+        self.name = _label("", "title", head)
+        self.tier = _label("", "badge", head)
+        self.phone = QLabel(head)
+        self.card = QLabel(head)
+        top.addWidget(self.name)
+        top.addWidget(self.tier)
+        top.addSpacing(16)
+        top.addWidget(self.phone)
+        top.addSpacing(16)
+        top.addWidget(self.card)
+        top.addStretch(1)
+        grid.addLayout(top, 0, 0, 1, 3)
+        self.card_warning = _label("", "warning", head)
+        self.card_warning.hide()
+        grid.addWidget(self.card_warning, 1, 0, 1, 3)
+
+        self.balance = _label("", "figure", head)
+        self.balance_split = _label("", "caption", head)
+        self.points = _label("", "figure", head)
+        self.points_soon = _label("", "caption", head)
+        self.spend = _label("", "figure", head)
+        for col, (caption, figure, sub) in enumerate(
+            (
+                (self.tr("储值余额"), self.balance, self.balance_split),
+                (self.tr("积分"), self.points, self.points_soon),
+                (self.tr("累计消费"), self.spend, None),
+            )
+        ):
+            cell = QVBoxLayout()
+            cell.addWidget(_label(caption, "caption", head))
+            cell.addWidget(figure)
+            if sub is not None:
+                cell.addWidget(sub)
+            grid.addLayout(cell, 2, col)
+        self.tags = QHBoxLayout()
+        grid.addLayout(self.tags, 3, 0, 1, 3)
+        layout.addWidget(head)
+
+        self.tabs = QTabWidget(self)
+        self.topups = TopUpsModel(self)
+        self.checkouts = CheckoutsModel(self)
+        self.refunds = RefundsModel(self)
+        self.points_model = PointsModel(self)
+        self.tiers = TiersModel(self)
+        self.tables: dict[str, QTableView] = {}
+        for key, title, model in (
+            ("checkouts", self.tr("消费"), self.checkouts),
+            ("topups", self.tr("充值"), self.topups),
+            ("refunds", self.tr("退款"), self.refunds),
+            ("points", self.tr("积分"), self.points_model),
+            ("tiers", self.tr("等级"), self.tiers),
+        ):
+            self.tables[key] = table = self._table(model)
+            self.tabs.addTab(table, title)
+        layout.addWidget(self.tabs, 1)
+
+    def _table(self, model: RowsModel) -> QTableView:
+        table = QTableView(self)
+        table.setModel(model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().hide()
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setAlternatingRowColors(True)
+        return table
+
+    def show_member(self, view: MemberView, today: dt.date) -> None:
+        self.view = view
+        self.name.setText(view.name)
+        self.tier.setText(view.tier_name)
+        self.phone.setText(self.tr("手机 {0}").format(view.phone))
+        self.card.setText(self.tr("卡号 {0}").format(view.card_no or self.tr("无")))
+        warning = self._card_warning(view)
+        self.card_warning.setText(warning)
+        self.card_warning.setVisible(bool(warning))
+        self.balance.setText(format_cny(view.stored_value_fen))
+        self.balance_split.setText(
+            self.tr("本金 {0} · 赠送 {1}").format(
+                format_cny(view.principal_fen), format_cny(view.bonus_fen)
+            )
+        )
+        self.points.setText(f"{view.points:,}")
+        self.points_soon.setText(
+            self.tr("{0} 分将在 30 天内过期").format(view.points_expiring_soon)
+            if view.points_expiring_soon
+            else ""
+        )
+        self.spend.setText(format_cny(view.cumulative_spend_fen))
+        self._set_tags(self._tags(view, today))
+
+    def _card_warning(self, view: MemberView) -> str:
+        if view.status == "cancelled":
+            return self.tr("会员已注销")
+        return {
+            "lost": self.tr("此卡已挂失"),
+            "frozen": self.tr("此卡已冻结:不能储值消费和使用积分"),
+            "replaced": self.tr("此卡已换新卡"),
+            "cancelled": self.tr("此卡已注销"),
+        }.get(view.card_status or "", "" if view.card_no else self.tr("没有会员卡"))
+
+    def _tags(self, view: MemberView, today: dt.date) -> list[str]:
+        tags = []
+        if view.birthday and view.birthday.month == today.month:
+            tags.append(self.tr("本月生日 {0}").format(view.birthday.strftime("%m-%d")))
+        if not view.has_payment_password:
+            tags.append(self.tr("未设支付密码"))
+        if view.points_expiring_soon:
+            tags.append(self.tr("积分将过期"))
+        return tags
+
+    def _set_tags(self, tags: list[str]) -> None:
+        while self.tags.count():
+            item = self.tags.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        for text in tags:
+            self.tags.addWidget(_label(text, "tag", self))
+        self.tags.addStretch(1)
+
+    def show_history(self, history: MemberHistory) -> None:
+        if self.view is None or history.member_id != self.view.member_id:
+            return
+        self.topups.set_rows(history.topups)
+        self.checkouts.set_rows(history.checkouts)
+        self.refunds.set_rows(history.refunds)
+        self.points_model.set_rows(history.points)
+        self.tiers.set_rows(history.tiers)
+
+    def clear(self) -> None:
+        self.view = None
+        for model in (self.topups, self.checkouts, self.refunds, self.points_model, self.tiers):
+            model.set_rows([])

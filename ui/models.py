@@ -1,0 +1,279 @@
+"""Table models of the member panel's history tabs (one ``Col`` enum per model)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import IntEnum
+from typing import Any, ClassVar, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, Qt
+
+from app.domain.money import format_cny
+from app.services.history import PointsLine, TierLine, TxnLine
+
+R = TypeVar("R")
+_INDEX = QModelIndex()
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("history", text)
+
+
+def kind_name(kind: str) -> str:
+    names = {
+        "register": tr("开卡"),
+        "topup": tr("充值"),
+        "topup_refund": tr("充值退款"),
+        "sv_adjust": tr("余额调整"),
+        "checkout": tr("消费"),
+        "refund": tr("消费退款"),
+        "card_lost": tr("挂失"),
+        "card_freeze": tr("冻结"),
+        "card_unfreeze": tr("解冻"),
+        "card_replace": tr("补卡"),
+        "card_cancel": tr("注销"),
+        "tier_override": tr("调整等级"),
+        "points_expire": tr("积分过期"),
+        "points_adjust": tr("积分调整"),
+    }
+    return names.get(kind, kind)
+
+
+def method_name(method: str) -> str:
+    names = {
+        "stored_value": tr("储值"),
+        "cash": tr("现金"),
+        "wechat": tr("微信"),
+        "alipay": tr("支付宝"),
+        "bankcard": tr("银行卡"),
+    }
+    return names.get(method, method)
+
+
+def points_kind_name(kind: str) -> str:
+    names = {
+        "earn": tr("消费得积分"),
+        "redeem": tr("积分抵现"),
+        "expire": tr("过期"),
+        "adjust": tr("调整"),
+        "clawback": tr("退款扣回"),
+        "redeem_reversal": tr("退款退回"),
+        "void": tr("注销作废"),
+    }
+    return names.get(kind, kind)
+
+
+def tenders_text(line: TxnLine) -> str:
+    return " + ".join(
+        f"{method_name(t.method)} {format_cny(abs(t.amount_fen) - t.change_fen)}"
+        for t in line.tenders
+    )
+
+
+class RowsModel(QAbstractTableModel, Generic[R]):
+    """Read-only rows of frozen records; subclasses name the columns and their text."""
+
+    Col: ClassVar[type[IntEnum]]
+    NUMERIC: ClassVar[frozenset[int]] = frozenset()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[R] = []
+
+    def set_rows(self, rows: Sequence[R]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> R:
+        return self._rows[row]
+
+    def rowCount(self, parent: QModelIndex = _INDEX) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex = _INDEX) -> int:
+        return 0 if parent.isValid() else len(self.Col)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        if 0 <= section < len(self.Col):
+            return self.header(self.Col(section))
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        if not (0 <= index.column() < len(self.Col)):
+            return None
+        col = self.Col(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(self._rows[index.row()], col)
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.NUMERIC:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def header(self, col: Any) -> str:
+        raise NotImplementedError
+
+    def text(self, row: R, col: Any) -> str:
+        raise NotImplementedError
+
+
+def _time(line: TxnLine | PointsLine | TierLine) -> str:
+    return line.at.strftime("%Y-%m-%d %H:%M")
+
+
+class TopUpsModel(RowsModel[TxnLine]):
+    class Col(IntEnum):
+        TIME = 0
+        KIND = 1
+        AMOUNT = 2
+        BONUS = 3
+        METHOD = 4
+        STAFF = 5
+
+    NUMERIC = frozenset({Col.AMOUNT, Col.BONUS})
+
+    def header(self, col: Col) -> str:
+        return {
+            self.Col.TIME: tr("时间"),
+            self.Col.KIND: tr("类型"),
+            self.Col.AMOUNT: tr("金额"),
+            self.Col.BONUS: tr("赠送"),
+            self.Col.METHOD: tr("支付方式"),
+            self.Col.STAFF: tr("收银员"),
+        }[col]
+
+    def text(self, row: TxnLine, col: Col) -> str:
+        refunded = tr("(已退)") if row.refunded else ""
+        return {
+            self.Col.TIME: _time(row),
+            self.Col.KIND: kind_name(row.kind) + refunded,
+            self.Col.AMOUNT: format_cny(row.amount_fen),
+            self.Col.BONUS: format_cny(row.bonus_fen),
+            self.Col.METHOD: tenders_text(row),
+            self.Col.STAFF: row.staff,
+        }[col]
+
+
+class CheckoutsModel(RowsModel[TxnLine]):
+    class Col(IntEnum):
+        TIME = 0
+        AMOUNT = 1
+        DISCOUNT = 2
+        POINTS_USED = 3
+        PAID = 4
+        TENDERS = 5
+        POINTS_EARNED = 6
+        STAFF = 7
+
+    NUMERIC = frozenset({Col.AMOUNT, Col.DISCOUNT, Col.POINTS_USED, Col.PAID, Col.POINTS_EARNED})
+
+    def header(self, col: Col) -> str:
+        return {
+            self.Col.TIME: tr("时间"),
+            self.Col.AMOUNT: tr("消费金额"),
+            self.Col.DISCOUNT: tr("会员折扣"),
+            self.Col.POINTS_USED: tr("积分抵现"),
+            self.Col.PAID: tr("实付"),
+            self.Col.TENDERS: tr("支付方式"),
+            self.Col.POINTS_EARNED: tr("得积分"),
+            self.Col.STAFF: tr("收银员"),
+        }[col]
+
+    def text(self, row: TxnLine, col: Col) -> str:
+        return {
+            self.Col.TIME: _time(row) + (tr("(已退)") if row.refunded else ""),
+            self.Col.AMOUNT: format_cny(row.amount_fen),
+            self.Col.DISCOUNT: format_cny(row.discount_fen),
+            self.Col.POINTS_USED: f"{row.points_used} = {format_cny(row.points_value_fen)}",
+            self.Col.PAID: format_cny(row.due_fen),
+            self.Col.TENDERS: tenders_text(row),
+            self.Col.POINTS_EARNED: str(row.points_earned),
+            self.Col.STAFF: row.staff,
+        }[col]
+
+
+class RefundsModel(RowsModel[TxnLine]):
+    class Col(IntEnum):
+        TIME = 0
+        KIND = 1
+        MONEY_BACK = 2
+        ORIGINAL = 3
+        STAFF = 4
+
+    NUMERIC = frozenset({Col.MONEY_BACK})
+
+    def header(self, col: Col) -> str:
+        return {
+            self.Col.TIME: tr("时间"),
+            self.Col.KIND: tr("类型"),
+            self.Col.MONEY_BACK: tr("退回"),
+            self.Col.ORIGINAL: tr("原交易"),
+            self.Col.STAFF: tr("收银员"),
+        }[col]
+
+    def text(self, row: TxnLine, col: Col) -> str:
+        return {
+            self.Col.TIME: _time(row),
+            self.Col.KIND: kind_name(row.kind),
+            self.Col.MONEY_BACK: tenders_text(row),
+            self.Col.ORIGINAL: (row.original_txn_id or "")[-12:],
+            self.Col.STAFF: row.staff,
+        }[col]
+
+
+class PointsModel(RowsModel[PointsLine]):
+    class Col(IntEnum):
+        TIME = 0
+        KIND = 1
+        POINTS = 2
+
+    NUMERIC = frozenset({Col.POINTS})
+
+    def header(self, col: Col) -> str:
+        return {self.Col.TIME: tr("时间"), self.Col.KIND: tr("类型"), self.Col.POINTS: tr("积分")}[
+            col
+        ]
+
+    def text(self, row: PointsLine, col: Col) -> str:
+        return {
+            self.Col.TIME: _time(row),
+            self.Col.KIND: points_kind_name(row.kind),
+            self.Col.POINTS: f"{row.points:+d}",
+        }[col]
+
+
+class TiersModel(RowsModel[TierLine]):
+    class Col(IntEnum):
+        TIME = 0
+        FROM = 1
+        TO = 2
+        REASON = 3
+        STAFF = 4
+
+    def header(self, col: Col) -> str:
+        return {
+            self.Col.TIME: tr("时间"),
+            self.Col.FROM: tr("原等级"),
+            self.Col.TO: tr("新等级"),
+            self.Col.REASON: tr("原因"),
+            self.Col.STAFF: tr("操作员"),
+        }[col]
+
+    def text(self, row: TierLine, col: Col) -> str:
+        reasons = {
+            "auto_upgrade": tr("消费升级"),
+            "override": tr("人工调整"),
+            "refund": tr("退款回退"),
+        }
+        return {
+            self.Col.TIME: _time(row),
+            self.Col.FROM: row.from_tier,
+            self.Col.TO: row.to_tier,
+            self.Col.REASON: reasons.get(row.reason, row.reason),
+            self.Col.STAFF: row.staff,
+        }[col]

@@ -1,0 +1,110 @@
+"""Service calls off the UI thread, results back on it (Anki's CollectionOp/QueryOp idea).
+
+Every database call runs on one single-worker executor, so SQLite sees one writer and the
+calls of the window happen in the order they were asked for; printing and network calls use
+a separate pool so a slow printer never delays a sale. Op code never touches widgets: the
+success and failure callbacks run on the UI thread, delivered through a queued signal.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QObject, Qt, Signal
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+class TaskManager(QObject):
+    """Runs callables on worker threads and calls back on the UI thread."""
+
+    _deliver = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db")
+        self._io = ThreadPoolExecutor(max_workers=4, thread_name_prefix="io")
+        self._deliver.connect(self._on_deliver, Qt.ConnectionType.QueuedConnection)
+        self._lock = threading.Lock()
+        self._running = 0
+
+    def run(
+        self,
+        fn: Callable[[], T],
+        on_done: Callable[[Future[T]], None],
+        *,
+        io: bool = False,
+    ) -> Future[T]:
+        with self._lock:
+            self._running += 1
+        future = (self._io if io else self._db).submit(fn)
+        future.add_done_callback(lambda f: self._deliver.emit(lambda: on_done(f)))
+        return future
+
+    def _on_deliver(self, closure: Callable[[], None]) -> None:
+        with self._lock:
+            self._running -= 1
+        closure()
+
+    @property
+    def busy(self) -> bool:
+        with self._lock:
+            return self._running > 0
+
+    def shutdown(self) -> None:
+        """Wait for the work already asked for (a sale being committed must finish)."""
+        self._db.shutdown(wait=True)
+        self._io.shutdown(wait=True, cancel_futures=True)
+
+
+class Op(Generic[T]):
+    """``Op(tasks, fn).success(cb).failure(cb).run()``: fn off the UI thread, cb on it.
+
+    Without a failure callback, errors go to ``default_failure`` (the window shows them).
+    """
+
+    default_failure: Callable[[BaseException], None] | None = None
+
+    def __init__(self, tasks: TaskManager, fn: Callable[[], T], *, io: bool = False) -> None:
+        self._tasks = tasks
+        self._fn = fn
+        self._io = io
+        self._success: Callable[[T], Any] | None = None
+        self._failure: Callable[[BaseException], Any] | None = None
+        self._finally: Callable[[], Any] | None = None
+
+    def success(self, cb: Callable[[T], Any]) -> Op[T]:
+        self._success = cb
+        return self
+
+    def failure(self, cb: Callable[[BaseException], Any]) -> Op[T]:
+        self._failure = cb
+        return self
+
+    def finally_(self, cb: Callable[[], Any]) -> Op[T]:
+        self._finally = cb
+        return self
+
+    def run(self) -> Future[T]:
+        return self._tasks.run(self._fn, self._done, io=self._io)
+
+    def _done(self, future: Future[T]) -> None:
+        try:
+            exc = future.exception()
+            if exc is None:
+                if self._success:
+                    self._success(future.result())
+            else:
+                handler = self._failure or Op.default_failure
+                if handler is None:
+                    log.error("unhandled error in background op", exc_info=exc)
+                else:
+                    handler(exc)
+        finally:
+            if self._finally:
+                self._finally()

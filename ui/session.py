@@ -1,0 +1,34 @@
+"""What every screen and dialog of a signed-in window shares: the counter, its ops, the cashier."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from app.services.context import CounterContext
+from app.services.security import Actor
+from app.services.store import StoreInfo
+from ui.ops import TaskManager
+
+
+@dataclass
+class Session:
+    ctx: CounterContext
+    tasks: TaskManager
+    store: StoreInfo | None
+    actor: Actor | None = None
+
+    def today(self) -> dt.date:
+        """The store's business date."""
+        return (
+            self.ctx.clock.now()
+            .astimezone(ZoneInfo(self.store.timezone if self.store else "Asia/Shanghai"))
+            .date()
+        )
+
+    @property
+    def cashier(self) -> Actor:
+        if self.actor is None:
+            raise RuntimeError("nobody is signed in")
+        return self.actor

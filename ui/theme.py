@@ -1,0 +1,74 @@
+"""Look and feel: large type and touch-sized controls, the same on every counter."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+# Fonts that draw Simplified Chinese well, in order of preference (Windows, macOS, Linux).
+CJK_FAMILIES = (
+    "Microsoft YaHei UI",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+)
+
+ACCENT = "#c8102e"  # the red of Chinese retail signage
+
+STYLE = f"""
+QWidget {{ font-size: 15px; }}
+QMainWindow, QDialog {{ background: #f5f6f8; }}
+QLineEdit, QComboBox, QSpinBox, QDateEdit {{
+    min-height: 34px; padding: 2px 8px; border: 1px solid #b8bec8; border-radius: 4px;
+    background: white;
+}}
+QLineEdit:focus {{ border: 2px solid {ACCENT}; }}
+QLineEdit#scanBox {{ font-size: 24px; min-height: 52px; }}
+QPushButton {{
+    min-height: 40px; padding: 4px 14px; border: 1px solid #9aa3b0; border-radius: 6px;
+    background: white;
+}}
+QPushButton:hover {{ background: #eef1f5; }}
+QPushButton:disabled {{ color: #9aa3b0; background: #eceef1; }}
+QPushButton[role="primary"] {{ background: {ACCENT}; color: white; border: none;
+    font-weight: bold; }}
+QPushButton[role="primary"]:disabled {{ background: #e8a3ad; }}
+QPushButton[role="action"] {{ min-height: 64px; font-size: 17px; text-align: left;
+    padding-left: 14px; }}
+QPushButton[role="key"] {{ min-height: 56px; min-width: 72px; font-size: 22px; }}
+QPushButton[role="preset"] {{ min-height: 48px; font-size: 18px; }}
+QPushButton[role="preset"]:checked {{ background: {ACCENT}; color: white; border: none; }}
+QLabel[role="title"] {{ font-size: 26px; font-weight: bold; }}
+QLabel[role="figure"] {{ font-size: 26px; font-weight: bold; color: #1f2d3d; }}
+QLabel[role="caption"] {{ color: #5b6675; font-size: 13px; }}
+QLabel[role="error"] {{ color: {ACCENT}; font-weight: bold; }}
+QLabel[role="warning"] {{ background: {ACCENT}; color: white; font-size: 18px;
+    font-weight: bold; padding: 6px 10px; border-radius: 4px; }}
+QLabel[role="badge"] {{ background: #d4a017; color: white; font-weight: bold;
+    padding: 3px 10px; border-radius: 10px; }}
+QLabel[role="tag"] {{ background: #e3e8ef; color: #334; padding: 2px 8px;
+    border-radius: 8px; }}
+QLabel[role="total"] {{ font-size: 30px; font-weight: bold; color: {ACCENT}; }}
+QFrame[role="card"] {{ background: white; border: 1px solid #d8dde4; border-radius: 8px; }}
+QTabBar::tab {{ min-height: 34px; padding: 4px 16px; }}
+QStatusBar QLabel {{ padding: 0 8px; }}
+"""
+
+
+def chinese_font_family() -> str | None:
+    """The first installed family that draws Simplified Chinese, preferring the known ones."""
+    available = set(QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese))
+    for family in CJK_FAMILIES:
+        if family in available:
+            return family
+    return min(available) if available else None
+
+
+def apply(app: QApplication) -> None:
+    family = chinese_font_family()
+    if family:
+        app.setFont(QFont(family, 11))
+    app.setStyle("Fusion")
+    app.setStyleSheet(STYLE)

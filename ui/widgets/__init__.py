@@ -1,0 +1,1 @@
+"""Small reusable widgets: numeric keypad, money entry, scan box."""

@@ -1,0 +1,172 @@
+"""The main window: sign-in and counter screens, the status bar, idle lock, language."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QWidget
+
+from app.services.counter_info import pending_events
+from app.services.security import Actor, Role
+from ui import i18n
+from ui.counter import CounterScreen
+from ui.dialogs.settings import SettingsDialog
+from ui.errors import describe
+from ui.ops import Op
+from ui.prefs import Prefs
+from ui.session import Session
+from ui.signin import SignInScreen
+
+STATUS_REFRESH_MS = 5000
+_ACTIVITY = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.TouchBegin,
+    QEvent.Type.Wheel,
+}
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: Session, prefs: Prefs, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.prefs = prefs
+        self.locked_by: Actor | None = None
+        self.setMinimumSize(1024, 700)
+        self.stack = QStackedWidget(self)
+        self.setCentralWidget(self.stack)
+        self.status_labels: dict[str, QLabel] = {}
+        for key in ("store", "cashier", "date", "sync", "printer"):
+            label = QLabel(self)
+            self.status_labels[key] = label
+            self.statusBar().addPermanentWidget(label) if key in (
+                "sync",
+                "printer",
+            ) else self.statusBar().addWidget(label)
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setSingleShot(True)
+        self.idle_timer.timeout.connect(self._idle)
+        self.status_timer = QTimer(self)
+        self.status_timer.timeout.connect(self.refresh_status)
+        self.status_timer.start(STATUS_REFRESH_MS)
+        QApplication.instance().installEventFilter(self)
+        self.build()
+        Op.default_failure = self.show_error
+
+    # -- screens -------------------------------------------------------------------
+    def build(self) -> None:
+        """(Re)create the screens in the current language, keeping who is signed in."""
+        self.setWindowTitle(self.tr("会员收银台"))
+        while self.stack.count():
+            w = self.stack.widget(0)
+            self.stack.removeWidget(w)
+            w.deleteLater()
+        assert self.session.store is not None
+        self.signin = SignInScreen(self.session.ctx, self.session.tasks, self.session.store, self)
+        self.signin.signed_in.connect(self._signed_in)
+        self.counter = CounterScreen(self.session, self)
+        self.counter.lock_requested.connect(self.lock)
+        self.counter.settings_requested.connect(self.open_settings)
+        self.counter.operation_done.connect(lambda *_: self.refresh_status())
+        self.stack.addWidget(self.signin)
+        self.stack.addWidget(self.counter)
+        if self.session.actor is None:
+            self.show_signin()
+        else:
+            self.stack.setCurrentWidget(self.counter)
+            self.counter.focus_scan()
+        self.refresh_status()
+
+    def show_signin(self) -> None:
+        self.signin.reset(locked_by=self.locked_by)
+        self.stack.setCurrentWidget(self.signin)
+        self.idle_timer.stop()
+
+    def _signed_in(self, actor: Actor) -> None:
+        if self.session.actor is None or actor.staff_id != self.session.actor.staff_id:
+            self.session.actor = actor
+            self.counter.set_session_actor()
+            self.counter.clear()
+        self.locked_by = None
+        self.stack.setCurrentWidget(self.counter)
+        self.counter.focus_scan()
+        self.restart_idle()
+        self.refresh_status()
+
+    def lock(self) -> None:
+        if self.session.actor is None:
+            return
+        self.locked_by = self.session.actor
+        self.show_signin()
+
+    @property
+    def locked(self) -> bool:
+        return self.stack.currentWidget() is self.signin
+
+    # -- idle lock -----------------------------------------------------------------
+    def restart_idle(self) -> None:
+        minutes = self.prefs.idle_lock_minutes
+        if minutes and not self.locked:
+            self.idle_timer.start(minutes * 60_000)
+        else:
+            self.idle_timer.stop()
+
+    def _idle(self) -> None:
+        if QApplication.activeModalWidget() is not None or self.session.tasks.busy:
+            self.restart_idle()  # never lock over an operation in progress
+            return
+        self.lock()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() in _ACTIVITY and self.idle_timer.isActive():
+            self.restart_idle()
+        return False
+
+    # -- settings and language -------------------------------------------------------
+    def open_settings(self) -> None:
+        actor = self.session.actor
+        if actor is None or actor.role not in (Role.MANAGER, Role.ADMIN):
+            self.counter.say(self.tr("只有店长或管理员可以修改设置"), error=True)
+            return
+        language = self.prefs.language
+        if SettingsDialog.ask(self, self.session, self.prefs):
+            if self.prefs.language != language:
+                i18n.install(QApplication.instance(), self.prefs.language)
+                self.build()
+            self.restart_idle()
+            self.counter.say(self.tr("设置已保存"))
+
+    # -- status bar ----------------------------------------------------------------
+    def refresh_status(self) -> None:
+        store, actor = self.session.store, self.session.actor
+        if store is not None:
+            self.status_labels["store"].setText(f"{store.name}({store.code})")
+        self.status_labels["cashier"].setText(
+            self.tr("收银员 {0}").format(actor.name) if actor else self.tr("未登录")
+        )
+        self.status_labels["date"].setText(
+            self.tr("营业日 {0}").format(self.session.today().isoformat())
+        )
+        self.status_labels["printer"].setText(self.tr("打印机:未设置(屏幕显示小票)"))
+        ctx = self.session.ctx
+        Op(self.session.tasks, lambda: pending_events(ctx)).success(self._pending).failure(
+            lambda exc: self.status_labels["sync"].setText(describe(exc))
+        ).run()
+
+    def _pending(self, count: int) -> None:
+        self.status_labels["sync"].setText(self.tr("未连接总部 · 待上传 {0} 条").format(count))
+
+    def show_error(self, exc: BaseException) -> None:
+        text = describe(exc)
+        if self.stack.currentWidget() is self.counter:
+            self.counter.say(text, error=True)
+        else:
+            self.statusBar().showMessage(text, 10_000)
+
+    def closeEvent(self, event: QEvent) -> None:
+        if self.session.tasks.busy:
+            self.statusBar().showMessage(self.tr("正在保存,请稍候再关闭"), 5000)
+            event.ignore()
+            return
+        QApplication.instance().removeEventFilter(self)
+        self.status_timer.stop()
+        super().closeEvent(event)
