@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from app.domain.receipt import Receipt
 
 
 class Clock(Protocol):
@@ -31,3 +34,29 @@ class FixedClock:
 
     def set(self, now: dt.datetime) -> None:
         self._now = now
+
+
+# -- devices (adapters in ``devices``) ------------------------------------------------------
+
+
+class PrinterError(OSError):
+    """A printer could not print: off, unplugged, out of paper, or an address that is wrong.
+
+    The print queue records ``str(error)`` as the job's last error and retries later.
+    """
+
+
+class ReceiptPrinter(Protocol):
+    """Prints receipt documents (``app.domain.receipt.Receipt``) on paper."""
+
+    def print_document(self, document: Receipt, *, open_drawer: bool = False) -> None:
+        """Print ``document`` (and kick the cash drawer first if asked); raise PrinterError."""
+        ...
+
+
+class CustomerDisplay(Protocol):
+    """The customer-facing pole display: two short lines the member can read."""
+
+    def show(self, line1: str, line2: str = "") -> None: ...
+
+    def clear(self) -> None: ...

@@ -17,7 +17,9 @@ from app.cli import main as cli_main
 
 def extensions() -> list[Extension]:
     """The CLI commands contributed by the adapter packages that are present."""
-    found: list[Extension] = []
+    from devices.cli import EXTENSION as devices_commands
+
+    found: list[Extension] = [devices_commands]
     return found
 
 

@@ -183,6 +183,48 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "这笔交易不能退款:{txn_id}",
         "This transaction cannot be refunded: {txn_id}",
     ),
+    # Devices: printer, receipts, print queue, counter settings.
+    "encoding_invalid": (
+        "打印机编码不支持:{value}(可选 GB18030、GBK、Big5、UTF-8)",
+        "Unknown printer encoding: {value} (GB18030, GBK, Big5 or UTF-8)",
+    ),
+    "paper_width_invalid": (
+        "纸宽只能是 58 或 80 毫米:{value}",
+        "The paper width is 58 or 80 mm: {value}",
+    ),
+    "printer_address_invalid": (
+        "打印机地址不正确:{value}(例如 usb:0416:5011、serial:/dev/ttyUSB0?baudrate=9600、"
+        "tcp:192.168.1.100:9100、win:打印机名称、file:/路径)",
+        "Not a printer address: {value} (e.g. usb:0416:5011, "
+        "serial:/dev/ttyUSB0?baudrate=9600, tcp:192.168.1.100:9100, win:PRINTER, file:/path)",
+    ),
+    "printer_profile_invalid": (
+        "没有这个打印机型号配置:{value}",
+        "Unknown printer profile: {value}",
+    ),
+    "printer_not_configured": (
+        "尚未设置小票打印机,请在设置中填写打印机地址",
+        "No receipt printer is set up; enter its address in the settings",
+    ),
+    "printer_unavailable": (
+        "打印机无法打印:{detail}",
+        "The printer cannot print: {detail}",
+    ),
+    "print_job_not_found": ("没有找到打印任务:{job_id}", "No such print job: {job_id}"),
+    "print_job_printed": (
+        "打印任务 {job_id} 已打印,如需再打请用重打印",
+        "Print job {job_id} has printed; reprint the receipt instead",
+    ),
+    "receipt_unavailable": (
+        "这类交易没有小票:{kind}",
+        "This kind of transaction has no receipt: {kind}",
+    ),
+    "setting_invalid": ("设置不正确:{detail}", "Invalid setting: {detail}"),
+    "setting_unknown": ("没有这个设置项:{key}", "Unknown setting: {key}"),
+    "scanner_port_invalid": (
+        "扫码枪串口不正确:{value}",
+        "Not a scanner port: {value}",
+    ),
 }
 
 

@@ -247,3 +247,43 @@ APPEND_ONLY_TABLES = (
 # Rows the unit of work writes with plain INSERTs: the append-only tables and the outbox
 # (whose rows change only when the sync marks them pushed, outside any operation).
 APPEND_ONLY_INSERTS = frozenset((*APPEND_ONLY_TABLES, "outbox"))
+
+
+# -- counter-local: settings and the print queue (migration 0002) ------------------------
+
+
+class Setting(Base):
+    """A counter-local setting (printer, receipt template, customer display) as JSON."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_by: Mapped[str | None] = mapped_column(String(36))
+
+
+class PrintJob(Base):
+    """A document waiting to print, printing, printed or given up on (never a business row).
+
+    ``state``: queued → printing → done, or back to queued with ``next_attempt_at`` moved
+    out (backoff), or failed after too many attempts. ``claim`` is the token of the worker
+    printing it: a worker only finishes a job it claimed with a compare-and-set UPDATE.
+    """
+
+    __tablename__ = "print_job"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    kind: Mapped[str] = mapped_column(String(24))
+    txn_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    document: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(12), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    printed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    reprint: Mapped[bool] = mapped_column(Boolean, default=False)
+    target: Mapped[str | None] = mapped_column(String(200))
+    claim: Mapped[str | None] = mapped_column(String(36))
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    __table_args__ = (Index("ix_print_job_due", "state", "next_attempt_at"),)

@@ -39,6 +39,7 @@ class Permission(StrEnum):
     STAFF_UNLOCK = "staff.unlock"
     AUDIT_VERIFY = "audit.verify"
     BACKUP = "backup"
+    SETTINGS_EDIT = "settings.edit"
     # These need a manager's approval (number + PIN) whoever asks for them.
     REFUND = "refund"
     STORED_VALUE_ADJUST = "stored_value.adjust"
@@ -72,6 +73,7 @@ _MANAGER = _CASHIER | {
     Permission.STAFF_UNLOCK,
     Permission.AUDIT_VERIFY,
     Permission.BACKUP,
+    Permission.SETTINGS_EDIT,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CASHIER: frozenset(_CASHIER),

@@ -1,0 +1,230 @@
+"""Counter-local settings: the receipt printer, the receipt's store text, the customer display.
+
+Settings belong to this counter (not synced). Reading needs nobody signed in (the print worker
+reads them); changing one needs a manager or admin and leaves an audit entry (no outbox
+event: HQ does not care which printer a counter uses).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+from app.domain.errors import ValidationError
+from app.domain.printer_address import parse_printer_address
+from app.domain.receipt import columns_for_width
+from app.persistence import local
+from app.services.context import CounterContext
+from app.services.recording import record
+from app.services.security import Actor, Permission, require
+
+ENCODINGS = ("GB18030", "GBK", "Big5", "UTF-8")
+PAPER_WIDTHS = (58, 80)
+MAX_TEMPLATE_LINES = 8
+MAX_LINE_LENGTH = 64
+
+PRINTER, RECEIPT, DISPLAY = "printer", "receipt", "display"
+
+
+def normalise_encoding(value: str) -> str:
+    """The canonical name of a printer encoding ("gb18030" → "GB18030"), or a refusal."""
+    key = (value or "").strip().upper().replace("_", "-")
+    for name in ENCODINGS:
+        if key in (name.upper(), name.upper().replace("-", "")):
+            return name
+    raise ValidationError("encoding_invalid", value=value)
+
+
+@dataclass(frozen=True)
+class PrinterSettings:
+    """The receipt printer: where it is, what it reads, what it can do."""
+
+    address: str = ""
+    encoding: str = "GB18030"
+    width: int = 80
+    profile: str = "default"
+    cut: bool = True
+    drawer_kick_on_cash: bool = True
+    enabled: bool = False
+
+    @property
+    def columns(self) -> int:
+        return columns_for_width(self.width)
+
+    @property
+    def configured(self) -> bool:
+        return self.enabled and bool(self.address)
+
+    def checked(self) -> PrinterSettings:
+        """These settings validated and normalised, or a ValidationError saying what is wrong."""
+        address = self.address.strip()
+        if address:
+            address = str(parse_printer_address(address))
+        if self.width not in PAPER_WIDTHS:
+            raise ValidationError("paper_width_invalid", value=self.width)
+        profile = (self.profile or "").strip() or "default"
+        if len(profile) > 64:
+            raise ValidationError("printer_profile_invalid", value=profile)
+        return replace(
+            self,
+            address=address,
+            encoding=normalise_encoding(self.encoding),
+            profile=profile,
+            enabled=bool(self.enabled and address),
+        )
+
+
+@dataclass(frozen=True)
+class ReceiptTemplate:
+    """The store's own text on every receipt."""
+
+    header_lines: tuple[str, ...] = ()
+    footer_lines: tuple[str, ...] = ("谢谢惠顾,欢迎再次光临",)
+    logo: bool = False
+    logo_path: str = ""  # an image file; empty: the logo stored in the printer (NV image 1)
+    counter_name: str = ""  # shown as 收银台; empty: the end of this counter's device id
+
+    def checked(self) -> ReceiptTemplate:
+        def lines(values: Any, what: str) -> tuple[str, ...]:
+            items = tuple(str(v).strip() for v in (values or ()))
+            if len(items) > MAX_TEMPLATE_LINES or any(len(v) > MAX_LINE_LENGTH for v in items):
+                raise ValidationError(
+                    "setting_invalid",
+                    detail=f"{what}: ≤ {MAX_TEMPLATE_LINES} × {MAX_LINE_LENGTH}",
+                )
+            return items
+
+        name = (self.counter_name or "").strip()
+        if len(name) > 32:
+            raise ValidationError("setting_invalid", detail="counter_name ≤ 32")
+        return replace(
+            self,
+            header_lines=lines(self.header_lines, "header_lines"),
+            footer_lines=lines(self.footer_lines, "footer_lines"),
+            logo=bool(self.logo),
+            logo_path=(self.logo_path or "").strip(),
+            counter_name=name,
+        )
+
+
+@dataclass(frozen=True)
+class DisplaySettings:
+    """The customer pole display (2×20), off unless the store turns it on."""
+
+    address: str = ""  # a serial port or pyserial URL
+    baudrate: int = 9600
+    enabled: bool = False
+
+    def checked(self) -> DisplaySettings:
+        address = (self.address or "").strip()
+        if not (50 <= int(self.baudrate) <= 4_000_000):
+            raise ValidationError("setting_invalid", detail=f"baudrate {self.baudrate}")
+        return replace(
+            self,
+            address=address,
+            baudrate=int(self.baudrate),
+            enabled=bool(self.enabled and address),
+        )
+
+
+_TYPES: dict[str, type] = {
+    PRINTER: PrinterSettings,
+    RECEIPT: ReceiptTemplate,
+    DISPLAY: DisplaySettings,
+}
+
+
+def _from_dict(cls: type, data: dict[str, Any]) -> Any:
+    known = {f.name for f in fields(cls)}
+    values = {k: v for k, v in data.items() if k in known}
+    for k, v in list(values.items()):
+        if isinstance(v, list):
+            values[k] = tuple(v)
+    try:
+        return cls(**values)
+    except TypeError as exc:
+        raise ValidationError("setting_invalid", detail=str(exc)) from None
+
+
+def get_setting(ctx: CounterContext, key: str) -> Any:
+    """A setting's typed value (its defaults when never set)."""
+    cls = _TYPES.get(key)
+    if cls is None:
+        raise ValidationError("setting_unknown", key=key)
+    with ctx.reader() as uow:
+        row = local.setting_row(uow, key)
+        raw = row.value if row is not None else None
+    if raw is None:
+        return cls()
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return cls()
+    return _from_dict(cls, data if isinstance(data, dict) else {})
+
+
+def set_setting(ctx: CounterContext, actor: Actor, key: str, value: Any) -> Any:
+    """Validate and store a setting (manager or admin); one transaction with its audit entry."""
+    require(actor, Permission.SETTINGS_EDIT)
+    cls = _TYPES.get(key)
+    if cls is None:
+        raise ValidationError("setting_unknown", key=key)
+    if isinstance(value, dict):
+        value = _from_dict(cls, value)
+    if not isinstance(value, cls):
+        raise ValidationError("setting_invalid", detail=key)
+    value = value.checked()  # type: ignore[attr-defined]
+    body = json.dumps(asdict(value), ensure_ascii=False, sort_keys=True)
+    with ctx.uow() as uow:
+        before = local.put_setting(uow, key, body, ctx.now(), actor.staff_id)
+        record(
+            ctx,
+            uow,
+            actor,
+            action="setting.change",
+            entity="setting",
+            entity_id=key,
+            before=json.loads(before.value) if before is not None else None,
+            after=json.loads(body),
+            event_type=None,
+            payload={},
+        )
+        uow.commit()
+    return value
+
+
+def printer_settings(ctx: CounterContext) -> PrinterSettings:
+    value: PrinterSettings = get_setting(ctx, PRINTER)
+    return value
+
+
+def receipt_template(ctx: CounterContext) -> ReceiptTemplate:
+    value: ReceiptTemplate = get_setting(ctx, RECEIPT)
+    return value
+
+
+def display_settings(ctx: CounterContext) -> DisplaySettings:
+    value: DisplaySettings = get_setting(ctx, DISPLAY)
+    return value
+
+
+def set_printer_settings(
+    ctx: CounterContext, actor: Actor, settings: PrinterSettings
+) -> PrinterSettings:
+    value: PrinterSettings = set_setting(ctx, actor, PRINTER, settings)
+    return value
+
+
+def set_receipt_template(
+    ctx: CounterContext, actor: Actor, template: ReceiptTemplate
+) -> ReceiptTemplate:
+    value: ReceiptTemplate = set_setting(ctx, actor, RECEIPT, template)
+    return value
+
+
+def set_display_settings(
+    ctx: CounterContext, actor: Actor, settings: DisplaySettings
+) -> DisplaySettings:
+    value: DisplaySettings = set_setting(ctx, actor, DISPLAY, settings)
+    return value

@@ -1,0 +1,217 @@
+"""Receipts on ESC/POS thermal printers, through python-escpos.
+
+The document is laid out by :func:`app.domain.receipt.layout` (the same layout as the screen
+preview), then turned into bytes on an escpos ``Dummy`` with the printer's profile — text
+encoded raw after ``FS &`` in the printer's encoding, sizes with ``GS !``, bold with ``ESC E``,
+QR codes native (``GS ( k``) where the profile has them and as a bit image elsewhere, the logo,
+the cut where the printer has a cutter, the cash-drawer kick — and sent to the transport in
+one write. Rendering is a pure function of (document, settings), which the golden-byte tests
+pin down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from escpos.constants import QR_ECLEVEL_M
+from escpos.printer import Dummy
+
+from app.domain.receipt import (
+    CutLine,
+    Line,
+    LogoLine,
+    QrLine,
+    Receipt,
+    columns_for_width,
+    layout,
+    two_columns,
+)
+from app.ports import PrinterError
+from app.services.settings import PrinterSettings
+from devices import transports
+from devices.encoding import ENCODINGS, FS_ENCODING_LEGACY, encode_text, mode_command
+from devices.raster import DOTS, image_raster, qr_raster
+
+FS_NV_LOGO = b"\x1c\x70\x01\x00"  # FS p 1 0: the logo stored in the printer (NV bit image 1)
+QR_MODULE = {58: 5, 80: 6}
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    encoding: str = "GB18030"
+    width: int = 80
+    profile: str = "default"
+    cut: bool = True
+    logo_path: str = ""
+
+    @classmethod
+    def of(cls, settings: PrinterSettings, logo_path: str = "") -> RenderOptions:
+        return cls(settings.encoding, settings.width, settings.profile, settings.cut, logo_path)
+
+
+class _Writer:
+    """An escpos Dummy plus the text state we last set, so each change is sent once."""
+
+    def __init__(self, options: RenderOptions) -> None:
+        transports.check_profile(options.profile)
+        self.options = options
+        self.p = Dummy(profile=options.profile)
+        self.bold = False
+        self.size = (1, 1)
+        self.dots = DOTS[options.width]
+
+    def style(self, bold: bool, size: tuple[int, int]) -> None:
+        if bold != self.bold:
+            self.p.set(bold=bold)
+            self.bold = bold
+        if size != self.size:
+            self.p.set(custom_size=True, width=size[0], height=size[1])  # GS ! n
+            self.size = size
+
+    def line(self, text: str) -> None:
+        self.p._raw(encode_text(text, self.options.encoding) + b"\n")
+
+    def qr(self, payload: str) -> None:
+        self.style(False, (1, 1))
+        module = QR_MODULE[self.options.width]
+        if self.p.profile.supports("qrCode"):
+            self.p.set(align="center")
+            self.p.qr(payload, ec=QR_ECLEVEL_M, size=module, native=True)
+            self.p.set(align="left")
+            self.p._raw(b"\n")
+        else:
+            self.p._raw(qr_raster(payload, module=module, paper_dots=self.dots))
+
+    def logo(self) -> None:
+        path = self.options.logo_path
+        if path:
+            try:
+                self.p._raw(image_raster(path, paper_dots=self.dots))
+                return
+            except OSError:
+                pass  # a logo file gone missing does not stop the receipt
+        self.p.set(align="center")
+        self.p._raw(FS_NV_LOGO)
+        self.p.set(align="left")
+
+    def cut(self) -> None:
+        self.style(False, (1, 1))
+        if self.options.cut:
+            self.p.cut()
+        else:
+            self.p.print_and_feed(4)
+
+
+def render_document(
+    document: Receipt, options: RenderOptions, *, open_drawer: bool = False
+) -> bytes:
+    """The exact bytes a printer with these settings gets for ``document``."""
+    w = _Writer(options)
+    w.p.hw("INIT")  # ESC @
+    if open_drawer:
+        w.p.cashdraw(2)  # ESC p 0: the drawer opens while the receipt prints
+    w.p._raw(mode_command(options.encoding))
+    for item in layout(document, columns_for_width(options.width)):
+        if isinstance(item, Line):
+            size = (2 if item.double_width else 1, 2 if item.double_height else 1)
+            w.style(item.bold, size)
+            w.line(item.text)
+        elif isinstance(item, QrLine):
+            w.qr(item.payload)
+        elif isinstance(item, LogoLine):
+            w.logo()
+        elif isinstance(item, CutLine):
+            w.cut()
+    w.style(False, (1, 1))
+    if options.encoding == "UTF-8":
+        w.p._raw(FS_ENCODING_LEGACY)
+    return w.p.output
+
+
+SAMPLES = {
+    "GB18030": "中文测试 会员收银台 ￥12.50",
+    "GBK": "中文测试 会员收银台 ￥12.50",
+    "Big5": "中文測試 會員收銀台 ￥12.50",
+    "UTF-8": "中文测试 會員收銀 ￥12.50",
+}
+
+
+def test_page(options: RenderOptions) -> bytes:
+    """A page that prints a line in every encoding, a column ruler, both kinds of QR, a cut.
+
+    The store picks the encoding whose line comes out as Chinese.
+    """
+    columns = columns_for_width(options.width)
+    w = _Writer(options)
+    w.p.hw("INIT")
+    w.p._raw(b"PRINTER TEST\n")
+    w.p._raw(f"width {options.width}mm, {columns} columns, profile {options.profile}\n".encode())
+    w.p._raw(("1234567890" * 5)[:columns].encode() + b"\n")
+    for encoding in ENCODINGS:
+        w.p._raw(f"[{encoding}]\n".encode())
+        w.p._raw(mode_command(encoding))
+        w.p._raw(encode_text(SAMPLES[encoding], encoding) + b"\n")
+        for text in two_columns("合计 Total 3件", "￥1,234.50", columns):
+            w.p._raw(encode_text(text, encoding) + b"\n")
+        if encoding == "UTF-8":
+            w.p._raw(FS_ENCODING_LEGACY)
+    w.p._raw(mode_command(options.encoding))
+    payload = "MEMBER-COUNTER-TEST"
+    module = QR_MODULE[options.width]
+    if w.p.profile.supports("qrCode"):
+        w.p._raw(b"native QR (GS ( k):\n")
+        w.p.set(align="center")
+        w.p.qr(payload, ec=QR_ECLEVEL_M, size=module, native=True)
+        w.p.set(align="left")
+        w.p._raw(b"\n")
+    w.p._raw(b"image QR (GS v 0):\n")
+    w.p._raw(qr_raster(payload, module=module, paper_dots=w.dots))
+    w.cut()
+    return w.p.output
+
+
+Sender = Callable[[str, bytes], None]
+
+
+def _send(address: str, data: bytes) -> None:
+    transports.send(address, data)
+
+
+class EscposReceiptPrinter:
+    """The :class:`app.ports.ReceiptPrinter` for ESC/POS printers."""
+
+    def __init__(
+        self,
+        settings: PrinterSettings,
+        *,
+        logo_path: str = "",
+        address: str | None = None,
+        sender: Sender = _send,
+    ) -> None:
+        self.settings = settings
+        self.address = address or settings.address
+        self.options = RenderOptions.of(settings, logo_path)
+        self._send = sender
+
+    def render(self, document: Receipt, *, open_drawer: bool = False) -> bytes:
+        kick = open_drawer and self.settings.drawer_kick_on_cash
+        return render_document(document, self.options, open_drawer=kick)
+
+    def print_document(self, document: Receipt, *, open_drawer: bool = False) -> None:
+        if not self.address:
+            raise PrinterError("no printer address")
+        self._send(self.address, self.render(document, open_drawer=open_drawer))
+
+    def print_test_page(self) -> bytes:
+        data = test_page(self.options)
+        if not self.address:
+            raise PrinterError("no printer address")
+        self._send(self.address, data)
+        return data
+
+
+def logo_file(path: str) -> str:
+    """``path`` if it names a readable file, else "" (the printer's stored logo is used)."""
+    return path if path and Path(path).is_file() else ""

@@ -1,0 +1,163 @@
+"""The print worker: takes jobs off the durable queue and prints them, on its own thread.
+
+It never touches a business transaction: it reads a job, prints it, and marks the job done —
+or, when the printer is off, out of paper or unplugged, records the error and queues the job
+again with exponential backoff (given up as ``failed`` after ``max_attempts``; a person can
+retry it). Claiming is a compare-and-set in the database, so however many workers run and
+however a manual retry races the recovery of an interrupted job, each job prints once.
+
+``on_job(job)`` is called at every state change and ``on_printer(online, detail)`` when the
+printer is found up or down — plain callbacks the UI bridges to Qt signals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+
+from app.domain.errors import CounterError
+from app.domain.ids import uuid7
+from app.domain.messages import render
+from app.ports import PrinterError, ReceiptPrinter
+from app.services import printing
+from app.services.context import CounterContext
+from app.services.printing import PrintJob
+from app.services.settings import printer_settings, receipt_template
+from devices.escpos_printer import EscposReceiptPrinter, logo_file
+
+PrinterFor = Callable[[PrintJob], ReceiptPrinter]
+JobListener = Callable[[PrintJob], None]
+PrinterListener = Callable[[bool, "str | None"], None]
+
+
+def configured_printer(ctx: CounterContext) -> PrinterFor:
+    """Jobs print on the counter's configured printer (or the address the job names)."""
+
+    def printer_for(job: PrintJob) -> ReceiptPrinter:
+        settings = printer_settings(ctx)
+        address = job.target or (settings.address if settings.enabled else "")
+        if not address:
+            raise PrinterError(render("printer_not_configured"))
+        logo = logo_file(receipt_template(ctx).logo_path)
+        return EscposReceiptPrinter(settings, logo_path=logo, address=address)
+
+    return printer_for
+
+
+class PrintQueueWorker:
+    def __init__(
+        self,
+        ctx: CounterContext,
+        *,
+        printer_for: PrinterFor | None = None,
+        on_job: JobListener | None = None,
+        on_printer: PrinterListener | None = None,
+        base_delay: float = 2.0,
+        max_delay: float = 60.0,
+        max_attempts: int = 10,
+        lease: dt.timedelta = dt.timedelta(minutes=2),
+        idle_wait: float = 1.0,
+    ) -> None:
+        self.ctx = ctx
+        self.printer_for = printer_for or configured_printer(ctx)
+        self.on_job = on_job
+        self.on_printer = on_printer
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.max_attempts = max_attempts
+        self.lease = lease
+        self.idle_wait = idle_wait
+        self.printer_online: bool | None = None
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- life cycle ----------------------------------------------------------------------------
+    def start(self) -> PrintQueueWorker:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="print queue", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def wake(self) -> None:
+        """Look at the queue now (a job was just queued or retried)."""
+        self._wake.set()
+
+    def _run(self) -> None:
+        self.recover()
+        while not self._stop.is_set():
+            if self.run_once():
+                continue
+            self._wake.wait(self._idle_for())
+            self._wake.clear()
+
+    def _idle_for(self) -> float:
+        due = printing.next_due(self.ctx)
+        if due is None:
+            return self.idle_wait
+        wait = (due - self.ctx.now()).total_seconds()
+        return min(max(wait, 0.01), self.idle_wait)
+
+    # -- the work ------------------------------------------------------------------------------
+    def recover(self) -> int:
+        """Requeue jobs an earlier worker left printing (it crashed, or the power went)."""
+        return printing.recover(self.ctx, self.lease)
+
+    def delay(self, attempts: int) -> float:
+        return min(self.base_delay * 2 ** max(attempts - 1, 0), self.max_delay)
+
+    def run_once(self) -> int:
+        """Print every job that is due now; returns how many were tried."""
+        tried = 0
+        while not self._stop.is_set():
+            token = uuid7()
+            job = printing.claim_next(self.ctx, token)
+            if job is None:
+                return tried
+            tried += 1
+            self._print(job, token)
+        return tried
+
+    def print_job(self, job_id: str) -> PrintJob:
+        """Print one queued job now (the CLI's ``receipt print``); returns its new state."""
+        token = uuid7()
+        job = printing.claim(self.ctx, job_id, token)
+        if job is not None:
+            self._print(job, token)
+        return printing.get_job(self.ctx, job_id)
+
+    def _print(self, job: PrintJob, token: str) -> None:
+        self._emit_job(job)
+        try:
+            printer = self.printer_for(job)
+            printer.print_document(job.document, open_drawer=job.document.open_drawer)
+        except (PrinterError, CounterError, OSError, ValueError) as exc:
+            error = exc.message if isinstance(exc, CounterError) else str(exc)
+            give_up = job.attempts >= self.max_attempts
+            retry_at = None
+            if not give_up:
+                retry_at = self.ctx.now() + dt.timedelta(seconds=self.delay(job.attempts))
+            printing.fail(self.ctx, job.id, token, error or type(exc).__name__, retry_at)
+            self._emit_printer(False, error)
+        else:
+            printing.finish(self.ctx, job.id, token)
+            self._emit_printer(True, None)
+        self._emit_job(printing.get_job(self.ctx, job.id))
+
+    def _emit_job(self, job: PrintJob) -> None:
+        if self.on_job is not None:
+            self.on_job(job)
+
+    def _emit_printer(self, online: bool, detail: str | None) -> None:
+        if online != self.printer_online:
+            self.printer_online = online
+            if self.on_printer is not None:
+                self.on_printer(online, detail)

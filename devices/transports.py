@@ -1,0 +1,122 @@
+"""Printer transports by address string: python-escpos printers that only move bytes.
+
+``usb:`` → escpos ``Usb``, ``tcp:`` → ``Network``, ``win:`` → ``Win32Raw``, ``file:`` →
+``File``; ``serial:`` → :class:`SerialUrl`, which opens the port with pyserial's
+``serial_for_url`` (so ``loop://`` and ``socket://`` work too). Every failure to reach the
+printer comes out as :class:`app.ports.PrinterError` with a readable reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import serial
+from escpos import printer as escpos_printers
+from escpos.capabilities import CAPABILITIES
+from escpos.escpos import Escpos
+from escpos.exceptions import Error as EscposError
+
+from app.domain.errors import ValidationError
+from app.domain.messages import render
+from app.domain.printer_address import PrinterAddress, parse_printer_address
+from app.ports import PrinterError
+
+DEFAULT_TIMEOUT = 5.0
+
+
+def profile_names() -> list[str]:
+    """The printer profiles python-escpos knows (what a printer can do: cut, native QR, ...)."""
+    return sorted(CAPABILITIES["profiles"])
+
+
+def check_profile(name: str) -> str:
+    if name not in CAPABILITIES["profiles"]:
+        raise ValidationError("printer_profile_invalid", value=name)
+    return name
+
+
+class SerialUrl(Escpos):
+    """A serial printer opened with ``serial.serial_for_url`` (a port name or a URL)."""
+
+    def __init__(self, url: str, *, timeout: float = DEFAULT_TIMEOUT, **options: Any) -> None:
+        Escpos.__init__(self)
+        self.url = url
+        self.options = {"baudrate": 9600, **options}
+        self.timeout = timeout
+        self._device = False
+
+    def open(self, raise_not_found: bool = True) -> None:
+        try:
+            self.device = serial.serial_for_url(
+                self.url, timeout=self.timeout, write_timeout=self.timeout, **self.options
+            )
+        except (OSError, ValueError, serial.SerialException) as exc:
+            self.device = None
+            raise PrinterError(f"serial {self.url}: {exc}") from exc
+
+    def _raw(self, msg: bytes) -> None:
+        assert self.device
+        self.device.write(msg)  # type: ignore[attr-defined]
+        self.device.flush()  # type: ignore[attr-defined]
+
+    def _read(self) -> bytes:
+        assert self.device
+        return bytes(self.device.read(16))  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        if not self._device:
+            return
+        try:
+            self._device.close()  # type: ignore[attr-defined]
+        finally:
+            self._device = False
+
+
+def _transport(address: PrinterAddress, timeout: float, profile: str | None) -> Escpos:
+    kw: dict[str, Any] = {"profile": profile} if profile else {}
+    if address.kind == "usb":
+        return escpos_printers.Usb(
+            address.vendor_id, address.product_id, timeout=int(timeout * 1000), **kw
+        )
+    if address.kind == "tcp":
+        return escpos_printers.Network(address.target, address.port or 9100, timeout, **kw)
+    if address.kind == "win":
+        return escpos_printers.Win32Raw(address.target, **kw)
+    if address.kind == "file":
+        return escpos_printers.File(address.target, **kw)
+    options = dict(address.options)
+    options.pop("timeout", None)
+    transport = SerialUrl(address.target, timeout=timeout, **options)
+    if profile:
+        transport.profile = escpos_printers.Dummy(profile=profile).profile
+    return transport
+
+
+def open_transport(
+    address: str | PrinterAddress, *, timeout: float = DEFAULT_TIMEOUT, profile: str | None = None
+) -> Escpos:
+    """The printer at ``address``, opened; raises PrinterError if it cannot be reached."""
+    parsed = address if isinstance(address, PrinterAddress) else parse_printer_address(address)
+    try:
+        transport = _transport(parsed, timeout, profile)
+        transport.open()
+    except PrinterError:
+        raise
+    except (EscposError, OSError, RuntimeError, ValueError, serial.SerialException) as exc:
+        detail = " ".join(f"{parsed}: {exc}".split())
+        raise PrinterError(render("printer_unavailable", detail=detail)) from exc
+    return transport
+
+
+def send(address: str | PrinterAddress, data: bytes, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+    """Open the printer, write ``data`` in one go, close it."""
+    transport = open_transport(address, timeout=timeout)
+    try:
+        transport._raw(data)
+    except (EscposError, OSError, serial.SerialException) as exc:
+        detail = " ".join(f"{address}: {exc}".split())
+        raise PrinterError(render("printer_unavailable", detail=detail)) from exc
+    finally:
+        with contextlib.suppress(EscposError, OSError, RuntimeError, serial.SerialException):
+            transport.close()
