@@ -190,7 +190,7 @@ class CounterScreen(QWidget):
         self.scan_box.selectAll()
         self.last_query = text
         ctx, actor = self.session.ctx, self.session.cashier
-        Op(self.session.tasks, lambda: find_members(ctx, actor, text)).success(
+        Op(self.session.tasks, lambda: find_members(ctx, actor, text), owner=self).success(
             lambda found: self._found(text, found)
         ).failure(lambda exc: self.say(describe(exc), error=True)).run()
 
@@ -242,7 +242,7 @@ class CounterScreen(QWidget):
         if self.member is None:
             return
         ctx, actor, member_id = self.session.ctx, self.session.cashier, self.member.member_id
-        Op(self.session.tasks, lambda: member_history(ctx, actor, member_id)).success(
+        Op(self.session.tasks, lambda: member_history(ctx, actor, member_id), owner=self).success(
             self._history_loaded
         ).failure(lambda exc: self.say(describe(exc), error=True)).run()
 
@@ -255,13 +255,13 @@ class CounterScreen(QWidget):
         if self.member is None:
             return
         ctx, actor, member_id = self.session.ctx, self.session.cashier, self.member.member_id
-        Op(self.session.tasks, lambda: show_member(ctx, actor, member_id)).success(
+        Op(self.session.tasks, lambda: show_member(ctx, actor, member_id), owner=self).success(
             self.show_member
         ).failure(lambda exc: self.say(describe(exc), error=True)).run()
 
     def open_member(self, query: str) -> None:
         ctx, actor = self.session.ctx, self.session.cashier
-        Op(self.session.tasks, lambda: show_member(ctx, actor, query)).success(
+        Op(self.session.tasks, lambda: show_member(ctx, actor, query), owner=self).success(
             self.show_member
         ).failure(lambda exc: self.say(describe(exc), error=True)).run()
 

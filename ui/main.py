@@ -6,17 +6,21 @@ import argparse
 import logging
 import logging.handlers
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
 from app.services.context import open_counter
 from app.services.store import store_info
+from devices.wedge import WedgeDetector
 from ui import i18n, theme
 from ui.dialogs.first_run import FirstRunDialog
 from ui.ops import TaskManager
 from ui.prefs import Prefs
 from ui.session import Session
+from ui.wedge import WedgeFilter
 from ui.window import MainWindow
 
 LOG_BYTES = 2_000_000
@@ -46,6 +50,17 @@ def make_app() -> QApplication:
     return app  # type: ignore[return-value]
 
 
+def make_wedge(window: MainWindow, clock: Callable[[], float] = time.monotonic) -> WedgeFilter:
+    detector = WedgeDetector()
+    return WedgeFilter(
+        detector,
+        max_gap=detector.config.max_gap,
+        active=window.counter_active,
+        clock=clock,
+        parent=window,
+    )
+
+
 def run(data_dir: Path, args: argparse.Namespace | None = None) -> int:
     """Open the window on the counter database in ``data_dir``; returns the exit code."""
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -65,6 +80,7 @@ def run(data_dir: Path, args: argparse.Namespace | None = None) -> int:
                 return 0
             session.store = store_info(ctx)
         window = MainWindow(session, prefs)
+        window.install_wedge(make_wedge(window))
         window.showMaximized()
         code = app.exec()
         logging.getLogger(__name__).info("closed; log at %s", log_path)

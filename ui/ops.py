@@ -14,6 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 
 T = TypeVar("T")
@@ -56,6 +57,10 @@ class TaskManager(QObject):
         with self._lock:
             return self._running > 0
 
+    def drain(self, timeout: float = 30.0) -> None:
+        """Block until every database call asked for so far has finished (committed or not)."""
+        self._db.submit(lambda: None).result(timeout=timeout)
+
     def shutdown(self) -> None:
         """Wait for the work already asked for (a sale being committed must finish)."""
         self._db.shutdown(wait=True)
@@ -63,15 +68,24 @@ class TaskManager(QObject):
 
 
 class Op(Generic[T]):
-    """``Op(tasks, fn).success(cb).failure(cb).run()``: fn off the UI thread, cb on it.
+    """``Op(tasks, fn, owner=widget).success(cb).failure(cb).run()``: fn off the UI thread.
 
-    Without a failure callback, errors go to ``default_failure`` (the window shows them).
+    The callbacks run on the UI thread, and only while ``owner`` still exists. Without a
+    failure callback, errors go to ``default_failure`` (the window shows them).
     """
 
     default_failure: Callable[[BaseException], None] | None = None
 
-    def __init__(self, tasks: TaskManager, fn: Callable[[], T], *, io: bool = False) -> None:
+    def __init__(
+        self,
+        tasks: TaskManager,
+        fn: Callable[[], T],
+        *,
+        owner: QObject | None = None,
+        io: bool = False,
+    ) -> None:
         self._tasks = tasks
+        self._owner = owner
         self._fn = fn
         self._io = io
         self._success: Callable[[T], Any] | None = None
@@ -94,6 +108,14 @@ class Op(Generic[T]):
         return self._tasks.run(self._fn, self._done, io=self._io)
 
     def _done(self, future: Future[T]) -> None:
+        if self._owner is not None and not shiboken6.isValid(self._owner):
+            # The screen that asked is gone (closed, or rebuilt in another language): the
+            # work itself is done and committed; there is nobody left to show it to.
+            if future.exception() is not None:
+                log.error(
+                    "background op failed after its screen closed", exc_info=future.exception()
+                )
+            return
         try:
             exc = future.exception()
             if exc is None:

@@ -153,9 +153,9 @@ class SignInScreen(QWidget):
             self._busy = False
             self.sign_in_button.setEnabled(True)
 
-        Op(self._tasks, lambda: sign_in(ctx, staff_no, pin)).success(self._signed_in).failure(
-            failed
-        ).finally_(done).run()
+        Op(self._tasks, lambda: sign_in(ctx, staff_no, pin), owner=self).success(
+            self._signed_in
+        ).failure(failed).finally_(done).run()
 
     def _signed_in(self, actor: Actor) -> None:
         self.pin.clear()

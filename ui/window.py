@@ -15,6 +15,7 @@ from ui.ops import Op
 from ui.prefs import Prefs
 from ui.session import Session
 from ui.signin import SignInScreen
+from ui.wedge import WedgeFilter
 
 STATUS_REFRESH_MS = 5000
 _ACTIVITY = {
@@ -31,6 +32,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self.prefs = prefs
         self.locked_by: Actor | None = None
+        self.wedge: WedgeFilter | None = None
         self.setMinimumSize(1024, 700)
         self.stack = QStackedWidget(self)
         self.setCentralWidget(self.stack)
@@ -121,6 +123,30 @@ class MainWindow(QMainWindow):
             self.restart_idle()
         return False
 
+    # -- scanners ----------------------------------------------------------------------
+    def install_wedge(self, wedge: WedgeFilter) -> None:
+        """Take keyboard-wedge scans from anywhere on the counter screen."""
+        self.wedge = wedge
+        wedge.scanned.connect(self._scanned)
+        wedge.scan_refused.connect(
+            lambda _scan: self.statusBar().showMessage(
+                self.tr("扫码未使用:请先完成或取消当前对话框"), 5000
+            )
+        )
+        QApplication.instance().installEventFilter(wedge)
+
+    def counter_active(self) -> bool:
+        """Scans count while the counter screen is up (its dialogs included)."""
+        return (
+            not self.locked
+            and self.session.actor is not None
+            and (self.isActiveWindow() or QApplication.activeModalWidget() is not None)
+        )
+
+    def _scanned(self, text: str) -> None:
+        self.counter.scan(text)
+        self.restart_idle()
+
     # -- settings and language -------------------------------------------------------
     def open_settings(self) -> None:
         actor = self.session.actor
@@ -148,9 +174,9 @@ class MainWindow(QMainWindow):
         )
         self.status_labels["printer"].setText(self.tr("打印机:未设置(屏幕显示小票)"))
         ctx = self.session.ctx
-        Op(self.session.tasks, lambda: pending_events(ctx)).success(self._pending).failure(
-            lambda exc: self.status_labels["sync"].setText(describe(exc))
-        ).run()
+        Op(self.session.tasks, lambda: pending_events(ctx), owner=self).success(
+            self._pending
+        ).failure(lambda exc: self.status_labels["sync"].setText(describe(exc))).run()
 
     def _pending(self, count: int) -> None:
         self.status_labels["sync"].setText(self.tr("未连接总部 · 待上传 {0} 条").format(count))
@@ -163,10 +189,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(text, 10_000)
 
     def closeEvent(self, event: QEvent) -> None:
-        if self.session.tasks.busy:
-            self.statusBar().showMessage(self.tr("正在保存,请稍候再关闭"), 5000)
-            event.ignore()
-            return
+        # An operation being committed finishes before the window goes (it takes ms).
+        self.session.tasks.drain()
         QApplication.instance().removeEventFilter(self)
+        if self.wedge is not None:
+            QApplication.instance().removeEventFilter(self.wedge)
         self.status_timer.stop()
         super().closeEvent(event)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,9 +20,6 @@ from ui.ops import Op, TaskManager
 from ui.prefs import Prefs
 from ui.session import Session
 from ui.window import MainWindow
-
-import os
-import tempfile
 
 # Screens are saved as PNG for people to look at: into MEMBER_COUNTER_SCREENSHOTS when set
 # (docs/screenshots for the README), else into a temporary folder.
@@ -60,12 +59,11 @@ def window(qtbot: Any, session: Session, prefs: Prefs, qapp: QApplication) -> It
     w.show()
     qtbot.waitExposed(w)
     yield w
-    qtbot.waitUntil(lambda: not session.tasks.busy, timeout=5000)
     Op.default_failure = None
-    qapp.removeEventFilter(w)
 
 
 def sign_in(qtbot: Any, w: MainWindow, no: str = CASHIER_NO, pin: str = CASHIER_PIN) -> None:
+    w.signin.staff_no.clear()
     w.signin.staff_no.setFocus()
     qtbot.keyClicks(w.signin.staff_no, no)
     qtbot.keyClick(w.signin.staff_no, Qt.Key.Key_Return)
@@ -92,22 +90,29 @@ def in_dialog(qtbot: Any, trigger: Callable[[], Any], handle: Callable[[QDialog]
     outcome: dict[str, Any] = {}
 
     def step() -> None:
+        if "stop" in outcome:
+            return
         dialog = QApplication.activeModalWidget()
         if not isinstance(dialog, QDialog):
             QTimer.singleShot(10, step)
             return
+        outcome["ran"] = True
         QTimer.singleShot(DIALOG_TIMEOUT_MS, lambda: dialog.isVisible() and dialog.reject())
         try:
+            dialog.activateWindow()  # as a desktop does for a new modal dialog
+            qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=2000)
             outcome["value"] = handle(dialog)
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the test
+        except BaseException as exc:
             outcome["error"] = exc
             if dialog.isVisible():
                 dialog.done(0)
 
     QTimer.singleShot(0, step)
     trigger()
+    outcome["stop"] = True
     if "error" in outcome:
         raise outcome["error"]
+    assert outcome.get("ran"), "no dialog opened"
     return outcome.get("value")
 
 

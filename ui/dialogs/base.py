@@ -90,7 +90,7 @@ class OpDialog(QDialog):
             if self.result_value is None:
                 self.confirm_button.setEnabled(self.problem() is None)
 
-        Op(self.session.tasks, fn).success(ok).failure(failed).finally_(done).run()
+        Op(self.session.tasks, fn, owner=self).success(ok).failure(failed).finally_(done).run()
 
     def on_refused(self, exc: BaseException) -> None:
         """Hook for dialogs that offer a way forward after a refusal."""

@@ -106,7 +106,7 @@ class CheckoutDialog(OpDialog):
         self.methods.changed.connect(lambda _m: self.revalidate())
         (self.points if focus_points else self.amount).setFocus()
         ctx, actor, member_id = session.ctx, session.cashier, member.member_id
-        Op(session.tasks, lambda: checkout_info(ctx, actor, member_id)).success(
+        Op(session.tasks, lambda: checkout_info(ctx, actor, member_id), owner=self).success(
             self._loaded
         ).failure(lambda exc: self.error.setText(str(exc))).run()
         self.revalidate()

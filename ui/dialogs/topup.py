@@ -68,7 +68,7 @@ class TopUpDialog(OpDialog):
             self.rules = rules
             self.revalidate()
 
-        Op(self.session.tasks, fn).success(loaded).failure(  # type: ignore[arg-type]
+        Op(self.session.tasks, fn, owner=self).success(loaded).failure(  # type: ignore[arg-type]
             lambda exc: self.error.setText(str(exc))
         ).run()
 

@@ -1,0 +1,121 @@
+"""Keyboard-wedge scans anywhere on the counter screen: a Qt event filter feeding the detector.
+
+The detector (``devices.wedge``) decides by timing alone whether keys are a scan. This filter
+holds each printable key for at most the detector's gap (a person does not notice 50 ms):
+if more keys follow that fast and end in Enter, the held keys were a scan and never reach
+a widget; otherwise they are replayed to the widget they were meant for, in order. A scan
+goes to the counter; while a dialog is open it goes only into a field that accepts scans
+(a card number), and never leaks into another field.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+
+ENTER = "\r"
+
+
+class Detector(Protocol):
+    def feed(self, key_text: str, t: float) -> str | None: ...
+    def flush(self, t: float) -> str | None: ...
+    @property
+    def pending(self) -> str: ...
+
+
+class WedgeFilter(QObject):
+    """Emits ``scanned(text)`` for a scan meant for the counter, ``scan_refused`` otherwise."""
+
+    scanned = Signal(str)
+    scan_refused = Signal(str)
+
+    def __init__(
+        self,
+        detector: Detector,
+        *,
+        max_gap: float,
+        active: Callable[[], bool],
+        clock: Callable[[], float] = time.monotonic,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.detector = detector
+        self.active = active
+        self.clock = clock
+        self._held: list[tuple[QWidget, QKeyEvent]] = []
+        self._replaying = False
+        self._max_gap = max_gap
+        self._last_key = 0.0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(int(max_gap * 1000) + 10)
+        self._timer.timeout.connect(self._pause)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if self._replaying or event.type() != QEvent.Type.KeyPress:
+            return False
+        if not isinstance(obj, QWidget) or obj is not QApplication.focusWidget():
+            return False  # the window's copy, or the event propagating to a parent
+        if not self.active():
+            return False
+        assert isinstance(event, QKeyEvent)
+        text = event.text()
+        now = self.clock()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            scan = self.detector.feed(ENTER, now)
+            if scan:
+                self._held.clear()
+                self._timer.stop()
+                self._deliver(obj, scan)
+                return True
+            self._replay()
+            return False
+        shortcut = event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        )
+        if len(text) == 1 and text.isprintable() and not shortcut:
+            self.detector.feed(text, now)
+            self._last_key = now
+            self._held.append((obj, QKeyEvent(event.type(), event.key(), event.modifiers(), text)))
+            self._timer.start()
+            return True
+        self._replay()
+        return False
+
+    def _pause(self) -> None:
+        """No key for longer than a scan's gap: a scan without Enter, or a person's keys."""
+        now = self.clock()
+        if now - self._last_key <= self._max_gap:
+            self._timer.start()  # the timer ran early by the clock the keys are timed with
+            return
+        scan = self.detector.flush(now)
+        if scan:
+            target = self._held[0][0] if self._held else QApplication.focusWidget()
+            self._held.clear()
+            self._deliver(target, scan)
+        else:
+            self._replay()
+
+    def _replay(self) -> None:
+        self._timer.stop()
+        held, self._held = self._held, []
+        self._replaying = True
+        try:
+            for widget, event in held:
+                QApplication.sendEvent(widget, event)
+        finally:
+            self._replaying = False
+
+    def _deliver(self, target: QObject | None, scan: str) -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            self.scanned.emit(scan)
+        elif isinstance(target, QLineEdit) and target.property("acceptsScan"):
+            target.setText(scan)
+        else:
+            self.scan_refused.emit(scan)
