@@ -124,5 +124,7 @@ def save_screenshot(widget: QWidget, name: str) -> Path:
     """Key screens as PNG, for people to look at (see SCREENSHOTS)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    for _ in range(3):  # let pending layout requests settle, as the screen would show it
+        QApplication.processEvents()
     widget.grab().save(str(path))
     return path

@@ -78,7 +78,7 @@ class CheckoutDialog(OpDialog):
         grid.addWidget(self.due, 3, 1)
         self.body.addWidget(bill)
 
-        pay = QFormLayout()
+        self.pay = pay = QFormLayout()
         self.stored = MoneyEdit(self)
         self.stored_hint = caption("", self)
         pay.addRow(self.tr("储值支付(元)"), self.stored)
@@ -158,7 +158,19 @@ class CheckoutDialog(OpDialog):
             tenders.append((method, given if given else rest))
         return tenders
 
+    def _show_rows(self, stored: int, rest: int) -> None:
+        """Only the payment rows this bill needs: the other method, cash given, password."""
+        has_password = self.info is not None and self.info.has_payment_password
+        self.pay.setRowVisible(self.methods, rest > 0)
+        self.pay.setRowVisible(self.cash_given, rest > 0 and self.methods.method() == "cash")
+        self.pay.setRowVisible(self.password, stored > 0 and has_password)
+
     def problem(self) -> str | None:
+        # Rows shown or hidden once per change, never in passing: hiding the focused
+        # password field, even for a moment, would send the member's next digit elsewhere.
+        quoted = self.quote()
+        stored_now = self.stored.fen() or 0
+        self._show_rows(stored_now, quoted.due_fen - stored_now if quoted else 0)
         for label in (*self.lines.values(), self.due):
             label.setText("—")
         self.summary.clear()
