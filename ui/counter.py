@@ -25,6 +25,7 @@ from app.services.history import MemberHistory, TxnLine, member_history
 from app.services.lookup import MemberView, find_members, show_member
 from ui.dialogs.card_ops import CardOpsDialog
 from ui.dialogs.checkout import CheckoutDialog
+from ui.dialogs.password import PaymentPasswordDialog
 from ui.dialogs.refund import RefundDialog
 from ui.dialogs.register import RegisterDialog
 from ui.dialogs.topup import TopUpDialog
@@ -120,6 +121,7 @@ class CounterScreen(QWidget):
             ("F5", "history", self.tr("消费记录"), self.show_history_tab),
             ("F6", "card", self.tr("卡操作"), self.card_ops),
             ("F7", "refund", self.tr("退款"), self.refund),
+            ("F8", "password", self.tr("支付密码"), self.payment_password),
         ):
             self._action(key, name, text, slot, side)
         side.addStretch(1)
@@ -164,7 +166,7 @@ class CounterScreen(QWidget):
 
     def update_actions(self) -> None:
         has = self.member is not None and self.member.status == "active"
-        for name in ("topup", "checkout", "redeem", "history", "card", "refund"):
+        for name in ("topup", "checkout", "redeem", "history", "card", "refund", "password"):
             self.action_buttons[name].setEnabled(has)
 
     def focus_scan(self) -> None:
@@ -340,6 +342,13 @@ class CounterScreen(QWidget):
         r = CardOpsDialog.ask(self, self.session, self.member)
         if r is not None:
             self._done(self.tr("卡操作完成:卡号 {0}").format(r.card_no), r)
+        self.focus_scan()
+
+    def payment_password(self) -> None:
+        if self.member is None:
+            return
+        if PaymentPasswordDialog.ask(self, self.session, self.member):
+            self._done(self.tr("已保存会员 {0} 的支付密码").format(self.member.name), None)
         self.focus_scan()
 
     def selected_txn(self) -> TxnLine | None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFormLayout,
@@ -61,21 +62,19 @@ class CardOpsDialog(OpDialog):
             b.setCheckable(True)
             b.setAutoDefault(False)
             b.setProperty("role", "preset")
-            b.setShortcut(str(i + 1))
             b.toggled.connect(lambda on, a=action: on and self._chosen(a))
             self.group.addButton(b)
             self.action_buttons[action] = b
             grid.addWidget(b, i // 3, i % 3)
         self.body.addLayout(grid)
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         self.new_card = QLineEdit(self)
         self.new_card.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
         self.new_card.setPlaceholderText(self.tr("刷新卡(不填则自动发电子卡)"))
         self.new_card.setProperty("acceptsScan", True)
         self.method = MethodPicker(parent=self)
-        self.method_label = QLabel(self.tr("收费/退款方式"), self)
         form.addRow(self.tr("新卡号"), self.new_card)
-        form.addRow(self.method_label, self.method)
+        form.addRow(self.tr("收费/退款方式"), self.method)
         self.body.addLayout(form)
         self.approval = ApprovalBox(self)
         self.body.addWidget(self.approval)
@@ -85,12 +84,12 @@ class CardOpsDialog(OpDialog):
         self.approval.staff_no.textChanged.connect(self.revalidate)
         self.approval.pin.textChanged.connect(self.revalidate)
         self._chosen(None)
+        self.action_buttons["lost"].setFocus()
 
     def _chosen(self, action: str | None) -> None:
         self.action = action
-        self.new_card.setVisible(action == "replace")
-        self.method.setVisible(action in ("replace", "cancel"))
-        self.method_label.setVisible(action in ("replace", "cancel"))
+        self.form.setRowVisible(self.new_card, action == "replace")
+        self.form.setRowVisible(self.method, action in ("replace", "cancel"))
         self.approval.setVisible(action == "cancel")
         self.explain.setText(
             {
@@ -104,6 +103,14 @@ class CardOpsDialog(OpDialog):
             }.get(action or "", self.tr("请选择操作(按 1–5)"))
         )
         self.revalidate()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """1–5 choose the operation, unless a text field is being typed in."""
+        typing = isinstance(self.focusWidget(), QLineEdit)
+        if not typing and event.text() in ("1", "2", "3", "4", "5"):
+            self.action_buttons[ACTIONS[int(event.text()) - 1]].setChecked(True)
+            return
+        super().keyPressEvent(event)
 
     def problem(self) -> str | None:
         if self.action is None:
