@@ -16,11 +16,12 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, CounterError):
         return exc.message
     log.error("operation failed", exc_info=exc)
-    tr = QCoreApplication.translate
     if "database is locked" in str(exc):
-        return tr("errors", "数据库正忙,请稍后重试。没有任何改动。")
+        return QCoreApplication.translate("errors", "数据库正忙,请稍后重试。没有任何改动。")
     if isinstance(exc, OSError):
-        return tr("errors", "磁盘或文件出错:{0}。没有任何改动,详情见日志。").format(
-            exc.strerror or exc
-        )
-    return tr("errors", "操作没有完成({0})。没有任何改动,详情见日志。").format(type(exc).__name__)
+        return QCoreApplication.translate(
+            "errors", "磁盘或文件出错:{0}。没有任何改动,详情见日志。"
+        ).format(exc.strerror or exc)
+    return QCoreApplication.translate(
+        "errors", "操作没有完成({0})。没有任何改动,详情见日志。"
+    ).format(type(exc).__name__)

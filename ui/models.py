@@ -15,50 +15,46 @@ R = TypeVar("R")
 _INDEX = QModelIndex()
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("history", text)
-
-
 def kind_name(kind: str) -> str:
     names = {
-        "register": tr("开卡"),
-        "topup": tr("充值"),
-        "topup_refund": tr("充值退款"),
-        "sv_adjust": tr("余额调整"),
-        "checkout": tr("消费"),
-        "refund": tr("消费退款"),
-        "card_lost": tr("挂失"),
-        "card_freeze": tr("冻结"),
-        "card_unfreeze": tr("解冻"),
-        "card_replace": tr("补卡"),
-        "card_cancel": tr("注销"),
-        "tier_override": tr("调整等级"),
-        "points_expire": tr("积分过期"),
-        "points_adjust": tr("积分调整"),
+        "register": QCoreApplication.translate("history", "开卡"),
+        "topup": QCoreApplication.translate("history", "充值"),
+        "topup_refund": QCoreApplication.translate("history", "充值退款"),
+        "sv_adjust": QCoreApplication.translate("history", "余额调整"),
+        "checkout": QCoreApplication.translate("history", "消费"),
+        "refund": QCoreApplication.translate("history", "消费退款"),
+        "card_lost": QCoreApplication.translate("history", "挂失"),
+        "card_freeze": QCoreApplication.translate("history", "冻结"),
+        "card_unfreeze": QCoreApplication.translate("history", "解冻"),
+        "card_replace": QCoreApplication.translate("history", "补卡"),
+        "card_cancel": QCoreApplication.translate("history", "注销"),
+        "tier_override": QCoreApplication.translate("history", "调整等级"),
+        "points_expire": QCoreApplication.translate("history", "积分过期"),
+        "points_adjust": QCoreApplication.translate("history", "积分调整"),
     }
     return names.get(kind, kind)
 
 
 def method_name(method: str) -> str:
     names = {
-        "stored_value": tr("储值"),
-        "cash": tr("现金"),
-        "wechat": tr("微信"),
-        "alipay": tr("支付宝"),
-        "bankcard": tr("银行卡"),
+        "stored_value": QCoreApplication.translate("history", "储值"),
+        "cash": QCoreApplication.translate("history", "现金"),
+        "wechat": QCoreApplication.translate("history", "微信"),
+        "alipay": QCoreApplication.translate("history", "支付宝"),
+        "bankcard": QCoreApplication.translate("history", "银行卡"),
     }
     return names.get(method, method)
 
 
 def points_kind_name(kind: str) -> str:
     names = {
-        "earn": tr("消费得积分"),
-        "redeem": tr("积分抵现"),
-        "expire": tr("过期"),
-        "adjust": tr("调整"),
-        "clawback": tr("退款扣回"),
-        "redeem_reversal": tr("退款退回"),
-        "void": tr("注销作废"),
+        "earn": QCoreApplication.translate("history", "消费得积分"),
+        "redeem": QCoreApplication.translate("history", "积分抵现"),
+        "expire": QCoreApplication.translate("history", "过期"),
+        "adjust": QCoreApplication.translate("history", "调整"),
+        "clawback": QCoreApplication.translate("history", "退款扣回"),
+        "redeem_reversal": QCoreApplication.translate("history", "退款退回"),
+        "void": QCoreApplication.translate("history", "注销作废"),
     }
     return names.get(kind, kind)
 
@@ -139,16 +135,16 @@ class TopUpsModel(RowsModel[TxnLine]):
 
     def header(self, col: Col) -> str:
         return {
-            self.Col.TIME: tr("时间"),
-            self.Col.KIND: tr("类型"),
-            self.Col.AMOUNT: tr("金额"),
-            self.Col.BONUS: tr("赠送"),
-            self.Col.METHOD: tr("支付方式"),
-            self.Col.STAFF: tr("收银员"),
+            self.Col.TIME: QCoreApplication.translate("history", "时间"),
+            self.Col.KIND: QCoreApplication.translate("history", "类型"),
+            self.Col.AMOUNT: QCoreApplication.translate("history", "金额"),
+            self.Col.BONUS: QCoreApplication.translate("history", "赠送"),
+            self.Col.METHOD: QCoreApplication.translate("history", "支付方式"),
+            self.Col.STAFF: QCoreApplication.translate("history", "收银员"),
         }[col]
 
     def text(self, row: TxnLine, col: Col) -> str:
-        refunded = tr("(已退)") if row.refunded else ""
+        refunded = QCoreApplication.translate("history", "(已退)") if row.refunded else ""
         return {
             self.Col.TIME: _time(row),
             self.Col.KIND: kind_name(row.kind) + refunded,
@@ -174,19 +170,20 @@ class CheckoutsModel(RowsModel[TxnLine]):
 
     def header(self, col: Col) -> str:
         return {
-            self.Col.TIME: tr("时间"),
-            self.Col.AMOUNT: tr("消费金额"),
-            self.Col.DISCOUNT: tr("会员折扣"),
-            self.Col.POINTS_USED: tr("积分抵现"),
-            self.Col.PAID: tr("实付"),
-            self.Col.TENDERS: tr("支付方式"),
-            self.Col.POINTS_EARNED: tr("得积分"),
-            self.Col.STAFF: tr("收银员"),
+            self.Col.TIME: QCoreApplication.translate("history", "时间"),
+            self.Col.AMOUNT: QCoreApplication.translate("history", "消费金额"),
+            self.Col.DISCOUNT: QCoreApplication.translate("history", "会员折扣"),
+            self.Col.POINTS_USED: QCoreApplication.translate("history", "积分抵现"),
+            self.Col.PAID: QCoreApplication.translate("history", "实付"),
+            self.Col.TENDERS: QCoreApplication.translate("history", "支付方式"),
+            self.Col.POINTS_EARNED: QCoreApplication.translate("history", "得积分"),
+            self.Col.STAFF: QCoreApplication.translate("history", "收银员"),
         }[col]
 
     def text(self, row: TxnLine, col: Col) -> str:
         return {
-            self.Col.TIME: _time(row) + (tr("(已退)") if row.refunded else ""),
+            self.Col.TIME: _time(row)
+            + (QCoreApplication.translate("history", "(已退)") if row.refunded else ""),
             self.Col.AMOUNT: format_cny(row.amount_fen),
             self.Col.DISCOUNT: format_cny(row.discount_fen),
             self.Col.POINTS_USED: f"{row.points_used} = {format_cny(row.points_value_fen)}",
@@ -209,11 +206,11 @@ class RefundsModel(RowsModel[TxnLine]):
 
     def header(self, col: Col) -> str:
         return {
-            self.Col.TIME: tr("时间"),
-            self.Col.KIND: tr("类型"),
-            self.Col.MONEY_BACK: tr("退回"),
-            self.Col.ORIGINAL: tr("原交易"),
-            self.Col.STAFF: tr("收银员"),
+            self.Col.TIME: QCoreApplication.translate("history", "时间"),
+            self.Col.KIND: QCoreApplication.translate("history", "类型"),
+            self.Col.MONEY_BACK: QCoreApplication.translate("history", "退回"),
+            self.Col.ORIGINAL: QCoreApplication.translate("history", "原交易"),
+            self.Col.STAFF: QCoreApplication.translate("history", "收银员"),
         }[col]
 
     def text(self, row: TxnLine, col: Col) -> str:
@@ -235,9 +232,11 @@ class PointsModel(RowsModel[PointsLine]):
     NUMERIC = frozenset({Col.POINTS})
 
     def header(self, col: Col) -> str:
-        return {self.Col.TIME: tr("时间"), self.Col.KIND: tr("类型"), self.Col.POINTS: tr("积分")}[
-            col
-        ]
+        return {
+            self.Col.TIME: QCoreApplication.translate("history", "时间"),
+            self.Col.KIND: QCoreApplication.translate("history", "类型"),
+            self.Col.POINTS: QCoreApplication.translate("history", "积分"),
+        }[col]
 
     def text(self, row: PointsLine, col: Col) -> str:
         return {
@@ -257,18 +256,18 @@ class TiersModel(RowsModel[TierLine]):
 
     def header(self, col: Col) -> str:
         return {
-            self.Col.TIME: tr("时间"),
-            self.Col.FROM: tr("原等级"),
-            self.Col.TO: tr("新等级"),
-            self.Col.REASON: tr("原因"),
-            self.Col.STAFF: tr("操作员"),
+            self.Col.TIME: QCoreApplication.translate("history", "时间"),
+            self.Col.FROM: QCoreApplication.translate("history", "原等级"),
+            self.Col.TO: QCoreApplication.translate("history", "新等级"),
+            self.Col.REASON: QCoreApplication.translate("history", "原因"),
+            self.Col.STAFF: QCoreApplication.translate("history", "操作员"),
         }[col]
 
     def text(self, row: TierLine, col: Col) -> str:
         reasons = {
-            "auto_upgrade": tr("消费升级"),
-            "override": tr("人工调整"),
-            "refund": tr("退款回退"),
+            "auto_upgrade": QCoreApplication.translate("history", "消费升级"),
+            "override": QCoreApplication.translate("history", "人工调整"),
+            "refund": QCoreApplication.translate("history", "退款回退"),
         }
         return {
             self.Col.TIME: _time(row),

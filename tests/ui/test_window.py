@@ -1,0 +1,152 @@
+"""The window around the counter: locking, switching cashier, settings, language, first run."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from app.services.context import open_counter
+from app.services.hashing import Hasher
+from app.services.store import store_info
+from tests.conftest import CASHIER_NO, CASHIER_PIN, MANAGER_NO, MANAGER_PIN
+from tests.helpers import query
+from tests.ui.conftest import idle, in_dialog, save_screenshot, sign_in
+from ui import i18n
+from ui.dialogs.first_run import FirstRunDialog
+from ui.dialogs.settings import SettingsDialog
+from ui.main import setup_logging
+from ui.ops import TaskManager
+from ui.session import Session
+
+
+def signed_in(qtbot, window, no=CASHIER_NO, pin=CASHIER_PIN):
+    sign_in(qtbot, window, no, pin)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.counter, timeout=5000)
+    idle(qtbot, window)
+    return window.counter
+
+
+def test_idle_lock_then_unlock_keeps_the_member_on_screen(qtbot, window, register) -> None:
+    register(name="张三", phone="13800138000")
+    counter = signed_in(qtbot, window)
+    counter.open_member("13800138000")
+    idle(qtbot, window)
+    window.prefs.idle_lock_minutes = 1
+    window.restart_idle()
+    window.idle_timer.setInterval(50)  # a minute is too long to wait in a test
+    window.idle_timer.start()
+    qtbot.waitUntil(lambda: window.locked, timeout=2000)
+    assert window.signin.lock_label.isVisible()
+    assert window.signin.staff_no.text() == CASHIER_NO
+    qtbot.keyClicks(window.signin.pin, CASHIER_PIN)
+    qtbot.keyClick(window.signin.pin, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.locked, timeout=5000)
+    assert counter.member is not None and counter.member.name == "张三"
+
+
+def test_switching_cashier_clears_the_counter(qtbot, window, register) -> None:
+    register(name="张三", phone="13800138000")
+    counter = signed_in(qtbot, window)
+    counter.open_member("13800138000")
+    idle(qtbot, window)
+    qtbot.keyClick(counter.scan_box, "l", Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.locked, timeout=2000)
+    signed_in(qtbot, window, MANAGER_NO, MANAGER_PIN)
+    assert window.session.actor.staff_no == MANAGER_NO
+    assert counter.member is None
+    assert "王店长" in window.status_labels["cashier"].text()
+    # The manager sees full phone numbers.
+    counter.open_member("13800138000")
+    idle(qtbot, window)
+    assert counter.panel.phone.text().endswith("13800138000")
+
+
+def test_a_cashier_cannot_open_settings(qtbot, window) -> None:
+    counter = signed_in(qtbot, window)
+    window.open_settings()
+    assert "店长" in counter.message.text()
+
+
+def test_switching_to_english_is_remembered_and_applied(qtbot, window, qapp) -> None:
+    signed_in(qtbot, window, MANAGER_NO, MANAGER_PIN)
+
+    def choose_english(d: QDialog) -> None:
+        assert isinstance(d, SettingsDialog)
+        d.language.setCurrentIndex(d.language.findData("en"))
+        save_screenshot(d, "08-settings")
+        qtbot.keyClick(d.language, Qt.Key.Key_Return)
+
+    try:
+        in_dialog(qtbot, window.open_settings, choose_english)
+        idle(qtbot, window)
+        assert window.prefs.language == "en"
+        assert window.windowTitle() == "Member Counter"
+        assert window.counter.action_buttons["checkout"].text() == "F3  Check out"
+        assert window.stack.currentWidget() is window.counter  # still signed in
+        save_screenshot(window, "09-counter-en")
+    finally:
+        i18n.install(qapp, "zh")
+
+
+def test_every_visible_string_has_an_english_translation() -> None:
+    ts = i18n.TS_FILE.read_text(encoding="utf-8")
+    assert ts.count("<message") > 100
+    assert 'type="unfinished"' not in ts
+    assert i18n.QM_FILE.stat().st_mtime >= i18n.TS_FILE.stat().st_mtime - 1
+
+
+def test_first_run_creates_the_demo_store(qtbot, tmp_path: Path) -> None:
+    data = tmp_path / "fresh"
+    ctx = open_counter(data, hasher=Hasher.fast())
+    tasks = TaskManager()
+    try:
+        session = Session(ctx=ctx, tasks=tasks, store=None)
+
+        def demo(d: QDialog) -> None:
+            assert isinstance(d, FirstRunDialog)
+            save_screenshot(d, "00-first-run")
+            qtbot.keyClick(d, Qt.Key.Key_Return)  # Enter: the demo store
+            qtbot.waitUntil(lambda: not d.isVisible(), timeout=20_000)
+
+        created = in_dialog(
+            qtbot, lambda: setattr(session, "ok", FirstRunDialog.ask(None, session, data)), demo
+        )
+        assert created is None and session.ok  # type: ignore[attr-defined]
+        info = store_info(ctx)
+        assert info is not None and info.code == "DEMO"
+        assert query(ctx, "SELECT count(*) FROM member") == [(5,)]
+    finally:
+        tasks.shutdown()
+        ctx.close()
+
+
+def test_the_log_rotates_in_the_data_directory(tmp_path: Path) -> None:
+    path = setup_logging(tmp_path)
+    try:
+        logging.getLogger("member_counter.test").error("a fault the cashier will not see")
+        for h in logging.getLogger().handlers:
+            h.flush()
+        assert path.parent == tmp_path / "logs"
+        assert "a fault the cashier will not see" in path.read_text(encoding="utf-8")
+    finally:
+        root = logging.getLogger()
+        for h in list(root.handlers):
+            if getattr(h, "baseFilename", None) == str(path):
+                root.removeHandler(h)
+                h.close()
+
+
+def test_a_chinese_font_is_installed(qapp) -> None:
+    """Screenshots and the window need a font that draws hanzi; CI installs one (.ci/run)."""
+    import os
+
+    import pytest
+
+    from ui.theme import chinese_font_family
+
+    if chinese_font_family() is None and not os.environ.get("CI"):
+        pytest.skip("no font for Simplified Chinese on this machine (CI installs one)")
+    assert chinese_font_family(), "no font for Simplified Chinese: .ci/run must install one"
