@@ -32,7 +32,7 @@ from app.services.settings import (
     set_receipt_template,
 )
 from devices import transports
-from devices.escpos_printer import EscposReceiptPrinter, RenderOptions, logo_file, test_page
+from devices.escpos_printer import EscposReceiptPrinter, RenderOptions, logo_file, render_test_page
 from devices.pole_display import PoleDisplay
 from devices.print_queue import PrintQueueWorker
 from devices.serial_scanner import SerialScanner, list_serial_ports
@@ -155,7 +155,7 @@ def _printer_result(s: PrinterSettings) -> Result:
 
 def printer_test(_ctx: None, _actor: None, args: argparse.Namespace) -> Result:
     settings = _settings_with(PrinterSettings(cut=not args.no_cut), args)
-    data = test_page(RenderOptions.of(settings))
+    data = render_test_page(RenderOptions.of(settings))
     transports.send(settings.address, data)
     return {**_printer_result(settings), "bytes": len(data)}
 

@@ -138,7 +138,7 @@ SAMPLES = {
 }
 
 
-def test_page(options: RenderOptions) -> bytes:
+def render_test_page(options: RenderOptions) -> bytes:
     """A page that prints a line in every encoding, a column ruler, both kinds of QR, a cut.
 
     The store picks the encoding whose line comes out as Chinese.
@@ -205,7 +205,7 @@ class EscposReceiptPrinter:
         self._send(self.address, self.render(document, open_drawer=open_drawer))
 
     def print_test_page(self) -> bytes:
-        data = test_page(self.options)
+        data = render_test_page(self.options)
         if not self.address:
             raise PrinterError("no printer address")
         self._send(self.address, data)
