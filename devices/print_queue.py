@@ -117,9 +117,10 @@ class PrintQueueWorker:
     def run_once(self) -> int:
         """Print every job that is due now; returns how many were tried."""
         tried = 0
+        due_by = self.ctx.now()  # a job that fails now is due later: tried once per run
         while not self._stop.is_set():
             token = uuid7()
-            job = printing.claim_next(self.ctx, token)
+            job = printing.claim_next(self.ctx, token, due_by=due_by)
             if job is None:
                 return tried
             tried += 1

@@ -39,6 +39,7 @@ class WedgeDetector:
     config: WedgeConfig = field(default_factory=WedgeConfig)
     _buffer: list[str] = field(default_factory=list)
     _last: float | None = None
+    _overflow: bool = False
 
     @property
     def pending(self) -> str:
@@ -56,10 +57,14 @@ class WedgeDetector:
             return None
         if not gap_ok:
             self._buffer = []  # a slow key starts a new burst (a person typing)
-        self._buffer.append(key_text)
+            self._overflow = False
         self._last = t
+        if self._overflow:
+            return None  # the rest of a burst too long to be a scan
+        self._buffer.append(key_text)
         if len(self.pending) > self.config.max_length:
-            self._reset()
+            self._buffer = []
+            self._overflow = True
         return None
 
     def flush(self, t: float) -> str | None:
@@ -71,9 +76,12 @@ class WedgeDetector:
         return scan
 
     def _take(self) -> str | None:
+        if self._overflow:
+            return None
         text = clean_scan(self.pending, self.config.prefix, self.config.suffix)
         return text if len(text) >= self.config.min_length else None
 
     def _reset(self) -> None:
         self._buffer = []
         self._last = None
+        self._overflow = False
