@@ -94,8 +94,8 @@ def wrap(text: str, width: int) -> list[str]:
         head = truncate(rest, width)
         cut = len(head)
         space = head.rfind(" ")
-        # Break at the last space when it keeps a fair part of the line; hanzi break anywhere.
-        if space > 0 and display_width(head[:space]) >= width // 2:
+        # Words break at the last space that fits; hanzi (and over-long words) anywhere.
+        if space > 0 and rest[cut : cut + 1] not in ("", " "):
             cut = space
         lines.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip(" ")
