@@ -79,6 +79,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--drawer", action=argparse.BooleanOptionalAction, default=None,
                    help="kick the cash drawer on cash tenders")  # fmt: skip
     p.add_argument("--enabled", action=argparse.BooleanOptionalAction, default=None)
+    p.add_argument("--check-paper", action=argparse.BooleanOptionalAction, default=None,
+                   help="ask the printer's paper sensor before each job")  # fmt: skip
     printer.add_parser("profiles", help="printer profiles python-escpos knows")
 
     receipt = sub.add_parser("receipt", help="receipts").add_subparsers(
@@ -169,7 +171,13 @@ def printer_show(ctx: CounterContext, _actor: None, _args: argparse.Namespace) -
 
 def printer_set(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Result:
     settings = _settings_with(printer_settings(ctx), args)
-    for flag, name in (("cut", "cut"), ("drawer", "drawer_kick_on_cash"), ("enabled", "enabled")):
+    flags = (
+        ("cut", "cut"),
+        ("drawer", "drawer_kick_on_cash"),
+        ("enabled", "enabled"),
+        ("check_paper", "check_paper"),
+    )
+    for flag, name in flags:
         value = getattr(args, flag)
         if value is not None:
             settings = dataclasses.replace(settings, **{name: value})

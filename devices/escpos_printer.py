@@ -172,11 +172,11 @@ def render_test_page(options: RenderOptions) -> bytes:
     return w.p.output
 
 
-Sender = Callable[[str, bytes], None]
+Sender = Callable[..., None]
 
 
-def _send(address: str, data: bytes) -> None:
-    transports.send(address, data)
+def _send(address: str, data: bytes, *, paper_check: bool = False) -> None:
+    transports.send(address, data, paper_check=paper_check)
 
 
 class EscposReceiptPrinter:
@@ -202,7 +202,8 @@ class EscposReceiptPrinter:
     def print_document(self, document: Receipt, *, open_drawer: bool = False) -> None:
         if not self.address:
             raise PrinterError("no printer address")
-        self._send(self.address, self.render(document, open_drawer=open_drawer))
+        data = self.render(document, open_drawer=open_drawer)
+        self._send(self.address, data, paper_check=self.settings.check_paper)
 
     def print_test_page(self) -> bytes:
         data = render_test_page(self.options)

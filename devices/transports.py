@@ -109,11 +109,31 @@ def open_transport(
     return transport
 
 
-def send(address: str | PrinterAddress, data: bytes, *, timeout: float = DEFAULT_TIMEOUT) -> None:
-    """Open the printer, write ``data`` in one go, close it."""
+def check_paper(transport: Escpos) -> None:
+    """Refuse to print on a printer whose paper sensor says the roll is out."""
+    try:
+        status = transport.paper_status()
+    except NotImplementedError:
+        return  # a transport that cannot read (file, Windows queue): nothing to ask
+    if status == 0:
+        raise PrinterError(render("printer_no_paper"))
+
+
+def send(
+    address: str | PrinterAddress,
+    data: bytes,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    paper_check: bool = False,
+) -> None:
+    """Open the printer, (check its paper,) write ``data`` in one go, close it."""
     transport = open_transport(address, timeout=timeout)
     try:
+        if paper_check:
+            check_paper(transport)
         transport._raw(data)
+    except PrinterError:
+        raise
     except (EscposError, OSError, serial.SerialException) as exc:
         detail = " ".join(f"{address}: {exc}".split())
         raise PrinterError(render("printer_unavailable", detail=detail)) from exc

@@ -47,6 +47,9 @@ class PrinterSettings:
     cut: bool = True
     drawer_kick_on_cash: bool = True
     enabled: bool = False
+    # Ask the printer for its paper sensor (DLE EOT 4) before each job: only for printers that
+    # answer (network, serial, USB); a job waits in the queue while the paper is out.
+    check_paper: bool = False
 
     @property
     def columns(self) -> int:

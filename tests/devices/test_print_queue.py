@@ -30,6 +30,7 @@ from devices.print_queue import PrintQueueWorker
 from tests.devices.conftest import business_rows
 
 WAIT = 15.0
+PAPER_QUERY = b"\x10\x04\x04"
 
 
 def wait_for(condition: Callable[[], bool], what: str, timeout: float = WAIT) -> None:
@@ -51,6 +52,7 @@ class TinyPrinter:
         self.received: list[bytes] = []
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
+        self.paper = True
 
     @property
     def address(self) -> str:
@@ -76,6 +78,9 @@ class TinyPrinter:
         chunks = []
         with conn:
             while data := conn.recv(65536):
+                if data == PAPER_QUERY:  # DLE EOT 4: answer from the paper sensor
+                    conn.sendall(b"\x12" if self.paper else b"\x72")
+                    continue
                 chunks.append(data)
         with self._lock:
             self.received.append(b"".join(chunks))
@@ -159,6 +164,45 @@ def test_jobs_wait_while_the_printer_is_down_and_print_once_when_it_comes_up(
     assert printer_states[0] is False and printer_states[-1] is True
     assert {s for _, s in states} >= {printing.PRINTING, printing.QUEUED, printing.DONE}
     assert business_rows(ctx) == before  # printing changed no business row
+
+
+def test_a_printer_out_of_paper_keeps_the_jobs_until_paper_is_loaded(
+    ctx: CounterContext,
+    live_ctx: CounterContext,
+    manager: Actor,
+    tiny_printer: TinyPrinter,
+) -> None:
+    settings = set_printer_settings(
+        ctx,
+        manager,
+        PrinterSettings(address=tiny_printer.address, enabled=True, check_paper=True),
+    )
+    tiny_printer.paper = False
+    tiny_printer.come_up()
+    jobs = [
+        printing.enqueue_document(live_ctx, report_receipt(f"报表 {i}", [("现金", "¥1.00")]))
+        for i in range(2)
+    ]
+    worker = PrintQueueWorker(live_ctx, base_delay=0.05, max_delay=0.1, idle_wait=0.05).start()
+    try:
+        wait_for(
+            lambda: all(j.attempts >= 2 for j in printing.list_jobs(live_ctx)),
+            "retries while the paper is out",
+        )
+        errors = {j.last_error for j in printing.list_jobs(live_ctx)}
+        assert errors == {"打印机缺纸,请装纸"}, errors
+        assert tiny_printer.received == [b""] * len(tiny_printer.received)  # nothing printed
+        tiny_printer.paper = True
+        wait_for(
+            lambda: all(j.state == printing.DONE for j in printing.list_jobs(live_ctx)),
+            "every job printed",
+        )
+    finally:
+        worker.stop()
+    printer = EscposReceiptPrinter(settings)
+    wait_for(lambda: len([r for r in tiny_printer.received if r]) >= 2, "both jobs read")
+    printed = sorted(r for r in tiny_printer.received if r)
+    assert printed == sorted(printer.render(j.document) for j in jobs)
 
 
 class CountingPrinter:
