@@ -15,6 +15,7 @@ from typing import Any
 
 from app.cli import Extension
 from app.cli.parser import Parser, UsageError
+from app.domain.errors import RuleError
 from app.domain.receipt import render_text
 from app.ports import PrinterError
 from app.services import printing
@@ -207,12 +208,14 @@ def receipt_print(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -
 
     require(actor, Permission.MEMBER_VIEW)
     settings = _settings_with(printer_settings(ctx), args)
+    if not args.printer and not settings.configured:
+        raise RuleError("printer_not_configured")
     reprint = args.reprint or printing.was_printed(ctx, args.txn_id.strip())
     job = printing.enqueue_receipt(ctx, args.txn_id, reprint, target=args.printer)
     logo = logo_file(receipt_template(ctx).logo_path)
 
     def printer_for(j: printing.PrintJob) -> Any:
-        return EscposReceiptPrinter(settings, logo_path=logo, address=j.target or "")
+        return EscposReceiptPrinter(settings, logo_path=logo, address=j.target or settings.address)
 
     done = PrintQueueWorker(ctx, printer_for=printer_for).print_job(job.id)
     if done.state != printing.DONE:

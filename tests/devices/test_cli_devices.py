@@ -72,6 +72,10 @@ def test_receipt_print_reprint_configured_printer_and_queue(cli: Cli, tmp_path: 
     assert "重打印".encode("gb18030") in paper.read_bytes()
     assert b"\x1bp\x00" not in paper.read_bytes()
 
+    # No printer set up and none named: refused, nothing queued.
+    code, err, _ = cli.run("receipt", "print", txn, staff=CASHIER)
+    assert code == 3 and err["code"] == "printer_not_configured"
+
     # Only a manager configures the counter's printer; then it is used by default.
     configured = tmp_path / "configured.bin"
     code, err, _ = cli.run("printer", "set", "--printer", f"file:{configured}", staff=CASHIER)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from app.domain.receipt import Columns, Qr, Receipt, Rule, Text, columns_for_width
+from app.domain.receipt import Columns, Logo, Qr, Receipt, Rule, Text, columns_for_width
 from app.services.receipts import RECEIPT_KINDS, report_receipt
 from devices.encoding import CODECS, ENCODINGS, FS_ENCODING_UTF8, FS_KANJI_ON, encode_text
 from devices.escpos_printer import RenderOptions, render_document, render_test_page
@@ -212,3 +212,25 @@ def test_an_unknown_profile_is_refused() -> None:
     with pytest.raises(ValidationError) as exc:
         render_document(Receipt((Text("x"), Rule())), RenderOptions(profile="NO-SUCH"))
     assert exc.value.code == "printer_profile_invalid"
+
+
+def test_the_logo_prints_from_an_image_file_or_from_the_printer_memory(tmp_path) -> None:
+    from PIL import Image, ImageDraw
+
+    path = tmp_path / "logo.png"
+    img = Image.new("L", (800, 100), 255)
+    ImageDraw.Draw(img).rectangle((0, 0, 399, 99), fill=0)  # left half black
+    img.save(path)
+    doc = Receipt((Logo(), Text("店")))
+    data = render_document(doc, RenderOptions(width=58, logo_path=str(path)))
+    header = re.search(rb"\x1dv0\x00(.)(.)(.)(.)", data, re.S)
+    assert header is not None
+    width_bytes = header.group(1)[0] + 256 * header.group(2)[0]
+    height = header.group(3)[0] + 256 * header.group(4)[0]
+    # Scaled to 3/4 of the 384 dots of 58 mm paper (288 × 36), centred on whole bytes (48 dots).
+    assert (width_bytes, height) == (42, 36)
+    first_row = data[header.end() : header.end() + width_bytes]
+    assert first_row == bytes(6) + b"\xff" * 18 + bytes(18)
+    # No file: the logo stored in the printer (FS p 1 0), centred.
+    stored = render_document(doc, RenderOptions(width=58))
+    assert b"\x1ba\x01\x1cp\x01\x00\x1ba\x00" in stored
