@@ -24,6 +24,15 @@ class WedgeConfig:
     suffix: str = ""  # stripped from the end when present
 
 
+def wedge_config(
+    *, max_gap_ms: int, min_length: int, prefix: str = "", suffix: str = ""
+) -> WedgeConfig:
+    """The detector's configuration from the counter's scanner settings."""
+    return WedgeConfig(
+        max_gap=max_gap_ms / 1000, min_length=min_length, prefix=prefix, suffix=suffix
+    )
+
+
 def clean_scan(text: str, prefix: str = "", suffix: str = "") -> str:
     """A scan with the configured prefix/suffix and every control character removed."""
     text = unicodedata.normalize("NFKC", text)

@@ -22,11 +22,14 @@ from app.services.settings import (
     DisplaySettings,
     PrinterSettings,
     ReceiptTemplate,
+    ScannerSettings,
     get_setting,
     printer_settings,
     receipt_template,
+    scanner_settings,
     set_printer_settings,
     set_receipt_template,
+    set_scanner_settings,
     set_setting,
 )
 from app.services.stored_value import top_up
@@ -82,6 +85,8 @@ def test_a_cashier_cannot_change_settings(
         ("receipt", ReceiptTemplate(header_lines=tuple("x" * 9)), "setting_invalid"),
         ("receipt", ReceiptTemplate(footer_lines=("长" * 65,)), "setting_invalid"),
         ("display", DisplaySettings(baudrate=3), "setting_invalid"),
+        ("scanner", ScannerSettings(max_gap_ms=2), "setting_invalid"),
+        ("scanner", ScannerSettings(prefix="x" * 9), "setting_invalid"),
         ("printer", {"width": "wide"}, "paper_width_invalid"),
         ("nonsense", {}, "setting_unknown"),
     ],
@@ -90,6 +95,14 @@ def test_bad_settings_are_refused_and_change_nothing(
     ctx: CounterContext, manager: Actor, snapshot: Snapshot, key: str, value: object, code: str
 ) -> None:
     refused(snapshot, code, set_setting, ctx, manager, key, value)
+
+
+def test_scanner_settings_round_trip(ctx: CounterContext, manager: Actor) -> None:
+    assert scanner_settings(ctx) == ScannerSettings()
+    saved = set_scanner_settings(
+        ctx, manager, ScannerSettings(serial_port=" COM4 ", prefix="#", max_gap_ms=30)
+    )
+    assert saved.serial_port == "COM4" and scanner_settings(ctx) == saved
 
 
 def test_a_printer_without_address_is_not_enabled(ctx: CounterContext, admin: Actor) -> None:
