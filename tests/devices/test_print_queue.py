@@ -293,3 +293,16 @@ def test_retry_refuses_a_printed_job_and_a_failed_job_prints_again(
     with pytest.raises(CounterError) as exc:
         printing.retry(live_ctx, "no-such-job")
     assert exc.value.code == "print_job_not_found"
+
+
+def test_an_unexpected_error_fails_the_job_not_the_worker(live_ctx: CounterContext) -> None:
+    job = printing.enqueue_document(live_ctx, Receipt((), kind="report", meta={"n": "1"}))
+
+    def broken(_job: printing.PrintJob) -> CountingPrinter:
+        raise KeyError("no such template field")
+
+    worker = PrintQueueWorker(live_ctx, printer_for=broken, base_delay=60)
+    assert worker.run_once() == 1
+    after = printing.get_job(live_ctx, job.id)
+    assert after.state == printing.QUEUED and "no such template field" in (after.last_error or "")
+    assert after.next_attempt_at > after.created_at
