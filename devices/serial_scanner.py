@@ -22,6 +22,7 @@ from typing import Any
 import serial
 from serial.tools import list_ports
 
+from app.services.settings import ScannerSettings
 from devices.wedge import clean_scan
 
 TERMINATORS = b"\r\n"
@@ -220,3 +221,19 @@ class SerialScanner:
                     self.on_reject(reason)
             for scan in scans:
                 self.on_scan(scan)
+
+
+def scanner_from_settings(
+    settings: ScannerSettings, on_scan: Callable[[str], None], **callbacks: Any
+) -> SerialScanner | None:
+    """The serial scanner the counter is set up with (not started), or None if it has none."""
+    if not settings.serial_port:
+        return None
+    return SerialScanner(
+        settings.serial_port,
+        on_scan,
+        baudrate=settings.baudrate,
+        prefix=settings.prefix,
+        suffix=settings.suffix,
+        **callbacks,
+    )

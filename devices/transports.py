@@ -47,13 +47,10 @@ class SerialUrl(Escpos):
         self._device = False
 
     def open(self, raise_not_found: bool = True) -> None:
-        try:
-            self.device = serial.serial_for_url(
-                self.url, timeout=self.timeout, write_timeout=self.timeout, **self.options
-            )
-        except (OSError, ValueError, serial.SerialException) as exc:
-            self.device = None
-            raise PrinterError(f"serial {self.url}: {exc}") from exc
+        # Errors (no such port, busy, bad options) are reported by open_transport.
+        self.device = serial.serial_for_url(
+            self.url, timeout=self.timeout, write_timeout=self.timeout, **self.options
+        )
 
     def _raw(self, msg: bytes) -> None:
         assert self.device

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the detector itself needs nothing beyond the standard library
+    from app.services.settings import ScannerSettings
 
 ENTER_KEYS = frozenset({"\r", "\n", "\r\n"})
 
@@ -94,3 +98,15 @@ class WedgeDetector:
         self._buffer = []
         self._last = None
         self._overflow = False
+
+
+def detector_from_settings(settings: ScannerSettings) -> WedgeDetector:
+    """A keyboard-wedge detector with the counter's scanner settings."""
+    return WedgeDetector(
+        wedge_config(
+            max_gap_ms=settings.max_gap_ms,
+            min_length=settings.min_length,
+            prefix=settings.prefix,
+            suffix=settings.suffix,
+        )
+    )

@@ -43,3 +43,14 @@ def test_the_display_is_off_by_default() -> None:
 
     assert DisplaySettings().enabled is False
     assert DisplaySettings(address="", enabled=True).checked().enabled is False
+
+
+def test_the_display_opens_only_when_turned_on() -> None:
+    from app.services.settings import DisplaySettings
+    from devices.pole_display import display_from_settings
+
+    assert display_from_settings(DisplaySettings()) is None
+    assert display_from_settings(DisplaySettings(address="loop://")) is None  # not enabled
+    display = display_from_settings(DisplaySettings(address="loop://", enabled=True))
+    assert isinstance(display, PoleDisplay)
+    display.close()

@@ -200,3 +200,26 @@ def test_port_listing_has_vid_and_pid_fields() -> None:
         assert p.device
         assert p.vid_pid == "" or len(p.vid_pid) == 9
     assert isinstance(serial.serial_for_url("loop://"), serial.SerialBase)
+
+
+def test_scanners_from_the_counter_settings() -> None:
+    from app.services.settings import ScannerSettings
+    from devices.serial_scanner import scanner_from_settings
+    from devices.wedge import detector_from_settings
+
+    settings = ScannerSettings(prefix="#", max_gap_ms=20, min_length=3)
+    d = detector_from_settings(settings)
+    _type(d, "#ABC", 0.0, 0.015)
+    assert d.feed("\r", 0.06) == "ABC"
+    _type(d, "#ABC", 1.0, 0.03)  # slower than 20 ms a key: a person
+    assert d.feed("\r", 1.1) is None
+    assert scanner_from_settings(settings, print) is None  # no serial scanner set up
+    c = Collector()
+    scanner = scanner_from_settings(
+        ScannerSettings(serial_port="loop://", suffix="$"), c.on_scan, on_state=c.on_state
+    )
+    assert scanner is not None
+    with scanner:
+        c.wait_state(CONNECTED)
+        scanner.port.write(b"X123$\r")
+        assert c.take(1) == ["X123"]

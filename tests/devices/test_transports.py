@@ -1,0 +1,54 @@
+"""Printer transports by address: bytes arrive unchanged, failures are readable PrinterErrors."""
+
+from __future__ import annotations
+
+import os
+import select
+from pathlib import Path
+
+import pytest
+
+from app.ports import PrinterError
+from devices import transports
+
+
+def test_file_and_serial_transports_deliver_the_bytes(tmp_path: Path) -> None:
+    data = bytes(range(256)) * 4
+    out = tmp_path / "out.bin"
+    transports.send(f"file:{out}", data)
+    assert out.read_bytes() == data
+
+    master, slave = os.openpty()  # the test keeps the slave open: the pty outlives the send
+    port = os.ttyname(slave)
+    try:
+        received = b""
+
+        def drain() -> None:
+            nonlocal received
+            while select.select([master], [], [], 0.2)[0]:
+                received += os.read(master, 4096)
+
+        transports.send(f"serial:{port}?baudrate=19200", data[:200])
+        drain()
+        assert received == data[:200]
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["tcp:127.0.0.1:9", "serial:/dev/no-such-port", "file:/no/such/dir/x", "usb:0416:5011",
+     "win:XP-80C"],
+)  # fmt: skip
+def test_an_unreachable_printer_is_a_printer_error(address: str) -> None:
+    with pytest.raises(PrinterError) as exc:
+        transports.send(address, b"x", timeout=1)
+    assert str(exc.value).startswith("打印机无法打印:")
+    assert address.split(":")[0] in str(exc.value)
+
+
+def test_profiles_come_from_python_escpos() -> None:
+    names = transports.profile_names()
+    assert {"default", "TM-T88V", "POS-5890"} <= set(names)
+    assert transports.check_profile("TM-T88V") == "TM-T88V"
