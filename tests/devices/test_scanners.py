@@ -85,7 +85,10 @@ def test_line_splitter_terminators_garbage_and_over_long_lines() -> None:
     scans, rejected = s.feed(b"\xff\xfe\x80\r" + b"X" * 40 + b"\r\nok\r\n" + b"ab\x07cd\r")
     assert scans == ["ok"]
     assert len(rejected) == 3 and rejected[1] == "too long"
-    assert decode_scan("会员码".encode("gb18030")) == "会员码"
+    assert decode_scan("会员码".encode("gb18030")) is None  # by default: garbage
+    assert decode_scan("会员码".encode("gb18030"), ascii_only=False) == "会员码"
+    assert decode_scan("会员码".encode(), ascii_only=False) == "会员码"
+    assert decode_scan(b"\xb2\xe2\xca\xd4") is None  # what a wrong baud rate looks like
 
 
 class Collector:

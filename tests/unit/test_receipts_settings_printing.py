@@ -9,14 +9,19 @@ from collections.abc import Callable
 import pytest
 
 from app.domain.errors import CounterError
-from app.domain.receipt import Columns, Qr, Text, render_text
+from app.domain.receipt import Columns, Qr, Text, display_width, render_text
 from app.ports import FixedClock
 from app.services import printing
 from app.services.checkout import checkout
 from app.services.context import CounterContext
 from app.services.lookup import MemberView
 from app.services.points import expire_points
-from app.services.receipts import REPRINT_MARK, receipt_for_txn, report_receipt
+from app.services.receipts import (
+    REPRINT_MARK,
+    receipt_for_txn,
+    receipt_preview,
+    report_receipt,
+)
 from app.services.security import Actor
 from app.services.settings import (
     DisplaySettings,
@@ -143,6 +148,19 @@ def test_receipts_show_the_figures_of_their_day_even_when_reprinted_later(
     assert after_spend["储值余额"] == "¥650.00"
     assert after_spend["本次积分"] == "+500" and after_spend["积分余额"] == "500"
     assert "13800138000" not in json.dumps(doc.to_dict(), ensure_ascii=False)
+
+
+def test_the_preview_is_as_wide_as_the_counters_paper(
+    ctx: CounterContext, cashier: Actor, manager: Actor, register: Callable[..., MemberView]
+) -> None:
+    m = register("赵六", "13600136000")
+    t = top_up(ctx, cashier, m.card_no, 10_000, "alipay")
+    assert max(display_width(line) for line in receipt_preview(ctx, t.txn_id)) == 48
+    set_printer_settings(ctx, manager, PrinterSettings(width=58))
+    lines = receipt_preview(ctx, t.txn_id, reprint=True)
+    assert max(display_width(line) for line in lines) == 32 and REPRINT_MARK.strip() in "".join(
+        lines
+    )
 
 
 def test_registration_receipt_has_the_member_qr(
