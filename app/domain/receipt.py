@@ -92,7 +92,7 @@ def wrap(text: str, width: int) -> list[str]:
     rest = text
     while display_width(rest) > width:
         head = truncate(rest, width)
-        cut = len(head)
+        cut = max(len(head), 1)  # a hanzi on a 1-column line still moves on
         space = head.rfind(" ")
         # Words break at the last space that fits; hanzi (and over-long words) anywhere.
         if space > 0 and rest[cut : cut + 1] not in ("", " "):

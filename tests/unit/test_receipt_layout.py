@@ -85,6 +85,14 @@ def test_two_columns_never_overflow_and_fill_when_they_fit(
         assert lines == [left + " " * (width - display_width(left) - display_width(right)) + right]
 
 
+@given(st.text(CHARS, max_size=60), st.integers(1, 48))
+def test_wrap_keeps_every_character_and_fits_the_width(text: str, width: int) -> None:
+    text = receipt_text(text)
+    lines = wrap(text, width)
+    assert all(display_width(line) <= max(width, 2) for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
 DOC = Receipt(
     (
         Logo(),
