@@ -9,6 +9,7 @@ printer comes out as :class:`app.ports.PrinterError` with a readable reason.
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 from typing import Any
 
 import serial
@@ -137,3 +138,46 @@ def send(
     finally:
         with contextlib.suppress(EscposError, OSError, RuntimeError, serial.SerialException):
             transport.close()
+
+
+@dataclass(frozen=True)
+class FoundPrinter:
+    """A printer the settings screen can offer, with the address that reaches it."""
+
+    address: str
+    description: str
+
+
+USB_PRINTER_CLASS = 7
+
+
+def usb_printers() -> list[FoundPrinter]:
+    """USB devices with a printer interface (empty when libusb is not available)."""
+    try:
+        import usb.core
+    except ImportError:
+        return []
+    try:
+        devices = list(usb.core.find(find_all=True))
+    except (ValueError, OSError, usb.core.USBError):  # no libusb backend, no permission
+        return []
+    found = []
+    for dev in devices:
+        try:
+            classes = {i.bInterfaceClass for cfg in dev for i in cfg}
+        except (ValueError, OSError, usb.core.USBError):
+            continue
+        if USB_PRINTER_CLASS in classes or dev.bDeviceClass == USB_PRINTER_CLASS:
+            address = f"usb:{dev.idVendor:04x}:{dev.idProduct:04x}"
+            found.append(FoundPrinter(address, f"USB {dev.idVendor:04X}:{dev.idProduct:04X}"))
+    return found
+
+
+def windows_printers() -> list[FoundPrinter]:
+    """The Windows printer queues (empty elsewhere)."""
+    try:
+        import win32print  # type: ignore[import-not-found]
+    except ImportError:
+        return []
+    names = [p[2] for p in win32print.EnumPrinters(win32print.PRINTER_ENUM_LOCAL, None, 1)]
+    return [FoundPrinter(f"win:{name}", name) for name in sorted(names)]

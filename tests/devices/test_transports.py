@@ -52,3 +52,27 @@ def test_profiles_come_from_python_escpos() -> None:
     names = transports.profile_names()
     assert {"default", "TM-T88V", "POS-5890"} <= set(names)
     assert transports.check_profile("TM-T88V") == "TM-T88V"
+
+
+def test_printer_discovery_never_fails() -> None:
+    # No libusb and no Windows on a CI machine: empty lists, not errors. Each found printer
+    # comes with an address the settings accept.
+    from app.domain.printer_address import parse_printer_address
+
+    for found in transports.usb_printers() + transports.windows_printers():
+        assert parse_printer_address(found.address).kind in ("usb", "win")
+
+
+def test_the_fake_printer_records_and_fails_on_demand() -> None:
+    from app.domain.receipt import Receipt, Text
+    from devices.fake import FakeDisplay, FakePrinter
+
+    printer, doc = FakePrinter(), Receipt((Text("x"),))
+    printer.print_document(doc, open_drawer=True)
+    assert printer.printed == [(doc, True)]
+    printer.failure = "out of paper"
+    with pytest.raises(PrinterError, match="out of paper"):
+        printer.print_document(doc)
+    display = FakeDisplay()
+    display.show_paid(15_000, 2_655)
+    assert display.lines == ("PAID 150.00", "CHANGE 26.55")
