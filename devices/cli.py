@@ -15,6 +15,7 @@ from typing import Any
 
 from app.cli import Extension
 from app.cli.parser import Parser, UsageError
+from app.domain.errors import RuleError
 from app.domain.receipt import render_text
 from app.ports import PrinterError
 from app.services import printing
@@ -31,11 +32,9 @@ from app.services.settings import (
     set_printer_settings,
     set_receipt_template,
 )
-from devices import transports
-from devices.escpos_printer import EscposReceiptPrinter, RenderOptions, logo_file, test_page
-from devices.pole_display import PoleDisplay
-from devices.print_queue import PrintQueueWorker
-from devices.serial_scanner import SerialScanner, list_serial_ports
+
+# The adapters (escpos, pyserial, PIL) load when a device command runs, not on every start of
+# the CLI.
 
 Result = dict[str, Any]
 
@@ -81,6 +80,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--drawer", action=argparse.BooleanOptionalAction, default=None,
                    help="kick the cash drawer on cash tenders")  # fmt: skip
     p.add_argument("--enabled", action=argparse.BooleanOptionalAction, default=None)
+    p.add_argument("--check-paper", action=argparse.BooleanOptionalAction, default=None,
+                   help="ask the printer's paper sensor before each job")  # fmt: skip
     printer.add_parser("profiles", help="printer profiles python-escpos knows")
 
     receipt = sub.add_parser("receipt", help="receipts").add_subparsers(
@@ -135,6 +136,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def _settings_with(base: PrinterSettings, args: argparse.Namespace) -> PrinterSettings:
+    from devices import transports
+
     changes: dict[str, Any] = {}
     if getattr(args, "printer", None):
         changes["address"] = args.printer
@@ -154,8 +157,11 @@ def _printer_result(s: PrinterSettings) -> Result:
 
 
 def printer_test(_ctx: None, _actor: None, args: argparse.Namespace) -> Result:
+    from devices import transports
+    from devices.escpos_printer import RenderOptions, render_test_page
+
     settings = _settings_with(PrinterSettings(cut=not args.no_cut), args)
-    data = test_page(RenderOptions.of(settings))
+    data = render_test_page(RenderOptions.of(settings))
     transports.send(settings.address, data)
     return {**_printer_result(settings), "bytes": len(data)}
 
@@ -166,7 +172,13 @@ def printer_show(ctx: CounterContext, _actor: None, _args: argparse.Namespace) -
 
 def printer_set(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Result:
     settings = _settings_with(printer_settings(ctx), args)
-    for flag, name in (("cut", "cut"), ("drawer", "drawer_kick_on_cash"), ("enabled", "enabled")):
+    flags = (
+        ("cut", "cut"),
+        ("drawer", "drawer_kick_on_cash"),
+        ("enabled", "enabled"),
+        ("check_paper", "check_paper"),
+    )
+    for flag, name in flags:
         value = getattr(args, flag)
         if value is not None:
             settings = dataclasses.replace(settings, **{name: value})
@@ -174,6 +186,8 @@ def printer_set(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> 
 
 
 def printer_profiles(_ctx: None, _actor: None, _args: argparse.Namespace) -> Result:
+    from devices import transports
+
     return {"profiles": transports.profile_names()}
 
 
@@ -189,14 +203,19 @@ def receipt_show(ctx: CounterContext, actor: Actor, args: argparse.Namespace) ->
 
 
 def receipt_print(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Result:
+    from devices.escpos_printer import EscposReceiptPrinter, logo_file
+    from devices.print_queue import PrintQueueWorker
+
     require(actor, Permission.MEMBER_VIEW)
     settings = _settings_with(printer_settings(ctx), args)
+    if not args.printer and not settings.configured:
+        raise RuleError("printer_not_configured")
     reprint = args.reprint or printing.was_printed(ctx, args.txn_id.strip())
     job = printing.enqueue_receipt(ctx, args.txn_id, reprint, target=args.printer)
     logo = logo_file(receipt_template(ctx).logo_path)
 
-    def printer_for(j: printing.PrintJob) -> EscposReceiptPrinter:
-        return EscposReceiptPrinter(settings, logo_path=logo, address=j.target or "")
+    def printer_for(j: printing.PrintJob) -> Any:
+        return EscposReceiptPrinter(settings, logo_path=logo, address=j.target or settings.address)
 
     done = PrintQueueWorker(ctx, printer_for=printer_for).print_job(job.id)
     if done.state != printing.DONE:
@@ -236,6 +255,8 @@ def queue_retry(ctx: CounterContext, _actor: Actor, args: argparse.Namespace) ->
 
 
 def queue_run(ctx: CounterContext, _actor: Actor, _args: argparse.Namespace) -> Result:
+    from devices.print_queue import PrintQueueWorker
+
     worker = PrintQueueWorker(ctx)
     recovered = worker.recover()
     tried = worker.run_once()
@@ -247,6 +268,8 @@ def queue_run(ctx: CounterContext, _actor: Actor, _args: argparse.Namespace) -> 
 
 
 def scanner_listen(_ctx: None, _actor: None, args: argparse.Namespace) -> Result:
+    from devices.serial_scanner import SerialScanner
+
     if args.count is not None and args.count < 1:
         raise UsageError("--count must be at least 1")
     scans: list[str] = []
@@ -283,6 +306,8 @@ def scanner_listen(_ctx: None, _actor: None, args: argparse.Namespace) -> Result
 
 
 def scanner_ports(_ctx: None, _actor: None, _args: argparse.Namespace) -> Result:
+    from devices.serial_scanner import list_serial_ports
+
     return {
         "ports": [
             {
@@ -298,6 +323,8 @@ def scanner_ports(_ctx: None, _actor: None, _args: argparse.Namespace) -> Result
 
 
 def display_test(_ctx: None, _actor: None, args: argparse.Namespace) -> Result:
+    from devices.pole_display import PoleDisplay
+
     display = PoleDisplay.open(args.port, baudrate=args.baudrate)
     try:
         display.show(args.line1, args.line2)

@@ -138,7 +138,7 @@ SAMPLES = {
 }
 
 
-def test_page(options: RenderOptions) -> bytes:
+def render_test_page(options: RenderOptions) -> bytes:
     """A page that prints a line in every encoding, a column ruler, both kinds of QR, a cut.
 
     The store picks the encoding whose line comes out as Chinese.
@@ -172,11 +172,11 @@ def test_page(options: RenderOptions) -> bytes:
     return w.p.output
 
 
-Sender = Callable[[str, bytes], None]
+Sender = Callable[..., None]
 
 
-def _send(address: str, data: bytes) -> None:
-    transports.send(address, data)
+def _send(address: str, data: bytes, *, paper_check: bool = False) -> None:
+    transports.send(address, data, paper_check=paper_check)
 
 
 class EscposReceiptPrinter:
@@ -202,10 +202,11 @@ class EscposReceiptPrinter:
     def print_document(self, document: Receipt, *, open_drawer: bool = False) -> None:
         if not self.address:
             raise PrinterError("no printer address")
-        self._send(self.address, self.render(document, open_drawer=open_drawer))
+        data = self.render(document, open_drawer=open_drawer)
+        self._send(self.address, data, paper_check=self.settings.check_paper)
 
     def print_test_page(self) -> bytes:
-        data = test_page(self.options)
+        data = render_test_page(self.options)
         if not self.address:
             raise PrinterError("no printer address")
         self._send(self.address, data)

@@ -14,6 +14,7 @@ import serial
 
 from app.domain.money import format_yuan
 from app.ports import PrinterError
+from app.services.settings import DisplaySettings
 
 COLUMNS = 20
 ESC_INIT = b"\x1b\x40"  # ESC @: initialise the display
@@ -91,3 +92,10 @@ class PoleDisplay:
     def close(self) -> None:
         with contextlib.suppress(OSError, serial.SerialException):
             self._port.close()
+
+
+def display_from_settings(settings: DisplaySettings) -> PoleDisplay | None:
+    """The store's pole display, or None when it is off (the default) or has no port."""
+    if not settings.enabled or not settings.address:
+        return None
+    return PoleDisplay.open(settings.address, baudrate=settings.baudrate)

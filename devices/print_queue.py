@@ -13,7 +13,9 @@ printer is found up or down — plain callbacks the UI bridges to Qt signals.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
+import time
 from collections.abc import Callable
 
 from app.domain.errors import CounterError
@@ -25,6 +27,9 @@ from app.services.context import CounterContext
 from app.services.printing import PrintJob
 from app.services.settings import printer_settings, receipt_template
 from devices.escpos_printer import EscposReceiptPrinter, logo_file
+
+log = logging.getLogger(__name__)
+RECOVERY_INTERVAL = 30.0  # seconds between looks for jobs a dead worker left printing
 
 PrinterFor = Callable[[PrintJob], ReceiptPrinter]
 JobListener = Callable[[PrintJob], None]
@@ -92,11 +97,19 @@ class PrintQueueWorker:
         self._wake.set()
 
     def _run(self) -> None:
-        self.recover()
+        last_recovery = -RECOVERY_INTERVAL
         while not self._stop.is_set():
-            if self.run_once():
-                continue
-            self._wake.wait(self._idle_for())
+            try:
+                if time.monotonic() - last_recovery >= RECOVERY_INTERVAL:
+                    self.recover()
+                    last_recovery = time.monotonic()
+                if self.run_once():
+                    continue
+                wait = self._idle_for()
+            except Exception:  # the database busy or gone: keep the thread, try again later
+                log.exception("print queue")
+                wait = self.idle_wait
+            self._wake.wait(wait)
             self._wake.clear()
 
     def _idle_for(self) -> float:
@@ -117,9 +130,10 @@ class PrintQueueWorker:
     def run_once(self) -> int:
         """Print every job that is due now; returns how many were tried."""
         tried = 0
+        due_by = self.ctx.now()  # a job that fails now is due later: tried once per run
         while not self._stop.is_set():
             token = uuid7()
-            job = printing.claim_next(self.ctx, token)
+            job = printing.claim_next(self.ctx, token, due_by=due_by)
             if job is None:
                 return tried
             tried += 1
@@ -139,7 +153,9 @@ class PrintQueueWorker:
         try:
             printer = self.printer_for(job)
             printer.print_document(job.document, open_drawer=job.document.open_drawer)
-        except (PrinterError, CounterError, OSError, ValueError) as exc:
+        except Exception as exc:  # whatever stopped this job is its error; the queue goes on
+            if not isinstance(exc, (PrinterError, CounterError, OSError, ValueError)):
+                log.exception("print job %s", job.id)
             error = exc.message if isinstance(exc, CounterError) else str(exc)
             give_up = job.attempts >= self.max_attempts
             retry_at = None

@@ -22,6 +22,7 @@ from typing import Any
 import serial
 from serial.tools import list_ports
 
+from app.services.settings import ScannerSettings
 from devices.wedge import clean_scan
 
 TERMINATORS = b"\r\n"
@@ -56,8 +57,18 @@ def list_serial_ports() -> list[PortInfo]:
     ]
 
 
-def decode_scan(raw: bytes, prefix: str = "", suffix: str = "") -> str | None:
-    """A line of scanner bytes as a scan, or None if it is not clean printable text."""
+def decode_scan(
+    raw: bytes, prefix: str = "", suffix: str = "", *, ascii_only: bool = True
+) -> str | None:
+    """A line of scanner bytes as a scan, or None if it is not clean printable text.
+
+    Card numbers, member codes and product barcodes are ASCII, and a wrong baud rate turns
+    into bytes above 0x7F, which GB18030 would happily read as hanzi: so by default a line
+    with any byte above 0x7F is garbage. ``ascii_only=False`` accepts UTF-8 or GB18030 text
+    (a scanner reading Chinese QR contents).
+    """
+    if ascii_only and any(b > 0x7E for b in raw):
+        return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -74,9 +85,12 @@ def decode_scan(raw: bytes, prefix: str = "", suffix: str = "") -> str | None:
 class LineSplitter:
     """Bytes in, scans out: CR, LF and CR LF end a line; junk and over-long lines rejected."""
 
-    def __init__(self, max_length: int = 256, prefix: str = "", suffix: str = "") -> None:
+    def __init__(
+        self, max_length: int = 256, prefix: str = "", suffix: str = "", ascii_only: bool = True
+    ) -> None:
         self.max_length = max_length
         self.prefix, self.suffix = prefix, suffix
+        self.ascii_only = ascii_only
         self._buffer = bytearray()
         self._overflow = False
 
@@ -89,7 +103,9 @@ class LineSplitter:
                 if self._overflow:
                     rejected.append("too long")
                 elif self._buffer:
-                    scan = decode_scan(bytes(self._buffer), self.prefix, self.suffix)
+                    scan = decode_scan(
+                        bytes(self._buffer), self.prefix, self.suffix, ascii_only=self.ascii_only
+                    )
                     if scan is None:
                         rejected.append(f"garbage: {bytes(self._buffer)[:32]!r}")
                     else:
@@ -127,6 +143,7 @@ class SerialScanner:
         on_state: Callable[[str, str | None], None] | None = None,
         on_reject: Callable[[str], None] | None = None,
         serial_options: dict[str, Any] | None = None,
+        ascii_only: bool = True,
     ) -> None:
         self.url = url
         self.on_scan = on_scan
@@ -136,7 +153,7 @@ class SerialScanner:
         self.reconnect_interval = reconnect_interval
         self.read_timeout = read_timeout
         self.serial_options = dict(serial_options or {})
-        self._splitter = LineSplitter(max_length, prefix, suffix)
+        self._splitter = LineSplitter(max_length, prefix, suffix, ascii_only)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._port: Any = None
@@ -220,3 +237,19 @@ class SerialScanner:
                     self.on_reject(reason)
             for scan in scans:
                 self.on_scan(scan)
+
+
+def scanner_from_settings(
+    settings: ScannerSettings, on_scan: Callable[[str], None], **callbacks: Any
+) -> SerialScanner | None:
+    """The serial scanner the counter is set up with (not started), or None if it has none."""
+    if not settings.serial_port:
+        return None
+    return SerialScanner(
+        settings.serial_port,
+        on_scan,
+        baudrate=settings.baudrate,
+        prefix=settings.prefix,
+        suffix=settings.suffix,
+        **callbacks,
+    )

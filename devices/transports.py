@@ -9,6 +9,7 @@ printer comes out as :class:`app.ports.PrinterError` with a readable reason.
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 from typing import Any
 
 import serial
@@ -47,13 +48,10 @@ class SerialUrl(Escpos):
         self._device = False
 
     def open(self, raise_not_found: bool = True) -> None:
-        try:
-            self.device = serial.serial_for_url(
-                self.url, timeout=self.timeout, write_timeout=self.timeout, **self.options
-            )
-        except (OSError, ValueError, serial.SerialException) as exc:
-            self.device = None
-            raise PrinterError(f"serial {self.url}: {exc}") from exc
+        # Errors (no such port, busy, bad options) are reported by open_transport.
+        self.device = serial.serial_for_url(
+            self.url, timeout=self.timeout, write_timeout=self.timeout, **self.options
+        )
 
     def _raw(self, msg: bytes) -> None:
         assert self.device
@@ -109,14 +107,77 @@ def open_transport(
     return transport
 
 
-def send(address: str | PrinterAddress, data: bytes, *, timeout: float = DEFAULT_TIMEOUT) -> None:
-    """Open the printer, write ``data`` in one go, close it."""
+def check_paper(transport: Escpos) -> None:
+    """Refuse to print on a printer whose paper sensor says the roll is out."""
+    try:
+        status = transport.paper_status()
+    except NotImplementedError:
+        return  # a transport that cannot read (file, Windows queue): nothing to ask
+    if status == 0:
+        raise PrinterError(render("printer_no_paper"))
+
+
+def send(
+    address: str | PrinterAddress,
+    data: bytes,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    paper_check: bool = False,
+) -> None:
+    """Open the printer, (check its paper,) write ``data`` in one go, close it."""
     transport = open_transport(address, timeout=timeout)
     try:
+        if paper_check:
+            check_paper(transport)
         transport._raw(data)
+    except PrinterError:
+        raise
     except (EscposError, OSError, serial.SerialException) as exc:
         detail = " ".join(f"{address}: {exc}".split())
         raise PrinterError(render("printer_unavailable", detail=detail)) from exc
     finally:
         with contextlib.suppress(EscposError, OSError, RuntimeError, serial.SerialException):
             transport.close()
+
+
+@dataclass(frozen=True)
+class FoundPrinter:
+    """A printer the settings screen can offer, with the address that reaches it."""
+
+    address: str
+    description: str
+
+
+USB_PRINTER_CLASS = 7
+
+
+def usb_printers() -> list[FoundPrinter]:
+    """USB devices with a printer interface (empty when libusb is not available)."""
+    try:
+        import usb.core
+    except ImportError:
+        return []
+    try:
+        devices = list(usb.core.find(find_all=True))
+    except (ValueError, OSError, usb.core.USBError):  # no libusb backend, no permission
+        return []
+    found = []
+    for dev in devices:
+        try:
+            classes = {i.bInterfaceClass for cfg in dev for i in cfg}
+        except (ValueError, OSError, usb.core.USBError):
+            continue
+        if USB_PRINTER_CLASS in classes or dev.bDeviceClass == USB_PRINTER_CLASS:
+            address = f"usb:{dev.idVendor:04x}:{dev.idProduct:04x}"
+            found.append(FoundPrinter(address, f"USB {dev.idVendor:04X}:{dev.idProduct:04X}"))
+    return found
+
+
+def windows_printers() -> list[FoundPrinter]:
+    """The Windows printer queues (empty elsewhere)."""
+    try:
+        import win32print  # type: ignore[import-not-found]
+    except ImportError:
+        return []
+    names = [p[2] for p in win32print.EnumPrinters(win32print.PRINTER_ENUM_LOCAL, None, 1)]
+    return [FoundPrinter(f"win:{name}", name) for name in sorted(names)]

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the detector itself needs nothing beyond the standard library
+    from app.services.settings import ScannerSettings
 
 ENTER_KEYS = frozenset({"\r", "\n", "\r\n"})
 
@@ -22,6 +26,15 @@ class WedgeConfig:
     max_length: int = 256
     prefix: str = ""  # stripped from the start of a scan when present (scanner's set-up)
     suffix: str = ""  # stripped from the end when present
+
+
+def wedge_config(
+    *, max_gap_ms: int, min_length: int, prefix: str = "", suffix: str = ""
+) -> WedgeConfig:
+    """The detector's configuration from the counter's scanner settings."""
+    return WedgeConfig(
+        max_gap=max_gap_ms / 1000, min_length=min_length, prefix=prefix, suffix=suffix
+    )
 
 
 def clean_scan(text: str, prefix: str = "", suffix: str = "") -> str:
@@ -39,6 +52,7 @@ class WedgeDetector:
     config: WedgeConfig = field(default_factory=WedgeConfig)
     _buffer: list[str] = field(default_factory=list)
     _last: float | None = None
+    _overflow: bool = False
 
     @property
     def pending(self) -> str:
@@ -56,10 +70,14 @@ class WedgeDetector:
             return None
         if not gap_ok:
             self._buffer = []  # a slow key starts a new burst (a person typing)
-        self._buffer.append(key_text)
+            self._overflow = False
         self._last = t
+        if self._overflow:
+            return None  # the rest of a burst too long to be a scan
+        self._buffer.append(key_text)
         if len(self.pending) > self.config.max_length:
-            self._reset()
+            self._buffer = []
+            self._overflow = True
         return None
 
     def flush(self, t: float) -> str | None:
@@ -71,9 +89,24 @@ class WedgeDetector:
         return scan
 
     def _take(self) -> str | None:
+        if self._overflow:
+            return None
         text = clean_scan(self.pending, self.config.prefix, self.config.suffix)
         return text if len(text) >= self.config.min_length else None
 
     def _reset(self) -> None:
         self._buffer = []
         self._last = None
+        self._overflow = False
+
+
+def detector_from_settings(settings: ScannerSettings) -> WedgeDetector:
+    """A keyboard-wedge detector with the counter's scanner settings."""
+    return WedgeDetector(
+        wedge_config(
+            max_gap_ms=settings.max_gap_ms,
+            min_length=settings.min_length,
+            prefix=settings.prefix,
+            suffix=settings.suffix,
+        )
+    )

@@ -206,6 +206,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "尚未设置小票打印机,请在设置中填写打印机地址",
         "No receipt printer is set up; enter its address in the settings",
     ),
+    "printer_no_paper": ("打印机缺纸,请装纸", "The printer is out of paper"),
     "printer_unavailable": (
         "打印机无法打印:{detail}",
         "The printer cannot print: {detail}",

@@ -92,10 +92,10 @@ def wrap(text: str, width: int) -> list[str]:
     rest = text
     while display_width(rest) > width:
         head = truncate(rest, width)
-        cut = len(head)
+        cut = max(len(head), 1)  # a hanzi on a 1-column line still moves on
         space = head.rfind(" ")
-        # Break at the last space when it keeps a fair part of the line; hanzi break anywhere.
-        if space > 0 and display_width(head[:space]) >= width // 2:
+        # Words break at the last space that fits; hanzi (and over-long words) anywhere.
+        if space > 0 and rest[cut : cut + 1] not in ("", " "):
             cut = space
         lines.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip(" ")

@@ -157,8 +157,11 @@ def was_printed(ctx: CounterContext, txn_id: str) -> bool:
 # -- for the worker ------------------------------------------------------------------------
 
 
-def claim_next(ctx: CounterContext, token: str) -> PrintJob | None:
-    row = local.claim_next(ctx.db.engine, ctx.now(), token)
+def claim_next(
+    ctx: CounterContext, token: str, *, due_by: dt.datetime | None = None
+) -> PrintJob | None:
+    """Claim the oldest job due by ``due_by`` (default: now) for printing."""
+    row = local.claim_next(ctx.db.engine, due_by or ctx.now(), token)
     return PrintJob.of(row) if row is not None else None
 
 

@@ -16,12 +16,23 @@ from app.domain import qr
 from app.domain.errors import NotFoundError, RuleError
 from app.domain.money import format_cny
 from app.domain.phone import mask_phone
-from app.domain.receipt import Block, Columns, Cut, Logo, Qr, Receipt, Rule, Text, text_blocks
+from app.domain.receipt import (
+    Block,
+    Columns,
+    Cut,
+    Logo,
+    Qr,
+    Receipt,
+    Rule,
+    Text,
+    render_text,
+    text_blocks,
+)
 from app.persistence.receipt_queries import balances_after, card_issued_by, card_replaced_by
 from app.persistence.tables import Txn
 from app.persistence.uow import UnitOfWork
 from app.services.context import CounterContext, load_rules
-from app.services.settings import ReceiptTemplate, receipt_template
+from app.services.settings import ReceiptTemplate, printer_settings, receipt_template
 
 METHOD_NAMES = {
     "stored_value": "储值",
@@ -144,6 +155,15 @@ def receipt_for_txn(ctx: CounterContext, txn_id: str, *, reprint: bool = False) 
             open_drawer=cash_in and not reprint,
             meta={"txn_id": txn.id, "reprint": reprint, "tier": tier_name},
         )
+
+
+def receipt_preview(
+    ctx: CounterContext, txn_id: str, *, reprint: bool = False, columns: int | None = None
+) -> list[str]:
+    """The receipt as text lines, as wide as the counter's paper: the screen shows this when
+    there is no printer (or while the printer is down)."""
+    width = columns or printer_settings(ctx).columns
+    return render_text(receipt_for_txn(ctx, txn_id, reprint=reprint), width)
 
 
 def _welcome(uow: UnitOfWork, card_id: str | None) -> list[Block]:

@@ -47,6 +47,9 @@ class PrinterSettings:
     cut: bool = True
     drawer_kick_on_cash: bool = True
     enabled: bool = False
+    # Ask the printer for its paper sensor (DLE EOT 4) before each job: only for printers that
+    # answer (network, serial, USB); a job waits in the queue while the paper is out.
+    check_paper: bool = False
 
     @property
     def columns(self) -> int:
@@ -128,10 +131,39 @@ class DisplaySettings:
         )
 
 
+@dataclass(frozen=True)
+class ScannerSettings:
+    """Scanners: the keyboard-wedge timing the scan box uses, and a serial scanner's port."""
+
+    serial_port: str = ""  # empty: keyboard-wedge scanners only
+    baudrate: int = 9600
+    prefix: str = ""  # characters the scanner is set up to send before a code
+    suffix: str = ""  # ... and after it (besides Enter)
+    max_gap_ms: int = 50  # longest pause between two keys of one scan
+    min_length: int = 4
+
+    def checked(self) -> ScannerSettings:
+        if not (50 <= int(self.baudrate) <= 4_000_000):
+            raise ValidationError("setting_invalid", detail=f"baudrate {self.baudrate}")
+        if not (5 <= int(self.max_gap_ms) <= 500) or not (1 <= int(self.min_length) <= 64):
+            raise ValidationError("setting_invalid", detail="max_gap_ms 5–500, min_length 1–64")
+        if len(self.prefix) > 8 or len(self.suffix) > 8:
+            raise ValidationError("setting_invalid", detail="prefix/suffix ≤ 8")
+        return replace(
+            self,
+            serial_port=(self.serial_port or "").strip(),
+            baudrate=int(self.baudrate),
+            max_gap_ms=int(self.max_gap_ms),
+            min_length=int(self.min_length),
+        )
+
+
+SCANNER = "scanner"
 _TYPES: dict[str, type] = {
     PRINTER: PrinterSettings,
     RECEIPT: ReceiptTemplate,
     DISPLAY: DisplaySettings,
+    SCANNER: ScannerSettings,
 }
 
 
@@ -227,4 +259,16 @@ def set_display_settings(
     ctx: CounterContext, actor: Actor, settings: DisplaySettings
 ) -> DisplaySettings:
     value: DisplaySettings = set_setting(ctx, actor, DISPLAY, settings)
+    return value
+
+
+def scanner_settings(ctx: CounterContext) -> ScannerSettings:
+    value: ScannerSettings = get_setting(ctx, SCANNER)
+    return value
+
+
+def set_scanner_settings(
+    ctx: CounterContext, actor: Actor, settings: ScannerSettings
+) -> ScannerSettings:
+    value: ScannerSettings = set_setting(ctx, actor, SCANNER, settings)
     return value
