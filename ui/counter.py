@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -21,8 +22,11 @@ from PySide6.QtWidgets import (
 
 from app.domain.money import format_cny
 from app.domain.phone import looks_like_phone
-from app.services.history import MemberHistory, TxnLine, member_history
+from app.services.history import MemberHistory, TxnLine, member_history, registration_txn
 from app.services.lookup import MemberView, find_members, show_member
+from app.services.printing import enqueue_receipt
+from app.services.receipts import receipt_preview
+from app.services.settings import printer_settings
 from ui.dialogs.card_ops import CardOpsDialog
 from ui.dialogs.checkout import CheckoutDialog
 from ui.dialogs.password import PaymentPasswordDialog
@@ -32,6 +36,7 @@ from ui.dialogs.topup import TopUpDialog
 from ui.errors import describe
 from ui.member_panel import MemberPanel
 from ui.ops import Op
+from ui.receipt_pane import ReceiptPane
 from ui.session import Session
 from ui.widgets.fields import ScanBox
 
@@ -107,31 +112,48 @@ class CounterScreen(QWidget):
         self.panel = MemberPanel(self)
         self.pages.addWidget(self.panel)
         main.addWidget(self.pages, 1)
+        self.last_txn_id: str | None = None
 
-        side = QVBoxLayout()
+        # The side column: actions on function keys (two columns, touch-sized), then the
+        # last receipt. Sized for 1024×768 counters and up.
+        side_widget = QWidget(self)
+        side_widget.setFixedWidth(400)
+        side = QVBoxLayout(side_widget)
+        side.setContentsMargins(0, 0, 0, 0)
         self.who = QLabel(self)
         self.who.setProperty("role", "caption")
         side.addWidget(self.who)
         self.action_buttons: dict[str, QPushButton] = {}
-        for key, name, text, slot in (
-            ("F1", "register", self.tr("登记会员"), self.register),
-            ("F2", "topup", self.tr("储值充值"), self.top_up),
-            ("F3", "checkout", self.tr("收银结账"), self.check_out),
-            ("F4", "redeem", self.tr("积分抵现"), self.redeem_points),
-            ("F5", "history", self.tr("消费记录"), self.show_history_tab),
-            ("F6", "card", self.tr("卡操作"), self.card_ops),
-            ("F7", "refund", self.tr("退款"), self.refund),
-            ("F8", "password", self.tr("支付密码"), self.payment_password),
+        grid = QGridLayout()
+        grid.setSpacing(6)
+        for i, (key, name, text, slot) in enumerate(
+            (
+                ("F1", "register", self.tr("登记会员"), self.register),
+                ("F2", "topup", self.tr("储值充值"), self.top_up),
+                ("F3", "checkout", self.tr("收银结账"), self.check_out),
+                ("F4", "redeem", self.tr("积分抵现"), self.redeem_points),
+                ("F5", "history", self.tr("消费记录"), self.show_history_tab),
+                ("F6", "card", self.tr("卡操作"), self.card_ops),
+                ("F7", "refund", self.tr("退款"), self.refund),
+                ("F8", "password", self.tr("支付密码"), self.payment_password),
+                ("F9", "reprint", self.tr("重打小票"), self.reprint),
+            )
         ):
-            self._action(key, name, text, slot, side)
-        side.addStretch(1)
+            grid.addWidget(self._action(key, name, text, slot), i // 2, i % 2)
+        side.addLayout(grid)
+        small = QHBoxLayout()
         for key, name, text, slot in (
             ("Esc", "clear", self.tr("清除"), self.clear),
             ("Ctrl+L", "lock", self.tr("锁屏"), self.lock_requested.emit),
             ("Ctrl+,", "settings", self.tr("设置"), self.settings_requested.emit),
         ):
-            self._action(key, name, text, slot, side, big=False)
-        outer.addLayout(side)
+            small.addWidget(self._action(key, name, text, slot, big=False))
+        side.addLayout(small)
+        self.receipt = ReceiptPane(self)
+        self.receipt.hide()
+        side.addWidget(self.receipt, 1)
+        side.addStretch(0)
+        outer.addWidget(side_widget)
         QShortcut(QKeySequence("Ctrl+Space"), self, self.ime_button.toggle)
         self.set_session_actor()
         self.update_actions()
@@ -142,21 +164,19 @@ class CounterScreen(QWidget):
         name: str,
         text: str,
         slot: Callable[[], Any],
-        layout: QVBoxLayout,
         *,
         big: bool = True,
-    ) -> None:
+    ) -> QPushButton:
         b = QPushButton(f"{key}  {text}", self)
         b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         if big:
             b.setProperty("role", "action")
-        b.setMinimumWidth(190)
         b.clicked.connect(lambda: slot())
-        layout.addWidget(b)
         self.action_buttons[name] = b
         shortcut = QShortcut(QKeySequence(key), self)
         shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         shortcut.activated.connect(lambda: b.isEnabled() and slot())
+        return b
 
     def set_session_actor(self) -> None:
         actor = self.session.actor
@@ -165,6 +185,7 @@ class CounterScreen(QWidget):
         )
 
     def update_actions(self) -> None:
+        self.action_buttons["reprint"].setEnabled(self.last_txn_id is not None)
         has = self.member is not None and self.member.status == "active"
         for name in ("topup", "checkout", "redeem", "history", "card", "refund", "password"):
             self.action_buttons[name].setEnabled(has)
@@ -282,6 +303,49 @@ class CounterScreen(QWidget):
         self.say(text)
         self.operation_done.emit(text, result)
         self.refresh_member()
+        txn_id = getattr(result, "txn_id", None)
+        if isinstance(result, MemberView):
+            ctx, member_id = self.session.ctx, result.member_id
+            Op(self.session.tasks, lambda: registration_txn(ctx, member_id), owner=self).success(
+                lambda found: found and self.print_receipt(found)
+            ).run()
+        elif txn_id:
+            self.print_receipt(txn_id)
+
+    # -- receipts -------------------------------------------------------------------
+    def print_receipt(self, txn_id: str, *, reprint: bool = False) -> None:
+        """Queue the receipt when a printer is set up (after the commit, never inside it)
+        and show it on screen either way."""
+        self.last_txn_id = txn_id
+        ctx = self.session.ctx
+
+        def work() -> tuple[list[str], bool]:
+            lines = receipt_preview(ctx, txn_id, reprint=reprint)
+            if not printer_settings(ctx).configured:
+                return lines, False
+            enqueue_receipt(ctx, txn_id, reprint)
+            return lines, True
+
+        def done(result: tuple[list[str], bool]) -> None:
+            lines, queued = result
+            if queued:
+                self.session.devices.wake_printer()
+                state = self.tr("已送打印机")
+            else:
+                state = self.tr("未设置打印机:小票显示在屏幕上,可按 F9 重打")
+            self.receipt.show_receipt(lines, state)
+            self.update_actions()
+
+        Op(self.session.tasks, work, owner=self).success(done).failure(
+            lambda exc: self.receipt.set_state(describe(exc))
+        ).run()
+
+    def reprint(self) -> None:
+        if self.last_txn_id is None:
+            self.say(self.tr("还没有可重打的小票"), error=True)
+            return
+        self.print_receipt(self.last_txn_id, reprint=True)
+        self.say(self.tr("重打小票"))
 
     def register(self) -> None:
         phone = self.last_query if looks_like_phone(self.last_query) else ""

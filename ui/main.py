@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QApplication
 
 from app.services.context import open_counter
 from app.services.store import store_info
-from devices.wedge import WedgeDetector
 from ui import i18n, theme
 from ui.dialogs.first_run import FirstRunDialog
 from ui.ops import TaskManager
@@ -22,6 +21,7 @@ from ui.prefs import Prefs
 from ui.session import Session
 from ui.wedge import WedgeFilter
 from ui.window import MainWindow
+from ui.wiring import CounterDevices, wedge_detector
 
 LOG_BYTES = 2_000_000
 LOG_BACKUPS = 5
@@ -51,10 +51,10 @@ def make_app() -> QApplication:
 
 
 def make_wedge(window: MainWindow, clock: Callable[[], float] = time.monotonic) -> WedgeFilter:
-    detector = WedgeDetector()
+    detector, max_gap = wedge_detector(window.session.ctx)
     return WedgeFilter(
         detector,
-        max_gap=detector.config.max_gap,
+        max_gap=max_gap,
         active=window.counter_active,
         clock=clock,
         parent=window,
@@ -73,18 +73,23 @@ def run(data_dir: Path, args: argparse.Namespace | None = None) -> int:
     theme.apply(app)
     ctx = open_counter(data_dir)
     tasks = TaskManager()
+    closers: list[Callable[[], None]] = []
     try:
         session = Session(ctx=ctx, tasks=tasks, store=store_info(ctx))
         if session.store is None:
             if not FirstRunDialog.ask(None, session, data_dir):
                 return 0
             session.store = store_info(ctx)
-        window = MainWindow(session, prefs)
-        window.install_wedge(make_wedge(window))
+        devices = CounterDevices(ctx).start()
+        closers.append(devices.close)
+        window = MainWindow(session, prefs, devices.as_devices())
+        window.install_wedge(make_wedge)
         window.showMaximized()
         code = app.exec()
         logging.getLogger(__name__).info("closed; log at %s", log_path)
         return code
     finally:
         tasks.shutdown()
+        for close in closers:
+            close()
         ctx.close()

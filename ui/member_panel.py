@@ -66,14 +66,14 @@ class MemberPanel(QWidget):
             (
                 (self.tr("储值余额"), self.balance, self.balance_split),
                 (self.tr("积分"), self.points, self.points_soon),
-                (self.tr("累计消费"), self.spend, None),
+                (self.tr("累计消费"), self.spend, _label("", "caption", head)),
             )
         ):
             cell = QVBoxLayout()
             cell.addWidget(_label(caption, "caption", head))
             cell.addWidget(figure)
-            if sub is not None:
-                cell.addWidget(sub)
+            cell.addWidget(sub)
+            cell.addStretch(1)
             grid.addLayout(cell, 2, col)
         self.tags = QHBoxLayout()
         grid.addLayout(self.tags, 3, 0, 1, 3)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from app.services.context import CounterContext
 from app.services.security import Actor
 from app.services.store import StoreInfo
+from ui.hardware import Devices
 from ui.ops import TaskManager
 
 
@@ -18,6 +19,7 @@ class Session:
     tasks: TaskManager
     store: StoreInfo | None
     actor: Actor | None = None
+    devices: Devices = field(default_factory=Devices)
 
     def today(self) -> dt.date:
         """The store's business date."""

@@ -35,8 +35,8 @@ QPushButton:disabled {{ color: #9aa3b0; background: #eceef1; }}
 QPushButton[role="primary"] {{ background: {ACCENT}; color: white; border: none;
     font-weight: bold; }}
 QPushButton[role="primary"]:disabled {{ background: #e8a3ad; }}
-QPushButton[role="action"] {{ min-height: 64px; font-size: 17px; text-align: left;
-    padding-left: 14px; }}
+QPushButton[role="action"] {{ min-height: 56px; font-size: 17px; text-align: left;
+    padding-left: 12px; }}
 QPushButton[role="key"] {{ min-height: 56px; min-width: 72px; font-size: 22px; }}
 QPushButton[role="preset"] {{ min-height: 48px; font-size: 18px; }}
 QPushButton[role="preset"]:checked {{ background: {ACCENT}; color: white; border: none; }}

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QWidget
 
-from app.services.counter_info import pending_events
+from app.services.counter_info import CounterStatus, counter_status
+from app.services.printing import PrintJob
 from app.services.security import Actor, Role
 from ui import i18n
 from ui.counter import CounterScreen
 from ui.dialogs.settings import SettingsDialog
 from ui.errors import describe
+from ui.hardware import Devices
 from ui.ops import Op
 from ui.prefs import Prefs
 from ui.session import Session
@@ -27,12 +31,22 @@ _ACTIVITY = {
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: Session, prefs: Prefs, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        prefs: Prefs,
+        devices: Devices | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
+        if devices is not None:
+            session.devices = devices
         self.session = session
+        self.printer_state: tuple[bool, str] | None = None  # None: not heard from the printer
         self.prefs = prefs
         self.locked_by: Actor | None = None
         self.wedge: WedgeFilter | None = None
+        self.wedge_factory: Callable[[MainWindow], WedgeFilter] | None = None
         self.setMinimumSize(1024, 700)
         self.stack = QStackedWidget(self)
         self.setCentralWidget(self.stack)
@@ -51,6 +65,11 @@ class MainWindow(QMainWindow):
         self.status_timer.timeout.connect(self.refresh_status)
         self.status_timer.start(STATUS_REFRESH_MS)
         QApplication.instance().installEventFilter(self)
+        events = session.devices.events
+        events.printer_changed.connect(self._printer_changed)
+        events.job_changed.connect(self._job_changed)
+        events.scanned.connect(self._serial_scan)
+        events.scanner_changed.connect(self._scanner_changed)
         self.build()
         Op.default_failure = self.show_error
 
@@ -124,9 +143,14 @@ class MainWindow(QMainWindow):
         return False
 
     # -- scanners ----------------------------------------------------------------------
-    def install_wedge(self, wedge: WedgeFilter) -> None:
-        """Take keyboard-wedge scans from anywhere on the counter screen."""
-        self.wedge = wedge
+    def install_wedge(self, factory: Callable[[MainWindow], WedgeFilter]) -> None:
+        """Take keyboard-wedge scans from anywhere on the counter screen (made again by
+        ``factory`` when the scanner settings change)."""
+        self.wedge_factory = factory
+        if self.wedge is not None:
+            QApplication.instance().removeEventFilter(self.wedge)
+            self.wedge.deleteLater()
+        self.wedge = wedge = factory(self)
         wedge.scanned.connect(self._scanned)
         wedge.scan_refused.connect(
             lambda _scan: self.statusBar().showMessage(
@@ -147,6 +171,33 @@ class MainWindow(QMainWindow):
         self.counter.scan(text)
         self.restart_idle()
 
+    def _serial_scan(self, text: str) -> None:
+        """A serial scanner's code: like a wedge scan, for the counter only."""
+        if not self.counter_active():
+            return
+        if QApplication.activeModalWidget() is not None:
+            self.statusBar().showMessage(self.tr("扫码未使用:请先完成或取消当前对话框"), 5000)
+            return
+        self._scanned(text)
+
+    def _scanner_changed(self, state: str, detail: str) -> None:
+        if state != "connected":
+            self.statusBar().showMessage(
+                self.tr("扫描枪:{0} {1}").format(state, detail).strip(), 10_000
+            )
+
+    # -- printer ---------------------------------------------------------------------
+    def _printer_changed(self, online: bool, detail: str) -> None:
+        self.printer_state = (online, detail)
+        self.refresh_status()
+
+    def _job_changed(self, job: PrintJob) -> None:
+        if job.state == "failed":
+            self.statusBar().showMessage(
+                self.tr("小票打印失败:{0}(可在设置中重试)").format(job.last_error or ""), 15_000
+            )
+        self.refresh_status()
+
     # -- settings and language -------------------------------------------------------
     def open_settings(self) -> None:
         actor = self.session.actor
@@ -154,11 +205,17 @@ class MainWindow(QMainWindow):
             self.counter.say(self.tr("只有店长或管理员可以修改设置"), error=True)
             return
         language = self.prefs.language
-        if SettingsDialog.ask(self, self.session, self.prefs):
+        dialog = SettingsDialog.ask(self, self.session, self.prefs)
+        if dialog is not None:
+            if dialog.saved_devices:
+                self.session.devices.reload()
+                if self.wedge_factory is not None:
+                    self.install_wedge(self.wedge_factory)
             if self.prefs.language != language:
                 i18n.install(QApplication.instance(), self.prefs.language)
                 self.build()
             self.restart_idle()
+            self.refresh_status()
             self.counter.say(self.tr("设置已保存"))
 
     # -- status bar ----------------------------------------------------------------
@@ -172,14 +229,31 @@ class MainWindow(QMainWindow):
         self.status_labels["date"].setText(
             self.tr("营业日 {0}").format(self.session.today().isoformat())
         )
-        self.status_labels["printer"].setText(self.tr("打印机:未设置(屏幕显示小票)"))
         ctx = self.session.ctx
-        Op(self.session.tasks, lambda: pending_events(ctx), owner=self).success(
-            self._pending
+        Op(self.session.tasks, lambda: counter_status(ctx), owner=self).success(
+            self._status
         ).failure(lambda exc: self.status_labels["sync"].setText(describe(exc))).run()
 
-    def _pending(self, count: int) -> None:
-        self.status_labels["sync"].setText(self.tr("未连接总部 · 待上传 {0} 条").format(count))
+    def _status(self, status: CounterStatus) -> None:
+        self.status_labels["sync"].setText(
+            self.tr("未连接总部 · 待上传 {0} 条").format(status.pending_events)
+        )
+        self.status_labels["printer"].setText(self._printer_text(status))
+
+    def _printer_text(self, status: CounterStatus) -> str:
+        if not status.printer_configured:
+            return self.tr("打印机:未设置(屏幕显示小票)")
+        if self.printer_state is None:
+            text = self.tr("打印机:{0}").format(status.printer_address)
+        elif self.printer_state[0]:
+            text = self.tr("打印机:正常")
+        else:
+            text = self.tr("打印机:离线({0})").format(self.printer_state[1])
+        if status.jobs_waiting:
+            text += self.tr(" · 待打印 {0} 张").format(status.jobs_waiting)
+        if status.jobs_failed:
+            text += self.tr(" · 失败 {0} 张").format(status.jobs_failed)
+        return text
 
     def show_error(self, exc: BaseException) -> None:
         text = describe(exc)

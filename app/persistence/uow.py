@@ -112,6 +112,11 @@ class UnitOfWork:
             .limit(limit)
         ).all()
 
+    def registration_txn_id(self, member_id: str) -> str | None:
+        return self.session.scalar(
+            select(Txn.id).where(Txn.member_id == member_id, Txn.kind == "register").limit(1)
+        )
+
     def tenders_of(self, txn_ids: Collection[str]) -> Sequence[TxnTender]:
         return self.session.scalars(
             select(TxnTender).where(TxnTender.txn_id.in_(list(txn_ids))).order_by(TxnTender.id)
@@ -267,9 +272,12 @@ class UnitOfWork:
         return self.session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
 
     def pending_events(self) -> int:
-        return self.session.scalar(
-            select(func.count()).select_from(OutboxEvent).where(OutboxEvent.pushed_at.is_(None))
-        ) or 0
+        return (
+            self.session.scalar(
+                select(func.count()).select_from(OutboxEvent).where(OutboxEvent.pushed_at.is_(None))
+            )
+            or 0
+        )
 
     def outbox(self, *, pending_only: bool = False) -> Sequence[OutboxEvent]:
         stmt = select(OutboxEvent).order_by(OutboxEvent.device_seq)

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from app.domain.errors import NotFoundError
 from app.domain.rules import Rules, Tier
+from app.services import printing
 from app.services.context import CounterContext, load_rules
 from app.services.ledger import usable_points
 from app.services.security import Actor, Permission, require
+from app.services.settings import printer_settings
 
 
 @dataclass(frozen=True)
@@ -49,3 +51,27 @@ def pending_events(ctx: CounterContext) -> int:
     """Outbox events not yet accepted by HQ."""
     with ctx.reader() as uow:
         return uow.pending_events()
+
+
+@dataclass(frozen=True)
+class CounterStatus:
+    """What the status bar shows besides the store and the cashier."""
+
+    pending_events: int  # outbox events HQ has not accepted yet
+    printer_configured: bool
+    printer_address: str
+    jobs_waiting: int  # receipts queued or being retried
+    jobs_failed: int  # receipts given up on until someone retries them
+
+
+def counter_status(ctx: CounterContext) -> CounterStatus:
+    settings = printer_settings(ctx)
+    waiting = printing.list_jobs(ctx, states=(printing.QUEUED, printing.PRINTING), limit=1000)
+    failed = printing.list_jobs(ctx, states=(printing.FAILED,), limit=1000)
+    return CounterStatus(
+        pending_events=pending_events(ctx),
+        printer_configured=settings.configured,
+        printer_address=settings.address,
+        jobs_waiting=len(waiting),
+        jobs_failed=len(failed),
+    )

@@ -142,3 +142,9 @@ def member_history(
             for c in uow.member_tier_changes(member_id)
         )
         return MemberHistory(member_id, txn_lines, points, tiers)
+
+
+def registration_txn(ctx: CounterContext, member_id: str) -> str | None:
+    """The transaction that registered the member (its receipt welcomes them)."""
+    with ctx.reader() as uow:
+        return uow.registration_txn_id(member_id)

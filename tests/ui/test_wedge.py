@@ -42,7 +42,7 @@ def scan_keys(qtbot, widget, code: str) -> None:
 
 
 def signed_in(qtbot, window):
-    window.install_wedge(make_wedge(window, clock=CLOCK))
+    window.install_wedge(lambda w: make_wedge(w, clock=CLOCK))
     sign_in(qtbot, window)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.counter, timeout=5000)
     idle(qtbot, window)

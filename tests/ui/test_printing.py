@@ -1,0 +1,91 @@
+"""Receipts from the window: printed through the real print queue, or shown on screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from app.services.settings import PrinterSettings, set_printer_settings
+from tests.helpers import query
+from tests.ui.conftest import idle, in_dialog, save_screenshot, sign_in
+from ui.dialogs.topup import TopUpDialog
+from ui.prefs import Prefs
+from ui.window import MainWindow
+from ui.wiring import CounterDevices
+
+PHONE = "13800138000"
+
+
+def top_up_100(qtbot, window) -> None:
+    def handle(d: QDialog) -> None:
+        assert isinstance(d, TopUpDialog)
+        qtbot.waitUntil(lambda: d.rules is not None, timeout=5000)
+        qtbot.mouseClick(d.preset_buttons[100], Qt.MouseButton.LeftButton)
+        qtbot.keyClick(d.amount, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: not d.isVisible(), timeout=5000)
+
+    idle(qtbot, window)
+    in_dialog(qtbot, lambda: qtbot.keyClick(window.counter.scan_box, Qt.Key.Key_F2), handle)
+    idle(qtbot, window)
+
+
+def open_member(qtbot, window) -> None:
+    sign_in(qtbot, window)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.counter, timeout=5000)
+    window.counter.open_member(PHONE)
+    idle(qtbot, window)
+
+
+def test_without_a_printer_the_receipt_is_shown_on_screen(qtbot, window, register) -> None:
+    register(name="张三", phone=PHONE)
+    open_member(qtbot, window)
+    top_up_100(qtbot, window)
+    pane = window.counter.receipt
+    qtbot.waitUntil(pane.isVisible, timeout=5000)
+    text = pane.text.toPlainText()
+    assert "储值充值" in text and "张三" in text and "138****8000" in text
+    assert "未设置打印机" in pane.state.text()
+    assert "未设置" in window.status_labels["printer"].text()
+    save_screenshot(window, "10-receipt-on-screen")
+
+
+@pytest.fixture
+def printing_window(qtbot, session, prefs: Prefs, ctx, admin, tmp_path: Path):
+    paper = tmp_path / "printer.bin"
+    set_printer_settings(
+        ctx, admin, PrinterSettings(address=f"file:{paper}", enabled=True, width=58)
+    )
+    devices = CounterDevices(ctx).start()
+    w = MainWindow(session, prefs, devices.as_devices())
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w, paper
+    devices.close()
+
+
+def test_receipts_print_through_the_queue_and_reprint_is_marked(
+    qtbot, printing_window, ctx, register
+) -> None:
+    window, paper = printing_window
+    register(name="张三", phone=PHONE)
+    open_member(qtbot, window)
+    top_up_100(qtbot, window)
+    qtbot.waitUntil(lambda: paper.exists() and paper.stat().st_size > 0, timeout=10_000)
+    printed = paper.read_bytes()
+    assert "储值充值".encode("gb18030") in printed
+    assert "张三".encode("gb18030") in printed
+    assert b"\x1c&" in printed  # FS &: Chinese mode
+    assert "重打印".encode("gb18030") not in printed
+    qtbot.waitUntil(lambda: "正常" in window.status_labels["printer"].text(), timeout=5000)
+    assert query(ctx, "SELECT count(*) FROM print_job WHERE state = 'done'") == [(1,)]
+
+    paper.unlink()
+    qtbot.keyClick(window.counter.scan_box, Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: paper.exists() and paper.stat().st_size > 0, timeout=10_000)
+    assert "重打印".encode("gb18030") in paper.read_bytes()
+    assert query(ctx, "SELECT count(*) FROM print_job WHERE state = 'done'") == [(2,)]

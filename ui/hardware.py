@@ -1,0 +1,54 @@
+"""The window's view of the counter's devices: Qt signals for their threads' events, and the
+few controls the screens need. ``ui/wiring.py`` (the composition root) fills them in from
+``devices``; tests fill them in with fakes. Nothing here imports ``devices``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, Signal
+
+from app.ports import CustomerDisplay
+from app.services.printing import PrintJob
+from app.services.settings import PrinterSettings
+
+
+class DeviceEvents(QObject):
+    """Device threads call the plain methods; the window connects to the signals, which Qt
+    delivers on the UI thread (Electrum's QtEventListener idea)."""
+
+    job_changed = Signal(object)  # PrintJob
+    printer_changed = Signal(bool, str)  # online, detail
+    scanned = Signal(str)
+    scanner_changed = Signal(str, str)  # state, detail
+
+    def on_job(self, job: PrintJob) -> None:
+        self.job_changed.emit(job)
+
+    def on_printer(self, online: bool, detail: str | None) -> None:
+        self.printer_changed.emit(online, detail or "")
+
+    def on_scan(self, text: str) -> None:
+        self.scanned.emit(text)
+
+    def on_scanner_state(self, state: str, detail: str | None) -> None:
+        self.scanner_changed.emit(state, detail or "")
+
+
+def _nothing() -> None:
+    return None
+
+
+@dataclass
+class Devices:
+    """What the window asks of its devices. Every call is quick or runs on a device thread."""
+
+    events: DeviceEvents = field(default_factory=DeviceEvents)
+    wake_printer: Callable[[], None] = _nothing  # a job was queued: print it now
+    reload: Callable[[], None] = _nothing  # settings changed: reopen scanner and display
+    test_page: Callable[[PrinterSettings], None] | None = None  # prints, or raises OSError
+    serial_ports: Callable[[], list[tuple[str, str]]] = list  # (port, description)
+    display: Callable[[], CustomerDisplay | None] = lambda: None
+    close: Callable[[], None] = _nothing
