@@ -82,10 +82,11 @@ def test_receipts_print_through_the_queue_and_reprint_is_marked(
     assert b"\x1c&" in printed  # FS &: Chinese mode
     assert "重打印".encode("gb18030") not in printed
     qtbot.waitUntil(lambda: "正常" in window.status_labels["printer"].text(), timeout=5000)
-    assert query(ctx, "SELECT count(*) FROM print_job WHERE state = 'done'") == [(1,)]
+    done = "SELECT count(*) FROM print_job WHERE state = 'done'"
+    qtbot.waitUntil(lambda: query(ctx, done) == [(1,)], timeout=5000)
 
     paper.unlink()
     qtbot.keyClick(window.counter.scan_box, Qt.Key.Key_F9)
     qtbot.waitUntil(lambda: paper.exists() and paper.stat().st_size > 0, timeout=10_000)
     assert "重打印".encode("gb18030") in paper.read_bytes()
-    assert query(ctx, "SELECT count(*) FROM print_job WHERE state = 'done'") == [(2,)]
+    qtbot.waitUntil(lambda: query(ctx, done) == [(2,)], timeout=5000)
