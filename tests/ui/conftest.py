@@ -97,7 +97,8 @@ def in_dialog(qtbot: Any, trigger: Callable[[], Any], handle: Callable[[QDialog]
             QTimer.singleShot(10, step)
             return
         outcome["ran"] = True
-        QTimer.singleShot(DIALOG_TIMEOUT_MS, lambda: dialog.isVisible() and dialog.reject())
+        # Bound to the dialog: Qt drops the timer if the dialog is gone by then.
+        QTimer.singleShot(DIALOG_TIMEOUT_MS, dialog, dialog.reject)
         try:
             dialog.activateWindow()  # as a desktop does for a new modal dialog
             qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=2000)
