@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
@@ -97,8 +98,7 @@ def in_dialog(qtbot: Any, trigger: Callable[[], Any], handle: Callable[[QDialog]
             QTimer.singleShot(10, step)
             return
         outcome["ran"] = True
-        # Bound to the dialog: Qt drops the timer if the dialog is gone by then.
-        QTimer.singleShot(DIALOG_TIMEOUT_MS, dialog, dialog.reject)
+        QTimer.singleShot(DIALOG_TIMEOUT_MS, lambda: _reject_if_open(dialog))
         try:
             dialog.activateWindow()  # as a desktop does for a new modal dialog
             qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=2000)
@@ -115,6 +115,11 @@ def in_dialog(qtbot: Any, trigger: Callable[[], Any], handle: Callable[[QDialog]
         raise outcome["error"]
     assert outcome.get("ran"), "no dialog opened"
     return outcome.get("value")
+
+
+def _reject_if_open(dialog: QDialog) -> None:
+    if shiboken6.isValid(dialog) and dialog.isVisible():
+        dialog.reject()
 
 
 def press(qtbot: Any, widget: QWidget, key: Qt.Key) -> None:
