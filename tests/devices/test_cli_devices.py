@@ -162,7 +162,7 @@ def test_display_test_writes_the_two_lines(tmp_path: Path) -> None:
                                       "--line2", "CNY 12.50")  # fmt: skip
         assert data["line1"] == "TOTAL"
         received = b""
-        while select.select([master], [], [], 0.2)[0]:
+        while select.select([master], [], [], 0.5)[0]:
             received += os.read(master, 4096)
         assert received.endswith(
             b"\x0bTOTAL" + b" " * 15 + b"\x1f\x24\x01\x02CNY 12.50" + b" " * 11
