@@ -148,11 +148,12 @@ def receipt_for_txn(ctx: CounterContext, txn_id: str, *, reprint: bool = False) 
             blocks += _welcome(uow, member.card_id)
         blocks += _footer(template)
         tenders = uow.tenders(txn.id)
-        cash_in = any(t.method == "cash" and t.amount_fen > 0 for t in tenders)
+        # Cash taken in or paid back: the drawer opens (never for a reprint).
+        cash = any(t.method == "cash" and t.amount_fen != 0 for t in tenders)
         return Receipt(
             blocks=tuple(blocks),
             kind=txn.kind,
-            open_drawer=cash_in and not reprint,
+            open_drawer=cash and not reprint,
             meta={"txn_id": txn.id, "reprint": reprint, "tier": tier_name},
         )
 

@@ -101,6 +101,8 @@ def test_receipt_print_reprint_configured_printer_and_queue(cli: Cli, tmp_path: 
     assert retried["state"] == "queued" and retried["attempts"] == 0
     code, err, _ = cli.run("print-queue", "retry", jobs[1]["job_id"], staff=CASHIER)
     assert code == 3 and err["code"] == "print_job_printed"
+    run = cli.ok("print-queue", "run", staff=CASHIER)  # the printer at :9 is still off
+    assert run == {"recovered": 0, "tried": 1, "waiting": 1}
 
     template = cli.ok("receipt", "template", "--header", "欢迎光临", "--footer", "谢谢",
                       "--counter-name", "2号台", staff=MANAGER)  # fmt: skip
@@ -150,3 +152,21 @@ def test_scanner_listen_json_and_ports(tmp_path: Path) -> None:
     assert time.monotonic() - start < 30
     assert isinstance(c.ok("scanner", "ports")["ports"], list)
     assert "TM-T88V" in c.ok("printer", "profiles")["profiles"]
+
+
+def test_display_test_writes_the_two_lines(tmp_path: Path) -> None:
+    master, slave = os.openpty()
+    port = os.ttyname(slave)
+    try:
+        data = Cli(tmp_path / "d").ok("display", "test", "--port", port, "--line1", "TOTAL",
+                                      "--line2", "CNY 12.50")  # fmt: skip
+        assert data["line1"] == "TOTAL"
+        received = b""
+        while select.select([master], [], [], 0.5)[0]:
+            received += os.read(master, 4096)
+        assert received.endswith(
+            b"\x0bTOTAL" + b" " * 15 + b"\x1f\x24\x01\x02CNY 12.50" + b" " * 11
+        )
+    finally:
+        os.close(master)
+        os.close(slave)

@@ -131,8 +131,8 @@ def test_what_a_receipt_prints(receipts: Receipts) -> None:
     assert DRAWER_KICK not in again  # a reprint never opens the drawer
     assert "重打印".encode("gb18030") not in data
 
-    wechat_topup = receipts.document("topup")
-    assert not wechat_topup.open_drawer
+    assert not receipts.document("topup").open_drawer  # paid by WeChat
+    assert receipts.document("card_cancel").open_drawer  # principal paid back in cash
 
 
 def test_member_qr_is_native_where_the_printer_has_it_and_an_image_elsewhere(

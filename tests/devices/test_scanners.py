@@ -19,7 +19,7 @@ from devices.serial_scanner import (
 )
 from devices.wedge import WedgeConfig, WedgeDetector
 
-WAIT = 5.0
+WAIT = 10.0
 
 
 # -- keyboard wedge ----------------------------------------------------------------------------

@@ -25,7 +25,7 @@ def test_file_and_serial_transports_deliver_the_bytes(tmp_path: Path) -> None:
 
         def drain() -> None:
             nonlocal received
-            while select.select([master], [], [], 0.2)[0]:
+            while select.select([master], [], [], 0.5)[0]:
                 received += os.read(master, 4096)
 
         transports.send(f"serial:{port}?baudrate=19200", data[:200])
