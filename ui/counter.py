@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.money import format_cny
 from app.domain.phone import looks_like_phone
+from app.ports import CustomerDisplay
 from app.services.history import MemberHistory, TxnLine, member_history, registration_txn
 from app.services.lookup import MemberView, find_members, show_member
 from app.services.printing import enqueue_receipt
@@ -312,6 +313,14 @@ class CounterScreen(QWidget):
         elif txn_id:
             self.print_receipt(txn_id)
 
+    def to_display(self, show: Callable[[CustomerDisplay], Any]) -> None:
+        """Show something on the customer display, if the counter has one (never blocks)."""
+        display = self.session.devices.display()
+        if display is not None:
+            Op(self.session.tasks, lambda: show(display), owner=self, io=True).failure(
+                lambda exc: self.say(describe(exc), error=True)
+            ).run()
+
     # -- receipts -------------------------------------------------------------------
     def print_receipt(self, txn_id: str, *, reprint: bool = False) -> None:
         """Queue the receipt when a printer is set up (after the commit, never inside it)
@@ -389,6 +398,14 @@ class CounterScreen(QWidget):
             if r.tier != r.tier_before:
                 text += self.tr(",升级为 {0}").format(r.tier_name)
             self._done(text, r)
+            paid = sum(t.amount_fen for t in r.tenders)
+            self.to_display(
+                lambda d: (
+                    d.show_paid(paid, r.change_fen)
+                    if r.change_fen
+                    else d.show_balance(r.principal_fen + r.bonus_fen, r.points)
+                )
+            )
         self.focus_scan()
 
     def redeem_points(self) -> None:

@@ -90,3 +90,32 @@ def test_receipts_print_through_the_queue_and_reprint_is_marked(
     qtbot.waitUntil(lambda: paper.exists() and paper.stat().st_size > 0, timeout=10_000)
     assert "重打印".encode("gb18030") in paper.read_bytes()
     qtbot.waitUntil(lambda: query(ctx, done) == [(2,)], timeout=5000)
+
+
+def test_the_customer_display_shows_due_then_paid_and_change(
+    qtbot, session, prefs: Prefs, register
+) -> None:
+    from devices.fake import FakeDisplay
+    from ui.dialogs.checkout import CheckoutDialog
+    from ui.hardware import Devices
+
+    display = FakeDisplay()
+    w = MainWindow(session, prefs, Devices(display=lambda: display))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    register(name="张三", phone=PHONE)
+    open_member(qtbot, w)
+
+    def cash(d: QDialog) -> None:
+        assert isinstance(d, CheckoutDialog)
+        qtbot.waitUntil(lambda: d.info is not None, timeout=5000)
+        qtbot.keyClicks(d.amount, "88")
+        qtbot.waitUntil(lambda: display.lines == ("TOTAL DUE", "88.00"), timeout=5000)
+        d.methods.set_method("cash")
+        qtbot.keyClicks(d.cash_given, "100")
+        qtbot.keyClick(d.cash_given, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: not d.isVisible(), timeout=5000)
+
+    in_dialog(qtbot, lambda: qtbot.keyClick(w.counter.scan_box, Qt.Key.Key_F3), cash)
+    qtbot.waitUntil(lambda: display.lines == ("PAID 100.00", "CHANGE 12.00"), timeout=5000)

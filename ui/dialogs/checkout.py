@@ -16,6 +16,7 @@ from app.services.counter_info import CheckoutInfo, checkout_info
 from app.services.lookup import MemberView
 from ui.dialogs.base import OpDialog, caption
 from ui.dialogs.methods import MethodPicker
+from ui.models import method_name
 from ui.ops import Op
 from ui.session import Session
 from ui.widgets.fields import DigitsEdit, MoneyEdit
@@ -223,8 +224,6 @@ class CheckoutDialog(OpDialog):
         if stored:
             parts.append(self.tr("储值 {0}").format(format_cny(stored)))
         if rest:
-            from ui.models import method_name
-
             parts.append(f"{method_name(method)} {format_cny(given or rest)}")
         change = (given - rest) if given and rest else 0
         text = self.tr("收款:") + " + ".join(parts) if parts else self.tr("积分全额抵扣")
@@ -232,7 +231,18 @@ class CheckoutDialog(OpDialog):
             text += self.tr(",找零 {0}").format(format_cny(change))
         self.summary.setText(text)
         self.confirm_button.setText(self.tr("确认收款 {0} (Enter)").format(format_cny(q.due_fen)))
+        self._show_due(q.due_fen)
         return None
+
+    def _show_due(self, due_fen: int) -> None:
+        """The amount due on the customer display, once per change of the amount."""
+        display = self.session.devices.display()
+        if display is None or due_fen == getattr(self, "_shown_due", None):
+            return
+        self._shown_due = due_fen
+        Op(self.session.tasks, lambda: display.show_due(due_fen), owner=self, io=True).failure(
+            lambda exc: None
+        ).run()
 
     def perform(self) -> None:
         q = self.quote()
