@@ -61,18 +61,18 @@ def sources() -> list[str]:
     return sorted(str(p.relative_to(UI_DIR.parent)) for p in UI_DIR.rglob("*.py"))
 
 
-def update_ts() -> None:
-    """Refresh the .ts from the code (new strings appear unfinished, gone ones obsolete)."""
+def update_ts(target: Path = TS_FILE) -> None:
+    """Refresh the .ts from the code (new strings appear unfinished, gone ones dropped)."""
     subprocess.run(
         [_tool("pyside6-lupdate"), *sources(), "-source-language", "zh_CN",
-         "-target-language", "en", "-no-obsolete", "-ts", str(TS_FILE)],
+         "-target-language", "en", "-no-obsolete", "-ts", str(target)],
         cwd=UI_DIR.parent, check=True, capture_output=True,
     )  # fmt: skip
 
 
-def build_qm(target: Path = QM_FILE) -> None:
+def build_qm(target: Path = QM_FILE, source: Path = TS_FILE) -> None:
     subprocess.run(
-        [_tool("pyside6-lrelease"), str(TS_FILE), "-qm", str(target)],
+        [_tool("pyside6-lrelease"), str(source), "-qm", str(target)],
         check=True,
         capture_output=True,
     )

@@ -155,147 +155,147 @@
 <context>
     <name>CheckoutDialog</name>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="35"/>
+        <location filename="../../ui/dialogs/checkout.py" line="36"/>
         <source>收银结账</source>
         <translation>Check out</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="42"/>
+        <location filename="../../ui/dialogs/checkout.py" line="43"/>
         <source>{0} · {1} · 储值 {2} · 积分 {3}</source>
         <translation>{0} · {1} · stored value {2} · points {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="53"/>
+        <location filename="../../ui/dialogs/checkout.py" line="54"/>
         <source>消费金额(元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="57"/>
+        <location filename="../../ui/dialogs/checkout.py" line="58"/>
         <source>使用积分</source>
         <translation>Points to use</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="67"/>
+        <location filename="../../ui/dialogs/checkout.py" line="68"/>
         <source>消费金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="68"/>
+        <location filename="../../ui/dialogs/checkout.py" line="69"/>
         <source>会员折扣</source>
         <translation>Member discount</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="69"/>
+        <location filename="../../ui/dialogs/checkout.py" line="70"/>
         <source>积分抵现</source>
         <translation>Points as cash</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="75"/>
+        <location filename="../../ui/dialogs/checkout.py" line="76"/>
         <source>应付</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="84"/>
+        <location filename="../../ui/dialogs/checkout.py" line="85"/>
         <source>储值支付(元)</source>
         <translation>Stored value (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="87"/>
+        <location filename="../../ui/dialogs/checkout.py" line="88"/>
         <source>其余用</source>
         <translation>Rest by</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="89"/>
+        <location filename="../../ui/dialogs/checkout.py" line="90"/>
         <source>收到的现金,不填即正好</source>
         <translation>Cash handed over (empty: exact)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="90"/>
+        <location filename="../../ui/dialogs/checkout.py" line="91"/>
         <source>实收现金(元)</source>
         <translation>Cash received (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="93"/>
+        <location filename="../../ui/dialogs/checkout.py" line="94"/>
         <source>会员输入 6 位支付密码</source>
         <translation>Member enters the 6-digit payment password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="94"/>
+        <location filename="../../ui/dialogs/checkout.py" line="95"/>
         <source>支付密码</source>
         <translation>Payment password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="118"/>
+        <location filename="../../ui/dialogs/checkout.py" line="119"/>
         <source>会员未设支付密码</source>
         <translation>No payment password set</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="179"/>
+        <location filename="../../ui/dialogs/checkout.py" line="180"/>
         <source>正在读取会员信息…</source>
         <translation>Reading the member…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="184"/>
+        <location filename="../../ui/dialogs/checkout.py" line="185"/>
         <source>可用 {0} 分,本单最多 {1} 分({2} 分 = ¥1,最多抵应付的 {3}%)</source>
         <translation>{0} points usable, at most {1} on this bill ({2} points = ¥1, up to {3}% of the bill)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="192"/>
+        <location filename="../../ui/dialogs/checkout.py" line="193"/>
         <source>请输入消费金额</source>
         <translation>Enter the amount</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="208"/>
+        <location filename="../../ui/dialogs/checkout.py" line="209"/>
         <source>储值余额 {0}</source>
         <translation>Stored value {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="210"/>
+        <location filename="../../ui/dialogs/checkout.py" line="211"/>
         <source>会员卡不可用,不能使用储值</source>
         <translation>The card is not active: stored value cannot be used</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="212"/>
+        <location filename="../../ui/dialogs/checkout.py" line="213"/>
         <source>储值余额不足:余额 {0}</source>
         <translation>Not enough stored value: balance {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="214"/>
+        <location filename="../../ui/dialogs/checkout.py" line="215"/>
         <source>储值支付不能超过应付金额</source>
         <translation>Stored value cannot pay more than is due</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="219"/>
+        <location filename="../../ui/dialogs/checkout.py" line="220"/>
         <source>实收现金不足:还差 {0}</source>
         <translation>Not enough cash: {0} short</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="221"/>
+        <location filename="../../ui/dialogs/checkout.py" line="222"/>
         <source>请会员输入 6 位支付密码</source>
         <translation>The member must enter the 6-digit payment password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="224"/>
+        <location filename="../../ui/dialogs/checkout.py" line="225"/>
         <source>储值 {0}</source>
         <translation>stored value {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="230"/>
+        <location filename="../../ui/dialogs/checkout.py" line="229"/>
         <source>收款:</source>
         <translation>Paid: </translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="230"/>
+        <location filename="../../ui/dialogs/checkout.py" line="229"/>
         <source>积分全额抵扣</source>
         <translation>Paid in full with points</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="232"/>
+        <location filename="../../ui/dialogs/checkout.py" line="231"/>
         <source>,找零 {0}</source>
         <translation>, change {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/checkout.py" line="234"/>
+        <location filename="../../ui/dialogs/checkout.py" line="233"/>
         <source>确认收款 {0} (Enter)</source>
         <translation>Take {0} (Enter)</translation>
     </message>
@@ -303,22 +303,22 @@
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../ui/counter.py" line="64"/>
+        <location filename="../../ui/counter.py" line="70"/>
         <source>刷卡 / 扫会员码 / 手机号或后 4 位 / 姓名或拼音首字母,按 Enter 查询</source>
         <translation>Card, member code, phone or last 4, name or initials, then Enter</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="68"/>
+        <location filename="../../ui/counter.py" line="74"/>
         <source>中文输入</source>
         <translation>Chinese input</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="71"/>
+        <location filename="../../ui/counter.py" line="77"/>
         <source>打开输入法以输入中文姓名(Ctrl+Space)</source>
         <translation>Turn the input method on to type a Chinese name (Ctrl+Space)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="85"/>
+        <location filename="../../ui/counter.py" line="91"/>
         <source>请刷会员卡或扫描会员码
 
 也可输入手机号、手机后 4 位、姓名或拼音首字母
@@ -331,132 +331,153 @@ or type a phone number, its last 4 digits, a name or pinyin initials
 F1 registers a new member</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="117"/>
+        <location filename="../../ui/counter.py" line="132"/>
         <source>登记会员</source>
         <translation>Register</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="118"/>
+        <location filename="../../ui/counter.py" line="133"/>
         <source>储值充值</source>
         <translation>Top up</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="119"/>
+        <location filename="../../ui/counter.py" line="134"/>
         <source>收银结账</source>
         <translation>Check out</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="120"/>
+        <location filename="../../ui/counter.py" line="135"/>
         <source>积分抵现</source>
         <translation>Points as cash</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="121"/>
+        <location filename="../../ui/counter.py" line="136"/>
         <source>消费记录</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="122"/>
+        <location filename="../../ui/counter.py" line="137"/>
         <source>卡操作</source>
         <translation>Card</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="123"/>
+        <location filename="../../ui/counter.py" line="138"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="124"/>
+        <location filename="../../ui/counter.py" line="139"/>
         <source>支付密码</source>
         <translation>Payment password</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="129"/>
+        <location filename="../../ui/counter.py" line="140"/>
+        <location filename="../../ui/counter.py" line="357"/>
+        <source>重打小票</source>
+        <translation>Reprint</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter.py" line="147"/>
         <source>清除</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="130"/>
+        <location filename="../../ui/counter.py" line="148"/>
         <source>锁屏</source>
         <translation>Lock</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="131"/>
+        <location filename="../../ui/counter.py" line="149"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="164"/>
+        <location filename="../../ui/counter.py" line="185"/>
         <source>收银员:{0}({1})</source>
         <translation>Cashier: {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="216"/>
+        <location filename="../../ui/counter.py" line="238"/>
         <source>找到 {0} 位会员:用 ↑↓ 选择,按 Enter 打开</source>
         <translation>{0} members found: choose with ↑↓, open with Enter</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="220"/>
+        <location filename="../../ui/counter.py" line="242"/>
         <source>没有找到会员:{0}</source>
         <translation>No member found: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="223"/>
+        <location filename="../../ui/counter.py" line="245"/>
         <source>登记 {0} 为新会员 (F1)</source>
         <translation>Register {0} as a new member (F1)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="225"/>
+        <location filename="../../ui/counter.py" line="247"/>
         <source>登记新会员 (F1)</source>
         <translation>Register a new member (F1)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="296"/>
+        <location filename="../../ui/counter.py" line="342"/>
+        <source>已送打印机</source>
+        <translation>Sent to the printer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter.py" line="344"/>
+        <source>未设置打印机:小票显示在屏幕上,可按 F9 重打</source>
+        <translation>No printer set up: the receipt is shown here; F9 prints it again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter.py" line="354"/>
+        <source>还没有可重打的小票</source>
+        <translation>No receipt to reprint yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter.py" line="369"/>
         <source>已登记会员 {0},卡号 {1}</source>
         <translation>Registered {0}, card {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="306"/>
+        <location filename="../../ui/counter.py" line="379"/>
         <source>充值成功:实收 {0},赠送 {1},余额 {2}</source>
         <translation>Topped up: took {0}, bonus {1}, balance {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="320"/>
+        <location filename="../../ui/counter.py" line="393"/>
         <source>收款成功:应付 {0},得 {1} 积分,余额 {2}</source>
         <translation>Paid: {0} due, {1} points earned, balance {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="324"/>
+        <location filename="../../ui/counter.py" line="397"/>
         <source>,找零 {0}</source>
         <translation>, change {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="326"/>
+        <location filename="../../ui/counter.py" line="399"/>
         <source>,升级为 {0}</source>
         <translation>, upgraded to {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="344"/>
+        <location filename="../../ui/counter.py" line="425"/>
         <source>卡操作完成:卡号 {0}</source>
         <translation>Card operation done: card {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="351"/>
+        <location filename="../../ui/counter.py" line="432"/>
         <source>已保存会员 {0} 的支付密码</source>
         <translation>Payment password saved for {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="373"/>
+        <location filename="../../ui/counter.py" line="454"/>
         <source>没有可退款的交易</source>
         <translation>Nothing to refund</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="376"/>
+        <location filename="../../ui/counter.py" line="457"/>
         <source>这笔交易已经退过款</source>
         <translation>This transaction has already been refunded</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="381"/>
+        <location filename="../../ui/counter.py" line="462"/>
         <source>退款完成:退回 {0}</source>
         <translation>Refunded: {0} paid back</translation>
     </message>
@@ -557,47 +578,83 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="60"/>
+        <location filename="../../ui/window.py" line="79"/>
         <source>会员收银台</source>
         <translation>Member Counter</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="133"/>
+        <location filename="../../ui/window.py" line="157"/>
+        <location filename="../../ui/window.py" line="179"/>
         <source>扫码未使用:请先完成或取消当前对话框</source>
         <translation>Scan not used: finish or cancel the open dialog first</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="154"/>
+        <location filename="../../ui/window.py" line="186"/>
+        <source>扫描枪:{0} {1}</source>
+        <translation>Scanner: {0} {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="197"/>
+        <source>小票打印失败:{0}(可在设置中重试)</source>
+        <translation>Receipt did not print: {0} (retry in Settings)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="205"/>
         <source>只有店长或管理员可以修改设置</source>
         <translation>Only a manager or an admin can change settings</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="162"/>
+        <location filename="../../ui/window.py" line="219"/>
         <source>设置已保存</source>
         <translation>Settings saved</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="170"/>
+        <location filename="../../ui/window.py" line="227"/>
         <source>收银员 {0}</source>
         <translation>Cashier {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="170"/>
+        <location filename="../../ui/window.py" line="227"/>
         <source>未登录</source>
         <translation>Not signed in</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="173"/>
+        <location filename="../../ui/window.py" line="230"/>
         <source>营业日 {0}</source>
         <translation>Business date {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="175"/>
+        <location filename="../../ui/window.py" line="245"/>
         <source>打印机:未设置(屏幕显示小票)</source>
         <translation>Printer: none (receipts on screen)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="182"/>
+        <location filename="../../ui/window.py" line="247"/>
+        <source>打印机:{0}</source>
+        <translation>Printer: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="249"/>
+        <source>打印机:正常</source>
+        <translation>Printer: ready</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="251"/>
+        <source>打印机:离线({0})</source>
+        <translation>Printer: offline ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="253"/>
+        <source> · 待打印 {0} 张</source>
+        <translation> · {0} waiting</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="255"/>
+        <source> · 失败 {0} 张</source>
+        <translation> · {0} failed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="239"/>
         <source>未连接总部 · 待上传 {0} 条</source>
         <translation>Not connected to HQ · {0} to upload</translation>
     </message>
@@ -803,6 +860,14 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
     </message>
 </context>
 <context>
+    <name>ReceiptPane</name>
+    <message>
+        <location filename="../../ui/receipt_pane.py" line="32"/>
+        <source>小票</source>
+        <translation>Receipt</translation>
+    </message>
+</context>
+<context>
     <name>RefundDialog</name>
     <message>
         <location filename="../../ui/dialogs/refund.py" line="18"/>
@@ -957,67 +1022,253 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="15"/>
+        <location filename="../../ui/dialogs/settings.py" line="86"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="18"/>
+        <location filename="../../ui/dialogs/settings.py" line="222"/>
         <source>门店</source>
         <translation>Store</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="21"/>
+        <location filename="../../ui/dialogs/settings.py" line="218"/>
         <source>门店名称</source>
         <translation>Store name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="22"/>
+        <location filename="../../ui/dialogs/settings.py" line="118"/>
+        <source>语言和锁屏只对这台收银机有效,下次启动仍然有效。</source>
+        <translation>Language and idle lock apply to this counter only, and still apply after a restart.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="123"/>
+        <source>使用小票打印机</source>
+        <translation>Use a receipt printer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="127"/>
+        <source>打印机地址</source>
+        <translation>Printer address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="131"/>
+        <source>中文编码</source>
+        <translation>Chinese encoding</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="134"/>
+        <source>{0} 毫米</source>
+        <translation>{0} mm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="135"/>
+        <source>纸宽</source>
+        <translation>Paper width</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="138"/>
+        <source>型号配置</source>
+        <translation>Printer profile</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="139"/>
+        <source>打印后切纸</source>
+        <translation>Cut after printing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="140"/>
+        <source>现金收款时弹开钱箱</source>
+        <translation>Open the cash drawer for cash</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="141"/>
+        <source>打印前检查缺纸</source>
+        <translation>Check for paper before printing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="145"/>
+        <source>打印测试页</source>
+        <translation>Print a test page</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="148"/>
+        <source>重打失败的小票</source>
+        <translation>Retry failed receipts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="157"/>
+        <source>打印机</source>
+        <translation>Printer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="163"/>
+        <source>无(只用键盘口扫描枪)</source>
+        <translation>None (keyboard scanners only)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="166"/>
+        <source>串口扫描枪</source>
+        <translation>Serial scanner</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="169"/>
+        <source>波特率</source>
+        <translation>Baud rate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="173"/>
+        <source>扫码按键最大间隔</source>
+        <translation>Longest gap between scanned keys</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="176"/>
+        <source>最短扫码长度</source>
+        <translation>Shortest scan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="181"/>
+        <source>前缀</source>
+        <translation>Prefix</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="182"/>
+        <source>后缀</source>
+        <translation>Suffix</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="183"/>
+        <source>使用顾客显示屏(客显)</source>
+        <translation>Use a customer display</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="187"/>
+        <source>客显串口</source>
+        <translation>Display port</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="190"/>
+        <source>客显波特率</source>
+        <translation>Display baud rate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="191"/>
+        <source>扫描枪和客显</source>
+        <translation>Scanners and display</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="196"/>
+        <source>小票抬头(每行一条)</source>
+        <translation>Receipt header (one line each)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="199"/>
+        <source>小票结尾(每行一条)</source>
+        <translation>Receipt footer (one line each)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="205"/>
+        <source>如 1 号收银台</source>
+        <translation>e.g. Counter 1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="206"/>
+        <source>收银台名称</source>
+        <translation>Counter name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="207"/>
+        <source>打印店标(打印机内存中的图片或下面的图片文件)</source>
+        <translation>Print the logo (stored in the printer, or the image file below)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="210"/>
+        <source>店标图片</source>
+        <translation>Logo image</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="212"/>
+        <source>小票内容</source>
+        <translation>Receipt text</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="219"/>
         <source>门店编码</source>
         <translation>Store code</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="23"/>
+        <location filename="../../ui/dialogs/settings.py" line="220"/>
         <source>时区</source>
         <translation>Time zone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="24"/>
+        <location filename="../../ui/dialogs/settings.py" line="221"/>
         <source>本机编号</source>
         <translation>Device id</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="26"/>
+        <location filename="../../ui/dialogs/settings.py" line="238"/>
+        <source>有 {0} 张小票打印失败</source>
+        <translation>{0} receipts failed to print</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="308"/>
+        <source>正在读取设置…</source>
+        <translation>Reading the settings…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="315"/>
+        <location filename="../../ui/dialogs/settings.py" line="341"/>
+        <source>请填写打印机地址</source>
+        <translation>Enter the printer&apos;s address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="333"/>
+        <source>此版本没有打印机驱动</source>
+        <translation>This build has no printer driver</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="344"/>
+        <source>正在打印测试页…</source>
+        <translation>Printing a test page…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="347"/>
+        <source>测试页已送出:请选择能正确打印中文的那种编码</source>
+        <translation>Test page sent: choose the encoding whose Chinese line prints correctly</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="365"/>
+        <source>已重新排队 {0} 张小票</source>
+        <translation>{0} receipts queued again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="119"/>
         <source>本机</source>
         <translation>This counter</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="32"/>
+        <location filename="../../ui/dialogs/settings.py" line="111"/>
         <source>界面语言 / Language</source>
         <translation>界面语言 / Language</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="35"/>
+        <location filename="../../ui/dialogs/settings.py" line="114"/>
         <source> 分钟</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="36"/>
+        <location filename="../../ui/dialogs/settings.py" line="115"/>
         <source>不自动锁屏</source>
         <translation>Never</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="38"/>
+        <location filename="../../ui/dialogs/settings.py" line="117"/>
         <source>无操作自动锁屏</source>
         <translation>Lock when idle for</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="40"/>
-        <source>设置保存在本机,下次启动仍然有效。</source>
-        <translation>Settings are kept on this counter and apply at the next start too.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/settings.py" line="41"/>
+        <location filename="../../ui/dialogs/settings.py" line="97"/>
         <source>保存 (Enter)</source>
         <translation>Save (Enter)</translation>
     </message>
