@@ -76,7 +76,7 @@ class SignInScreen(QWidget):
         self.error.setWordWrap(True)
         box.addWidget(self.error)
 
-        self.keypad = Keypad(card)
+        self.keypad = Keypad(card, confirm=False)  # the sign-in button below confirms
         self.keypad.set_target(self.pin)
         self.keypad.confirmed.connect(self.submit)
         box.addWidget(self.keypad)

@@ -11,7 +11,7 @@ class Keypad(QWidget):
 
     confirmed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, confirm: bool = True) -> None:
         super().__init__(parent)
         self._target: QLineEdit | None = None
         grid = QGridLayout(self)
@@ -22,9 +22,10 @@ class Keypad(QWidget):
         grid.addWidget(self._button(self.tr("清除"), self._clear), 3, 0)
         grid.addWidget(self._button("0", lambda: self._type("0")), 3, 1)
         grid.addWidget(self._button("⌫", self._backspace), 3, 2)
-        ok = self._button(self.tr("确定"), self.confirmed.emit)
-        ok.setProperty("role", "primary")
-        grid.addWidget(ok, 4, 0, 1, 3)
+        if confirm:
+            ok = self._button(self.tr("确定"), self.confirmed.emit)
+            ok.setProperty("role", "primary")
+            grid.addWidget(ok, 4, 0, 1, 3)
 
     def _button(self, text: str, slot: object) -> QPushButton:
         b = QPushButton(text, self)
