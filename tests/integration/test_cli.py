@@ -191,12 +191,12 @@ def test_cards_points_and_backup(cli: Cli, tmp_path: Path) -> None:
 
 def test_demo_creates_a_usable_store_once(tmp_path: Path) -> None:
     data = tmp_path / "demo"
-    cmd = [sys.executable, "-m", "launcher", "--data-dir", str(data), "--json"]
+    cmd = [sys.executable, "-m", "launcher", "--data-dir", str(data), "--json", "demo"]
     first = json.loads(subprocess.run(cmd, cwd=REPO, capture_output=True, text=True,
-                                      check=True).stdout)  # fmt: skip
+                                      check=True, timeout=120).stdout)  # fmt: skip
     assert first["store_code"] == "DEMO" and len(first["created"]) == 5
     second = json.loads(subprocess.run(cmd, cwd=REPO, capture_output=True, text=True,
-                                       check=True).stdout)  # fmt: skip
+                                       check=True, timeout=120).stdout)  # fmt: skip
     assert second["created"] == [] and second["members"] == first["members"]
     cli = Cli(data)
     shown = cli.ok("member", "show", "13800138000", staff=("2001", "2222"))
