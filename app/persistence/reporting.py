@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, distinct, exists, func, literal, or_, select
+from sqlalchemy import and_, case, distinct, exists, func, literal, or_, select
 
 from app.persistence.tables import (
     AuditEntry,
@@ -76,21 +76,56 @@ def txn_sums_by_kind(uow: UnitOfWork, where: Any) -> dict[str, dict[str, int]]:
     return {r[0]: dict(zip(TXN_SUM_FIELDS, map(int, r[1:]), strict=True)) for r in rows}
 
 
-def tender_sums(uow: UnitOfWork, where: Any) -> list[tuple[str, str, int, int, int]]:
-    """(txn kind, method, tenders, amount, change) over the transactions ``where`` picks."""
+def tender_sums(
+    uow: UnitOfWork, where: Any, *, shifts: Sequence[Shift] | None = None
+) -> list[tuple[str, str, bool, int, int, int]]:
+    """(txn kind, method, in a shift, tenders, amount, change) of the picked transactions.
+
+    "In a shift" is tested against ``shifts`` (the few that overlap the period, each
+    inlined as a staff-and-time condition); without them it is always True.
+    """
+    if shifts is None:
+        flag: Any = literal(True)
+    elif not shifts:
+        flag = literal(False)
+    else:
+        # CASE on the staff member, then their windows: cheaper per row than an OR of all.
+        windows: dict[str, list[Any]] = {}
+        for s in shifts:
+            windows.setdefault(s.staff_id, []).append(
+                Txn.created_at.between(s.opened_at, s.ended_at or FAR_FUTURE)
+            )
+        flag = case(
+            {staff: or_(*conds) for staff, conds in windows.items()},
+            value=Txn.staff_id,
+            else_=literal(False),
+        )
     stmt = (
         select(
             Txn.kind,
             TxnTender.method,
+            flag.label("in_shift"),
             func.count(),
             func.coalesce(func.sum(TxnTender.amount_fen), 0),
             func.coalesce(func.sum(TxnTender.change_fen), 0),
         )
         .join(TxnTender, TxnTender.txn_id == Txn.id)
         .where(where)
-        .group_by(Txn.kind, TxnTender.method)
+        .group_by(Txn.kind, TxnTender.method, "in_shift")
     )
-    return [(k, m, int(n), int(a), int(c)) for k, m, n, a, c in _rows(uow, stmt)]
+    return [(k, m, bool(f), int(n), int(a), int(c)) for k, m, f, n, a, c in _rows(uow, stmt)]
+
+
+def shifts_overlapping(uow: UnitOfWork, start: dt.datetime, end: dt.datetime) -> list[Shift]:
+    """Shifts whose time (opening to count, or to now if not counted) meets [start, end)."""
+    return list(
+        uow.session.scalars(
+            select(Shift).where(
+                Shift.opened_at < end,
+                func.coalesce(Shift.ended_at, literal(FAR_FUTURE)) >= start,
+            )
+        )
+    )
 
 
 def sv_sums(uow: UnitOfWork, where: Any) -> dict[str, tuple[int, int]]:
@@ -125,16 +160,6 @@ def on_dates(start: dt.date, end: dt.date | None = None) -> Any:
 
 def in_window(staff_id: str, start: dt.datetime, end: dt.datetime | None) -> Any:
     return _window(staff_id, start, end)
-
-
-def outside_shifts(day: dt.date) -> Any:
-    """Transactions dated ``day`` done by nobody's open shift."""
-    in_shift = exists().where(
-        Shift.staff_id == Txn.staff_id,
-        Txn.created_at >= Shift.opened_at,
-        Txn.created_at <= func.coalesce(Shift.ended_at, literal(FAR_FUTURE)),
-    )
-    return and_(Txn.business_date == day, ~in_shift)
 
 
 # -- per day and per cashier ---------------------------------------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from app.domain.audit import canonical_json, payload_hash
 from app.domain.errors import NotFoundError, RuleError
@@ -26,23 +27,45 @@ from app.services.context import CounterContext
 from app.services.figures import figures
 from app.services.recording import record
 from app.services.security import Actor, Permission, require
-from app.services.shifts import _view, shift_figures
+from app.services.shifts import _view, shift_figures, utc_iso
 
 
-def liability_at(uow: UnitOfWork, day: dt.date) -> tuple[int, int, int]:
-    """(principal, bonus, points) outstanding at the end of ``day``."""
+def liability_at(
+    uow: UnitOfWork, day: dt.date, day_delta: tuple[int, int, int] | None = None
+) -> tuple[int, int, int]:
+    """(principal, bonus, points) outstanding at the end of ``day``.
+
+    ``day_delta`` is what the day itself posted, when the caller has summed it already:
+    then only the dates between the last close and ``day`` (usually none) are read.
+    """
     last = reporting.last_close_before(uow, day)
-    if last is None:
-        return reporting.liability_through(uow, None, day)
-    p, b, n = reporting.liability_through(uow, last.business_date, day)
-    return last.principal_fen + p, last.bonus_fen + b, last.points + n
+    through = day if day_delta is None else day - dt.timedelta(days=1)
+    after = last.business_date if last is not None else None
+    if after is not None and after >= through:
+        p = b = n = 0
+    else:
+        p, b, n = reporting.liability_through(uow, after, through)
+    if last is not None:
+        p, b, n = p + last.principal_fen, b + last.bonus_fen, n + last.points
+    if day_delta is not None:
+        p, b, n = p + day_delta[0], b + day_delta[1], n + day_delta[2]
+    return p, b, n
 
 
 def z_figures(ctx: CounterContext, uow: UnitOfWork, day: dt.date) -> dict[str, Any]:
     """The Z report of ``day`` as it stands now."""
     store = uow.store()
-    data = figures(uow, reporting.on_dates(day))
-    principal, bonus, points = liability_at(uow, day)
+    tz = ZoneInfo(store.timezone if store else "Asia/Shanghai")
+    start = dt.datetime.combine(day, dt.time(), tzinfo=tz).astimezone(dt.UTC)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=tz).astimezone(dt.UTC)
+    overlapping = reporting.shifts_overlapping(
+        uow, start.replace(tzinfo=None), end.replace(tzinfo=None)
+    )
+    data = figures(uow, reporting.on_dates(day), shifts=overlapping)
+    delta = data.pop("ledger_delta")
+    principal, bonus, points = liability_at(
+        uow, day, (delta["principal_fen"], delta["bonus_fen"], delta["points"])
+    )
     shifts = []
     over_short: dict[str, dict[str, Any]] = {}
     for s in reporting.shifts_on(uow, day):
@@ -56,8 +79,8 @@ def z_figures(ctx: CounterContext, uow: UnitOfWork, day: dt.date) -> dict[str, A
                 "staff_no": view.staff_no,
                 "staff_name": view.staff_name,
                 "status": s.status,
-                "opened_at": s.opened_at.isoformat(),
-                "ended_at": s.ended_at.isoformat() if s.ended_at else None,
+                "opened_at": utc_iso(s.opened_at),
+                "ended_at": utc_iso(s.ended_at),
                 "float_fen": s.float_fen,
                 "expected_fen": expected,
                 "counted_fen": s.counted_fen,
@@ -71,7 +94,6 @@ def z_figures(ctx: CounterContext, uow: UnitOfWork, day: dt.date) -> dict[str, A
             )
             row["over_short_fen"] += s.over_short_fen
             row["shifts"] += 1
-    outside = figures(uow, reporting.outside_shifts(day))
     return {
         "report": "Z",
         "business_date": day.isoformat(),
@@ -86,11 +108,6 @@ def z_figures(ctx: CounterContext, uow: UnitOfWork, day: dt.date) -> dict[str, A
         "shifts": shifts,
         "over_short_by_cashier": dict(sorted(over_short.items())),
         "over_short_fen": sum(r["over_short_fen"] for r in over_short.values()),
-        "outside_shifts": {
-            "transactions": sum(outside["transactions"].values()),
-            "cash_net_fen": outside["cash"]["net_fen"],
-            "drawer_by_method": outside["drawer_by_method"],
-        },
     }
 
 
@@ -116,7 +133,7 @@ def close_day(ctx: CounterContext, actor: Actor, day: dt.date | None = None) -> 
         report = z_figures(ctx, uow, day)
         report.update(
             closed=True,
-            closed_at=now.isoformat(),
+            closed_at=utc_iso(now),
             closed_by=actor.staff_no,
         )
         text = canonical_json(report)
@@ -172,7 +189,7 @@ def closed_dates(
         return [
             {
                 "business_date": c.business_date.isoformat(),
-                "closed_at": c.closed_at.isoformat(),
+                "closed_at": utc_iso(c.closed_at),
                 "closed_by": names.get(c.closed_by, ("?",))[0],
                 "principal_fen": c.principal_fen,
                 "bonus_fen": c.bonus_fen,

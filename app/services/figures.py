@@ -17,10 +17,12 @@ subtracted where a net figure is given.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from app.domain.pricing import CASH, STORED_VALUE
 from app.persistence import reporting
+from app.persistence.tables import Shift
 from app.persistence.uow import UnitOfWork
 
 CARD_KINDS = {
@@ -36,10 +38,16 @@ def _sums(kinds: dict[str, dict[str, int]], kind: str) -> dict[str, int]:
     return kinds.get(kind) or dict.fromkeys(reporting.TXN_SUM_FIELDS, 0)
 
 
-def figures(uow: UnitOfWork, where: Any) -> dict[str, Any]:
-    """Every figure of the transactions ``where`` picks (a ``reporting`` condition)."""
+def figures(
+    uow: UnitOfWork, where: Any, *, shifts: Sequence[Shift] | None = None
+) -> dict[str, Any]:
+    """Every figure of the transactions ``where`` picks (a ``reporting`` condition).
+
+    Given the ``shifts`` that overlap the period, it also says what money moved in no
+    cashier's shift.
+    """
     kinds = reporting.txn_sums_by_kind(uow, where)
-    tenders = reporting.tender_sums(uow, where)
+    tenders = reporting.tender_sums(uow, where, shifts=shifts)
     sv = reporting.sv_sums(uow, where)
     points = reporting.points_sums(uow, where)
 
@@ -47,9 +55,15 @@ def figures(uow: UnitOfWork, where: Any) -> dict[str, Any]:
     by_tender: dict[str, int] = defaultdict(int)
     by_method: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     drawer: dict[str, int] = defaultdict(int)
+    outside: dict[str, int] = defaultdict(int)
+    outside_tenders = 0
     cash_in = cash_out = change = 0
-    for kind, method, _n, amount, chg in tenders:
+    for kind, method, in_shift, n, amount, chg in tenders:
         net = amount - chg
+        if not in_shift:
+            outside_tenders += n
+            if method != STORED_VALUE:
+                outside[method] += net
         by_method[kind][method] += net
         if kind in ("checkout", "refund"):
             by_tender[method] += net
@@ -78,7 +92,7 @@ def figures(uow: UnitOfWork, where: Any) -> dict[str, Any]:
     def _negated(d: dict[str, int]) -> dict[str, int]:
         return {m: -v for m, v in sorted(d.items()) if v}
 
-    return {
+    data = {
         "transactions": {k: v["count"] for k, v in sorted(kinds.items())},
         "sales": {
             "count": sale["count"],
@@ -155,4 +169,17 @@ def figures(uow: UnitOfWork, where: Any) -> dict[str, Any]:
             "change_fen": change,
             "net_fen": cash_in - cash_out,
         },
+        # What the ledgers of these transactions posted (for liability at close).
+        "ledger_delta": {
+            "principal_fen": sum(p for p, _ in sv.values()),
+            "bonus_fen": sum(b for _, b in sv.values()),
+            "points": sum(points.values()),
+        },
     }
+    if shifts is not None:
+        data["outside_shifts"] = {
+            "tenders": outside_tenders,
+            "cash_net_fen": outside.get(CASH, 0),
+            "drawer_by_method": {m: v for m, v in sorted(outside.items()) if v},
+        }
+    return data

@@ -20,6 +20,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from app.domain.errors import NotFoundError, PermissionDeniedError, RuleError, ValidationError
 from app.domain.ids import uuid7
@@ -65,8 +66,8 @@ class ShiftView:
             "business_date": self.business_date.isoformat(),
             "status": self.status,
             "float_fen": self.float_fen,
-            "opened_at": self.opened_at.isoformat(),
-            "ended_at": self.ended_at.isoformat() if self.ended_at else None,
+            "opened_at": utc_iso(self.opened_at),
+            "ended_at": utc_iso(self.ended_at),
             "counted_fen": self.counted_fen,
             "count_detail": (
                 {str(k): v for k, v in self.count_detail.items()} if self.count_detail else None
@@ -74,8 +75,13 @@ class ShiftView:
             "expected_fen": self.expected_fen,
             "over_short_fen": self.over_short_fen,
             "reason": self.reason,
-            "closed_at": self.closed_at.isoformat() if self.closed_at else None,
+            "closed_at": utc_iso(self.closed_at),
         }
+
+
+def utc_iso(value: dt.datetime | None) -> str | None:
+    """A stored (naive UTC) time as ISO 8601 with its offset."""
+    return value.replace(tzinfo=dt.UTC).isoformat() if value else None
 
 
 def _view(uow: UnitOfWork, s: Shift, *, blind: bool = False) -> ShiftView:
@@ -127,7 +133,10 @@ def open_shift(ctx: CounterContext, actor: Actor, float_fen: int) -> ShiftView:
         day = ctx.business_date(uow)  # refuses a closed date
         current = reporting.open_shift_of(uow, actor.staff_id)
         if current is not None:
-            raise RuleError("shift_already_open", opened_at=current.opened_at.isoformat())
+            store = uow.store()
+            tz = ZoneInfo(store.timezone if store else "Asia/Shanghai")
+            local = current.opened_at.replace(tzinfo=dt.UTC).astimezone(tz)
+            raise RuleError("shift_already_open", opened_at=f"{local:%Y-%m-%d %H:%M}")
         now = ctx.now()
         s = Shift(
             id=uuid7(),
@@ -305,7 +314,7 @@ def x_report(
         return {
             "report": "X",
             "store": {"code": store.code, "name": store.name} if store else None,
-            "printed_at": ctx.now().isoformat(),
+            "printed_at": utc_iso(ctx.now()),
             "business_date": ctx.local_date(uow).isoformat(),
             "shifts": [
                 {**_view(uow, s).as_dict(), "figures": shift_figures(uow, s)} for s in chosen

@@ -186,6 +186,11 @@ def test_a_closed_date_refuses_new_operations(
     z16 = closing.close_day(ctx, manager)
     assert z16["business_date"] == "2026-03-16"
     assert z16["liability"] == preview["liability"]
+    closes = closing.closed_dates(ctx, manager, DAY, DAY + dt.timedelta(days=1))
+    assert [(c["business_date"], c["closed_by"], c["principal_fen"]) for c in closes] == [
+        ("2026-03-15", "m01", 9_000),
+        ("2026-03-16", "m01", 10_000),
+    ]
 
 
 def test_over_and_short_are_recorded_as_entered(ctx, clock, cashier, manager, register) -> None:
