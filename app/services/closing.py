@@ -27,7 +27,7 @@ from app.services.context import CounterContext
 from app.services.figures import figures
 from app.services.recording import record
 from app.services.security import Actor, Permission, require
-from app.services.shifts import _view, shift_figures, utc_iso
+from app.services.shifts import shift_figures, shift_view, utc_iso
 
 
 def liability_at(
@@ -69,7 +69,7 @@ def z_figures(ctx: CounterContext, uow: UnitOfWork, day: dt.date) -> dict[str, A
     shifts = []
     over_short: dict[str, dict[str, Any]] = {}
     for s in reporting.shifts_on(uow, day):
-        view = _view(uow, s)
+        view = shift_view(uow, s)
         expected = s.expected_fen
         if expected is None:  # not closed yet (a preview): what it would expect now
             expected = shift_figures(uow, s)["expected_cash_fen"]

@@ -84,7 +84,7 @@ def utc_iso(value: dt.datetime | None) -> str | None:
     return value.replace(tzinfo=dt.UTC).isoformat() if value else None
 
 
-def _view(uow: UnitOfWork, s: Shift, *, blind: bool = False) -> ShiftView:
+def shift_view(uow: UnitOfWork, s: Shift, *, blind: bool = False) -> ShiftView:
     names = reporting.staff_names(uow)
     no, name = names.get(s.staff_id, ("?", "?"))
     detail = json.loads(s.count_detail) if s.count_detail else None
@@ -157,7 +157,7 @@ def open_shift(ctx: CounterContext, actor: Actor, float_fen: int) -> ShiftView:
         }
         record(ctx, uow, actor, action="shift.open", entity="shift", entity_id=s.id,
                before=None, after=info, event_type="shift.opened", payload=info)  # fmt: skip
-        view = _view(uow, s)
+        view = shift_view(uow, s)
         uow.commit()
         return view
 
@@ -224,7 +224,7 @@ def count_shift(
                before=before,
                after={"status": "counted", "counted_fen": counted, "detail": s.count_detail},
                event_type=None, payload={})  # fmt: skip
-        view = _view(uow, s, blind=True)
+        view = shift_view(uow, s, blind=True)
         uow.commit()
         return view
 
@@ -276,7 +276,7 @@ def close_shift(
         record(ctx, uow, actor, action="shift.close", entity="shift", entity_id=s.id,
                before={"status": "counted"}, after=summary,
                event_type="shift.closed", payload=summary)  # fmt: skip
-        view = _view(uow, s)
+        view = shift_view(uow, s)
         uow.commit()
         return view
 
@@ -286,7 +286,7 @@ def current_shift(ctx: CounterContext, actor: Actor) -> ShiftView | None:
     require(actor, Permission.SHIFT)
     with ctx.reader() as uow:
         s = reporting.open_shift_of(uow, actor.staff_id)
-        return _view(uow, s, blind=True) if s else None
+        return shift_view(uow, s, blind=True) if s else None
 
 
 def x_report(
@@ -317,7 +317,7 @@ def x_report(
             "printed_at": utc_iso(ctx.now()),
             "business_date": ctx.local_date(uow).isoformat(),
             "shifts": [
-                {**_view(uow, s).as_dict(), "figures": shift_figures(uow, s)} for s in chosen
+                {**shift_view(uow, s).as_dict(), "figures": shift_figures(uow, s)} for s in chosen
             ],
         }
 
@@ -325,4 +325,4 @@ def x_report(
 def shifts_of_day(ctx: CounterContext, actor: Actor, day: dt.date) -> list[ShiftView]:
     require(actor, Permission.REPORT_VIEW)
     with ctx.reader() as uow:
-        return [_view(uow, s) for s in reporting.shifts_on(uow, day)]
+        return [shift_view(uow, s) for s in reporting.shifts_on(uow, day)]

@@ -338,6 +338,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         copy = base / f"copy{i}"
         copy.mkdir()
         ctx.db.backup_to(copy / DB_FILENAME)
+        os.sync()  # the copy's pages on disk, so its writeback does not land in the close
         other = open_counter(copy, clock=clock, hasher=Hasher.fast())
         with other.reader() as uow:  # warm: open and read as the app would have been
             uow.store()
