@@ -8,7 +8,10 @@ statements, not a loop in Python.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, case, distinct, exists, func, literal, or_, select
@@ -28,6 +31,8 @@ from app.persistence.tables import (
 from app.persistence.uow import UnitOfWork
 
 FAR_FUTURE = dt.datetime(9999, 12, 31)
+# Whether the daily close reads its passes at the same time (on more than one core).
+PARALLEL = (os.cpu_count() or 1) > 1
 
 _TXN_SUMS = (
     func.count(),
@@ -70,20 +75,20 @@ def _window(staff_id: str, start: dt.datetime, end: dt.datetime | None) -> Any:
 # -- by kind -----------------------------------------------------------------------------
 
 
-def txn_sums_by_kind(uow: UnitOfWork, where: Any) -> dict[str, dict[str, int]]:
-    """{kind: {count, amount_fen, discount_fen, ...}} over the transactions ``where`` picks."""
-    rows = _rows(uow, select(Txn.kind, *_TXN_SUMS).where(where).group_by(Txn.kind))
+def _kinds_stmt(where: Any) -> Any:
+    return select(Txn.kind, *_TXN_SUMS).where(where).group_by(Txn.kind)
+
+
+def _kinds(rows: Sequence[Any]) -> dict[str, dict[str, int]]:
     return {r[0]: dict(zip(TXN_SUM_FIELDS, map(int, r[1:]), strict=True)) for r in rows}
 
 
-def tender_sums(
-    uow: UnitOfWork, where: Any, *, shifts: Sequence[Shift] | None = None
-) -> list[tuple[str, str, bool, int, int, int]]:
-    """(txn kind, method, in a shift, tenders, amount, change) of the picked transactions.
+def txn_sums_by_kind(uow: UnitOfWork, where: Any) -> dict[str, dict[str, int]]:
+    """{kind: {count, amount_fen, discount_fen, ...}} over the transactions ``where`` picks."""
+    return _kinds(_rows(uow, _kinds_stmt(where)))
 
-    "In a shift" is tested against ``shifts`` (the few that overlap the period, each
-    inlined as a staff-and-time condition); without them it is always True.
-    """
+
+def _tenders_stmt(where: Any, shifts: Sequence[Shift] | None) -> Any:
     if shifts is None:
         flag: Any = literal(True)
     elif not shifts:
@@ -100,7 +105,7 @@ def tender_sums(
             value=Txn.staff_id,
             else_=literal(False),
         )
-    stmt = (
+    return (
         select(
             Txn.kind,
             TxnTender.method,
@@ -113,7 +118,21 @@ def tender_sums(
         .where(where)
         .group_by(Txn.kind, TxnTender.method, "in_shift")
     )
-    return [(k, m, bool(f), int(n), int(a), int(c)) for k, m, f, n, a, c in _rows(uow, stmt)]
+
+
+def _tenders(rows: Sequence[Any]) -> list[tuple[str, str, bool, int, int, int]]:
+    return [(k, m, bool(f), int(n), int(a), int(c)) for k, m, f, n, a, c in rows]
+
+
+def tender_sums(
+    uow: UnitOfWork, where: Any, *, shifts: Sequence[Shift] | None = None
+) -> list[tuple[str, str, bool, int, int, int]]:
+    """(txn kind, method, in a shift, tenders, amount, change) of the picked transactions.
+
+    "In a shift" is tested against ``shifts`` (the few that overlap the period, each
+    inlined as a staff-and-time condition); without them it is always True.
+    """
+    return _tenders(_rows(uow, _tenders_stmt(where, shifts)))
 
 
 def shifts_overlapping(uow: UnitOfWork, start: dt.datetime, end: dt.datetime) -> list[Shift]:
@@ -128,9 +147,8 @@ def shifts_overlapping(uow: UnitOfWork, start: dt.datetime, end: dt.datetime) ->
     )
 
 
-def sv_sums(uow: UnitOfWork, where: Any) -> dict[str, tuple[int, int]]:
-    """{entry kind: (principal, bonus)} of stored-value entries of the picked transactions."""
-    stmt = (
+def _sv_stmt(where: Any) -> Any:
+    return (
         select(
             StoredValueEntry.kind,
             func.coalesce(func.sum(StoredValueEntry.principal_fen), 0),
@@ -140,18 +158,67 @@ def sv_sums(uow: UnitOfWork, where: Any) -> dict[str, tuple[int, int]]:
         .where(where)
         .group_by(StoredValueEntry.kind)
     )
-    return {k: (int(p), int(b)) for k, p, b in _rows(uow, stmt)}
 
 
-def points_sums(uow: UnitOfWork, where: Any) -> dict[str, int]:
-    """{entry kind: points} of points entries of the picked transactions."""
-    stmt = (
+def _sv(rows: Sequence[Any]) -> dict[str, tuple[int, int]]:
+    return {k: (int(p), int(b)) for k, p, b in rows}
+
+
+def sv_sums(uow: UnitOfWork, where: Any) -> dict[str, tuple[int, int]]:
+    """{entry kind: (principal, bonus)} of stored-value entries of the picked transactions."""
+    return _sv(_rows(uow, _sv_stmt(where)))
+
+
+def _points_stmt(where: Any) -> Any:
+    return (
         select(PointsEntry.kind, func.coalesce(func.sum(PointsEntry.points), 0))
         .join(Txn, Txn.id == PointsEntry.txn_id)
         .where(where)
         .group_by(PointsEntry.kind)
     )
-    return {k: int(n) for k, n in _rows(uow, stmt)}
+
+
+def _points(rows: Sequence[Any]) -> dict[str, int]:
+    return {k: int(n) for k, n in rows}
+
+
+def points_sums(uow: UnitOfWork, where: Any) -> dict[str, int]:
+    """{entry kind: points} of points entries of the picked transactions."""
+    return _points(_rows(uow, _points_stmt(where)))
+
+
+@dataclass(frozen=True)
+class Sums:
+    kinds: dict[str, dict[str, int]]
+    tenders: list[tuple[str, str, bool, int, int, int]]
+    sv: dict[str, tuple[int, int]]
+    points: dict[str, int]
+
+
+def all_sums(uow: UnitOfWork, where: Any, *, shifts: Sequence[Shift] | None = None) -> Sums:
+    """The four sums of the picked transactions: by kind, tenders, stored value, points.
+
+    In a unit of work that holds the write lock (BEGIN IMMEDIATE, as the daily close
+    does) nothing can commit meanwhile, so the three passes besides the first run at
+    the same time on their own read connections and see the very same data (so call it
+    before the unit of work has written anything). A read-only unit of work runs them
+    one after the other in its one snapshot.
+    """
+    stmts = [_kinds_stmt(where), _tenders_stmt(where, shifts), _sv_stmt(where), _points_stmt(where)]
+    if uow.writable and PARALLEL:
+        engine = uow.session.get_bind().execution_options(counter_readonly=True)
+
+        def read(stmt: Any) -> Sequence[Any]:
+            with engine.connect() as conn:
+                return conn.execute(stmt).all()
+
+        with ThreadPoolExecutor(len(stmts) - 1) as pool:
+            futures = [pool.submit(read, stmt) for stmt in stmts[1:]]
+            first = _rows(uow, stmts[0])
+            results = [first, *(f.result() for f in futures)]
+    else:
+        results = [_rows(uow, stmt) for stmt in stmts]
+    return Sums(_kinds(results[0]), _tenders(results[1]), _sv(results[2]), _points(results[3]))
 
 
 def on_dates(start: dt.date, end: dt.date | None = None) -> Any:

@@ -46,10 +46,8 @@ def figures(
     Given the ``shifts`` that overlap the period, it also says what money moved in no
     cashier's shift.
     """
-    kinds = reporting.txn_sums_by_kind(uow, where)
-    tenders = reporting.tender_sums(uow, where, shifts=shifts)
-    sv = reporting.sv_sums(uow, where)
-    points = reporting.points_sums(uow, where)
+    sums = reporting.all_sums(uow, where, shifts=shifts)
+    kinds, tenders, sv, points = sums.kinds, sums.tenders, sums.sv, sums.points
 
     sale, ref = _sums(kinds, "checkout"), _sums(kinds, "refund")
     by_tender: dict[str, int] = defaultdict(int)
