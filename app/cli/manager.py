@@ -209,6 +209,12 @@ def rules_set(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Re
         raise UsageError(f"rules set takes a JSON object or a JSON file: {exc}") from None
     if not isinstance(spec, dict):
         raise UsageError("rules set takes a JSON object")
+    allowed = {"tiers", "topup_bonuses", *rules_admin.EDITABLE}
+    unknown = sorted(set(spec) - allowed)
+    if unknown:
+        raise UsageError(
+            f"unknown rules: {', '.join(unknown)} (known: {', '.join(sorted(allowed))})"
+        )
     new = rules_admin.update_rules(ctx, actor, **spec)
     return _rules(new, False)
 
