@@ -231,3 +231,19 @@ def test_shift_refusals_change_nothing(ctx, cashier, manager, snapshot: Snapshot
     sid = shifts.current_shift(ctx, cashier).shift_id
     shifts.count_shift(ctx, manager, total_fen=0, shift_id=sid)
     assert shifts.close_shift(ctx, manager, shift_id=sid).closed_by == "m01"
+
+
+def test_z_preview_of_an_open_day_shows_open_shifts_and_changes_nothing(
+    ctx, clock, cashier, manager, register, snapshot: Snapshot
+) -> None:
+    a = register()
+    shifts.open_shift(ctx, cashier, 10_000)
+    clock.advance(minutes=1)
+    top_up(ctx, cashier, a.member_id, 20_000, "cash")
+    before = snapshot()
+    z = closing.z_report(ctx, manager, DAY)
+    assert snapshot() == before
+    assert z["closed"] is False
+    (s,) = z["shifts"]
+    assert (s["status"], s["expected_fen"], s["counted_fen"]) == ("open", 30_000, None)
+    assert z["over_short_by_cashier"] == {} and z["outside_shifts"]["cash_net_fen"] == 0
