@@ -303,6 +303,13 @@ def _c(text: str | None) -> str:
     return render._cny(text) if text is not None else "-"
 
 
+def _time(iso: str | None) -> str:
+    """A stored UTC time as this computer's local time (the counter's own clock)."""
+    if not iso:
+        return "-"
+    return f"{dt.datetime.fromisoformat(iso).astimezone():%Y-%m-%d %H:%M}"
+
+
 def _by(d: dict[str, str]) -> str:
     return ", ".join(f"{render._method(m)} {_c(v)}" for m, v in d.items()) or "-"
 
@@ -313,7 +320,7 @@ def shift_lines(data: Result) -> list[str]:
         if s is None:
             return [_t("no_shift")]
         return [f"{_t('status')}  {s['staff_no']} {s['staff_name']}  {_t('float')} "
-                f"{_c(s['float'])}  {s['opened_at']}  ({s['status']})",
+                f"{_c(s['float'])}  {_time(s['opened_at'])}  ({s['status']})",
                 f"  {_t('shift')} {s['shift_id']}"]  # fmt: skip
     head = f"{_t(data['event'])}  {data['staff_no']} {data['staff_name']}"
     if data["event"] == "opened":
@@ -377,12 +384,12 @@ def z_lines(data: Result) -> list[str]:
 
 
 def x_lines(data: Result) -> list[str]:
-    lines = [f"{_t('x')}  {data['printed_at']}"]
+    lines = [f"{_t('x')}  {_time(data['printed_at'])}"]
     if not data["shifts"]:
         lines.append(f"  {_t('no_shift')}")
     for s in data["shifts"]:
         f = s["figures"]
-        lines.append(f"  {s['staff_no']} {s['staff_name']}  {s['opened_at']}  {_t('float')} "
+        lines.append(f"  {s['staff_no']} {s['staff_name']}  {_time(s['opened_at'])}  {_t('float')} "
                      f"{_c(s['float'])}  {_t('expected')} {_c(f['expected_cash'])}")  # fmt: skip
         lines.extend(figure_lines(f, "    "))
     return lines
