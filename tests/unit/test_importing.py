@@ -185,3 +185,12 @@ def test_a_failure_midway_leaves_the_database_untouched(
 def test_cashiers_cannot_import(ctx, cashier, tmp_path, snapshot: Snapshot) -> None:
     path = write_csv(tmp_path / "old.csv", [HEADER, *ROWS[:1]], "utf-8")
     refused(snapshot, "permission_denied", import_members, ctx, cashier, path)
+
+
+def test_no_import_into_a_closed_date(ctx, manager, tmp_path, snapshot: Snapshot) -> None:
+    from app.services.closing import close_day
+
+    close_day(ctx, manager)
+    path = write_csv(tmp_path / "old.csv", [HEADER, *ROWS[:2]], "utf-8")
+    assert import_members(ctx, manager, path, dry_run=True).counts()["create"] == 2
+    refused(snapshot, "day_closed", import_members, ctx, manager, path)
