@@ -16,7 +16,7 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from app.cli import render
+from app.cli import manager, render
 from app.cli.commands import HANDLERS, NO_ACTOR, Handler, Key
 from app.cli.parser import UsageError, build_parser
 from app.domain.errors import CounterError
@@ -87,7 +87,7 @@ def main(
     subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     handlers: dict[Key, Handler] = dict(HANDLERS)
     no_actor, no_store = set(NO_ACTOR), set()
-    renderers = dict(render.TEXT_RENDERERS)
+    renderers = {**render.TEXT_RENDERERS, **manager.TEXT_RENDERERS}
     for ext in extensions:
         ext.add_parsers(subparsers)
         handlers.update(ext.handlers)

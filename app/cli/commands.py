@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.cli import render
+from app.cli import manager, render
 from app.cli.parser import UsageError
 from app.domain.errors import ValidationError
 from app.domain.money import parse_yuan
@@ -284,3 +284,6 @@ HANDLERS: dict[Key, Handler] = {
     ("backup", None): do_backup,
 }
 NO_ACTOR = {("init", None)}
+
+# The manager's day (shifts, daily close, reports, import, export, audit list, rules).
+HANDLERS.update(manager.HANDLERS)

@@ -7,6 +7,8 @@ import json
 import sys
 from typing import NoReturn
 
+from app.cli.manager_parser import add_parsers as add_manager_parsers
+
 METHODS = ("cash", "wechat", "alipay", "bankcard")
 PAY_METHODS = ("stored_value", *METHODS)
 
@@ -147,6 +149,7 @@ def build_parser() -> Parser:
         dest="action", required=True, parser_class=Parser
     )
     audit.add_parser("verify")
+    add_manager_parsers(sub, audit, Parser)
 
     p = sub.add_parser("backup", help="consistent copy of the database")
     p.add_argument("path")

@@ -226,6 +226,89 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "扫码枪串口不正确:{value}",
         "Not a scanner port: {value}",
     ),
+    # -- the manager's day: shifts, daily close, reports, import, export, rules --
+    "close_future": ("不能日结未来的日期:{date}", "A future date cannot be closed: {date}"),
+    "count_missing": (
+        "请输入清点的现金总额,或按面额输入张数(二选一)",
+        "Enter the counted cash as a total or by denomination (one of them)",
+    ),
+    "day_already_closed": ("营业日 {date} 已日结", "Business date {date} is already closed"),
+    "day_closed": (
+        "营业日 {date} 已日结,不能再记入该日的业务;请在下一营业日办理",
+        "Business date {date} is closed: nothing more can be dated into it; "
+        "do it on the next open date",
+    ),
+    "denomination_invalid": ("没有这种面额:{value}", "Not a banknote or coin: {value}"),
+    "export_format": (
+        "导出文件须为 .xlsx 或 .csv:{path}",
+        "The export file must be .xlsx or .csv: {path}",
+    ),
+    "import_columns_missing": (
+        "导入文件缺少必需的列:{fields}(可用 --mapping 指定列名)",
+        "The import file lacks required columns: {fields} (name them with --mapping)",
+    ),
+    "import_empty": ("导入文件没有数据行", "The import file has no data rows"),
+    "import_file_unreadable": (
+        "无法读取导入文件:{detail}",
+        "Cannot read the import file: {detail}",
+    ),
+    "import_has_errors": (
+        "有 {errors} 行数据有错误,未导入任何会员;请先修正(可先试运行查看逐行报告)",
+        "{errors} row(s) have errors; nothing was imported. Fix them first "
+        "(a dry run reports every row)",
+    ),
+    "import_mapping_invalid": ("列映射不正确:{detail}", "Invalid column mapping: {detail}"),
+    "over_short_reason_required": (
+        "现金长短款 {amount:money},请填写原因",
+        "Cash over/short {amount:money}: a reason is required",
+    ),
+    "pieces_invalid": ("张数不正确:{value}", "Not a number of pieces: {value}"),
+    "import_card_taken": (
+        "卡号 {card_no} 已被本店其他会员使用",
+        "Card {card_no} already belongs to another member here",
+    ),
+    "import_duplicate_conflict": (
+        "与第 {line} 行的手机号或卡号相同,但内容不同",
+        "Same phone or card as line {line}, with different data",
+    ),
+    "import_duplicate_row": ("与第 {line} 行完全相同,跳过", "Same as line {line}; skipped"),
+    "import_member_exists": (
+        "已是本店会员 {name},跳过(文件中的余额 {balance:money}、积分 {points} 不导入)",
+        "Already a member here ({name}); skipped (balance {balance:money} and "
+        "{points} points in the file are not imported)",
+    ),
+    "points_invalid": (
+        "积分应为不小于 0 的整数:{value}",
+        "Points must be a whole number ≥ 0: {value}",
+    ),
+    "range_invalid": (
+        "日期范围不正确:{start} 至 {end}",
+        "Invalid date range: {start} to {end}",
+    ),
+    "reason_too_long": ("原因不能超过 {max} 个字", "The reason may have at most {max} characters"),
+    "rules_managed_by_hq": (
+        "本店规则由总部统一管理,门店不能修改",
+        "The rules are managed by HQ and cannot be changed at the store",
+    ),
+    "shift_already_open": (
+        "您已有未结束的班次(开班于 {opened_at})",
+        "You already have a shift that is not closed (opened {opened_at})",
+    ),
+    "shift_closed": ("该班次已交班结束", "This shift is already closed"),
+    "shift_none": ("您当前没有未结束的班次,请先开班", "You have no open shift; open one first"),
+    "shift_not_counted": (
+        "请先清点现金(盲点)再交班",
+        "Count the cash (blind count) before closing the shift",
+    ),
+    "shift_not_found": ("没有找到班次:{shift_id}", "No such shift: {shift_id}"),
+    "shifts_not_closed": (
+        "营业日 {date} 还有未交班的班次({staff}),请先交班",
+        "Shifts of {date} are not closed yet ({staff}); close them first",
+    ),
+    "tier_in_use": (
+        "还有 {count} 位会员属于等级「{tier}」,不能删除该等级",
+        "{count} member(s) hold tier {tier}; it cannot be removed",
+    ),
 }
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, func, literal_column, select
 from app.persistence.tables import (
     AuditEntry,
     Card,
+    DayClose,
     Member,
     MemberSearchKey,
     OutboxEvent,
@@ -108,3 +109,6 @@ CHAIN_HEADS = select(
     select(AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1).scalar_subquery(),
     select(func.max(OutboxEvent.device_seq)).scalar_subquery(),
 )
+
+# :day — a row if that business date has been closed
+DAY_CLOSED = select(DayClose.business_date).where(DayClose.business_date == bindparam("day"))

@@ -287,3 +287,56 @@ class PrintJob(Base):
     claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     __table_args__ = (Index("ix_print_job_due", "state", "next_attempt_at"),)
+
+
+# -- the manager's day: shifts, daily close, counter settings ---------------------------
+
+
+class Shift(Base):
+    """A cashier's shift (班次): opened with a cash float, ended by a blind count, closed.
+
+    The shift's operations are the cashier's transactions at this counter from
+    ``opened_at`` to ``ended_at`` (the moment of the first count) inclusive.
+    """
+
+    __tablename__ = "shift"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    staff_id: Mapped[str] = mapped_column(String(36), index=True)
+    business_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(16))  # open, counted, closed
+    float_fen: Mapped[int] = mapped_column(Integer)
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    counted_fen: Mapped[int | None] = mapped_column(Integer)
+    count_detail: Mapped[str | None] = mapped_column(Text)  # JSON {denomination fen: pieces}
+    expected_fen: Mapped[int | None] = mapped_column(Integer)
+    over_short_fen: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    closed_by: Mapped[str | None] = mapped_column(String(36))
+
+
+class DayClose(Base):
+    """A closed business date (日结) and its Z report, kept for reprint; the date is locked."""
+
+    __tablename__ = "day_close"
+    business_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    closed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    closed_by: Mapped[str] = mapped_column(String(36))
+    report_json: Mapped[str] = mapped_column(Text)
+    report_hash: Mapped[str] = mapped_column(String(64))
+    principal_fen: Mapped[int] = mapped_column(Integer)  # stored-value liability at close
+    bonus_fen: Mapped[int] = mapped_column(Integer)
+    points: Mapped[int] = mapped_column(Integer)  # points liability at close
+
+
+class CounterSetting(Base):
+    """Small counter-wide settings by key (e.g. ``rules_managed_by_hq``), values as JSON text."""
+
+    __tablename__ = "counter_setting"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+# A shift's operations are found by cashier and time.
+Index("ix_txn_staff_created", Txn.staff_id, Txn.created_at)

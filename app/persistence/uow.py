@@ -45,6 +45,7 @@ class UnitOfWork:
         self._store: StoreRow | None = None
         # Append-only rows waiting for the next flush, by (table, columns given).
         self._appends: dict[tuple[Table, tuple[str, ...]], list[dict[str, Any]]] = {}
+        self._closed_days: dict[dt.date, bool] = {}
 
     def __enter__(self) -> UnitOfWork:
         self.session = Session(bind=self._engine, expire_on_commit=False, autoflush=False)
@@ -85,6 +86,18 @@ class UnitOfWork:
             conn = self.session.connection()
             for (table, _), values in appends.items():
                 conn.execute(_INSERTS[table.name], values)
+
+    @property
+    def writable(self) -> bool:
+        return not self._readonly
+
+    def day_closed(self, day: dt.date) -> bool:
+        """Whether ``day`` has been closed (日结); asked once per date per unit of work."""
+        if day not in self._closed_days:
+            self._closed_days[day] = (
+                self._core(queries.DAY_CLOSED, {"day": day}).first() is not None
+            )
+        return self._closed_days[day]
 
     # -- store and staff ---------------------------------------------------
     def store(self) -> StoreRow | None:

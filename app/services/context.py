@@ -41,11 +41,23 @@ class CounterContext:
         """Current UTC time as stored in the database (naive UTC)."""
         return self.clock.now().astimezone(dt.UTC).replace(tzinfo=None)
 
-    def business_date(self, uow: UnitOfWork | Reader) -> dt.date:
+    def local_date(self, uow: UnitOfWork | Reader) -> dt.date:
         """The store's local date (Asia/Shanghai unless the store says otherwise)."""
         store = uow.store()
         tz = ZoneInfo(store.timezone if store else "Asia/Shanghai")
         return self.clock.now().astimezone(tz).date()
+
+    def business_date(self, uow: UnitOfWork | Reader) -> dt.date:
+        """The date an operation is dated into: the store's local date.
+
+        This is the one place every dated write asks for its date, so it is also the
+        one place the daily close's lock is enforced: in a write unit of work a date
+        that has been closed (日结) refuses the operation, before anything is written.
+        """
+        today = self.local_date(uow)
+        if isinstance(uow, UnitOfWork) and uow.writable and uow.day_closed(today):
+            raise RuleError("day_closed", date=today.isoformat())
+        return today
 
     def close(self) -> None:
         self.db.dispose()

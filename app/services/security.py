@@ -40,6 +40,15 @@ class Permission(StrEnum):
     AUDIT_VERIFY = "audit.verify"
     BACKUP = "backup"
     SETTINGS_EDIT = "settings.edit"
+    # The manager's day: shifts, daily close, reports, import and export, rules.
+    SHIFT = "shift"  # open, count and close one's own shift
+    SHIFT_MANAGE = "shift.manage"  # count and close another cashier's shift
+    REPORT_VIEW = "report.view"
+    DAY_CLOSE = "day.close"
+    MEMBER_IMPORT = "member.import"
+    MEMBER_EXPORT = "member.export"
+    AUDIT_VIEW = "audit.view"
+    RULES_EDIT = "rules.edit"
     # These need a manager's approval (number + PIN) whoever asks for them.
     REFUND = "refund"
     STORED_VALUE_ADJUST = "stored_value.adjust"
@@ -57,6 +66,7 @@ _CASHIER = {
     Permission.CARD_LOST,
     Permission.CARD_REPLACE,
     Permission.CARD_FREEZE,
+    Permission.SHIFT,
     # A cashier may start these; each one still needs a manager's approval.
     Permission.REFUND,
     Permission.STORED_VALUE_ADJUST,
@@ -74,6 +84,13 @@ _MANAGER = _CASHIER | {
     Permission.AUDIT_VERIFY,
     Permission.BACKUP,
     Permission.SETTINGS_EDIT,
+    Permission.SHIFT_MANAGE,
+    Permission.REPORT_VIEW,
+    Permission.DAY_CLOSE,
+    Permission.MEMBER_IMPORT,
+    Permission.MEMBER_EXPORT,
+    Permission.AUDIT_VIEW,
+    Permission.RULES_EDIT,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CASHIER: frozenset(_CASHIER),

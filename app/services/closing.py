@@ -1,0 +1,199 @@
+"""Daily close (日结): the Z report of a business date, kept for reprint, and the date's lock.
+
+A date can be closed once every shift of it (and of earlier dates) is closed. The
+Z report is computed in the closing transaction and stored with the close; from
+then on :meth:`CounterContext.business_date` refuses every operation that would
+be dated into that date, so the stored report stays true. A correction (say the
+refund of a sale of a closed date) is an operation of the date it is done on.
+
+Stored-value and points liability at close are the sums of the ledgers over every
+transaction dated up to and including the date: the last earlier close's figures
+plus what the dates since then posted (nothing can be added to a closed date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from app.domain.audit import canonical_json, payload_hash
+from app.domain.errors import NotFoundError, RuleError
+from app.persistence import reporting
+from app.persistence.tables import DayClose
+from app.persistence.uow import UnitOfWork
+from app.services.context import CounterContext
+from app.services.figures import figures
+from app.services.recording import record
+from app.services.security import Actor, Permission, require
+from app.services.shifts import shift_figures, shift_view, utc_iso
+
+
+def liability_at(
+    uow: UnitOfWork, day: dt.date, day_delta: tuple[int, int, int] | None = None
+) -> tuple[int, int, int]:
+    """(principal, bonus, points) outstanding at the end of ``day``.
+
+    ``day_delta`` is what the day itself posted, when the caller has summed it already:
+    then only the dates between the last close and ``day`` (usually none) are read.
+    """
+    last = reporting.last_close_before(uow, day)
+    through = day if day_delta is None else day - dt.timedelta(days=1)
+    after = last.business_date if last is not None else None
+    if after is not None and after >= through:
+        p = b = n = 0
+    else:
+        p, b, n = reporting.liability_through(uow, after, through)
+    if last is not None:
+        p, b, n = p + last.principal_fen, b + last.bonus_fen, n + last.points
+    if day_delta is not None:
+        p, b, n = p + day_delta[0], b + day_delta[1], n + day_delta[2]
+    return p, b, n
+
+
+def z_figures(ctx: CounterContext, uow: UnitOfWork, day: dt.date) -> dict[str, Any]:
+    """The Z report of ``day`` as it stands now."""
+    store = uow.store()
+    tz = ZoneInfo(store.timezone if store else "Asia/Shanghai")
+    start = dt.datetime.combine(day, dt.time(), tzinfo=tz).astimezone(dt.UTC)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=tz).astimezone(dt.UTC)
+    overlapping = reporting.shifts_overlapping(
+        uow, start.replace(tzinfo=None), end.replace(tzinfo=None)
+    )
+    data = figures(uow, reporting.on_dates(day), shifts=overlapping)
+    delta = data.pop("ledger_delta")
+    principal, bonus, points = liability_at(
+        uow, day, (delta["principal_fen"], delta["bonus_fen"], delta["points"])
+    )
+    shifts = []
+    over_short: dict[str, dict[str, Any]] = {}
+    for s in reporting.shifts_on(uow, day):
+        view = shift_view(uow, s)
+        expected = s.expected_fen
+        if expected is None:  # not closed yet (a preview): what it would expect now
+            expected = shift_figures(uow, s)["expected_cash_fen"]
+        shifts.append(
+            {
+                "shift_id": s.id,
+                "staff_no": view.staff_no,
+                "staff_name": view.staff_name,
+                "status": s.status,
+                "opened_at": utc_iso(s.opened_at),
+                "ended_at": utc_iso(s.ended_at),
+                "float_fen": s.float_fen,
+                "expected_fen": expected,
+                "counted_fen": s.counted_fen,
+                "over_short_fen": s.over_short_fen,
+                "reason": s.reason,
+            }
+        )
+        if s.over_short_fen is not None:
+            row = over_short.setdefault(
+                view.staff_no, {"staff_name": view.staff_name, "over_short_fen": 0, "shifts": 0}
+            )
+            row["over_short_fen"] += s.over_short_fen
+            row["shifts"] += 1
+    return {
+        "report": "Z",
+        "business_date": day.isoformat(),
+        "store": {"code": store.code, "name": store.name} if store else None,
+        **data,
+        "liability": {
+            "principal_fen": principal,
+            "bonus_fen": bonus,
+            "total_fen": principal + bonus,
+            "points": points,
+        },
+        "shifts": shifts,
+        "over_short_by_cashier": dict(sorted(over_short.items())),
+        "over_short_fen": sum(r["over_short_fen"] for r in over_short.values()),
+    }
+
+
+def close_day(ctx: CounterContext, actor: Actor, day: dt.date | None = None) -> dict[str, Any]:
+    """Close ``day`` (default: today's business date) and return its stored Z report."""
+    require(actor, Permission.DAY_CLOSE)
+    with ctx.uow() as uow:
+        today = ctx.local_date(uow)
+        day = day or today
+        if day > today:
+            raise RuleError("close_future", date=day.isoformat())
+        if uow.day_closed(day):
+            raise RuleError("day_already_closed", date=day.isoformat())
+        names = reporting.staff_names(uow)
+        unfinished = [s for s in reporting.unfinished_shifts(uow) if s.business_date <= day]
+        if unfinished:
+            raise RuleError(
+                "shifts_not_closed",
+                date=day.isoformat(),
+                staff=", ".join(sorted({names.get(s.staff_id, ("?",))[0] for s in unfinished})),
+            )
+        now = ctx.now()
+        report = z_figures(ctx, uow, day)
+        report.update(
+            closed=True,
+            closed_at=utc_iso(now),
+            closed_by=actor.staff_no,
+        )
+        text = canonical_json(report)
+        liability = report["liability"]
+        uow.add(
+            DayClose(
+                business_date=day,
+                closed_at=now,
+                closed_by=actor.staff_id,
+                report_json=text,
+                report_hash=payload_hash(report),
+                principal_fen=liability["principal_fen"],
+                bonus_fen=liability["bonus_fen"],
+                points=liability["points"],
+            )
+        )
+        uow.flush()
+        summary = {
+            "business_date": day.isoformat(),
+            "net_sales_fen": report["net_sales_fen"],
+            "topups_fen": report["topups"]["amount_fen"],
+            "over_short_fen": report["over_short_fen"],
+            "report_hash": payload_hash(report),
+        }
+        record(ctx, uow, actor, action="day.close", entity="day", entity_id=day.isoformat(),
+               before=None, after=summary, event_type="day.closed",
+               payload={**summary, "report": report})  # fmt: skip
+        uow.commit()
+        return report
+
+
+def z_report(ctx: CounterContext, actor: Actor, day: dt.date) -> dict[str, Any]:
+    """The stored Z report of a closed date (for reprint), or a preview of an open one."""
+    require(actor, Permission.REPORT_VIEW)
+    with ctx.reader() as uow:
+        closed = reporting.day_close(uow, day)
+        if closed is not None:
+            return json.loads(closed.report_json)
+        if uow.store() is None:
+            raise NotFoundError("store_not_initialised")
+        report = z_figures(ctx, uow, day)
+        report["closed"] = False
+        return report
+
+
+def closed_dates(
+    ctx: CounterContext, actor: Actor, start: dt.date, end: dt.date
+) -> list[dict[str, Any]]:
+    """The closes between two dates: when, by whom, and the liability they recorded."""
+    require(actor, Permission.REPORT_VIEW)
+    with ctx.reader() as uow:
+        names = reporting.staff_names(uow)
+        return [
+            {
+                "business_date": c.business_date.isoformat(),
+                "closed_at": utc_iso(c.closed_at),
+                "closed_by": names.get(c.closed_by, ("?",))[0],
+                "principal_fen": c.principal_fen,
+                "bonus_fen": c.bonus_fen,
+                "points": c.points,
+            }
+            for c in reporting.closed_days(uow, start, end)
+        ]

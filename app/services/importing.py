@@ -1,0 +1,595 @@
+"""Member import and migration (会员导入与迁移) from an old system's CSV or Excel file.
+
+1. **Read** the file: CSV in UTF-8, UTF-8 with BOM or GBK (detected), or .xlsx.
+2. **Map columns** to fields: guessed from common Chinese and English headers
+   (姓名, 手机号, 卡号, 余额, 积分, 生日, ...), overridable field by field.
+3. **Check every row** with the rules of registration (:func:`clean_registration`):
+   name, mainland mobile (full-width digits, +86, spaces accepted), birthday, gender,
+   e-mail, card number; opening balances and points must be non-negative amounts.
+4. **De-duplicate**: within the file by normalised phone and card number (the very
+   same row twice is skipped; two different rows with one phone or card are an
+   error), and against the database (a phone that is already an active member is
+   skipped and reported, its balances not imported; a card number another member
+   holds is an error).
+5. A **dry run** stops here and reports row by row what would happen.
+6. The **import** writes every member of the file in one transaction (members, cards,
+   pinyin keys, an ``import`` transaction each with ``migration`` ledger entries for
+   the opening principal, bonus and points, an audit entry and a ``member.imported``
+   outbox event each, and one audit entry for the batch). Rows with errors refuse the
+   whole import unless ``skip_errors`` is given; any failure midway (or a progress
+   callback that raises, e.g. the user cancelling) rolls everything back.
+
+Imported members are recorded as consenting under the old system's consent (the
+manager who imports attests to it; the batch is audited with the file's SHA-256).
+Migrated points get the expiry of points earned on the day of the import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from app.domain.audit import GENESIS, canonical_json, chain_hash, payload_hash
+from app.domain.cards import generate_card_no
+from app.domain.errors import CounterError, RuleError, ValidationError
+from app.domain.ids import uuid7
+from app.domain.messages import render
+from app.domain.money import parse_yuan
+from app.domain.phone import mask_phone
+from app.domain.points import expiry_for
+from app.domain.pricing import tier_for_spend
+from app.domain.rules import Rules
+from app.persistence import bulk
+from app.persistence.uow import UnitOfWork
+from app.services.context import CounterContext, load_rules
+from app.services.members import Cleaned, Registration, clean_registration
+from app.services.recording import audit_content
+from app.services.search_keys import search_keys
+from app.services.security import Actor, Permission, require
+from app.services.spreadsheets import Table, read_table
+
+# field -> headers an old system commonly uses for it (compared after normalising)
+FIELDS: dict[str, tuple[str, ...]] = {
+    "name": ("姓名", "会员姓名", "客户姓名", "名字", "会员名称", "name", "membername", "fullname"),
+    "phone": ("手机", "手机号", "手机号码", "会员手机", "移动电话", "联系电话", "电话", "联系方式",
+              "phone", "mobile", "mobilephone", "cellphone", "tel", "telephone"),
+    "card_no": ("卡号", "会员卡号", "会员卡", "卡号码", "cardno", "card", "cardnumber",
+                "membercard", "membercardno"),
+    "principal": ("余额", "储值余额", "本金", "本金余额", "卡内余额", "账户余额", "储值",
+                  "balance", "principal", "storedvalue"),
+    "bonus": ("赠送金", "赠送余额", "赠金", "赠送金额", "bonus", "bonusbalance"),
+    "points": ("积分", "可用积分", "积分余额", "当前积分", "points", "pointbalance", "point"),
+    "birthday": ("生日", "出生日期", "出生年月日", "birthday", "dateofbirth", "birthdate", "dob"),
+    "gender": ("性别", "gender", "sex"),
+    "email": ("邮箱", "电子邮箱", "电子邮件", "email", "mail"),
+    "address": ("地址", "联系地址", "住址", "address"),
+    "spend": ("累计消费", "累计消费金额", "消费总额", "消费金额合计", "totalspend",
+              "cumulativespend"),
+}  # fmt: skip
+REQUIRED = ("name", "phone")
+PROGRESS_EVERY = 1000
+BATCH = 2000
+
+Progress = Callable[[str, int, int], None]  # (stage "check" | "write", done, total)
+
+
+def _norm_header(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "").strip().lower()
+    return re.sub(r"[\s_\-()（）:：*.#/]", "", text)
+
+
+def guess_mapping(headers: list[str]) -> dict[str, str]:
+    """{field: header} for the fields whose header is one of the common ones."""
+    normal = [_norm_header(h) for h in headers]
+    mapping: dict[str, str] = {}
+    used: set[int] = set()
+    for fld, names in FIELDS.items():
+        for name in names:
+            hits = [i for i, h in enumerate(normal) if h == name and i not in used]
+            if hits:
+                mapping[fld] = headers[hits[0]]
+                used.add(hits[0])
+                break
+    return mapping
+
+
+def parse_mapping(spec: str | Mapping[str, str | None] | None) -> dict[str, str | None]:
+    """A mapping override: JSON text, a path to a JSON file, or a dict ({field: header})."""
+    if spec is None:
+        return {}
+    if isinstance(spec, str):
+        text = spec.strip()
+        if not text.startswith("{"):
+            try:
+                text = Path(text).read_text(encoding="utf-8-sig")
+            except OSError as exc:
+                raise ValidationError("import_mapping_invalid", detail=str(exc)) from None
+        try:
+            spec = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValidationError("import_mapping_invalid", detail=str(exc)) from None
+    if not isinstance(spec, Mapping):
+        raise ValidationError("import_mapping_invalid", detail="expected an object")
+    for key, value in spec.items():
+        if key not in FIELDS:
+            raise ValidationError("import_mapping_invalid", detail=f"unknown field {key!r}")
+        if value is not None and not isinstance(value, str):
+            raise ValidationError("import_mapping_invalid", detail=f"{key}: a column header")
+    return dict(spec)
+
+
+def resolve_mapping(
+    headers: list[str], override: Mapping[str, str | None] | None = None
+) -> dict[str, str]:
+    """The guessed mapping with the override applied; checks headers exist and required
+    fields are mapped."""
+    mapping: dict[str, str | None] = {**guess_mapping(headers), **(override or {})}
+    for fld, header in mapping.items():
+        if header is not None and header not in headers:
+            raise ValidationError("import_mapping_invalid", detail=f"{fld}: no column {header!r}")
+    final = {f: h for f, h in mapping.items() if h is not None}
+    missing = [f for f in REQUIRED if f not in final]
+    if missing:
+        raise ValidationError("import_columns_missing", fields=", ".join(missing))
+    return final
+
+
+@dataclass(frozen=True)
+class RowResult:
+    line: int  # the row's number in the file (the header is line 1)
+    action: str  # create | duplicate | exists | error
+    name: str
+    phone: str  # normalised when valid, else as in the file
+    card_no: str | None = None
+    principal_fen: int = 0
+    bonus_fen: int = 0
+    points: int = 0
+    code: str | None = None  # why (for duplicate, exists and error rows)
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str | None:
+        return render(self.code, **self.params) if self.code else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "action": self.action,
+            "name": self.name,
+            "phone": self.phone,
+            "card_no": self.card_no,
+            "principal_fen": self.principal_fen,
+            "bonus_fen": self.bonus_fen,
+            "points": self.points,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+@dataclass
+class ImportReport:
+    file: str
+    encoding: str
+    mapping: dict[str, str]
+    rows: list[RowResult]
+    dry_run: bool
+    imported: bool = False
+    batch_id: str | None = None
+
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(("create", "duplicate", "exists", "error"), 0)
+        for r in self.rows:
+            out[r.action] += 1
+        return out
+
+    def totals(self) -> dict[str, int]:
+        creates = [r for r in self.rows if r.action == "create"]
+        return {
+            "members": len(creates),
+            "principal_fen": sum(r.principal_fen for r in creates),
+            "bonus_fen": sum(r.bonus_fen for r in creates),
+            "points": sum(r.points for r in creates),
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "encoding": self.encoding,
+            "mapping": self.mapping,
+            "dry_run": self.dry_run,
+            "imported": self.imported,
+            "batch_id": self.batch_id,
+            "counts": self.counts(),
+            "totals": self.totals(),
+            "rows": [r.as_dict() for r in self.rows],
+        }
+
+
+class ImportRefusedError(RuleError):
+    """The import was refused (rows with errors); ``report`` says which rows and why."""
+
+    def __init__(self, report: ImportReport, errors: int) -> None:
+        super().__init__("import_has_errors", errors=errors)
+        self.report = report
+
+
+# -- reading one row ---------------------------------------------------------------------
+
+_DATE_PARTS = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+
+
+def _date_text(text: str) -> str:
+    """Common ways old systems write a date, as ISO (anything else is left for the check)."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    if not text:
+        return ""
+    text = text.split(" ")[0] if re.fullmatch(r"\S+ 00:00(:00)?", text) else text
+    m = _DATE_PARTS.fullmatch(text)
+    if m:
+        return f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}"
+    if re.fullmatch(r"\d{8}", text):
+        return f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    return text
+
+
+def _money(text: str) -> int:
+    text = (text or "").strip()
+    return parse_yuan(text, allow_zero=True) if text else 0
+
+
+def _points(text: str) -> int:
+    cleaned = unicodedata.normalize("NFKC", text or "").strip().replace(",", "")
+    if not cleaned:
+        return 0
+    if cleaned.endswith(".0") or cleaned.endswith(".00"):
+        cleaned = cleaned.split(".")[0]
+    if not cleaned.isdigit():
+        raise ValidationError("points_invalid", value=text)
+    return int(cleaned)
+
+
+@dataclass
+class _Row:
+    line: int
+    cleaned: Cleaned | None
+    principal: int = 0
+    bonus: int = 0
+    points: int = 0
+    spend: int = 0
+    raw_name: str = ""
+    raw_phone: str = ""
+    error: CounterError | None = None
+    action: str = "create"
+    code: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def signature(self) -> tuple[Any, ...]:
+        return (self.cleaned, self.principal, self.bonus, self.points, self.spend)
+
+    def result(self) -> RowResult:
+        c = self.cleaned
+        return RowResult(
+            line=self.line,
+            action=self.action,
+            name=c.name if c else self.raw_name,
+            phone=c.phone if c else self.raw_phone,
+            card_no=c.card_no if c else None,
+            principal_fen=self.principal,
+            bonus_fen=self.bonus,
+            points=self.points,
+            code=self.code,
+            params=dict(self.params),
+        )
+
+
+def _read_row(line: int, cells: list[str], cols: dict[str, int], today: dt.date) -> _Row:
+    def get(fld: str) -> str:
+        i = cols.get(fld)
+        return cells[i].strip() if i is not None else ""
+
+    row = _Row(line=line, cleaned=None, raw_name=get("name"), raw_phone=get("phone"))
+    try:
+        row.cleaned = clean_registration(
+            Registration(
+                name=get("name"),
+                phone=get("phone"),
+                consent=True,
+                birthday=_date_text(get("birthday")) or None,
+                gender=get("gender") or None,
+                email=get("email") or None,
+                address=get("address") or None,
+                source="import",
+                card_no=get("card_no") or None,
+            ),
+            today,
+        )
+        row.principal = _money(get("principal"))
+        row.bonus = _money(get("bonus"))
+        row.spend = _money(get("spend"))
+        row.points = _points(get("points"))
+    except CounterError as exc:
+        row.action, row.code, row.params = "error", exc.code, dict(exc.params)
+    return row
+
+
+def _plan(
+    uow: UnitOfWork, table: Table, mapping: dict[str, str], today: dt.date, progress: Progress
+) -> list[_Row]:
+    cols = {f: table.headers.index(h) for f, h in mapping.items()}
+    total = len(table.rows)
+    rows: list[_Row] = []
+    by_phone: dict[str, _Row] = {}
+    by_card: dict[str, _Row] = {}
+    for i, cells in enumerate(table.rows):
+        row = _read_row(table.first_line + i, cells, cols, today)
+        rows.append(row)
+        if row.action == "create" and row.cleaned is not None:
+            c = row.cleaned
+            first = by_phone.get(c.phone) or (by_card.get(c.card_no) if c.card_no else None)
+            if first is not None:
+                same = first.signature() == row.signature()
+                row.action = "duplicate" if same else "error"
+                row.code = "import_duplicate_row" if same else "import_duplicate_conflict"
+                row.params = {"line": first.line}
+            else:
+                by_phone[c.phone] = row
+                if c.card_no:
+                    by_card[c.card_no] = row
+        if (i + 1) % PROGRESS_EVERY == 0:
+            progress("check", i + 1, total)
+    creates = [r for r in rows if r.action == "create" and r.cleaned is not None]
+    existing = bulk.active_members_by_phone(uow, [r.cleaned.phone for r in creates])  # type: ignore[union-attr]
+    for r in creates:
+        hit = existing.get(r.cleaned.phone)  # type: ignore[union-attr]
+        if hit is not None:
+            r.action, r.code = "exists", "import_member_exists"
+            r.params = {"name": hit[1], "balance": r.principal + r.bonus, "points": r.points}
+    card_nos = [r.cleaned.card_no for r in creates if r.action == "create" and r.cleaned.card_no]  # type: ignore[union-attr]
+    taken = bulk.cards_taken(uow, card_nos)  # type: ignore[arg-type]
+    for r in creates:
+        if r.action == "create" and r.cleaned.card_no in taken:  # type: ignore[union-attr]
+            r.action, r.code = "error", "import_card_taken"
+            r.params = {"card_no": r.cleaned.card_no}  # type: ignore[union-attr]
+    progress("check", total, total)
+    return rows
+
+
+# -- writing -----------------------------------------------------------------------------
+
+
+class _Chain:
+    """Audit entries and outbox events of a batch, hash-chained and numbered as
+    :func:`app.services.recording.record` does, written with executemany."""
+
+    def __init__(self, uow: UnitOfWork, device_id: str, actor: Actor, now: dt.datetime) -> None:
+        last_hash, last_seq = uow.chain_heads()
+        self.prev = last_hash or GENESIS
+        self.seq = last_seq
+        self.device_id = device_id
+        self.actor = actor
+        self.now = now
+        self.audit: list[dict[str, Any]] = []
+        self.outbox: list[dict[str, Any]] = []
+
+    def add(self, action: str, entity: str, entity_id: str, after: Any,
+            event_type: str, payload: dict[str, Any]) -> None:  # fmt: skip
+        values = {
+            "at": self.now,
+            "staff_id": self.actor.staff_id,
+            "approved_by": None,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "before": None,
+            "after": canonical_json(after),
+        }
+        values["prev_hash"] = self.prev
+        values["hash"] = self.prev = chain_hash(self.prev, audit_content(SimpleNamespace(**values)))
+        self.audit.append(values)
+        body = {**payload, "staff_id": self.actor.staff_id, "approved_by": None,
+                "at": self.now.isoformat()}  # fmt: skip
+        self.seq += 1
+        self.outbox.append(
+            {
+                "device_seq": self.seq,
+                "event_id": uuid7(),
+                "device_id": self.device_id,
+                "type": event_type,
+                "payload": canonical_json(body),
+                "payload_hash": payload_hash(body),
+                "created_at": self.now,
+                "pushed_at": None,
+            }
+        )
+
+    def flush(self, uow: UnitOfWork) -> None:
+        bulk.insert_rows(uow, "audit_log", self.audit)
+        bulk.insert_rows(uow, "outbox", self.outbox)
+        self.audit, self.outbox = [], []
+
+
+def _unique_card(used: set[str]) -> str:
+    while True:
+        card_no = generate_card_no()
+        if card_no not in used:
+            used.add(card_no)
+            return card_no
+
+
+def _write(
+    ctx: CounterContext,
+    uow: UnitOfWork,
+    actor: Actor,
+    rules: Rules,
+    creates: list[_Row],
+    batch_id: str,
+    today: dt.date,
+    progress: Progress,
+) -> None:
+    now = ctx.now()
+    store = uow.store()
+    chain = _Chain(uow, store.device_id if store else "", actor, now)
+    # Generated card numbers: unique in the file and in the database.
+    used = {r.cleaned.card_no for r in creates if r.cleaned and r.cleaned.card_no}
+    generated = {id(r): _unique_card(used) for r in creates if r.cleaned and not r.cleaned.card_no}
+    clash = bulk.cards_taken(uow, list(generated.values()))
+    while clash:
+        for key, card_no in list(generated.items()):
+            if card_no in clash:
+                generated[key] = _unique_card(used)
+        clash = bulk.cards_taken(uow, list(generated.values()))
+    expires = expiry_for(today)
+    total = len(creates)
+    tables: dict[str, list[dict[str, Any]]] = {}
+
+    def flush() -> None:
+        for name in ("member", "card", "member_search_key", "txn", "sv_entry",
+                     "points_lot", "points_entry"):  # fmt: skip
+            bulk.insert_rows(uow, name, tables.pop(name, []))
+        chain.flush(uow)
+
+    for i, r in enumerate(creates):
+        c = r.cleaned
+        assert c is not None
+        mid, cid, tid = uuid7(), uuid7(), uuid7()
+        tier = tier_for_spend(rules, r.spend).code
+        card_no = c.card_no or generated[id(r)]
+        tables.setdefault("member", []).append({
+            "id": mid, "name": c.name, "phone": c.phone, "phone_last4": c.phone[-4:],
+            "gender": c.gender, "birthday": c.birthday, "email": c.email, "address": c.address,
+            "referrer_id": None, "source": "import", "consent_at": now, "status": "active",
+            "card_id": cid, "tier_code": tier, "tier_overridden": False,
+            "cumulative_spend_fen": r.spend, "principal_fen": r.principal, "bonus_fen": r.bonus,
+            "points": r.points, "pay_password_hash": None, "pay_password_failures": 0,
+            "created_at": now, "created_by": actor.staff_id, "updated_at": now,
+        })  # fmt: skip
+        tables.setdefault("card", []).append({
+            "id": cid, "card_no": card_no, "member_id": mid, "status": "active",
+            "issued_at": now, "replaced_by": None,
+        })  # fmt: skip
+        tables.setdefault("member_search_key", []).extend(
+            {"member_id": mid, "key": k} for k in search_keys(c.name)
+        )
+        tables.setdefault("txn", []).append({
+            "id": tid, "kind": "import", "member_id": mid, "staff_id": actor.staff_id,
+            "approved_by": None, "created_at": now, "business_date": today,
+            "amount_fen": r.principal, "discount_fen": 0, "points_used": 0,
+            "points_value_fen": 0, "due_fen": 0, "bonus_fen": r.bonus,
+            "points_earned": r.points, "points_shortfall": 0, "tier_before": None,
+            "tier_after": tier, "original_txn_id": None, "note": batch_id,
+        })  # fmt: skip
+        sv_entries, lots, point_entries = [], [], []
+        if r.principal or r.bonus:
+            entry = {"entry_id": uuid7(), "member_id": mid, "txn_id": tid, "kind": "migration",
+                     "principal_fen": r.principal, "bonus_fen": r.bonus,
+                     "reverses_entry_id": None, "created_at": now}  # fmt: skip
+            tables.setdefault("sv_entry", []).append(entry)
+            sv_entries.append({"entry_id": entry["entry_id"], "kind": "migration",
+                               "principal_fen": r.principal, "bonus_fen": r.bonus,
+                               "reverses": None})  # fmt: skip
+        if r.points:
+            lot_id = uuid7()
+            tables.setdefault("points_lot", []).append({
+                "id": lot_id, "member_id": mid, "txn_id": tid, "points": r.points,
+                "earned_on": today, "expires_on": expires, "source": "migration",
+            })  # fmt: skip
+            pe = {"entry_id": uuid7(), "member_id": mid, "lot_id": lot_id, "txn_id": tid,
+                  "kind": "migration", "points": r.points, "reverses_entry_id": None,
+                  "created_at": now}  # fmt: skip
+            tables.setdefault("points_entry", []).append(pe)
+            lots.append({"lot_id": lot_id, "points": r.points, "earned_on": today.isoformat(),
+                         "expires_on": expires.isoformat(), "source": "migration"})  # fmt: skip
+            point_entries.append({"entry_id": pe["entry_id"], "lot_id": lot_id,
+                                  "kind": "migration", "points": r.points,
+                                  "reverses": None})  # fmt: skip
+        state = {"status": "active", "tier": tier, "principal_fen": r.principal,
+                 "bonus_fen": r.bonus, "points": r.points, "cumulative_spend_fen": r.spend,
+                 "card_id": cid}  # fmt: skip
+        chain.add(
+            "member.import", "member", mid,
+            {**state, "name": c.name, "phone": mask_phone(c.phone), "batch_id": batch_id,
+             "line": r.line},
+            "member.imported",
+            {
+                "txn_id": tid,
+                "batch_id": batch_id,
+                "business_date": today.isoformat(),
+                "member": {
+                    "member_id": mid, "name": c.name, "phone": c.phone, "gender": c.gender,
+                    "birthday": c.birthday.isoformat() if c.birthday else None,
+                    "email": c.email, "address": c.address, "referrer_id": None,
+                    "source": "import", "consent_at": now.isoformat(), "tier": tier,
+                },
+                "card": {"card_id": cid, "card_no": card_no},
+                "cumulative_spend_fen": r.spend,
+                "sv_entries": sv_entries,
+                "points_lots": lots,
+                "points_entries": point_entries,
+            },
+        )  # fmt: skip
+        done = i + 1
+        if done % BATCH == 0:
+            flush()
+        if done % PROGRESS_EVERY == 0 or done == total:
+            progress("write", done, total)
+    flush()
+
+
+def _noop(_stage: str, _done: int, _total: int) -> None:
+    return None
+
+
+def import_members(
+    ctx: CounterContext,
+    actor: Actor,
+    path: Path | str,
+    *,
+    mapping: str | Mapping[str, str | None] | None = None,
+    dry_run: bool = False,
+    skip_errors: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import members from ``path`` (or, with ``dry_run``, only report what would happen)."""
+    require(actor, Permission.MEMBER_IMPORT)
+    progress = progress or _noop
+    path = Path(path)
+    override = parse_mapping(mapping)
+    table = read_table(path)
+    columns = resolve_mapping(table.headers, override)
+    if dry_run:
+        with ctx.reader() as uow:
+            rows = _plan(uow, table, columns, ctx.local_date(uow), progress)
+        return ImportReport(str(path), table.encoding, columns, [r.result() for r in rows], True)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with ctx.uow() as uow:
+        today = ctx.business_date(uow)  # refuses a closed date
+        rules = load_rules(uow)
+        rows = _plan(uow, table, columns, today, progress)
+        report = ImportReport(str(path), table.encoding, columns, [r.result() for r in rows], False)
+        errors = report.counts()["error"]
+        if errors and not skip_errors:
+            raise ImportRefusedError(report, errors)
+        creates = [r for r in rows if r.action == "create"]
+        if not creates:
+            return report
+        batch_id = uuid7()
+        _write(ctx, uow, actor, rules, creates, batch_id, today, progress)
+        summary = {"file": path.name, "sha256": digest, "encoding": table.encoding,
+                   "mapping": columns, "batch_id": batch_id, "business_date": today.isoformat(),
+                   "counts": report.counts(), "totals": report.totals()}  # fmt: skip
+        chain = _Chain(uow, uow.store().device_id if uow.store() else "", actor, ctx.now())  # type: ignore[union-attr]
+        chain.add("member.import_batch", "import", batch_id, summary, "member.import_batch",
+                  summary)  # fmt: skip
+        chain.flush(uow)
+        uow.commit()
+    report.imported = True
+    report.batch_id = batch_id
+    return report

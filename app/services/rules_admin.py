@@ -1,0 +1,162 @@
+"""Editing the store's rules where there is no HQ: tiers, points, top-up bonuses.
+
+Managers and admins change them; every change is validated (the same checks as
+:class:`app.domain.rules.Rules`, and a tier members still hold cannot be removed),
+audited with the rules before and after, reported to HQ through the outbox, and
+applies from the next operation: each operation reads the store's rules afresh
+(``load_rules`` caches the parsed rules by their JSON text, so new text is parsed
+once, the old entry is never used again).
+
+When HQ manages the rules (the sync sets :func:`set_rules_managed_by_hq`), the rules
+are read-only at the store and every edit is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from app.domain.errors import RuleError, ValidationError
+from app.domain.rules import Rules, Tier, TopUpBonus
+from app.persistence import reporting
+from app.persistence.tables import CounterSetting
+from app.persistence.uow import UnitOfWork
+from app.services.context import CounterContext, load_rules
+from app.services.recording import record
+from app.services.security import Actor, Permission, require
+
+HQ_SETTING = "rules_managed_by_hq"
+_CODE = re.compile(r"[a-z0-9_]{1,16}")
+EDITABLE = (
+    "points_per_yuan",
+    "points_per_yuan_cash",
+    "max_points_ratio_bp",
+    "card_replace_fee_fen",
+    "max_topup_fen",
+)
+
+
+def _setting(uow: UnitOfWork, key: str) -> Any:
+    row = uow.session.get(CounterSetting, key)
+    return json.loads(row.value) if row else None
+
+
+def rules_managed_by_hq(ctx: CounterContext) -> bool:
+    """True when HQ's rules win and the store's rules screen is read-only."""
+    with ctx.reader() as uow:
+        return bool(_setting(uow, HQ_SETTING))
+
+
+def set_rules_managed_by_hq(ctx: CounterContext, managed: bool, actor: Actor | None = None) -> None:
+    """Called by the sync when the counter is enrolled with (or released from) HQ."""
+    with ctx.uow() as uow:
+        row = uow.session.get(CounterSetting, HQ_SETTING)
+        before = json.loads(row.value) if row else False
+        if row is None:
+            uow.add(CounterSetting(key=HQ_SETTING, value=json.dumps(bool(managed))))
+        else:
+            row.value = json.dumps(bool(managed))
+        record(ctx, uow, actor, action="rules.managed_by_hq", entity="store", entity_id=None,
+               before={HQ_SETTING: before}, after={HQ_SETTING: bool(managed)},
+               event_type=None, payload={})  # fmt: skip
+        uow.commit()
+
+
+def current_rules(ctx: CounterContext, actor: Actor) -> tuple[Rules, bool]:
+    """(the store's rules, read-only because HQ manages them)."""
+    require(actor, Permission.MEMBER_VIEW)
+    with ctx.reader() as uow:
+        return load_rules(uow), bool(_setting(uow, HQ_SETTING))
+
+
+def _tier(t: Tier | Mapping[str, Any]) -> Tier:
+    if isinstance(t, Tier):
+        return t
+    try:
+        return Tier(
+            code=str(t["code"]),
+            name=str(t["name"]),
+            threshold_fen=int(t["threshold_fen"]),
+            discount_bp=int(t["discount_bp"]),
+            multiplier_permille=int(t["multiplier_permille"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValidationError("rules_invalid", detail=f"tier: {exc}") from None
+
+
+def _bonus(b: TopUpBonus | Mapping[str, Any]) -> TopUpBonus:
+    if isinstance(b, TopUpBonus):
+        return b
+    try:
+        return TopUpBonus(min_fen=int(b["min_fen"]), bonus_fen=int(b["bonus_fen"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValidationError("rules_invalid", detail=f"top-up bonus: {exc}") from None
+
+
+def _check(rules: Rules) -> None:
+    for t in rules.tiers:
+        if not _CODE.fullmatch(t.code):
+            raise ValidationError("rules_invalid", detail=f"tier code {t.code!r}")
+        if not (1 <= len(t.name.strip()) <= 16):
+            raise ValidationError("rules_invalid", detail=f"tier name {t.name!r}")
+        if t.multiplier_permille > 10_000:
+            raise ValidationError("rules_invalid", detail=f"tier {t.code} multiplier")
+    if len({b.min_fen for b in rules.topup_bonuses}) != len(rules.topup_bonuses):
+        raise ValidationError("rules_invalid", detail="two top-up bonuses with one minimum")
+    if rules.points_per_yuan < 0 or rules.points_per_yuan > 1000:
+        raise ValidationError("rules_invalid", detail="points per yuan")
+    if rules.card_replace_fee_fen < 0 or rules.max_topup_fen <= 0:
+        raise ValidationError("rules_invalid", detail="fees and limits")
+
+
+def update_rules(
+    ctx: CounterContext,
+    actor: Actor,
+    *,
+    tiers: Sequence[Tier | Mapping[str, Any]] | None = None,
+    topup_bonuses: Sequence[TopUpBonus | Mapping[str, Any]] | None = None,
+    **values: int,
+) -> Rules:
+    """Change some of the store's rules; what is not given stays. Returns the new rules."""
+    require(actor, Permission.RULES_EDIT)
+    unknown = set(values) - set(EDITABLE)
+    if unknown:
+        raise ValidationError("rules_invalid", detail="unknown: " + ", ".join(sorted(unknown)))
+    with ctx.uow() as uow:
+        if _setting(uow, HQ_SETTING):
+            raise RuleError("rules_managed_by_hq")
+        old = load_rules(uow)
+        changes: dict[str, Any] = {}
+        if tiers is not None:
+            changes["tiers"] = tuple(_tier(t) for t in tiers)
+        if topup_bonuses is not None:
+            changes["topup_bonuses"] = tuple(
+                sorted((_bonus(b) for b in topup_bonuses), key=lambda b: b.min_fen)
+            )
+        for key, value in values.items():
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise ValidationError("rules_invalid", detail=key)
+            changes[key] = value
+        new = replace(old, **changes)  # Rules.__post_init__ checks thresholds, ranges, codes
+        _check(new)
+        held = reporting.tier_distribution(uow)
+        codes = {t.code for t in new.tiers}
+        for code, count in sorted(held.items()):
+            if code not in codes and count:
+                raise RuleError("tier_in_use", tier=code, count=count)
+        if new == old:
+            return old
+        store = uow.store()
+        assert store is not None
+        store.rules_json = json.dumps(new.to_dict(), ensure_ascii=False)
+        changed = sorted(changes)
+        record(ctx, uow, actor, action="rules.update", entity="store", entity_id=store.device_id,
+               before={k: old.to_dict()[k] for k in changed},
+               after={k: new.to_dict()[k] for k in changed},
+               event_type="rules.changed",
+               payload={"rules": new.to_dict(), "changed": changed})  # fmt: skip
+        uow.commit()
+        return new
