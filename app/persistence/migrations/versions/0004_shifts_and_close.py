@@ -1,7 +1,7 @@
 """shifts, daily close and counter settings
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-25 16:30:00
 """
 
