@@ -1,0 +1,276 @@
+"""Applying one counter event to HQ's tables, inside the push's transaction.
+
+Ledger rows are inserted with the ids the counter gave them; cached balances
+move by the same amounts. An offline spend that takes a balance below zero is
+still a fact: it is applied and listed as an overdraft conflict. A phone that an
+active member already has becomes a duplicate pair for a manager to merge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import Connection, and_, insert, select, update
+
+from app.domain.events import Effects, effects, final_tier
+from app.domain.hlc import newer
+from server import tables as t
+
+
+def apply_effects(
+    conn: Connection,
+    eff: Effects,
+    *,
+    event_id: str,
+    store_code: str | None,
+    now: dt.datetime,
+) -> None:
+    if eff.new_member is not None:
+        _register(conn, eff, store_code, now)
+    if (
+        eff.txn_id is not None
+        and conn.scalar(select(t.txn.c.id).where(t.txn.c.id == eff.txn_id)) is None
+    ):
+        conn.execute(
+            insert(t.txn).values(
+                id=eff.txn_id,
+                event_id=event_id,
+                type=eff.type,
+                member_id=eff.member_id,
+                store_code=store_code,
+                business_date=eff.business_date,
+                created_at=now,
+            )
+        )
+    if eff.sv_entries:
+        conn.execute(
+            insert(t.sv_entry),
+            [
+                {
+                    "entry_id": e["entry_id"],
+                    "member_id": e["member_id"],
+                    "txn_id": eff.txn_id,
+                    "event_id": event_id,
+                    "kind": e["kind"],
+                    "principal_fen": e["principal_fen"],
+                    "bonus_fen": e["bonus_fen"],
+                    "reverses": e.get("reverses"),
+                }
+                for e in eff.sv_entries
+            ],
+        )
+    if eff.points_lots:
+        conn.execute(
+            insert(t.points_lot),
+            [
+                {
+                    "id": lot["lot_id"],
+                    "member_id": lot["member_id"],
+                    "txn_id": eff.txn_id,
+                    "points": lot["points"],
+                    "earned_on": lot["earned_on"],
+                    "expires_on": lot["expires_on"],
+                    "source": lot["source"],
+                }
+                for lot in eff.points_lots
+            ],
+        )
+    if eff.points_entries:
+        conn.execute(
+            insert(t.points_entry),
+            [
+                {
+                    "entry_id": e["entry_id"],
+                    "member_id": e["member_id"],
+                    "lot_id": e["lot_id"],
+                    "txn_id": eff.txn_id,
+                    "event_id": event_id,
+                    "kind": e["kind"],
+                    "points": e["points"],
+                    "reverses": e.get("reverses"),
+                }
+                for e in eff.points_entries
+            ],
+        )
+    spenders: list[str] = []
+    for member_id in sorted(eff.member_ids):
+        p, b = eff.sv_delta(member_id)
+        pts = eff.points_delta(member_id)
+        spend = eff.spend_delta.get(member_id, 0)
+        if p or b or pts or spend:
+            m = t.member.c
+            conn.execute(
+                update(t.member)
+                .where(m.id == member_id)
+                .values(
+                    principal_fen=m.principal_fen + p,
+                    bonus_fen=m.bonus_fen + b,
+                    points=m.points + pts,
+                    cumulative_spend_fen=m.cumulative_spend_fen + spend,
+                    updated_at=now,
+                )
+            )
+        if p < 0 or b < 0 or pts < 0:
+            spenders.append(member_id)
+    _member_changes(conn, eff, now)
+    for member_id in spenders:
+        _check_overdraft(conn, member_id, event_id, store_code, eff.type, now)
+
+
+def apply_event(
+    conn: Connection,
+    event_type: str,
+    payload: dict[str, Any],
+    *,
+    event_id: str,
+    store_code: str | None,
+    now: dt.datetime,
+) -> bool:
+    """Apply the event; True when other counters need it (it concerns a member)."""
+    eff = effects(event_type, payload)
+    if eff.member_id is None:
+        return False
+    apply_effects(conn, eff, event_id=event_id, store_code=store_code, now=now)
+    return True
+
+
+def _register(conn: Connection, eff: Effects, store_code: str | None, now: dt.datetime) -> None:
+    m = eff.new_member
+    assert m is not None
+    member_id = m["member_id"]
+    if conn.scalar(select(t.member.c.id).where(t.member.c.id == member_id)) is not None:
+        return
+    clash = conn.execute(
+        select(t.member.c.id).where(
+            and_(t.member.c.phone == m["phone"], t.member.c.status == "active")
+        )
+    ).all()
+    conn.execute(
+        insert(t.member).values(
+            id=member_id,
+            store_code=store_code,
+            name=m["name"],
+            phone=m["phone"],
+            gender=m.get("gender"),
+            birthday=m.get("birthday"),
+            email=m.get("email"),
+            address=m.get("address"),
+            referrer_id=m.get("referrer_id"),
+            source=m.get("source"),
+            consent_at=m.get("consent_at"),
+            status="active",
+            card_id=eff.new_card["card_id"] if eff.new_card else None,
+            tier_code=m.get("tier") or "normal",
+            tier_overridden=False,
+            cumulative_spend_fen=0,
+            principal_fen=0,
+            bonus_fen=0,
+            points=0,
+            field_clocks="{}",
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    for (other,) in clash:
+        conn.execute(
+            insert(t.duplicate).values(
+                member_a=other, member_b=member_id, status="open", created_at=now
+            )
+        )
+
+
+def _member_changes(conn: Connection, eff: Effects, now: dt.datetime) -> None:
+    m = t.member.c
+    if (
+        eff.new_card is not None
+        and conn.scalar(select(t.card.c.id).where(t.card.c.id == eff.new_card["card_id"])) is None
+    ):
+        conn.execute(
+            insert(t.card).values(
+                id=eff.new_card["card_id"],
+                card_no=eff.new_card["card_no"],
+                member_id=eff.new_card["member_id"],
+                status="active",
+            )
+        )
+        conn.execute(
+            update(t.member)
+            .where(m.id == eff.new_card["member_id"])
+            .values(card_id=eff.new_card["card_id"], updated_at=now)
+        )
+    if eff.replaced_card_id and eff.new_card:
+        conn.execute(
+            update(t.card)
+            .where(t.card.c.id == eff.replaced_card_id)
+            .values(status="replaced", replaced_by=eff.new_card["card_id"])
+        )
+    for card_id, status in eff.card_status:
+        conn.execute(update(t.card).where(t.card.c.id == card_id).values(status=status))
+    tier = final_tier(eff)
+    if tier is not None and eff.member_id:
+        values: dict[str, Any] = {"tier_code": tier, "updated_at": now}
+        if eff.tier_overridden:
+            values["tier_overridden"] = True
+        conn.execute(update(t.member).where(m.id == eff.member_id).values(**values))
+    for member_id, status in eff.member_status.items():
+        conn.execute(update(t.member).where(m.id == member_id).values(status=status))
+    if eff.merged_into:
+        dropped, kept = eff.merged_into
+        conn.execute(update(t.member).where(m.id == dropped).values(merged_into=kept))
+    if eff.password_hash and eff.member_id:
+        conn.execute(
+            update(t.member)
+            .where(m.id == eff.member_id)
+            .values(pay_password_hash=eff.password_hash, updated_at=now)
+        )
+    if eff.profile and eff.member_id:
+        row = conn.execute(select(m.field_clocks).where(m.id == eff.member_id)).first()
+        if row is None:
+            return
+        clocks = json.loads(row.field_clocks or "{}")
+        values = {}
+        for name, (value, stamp) in eff.profile.items():
+            if newer(stamp, clocks.get(name)):
+                values[name] = value
+                clocks[name] = stamp
+        if values:
+            conn.execute(
+                update(t.member)
+                .where(m.id == eff.member_id)
+                .values(**values, field_clocks=json.dumps(clocks, sort_keys=True), updated_at=now)
+            )
+
+
+def _check_overdraft(
+    conn: Connection,
+    member_id: str,
+    event_id: str,
+    store_code: str | None,
+    event_type: str,
+    now: dt.datetime,
+) -> None:
+    row = conn.execute(
+        select(t.member.c.principal_fen, t.member.c.bonus_fen, t.member.c.points).where(
+            t.member.c.id == member_id
+        )
+    ).first()
+    if row is None or min(row.principal_fen, row.bonus_fen, row.points) >= 0:
+        return
+    detail = {
+        "event_type": event_type,
+        "principal_fen": row.principal_fen,
+        "bonus_fen": row.bonus_fen,
+        "points": row.points,
+    }
+    conn.execute(
+        insert(t.conflict).values(
+            kind="overdraft",
+            member_id=member_id,
+            event_id=event_id,
+            store_code=store_code,
+            detail=json.dumps(detail, sort_keys=True),
+            created_at=now,
+        )
+    )
