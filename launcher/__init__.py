@@ -15,7 +15,9 @@ from app.cli import main as cli_main
 
 def extensions() -> list[Extension]:
     """The CLI commands contributed by the adapter packages that are present."""
-    found: list[Extension] = []
+    from sync.cli import EXTENSION as sync_commands
+
+    found: list[Extension] = [sync_commands]
     return found
 
 
