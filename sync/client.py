@@ -103,6 +103,21 @@ def enroll(
     return _parse(wire.EnrollResponse, data)
 
 
+def wire_events(items: Sequence[OutboxItem]) -> list[dict[str, Any]]:
+    """Outbox rows as the push request carries them."""
+    return [
+        {
+            "event_id": i.event_id,
+            "device_seq": i.device_seq,
+            "type": i.type,
+            "payload": json.loads(i.payload),
+            "payload_hash": i.payload_hash,
+            "created_at": i.created_at.isoformat(),
+        }
+        for i in items
+    ]
+
+
 def _parse(model: type[Any], data: Any) -> Any:
     try:
         return model.model_validate(data)
@@ -143,18 +158,8 @@ class HQClient:
         )
 
     def push(self, items: Sequence[OutboxItem]) -> wire.PushResponse:
-        events = [
-            {
-                "event_id": i.event_id,
-                "device_seq": i.device_seq,
-                "type": i.type,
-                "payload": json.loads(i.payload),
-                "payload_hash": i.payload_hash,
-                "created_at": i.created_at.isoformat(),
-            }
-            for i in items
-        ]
-        return _parse(wire.PushResponse, self._signed("POST", wire.PUSH_PATH, {"events": events}))
+        body = {"events": wire_events(items)}
+        return _parse(wire.PushResponse, self._signed("POST", wire.PUSH_PATH, body))
 
     def pull(self, since: int, limit: int = 500) -> wire.PullResponse:
         path = f"{wire.PULL_PATH}?since={int(since)}&limit={int(limit)}"

@@ -5,6 +5,7 @@ after). In CI (``CI=true``) a missing PostgreSQL URL fails the PostgreSQL tests.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import socket
 import threading
@@ -29,7 +30,7 @@ from server import admin
 from server.app import create_app
 from server.db import open_database, sqlite_url
 from server.service import HQService
-from sync import enrollment
+from sync import enrollment, signing
 from sync.client import HQClient
 from sync.config import load_config
 from sync.engine import SyncReport, sync_once
@@ -157,10 +158,12 @@ class Counter:
         )
         init_store(self.ctx, code=store_code, name=f"门店{store_code}", admin_pin=ADMIN_PIN)
         self.admin = sign_in(self.ctx, "admin", ADMIN_PIN)
-        add_staff(self.ctx, self.admin, staff_no=CASHIER_NO, name="收银", role="cashier",
-                  pin=CASHIER_PIN)
-        add_staff(self.ctx, self.admin, staff_no=MANAGER_NO, name="店长", role="manager",
-                  pin=MANAGER_PIN)
+        add_staff(
+            self.ctx, self.admin, staff_no=CASHIER_NO, name="收银", role="cashier", pin=CASHIER_PIN
+        )
+        add_staff(
+            self.ctx, self.admin, staff_no=MANAGER_NO, name="店长", role="manager", pin=MANAGER_PIN
+        )
         self.cashier: Actor = sign_in(self.ctx, CASHIER_NO, CASHIER_PIN)
         self.store_code = store_code
         self._client: HQClient | None = None
@@ -198,3 +201,53 @@ def make_counter(tmp_path: Path, hq: HQServer) -> Iterator[Any]:
     yield _make
     for counter in made:
         counter.close()
+
+
+def signed_post(
+    base_url: str,
+    device_id: str,
+    secret: str,
+    path: str,
+    body: bytes,
+    *,
+    now: float | None = None,
+    nonce: str | None = None,
+    send_body: bytes | None = None,
+) -> Any:
+    """A hand-made signed request (``send_body`` replaces the body after signing)."""
+    import requests
+
+    headers = signing.sign_request(device_id, secret, "POST", path, body, now=now, nonce=nonce)
+    headers["Content-Type"] = "application/json"
+    return requests.post(
+        base_url + path,
+        data=send_body if send_body is not None else body,
+        headers=headers,
+        timeout=10,
+    )
+
+
+def push_body(counter: Counter, limit: int = 1000) -> bytes:
+    from app.services import syncstate
+    from sync.client import wire_events
+
+    events = wire_events(syncstate.outbox_batch(counter.ctx, limit))
+    return json.dumps({"events": events}, ensure_ascii=False).encode()
+
+
+def hq_counts(hq: HQServer) -> dict[str, int]:
+    from sqlalchemy import func, select
+
+    from server import tables as t
+
+    with hq.engine.connect() as conn:
+        return {
+            name: conn.scalar(select(func.count()).select_from(table)) or 0
+            for name, table in (
+                ("events", t.event),
+                ("members", t.member),
+                ("sv", t.sv_entry),
+                ("points", t.points_entry),
+                ("changes", t.change),
+            )
+        }

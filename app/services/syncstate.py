@@ -117,7 +117,7 @@ def mark_enrolled(ctx: CounterContext, server_url: str) -> None:
         state = syncstore.state_for_update(uow)
         state.server_url = server_url
         state.enrolled_at = ctx.now()
-        state.cursor = 0
+        state.last_success_at = state.enrolled_at  # HQ just answered
         state.last_error = None
         state.last_error_at = None
         uow.commit()

@@ -15,8 +15,14 @@ def signed(**kw: object) -> dict[str, str]:
     return signing.sign_request("dev-1", SECRET, "POST", "/v1/events", BODY, **kw)  # type: ignore[arg-type]
 
 
-def check(headers: dict[str, str], *, body: bytes = BODY, path: str = "/v1/events",
-          now: float | None = None, secret: str = SECRET) -> None:
+def check(
+    headers: dict[str, str],
+    *,
+    body: bytes = BODY,
+    path: str = "/v1/events",
+    now: float | None = None,
+    secret: str = SECRET,
+) -> None:
     s = signing.read_headers(headers)
     signing.check_fresh(s, now if now is not None else s.timestamp)
     signing.check_signature(secret, s, "POST", path, body)
