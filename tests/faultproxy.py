@@ -13,6 +13,7 @@ through once the plan is empty):
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import socket
 import struct
@@ -97,10 +98,8 @@ class FaultProxy:
             h.wfile.write(payload)
             return
         if fault == "duplicate":
-            try:
+            with contextlib.suppress(OSError):
                 self._forward(h.command, h.path, headers, body)
-            except OSError:
-                pass
         if fault == "drop_response":
             h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             h.close_connection = True
