@@ -94,21 +94,30 @@ class HQService:
                 raise HQError("enrollment_invalid")
             if row.store_code != req.store_code:
                 raise HQError("store_mismatch", req.store_code)
-            if conn.scalar(
-                select(t.device.c.device_id).where(t.device.c.device_id == req.device_id)
-            ):
-                raise HQError("device_taken")
+            known = conn.execute(
+                select(t.device).where(t.device.c.device_id == req.device_id).with_for_update()
+            ).first()
             secret = signing.new_secret()
-            conn.execute(
-                insert(t.device).values(
-                    device_id=req.device_id,
-                    store_code=row.store_code,
-                    name=req.device_name,
-                    secret=secret,
-                    enrolled_at=now,
-                    last_seq=0,
+            if known is not None:
+                # Re-enrollment with a fresh code from HQ: a new secret, the same event stream.
+                if known.store_code != row.store_code:
+                    raise HQError("device_taken")
+                conn.execute(
+                    update(t.device)
+                    .where(t.device.c.device_id == req.device_id)
+                    .values(secret=secret, revoked_at=None, enrolled_at=now)
                 )
-            )
+            else:
+                conn.execute(
+                    insert(t.device).values(
+                        device_id=req.device_id,
+                        store_code=row.store_code,
+                        name=req.device_name,
+                        secret=secret,
+                        enrolled_at=now,
+                        last_seq=0,
+                    )
+                )
             conn.execute(
                 update(t.enrollment)
                 .where(t.enrollment.c.code_hash == row.code_hash)
