@@ -32,6 +32,7 @@ class FaultProxy:
         self.plan: list[str] = []
         self.seen: list[tuple[str, str, str]] = []  # (method, path, fault)
         self.on_request: Callable[[], None] | None = None
+        self.down = False  # the network is cut: every connection is reset
         self._lock = threading.Lock()
         proxy = self
 
@@ -63,7 +64,11 @@ class FaultProxy:
 
     def _next_fault(self, method: str, path: str) -> str:
         with self._lock:
-            fault = self.plan.pop(0) if self.plan else "pass"
+            fault = "pass"
+            if self.down:
+                fault = "reset"
+            elif self.plan:
+                fault = self.plan.pop(0)
             self.seen.append((method, path, fault))
             return fault
 
