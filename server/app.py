@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.concurrency import run_in_threadpool
 
 from server.errors import HQError
@@ -52,6 +53,12 @@ def create_app(service: HQService) -> FastAPI:
         log.info("refused: %s", exc.code)
         body = wire.ErrorBody(code=exc.code, message=exc.message, **exc.extra)  # type: ignore[arg-type]
         return JSONResponse(status_code=exc.status, content=body.model_dump(mode="json"))
+
+    @app.exception_handler(DataError)
+    async def _data_error(_request: Request, exc: DataError) -> JSONResponse:
+        # Text the database cannot store (e.g. a NUL character inside an event's payload).
+        body = wire.ErrorBody(code="invalid_data", message="data the database cannot store")
+        return JSONResponse(status_code=422, content=body.model_dump(mode="json"))
 
     @app.post(
         wire.ENROLL_PATH,

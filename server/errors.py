@@ -17,6 +17,7 @@ MESSAGES = {
     "device_taken": "device already enrolled",
     "event_conflict": "an event with this id or sequence number was stored with another payload",
     "payload_hash": "payload does not match its hash",
+    "event_invalid": "an event HQ cannot apply (malformed payload)",
     "store_unknown": "no such store",
     "store_exists": "store already exists",
     "device_unknown": "no such device",
@@ -29,6 +30,7 @@ MESSAGES = {
 STATUS = {
     "event_conflict": 409,
     "payload_hash": 422,
+    "event_invalid": 422,
     "device_revoked": 403,
     "enrollment_invalid": 403,
     "store_mismatch": 403,

@@ -227,14 +227,21 @@ class HQService:
                         applied_at=now,
                     )
                 )
-                if apply_event(
-                    conn,
-                    ev.type,
-                    ev.payload,
-                    event_id=ev.event_id,
-                    store_code=dev.store_code,
-                    now=now,
-                ):
+                try:
+                    wanted = apply_event(
+                        conn,
+                        ev.type,
+                        ev.payload,
+                        event_id=ev.event_id,
+                        store_code=dev.store_code,
+                        now=now,
+                    )
+                except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                    # A payload HQ cannot read: refuse the batch, apply none of it.
+                    raise HQError(
+                        "event_invalid", f"device_seq {ev.device_seq}: {type(exc).__name__}"
+                    ) from None
+                if wanted:
                     changes.append(
                         (
                             "event",

@@ -32,10 +32,10 @@ class _Model(BaseModel):
 
 
 class EnrollRequest(_Model):
-    code: str = Field(min_length=4, max_length=64)
+    code: str = Field(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
     device_id: str = _ID
-    store_code: str = Field(min_length=1, max_length=32)
-    device_name: str | None = Field(default=None, max_length=64)
+    store_code: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+    device_name: str | None = Field(default=None, max_length=64, pattern=r"^[^\x00-\x1f\x7f]*$")
 
 
 class EnrollResponse(_Model):
@@ -49,7 +49,7 @@ class EnrollResponse(_Model):
 class WireEvent(_Model):
     event_id: str = _ID
     device_seq: int = Field(ge=1, le=2**62)
-    type: str = Field(min_length=1, max_length=48)
+    type: str = Field(min_length=1, max_length=48, pattern=r"^[a-z_]+(\.[a-z_]+)*$")
     payload: dict[str, Any]
     payload_hash: str = _HASH
     created_at: dt.datetime
@@ -87,7 +87,7 @@ class PullResponse(_Model):
 
 
 class LookupRequest(_Model):
-    query: str = Field(min_length=1, max_length=64)
+    query: str = Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$")
 
 
 class MemberSummary(_Model):

@@ -108,3 +108,19 @@ def test_concurrent_pushes_of_one_batch_apply_it_once(hq: HQServer, make_counter
     counts = hq_counts(hq)
     assert counts["events"] == len(items)
     assert sorted(admin.member_balances(hq.engine).values()) == [(55_000, 0, 50)]
+
+
+def test_a_payload_hq_cannot_read_is_refused_whole(hq: HQServer, make_counter) -> None:
+    from app.domain.audit import payload_hash
+    from sync.client import wire_events
+
+    counter = busy_counter(make_counter)
+    events = wire_events(syncstate.outbox_batch(counter.ctx, 100))
+    bad = copy.deepcopy(events[-1])
+    del bad["payload"]["sv_entries"][0]["principal_fen"]
+    bad["payload_hash"] = payload_hash(bad["payload"])
+    client = counter.client()
+    with pytest.raises(SyncError) as exc:
+        client._signed("POST", "/v1/events", {"events": [*events[:-1], bad]})
+    assert exc.value.status == 422 and exc.value.code == "event_invalid"
+    assert hq_counts(hq)["events"] == 0
