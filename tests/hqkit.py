@@ -84,8 +84,9 @@ def hq_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
 class HQServer:
     """HQ's app served by uvicorn in a thread; ``restart`` keeps the database and the port."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, tls: tuple[str, str] | None = None) -> None:
         self.url = url
+        self.tls = tls  # (certificate, key) PEM files: serve HTTPS
         self.engine = open_database(url)
         self.service = HQService(self.engine)
         self.port = 0
@@ -94,7 +95,7 @@ class HQServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def start(self) -> None:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -102,7 +103,12 @@ class HQServer:
         sock.bind(("127.0.0.1", self.port))
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
-            create_app(self.service), log_level="warning", lifespan="off", access_log=False
+            create_app(self.service),
+            log_level="warning",
+            lifespan="off",
+            access_log=False,
+            ssl_certfile=self.tls[0] if self.tls else None,
+            ssl_keyfile=self.tls[1] if self.tls else None,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(

@@ -80,14 +80,19 @@ def test_gaps_are_refused_and_reordered_batches_converge(hq: HQServer, make_coun
 
 
 def test_concurrent_pushes_of_one_batch_apply_it_once(hq: HQServer, make_counter) -> None:
+    """Two servers on one database (as several HQ processes would run), one batch each."""
     counter = busy_counter(make_counter)
     items = syncstate.outbox_batch(counter.ctx, 100)
+    second = HQServer(hq.url)
+    second.start()
+    urls = iter([hq.base_url, second.base_url])
     barrier = threading.Barrier(2)
     results: list = []
     errors: list = []
 
     def push() -> None:
         client = counter.client()
+        client.base = next(urls)
         barrier.wait()
         try:
             results.append(client.push(items))
@@ -101,6 +106,7 @@ def test_concurrent_pushes_of_one_batch_apply_it_once(hq: HQServer, make_counter
         th.start()
     for th in threads:
         th.join(30)
+    second.close()
     assert not errors
     statuses = sorted(r.status for res in results for r in res.results)
     assert statuses.count("applied") == len(items)
