@@ -19,89 +19,50 @@ from app.domain.hlc import newer
 from server import tables as t
 
 
-def apply_effects(
-    conn: Connection,
-    eff: Effects,
-    *,
-    event_id: str,
-    store_code: str | None,
-    now: dt.datetime,
-) -> None:
-    if eff.new_member is not None:
-        _register(conn, eff, store_code, now)
-    if (
-        eff.txn_id is not None
-        and conn.scalar(select(t.txn.c.id).where(t.txn.c.id == eff.txn_id)) is None
-    ):
-        conn.execute(
-            insert(t.txn).values(
-                id=eff.txn_id,
-                event_id=event_id,
-                type=eff.type,
-                member_id=eff.member_id,
-                store_code=store_code,
-                business_date=eff.business_date,
-                created_at=now,
-            )
-        )
-    if eff.sv_entries:
-        conn.execute(
-            insert(t.sv_entry),
-            [
-                {
-                    "entry_id": e["entry_id"],
-                    "member_id": e["member_id"],
-                    "txn_id": eff.txn_id,
-                    "event_id": event_id,
-                    "kind": e["kind"],
-                    "principal_fen": e["principal_fen"],
-                    "bonus_fen": e["bonus_fen"],
-                    "reverses": e.get("reverses"),
-                }
-                for e in eff.sv_entries
-            ],
-        )
-    if eff.points_lots:
-        conn.execute(
-            insert(t.points_lot),
-            [
-                {
-                    "id": lot["lot_id"],
-                    "member_id": lot["member_id"],
-                    "txn_id": eff.txn_id,
-                    "points": lot["points"],
-                    "earned_on": lot["earned_on"],
-                    "expires_on": lot["expires_on"],
-                    "source": lot["source"],
-                }
-                for lot in eff.points_lots
-            ],
-        )
-    if eff.points_entries:
-        conn.execute(
-            insert(t.points_entry),
-            [
-                {
-                    "entry_id": e["entry_id"],
-                    "member_id": e["member_id"],
-                    "lot_id": e["lot_id"],
-                    "txn_id": eff.txn_id,
-                    "event_id": event_id,
-                    "kind": e["kind"],
-                    "points": e["points"],
-                    "reverses": e.get("reverses"),
-                }
-                for e in eff.points_entries
-            ],
-        )
-    spenders: list[str] = []
-    for member_id in sorted(eff.member_ids):
-        p, b = eff.sv_delta(member_id)
-        pts = eff.points_delta(member_id)
-        spend = eff.spend_delta.get(member_id, 0)
-        if p or b or pts or spend:
-            m = t.member.c
-            conn.execute(
+class Applier:
+    """Applies events within one transaction. Ledger, transaction and event rows are
+    append-only and nothing reads them back during a push, so they are collected and
+    written together by :meth:`flush` (one ``executemany`` per table); member rows are
+    written at once, since later events of the same batch read them."""
+
+    def __init__(self, conn: Connection, now: dt.datetime) -> None:
+        self.conn = conn
+        self.now = now
+        self.rows: dict[str, list[dict[str, Any]]] = {}
+        self.moves: dict[str, list[int]] = {}  # member -> [principal, bonus, points, spend]
+        self.spends: dict[str, tuple[str, str, str | None]] = {}  # member -> last spend event
+
+    def add(self, table: Any, row: dict[str, Any]) -> None:
+        self.rows.setdefault(table.name, []).append(row)
+
+    def move(
+        self,
+        member_id: str,
+        principal: int,
+        bonus: int,
+        points: int,
+        spend: int,
+        event_id: str,
+        event_type: str,
+        store_code: str | None,
+    ) -> None:
+        """Balances move by the sum of the batch's entries, written once per member."""
+        total = self.moves.setdefault(member_id, [0, 0, 0, 0])
+        for i, v in enumerate((principal, bonus, points, spend)):
+            total[i] += v
+        if principal < 0 or bonus < 0 or points < 0:
+            self.spends[member_id] = (event_id, event_type, store_code)
+
+    def flush(self) -> None:
+        rows, self.rows = self.rows, {}
+        for name, values in rows.items():
+            self.conn.execute(insert(t.metadata.tables[name]), values)
+        moves, self.moves = self.moves, {}
+        spends, self.spends = self.spends, {}
+        m = t.member.c
+        for member_id in sorted(moves):  # one order everywhere: concurrent batches never deadlock
+            p, b, pts, spend = moves[member_id]
+            row = self.conn.execute(
                 update(t.member)
                 .where(m.id == member_id)
                 .values(
@@ -109,14 +70,108 @@ def apply_effects(
                     bonus_fen=m.bonus_fen + b,
                     points=m.points + pts,
                     cumulative_spend_fen=m.cumulative_spend_fen + spend,
-                    updated_at=now,
+                    updated_at=self.now,
                 )
-            )
-        if p < 0 or b < 0 or pts < 0:
-            spenders.append(member_id)
+                .returning(m.principal_fen, m.bonus_fen, m.points)
+            ).first()
+            spent = spends.get(member_id)
+            # An offline spend that took a balance below zero: a fact, listed for the manager.
+            if row is not None and spent is not None and min(row) < 0:
+                event_id, event_type, store_code = spent
+                detail = {
+                    "event_type": event_type,
+                    "principal_fen": row.principal_fen,
+                    "bonus_fen": row.bonus_fen,
+                    "points": row.points,
+                }
+                self.conn.execute(
+                    insert(t.conflict).values(
+                        kind="overdraft",
+                        member_id=member_id,
+                        event_id=event_id,
+                        store_code=store_code,
+                        detail=json.dumps(detail, sort_keys=True),
+                        created_at=self.now,
+                    )
+                )
+
+
+def apply_effects(
+    conn: Connection,
+    eff: Effects,
+    *,
+    event_id: str,
+    store_code: str | None,
+    now: dt.datetime,
+    applier: Applier | None = None,
+) -> None:
+    own = applier is None
+    ap = applier or Applier(conn, now)
+    if eff.new_member is not None:
+        _register(conn, eff, store_code, now)
+    if eff.txn_id is not None:
+        ap.add(
+            t.txn,
+            {
+                "id": eff.txn_id,
+                "event_id": event_id,
+                "type": eff.type,
+                "member_id": eff.member_id,
+                "store_code": store_code,
+                "business_date": eff.business_date,
+                "created_at": now,
+            },
+        )
+    for e in eff.sv_entries:
+        ap.add(
+            t.sv_entry,
+            {
+                "entry_id": e["entry_id"],
+                "member_id": e["member_id"],
+                "txn_id": eff.txn_id,
+                "event_id": event_id,
+                "kind": e["kind"],
+                "principal_fen": e["principal_fen"],
+                "bonus_fen": e["bonus_fen"],
+                "reverses": e.get("reverses"),
+            },
+        )
+    for lot in eff.points_lots:
+        ap.add(
+            t.points_lot,
+            {
+                "id": lot["lot_id"],
+                "member_id": lot["member_id"],
+                "txn_id": eff.txn_id,
+                "points": lot["points"],
+                "earned_on": lot["earned_on"],
+                "expires_on": lot["expires_on"],
+                "source": lot["source"],
+            },
+        )
+    for e in eff.points_entries:
+        ap.add(
+            t.points_entry,
+            {
+                "entry_id": e["entry_id"],
+                "member_id": e["member_id"],
+                "lot_id": e["lot_id"],
+                "txn_id": eff.txn_id,
+                "event_id": event_id,
+                "kind": e["kind"],
+                "points": e["points"],
+                "reverses": e.get("reverses"),
+            },
+        )
+    for member_id in eff.member_ids:
+        p, b = eff.sv_delta(member_id)
+        pts = eff.points_delta(member_id)
+        spend = eff.spend_delta.get(member_id, 0)
+        if p or b or pts or spend:
+            ap.move(member_id, p, b, pts, spend, event_id, eff.type, store_code)
     _member_changes(conn, eff, now)
-    for member_id in spenders:
-        _check_overdraft(conn, member_id, event_id, store_code, eff.type, now)
+    if own:
+        ap.flush()
 
 
 def apply_event(
@@ -127,12 +182,13 @@ def apply_event(
     event_id: str,
     store_code: str | None,
     now: dt.datetime,
+    applier: Applier | None = None,
 ) -> bool:
     """Apply the event; True when other counters need it (it concerns a member)."""
     eff = effects(event_type, payload)
     if eff.member_id is None:
         return False
-    apply_effects(conn, eff, event_id=event_id, store_code=store_code, now=now)
+    apply_effects(conn, eff, event_id=event_id, store_code=store_code, now=now, applier=applier)
     return True
 
 
@@ -241,36 +297,3 @@ def _member_changes(conn: Connection, eff: Effects, now: dt.datetime) -> None:
                 .where(m.id == eff.member_id)
                 .values(**values, field_clocks=json.dumps(clocks, sort_keys=True), updated_at=now)
             )
-
-
-def _check_overdraft(
-    conn: Connection,
-    member_id: str,
-    event_id: str,
-    store_code: str | None,
-    event_type: str,
-    now: dt.datetime,
-) -> None:
-    row = conn.execute(
-        select(t.member.c.principal_fen, t.member.c.bonus_fen, t.member.c.points).where(
-            t.member.c.id == member_id
-        )
-    ).first()
-    if row is None or min(row.principal_fen, row.bonus_fen, row.points) >= 0:
-        return
-    detail = {
-        "event_type": event_type,
-        "principal_fen": row.principal_fen,
-        "bonus_fen": row.bonus_fen,
-        "points": row.points,
-    }
-    conn.execute(
-        insert(t.conflict).values(
-            kind="overdraft",
-            member_id=member_id,
-            event_id=event_id,
-            store_code=store_code,
-            detail=json.dumps(detail, sort_keys=True),
-            created_at=now,
-        )
-    )

@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from app.domain.audit import canonical_json, payload_hash
 from app.domain.phone import looks_like_phone, mask_phone, normalise_phone
 from server import tables as t
-from server.apply import apply_event
+from server.apply import Applier, apply_event
 from server.errors import HQError
 from sync import signing, wire
 
@@ -182,6 +182,11 @@ class HQService:
                 raise HQError("device_revoked")
             last = dev.last_seq
             changes: list[tuple[str, str | None, dict[str, Any]]] = []
+            applier = Applier(conn, now)
+            ids = [ev.event_id for ev in req.events]
+            known_ids = set(
+                conn.scalars(select(t.event.c.event_id).where(t.event.c.event_id.in_(ids)))
+            )
             for ev in sorted(req.events, key=lambda e: e.device_seq):
                 if ev.device_seq <= last:
                     stored = conn.execute(
@@ -210,22 +215,22 @@ class HQService:
                         )
                     )
                     break
-                if conn.scalar(
-                    select(t.event.c.device_id).where(t.event.c.event_id == ev.event_id)
-                ):
+                if ev.event_id in known_ids:
                     conflict = HQError("event_conflict", f"event {ev.event_id}")
                     break
-                conn.execute(
-                    insert(t.event).values(
-                        event_id=ev.event_id,
-                        device_id=device_id,
-                        device_seq=ev.device_seq,
-                        type=ev.type,
-                        payload=canonical_json(ev.payload),
-                        payload_hash=ev.payload_hash,
-                        created_at=ev.created_at.replace(tzinfo=None),
-                        applied_at=now,
-                    )
+                known_ids.add(ev.event_id)
+                applier.add(
+                    t.event,
+                    {
+                        "event_id": ev.event_id,
+                        "device_id": device_id,
+                        "device_seq": ev.device_seq,
+                        "type": ev.type,
+                        "payload": canonical_json(ev.payload),
+                        "payload_hash": ev.payload_hash,
+                        "created_at": ev.created_at.replace(tzinfo=None),
+                        "applied_at": now,
+                    },
                 )
                 try:
                     wanted = apply_event(
@@ -235,6 +240,7 @@ class HQService:
                         event_id=ev.event_id,
                         store_code=dev.store_code,
                         now=now,
+                        applier=applier,
                     )
                 except (KeyError, TypeError, ValueError, AttributeError) as exc:
                     # A payload HQ cannot read: refuse the batch, apply none of it.
@@ -260,6 +266,7 @@ class HQService:
                         event_id=ev.event_id, device_seq=ev.device_seq, status="applied"
                     )
                 )
+            applier.flush()
             conn.execute(
                 update(t.device)
                 .where(t.device.c.device_id == device_id)
