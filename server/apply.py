@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import Connection, and_, func, insert, select, update
 
 from app.domain.events import Effects, effects, final_tier
 from app.domain.hlc import newer
@@ -198,6 +198,9 @@ def _register(conn: Connection, eff: Effects, store_code: str | None, now: dt.da
     member_id = m["member_id"]
     if conn.scalar(select(t.member.c.id).where(t.member.c.id == member_id)) is not None:
         return
+    if conn.dialect.name == "postgresql":
+        # Two stores registering one phone at the same moment still see each other.
+        conn.execute(select(func.pg_advisory_xact_lock(func.hashtext(m["phone"]))))
     clash = conn.execute(
         select(t.member.c.id).where(
             and_(t.member.c.phone == m["phone"], t.member.c.status == "active")

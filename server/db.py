@@ -35,8 +35,10 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Any) -> None:
-            # Writers queue up front instead of failing half-way on a lock upgrade.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Writers queue up front instead of failing half-way on a lock upgrade;
+            # readers (pull, lookup) take a snapshot and never wait for the write lock.
+            readonly = conn.get_execution_options().get("hq_readonly")
+            conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)

@@ -141,27 +141,26 @@ class HQService:
         except signing.SignatureError as exc:
             raise HQError(exc.code) from None
         now = self.clock()
-        with self.engine.begin() as conn:
-            dev = conn.execute(
-                select(t.device).where(t.device.c.device_id == signed.device_id)
-            ).first()
-            if dev is None:
-                raise HQError("unknown_device")
-            try:
-                signing.check_signature(dev.secret, signed, method, path, body)
-            except signing.SignatureError as exc:
-                raise HQError(exc.code) from None
-            if dev.revoked_at is not None:
-                raise HQError("device_revoked")
-            if random.random() < 0.01:
-                cutoff = now - dt.timedelta(seconds=3 * signing.WINDOW_SECONDS)
-                conn.execute(delete(t.nonce).where(t.nonce.c.at < cutoff))
-        # The nonce in its own transaction: a reused one fails on the primary key.
         try:
             with self.engine.begin() as conn:
+                dev = conn.execute(
+                    select(t.device).where(t.device.c.device_id == signed.device_id)
+                ).first()
+                if dev is None:
+                    raise HQError("unknown_device")
+                try:
+                    signing.check_signature(dev.secret, signed, method, path, body)
+                except signing.SignatureError as exc:
+                    raise HQError(exc.code) from None
+                if dev.revoked_at is not None:
+                    raise HQError("device_revoked")
+                # Each nonce once per device: a replay fails on the primary key.
                 conn.execute(
                     insert(t.nonce).values(device_id=dev.device_id, nonce=signed.nonce, at=now)
                 )
+                if random.random() < 0.01:
+                    cutoff = now - dt.timedelta(seconds=3 * signing.WINDOW_SECONDS)
+                    conn.execute(delete(t.nonce).where(t.nonce.c.at < cutoff))
         except IntegrityError:
             raise HQError("nonce_reused") from None
         return dev
@@ -281,7 +280,7 @@ class HQService:
     # -- pull -----------------------------------------------------------------
     def pull(self, device_id: str, since: int, limit: int) -> wire.PullResponse:
         limit = max(1, min(limit, wire.MAX_PULL))
-        with self.engine.connect() as conn:
+        with self.engine.connect().execution_options(hq_readonly=True) as conn:
             watermark = conn.scalar(
                 select(t.counter.c.value).where(t.counter.c.name == "server_seq")
             )
@@ -312,7 +311,7 @@ class HQService:
     def lookup(self, query: str) -> wire.LookupResponse:
         text = query.strip()
         m = t.member.c
-        with self.engine.connect() as conn:
+        with self.engine.connect().execution_options(hq_readonly=True) as conn:
             if looks_like_phone(text):
                 cond = (m.phone == normalise_phone(text)) & (m.status == "active")
                 rows = conn.execute(select(t.member).where(cond)).all()

@@ -5,7 +5,8 @@ whether to retry (``unreachable``, ``server``) or to stop and tell someone (``re
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import requests
@@ -131,10 +132,12 @@ class HQClient:
         config: SyncConfig,
         *,
         timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.config = config
         self.base = config.server_url.rstrip("/")
         self.timeout = timeout
+        self.clock = clock  # the system clock: HQ refuses one more than 5 minutes off
         self.session = requests.Session()
 
     def close(self) -> None:
@@ -143,7 +146,7 @@ class HQClient:
     def _signed(self, method: str, path: str, payload: Any | None = None) -> Any:
         body = b"" if payload is None else _dumps(payload)
         headers = signing.sign_request(
-            self.config.device_id, self.config.secret, method, path, body
+            self.config.device_id, self.config.secret, method, path, body, now=self.clock()
         )
         if payload is not None:
             headers["Content-Type"] = "application/json"
@@ -166,9 +169,7 @@ class HQClient:
         return _parse(wire.PullResponse, self._signed("GET", path))
 
     def lookup(self, query: str) -> wire.LookupResponse:
-        return _parse(
-            wire.LookupResponse, self._signed("POST", wire.LOOKUP_PATH, {"query": query})
-        )
+        return _parse(wire.LookupResponse, self._signed("POST", wire.LOOKUP_PATH, {"query": query}))
 
     def health(self) -> wire.Health:
         data = _send(

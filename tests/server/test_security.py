@@ -116,3 +116,29 @@ def test_health_and_openapi(hq: HQServer) -> None:
         wire.LOOKUP_PATH,
         wire.HEALTH_PATH,
     } <= set(paths)
+
+
+def test_a_counter_clock_off_by_more_than_five_minutes_is_refused(
+    hq: HQServer, make_counter
+) -> None:
+    from app.services import syncstate
+    from sync.client import SyncError
+    from sync.engine import sync_once
+
+    counter, _config = _counter_with_events(make_counter)
+    before = hq_counts(hq)
+    client = counter.client(clock=lambda: time.time() + 6 * 60)
+    try:
+        try:
+            sync_once(counter.ctx, client)
+        except SyncError as exc:
+            assert exc.code == "stale_timestamp"
+        else:
+            raise AssertionError("a clock 6 minutes ahead was accepted")
+    finally:
+        client.close()
+    assert hq_counts(hq) == before
+    status = syncstate.status(counter.ctx)
+    assert status.pending > 0 and "clock" in (status.last_error or "")
+    counter.sync()  # the clock right again: accepted
+    assert syncstate.status(counter.ctx).pending == 0
