@@ -113,6 +113,10 @@ def _status_lines(data: dict[str, Any]) -> list[str]:
     ]
 
 
+def _now_lines(data: dict[str, Any]) -> list[str]:
+    return [f"已上传 {data['pushed']} 条,已接收 {data['pulled']} 条", *_status_lines(data)]
+
+
 def _lookup_lines(data: dict[str, Any]) -> list[str]:
     if not data["members"]:
         return ["总部没有找到会员"]
@@ -133,7 +137,11 @@ EXTENSION = Extension(
         ("sync", "lookup"): _lookup,
     },
     no_actor=frozenset({("sync", "now"), ("sync", "status")}),
-    text_renderers={("sync", "status"): _status_lines, ("sync", "lookup"): _lookup_lines},
+    text_renderers={
+        ("sync", "status"): _status_lines,
+        ("sync", "now"): _now_lines,
+        ("sync", "lookup"): _lookup_lines,
+    },
 )
 
 __all__ = ["EXTENSION"]

@@ -108,6 +108,8 @@ def test_sync_commands(hq: HQServer, make_counter, capsys) -> None:
     code, data = run_cli(capsys, d, "sync", "now", actor=False)
     assert code == 0 and data["pending"] == 0 and data["pushed"] > 0 and data["online"]
 
+    assert counter_main(["--data-dir", str(d), "sync", "now"]) == 0
+    assert "已上传 0 条" in capsys.readouterr().out
     code, data = run_cli(capsys, d, "sync", "enroll", "--server", hq.base_url, "--code", again)
     assert code == 0, data
     code, data = run_cli(capsys, d, "sync", "now", actor=False)
