@@ -110,3 +110,13 @@ def create_app(service: HQService) -> FastAPI:
         )
 
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app for ``uvicorn --factory`` worker processes: the database URL is in
+    ``MEMBER_HQ_DB`` (``member-hq serve --workers N`` sets it)."""
+    import os
+
+    from server.db import make_engine
+
+    return create_app(HQService(make_engine(os.environ["MEMBER_HQ_DB"])))

@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8700)
     serve.add_argument("--certfile", help="TLS certificate (PEM)")
     serve.add_argument("--keyfile", help="TLS private key (PEM)")
+    serve.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
 
     store = sub.add_parser("store", help="stores and enrollment codes").add_subparsers(
         dest="action", required=True
@@ -110,14 +111,19 @@ def _serve(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
     from server.app import create_app
     from server.service import HQService
 
-    uvicorn.run(
-        create_app(HQService(engine)),
-        host=args.host,
-        port=args.port,
-        ssl_certfile=args.certfile,
-        ssl_keyfile=args.keyfile,
-        log_level="info",
-    )
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "ssl_certfile": args.certfile,
+        "ssl_keyfile": args.keyfile,
+        "log_level": "info",
+    }
+    if args.workers > 1:
+        # Each worker process opens the database itself (the schema is migrated already).
+        os.environ[DB_ENV] = database_url(args)
+        uvicorn.run("server.app:app_from_env", factory=True, workers=args.workers, **options)
+    else:
+        uvicorn.run(create_app(HQService(engine)), **options)
     return {"stopped": True}
 
 

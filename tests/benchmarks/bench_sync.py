@@ -72,11 +72,22 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def hq_process(url: str) -> Iterator[str]:
+def hq_process(url: str, workers: int = 1) -> Iterator[str]:
     port = free_port()
     log = open(os.devnull, "wb")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "server", "--db", url, "serve", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "server",
+            "--db",
+            url,
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
         stdout=log,
         stderr=log,
     )
@@ -277,7 +288,9 @@ def synthetic_events(device_seq: int, member: dict[str, Any], n: int) -> list[di
     return out
 
 
-def load_run(db_url: str, devices: int, seconds: float, interval: float) -> dict[str, Any]:
+def load_run(
+    db_url: str, devices: int, seconds: float, interval: float, workers: int = 1
+) -> dict[str, Any]:
     engine_ = open_database(db_url)
     admin.add_store(engine_, "L001", "并发门店")
     codes = [admin.new_enrollment_code(engine_, "L001")["code"] for _ in range(devices)]
@@ -285,7 +298,7 @@ def load_run(db_url: str, devices: int, seconds: float, interval: float) -> dict
     latencies: dict[str, list[float]] = {"push": [], "pull": []}
     errors: list[str] = []
     lock = threading.Lock()
-    with hq_process(db_url) as base:
+    with hq_process(db_url, workers) as base:
         configs = []
         for code in codes:
             device_id = uuid7()
@@ -435,6 +448,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--devices", type=int, default=50)
     p.add_argument("--seconds", type=float, default=60)
     p.add_argument("--interval", type=float, default=1.0, help="each device syncs this often")
+    p.add_argument("--hq-workers", type=int, default=1, help="member-hq serve --workers")
+    p.add_argument("--skip-push", action="store_true", help="only the many-devices run")
     p.add_argument("--pg", default=os.environ.get("MEMBER_COUNTER_TEST_PG_URL"))
     p.add_argument("--no-write", action="store_true")
     args = p.parse_args(argv)
@@ -466,12 +481,18 @@ def main(argv: list[str] | None = None) -> int:
             print("push pg", r, flush=True)
         if args.devices:
             (work / "hq-load").mkdir()
-            r = load_run(sqlite_url(work / "hq-load"), args.devices, args.seconds, args.interval)
+            r = load_run(
+                sqlite_url(work / "hq-load"),
+                args.devices,
+                args.seconds,
+                args.interval,
+                args.hq_workers,
+            )
             results["load"]["SQLite"] = r
             print("load sqlite", r, flush=True)
             if args.pg:
                 with pg_schema(args.pg) as url:
-                    r = load_run(url, args.devices, args.seconds, args.interval)
+                    r = load_run(url, args.devices, args.seconds, args.interval, args.hq_workers)
                 results["load"]["PostgreSQL"] = r
                 print("load pg", r, flush=True)
     finally:
