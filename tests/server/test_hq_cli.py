@@ -81,3 +81,42 @@ def test_store_device_rules_staff_commands(hq: HQServer, make_counter, capsys, t
         {"staff_no": "m9", "name": "店长", "role": "manager", "active": True}
     ]
     assert run(capsys, hq, "conflicts")[1] == {"conflicts": []}
+
+
+def test_serve_with_two_worker_processes(hq: HQServer, make_counter, tmp_path: Path) -> None:
+    """`member-hq serve --workers 2`: two processes on one database take a counter's sync."""
+    import subprocess
+    import sys
+
+    from tests.sync.test_faults import _wait_up
+
+    hq.stop()
+    port = hq.port
+    log = (tmp_path / "hq.log").open("wb")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "server",
+            "--db",
+            hq.url,
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_up(port)
+        counter = make_counter("S001", url=f"http://127.0.0.1:{port}")
+        report = counter.sync()
+        assert report.pushed > 0
+    finally:
+        proc.terminate()
+        proc.wait(20)
+        log.close()
+    text = (tmp_path / "hq.log").read_text()
+    assert text.count("Started server process") >= 2, text
