@@ -118,3 +118,18 @@ def replace_search_keys(uow: UnitOfWork, member_id: str, keys: Sequence[str]) ->
 
     uow.session.execute(delete(MemberSearchKey).where(MemberSearchKey.member_id == member_id))
     uow.add(*(MemberSearchKey(member_id=member_id, key=k) for k in keys))
+
+
+def members_registered_elsewhere(uow: UnitOfWork, member_ids: set[str]) -> set[str]:
+    """Members this counter learned from HQ (registered at another store or counter)."""
+    if not member_ids:
+        return set()
+    return set(
+        uow.session.scalars(
+            select(Txn.member_id).where(
+                Txn.kind == "remote",
+                Txn.note.like("member.registered %"),
+                Txn.member_id.in_(list(member_ids)),
+            )
+        )
+    )

@@ -182,3 +182,26 @@ def test_staff_and_rules_set_at_hq_reach_the_counter(hq: HQServer, make_counter,
 
     with pytest.raises(AuthenticationError):
         sign_in(c.ctx, "c77", "4321")
+
+
+def test_points_expire_once_across_stores(hq: HQServer, make_counter) -> None:
+    from app.services.points import expire_points
+
+    a, b = make_counter("S001"), make_counter("S002")
+    member_id = member_with(a, 20_000)
+    a.sync()
+    b.sync()
+    checkout(b.ctx, b.cashier, PHONE, 5_000)  # 50 points earned at B for A's member
+    b.sync()
+    a.sync()
+    for c in (a, b):
+        c.clock.advance(days=2 * 366)  # past the end of next year: the lot is due
+    assert expire_points(b.ctx, b.admin).points == 0  # B leaves A's member to A
+    assert expire_points(a.ctx, a.admin).points == 50
+    for _ in range(2):
+        a.sync()
+        b.sync()
+    assert admin.member_balances(hq.engine)[member_id][2] == 0
+    for c in (a, b):
+        assert ledger_checked(c.ctx, member_id)[2] == 0
+    assert admin.list_conflicts(hq.engine) == []
