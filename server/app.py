@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 from starlette.concurrency import run_in_threadpool
@@ -27,8 +27,29 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-async def signed_device(request: Request) -> Any:
-    """The enrolled, unrevoked device that signed this request (else 401/403)."""
+async def signed_device(
+    request: Request,
+    x_mc_device: Annotated[
+        str | None, Header(description="the device id given at enrollment")
+    ] = None,
+    x_mc_timestamp: Annotated[
+        str | None, Header(description="Unix time of the request; ±300 s of HQ's clock")
+    ] = None,
+    x_mc_nonce: Annotated[
+        str | None, Header(description="8–64 letters or digits, never reused by the device")
+    ] = None,
+    x_mc_signature: Annotated[
+        str | None,
+        Header(
+            description="hex HMAC-SHA256 with the device secret over METHOD, path with "
+            "query, timestamp, nonce and the body's SHA-256, joined by newlines"
+        ),
+    ] = None,
+) -> Any:
+    """The enrolled, unrevoked device that signed this request (else 401/403).
+
+    The headers are declared for the OpenAPI schema; they are read (and checked) from the
+    request itself, so a missing one is answered 401 ``unsigned``."""
     service: HQService = request.app.state.service
     body = await request.body()
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
