@@ -15,7 +15,7 @@ from app.services.security import Actor, Role
 from sync import enrollment
 from sync.client import HQClient, SyncError
 from sync.config import load_config
-from sync.engine import sync_once
+from sync.engine import lookup_and_fetch, sync_once
 
 
 def _add_parsers(subparsers: argparse._SubParsersAction) -> None:
@@ -29,7 +29,9 @@ def _add_parsers(subparsers: argparse._SubParsersAction) -> None:
     sub.add_parser("now", help="push pending events and pull changes now")
     sub.add_parser("status", help="pending events, last success, last error, cursor")
     sub.add_parser("reset", help="forget HQ (refused while events are pending)")
-    lookup = sub.add_parser("lookup", help="find a member at HQ (phone, card number)")
+    lookup = sub.add_parser(
+        "lookup", help="find a member at HQ (phone, card number) and bring them here at once"
+    )
     lookup.add_argument("query")
 
 
@@ -94,12 +96,12 @@ def _reset(ctx: CounterContext, actor: Actor | None, args: argparse.Namespace) -
 def _lookup(ctx: CounterContext, actor: Actor | None, args: argparse.Namespace) -> dict[str, Any]:
     client = _client(ctx)
     try:
-        found = client.lookup(args.query)
+        found = lookup_and_fetch(ctx, client, args.query)
     except SyncError as exc:
         raise _failed(exc) from None
     finally:
         client.close()
-    return {"members": [m.model_dump() for m in found.members]}
+    return {"members": [m.model_dump() for m in found]}
 
 
 def _status_lines(data: dict[str, Any]) -> list[str]:

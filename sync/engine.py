@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from app.domain.errors import CounterError
 from app.services import remote, syncstate
 from app.services.context import CounterContext
+from sync import wire
 from sync.client import HQClient, SyncError
 
 log = logging.getLogger("member_counter.sync")
@@ -80,3 +81,12 @@ def sync_once(ctx: CounterContext, client: HQClient) -> SyncReport:
         raise SyncError("local", exc.message, code=exc.code) from exc
     syncstate.record_result(ctx, None)
     return SyncReport(pushed, pulled, syncstate.cursor(ctx))
+
+
+def lookup_and_fetch(ctx: CounterContext, client: HQClient, query: str) -> list[wire.MemberSummary]:
+    """Find a member at HQ (registered elsewhere minutes ago) and, if HQ knows them, pull
+    at once so the cashier can serve them now rather than after the next round."""
+    found = client.lookup(query).members
+    if found:
+        pull_all(ctx, client)
+    return found

@@ -15,6 +15,7 @@ from app.services.lookup import show_member
 from app.services.members import Registration, register_member
 from app.services.stored_value import top_up
 from launcher import main as counter_main
+from sync.engine import lookup_and_fetch
 from sync.worker import SyncWorker, backoff_delay
 from tests.hqkit import MANAGER_NO, MANAGER_PIN, Counter, HQServer, hq_counts
 
@@ -170,7 +171,15 @@ def test_online_lookup_finds_a_member_not_yet_pulled(
 
     with pytest.raises(NotFoundError):
         show_member(b.ctx, b.cashier, phone)
-    b.sync()
+    client = b.client()
+    try:
+        assert [m.member_id for m in lookup_and_fetch(b.ctx, client, phone)] == [found[0].member_id]
+    finally:
+        client.close()
     assert show_member(b.ctx, b.cashier, phone).stored_value_fen == 20_000
+    top_up(b.ctx, b.cashier, phone, 5_000, "cash")  # served at B at once
+    b.sync()
+    a.sync()
+    assert show_member(a.ctx, a.cashier, phone).stored_value_fen == 25_000
     assert phone not in caplog.text
     assert syncstate.status(b.ctx).cursor > 0
