@@ -20,7 +20,7 @@ from sync.client import HQClient, SyncError
 log = logging.getLogger("member_counter.sync")
 
 PUSH_BATCH = 200
-PULL_BATCH = 500
+PULL_BATCH = 200  # one pull batch = one short write transaction at the counter
 
 
 @dataclass(frozen=True)

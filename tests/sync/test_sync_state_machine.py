@@ -197,6 +197,26 @@ class SyncMachine(RuleBasedStateMachine):
                     assert (m.principal_fen, m.bonus_fen, m.points) == (p, b, pts)
         with self.hq.engine.connect() as conn:
             hq_events = conn.scalar(select(func.count()).select_from(t.event))
+            hq_ledger = {
+                tuple(r)
+                for r in conn.execute(
+                    select(
+                        t.sv_entry.c.entry_id, t.sv_entry.c.principal_fen, t.sv_entry.c.bonus_fen
+                    )
+                )
+            }
+            hq_points = {
+                tuple(r)
+                for r in conn.execute(select(t.points_entry.c.entry_id, t.points_entry.c.points))
+            }
+        for c in self.stores:  # every copy of the ledgers holds the same rows
+            with c.ctx.reader() as uow:
+                rows = uow.session.execute(
+                    text("SELECT entry_id, principal_fen, bonus_fen FROM sv_entry")
+                ).all()
+                points = uow.session.execute(text("SELECT entry_id, points FROM points_entry"))
+                assert {tuple(r) for r in rows} == hq_ledger
+                assert {tuple(r) for r in points} == hq_points
         outboxes = 0
         for c in self.stores:
             with c.ctx.reader() as uow:
