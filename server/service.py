@@ -265,7 +265,11 @@ class HQService:
                         event_id=ev.event_id, device_seq=ev.device_seq, status="applied"
                     )
                 )
-            applier.flush()
+            try:
+                applier.flush()
+            except IntegrityError:
+                # A ledger row id HQ already holds from another event: refuse the batch.
+                raise HQError("event_invalid", "a row of this batch exists already") from None
             conn.execute(
                 update(t.device)
                 .where(t.device.c.device_id == device_id)

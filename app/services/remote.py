@@ -20,6 +20,7 @@ from typing import Any
 from app.domain.errors import RuleError
 from app.domain.events import Effects, effects, final_tier
 from app.domain.hlc import ZERO, Stamp, newer, receive
+from app.domain.ids import uuid7
 from app.domain.rules import Rules
 from app.persistence import syncstore
 from app.persistence.tables import (
@@ -100,8 +101,6 @@ def _apply_rules(uow: UnitOfWork, data: dict[str, Any]) -> None:
 
 
 def _apply_staff(ctx: CounterContext, uow: UnitOfWork, body: dict[str, Any]) -> None:
-    from app.domain.ids import uuid7
-
     staff = uow.staff_by_no(body["staff_no"])
     if staff is None:
         uow.add(
