@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from app.services.members import Registration, register_member
 from server.cli import main as hq_main
 from tests.hqkit import HQServer
+
+PHONE = "13900000071"
 
 
 def run(capsys, hq: HQServer, *args: str) -> tuple[int, dict]:
@@ -112,11 +115,19 @@ def test_serve_with_two_worker_processes(hq: HQServer, make_counter, tmp_path: P
     try:
         _wait_up(port)
         counter = make_counter("S001", url=f"http://127.0.0.1:{port}")
+        register_member(
+            counter.ctx, counter.cashier, Registration(name="李四", phone=PHONE, consent=True)
+        )
         report = counter.sync()
         assert report.pushed > 0
+        client = counter.client()
+        assert client.lookup(PHONE).members[0].phone_masked == "139****0071"
+        client.close()
     finally:
         proc.terminate()
         proc.wait(20)
         log.close()
     text = (tmp_path / "hq.log").read_text()
     assert text.count("Started server process") >= 2, text
+    assert "POST /v1/members/lookup" in text  # the access log is on ...
+    assert PHONE not in text  # ... and no member's phone number is in it
