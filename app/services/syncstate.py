@@ -60,7 +60,10 @@ def status(ctx: CounterContext) -> SyncStatus:
         online = False
         if enrolled and uow.store() is not None:
             limits = offline.OfflineLimits.from_rules_extra(load_rules(uow).extra)
-            online = not offline.is_offline(state.last_success_at, ctx.now(), limits)
+            # Online for the status bar: the last attempt reached HQ, and recently.
+            online = state.last_error is None and not offline.is_offline(
+                state.last_success_at, ctx.now(), limits
+            )
         return SyncStatus(
             enrolled=enrolled,
             server_url=state.server_url if state else None,

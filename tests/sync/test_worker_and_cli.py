@@ -64,10 +64,11 @@ def test_worker_pushes_backs_off_and_recovers(hq: HQServer, make_counter) -> Non
         wait_for(lambda: worker.failures >= 2)
         assert worker.status.pending == 1
         assert worker.status.last_error and "unreachable" in worker.status.last_error
+        assert not worker.status.online
 
         hq.start()
         wait_for(lambda: worker.status.pending == 0 and worker.failures == 0)
-        assert worker.status.last_error is None
+        assert worker.status.last_error is None and worker.status.online
     finally:
         worker.stop()
     assert seen and all(s.enrolled for s in seen)
