@@ -381,9 +381,10 @@ def render(argv: list[str], results: dict[str, Any]) -> str:
         "",
         f"- **Command:** `.venv/bin/python -m tests.benchmarks.bench_sync {' '.join(argv)}`",
         f"- **Date:** {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
-        f"- **Machine:** {cpu}, {os.cpu_count()} cores; {platform.platform()}; HQ is one "
-        "`member-hq serve` process (uvicorn) on 127.0.0.1, the clients run in the benchmark "
-        "process (threads).",
+        f"- **Machine:** {cpu}, {os.cpu_count()} cores; {platform.platform()}. HQ runs as "
+        "`member-hq serve` on 127.0.0.1 (one process for the push; "
+        f"`--workers {results.get('hq_workers', 1)}` for the devices run); the clients run "
+        "in the benchmark process (threads).",
         f"- **Software:** Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
         f"psycopg {psycopg.__version__}",
         "",
@@ -449,7 +450,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, default=60)
     p.add_argument("--interval", type=float, default=1.0, help="each device syncs this often")
     p.add_argument("--hq-workers", type=int, default=1, help="member-hq serve --workers")
-    p.add_argument("--skip-push", action="store_true", help="only the many-devices run")
     p.add_argument("--pg", default=os.environ.get("MEMBER_COUNTER_TEST_PG_URL"))
     p.add_argument("--no-write", action="store_true")
     args = p.parse_args(argv)
@@ -460,6 +460,7 @@ def main(argv: list[str] | None = None) -> int:
         "devices": args.devices,
         "seconds": args.seconds,
         "interval": args.interval,
+        "hq_workers": args.hq_workers,
     }
     work = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     try:
