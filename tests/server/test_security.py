@@ -83,6 +83,16 @@ def test_unsigned_and_enrollment_refusals(hq: HQServer, make_counter) -> None:
         403,
         "store_mismatch",
     )
+    expired = admin.new_enrollment_code(hq.engine, "S009", ttl_hours=-1)["code"]
+    refused(
+        requests.post(
+            hq.base_url + wire.ENROLL_PATH,
+            json={**req, "code": expired, "store_code": "S009"},
+            timeout=10,
+        ),
+        403,
+        "enrollment_invalid",
+    )
     ok = requests.post(
         hq.base_url + wire.ENROLL_PATH,
         json={**req, "code": code, "store_code": "S009"},
