@@ -11,7 +11,7 @@ import logging
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError
 from starlette.concurrency import run_in_threadpool
 
@@ -109,8 +109,11 @@ def create_app(service: HQService) -> FastAPI:
         device: Device,
         since: Annotated[int, Query(ge=0, le=2**62)] = 0,
         limit: Annotated[int, Query(ge=1, le=wire.MAX_PULL)] = 500,
-    ) -> wire.PullResponse:
-        return service.pull(device.device_id, since, limit)
+    ) -> Response:
+        return Response(
+            content=service.pull_json(device.device_id, since, limit),
+            media_type="application/json",
+        )
 
     @app.post(
         wire.LOOKUP_PATH,

@@ -282,14 +282,14 @@ class HQService:
         return wire.PushResponse(acked_seq=last, results=results)
 
     # -- pull -----------------------------------------------------------------
-    def pull(self, device_id: str, since: int, limit: int) -> wire.PullResponse:
+    def _pull_rows(self, device_id: str, since: int, limit: int) -> tuple[list[Any], int, int]:
         limit = max(1, min(limit, wire.MAX_PULL))
         with self.engine.connect().execution_options(hq_readonly=True) as conn:
-            watermark = conn.scalar(
-                select(t.counter.c.value).where(t.counter.c.name == "server_seq")
+            watermark = (
+                conn.scalar(select(t.counter.c.value).where(t.counter.c.name == "server_seq")) or 0
             )
             rows = conn.execute(
-                select(t.change)
+                select(t.change.c.server_seq, t.change.c.kind, t.change.c.body)
                 .where(
                     t.change.c.server_seq > since,
                     t.change.c.server_seq <= watermark,
@@ -300,16 +300,34 @@ class HQService:
             ).all()
             conn.rollback()
         has_more = len(rows) == limit
-        cursor = rows[-1].server_seq if has_more else max(watermark or 0, since)
+        cursor = rows[-1].server_seq if has_more else max(watermark, since)
+        return rows, cursor, watermark
+
+    def pull(self, device_id: str, since: int, limit: int) -> wire.PullResponse:
+        rows, cursor, watermark = self._pull_rows(device_id, since, limit)
         return wire.PullResponse(
             changes=[
                 wire.Change(server_seq=r.server_seq, kind=r.kind, body=json.loads(r.body))
                 for r in rows
             ],
             cursor=cursor,
-            watermark=watermark or 0,
-            has_more=has_more,
+            watermark=watermark,
+            has_more=len(rows) == max(1, min(limit, wire.MAX_PULL)),
         )
+
+    def pull_json(self, device_id: str, since: int, limit: int) -> bytes:
+        """:meth:`pull` as the JSON HQ sends: the stored bodies are canonical JSON already,
+        so they go out as they are instead of being parsed and serialised again."""
+        rows, cursor, watermark = self._pull_rows(device_id, since, limit)
+        has_more = len(rows) == max(1, min(limit, wire.MAX_PULL))
+        changes = ",".join(
+            f'{{"server_seq":{r.server_seq},"kind":{json.dumps(r.kind)},"body":{r.body}}}'
+            for r in rows
+        )
+        return (
+            f'{{"changes":[{changes}],"cursor":{cursor},"watermark":{watermark},'
+            f'"has_more":{"true" if has_more else "false"}}}'
+        ).encode()
 
     # -- online lookup --------------------------------------------------------
     def lookup(self, query: str) -> wire.LookupResponse:

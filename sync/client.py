@@ -50,7 +50,9 @@ def _send(
     headers: dict[str, str],
     verify: bool | str,
     timeout: float | tuple[float, float],
+    raw: bool = False,
 ) -> Any:
+    """The answer's JSON (or, with ``raw``, its bytes) — or a SyncError saying what failed."""
     try:
         resp = session.request(
             method, url, data=body, headers=headers, verify=verify, timeout=timeout
@@ -61,6 +63,8 @@ def _send(
         raise SyncError("unreachable", type(exc).__name__) from None
     if resp.status_code >= 500:
         raise SyncError("server", f"HTTP {resp.status_code}", status=resp.status_code)
+    if raw and resp.status_code < 400:
+        return resp.content
     try:
         data = resp.json()
     except ValueError:
@@ -143,7 +147,9 @@ class HQClient:
     def close(self) -> None:
         self.session.close()
 
-    def _signed(self, method: str, path: str, payload: Any | None = None) -> Any:
+    def _signed(
+        self, method: str, path: str, payload: Any | None = None, *, raw: bool = False
+    ) -> Any:
         body = b"" if payload is None else _dumps(payload)
         headers = signing.sign_request(
             self.config.device_id, self.config.secret, method, path, body, now=self.clock()
@@ -158,6 +164,7 @@ class HQClient:
             headers=headers,
             verify=self.config.verify,
             timeout=self.timeout,
+            raw=raw,
         )
 
     def push(self, items: Sequence[OutboxItem]) -> wire.PushResponse:
@@ -166,7 +173,11 @@ class HQClient:
 
     def pull(self, since: int, limit: int = 500) -> wire.PullResponse:
         path = f"{wire.PULL_PATH}?since={int(since)}&limit={int(limit)}"
-        return _parse(wire.PullResponse, self._signed("GET", path))
+        content = self._signed("GET", path, raw=True)
+        try:
+            return wire.PullResponse.model_validate_json(content)
+        except ValidationError as exc:
+            raise SyncError("server", f"unexpected answer: {exc.error_count()} errors") from None
 
     def lookup(self, query: str) -> wire.LookupResponse:
         return _parse(wire.LookupResponse, self._signed("POST", wire.LOOKUP_PATH, {"query": query}))

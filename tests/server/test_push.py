@@ -130,3 +130,18 @@ def test_a_payload_hq_cannot_read_is_refused_whole(hq: HQServer, make_counter) -
         client._signed("POST", "/v1/events", {"events": [*events[:-1], bad]})
     assert exc.value.status == 422 and exc.value.code == "event_invalid"
     assert hq_counts(hq)["events"] == 0
+
+
+def test_pull_json_is_the_pull_response(hq: HQServer, make_counter) -> None:
+    """The pull endpoint sends stored change bodies as they are; it must say what pull says."""
+    import json
+
+    from sync import wire
+
+    a, b = make_counter("S001"), busy_counter(make_counter)
+    b.sync()
+    for since, limit in ((0, 500), (0, 2), (3, 2)):
+        raw = json.loads(hq.service.pull_json(a.client().config.device_id, since, limit))
+        model = hq.service.pull(a.client().config.device_id, since, limit)
+        assert wire.PullResponse.model_validate(raw) == model
+    assert model.changes and model.changes[0].body["type"]
