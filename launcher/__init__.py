@@ -18,8 +18,9 @@ from app.cli import main as cli_main
 def extensions() -> list[Extension]:
     """The CLI commands contributed by the adapter packages that are present."""
     from devices.cli import EXTENSION as devices_commands
+    from sync.cli import EXTENSION as sync_commands
 
-    found: list[Extension] = [devices_commands]
+    found: list[Extension] = [devices_commands, sync_commands]
     return found
 
 

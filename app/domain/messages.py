@@ -309,6 +309,41 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "还有 {count} 位会员属于等级「{tier}」,不能删除该等级",
         "{count} member(s) hold tier {tier}; it cannot be removed",
     ),
+    # Sync with HQ and offline limits.
+    "member_duplicate": (
+        "会员 {name} 的手机号与其他门店登记的会员重复,请总部合并后再使用",
+        "Member {name} shares a phone with a member of another store; HQ must merge them first",
+    ),
+    "offline_window_passed": (
+        "已离线超过 {hours} 小时,暂停储值和积分消费,请恢复网络后同步",
+        "Offline for more than {hours} hours: stored value and points are paused until sync",
+    ),
+    "offline_txn_limit": (
+        "离线时单笔储值消费不能超过 {limit:money}(本笔 {amount:money})",
+        "Offline, one stored-value payment is at most {limit:money} ({amount:money} asked)",
+    ),
+    "offline_points_limit": (
+        "离线时单笔最多使用 {limit} 积分(本笔 {points})",
+        "Offline, one checkout uses at most {limit} points ({points} asked)",
+    ),
+    "offline_member_limit": (
+        "离线时该会员最多还能用储值 {left:money}(本笔 {amount:money})",
+        "Offline, this member can spend at most {left:money} more ({amount:money} asked)",
+    ),
+    "offline_member_points": (
+        "离线时该会员最多还能用 {left} 积分(本笔 {points})",
+        "Offline, this member can use at most {left} more points ({points} asked)",
+    ),
+    "profile_unchanged": ("没有需要修改的资料", "Nothing to change"),
+    "sync_not_enrolled": (
+        "本机尚未注册到总部,请先执行 sync enroll",
+        "This counter is not enrolled with HQ; run sync enroll first",
+    ),
+    "sync_pending": (
+        "还有 {pending} 条记录未上传总部,请先同步",
+        "{pending} events are not yet at HQ; sync first",
+    ),
+    "sync_failed": ("与总部同步失败:{detail}", "Sync with HQ failed: {detail}"),
 }
 
 

@@ -340,3 +340,32 @@ class CounterSetting(Base):
 
 # A shift's operations are found by cashier and time.
 Index("ix_txn_staff_created", Txn.staff_id, Txn.created_at)
+
+
+class SyncState(Base):
+    """The counter's sync with HQ (one row once enrolled): the pull cursor, stored in the
+    same transaction as the changes it covers; the last results; the hybrid logical clock."""
+
+    __tablename__ = "sync_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    server_url: Mapped[str | None] = mapped_column(String(200))
+    enrolled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    cursor: Mapped[int] = mapped_column(Integer, default=0)
+    last_push_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_pull_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_success_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    hlc: Mapped[str] = mapped_column(String(64), default="")
+
+
+class MemberFieldClock(Base):
+    """The hybrid-logical-clock stamp of the last write of each profile field (last writer wins)."""
+
+    __tablename__ = "member_field_clock"
+    member_id: Mapped[str] = mapped_column(fk("member.id"), primary_key=True)
+    field: Mapped[str] = mapped_column(String(24), primary_key=True)
+    hlc: Mapped[str] = mapped_column(String(64))
+
+
+Index("ix_outbox_pending", OutboxEvent.pushed_at, OutboxEvent.device_seq)

@@ -17,6 +17,7 @@ from app.domain.pricing import (
     upgrade_after_checkout,
 )
 from app.persistence.tables import TxnTender
+from app.services import offline
 from app.services.context import CounterContext, load_rules
 from app.services.ledger import (
     change_tier,
@@ -106,6 +107,13 @@ def checkout(
             quote.due_fen, list(tenders) if tenders is not None else [(pay, quote.due_fen)]
         )
         earned = points_earned(rules, quote.due_fen, tier)
+        offline.check_spend(
+            ctx,
+            uow,
+            member,
+            sum(t.amount_fen for t in settled if t.method == STORED_VALUE),
+            quote.points_used,
+        )
         txn = new_txn(
             ctx,
             uow,

@@ -215,6 +215,8 @@ def new_txn(
 
 def ensure_can_transact(uow: UnitOfWork | Reader, member: Member | Record) -> None:
     """Cancelled members and frozen cards take no money and no points."""
+    if member.status == "duplicate":  # a phone clash from another store, until HQ merges
+        raise RuleError("member_duplicate", name=member.name)
     if member.status != "active":
         raise RuleError("member_cancelled", name=member.name)
     card = uow.card(member.card_id) if member.card_id else None

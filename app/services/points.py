@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from app.domain.errors import RuleError, ValidationError
+from app.persistence import syncstore
 from app.services.context import CounterContext
 from app.services.ledger import (
     earn_points,
@@ -40,7 +41,13 @@ def expire_points(ctx: CounterContext, actor: Actor, as_of: dt.date | None = Non
         as_of = as_of or today
         if as_of > today:  # a future date would take points that are still valid
             raise ValidationError("expiry_date_future", as_of=as_of.isoformat())
-        for member_id, rows in groupby(uow.expired_lots(as_of), key=lambda r: r[0]):
+        due = uow.expired_lots(as_of)
+        # Each member's points are expired by the counter that registered them, so two
+        # stores never expire the same lot twice (the other stores receive it through HQ).
+        elsewhere = syncstore.members_registered_elsewhere(uow, {r[0] for r in due})
+        for member_id, rows in groupby(due, key=lambda r: r[0]):
+            if member_id in elsewhere:
+                continue
             member = uow.member(member_id)
             assert member is not None
             before = member_state(member)

@@ -1,0 +1,135 @@
+"""Reads and writes of the counter's sync bookkeeping, on a unit of work's transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import func, select, update
+
+from app.persistence.tables import (
+    Card,
+    MemberFieldClock,
+    OutboxEvent,
+    PointsEntry,
+    PointsLot,
+    StoredValueEntry,
+    SyncState,
+    Txn,
+)
+from app.persistence.uow import UnitOfWork
+
+
+def state(uow: UnitOfWork) -> SyncState | None:
+    return uow.session.get(SyncState, 1)
+
+
+def state_for_update(uow: UnitOfWork) -> SyncState:
+    row = uow.session.get(SyncState, 1)
+    if row is None:
+        row = SyncState(id=1, cursor=0, hlc="")
+        uow.session.add(row)
+    return row
+
+
+def pending_count(uow: UnitOfWork) -> int:
+    return int(
+        uow.session.scalar(
+            select(func.count()).select_from(OutboxEvent).where(OutboxEvent.pushed_at.is_(None))
+        )
+        or 0
+    )
+
+
+def pending_events(uow: UnitOfWork, limit: int) -> Sequence[OutboxEvent]:
+    return uow.session.scalars(
+        select(OutboxEvent)
+        .where(OutboxEvent.pushed_at.is_(None))
+        .order_by(OutboxEvent.device_seq)
+        .limit(limit)
+    ).all()
+
+
+def mark_pushed(uow: UnitOfWork, up_to_seq: int, at: dt.datetime) -> int:
+    return uow.session.execute(
+        update(OutboxEvent)
+        .where(OutboxEvent.device_seq <= up_to_seq, OutboxEvent.pushed_at.is_(None))
+        .values(pushed_at=at)
+    ).rowcount
+
+
+def unmark_pushed_after(uow: UnitOfWork, seq: int) -> int:
+    """HQ holds nothing after ``seq`` (it says so): send those events again."""
+    return uow.session.execute(
+        update(OutboxEvent)
+        .where(OutboxEvent.device_seq > seq, OutboxEvent.pushed_at.is_not(None))
+        .values(pushed_at=None)
+    ).rowcount
+
+
+def pending_payloads_of(uow: UnitOfWork, member_id: str) -> list[str]:
+    """Payloads of not yet pushed events that name the member (canonical JSON text)."""
+    needle = f'%"member_id":"{member_id}"%'
+    return list(
+        uow.session.scalars(
+            select(OutboxEvent.payload).where(
+                OutboxEvent.pushed_at.is_(None), OutboxEvent.payload.like(needle)
+            )
+        )
+    )
+
+
+def txn_exists(uow: UnitOfWork, txn_id: str) -> bool:
+    return uow.session.get(Txn, txn_id) is not None
+
+
+def sv_entry_exists(uow: UnitOfWork, entry_id: str) -> bool:
+    return (
+        uow.session.scalar(
+            select(StoredValueEntry.id).where(StoredValueEntry.entry_id == entry_id)
+        )
+        is not None
+    )
+
+
+def points_entry_exists(uow: UnitOfWork, entry_id: str) -> bool:
+    return (
+        uow.session.scalar(select(PointsEntry.id).where(PointsEntry.entry_id == entry_id))
+        is not None
+    )
+
+
+def lot_exists(uow: UnitOfWork, lot_id: str) -> bool:
+    return uow.session.get(PointsLot, lot_id) is not None
+
+
+def card_no_taken(uow: UnitOfWork, card_no: str) -> bool:
+    return uow.session.scalar(select(Card.id).where(Card.card_no == card_no)) is not None
+
+
+def field_clock(uow: UnitOfWork, member_id: str, name: str) -> MemberFieldClock | None:
+    return uow.session.get(MemberFieldClock, (member_id, name))
+
+
+def replace_search_keys(uow: UnitOfWork, member_id: str, keys: Sequence[str]) -> None:
+    from sqlalchemy import delete
+
+    from app.persistence.tables import MemberSearchKey
+
+    uow.session.execute(delete(MemberSearchKey).where(MemberSearchKey.member_id == member_id))
+    uow.add(*(MemberSearchKey(member_id=member_id, key=k) for k in keys))
+
+
+def members_registered_elsewhere(uow: UnitOfWork, member_ids: set[str]) -> set[str]:
+    """Members this counter learned from HQ (registered at another store or counter)."""
+    if not member_ids:
+        return set()
+    return set(
+        uow.session.scalars(
+            select(Txn.member_id).where(
+                Txn.kind == "remote",
+                Txn.note.like("member.registered %"),
+                Txn.member_id.in_(list(member_ids)),
+            )
+        )
+    )

@@ -1,0 +1,345 @@
+"""Applying what the counter pulls from HQ: other stores' events, HQ's rules and staff.
+
+One pull batch is one transaction that also moves the pull cursor, so a batch
+is applied completely or not at all and never twice. Other stores' ledger rows
+arrive with their own ids and are inserted as they are; the member's cached
+balances move with them. An offline spend elsewhere may take a balance below
+zero here too: that is a fact HQ lists as a conflict, not something to refuse.
+Transactions of other stores are kept as ``kind="remote"`` rows with no amounts,
+so this store's shift and day reports never count them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from app.domain.errors import RuleError
+from app.domain.events import Effects, effects, final_tier
+from app.domain.hlc import ZERO, Stamp, newer, receive
+from app.domain.ids import uuid7
+from app.domain.rules import Rules
+from app.persistence import syncstore
+from app.persistence.tables import (
+    Card,
+    Member,
+    MemberFieldClock,
+    PointsEntry,
+    PointsLot,
+    Staff,
+    StoredValueEntry,
+    TierChange,
+    Txn,
+)
+from app.persistence.uow import UnitOfWork
+from app.services.context import CounterContext
+from app.services.recording import record
+from app.services.search_keys import search_keys
+
+
+@dataclass(frozen=True)
+class PulledChange:
+    server_seq: int
+    kind: str  # "event", "rules" or "staff"
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PullApplied:
+    cursor: int
+    applied: int
+
+
+def apply_changes(
+    ctx: CounterContext, changes: Sequence[PulledChange], cursor: int
+) -> PullApplied:
+    """Apply a batch pulled from HQ and store ``cursor`` in the same transaction."""
+    with ctx.uow() as uow:
+        state = syncstore.state_for_update(uow)
+        if cursor <= state.cursor and not changes:
+            return PullApplied(state.cursor, 0)
+        before = state.cursor
+        applied = 0
+        for change in changes:
+            if change.server_seq <= before:
+                continue  # already applied by an earlier pull
+            if change.kind == "event":
+                _apply_event(ctx, uow, state, change.body)
+            elif change.kind == "rules":
+                _apply_rules(uow, change.body["rules"])
+            elif change.kind == "staff":
+                _apply_staff(ctx, uow, change.body)
+            applied += 1
+        state.cursor = max(before, cursor)
+        state.last_pull_at = ctx.now()
+        if applied:
+            record(
+                ctx,
+                uow,
+                None,
+                action="sync.pull",
+                entity="sync",
+                entity_id=None,
+                before={"cursor": before},
+                after={"cursor": state.cursor, "changes": applied},
+                event_type=None,
+                payload={},
+            )
+        uow.commit()
+        return PullApplied(state.cursor, applied)
+
+
+def _apply_rules(uow: UnitOfWork, data: dict[str, Any]) -> None:
+    rules = Rules.from_dict(data)  # refuses rules this counter cannot use
+    store = uow.store()
+    if store is None:
+        raise RuleError("store_not_initialised")
+    store.rules_json = json.dumps(rules.to_dict(), ensure_ascii=False)
+
+
+def _apply_staff(ctx: CounterContext, uow: UnitOfWork, body: dict[str, Any]) -> None:
+    staff = uow.staff_by_no(body["staff_no"])
+    if staff is None:
+        uow.add(
+            Staff(
+                id=uuid7(),
+                staff_no=body["staff_no"],
+                name=body["name"],
+                role=body["role"],
+                pin_hash=body["pin_hash"],
+                failed_pins=0,
+                locked=False,
+                active=bool(body["active"]),
+                created_at=ctx.now(),
+            )
+        )
+        return
+    staff.name = body["name"]
+    staff.role = body["role"]
+    staff.pin_hash = body["pin_hash"]
+    staff.active = bool(body["active"])
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _member(uow: UnitOfWork, member_id: str) -> Member:
+    member = uow.member(member_id)
+    if member is None:
+        raise RuleError("member_not_found", query=member_id)
+    return member
+
+
+def _apply_event(
+    ctx: CounterContext, uow: UnitOfWork, state: Any, body: dict[str, Any]
+) -> None:
+    eff = effects(body["type"], body["payload"])
+    if eff.member_id is None:
+        return
+    now = ctx.now()
+    if eff.new_member is not None:
+        _register(ctx, uow, eff)
+    fresh = eff.txn_id is None or not syncstore.txn_exists(uow, eff.txn_id)
+    if eff.txn_id is not None and fresh:
+        uow.add(
+            Txn(
+                id=eff.txn_id,
+                kind="remote",
+                member_id=eff.member_id,
+                created_at=now,
+                business_date=_date(eff.business_date) or ctx.business_date(uow),
+                note=f"{eff.type} {body.get('store_code') or 'HQ'}",
+            )
+        )
+    for e in eff.sv_entries:
+        if syncstore.sv_entry_exists(uow, e["entry_id"]):
+            continue
+        member = _member(uow, e["member_id"])
+        member.principal_fen += e["principal_fen"]
+        member.bonus_fen += e["bonus_fen"]
+        member.updated_at = now
+        uow.add(
+            StoredValueEntry(
+                entry_id=e["entry_id"],
+                member_id=e["member_id"],
+                txn_id=eff.txn_id,
+                kind=e["kind"],
+                principal_fen=e["principal_fen"],
+                bonus_fen=e["bonus_fen"],
+                reverses_entry_id=e.get("reverses"),
+                created_at=now,
+            )
+        )
+    for lot in eff.points_lots:
+        if not syncstore.lot_exists(uow, lot["lot_id"]):
+            uow.add(
+                PointsLot(
+                    id=lot["lot_id"],
+                    member_id=lot["member_id"],
+                    txn_id=eff.txn_id,
+                    points=lot["points"],
+                    earned_on=dt.date.fromisoformat(lot["earned_on"]),
+                    expires_on=dt.date.fromisoformat(lot["expires_on"]),
+                    source=lot["source"],
+                )
+            )
+    for e in eff.points_entries:
+        if syncstore.points_entry_exists(uow, e["entry_id"]):
+            continue
+        member = _member(uow, e["member_id"])
+        member.points += e["points"]
+        member.updated_at = now
+        uow.add(
+            PointsEntry(
+                entry_id=e["entry_id"],
+                member_id=e["member_id"],
+                lot_id=e["lot_id"],
+                txn_id=eff.txn_id,
+                kind=e["kind"],
+                points=e["points"],
+                reverses_entry_id=e.get("reverses"),
+                created_at=now,
+            )
+        )
+    if fresh:  # cumulative spend moves once per transaction, like the ledgers
+        for member_id, delta in eff.spend_delta.items():
+            _member(uow, member_id).cumulative_spend_fen += delta
+    _member_changes(ctx, uow, state, eff, now)
+
+
+def _register(ctx: CounterContext, uow: UnitOfWork, eff: Effects) -> None:
+    m = eff.new_member
+    assert m is not None
+    if uow.member(m["member_id"]) is not None:
+        return
+    clash = uow.member_by_phone(m["phone"])
+    referrer = m.get("referrer_id")
+    now = ctx.now()
+    member = Member(
+        id=m["member_id"],
+        name=m["name"],
+        phone=m["phone"],
+        phone_last4=m["phone"][-4:],
+        gender=m.get("gender"),
+        birthday=_date(m.get("birthday")),
+        email=m.get("email"),
+        address=m.get("address"),
+        referrer_id=referrer if referrer and uow.member(referrer) else None,
+        source=m.get("source"),
+        consent_at=dt.datetime.fromisoformat(m["consent_at"]) if m.get("consent_at") else now,
+        # Two stores registered this phone while apart: HQ keeps both until a manager merges.
+        status="duplicate" if clash is not None else "active",
+        tier_code=m.get("tier") or "normal",
+        tier_overridden=False,
+        cumulative_spend_fen=0,
+        principal_fen=0,
+        bonus_fen=0,
+        points=0,
+        pay_password_failures=0,
+        created_at=now,
+        created_by=None,
+        updated_at=now,
+    )
+    uow.add(member)
+    syncstore.replace_search_keys(uow, member.id, search_keys(member.name))
+    uow.flush()  # later changes of this batch find the member
+
+
+def _member_changes(
+    ctx: CounterContext, uow: UnitOfWork, state: Any, eff: Effects, now: dt.datetime
+) -> None:
+    if eff.new_card is not None and uow.card(eff.new_card["card_id"]) is None:
+        # A card number another store already uses here stays unknown to this counter:
+        # the member is still found by phone.
+        if not syncstore.card_no_taken(uow, eff.new_card["card_no"]):
+            uow.add(
+                Card(
+                    id=eff.new_card["card_id"],
+                    card_no=eff.new_card["card_no"],
+                    member_id=eff.new_card["member_id"],
+                    status="active",
+                    issued_at=now,
+                )
+            )
+            uow.flush()
+        owner = _member(uow, eff.new_card["member_id"])
+        owner.card_id = eff.new_card["card_id"]
+        if eff.replaced_card_id:
+            old = uow.card(eff.replaced_card_id)
+            if old is not None:
+                old.status = "replaced"
+                old.replaced_by = eff.new_card["card_id"]
+    for card_id, status in eff.card_status:
+        card = uow.card(card_id)
+        if card is not None:
+            card.status = status
+    tier = final_tier(eff)
+    if tier is not None and eff.member_id:
+        member = _member(uow, eff.member_id)
+        for change in eff.tier_changes:
+            uow.add(
+                TierChange(
+                    member_id=member.id,
+                    txn_id=eff.txn_id,
+                    from_tier=change["from"],
+                    to_tier=change["to"],
+                    reason=change["reason"],
+                    created_at=now,
+                )
+            )
+        member.tier_code = tier
+        if eff.tier_overridden:
+            member.tier_overridden = True
+    for member_id, status in eff.member_status.items():
+        _member(uow, member_id).status = status
+    if eff.merged_into:
+        uow.flush()  # the dropped member leaves "active" before the kept one may enter it
+        kept = _member(uow, eff.merged_into[1])
+        if kept.status == "duplicate":
+            kept.status = "active"
+    if eff.password_hash and eff.member_id:
+        member = _member(uow, eff.member_id)
+        member.pay_password_hash = eff.password_hash
+        member.pay_password_failures = 0
+    if eff.profile and eff.member_id:
+        apply_profile(ctx, uow, state, _member(uow, eff.member_id), eff.profile)
+
+
+def node_of(uow: UnitOfWork) -> str:
+    """This counter's name in clock stamps (its device id without dashes)."""
+    store = uow.store()
+    return store.device_id.replace("-", "") if store else "local"
+
+
+def apply_profile(
+    ctx: CounterContext,
+    uow: UnitOfWork,
+    state: Any,
+    member: Member,
+    fields: dict[str, tuple[Any, str]],
+) -> dict[str, Any]:
+    """Write each field whose stamp is newer than the stored one (last writer wins)."""
+    written: dict[str, Any] = {}
+    last = Stamp.parse(state.hlc) if state.hlc else ZERO
+    now_ms = int(ctx.clock.now().timestamp() * 1000)
+    node = node_of(uow)
+    for name, (value, stamp) in fields.items():
+        last = receive(last, Stamp.parse(stamp), now_ms, node)
+        clock = syncstore.field_clock(uow, member.id, name)
+        if clock is not None and not newer(stamp, clock.hlc):
+            continue
+        setattr(member, name, _date(value) if name == "birthday" else value)
+        if clock is None:
+            uow.add(MemberFieldClock(member_id=member.id, field=name, hlc=stamp))
+        else:
+            clock.hlc = stamp
+        written[name] = value
+    state.hlc = last.text() if last != ZERO else state.hlc
+    if "name" in written:
+        syncstore.replace_search_keys(uow, member.id, search_keys(member.name))
+    member.updated_at = ctx.now()
+    return written

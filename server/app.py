@@ -1,0 +1,146 @@
+"""HQ's HTTP API (version 1): enroll, push events, pull changes, online member lookup, health.
+
+Every route but enroll and health needs a request signed with the device's
+secret (see :mod:`sync.signing`). Errors answer with ``{"code", "message"}``.
+Nothing here logs a member's phone number: lookups go in the POST body.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DataError
+from starlette.concurrency import run_in_threadpool
+
+from server.errors import HQError
+from server.service import HQService
+from sync import wire
+
+log = logging.getLogger("member_hq")
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": wire.ErrorBody, "description": "not signed, stale, replayed or unknown device"},
+    403: {"model": wire.ErrorBody, "description": "device revoked"},
+}
+
+
+async def signed_device(
+    request: Request,
+    x_mc_device: Annotated[
+        str | None, Header(description="the device id given at enrollment")
+    ] = None,
+    x_mc_timestamp: Annotated[
+        str | None, Header(description="Unix time of the request; ±300 s of HQ's clock")
+    ] = None,
+    x_mc_nonce: Annotated[
+        str | None, Header(description="8–64 letters or digits, never reused by the device")
+    ] = None,
+    x_mc_signature: Annotated[
+        str | None,
+        Header(
+            description="hex HMAC-SHA256 with the device secret over METHOD, path with "
+            "query, timestamp, nonce and the body's SHA-256, joined by newlines"
+        ),
+    ] = None,
+) -> Any:
+    """The enrolled, unrevoked device that signed this request (else 401/403).
+
+    The headers are declared for the OpenAPI schema; they are read (and checked) from the
+    request itself, so a missing one is answered 401 ``unsigned``."""
+    service: HQService = request.app.state.service
+    body = await request.body()
+    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return await run_in_threadpool(
+        service.authenticate, request.method, path, request.headers, body
+    )
+
+
+Device = Annotated[Any, Depends(signed_device)]
+
+
+def create_app(service: HQService) -> FastAPI:
+    app = FastAPI(
+        title="Member Counter HQ",
+        version="1.0",
+        description="Sync API between store counters and HQ. Amounts are integer fen.",
+    )
+    app.state.service = service
+
+    @app.exception_handler(HQError)
+    async def _hq_error(_request: Request, exc: HQError) -> JSONResponse:
+        log.info("refused: %s", exc.code)
+        body = wire.ErrorBody(code=exc.code, message=exc.message, **exc.extra)  # type: ignore[arg-type]
+        return JSONResponse(status_code=exc.status, content=body.model_dump(mode="json"))
+
+    @app.exception_handler(DataError)
+    async def _data_error(_request: Request, exc: DataError) -> JSONResponse:
+        # Text the database cannot store (e.g. a NUL character inside an event's payload).
+        body = wire.ErrorBody(code="invalid_data", message="data the database cannot store")
+        return JSONResponse(status_code=422, content=body.model_dump(mode="json"))
+
+    @app.post(
+        wire.ENROLL_PATH,
+        response_model=wire.EnrollResponse,
+        responses={403: {"model": wire.ErrorBody}, 409: {"model": wire.ErrorBody}},
+        summary="Enroll a counter with a one-time code; returns its secret",
+    )
+    def enroll(req: wire.EnrollRequest) -> wire.EnrollResponse:
+        return service.enroll(req)
+
+    @app.post(
+        wire.PUSH_PATH,
+        response_model=wire.PushResponse,
+        responses={**_ERRORS, 409: {"model": wire.ErrorBody}, 422: {"model": wire.ErrorBody}},
+        summary="Push outbox events in device_seq order; each is applied once",
+    )
+    def push(req: wire.PushRequest, device: Device) -> wire.PushResponse:
+        return service.push(device.device_id, req)
+
+    @app.get(
+        wire.PULL_PATH,
+        response_model=wire.PullResponse,
+        responses=_ERRORS,
+        summary="Changes after a cursor, up to the committed watermark",
+    )
+    def pull(
+        device: Device,
+        since: Annotated[int, Query(ge=0, le=2**62)] = 0,
+        limit: Annotated[int, Query(ge=1, le=wire.MAX_PULL)] = 500,
+    ) -> Response:
+        return Response(
+            content=service.pull_json(device.device_id, since, limit),
+            media_type="application/json",
+        )
+
+    @app.post(
+        wire.LOOKUP_PATH,
+        response_model=wire.LookupResponse,
+        responses=_ERRORS,
+        summary="Find a member at HQ by phone, card number or id (before the counter pulls)",
+    )
+    def lookup(req: wire.LookupRequest, device: Device) -> wire.LookupResponse:
+        return service.lookup(req.query)
+
+    @app.get(wire.HEALTH_PATH, response_model=wire.Health, summary="Liveness and database kind")
+    def health() -> wire.Health:
+        return wire.Health(
+            status="ok",
+            version="1.0",
+            server_time=service.clock(),
+            database=service.database_name(),
+        )
+
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The app for ``uvicorn --factory`` worker processes: the database URL is in
+    ``MEMBER_HQ_DB`` (``member-hq serve --workers N`` sets it)."""
+    import os
+
+    from server.db import make_engine
+
+    return create_app(HQService(make_engine(os.environ["MEMBER_HQ_DB"])))

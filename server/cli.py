@@ -1,0 +1,211 @@
+"""``member-hq``: run the HQ server and manage stores, devices, rules, staff and conflicts.
+
+``member-hq [--db URL | --data-dir DIR] [--json] COMMAND``. Without ``--db`` HQ uses
+an embedded SQLite database in the data directory; production gives a
+``postgresql+psycopg://`` URL (several ``serve`` processes may share it).
+Exit codes: 0 done, 2 usage, 3 refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+from sqlalchemy import Engine
+
+from server import admin
+from server.db import open_database, sqlite_url
+from server.errors import HQError
+
+DB_ENV = "MEMBER_HQ_DB"
+DATA_DIR_ENV = "MEMBER_HQ_DATA_DIR"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="member-hq", description="Member Counter HQ server")
+    p.add_argument("--db", help=f"database URL (default ${DB_ENV}, else SQLite in the data dir)")
+    p.add_argument("--data-dir", help=f"data directory (default ${DATA_DIR_ENV})")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8700)
+    serve.add_argument("--certfile", help="TLS certificate (PEM)")
+    serve.add_argument("--keyfile", help="TLS private key (PEM)")
+    serve.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
+
+    store = sub.add_parser("store", help="stores and enrollment codes").add_subparsers(
+        dest="action", required=True
+    )
+    add = store.add_parser("add", help="add a store (if new) and print an enrollment code")
+    add.add_argument("--code", required=True)
+    add.add_argument("--name", required=True)
+    add.add_argument("--ttl-hours", type=float, default=24.0, help="code valid for (hours)")
+    store.add_parser("list")
+
+    device = sub.add_parser("device", help="enrolled counters").add_subparsers(
+        dest="action", required=True
+    )
+    device.add_parser("list")
+    revoke = device.add_parser("revoke")
+    revoke.add_argument("device_id")
+
+    rules = sub.add_parser("rules", help="rules every counter pulls").add_subparsers(
+        dest="action", required=True
+    )
+    rules.add_parser("show")
+    rset = rules.add_parser("set", help="replace the rules with a JSON file")
+    rset.add_argument("file")
+    off = rules.add_parser("offline", help="offline spending limits")
+    off.add_argument("--per-txn-fen", type=int)
+    off.add_argument("--per-txn-points", type=int)
+    off.add_argument("--window-hours", type=int)
+    off.add_argument("--online-grace-seconds", type=int)
+
+    staff = sub.add_parser("staff", help="staff accounts every counter pulls").add_subparsers(
+        dest="action", required=True
+    )
+    sadd = staff.add_parser("add", help="add or change an account")
+    sadd.add_argument("--no", required=True)
+    sadd.add_argument("--name", required=True)
+    sadd.add_argument("--role", required=True, choices=["cashier", "manager", "admin"])
+    sadd.add_argument("--pin")
+    sdis = staff.add_parser("disable")
+    sdis.add_argument("--no", required=True)
+    staff.add_parser("list")
+
+    conflicts = sub.add_parser("conflicts", help="offline overdrafts and other conflicts")
+    conflicts.add_argument("--all", action="store_true", help="include resolved ones")
+
+    members = sub.add_parser("members", help="duplicate members and merging").add_subparsers(
+        dest="action", required=True
+    )
+    members.add_parser("duplicates")
+    merge = members.add_parser("merge")
+    merge.add_argument("--keep", required=True)
+    merge.add_argument("--drop", required=True)
+    return p
+
+
+def database_url(args: argparse.Namespace) -> str:
+    url = args.db or os.environ.get(DB_ENV)
+    if url:
+        return url
+    data_dir = Path(
+        args.data_dir or os.environ.get(DATA_DIR_ENV) or user_data_dir("member-hq", "MemberCounter")
+    )
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return sqlite_url(data_dir)
+
+
+def _serve(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
+    import uvicorn
+
+    from server.app import create_app
+    from server.service import HQService
+
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "ssl_certfile": args.certfile,
+        "ssl_keyfile": args.keyfile,
+        "log_level": "info",
+    }
+    if args.workers > 1:
+        # Each worker process opens the database itself (the schema is migrated already).
+        os.environ[DB_ENV] = database_url(args)
+        uvicorn.run("server.app:app_from_env", factory=True, workers=args.workers, **options)
+    else:
+        uvicorn.run(create_app(HQService(engine)), **options)
+    return {"stopped": True}
+
+
+def _staff_disable(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
+    found = next((s for s in admin.list_staff(engine) if s["staff_no"] == args.no), None)
+    if found is None:
+        raise HQError("staff_invalid", f"unknown staff number {args.no}")
+    return admin.put_staff(
+        engine, staff_no=args.no, name=found["name"], role=found["role"], pin=None, active=False
+    )
+
+
+def _rules_set(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
+    return admin.set_rules(engine, json.loads(Path(args.file).read_text(encoding="utf-8")))
+
+
+def _store_add(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
+    admin.add_store(engine, args.code, args.name)
+    return admin.new_enrollment_code(engine, args.code, args.ttl_hours)
+
+
+HANDLERS: dict[tuple[str, str | None], Callable[[Engine, argparse.Namespace], Any]] = {
+    ("serve", None): _serve,
+    ("store", "add"): _store_add,
+    ("store", "list"): lambda e, a: {"stores": admin.list_stores(e)},
+    ("device", "list"): lambda e, a: {"devices": admin.list_devices(e)},
+    ("device", "revoke"): lambda e, a: (
+        admin.revoke_device(e, a.device_id) or {"revoked": a.device_id}
+    ),
+    ("rules", "show"): lambda e, a: admin.get_rules(e),
+    ("rules", "set"): _rules_set,
+    ("rules", "offline"): lambda e, a: admin.set_offline_limits(
+        e,
+        per_txn_fen=a.per_txn_fen,
+        per_txn_points=a.per_txn_points,
+        window_hours=a.window_hours,
+        online_grace_seconds=a.online_grace_seconds,
+    )["extra"]["offline"],
+    ("staff", "add"): lambda e, a: admin.put_staff(
+        e, staff_no=a.no, name=a.name, role=a.role, pin=a.pin
+    ),
+    ("staff", "disable"): _staff_disable,
+    ("staff", "list"): lambda e, a: {"staff": admin.list_staff(e)},
+    ("conflicts", None): lambda e, a: {"conflicts": admin.list_conflicts(e, a.all)},
+    ("members", "duplicates"): lambda e, a: {"duplicates": admin.list_duplicates(e)},
+    ("members", "merge"): lambda e, a: admin.merge_members(e, a.keep, a.drop),
+}
+
+
+def _text(data: Any) -> str:
+    if isinstance(data, dict) and len(data) == 1:
+        ((key, value),) = data.items()
+        if isinstance(value, list):
+            if not value:
+                return f"{key}: none"
+            return "\n".join("  ".join(f"{k}={v}" for k, v in row.items()) for row in value)
+    if isinstance(data, dict):
+        return "\n".join(f"{k}: {v}" for k, v in data.items())
+    return str(data)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    key = (args.command, getattr(args, "action", None))
+    try:
+        engine = open_database(database_url(args))
+        try:
+            data = HANDLERS[key](engine, args)
+        finally:
+            engine.dispose()
+    except HQError as exc:
+        if args.json:
+            print(json.dumps({"error": exc.message, "code": exc.code}, ensure_ascii=False))
+        else:
+            print(exc.message, file=sys.stderr)
+        return 3
+    except (OSError, ValueError) as exc:
+        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(data, ensure_ascii=False) if args.json else _text(data))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

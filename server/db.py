@@ -1,0 +1,68 @@
+"""Opening HQ's database: embedded SQLite by default, PostgreSQL in production."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, insert, select
+
+from server import tables as t
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+DB_FILENAME = "hq.sqlite3"
+
+
+def sqlite_url(data_dir: Path) -> str:
+    return f"sqlite:///{data_dir / DB_FILENAME}"
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Any) -> None:
+            # Writers queue up front instead of failing half-way on a lock upgrade;
+            # readers (pull, lookup) take a snapshot and never wait for the write lock.
+            readonly = conn.get_execution_options().get("hq_readonly")
+            conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def _config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring HQ's schema to the newest revision and seed the rows HQ always has."""
+    cfg = _config()
+    with engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+        conn.commit()
+    with engine.begin() as conn:
+        if conn.scalar(select(t.counter.c.value).where(t.counter.c.name == "server_seq")) is None:
+            conn.execute(insert(t.counter).values(name="server_seq", value=0))
+
+
+def open_database(url: str) -> Engine:
+    engine = make_engine(url)
+    upgrade(engine)
+    return engine

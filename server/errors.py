@@ -1,0 +1,67 @@
+"""HQ's refusals: a stable code, the HTTP status it maps to, and a message for the log or CLI."""
+
+from __future__ import annotations
+
+MESSAGES = {
+    "unsigned": "request not signed",
+    "bad_timestamp": "malformed timestamp",
+    "bad_nonce": "malformed nonce",
+    "bad_device": "malformed device id",
+    "stale_timestamp": "timestamp outside the 5-minute window (is the counter's clock right?)",
+    "nonce_reused": "nonce already used",
+    "bad_signature": "signature does not match",
+    "unknown_device": "device not enrolled",
+    "device_revoked": "device revoked",
+    "enrollment_invalid": "enrollment code unknown, used or expired",
+    "store_mismatch": "enrollment code belongs to another store",
+    "device_taken": "device already enrolled",
+    "event_conflict": "an event with this id or sequence number was stored with another payload",
+    "payload_hash": "payload does not match its hash",
+    "event_invalid": "an event HQ cannot apply (malformed payload)",
+    "store_unknown": "no such store",
+    "store_exists": "store already exists",
+    "device_unknown": "no such device",
+    "member_unknown": "no such member",
+    "merge_invalid": "these members cannot be merged",
+    "rules_invalid": "rules rejected",
+    "staff_invalid": "staff account rejected",
+}
+
+STATUS = {
+    "event_conflict": 409,
+    "payload_hash": 422,
+    "event_invalid": 422,
+    "device_revoked": 403,
+    "enrollment_invalid": 403,
+    "store_mismatch": 403,
+    "device_taken": 409,
+}
+
+
+class HQError(Exception):
+    def __init__(self, code: str, detail: str = "", **extra: object) -> None:
+        self.code = code
+        self.detail = detail
+        self.extra = extra
+        super().__init__(code)
+
+    @property
+    def status(self) -> int:
+        return STATUS.get(self.code, 401 if self.code in _AUTH else 400)
+
+    @property
+    def message(self) -> str:
+        text = MESSAGES.get(self.code, self.code)
+        return f"{text}: {self.detail}" if self.detail else text
+
+
+_AUTH = {
+    "unsigned",
+    "bad_timestamp",
+    "bad_nonce",
+    "bad_device",
+    "stale_timestamp",
+    "nonce_reused",
+    "bad_signature",
+    "unknown_device",
+}

@@ -1,0 +1,375 @@
+"""HQ's sync operations: enroll, authenticate, push, pull, online lookup.
+
+Push: one transaction per batch holding the device's row lock, so two
+deliveries of the same batch apply it once; events are taken in device_seq
+order, a gap stops the batch, an id or number already stored is answered from
+the store (same payload) or refused (another payload).
+
+Pull: every change gets a ``server_seq`` from the single ``hq_counter`` row.
+Its row lock is held from the increment to COMMIT, so numbers commit in order
+and the watermark (the counter's committed value) never passes a change that a
+concurrent transaction has yet to commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import random
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.domain.audit import canonical_json, payload_hash
+from app.domain.phone import looks_like_phone, mask_phone, normalise_phone
+from server import tables as t
+from server.apply import Applier, apply_event
+from server.errors import HQError
+from sync import signing, wire
+
+Clock = Callable[[], dt.datetime]
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def code_hash(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().replace("-", "").encode()).hexdigest()
+
+
+def allocate_seqs(conn: Connection, n: int) -> list[int]:
+    """``n`` new server_seq numbers; the counter row stays locked until this transaction ends."""
+    last = conn.execute(
+        update(t.counter)
+        .where(t.counter.c.name == "server_seq")
+        .values(value=t.counter.c.value + n)
+        .returning(t.counter.c.value)
+    ).scalar_one()
+    return list(range(last - n + 1, last + 1))
+
+
+def add_changes(
+    conn: Connection, changes: list[tuple[str, str | None, dict[str, Any]]], now: dt.datetime
+) -> None:
+    """Number and store (kind, origin device, body) changes, in this order."""
+    if not changes:
+        return
+    seqs = allocate_seqs(conn, len(changes))
+    conn.execute(
+        insert(t.change),
+        [
+            {
+                "server_seq": seq,
+                "kind": kind,
+                "origin_device": origin,
+                "body": canonical_json(body),
+                "created_at": now,
+            }
+            for seq, (kind, origin, body) in zip(seqs, changes, strict=True)
+        ],
+    )
+
+
+class HQService:
+    def __init__(self, engine: Engine, clock: Clock = utcnow) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.is_postgres = engine.dialect.name == "postgresql"
+
+    # -- enrollment -----------------------------------------------------------
+    def enroll(self, req: wire.EnrollRequest) -> wire.EnrollResponse:
+        now = self.clock()
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(t.enrollment)
+                .where(t.enrollment.c.code_hash == code_hash(req.code))
+                .with_for_update()
+            ).first()
+            if row is None or row.used_at is not None or row.expires_at < now:
+                raise HQError("enrollment_invalid")
+            if row.store_code != req.store_code:
+                raise HQError("store_mismatch", req.store_code)
+            known = conn.execute(
+                select(t.device).where(t.device.c.device_id == req.device_id).with_for_update()
+            ).first()
+            secret = signing.new_secret()
+            if known is not None:
+                # Re-enrollment with a fresh code from HQ: a new secret, the same event stream.
+                if known.store_code != row.store_code:
+                    raise HQError("device_taken")
+                conn.execute(
+                    update(t.device)
+                    .where(t.device.c.device_id == req.device_id)
+                    .values(secret=secret, revoked_at=None, enrolled_at=now)
+                )
+            else:
+                conn.execute(
+                    insert(t.device).values(
+                        device_id=req.device_id,
+                        store_code=row.store_code,
+                        name=req.device_name,
+                        secret=secret,
+                        enrolled_at=now,
+                        last_seq=0,
+                    )
+                )
+            conn.execute(
+                update(t.enrollment)
+                .where(t.enrollment.c.code_hash == row.code_hash)
+                .values(used_at=now, device_id=req.device_id)
+            )
+            name = conn.scalar(select(t.store.c.name).where(t.store.c.code == row.store_code))
+        return wire.EnrollResponse(
+            device_id=req.device_id,
+            secret=secret,
+            store_code=row.store_code,
+            store_name=name or "",
+            server_time=now,
+        )
+
+    # -- authentication -------------------------------------------------------
+    def authenticate(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Any:
+        """The device row of a correctly signed, fresh, first-seen request; else HQError."""
+        try:
+            signed = signing.read_headers(headers)
+            signing.check_fresh(signed, time.time())
+        except signing.SignatureError as exc:
+            raise HQError(exc.code) from None
+        now = self.clock()
+        try:
+            with self.engine.begin() as conn:
+                dev = conn.execute(
+                    select(t.device).where(t.device.c.device_id == signed.device_id)
+                ).first()
+                if dev is None:
+                    raise HQError("unknown_device")
+                try:
+                    signing.check_signature(dev.secret, signed, method, path, body)
+                except signing.SignatureError as exc:
+                    raise HQError(exc.code) from None
+                if dev.revoked_at is not None:
+                    raise HQError("device_revoked")
+                # Each nonce once per device: a replay fails on the primary key.
+                conn.execute(
+                    insert(t.nonce).values(device_id=dev.device_id, nonce=signed.nonce, at=now)
+                )
+                if random.random() < 0.01:
+                    cutoff = now - dt.timedelta(seconds=3 * signing.WINDOW_SECONDS)
+                    conn.execute(delete(t.nonce).where(t.nonce.c.at < cutoff))
+        except IntegrityError:
+            raise HQError("nonce_reused") from None
+        return dev
+
+    # -- push -----------------------------------------------------------------
+    def push(self, device_id: str, req: wire.PushRequest) -> wire.PushResponse:
+        for ev in req.events:
+            if payload_hash(ev.payload) != ev.payload_hash:
+                raise HQError("payload_hash", f"device_seq {ev.device_seq}")
+        now = self.clock()
+        results: list[wire.EventResult] = []
+        conflict: HQError | None = None
+        with self.engine.begin() as conn:
+            dev = conn.execute(
+                select(t.device).where(t.device.c.device_id == device_id).with_for_update()
+            ).one()
+            if dev.revoked_at is not None:
+                raise HQError("device_revoked")
+            last = dev.last_seq
+            changes: list[tuple[str, str | None, dict[str, Any]]] = []
+            applier = Applier(conn, now)
+            ids = [ev.event_id for ev in req.events]
+            known_ids = set(
+                conn.scalars(select(t.event.c.event_id).where(t.event.c.event_id.in_(ids)))
+            )
+            for ev in sorted(req.events, key=lambda e: e.device_seq):
+                if ev.device_seq <= last:
+                    stored = conn.execute(
+                        select(t.event.c.event_id, t.event.c.payload_hash).where(
+                            t.event.c.device_id == device_id,
+                            t.event.c.device_seq == ev.device_seq,
+                        )
+                    ).first()
+                    if (
+                        stored is None
+                        or stored.event_id != ev.event_id
+                        or stored.payload_hash != ev.payload_hash
+                    ):
+                        conflict = HQError("event_conflict", f"device_seq {ev.device_seq}")
+                        break
+                    results.append(
+                        wire.EventResult(
+                            event_id=ev.event_id, device_seq=ev.device_seq, status="duplicate"
+                        )
+                    )
+                    continue
+                if ev.device_seq > last + 1:
+                    results.append(
+                        wire.EventResult(
+                            event_id=ev.event_id, device_seq=ev.device_seq, status="gap"
+                        )
+                    )
+                    break
+                if ev.event_id in known_ids:
+                    conflict = HQError("event_conflict", f"event {ev.event_id}")
+                    break
+                known_ids.add(ev.event_id)
+                applier.add(
+                    t.event,
+                    {
+                        "event_id": ev.event_id,
+                        "device_id": device_id,
+                        "device_seq": ev.device_seq,
+                        "type": ev.type,
+                        "payload": canonical_json(ev.payload),
+                        "payload_hash": ev.payload_hash,
+                        "created_at": ev.created_at.replace(tzinfo=None),
+                        "applied_at": now,
+                    },
+                )
+                try:
+                    wanted = apply_event(
+                        conn,
+                        ev.type,
+                        ev.payload,
+                        event_id=ev.event_id,
+                        store_code=dev.store_code,
+                        now=now,
+                        applier=applier,
+                    )
+                except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                    # A payload HQ cannot read: refuse the batch, apply none of it.
+                    raise HQError(
+                        "event_invalid", f"device_seq {ev.device_seq}: {type(exc).__name__}"
+                    ) from None
+                if wanted:
+                    changes.append(
+                        (
+                            "event",
+                            device_id,
+                            {
+                                "event_id": ev.event_id,
+                                "type": ev.type,
+                                "payload": ev.payload,
+                                "store_code": dev.store_code,
+                            },
+                        )
+                    )
+                last = ev.device_seq
+                results.append(
+                    wire.EventResult(
+                        event_id=ev.event_id, device_seq=ev.device_seq, status="applied"
+                    )
+                )
+            try:
+                applier.flush()
+            except IntegrityError:
+                # A ledger row id HQ already holds from another event: refuse the batch.
+                raise HQError("event_invalid", "a row of this batch exists already") from None
+            conn.execute(
+                update(t.device)
+                .where(t.device.c.device_id == device_id)
+                .values(last_seq=last, last_seen_at=now)
+            )
+            add_changes(conn, changes, now)
+        if conflict is not None:
+            conflict.extra["acked_seq"] = last
+            raise conflict
+        return wire.PushResponse(acked_seq=last, results=results)
+
+    # -- pull -----------------------------------------------------------------
+    def _pull_rows(self, device_id: str, since: int, limit: int) -> tuple[list[Any], int, int]:
+        limit = max(1, min(limit, wire.MAX_PULL))
+        with self.engine.connect().execution_options(hq_readonly=True) as conn:
+            watermark = (
+                conn.scalar(select(t.counter.c.value).where(t.counter.c.name == "server_seq")) or 0
+            )
+            rows = conn.execute(
+                select(t.change.c.server_seq, t.change.c.kind, t.change.c.body)
+                .where(
+                    t.change.c.server_seq > since,
+                    t.change.c.server_seq <= watermark,
+                    or_(t.change.c.origin_device.is_(None), t.change.c.origin_device != device_id),
+                )
+                .order_by(t.change.c.server_seq)
+                .limit(limit)
+            ).all()
+            conn.rollback()
+        has_more = len(rows) == limit
+        cursor = rows[-1].server_seq if has_more else max(watermark, since)
+        return rows, cursor, watermark
+
+    def pull(self, device_id: str, since: int, limit: int) -> wire.PullResponse:
+        rows, cursor, watermark = self._pull_rows(device_id, since, limit)
+        return wire.PullResponse(
+            changes=[
+                wire.Change(server_seq=r.server_seq, kind=r.kind, body=json.loads(r.body))
+                for r in rows
+            ],
+            cursor=cursor,
+            watermark=watermark,
+            has_more=len(rows) == max(1, min(limit, wire.MAX_PULL)),
+        )
+
+    def pull_json(self, device_id: str, since: int, limit: int) -> bytes:
+        """:meth:`pull` as the JSON HQ sends: the stored bodies are canonical JSON already,
+        so they go out as they are instead of being parsed and serialised again."""
+        rows, cursor, watermark = self._pull_rows(device_id, since, limit)
+        has_more = len(rows) == max(1, min(limit, wire.MAX_PULL))
+        changes = ",".join(
+            f'{{"server_seq":{r.server_seq},"kind":{json.dumps(r.kind)},"body":{r.body}}}'
+            for r in rows
+        )
+        return (
+            f'{{"changes":[{changes}],"cursor":{cursor},"watermark":{watermark},'
+            f'"has_more":{"true" if has_more else "false"}}}'
+        ).encode()
+
+    # -- online lookup --------------------------------------------------------
+    def lookup(self, query: str) -> wire.LookupResponse:
+        text = query.strip()
+        m = t.member.c
+        with self.engine.connect().execution_options(hq_readonly=True) as conn:
+            if looks_like_phone(text):
+                cond = (m.phone == normalise_phone(text)) & (m.status == "active")
+                rows = conn.execute(select(t.member).where(cond)).all()
+            else:
+                card_member = select(t.card.c.member_id).where(
+                    t.card.c.card_no == text.replace(" ", "")
+                )
+                rows = conn.execute(
+                    select(t.member).where(or_(m.id == text, m.id.in_(card_member)))
+                ).all()
+            cards = {
+                c.id: c.card_no
+                for c in conn.execute(
+                    select(t.card.c.id, t.card.c.card_no).where(
+                        t.card.c.id.in_([r.card_id for r in rows if r.card_id])
+                    )
+                )
+            }
+            conn.rollback()
+        return wire.LookupResponse(
+            members=[
+                wire.MemberSummary(
+                    member_id=r.id,
+                    name=r.name,
+                    phone_masked=mask_phone(r.phone),
+                    card_no=cards.get(r.card_id),
+                    status=r.status,
+                    tier=r.tier_code,
+                    principal_fen=r.principal_fen,
+                    bonus_fen=r.bonus_fen,
+                    points=r.points,
+                    store_code=r.store_code,
+                )
+                for r in rows
+            ]
+        )
+
+    def database_name(self) -> str:
+        return self.engine.dialect.name

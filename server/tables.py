@@ -1,0 +1,232 @@
+"""HQ's tables (SQLAlchemy Core). HQ is the authority for members, ledgers, rules and staff.
+
+Ledger tables (``hq_sv_entry``, ``hq_points_entry``, ``hq_points_lot``) are
+append-only and keyed by the ids the counters gave their rows, so an entry is
+stored once however often it is delivered. ``hq_change`` numbers every change
+the counters pull with a gapless ``server_seq`` handed out by the single
+``hq_counter`` row, whose lock makes those numbers commit in order.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+store = Table(
+    "hq_store",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+enrollment = Table(
+    "hq_enrollment",
+    metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("store_code", String(32), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("used_at", DateTime),
+    Column("device_id", String(36)),
+)
+
+device = Table(
+    "hq_device",
+    metadata,
+    Column("device_id", String(36), primary_key=True),
+    Column("store_code", String(32), nullable=False),
+    Column("name", String(64)),
+    Column("secret", String(64), nullable=False),
+    Column("enrolled_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime),
+    Column("last_seq", BigInteger, nullable=False, default=0),
+    Column("last_seen_at", DateTime),
+)
+
+nonce = Table(
+    "hq_nonce",
+    metadata,
+    Column("device_id", String(36), primary_key=True),
+    Column("nonce", String(64), primary_key=True),
+    Column("at", DateTime, nullable=False, index=True),
+)
+
+event = Table(
+    "hq_event",
+    metadata,
+    Column("event_id", String(36), primary_key=True),
+    Column("device_id", String(36), nullable=False),
+    Column("device_seq", BigInteger, nullable=False),
+    Column("type", String(48), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("payload_hash", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("applied_at", DateTime, nullable=False),
+    UniqueConstraint("device_id", "device_seq", name="uq_hq_event_device_seq"),
+)
+
+member = Table(
+    "hq_member",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("store_code", String(32)),
+    Column("name", String(32), nullable=False),
+    Column("phone", String(11), nullable=False, index=True),
+    Column("gender", String(1)),
+    Column("birthday", String(10)),
+    Column("email", String(254)),
+    Column("address", String(200)),
+    Column("referrer_id", String(36)),
+    Column("source", String(32)),
+    Column("consent_at", String(32)),
+    Column("status", String(16), nullable=False),
+    Column("card_id", String(36)),
+    Column("tier_code", String(16), nullable=False),
+    Column("tier_overridden", Boolean, nullable=False, default=False),
+    Column("cumulative_spend_fen", BigInteger, nullable=False, default=0),
+    Column("principal_fen", BigInteger, nullable=False, default=0),
+    Column("bonus_fen", BigInteger, nullable=False, default=0),
+    Column("points", BigInteger, nullable=False, default=0),
+    Column("pay_password_hash", String(256)),
+    Column("merged_into", String(36)),
+    Column("field_clocks", Text, nullable=False, default="{}"),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+card = Table(
+    "hq_card",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("card_no", String(32), nullable=False, index=True),
+    Column("member_id", String(36), nullable=False, index=True),
+    Column("status", String(16), nullable=False),
+    Column("replaced_by", String(36)),
+)
+
+txn = Table(
+    "hq_txn",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("event_id", String(36), nullable=False),
+    Column("type", String(48), nullable=False),
+    Column("member_id", String(36), index=True),
+    Column("store_code", String(32)),
+    Column("business_date", String(10)),
+    Column("created_at", DateTime, nullable=False),
+)
+
+sv_entry = Table(
+    "hq_sv_entry",
+    metadata,
+    Column("entry_id", String(36), primary_key=True),
+    Column("member_id", String(36), nullable=False, index=True),
+    Column("txn_id", String(36)),
+    Column("event_id", String(36), nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("principal_fen", BigInteger, nullable=False),
+    Column("bonus_fen", BigInteger, nullable=False),
+    Column("reverses", String(36)),
+)
+
+points_lot = Table(
+    "hq_points_lot",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("member_id", String(36), nullable=False, index=True),
+    Column("txn_id", String(36)),
+    Column("points", BigInteger, nullable=False),
+    Column("earned_on", String(10), nullable=False),
+    Column("expires_on", String(10), nullable=False),
+    Column("source", String(24), nullable=False),
+)
+
+points_entry = Table(
+    "hq_points_entry",
+    metadata,
+    Column("entry_id", String(36), primary_key=True),
+    Column("member_id", String(36), nullable=False, index=True),
+    Column("lot_id", String(36), nullable=False),
+    Column("txn_id", String(36)),
+    Column("event_id", String(36), nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("points", BigInteger, nullable=False),
+    Column("reverses", String(36)),
+)
+
+counter = Table(
+    "hq_counter",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+change = Table(
+    "hq_change",
+    metadata,
+    Column("server_seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("kind", String(16), nullable=False),
+    Column("origin_device", String(36)),
+    Column("body", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+rules = Table(
+    "hq_rules",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("rules_json", Text, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+staff = Table(
+    "hq_staff",
+    metadata,
+    Column("staff_no", String(32), primary_key=True),
+    Column("name", String(32), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("pin_hash", String(256), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+conflict = Table(
+    "hq_conflict",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(24), nullable=False),
+    Column("member_id", String(36), index=True),
+    Column("event_id", String(36)),
+    Column("store_code", String(32)),
+    Column("detail", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("resolved_at", DateTime),
+)
+
+duplicate = Table(
+    "hq_duplicate",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("member_a", String(36), nullable=False),
+    Column("member_b", String(36), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("merged_at", DateTime),
+    UniqueConstraint("member_a", "member_b", name="uq_hq_duplicate_pair"),
+)
+
+Index("ix_hq_member_status_phone", member.c.status, member.c.phone)

@@ -1,0 +1,149 @@
+"""``member-counter sync enroll|now|status|reset|lookup``: the ops CLI's sync commands,
+added to ``app.cli`` by the composition root (``launcher.extensions()``)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from app.cli import Extension
+from app.domain.errors import PermissionDeniedError, RuleError
+from app.services import syncstate
+from app.services.context import CounterContext
+from app.services.security import Actor, Role
+from sync import enrollment
+from sync.client import HQClient, SyncError
+from sync.config import load_config
+from sync.engine import lookup_and_fetch, sync_once
+
+
+def _add_parsers(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("sync", help="sync with HQ: enroll, sync now, status, reset")
+    sub = p.add_subparsers(dest="action", required=True)
+    enroll = sub.add_parser("enroll", help="enroll this counter with HQ (manager or admin)")
+    enroll.add_argument("--server", required=True, help="HQ's URL, e.g. https://hq.example.cn")
+    enroll.add_argument("--code", required=True, help="the one-time code from member-hq store add")
+    enroll.add_argument("--ca", help="PEM file of a private CA that signed HQ's certificate")
+    enroll.add_argument("--name", help="a name for this counter at HQ")
+    sub.add_parser("now", help="push pending events and pull changes now")
+    sub.add_parser("status", help="pending events, last success, last error, cursor")
+    sub.add_parser("reset", help="forget HQ (refused while events are pending)")
+    lookup = sub.add_parser(
+        "lookup", help="find a member at HQ (phone, card number) and bring them here at once"
+    )
+    lookup.add_argument("query")
+
+
+def _require_manager(actor: Actor | None, action: str) -> None:
+    if actor is None or actor.role not in (Role.MANAGER, Role.ADMIN):
+        raise PermissionDeniedError("permission_denied", action=action)
+
+
+def _data_dir(ctx: CounterContext) -> Path:
+    assert ctx.data_dir is not None
+    return ctx.data_dir
+
+
+def _failed(exc: SyncError) -> RuleError:
+    return RuleError("sync_failed", detail=str(exc))
+
+
+def _enroll(ctx: CounterContext, actor: Actor | None, args: argparse.Namespace) -> dict[str, Any]:
+    _require_manager(actor, "sync.enroll")
+    try:
+        config = enrollment.enroll(
+            ctx, _data_dir(ctx), args.server, args.code, ca_bundle=args.ca, device_name=args.name
+        )
+    except SyncError as exc:
+        raise _failed(exc) from None
+    return {
+        "enrolled": True,
+        "server_url": config.server_url,
+        "device_id": config.device_id,
+        "store_code": config.store_code,
+    }
+
+
+def _client(ctx: CounterContext) -> HQClient:
+    config = load_config(_data_dir(ctx))
+    if config is None:
+        raise RuleError("sync_not_enrolled")
+    return HQClient(config)
+
+
+def _now(ctx: CounterContext, actor: Actor | None, args: argparse.Namespace) -> dict[str, Any]:
+    client = _client(ctx)
+    try:
+        report = sync_once(ctx, client)
+    except SyncError as exc:
+        raise _failed(exc) from None
+    finally:
+        client.close()
+    return {"pushed": report.pushed, "pulled": report.pulled, **syncstate.status(ctx).to_dict()}
+
+
+def _status(ctx: CounterContext, actor: Actor | None, args: argparse.Namespace) -> dict[str, Any]:
+    return syncstate.status(ctx).to_dict()
+
+
+def _reset(ctx: CounterContext, actor: Actor | None, args: argparse.Namespace) -> dict[str, Any]:
+    _require_manager(actor, "sync.reset")
+    enrollment.reset(ctx, _data_dir(ctx))
+    return {"enrolled": False}
+
+
+def _lookup(ctx: CounterContext, actor: Actor | None, args: argparse.Namespace) -> dict[str, Any]:
+    client = _client(ctx)
+    try:
+        found = lookup_and_fetch(ctx, client, args.query)
+    except SyncError as exc:
+        raise _failed(exc) from None
+    finally:
+        client.close()
+    return {"members": [m.model_dump() for m in found]}
+
+
+def _status_lines(data: dict[str, Any]) -> list[str]:
+    state = "在线" if data["online"] else "离线"
+    return [
+        f"总部:{data['server_url'] or '未注册'}({state})",
+        f"待上传:{data['pending']} 条",
+        f"上次成功:{data['last_success_at'] or '无'}",
+        f"上次错误:{data['last_error'] or '无'}",
+        f"游标:{data['cursor']}",
+    ]
+
+
+def _now_lines(data: dict[str, Any]) -> list[str]:
+    return [f"已上传 {data['pushed']} 条,已接收 {data['pulled']} 条", *_status_lines(data)]
+
+
+def _lookup_lines(data: dict[str, Any]) -> list[str]:
+    if not data["members"]:
+        return ["总部没有找到会员"]
+    return [
+        f"{m['name']} {m['phone_masked']} 卡号 {m['card_no'] or '-'} 门店 {m['store_code'] or '-'} "
+        f"储值 ¥{(m['principal_fen'] + m['bonus_fen']) / 100:.2f} 积分 {m['points']}"
+        for m in data["members"]
+    ]
+
+
+EXTENSION = Extension(
+    add_parsers=_add_parsers,
+    handlers={
+        ("sync", "enroll"): _enroll,
+        ("sync", "now"): _now,
+        ("sync", "status"): _status,
+        ("sync", "reset"): _reset,
+        ("sync", "lookup"): _lookup,
+    },
+    no_actor=frozenset({("sync", "now"), ("sync", "status")}),
+    text_renderers={
+        ("sync", "status"): _status_lines,
+        ("sync", "now"): _now_lines,
+        ("sync", "lookup"): _lookup_lines,
+    },
+)
+
+__all__ = ["EXTENSION"]

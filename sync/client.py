@@ -1,0 +1,195 @@
+"""HQ's API seen from the counter: signed requests over ``requests``, answers checked
+against the wire schemas. Every failure becomes a :class:`SyncError` whose ``kind`` says
+whether to retry (``unreachable``, ``server``) or to stop and tell someone (``refused``)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import requests
+from pydantic import ValidationError
+
+from app.services.syncstate import OutboxItem
+from sync import signing, wire
+from sync.config import SyncConfig
+
+DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read
+
+
+class SyncError(Exception):
+    def __init__(
+        self,
+        kind: str,
+        detail: str,
+        *,
+        code: str | None = None,
+        status: int | None = None,
+        acked_seq: int | None = None,
+    ) -> None:
+        self.kind = kind  # "unreachable", "server" or "refused"
+        self.detail = detail
+        self.code = code
+        self.status = status
+        self.acked_seq = acked_seq
+        super().__init__(f"{kind}: {detail}")
+
+
+def _dumps(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _send(
+    session: requests.Session,
+    method: str,
+    url: str,
+    *,
+    body: bytes | None,
+    headers: dict[str, str],
+    verify: bool | str,
+    timeout: float | tuple[float, float],
+    raw: bool = False,
+) -> Any:
+    """The answer's JSON (or, with ``raw``, its bytes) — or a SyncError saying what failed."""
+    try:
+        resp = session.request(
+            method, url, data=body, headers=headers, verify=verify, timeout=timeout
+        )
+    except requests.exceptions.SSLError as exc:
+        raise SyncError("refused", f"TLS: {exc}", code="tls") from None
+    except requests.RequestException as exc:
+        raise SyncError("unreachable", type(exc).__name__) from None
+    if resp.status_code >= 500:
+        raise SyncError("server", f"HTTP {resp.status_code}", status=resp.status_code)
+    if raw and resp.status_code < 400:
+        return resp.content
+    try:
+        data = resp.json()
+    except ValueError:
+        raise SyncError("server", f"HTTP {resp.status_code}: not JSON") from None
+    if resp.status_code >= 400:
+        code = data.get("code") if isinstance(data, dict) else None
+        message = data.get("message") if isinstance(data, dict) else None
+        if message is None and isinstance(data, dict) and isinstance(data.get("detail"), list):
+            message = "; ".join(
+                f"{'.'.join(str(p) for p in d.get('loc', ()))}: {d.get('msg')}"
+                for d in data["detail"][:3]
+                if isinstance(d, dict)
+            )
+        raise SyncError(
+            "refused",
+            message or f"HTTP {resp.status_code}",
+            code=code or "http_" + str(resp.status_code),
+            status=resp.status_code,
+            acked_seq=data.get("acked_seq") if isinstance(data, dict) else None,
+        )
+    return data
+
+
+def enroll(
+    server_url: str,
+    req: wire.EnrollRequest,
+    *,
+    verify: bool | str = True,
+    timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
+) -> wire.EnrollResponse:
+    with requests.Session() as session:
+        data = _send(
+            session,
+            "POST",
+            server_url.rstrip("/") + wire.ENROLL_PATH,
+            body=_dumps(req.model_dump(mode="json")),
+            headers={"Content-Type": "application/json"},
+            verify=verify,
+            timeout=timeout,
+        )
+    return _parse(wire.EnrollResponse, data)
+
+
+def wire_events(items: Sequence[OutboxItem]) -> list[dict[str, Any]]:
+    """Outbox rows as the push request carries them."""
+    return [
+        {
+            "event_id": i.event_id,
+            "device_seq": i.device_seq,
+            "type": i.type,
+            "payload": json.loads(i.payload),
+            "payload_hash": i.payload_hash,
+            "created_at": i.created_at.isoformat(),
+        }
+        for i in items
+    ]
+
+
+def _parse(model: type[Any], data: Any) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise SyncError("server", f"unexpected answer: {exc.error_count()} errors") from None
+
+
+class HQClient:
+    def __init__(
+        self,
+        config: SyncConfig,
+        *,
+        timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.config = config
+        self.base = config.server_url.rstrip("/")
+        self.timeout = timeout
+        self.clock = clock  # the system clock: HQ refuses one more than 5 minutes off
+        self.session = requests.Session()
+
+    def close(self) -> None:
+        self.session.close()
+
+    def _signed(
+        self, method: str, path: str, payload: Any | None = None, *, raw: bool = False
+    ) -> Any:
+        body = b"" if payload is None else _dumps(payload)
+        headers = signing.sign_request(
+            self.config.device_id, self.config.secret, method, path, body, now=self.clock()
+        )
+        if payload is not None:
+            headers["Content-Type"] = "application/json"
+        return _send(
+            self.session,
+            method,
+            self.base + path,
+            body=body if payload is not None else None,
+            headers=headers,
+            verify=self.config.verify,
+            timeout=self.timeout,
+            raw=raw,
+        )
+
+    def push(self, items: Sequence[OutboxItem]) -> wire.PushResponse:
+        body = {"events": wire_events(items)}
+        return _parse(wire.PushResponse, self._signed("POST", wire.PUSH_PATH, body))
+
+    def pull(self, since: int, limit: int = 500) -> wire.PullResponse:
+        path = f"{wire.PULL_PATH}?since={int(since)}&limit={int(limit)}"
+        content = self._signed("GET", path, raw=True)
+        try:
+            return wire.PullResponse.model_validate_json(content)
+        except ValidationError as exc:
+            raise SyncError("server", f"unexpected answer: {exc.error_count()} errors") from None
+
+    def lookup(self, query: str) -> wire.LookupResponse:
+        return _parse(wire.LookupResponse, self._signed("POST", wire.LOOKUP_PATH, {"query": query}))
+
+    def health(self) -> wire.Health:
+        data = _send(
+            self.session,
+            "GET",
+            self.base + wire.HEALTH_PATH,
+            body=None,
+            headers={},
+            verify=self.config.verify,
+            timeout=self.timeout,
+        )
+        return _parse(wire.Health, data)

@@ -1,0 +1,120 @@
+"""The wire schemas of the sync API (version 1), shared by the counter and HQ.
+
+Amounts are integer fen, times are ISO 8601 UTC, ids are UUID strings. HQ
+publishes these models in its OpenAPI schema; the counter validates HQ's
+answers with them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+API_VERSION = "v1"
+PREFIX = f"/{API_VERSION}"
+ENROLL_PATH = f"{PREFIX}/enroll"
+PUSH_PATH = f"{PREFIX}/events"
+PULL_PATH = f"{PREFIX}/changes"
+LOOKUP_PATH = f"{PREFIX}/members/lookup"
+HEALTH_PATH = f"{PREFIX}/health"
+
+MAX_BATCH = 500
+MAX_PULL = 1000
+
+_ID = Field(min_length=1, max_length=36, pattern=r"^[0-9a-fA-F-]{1,36}$")
+_HASH = Field(min_length=64, max_length=64, pattern=r"^[0-9a-f]{64}$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EnrollRequest(_Model):
+    code: str = Field(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
+    device_id: str = _ID
+    store_code: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+    device_name: str | None = Field(default=None, max_length=64, pattern=r"^[^\x00-\x1f\x7f]*$")
+
+
+class EnrollResponse(_Model):
+    device_id: str
+    secret: str
+    store_code: str
+    store_name: str
+    server_time: dt.datetime
+
+
+class WireEvent(_Model):
+    event_id: str = _ID
+    device_seq: int = Field(ge=1, le=2**62)
+    type: str = Field(min_length=1, max_length=48, pattern=r"^[a-z_]+(\.[a-z_]+)*$")
+    payload: dict[str, Any]
+    payload_hash: str = _HASH
+    created_at: dt.datetime
+
+
+class PushRequest(_Model):
+    events: list[WireEvent] = Field(max_length=MAX_BATCH)
+
+
+EventStatus = Literal["applied", "duplicate", "gap"]
+
+
+class EventResult(_Model):
+    event_id: str
+    device_seq: int
+    status: EventStatus
+
+
+class PushResponse(_Model):
+    acked_seq: int  # the highest device_seq HQ holds with none missing before it
+    results: list[EventResult]
+
+
+class Change(_Model):
+    server_seq: int
+    kind: Literal["event", "rules", "staff"]
+    body: dict[str, Any]
+
+
+class PullResponse(_Model):
+    changes: list[Change]
+    cursor: int  # ask for changes after this next time
+    watermark: int  # every change up to here is committed at HQ
+    has_more: bool
+
+
+class LookupRequest(_Model):
+    query: str = Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$")
+
+
+class MemberSummary(_Model):
+    member_id: str
+    name: str
+    phone_masked: str
+    card_no: str | None
+    status: str
+    tier: str
+    principal_fen: int
+    bonus_fen: int
+    points: int
+    store_code: str | None
+
+
+class LookupResponse(_Model):
+    members: list[MemberSummary]
+
+
+class Health(_Model):
+    status: Literal["ok"]
+    version: str
+    server_time: dt.datetime
+    database: str
+
+
+class ErrorBody(_Model):
+    code: str
+    message: str
+    acked_seq: int | None = None
