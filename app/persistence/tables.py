@@ -289,7 +289,7 @@ class PrintJob(Base):
     __table_args__ = (Index("ix_print_job_due", "state", "next_attempt_at"),)
 
 
-# -- the manager's day: shifts, daily close, counter settings ---------------------------
+# -- the manager's day: shifts and the daily close ---------------------------------------
 
 
 class Shift(Base):
@@ -328,14 +328,6 @@ class DayClose(Base):
     principal_fen: Mapped[int] = mapped_column(Integer)  # stored-value liability at close
     bonus_fen: Mapped[int] = mapped_column(Integer)
     points: Mapped[int] = mapped_column(Integer)  # points liability at close
-
-
-class CounterSetting(Base):
-    """Small counter-wide settings by key (e.g. ``rules_managed_by_hq``), values as JSON text."""
-
-    __tablename__ = "counter_setting"
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
 
 
 # A shift's operations are found by cashier and time.

@@ -7,8 +7,8 @@ applies from the next operation: each operation reads the store's rules afresh
 (``load_rules`` caches the parsed rules by their JSON text, so new text is parsed
 once, the old entry is never used again).
 
-When HQ manages the rules (the sync sets :func:`set_rules_managed_by_hq`), the rules
-are read-only at the store and every edit is refused.
+When the counter is enrolled with HQ, HQ's rules win: they arrive with every pull, the
+store's copy is read-only and every edit is refused.
 """
 
 from __future__ import annotations
@@ -21,14 +21,12 @@ from typing import Any
 
 from app.domain.errors import RuleError, ValidationError
 from app.domain.rules import Rules, Tier, TopUpBonus
-from app.persistence import reporting
-from app.persistence.tables import CounterSetting
+from app.persistence import reporting, syncstore
 from app.persistence.uow import UnitOfWork
 from app.services.context import CounterContext, load_rules
 from app.services.recording import record
 from app.services.security import Actor, Permission, require
 
-HQ_SETTING = "rules_managed_by_hq"
 _CODE = re.compile(r"[a-z0-9_]{1,16}")
 EDITABLE = (
     "points_per_yuan",
@@ -39,37 +37,23 @@ EDITABLE = (
 )
 
 
-def _setting(uow: UnitOfWork, key: str) -> Any:
-    row = uow.session.get(CounterSetting, key)
-    return json.loads(row.value) if row else None
+def _managed_by_hq(uow: UnitOfWork) -> bool:
+    """Enrolled with HQ: HQ's rules win and reach the counter with every pull."""
+    state = syncstore.state(uow)
+    return state is not None and state.server_url is not None
 
 
 def rules_managed_by_hq(ctx: CounterContext) -> bool:
     """True when HQ's rules win and the store's rules screen is read-only."""
     with ctx.reader() as uow:
-        return bool(_setting(uow, HQ_SETTING))
-
-
-def set_rules_managed_by_hq(ctx: CounterContext, managed: bool, actor: Actor | None = None) -> None:
-    """Called by the sync when the counter is enrolled with (or released from) HQ."""
-    with ctx.uow() as uow:
-        row = uow.session.get(CounterSetting, HQ_SETTING)
-        before = json.loads(row.value) if row else False
-        if row is None:
-            uow.add(CounterSetting(key=HQ_SETTING, value=json.dumps(bool(managed))))
-        else:
-            row.value = json.dumps(bool(managed))
-        record(ctx, uow, actor, action="rules.managed_by_hq", entity="store", entity_id=None,
-               before={HQ_SETTING: before}, after={HQ_SETTING: bool(managed)},
-               event_type=None, payload={})  # fmt: skip
-        uow.commit()
+        return _managed_by_hq(uow)
 
 
 def current_rules(ctx: CounterContext, actor: Actor) -> tuple[Rules, bool]:
     """(the store's rules, read-only because HQ manages them)."""
     require(actor, Permission.MEMBER_VIEW)
     with ctx.reader() as uow:
-        return load_rules(uow), bool(_setting(uow, HQ_SETTING))
+        return load_rules(uow), _managed_by_hq(uow)
 
 
 def _tier(t: Tier | Mapping[str, Any]) -> Tier:
@@ -126,7 +110,7 @@ def update_rules(
     if unknown:
         raise ValidationError("rules_invalid", detail="unknown: " + ", ".join(sorted(unknown)))
     with ctx.uow() as uow:
-        if _setting(uow, HQ_SETTING):
+        if _managed_by_hq(uow):
             raise RuleError("rules_managed_by_hq")
         old = load_rules(uow)
         changes: dict[str, Any] = {}

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app.domain.rules import TopUpBonus
-from app.services import audit_log, reports, rules_admin
+from app.services import audit_log, reports, rules_admin, syncstate
 from app.services.checkout import checkout
 from app.services.exporting import export_members
 from app.services.refunds import refund
@@ -151,7 +151,7 @@ def test_rules_edits_apply_from_the_next_operation(
     refused(snapshot, "rules_invalid", rules_admin.update_rules, ctx, manager,
             max_points_ratio_bp=20_000)  # fmt: skip
     # Once HQ manages the rules, the store's copy is read-only.
-    rules_admin.set_rules_managed_by_hq(ctx, True)
+    syncstate.mark_enrolled(ctx, "https://hq.example")
     assert rules_admin.current_rules(ctx, manager)[1] is True
     refused(snapshot, "rules_managed_by_hq", rules_admin.update_rules, ctx, admin,
             points_per_yuan=3)  # fmt: skip

@@ -1,4 +1,4 @@
-"""shifts, daily close and counter settings
+"""shifts and the daily close
 
 Revision ID: 0004
 Revises: 0003
@@ -50,12 +50,6 @@ def upgrade() -> None:
         sa.Column("points", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("business_date"),
     )
-    op.create_table(
-        "counter_setting",
-        sa.Column("key", sa.String(length=64), nullable=False),
-        sa.Column("value", sa.Text(), nullable=False),
-        sa.PrimaryKeyConstraint("key"),
-    )
     with op.batch_alter_table("txn", schema=None) as batch_op:
         batch_op.create_index("ix_txn_staff_created", ["staff_id", "created_at"], unique=False)
     # A closed day is kept as it was closed: its report is never rewritten or removed.
@@ -71,7 +65,6 @@ def downgrade() -> None:
         op.execute(f"DROP TRIGGER IF EXISTS day_close_no_{verb}")
     with op.batch_alter_table("txn", schema=None) as batch_op:
         batch_op.drop_index("ix_txn_staff_created")
-    op.drop_table("counter_setting")
     op.drop_table("day_close")
     with op.batch_alter_table("shift", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_shift_business_date"))
