@@ -52,6 +52,7 @@ class CounterScreen(QWidget):
     operation_done = Signal(str, object)
     lock_requested = Signal()
     settings_requested = Signal()
+    sync_requested = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -138,6 +139,7 @@ class CounterScreen(QWidget):
                 ("F7", "refund", self.tr("退款"), self.refund),
                 ("F8", "password", self.tr("支付密码"), self.payment_password),
                 ("F9", "reprint", self.tr("重打小票"), self.reprint),
+                ("F12", "sync", self.tr("总部同步"), self.sync_requested.emit),
             )
         ):
             grid.addWidget(self._action(key, name, text, slot), i // 2, i % 2)
@@ -206,7 +208,8 @@ class CounterScreen(QWidget):
         self.message.setText(text)
 
     # -- finding a member -----------------------------------------------------------
-    def scan(self, text: str) -> None:
+    def scan(self, text: str, *, after_hq: bool = False) -> None:
+        """Find members by ``text``; ``after_hq``: HQ was already asked for this text."""
         text = text.strip()
         if not text:
             return
@@ -215,10 +218,10 @@ class CounterScreen(QWidget):
         self.last_query = text
         ctx, actor = self.session.ctx, self.session.cashier
         Op(self.session.tasks, lambda: find_members(ctx, actor, text), owner=self).success(
-            lambda found: self._found(text, found)
+            lambda found: self._found(text, found, after_hq)
         ).failure(lambda exc: self.say(describe(exc), error=True)).run()
 
-    def _found(self, text: str, found: list[MemberView]) -> None:
+    def _found(self, text: str, found: list[MemberView], after_hq: bool = False) -> None:
         self.say("")
         if len(found) == 1:
             self.show_member(found[0])
@@ -236,6 +239,8 @@ class CounterScreen(QWidget):
             self.pages.setCurrentIndex(Page.CANDIDATES)
             self.candidate_list.setFocus()
             self.say(self.tr("找到 {0} 位会员:用 ↑↓ 选择,按 Enter 打开").format(len(found)))
+        elif self.session.sync.lookup is not None and not after_hq:
+            self.ask_hq(text)
         else:
             self.member = None
             self.update_actions()
@@ -248,6 +253,20 @@ class CounterScreen(QWidget):
             )
             self.pages.setCurrentIndex(Page.NOT_FOUND)
             self.focus_scan()
+
+    def ask_hq(self, text: str) -> None:
+        """Not here: perhaps registered at another store minutes ago. HQ is asked (off the
+        UI thread); what it knows is pulled and the search runs again locally."""
+        lookup = self.session.sync.lookup
+        assert lookup is not None
+        self.say(self.tr("本店没有,正在总部查找…"))
+
+        def searched(_found: int) -> None:
+            self.scan(text, after_hq=True)
+
+        Op(self.session.tasks, lambda: lookup(text), owner=self, io=True).success(searched).failure(
+            lambda _exc: searched(0)
+        ).run()
 
     def _candidate_chosen(self, item: QListWidgetItem) -> None:
         row = self.candidate_list.row(item)

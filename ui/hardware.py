@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from app.ports import CustomerDisplay
 from app.services.printing import PrintJob
 from app.services.settings import PrinterSettings
+from app.services.syncstate import SyncStatus
 
 
 class DeviceEvents(QObject):
@@ -51,4 +52,26 @@ class Devices:
     test_page: Callable[[PrinterSettings], None] | None = None  # prints, or raises OSError
     serial_ports: Callable[[], list[tuple[str, str]]] = list  # (port, description)
     display: Callable[[], CustomerDisplay | None] = lambda: None
+    close: Callable[[], None] = _nothing
+
+
+class SyncEvents(QObject):
+    """The sync worker's thread calls ``on_status``; the window gets ``status_changed``."""
+
+    status_changed = Signal(object)  # SyncStatus
+
+    def on_status(self, status: SyncStatus) -> None:
+        self.status_changed.emit(status)
+
+
+@dataclass
+class SyncLink:
+    """What the window asks of the sync with HQ (``ui/wiring.py`` fills it in)."""
+
+    events: SyncEvents = field(default_factory=SyncEvents)
+    trigger: Callable[[], None] = _nothing  # sync now (after a sale, or on request)
+    # Find a member at HQ not yet pulled, pulling them at once; runs on a worker thread.
+    lookup: Callable[[str], int] | None = None
+    # Enroll with HQ: (server URL, enrollment code, CA file or None); raises on refusal.
+    enroll: Callable[[str, str, str | None], None] | None = None
     close: Callable[[], None] = _nothing

@@ -21,7 +21,7 @@ from ui.prefs import Prefs
 from ui.session import Session
 from ui.wedge import WedgeFilter
 from ui.window import MainWindow
-from ui.wiring import CounterDevices, wedge_detector
+from ui.wiring import CounterDevices, CounterSync, wedge_detector
 
 LOG_BYTES = 2_000_000
 LOG_BACKUPS = 5
@@ -82,7 +82,9 @@ def run(data_dir: Path, args: argparse.Namespace | None = None) -> int:
             session.store = store_info(ctx)
         devices = CounterDevices(ctx).start()
         closers.append(devices.close)
-        window = MainWindow(session, prefs, devices.as_devices())
+        hq_sync = CounterSync(ctx).start()
+        closers.append(hq_sync.close)
+        window = MainWindow(session, prefs, devices.as_devices(), hq_sync.as_link())
         window.install_wedge(make_wedge)
         window.showMaximized()
         code = app.exec()

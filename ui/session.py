@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from app.services.context import CounterContext
 from app.services.security import Actor
 from app.services.store import StoreInfo
-from ui.hardware import Devices
+from ui.hardware import Devices, SyncLink
 from ui.ops import TaskManager
 
 
@@ -20,6 +20,7 @@ class Session:
     store: StoreInfo | None
     actor: Actor | None = None
     devices: Devices = field(default_factory=Devices)
+    sync: SyncLink = field(default_factory=SyncLink)
 
     def today(self) -> dt.date:
         """The store's business date."""
@@ -28,6 +29,11 @@ class Session:
             .astimezone(ZoneInfo(self.store.timezone if self.store else "Asia/Shanghai"))
             .date()
         )
+
+    def local(self, at: dt.datetime) -> dt.datetime:
+        """A stored time (naive UTC) as the store's local time."""
+        tz = ZoneInfo(self.store.timezone if self.store else "Asia/Shanghai")
+        return at.replace(tzinfo=dt.UTC).astimezone(tz).replace(tzinfo=None)
 
     @property
     def cashier(self) -> Actor:

@@ -10,11 +10,13 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget,
 from app.services.counter_info import CounterStatus, counter_status
 from app.services.printing import PrintJob
 from app.services.security import Actor, Role
+from app.services.syncstate import SyncStatus
 from ui import i18n
 from ui.counter import CounterScreen
 from ui.dialogs.settings import SettingsDialog
+from ui.dialogs.sync_status import SyncDialog
 from ui.errors import describe
-from ui.hardware import Devices
+from ui.hardware import Devices, SyncLink
 from ui.ops import Op
 from ui.prefs import Prefs
 from ui.session import Session
@@ -36,12 +38,16 @@ class MainWindow(QMainWindow):
         session: Session,
         prefs: Prefs,
         devices: Devices | None = None,
+        sync: SyncLink | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         if devices is not None:
             session.devices = devices
+        if sync is not None:
+            session.sync = sync
         self.session = session
+        self.sync_status: SyncStatus | None = None  # None: the sync worker has not reported
         self.printer_state: tuple[bool, str] | None = None  # None: not heard from the printer
         self.prefs = prefs
         self.locked_by: Actor | None = None
@@ -70,6 +76,7 @@ class MainWindow(QMainWindow):
         events.job_changed.connect(self._job_changed)
         events.scanned.connect(self._serial_scan)
         events.scanner_changed.connect(self._scanner_changed)
+        session.sync.events.status_changed.connect(self._sync_changed)
         self.build()
         Op.default_failure = self.show_error
 
@@ -87,7 +94,8 @@ class MainWindow(QMainWindow):
         self.counter = CounterScreen(self.session, self)
         self.counter.lock_requested.connect(self.lock)
         self.counter.settings_requested.connect(self.open_settings)
-        self.counter.operation_done.connect(lambda *_: self.refresh_status())
+        self.counter.operation_done.connect(self._operation_done)
+        self.counter.sync_requested.connect(self.open_sync)
         self.stack.addWidget(self.signin)
         self.stack.addWidget(self.counter)
         if self.session.actor is None:
@@ -235,10 +243,33 @@ class MainWindow(QMainWindow):
         ).failure(lambda exc: self.status_labels["sync"].setText(describe(exc))).run()
 
     def _status(self, status: CounterStatus) -> None:
-        self.status_labels["sync"].setText(
-            self.tr("未连接总部 · 待上传 {0} 条").format(status.pending_events)
-        )
+        self.status_labels["sync"].setText(self._sync_text(status.pending_events))
         self.status_labels["printer"].setText(self._printer_text(status))
+
+    def _sync_text(self, pending: int) -> str:
+        s = self.sync_status
+        if s is None or not s.enrolled:
+            return self.tr("未连接总部 · 待上传 {0} 条").format(pending)
+        if s.online:
+            when = (
+                self.session.local(s.last_success_at).strftime("%H:%M")
+                if s.last_success_at
+                else "—"
+            )
+            return self.tr("总部在线 · 待上传 {0} 条 · 上次同步 {1}").format(pending, when)
+        return self.tr("总部离线,恢复后自动上传 · 待上传 {0} 条").format(pending)
+
+    def _sync_changed(self, status: SyncStatus) -> None:
+        self.sync_status = status
+        self.status_labels["sync"].setText(self._sync_text(status.pending))
+
+    def _operation_done(self, _text: str, _result: object) -> None:
+        self.session.sync.trigger()  # send it to HQ now rather than at the next round
+        self.refresh_status()
+
+    def open_sync(self) -> None:
+        SyncDialog.ask(self, self.session)
+        self.refresh_status()
 
     def _printer_text(self, status: CounterStatus) -> str:
         if not status.printer_configured:

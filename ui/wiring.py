@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import threading
 
-from app.ports import CustomerDisplay, PrinterError
+from app.domain.errors import CounterError
+from app.ports import Clock, CustomerDisplay, PrinterError
 from app.services.context import CounterContext
 from app.services.settings import PrinterSettings, display_settings, scanner_settings
 from devices import transports
@@ -18,7 +19,12 @@ from devices.pole_display import display_from_settings
 from devices.print_queue import PrintQueueWorker
 from devices.serial_scanner import SerialScanner, list_serial_ports, scanner_from_settings
 from devices.wedge import WedgeDetector, detector_from_settings
-from ui.hardware import DeviceEvents, Devices
+from sync import enrollment
+from sync.client import HQClient, SyncError
+from sync.config import load_config
+from sync.engine import lookup_and_fetch
+from sync.worker import SyncWorker
+from ui.hardware import DeviceEvents, Devices, SyncEvents, SyncLink
 
 log = logging.getLogger(__name__)
 
@@ -94,3 +100,59 @@ def wedge_detector(ctx: CounterContext) -> tuple[WedgeDetector, float]:
     """The keyboard-wedge detector with this counter's timing; and its gap in seconds."""
     settings = scanner_settings(ctx)
     return detector_from_settings(settings), settings.max_gap_ms / 1000
+
+
+class CounterSync:
+    """The background sync with HQ: its worker thread, online lookup and enrollment."""
+
+    def __init__(
+        self,
+        ctx: CounterContext,
+        *,
+        clock: Clock | None = None,
+        interval: float = 15.0,
+        events: SyncEvents | None = None,
+    ) -> None:
+        assert ctx.data_dir is not None
+        self.ctx = ctx
+        self.data_dir = ctx.data_dir
+        self.events = events or SyncEvents()
+        self.worker = SyncWorker(self.data_dir, clock=clock, interval=interval)
+        self.worker.add_listener(self.events.on_status)
+
+    def start(self) -> CounterSync:
+        self.worker.start()
+        return self
+
+    def lookup(self, query: str) -> int:
+        """Members HQ knows by ``query``, pulled here at once; 0 when HQ is not reachable."""
+        config = load_config(self.data_dir)
+        if config is None:
+            return 0
+        client = HQClient(config, timeout=(3.0, 10.0))
+        try:
+            return len(lookup_and_fetch(self.ctx, client, query))
+        except SyncError as exc:
+            log.info("online lookup failed: %s", exc)
+            return 0
+        finally:
+            client.close()
+
+    def enroll(self, server_url: str, code: str, ca_bundle: str | None) -> None:
+        try:
+            enrollment.enroll(self.ctx, self.data_dir, server_url, code, ca_bundle=ca_bundle)
+        except SyncError as exc:
+            raise CounterError("sync_failed", detail=str(exc)) from None
+        self.worker.trigger()
+
+    def close(self) -> None:
+        self.worker.stop()
+
+    def as_link(self) -> SyncLink:
+        return SyncLink(
+            events=self.events,
+            trigger=self.worker.trigger,
+            lookup=self.lookup,
+            enroll=self.enroll,
+            close=self.close,
+        )

@@ -303,22 +303,22 @@
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../ui/counter.py" line="70"/>
+        <location filename="../../ui/counter.py" line="71"/>
         <source>刷卡 / 扫会员码 / 手机号或后 4 位 / 姓名或拼音首字母,按 Enter 查询</source>
         <translation>Card, member code, phone or last 4, name or initials, then Enter</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="74"/>
+        <location filename="../../ui/counter.py" line="75"/>
         <source>中文输入</source>
         <translation>Chinese input</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="77"/>
+        <location filename="../../ui/counter.py" line="78"/>
         <source>打开输入法以输入中文姓名(Ctrl+Space)</source>
         <translation>Turn the input method on to type a Chinese name (Ctrl+Space)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="91"/>
+        <location filename="../../ui/counter.py" line="92"/>
         <source>请刷会员卡或扫描会员码
 
 也可输入手机号、手机后 4 位、姓名或拼音首字母
@@ -331,153 +331,163 @@ or type a phone number, its last 4 digits, a name or pinyin initials
 F1 registers a new member</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="132"/>
+        <location filename="../../ui/counter.py" line="133"/>
         <source>登记会员</source>
         <translation>Register</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="133"/>
+        <location filename="../../ui/counter.py" line="134"/>
         <source>储值充值</source>
         <translation>Top up</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="134"/>
+        <location filename="../../ui/counter.py" line="135"/>
         <source>收银结账</source>
         <translation>Check out</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="135"/>
+        <location filename="../../ui/counter.py" line="136"/>
         <source>积分抵现</source>
         <translation>Points as cash</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="136"/>
+        <location filename="../../ui/counter.py" line="137"/>
         <source>消费记录</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="137"/>
+        <location filename="../../ui/counter.py" line="138"/>
         <source>卡操作</source>
         <translation>Card</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="138"/>
+        <location filename="../../ui/counter.py" line="139"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="139"/>
+        <location filename="../../ui/counter.py" line="140"/>
         <source>支付密码</source>
         <translation>Payment password</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="140"/>
-        <location filename="../../ui/counter.py" line="357"/>
+        <location filename="../../ui/counter.py" line="141"/>
+        <location filename="../../ui/counter.py" line="376"/>
         <source>重打小票</source>
         <translation>Reprint</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="147"/>
+        <location filename="../../ui/counter.py" line="142"/>
+        <source>总部同步</source>
+        <translation>HQ sync</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter.py" line="149"/>
         <source>清除</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="148"/>
+        <location filename="../../ui/counter.py" line="150"/>
         <source>锁屏</source>
         <translation>Lock</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="149"/>
+        <location filename="../../ui/counter.py" line="151"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="185"/>
+        <location filename="../../ui/counter.py" line="187"/>
         <source>收银员:{0}({1})</source>
         <translation>Cashier: {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="238"/>
+        <location filename="../../ui/counter.py" line="241"/>
         <source>找到 {0} 位会员:用 ↑↓ 选择,按 Enter 打开</source>
         <translation>{0} members found: choose with ↑↓, open with Enter</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="242"/>
+        <location filename="../../ui/counter.py" line="247"/>
         <source>没有找到会员:{0}</source>
         <translation>No member found: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="245"/>
+        <location filename="../../ui/counter.py" line="250"/>
         <source>登记 {0} 为新会员 (F1)</source>
         <translation>Register {0} as a new member (F1)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="247"/>
+        <location filename="../../ui/counter.py" line="252"/>
         <source>登记新会员 (F1)</source>
         <translation>Register a new member (F1)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="342"/>
+        <location filename="../../ui/counter.py" line="262"/>
+        <source>本店没有,正在总部查找…</source>
+        <translation>Not at this store; asking HQ…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter.py" line="361"/>
         <source>已送打印机</source>
         <translation>Sent to the printer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="344"/>
+        <location filename="../../ui/counter.py" line="363"/>
         <source>未设置打印机:小票显示在屏幕上,可按 F9 重打</source>
         <translation>No printer set up: the receipt is shown here; F9 prints it again</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="354"/>
+        <location filename="../../ui/counter.py" line="373"/>
         <source>还没有可重打的小票</source>
         <translation>No receipt to reprint yet</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="369"/>
+        <location filename="../../ui/counter.py" line="388"/>
         <source>已登记会员 {0},卡号 {1}</source>
         <translation>Registered {0}, card {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="379"/>
+        <location filename="../../ui/counter.py" line="398"/>
         <source>充值成功:实收 {0},赠送 {1},余额 {2}</source>
         <translation>Topped up: took {0}, bonus {1}, balance {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="393"/>
+        <location filename="../../ui/counter.py" line="412"/>
         <source>收款成功:应付 {0},得 {1} 积分,余额 {2}</source>
         <translation>Paid: {0} due, {1} points earned, balance {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="397"/>
+        <location filename="../../ui/counter.py" line="416"/>
         <source>,找零 {0}</source>
         <translation>, change {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="399"/>
+        <location filename="../../ui/counter.py" line="418"/>
         <source>,升级为 {0}</source>
         <translation>, upgraded to {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="425"/>
+        <location filename="../../ui/counter.py" line="444"/>
         <source>卡操作完成:卡号 {0}</source>
         <translation>Card operation done: card {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="432"/>
+        <location filename="../../ui/counter.py" line="451"/>
         <source>已保存会员 {0} 的支付密码</source>
         <translation>Payment password saved for {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="454"/>
+        <location filename="../../ui/counter.py" line="473"/>
         <source>没有可退款的交易</source>
         <translation>Nothing to refund</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="457"/>
+        <location filename="../../ui/counter.py" line="476"/>
         <source>这笔交易已经退过款</source>
         <translation>This transaction has already been refunded</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="462"/>
+        <location filename="../../ui/counter.py" line="481"/>
         <source>退款完成:退回 {0}</source>
         <translation>Refunded: {0} paid back</translation>
     </message>
@@ -570,7 +580,7 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keypad.py" line="25"/>
+        <location filename="../../ui/widgets/keypad.py" line="26"/>
         <source>确定</source>
         <translation>OK</translation>
     </message>
@@ -578,83 +588,93 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="79"/>
+        <location filename="../../ui/window.py" line="86"/>
         <source>会员收银台</source>
         <translation>Member Counter</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="157"/>
-        <location filename="../../ui/window.py" line="179"/>
+        <location filename="../../ui/window.py" line="165"/>
+        <location filename="../../ui/window.py" line="187"/>
         <source>扫码未使用:请先完成或取消当前对话框</source>
         <translation>Scan not used: finish or cancel the open dialog first</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="186"/>
+        <location filename="../../ui/window.py" line="194"/>
         <source>扫描枪:{0} {1}</source>
         <translation>Scanner: {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="197"/>
+        <location filename="../../ui/window.py" line="205"/>
         <source>小票打印失败:{0}(可在设置中重试)</source>
         <translation>Receipt did not print: {0} (retry in Settings)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="205"/>
+        <location filename="../../ui/window.py" line="213"/>
         <source>只有店长或管理员可以修改设置</source>
         <translation>Only a manager or an admin can change settings</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="219"/>
+        <location filename="../../ui/window.py" line="227"/>
         <source>设置已保存</source>
         <translation>Settings saved</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="227"/>
+        <location filename="../../ui/window.py" line="235"/>
         <source>收银员 {0}</source>
         <translation>Cashier {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="227"/>
+        <location filename="../../ui/window.py" line="235"/>
         <source>未登录</source>
         <translation>Not signed in</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="230"/>
+        <location filename="../../ui/window.py" line="238"/>
         <source>营业日 {0}</source>
         <translation>Business date {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="245"/>
+        <location filename="../../ui/window.py" line="259"/>
+        <source>总部在线 · 待上传 {0} 条 · 上次同步 {1}</source>
+        <translation>HQ online · {0} to upload · last sync {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="260"/>
+        <source>总部离线,恢复后自动上传 · 待上传 {0} 条</source>
+        <translation>HQ offline, uploads resume by themselves · {0} to upload</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="276"/>
         <source>打印机:未设置(屏幕显示小票)</source>
         <translation>Printer: none (receipts on screen)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="247"/>
+        <location filename="../../ui/window.py" line="278"/>
         <source>打印机:{0}</source>
         <translation>Printer: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="249"/>
+        <location filename="../../ui/window.py" line="280"/>
         <source>打印机:正常</source>
         <translation>Printer: ready</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="251"/>
+        <location filename="../../ui/window.py" line="282"/>
         <source>打印机:离线({0})</source>
         <translation>Printer: offline ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="253"/>
+        <location filename="../../ui/window.py" line="284"/>
         <source> · 待打印 {0} 张</source>
         <translation> · {0} waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="255"/>
+        <location filename="../../ui/window.py" line="286"/>
         <source> · 失败 {0} 张</source>
         <translation> · {0} failed</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="239"/>
+        <location filename="../../ui/window.py" line="252"/>
         <source>未连接总部 · 待上传 {0} 条</source>
         <translation>Not connected to HQ · {0} to upload</translation>
     </message>
@@ -1320,6 +1340,125 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
         <location filename="../../ui/signin.py" line="140"/>
         <source>请输入密码</source>
         <translation>Enter the PIN</translation>
+    </message>
+</context>
+<context>
+    <name>SyncDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/sync_status.py" line="18"/>
+        <source>总部同步</source>
+        <translation>HQ sync</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/sync_status.py" line="23"/>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/sync_status.py" line="24"/>
+        <location filename="../../ui/dialogs/sync_status.py" line="46"/>
+        <source>总部地址</source>
+        <translation>HQ address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/sync_status.py" line="25"/>
+        <source>待上传</source>
+        <translation>To upload</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/sync_status.py" line="26"/>
+        <source>上次成功</source>
+        <translation>Last success</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/sync_status.py" line="27"/>
+        <source>上次错误</source>
+        <translation>Last error</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/sync_status.py" line="28"/>
+        <source>已下载到</source>
+        <translation>Pulled up to</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/sync_status.py" line="34"/>
+        <source>立即同步</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/sync_status.py" line="38"/>
+        <source>注册到总部(店长)</source>
+        <translation>Enroll with HQ (manager)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/sync_status.py" line="43"/>
+        <source>总部 member-hq store add 给出的注册码</source>
+        <translation>The code from member-hq store add at HQ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/sync_status.py" line="45"/>
+        <source>私有 CA 证书文件(选填)</source>
+        <translation>Private CA certificate file (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/sync_status.py" line="47"/>
+        <source>注册码</source>
+        <translation>Enrollment code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/sync_status.py" line="48"/>
+        <source>CA 证书</source>
+        <translation>CA certificate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/sync_status.py" line="51"/>
+        <source>收银不依赖网络:断网时照常营业,恢复后自动补传,不会重复记账。</source>
+        <translation>The counter does not need the network: it keeps working offline and uploads afterwards, never counting anything twice.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/sync_status.py" line="53"/>
+        <source>注册 (Enter)</source>
+        <translation>Enroll (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/sync_status.py" line="54"/>
+        <source>关闭 (Esc)</source>
+        <translation>Close (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/sync_status.py" line="67"/>
+        <source>未注册到总部(单店使用)</source>
+        <translation>Not enrolled with HQ (single store)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/sync_status.py" line="69"/>
+        <source>在线</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/sync_status.py" line="71"/>
+        <source>离线:断网期间的业务会在恢复后上传</source>
+        <translation>Offline: what is done meanwhile uploads when the network is back</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/sync_status.py" line="74"/>
+        <source>{0} 条</source>
+        <translation>{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/sync_status.py" line="95"/>
+        <source>正在同步…</source>
+        <translation>Syncing…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/sync_status.py" line="101"/>
+        <source>请填写总部地址(https://…)</source>
+        <translation>Enter HQ&apos;s address (https://…)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/sync_status.py" line="103"/>
+        <source>请填写注册码</source>
+        <translation>Enter the enrollment code</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,114 @@
+"""The window with HQ: enrollment from F12, the status bar, and a member from another store
+found through HQ at once. A real HQ on 127.0.0.1 (SQLite), a real sync worker."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from app.services.members import Registration, register_member
+from app.services.store import store_info
+from server.db import sqlite_url
+from tests.hqkit import MANAGER_NO, MANAGER_PIN, Counter, HQServer
+from tests.ui.conftest import idle, in_dialog, save_screenshot, sign_in
+from ui import i18n, theme
+from ui.dialogs.sync_status import SyncDialog
+from ui.ops import TaskManager
+from ui.prefs import Prefs
+from ui.session import Session
+from ui.window import MainWindow
+from ui.wiring import CounterSync
+
+PHONE_B = "13700001111"
+
+
+@pytest.fixture
+def hq(tmp_path: Path) -> Iterator[HQServer]:
+    (tmp_path / "hq").mkdir()
+    server = HQServer(sqlite_url(tmp_path / "hq"))
+    server.start()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def counter_window(qtbot: Any, qapp: Any, tmp_path: Path) -> Iterator[tuple[MainWindow, Counter]]:
+    i18n.install(qapp, "zh")
+    theme.apply(qapp)
+    store = Counter(tmp_path, "A001")
+    tasks = TaskManager()
+    hq_sync = CounterSync(store.ctx, clock=store.clock, interval=0.2).start()
+    prefs = Prefs(tmp_path)
+    prefs.idle_lock_minutes = 0
+    session = Session(ctx=store.ctx, tasks=tasks, store=store_info(store.ctx))
+    w = MainWindow(session, prefs, sync=hq_sync.as_link())
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w, store
+    hq_sync.close()
+    tasks.shutdown()
+    store.close()
+
+
+def test_enroll_from_f12_then_serve_a_member_of_another_store(
+    qtbot, counter_window, hq: HQServer, tmp_path: Path
+) -> None:
+    window, _store = counter_window
+    sign_in(qtbot, window, MANAGER_NO, MANAGER_PIN)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.counter, timeout=5000)
+    idle(qtbot, window)
+    assert "未连接总部" in window.status_labels["sync"].text()
+    code = hq.new_store("A001")
+
+    def enroll(d: QDialog) -> None:
+        assert isinstance(d, SyncDialog)
+        qtbot.waitUntil(lambda: d.current is not None, timeout=5000)
+        assert d.enroll_box.isVisible()
+        d.server.setText(hq.base_url)
+        d.code.setText(code)
+        save_screenshot(d, "11-sync-enroll")
+        qtbot.keyClick(d.code, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: d.current is not None and d.current.enrolled, timeout=10_000)
+        qtbot.waitUntil(lambda: d.current.online, timeout=10_000)
+        assert not d.enroll_box.isVisible()
+        d.accept()
+
+    in_dialog(qtbot, lambda: qtbot.keyClick(window.counter.scan_box, Qt.Key.Key_F12), enroll)
+    qtbot.waitUntil(lambda: "总部在线" in window.status_labels["sync"].text(), timeout=10_000)
+
+    # A member registered at store B a minute ago, pushed to HQ, not yet pulled here.
+    other = Counter(tmp_path, "B001")
+    try:
+        other.enroll(hq.base_url, hq.new_store("B001"))
+        register_member(
+            other.ctx, other.cashier, Registration(name="周杰", phone=PHONE_B, consent=True)
+        )
+        other.sync()
+    finally:
+        other.close()
+    counter = window.counter
+    idle(qtbot, window)
+    qtbot.keyClicks(counter.scan_box, PHONE_B)
+    qtbot.keyClick(counter.scan_box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: counter.member is not None, timeout=10_000)
+    assert counter.member.name == "周杰"
+    status = window.status_labels["sync"].text()
+    assert window.session.local(window.sync_status.last_success_at).strftime("%H:%M") in status
+    save_screenshot(window, "12-member-from-hq")
+
+
+def test_without_hq_an_unknown_phone_is_still_offered_registration(qtbot, counter_window) -> None:
+    window, _store = counter_window
+    sign_in(qtbot, window)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.counter, timeout=5000)
+    counter = window.counter
+    qtbot.keyClicks(counter.scan_box, PHONE_B)
+    qtbot.keyClick(counter.scan_box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: PHONE_B in counter.register_found.text(), timeout=5000)
