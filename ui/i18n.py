@@ -65,7 +65,8 @@ def update_ts(target: Path = TS_FILE) -> None:
     """Refresh the .ts from the code (new strings appear unfinished, gone ones dropped)."""
     subprocess.run(
         [_tool("pyside6-lupdate"), *sources(), "-source-language", "zh_CN",
-         "-target-language", "en", "-no-obsolete", "-ts", str(target)],
+         "-target-language", "en", "-no-obsolete", "-locations", "none",
+         "-ts", str(target)],
         cwd=UI_DIR.parent, check=True, capture_output=True,
     )  # fmt: skip
 

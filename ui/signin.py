@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -97,10 +97,8 @@ class SignInScreen(QWidget):
         self.staff_no.installEventFilter(self)
         self._busy = False
 
-    def eventFilter(self, obj: object, event: object) -> bool:
-        from PySide6.QtCore import QEvent
-
-        if obj is self.staff_no and event.type() == QEvent.Type.FocusIn:  # type: ignore[attr-defined]
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.staff_no and event.type() == QEvent.Type.FocusIn:
             self.keypad.set_target(self.staff_no)
         return False
 

@@ -16,6 +16,7 @@ from app.services.counter_info import CheckoutInfo, checkout_info
 from app.services.lookup import MemberView
 from ui.dialogs.base import OpDialog, caption
 from ui.dialogs.methods import MethodPicker
+from ui.errors import describe
 from ui.models import method_name
 from ui.ops import Op
 from ui.session import Session
@@ -109,7 +110,7 @@ class CheckoutDialog(OpDialog):
         ctx, actor, member_id = session.ctx, session.cashier, member.member_id
         Op(session.tasks, lambda: checkout_info(ctx, actor, member_id), owner=self).success(
             self._loaded
-        ).failure(lambda exc: self.error.setText(str(exc))).run()
+        ).failure(lambda exc: self.error.setText(describe(exc))).run()
         self.revalidate()
 
     def _loaded(self, info: CheckoutInfo) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from app.services.demo import create_demo_store
@@ -67,17 +69,15 @@ class FirstRunDialog(OpDialog):
             return self.tr("两次输入的密码不一致")
         return None
 
-    def keyPressEvent(self, event: object) -> None:
-        from PySide6.QtCore import Qt
-
-        key = event.key()  # type: ignore[attr-defined]
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.busy:
             if self.code.text() or self.name.text() or self.pin.text():
                 self.confirm()
             else:
                 self.create_demo()
             return
-        super().keyPressEvent(event)  # type: ignore[arg-type]
+        super().keyPressEvent(event)
 
     def create_demo(self) -> None:
         if self.busy:

@@ -12,6 +12,8 @@ from app.services.lookup import MemberView
 from app.services.stored_value import TopUpResult, top_up
 from ui.dialogs.base import OpDialog
 from ui.dialogs.methods import MethodPicker
+from ui.errors import describe
+from ui.ops import Op
 from ui.session import Session
 from ui.widgets.fields import MoneyEdit
 
@@ -59,18 +61,13 @@ class TopUpDialog(OpDialog):
         self.confirm_button.setText(self.tr("确认充值 (Enter)"))
         self.amount.setFocus()
         ctx = session.ctx
-        self.run_lookup(lambda: current_rules(ctx))
-
-    def run_lookup(self, fn: object) -> None:
-        from ui.ops import Op
-
-        def loaded(rules: Rules) -> None:
-            self.rules = rules
-            self.revalidate()
-
-        Op(self.session.tasks, fn, owner=self).success(loaded).failure(  # type: ignore[arg-type]
-            lambda exc: self.error.setText(str(exc))
+        Op(session.tasks, lambda: current_rules(ctx), owner=self).success(self._loaded).failure(
+            lambda exc: self.error.setText(describe(exc))
         ).run()
+
+    def _loaded(self, rules: Rules) -> None:
+        self.rules = rules
+        self.revalidate()
 
     def _amount_changed(self) -> None:
         fen = self.amount.fen()
