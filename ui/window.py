@@ -15,6 +15,7 @@ from ui.counter import CounterScreen
 from ui.dialogs.settings import SettingsDialog
 from ui.errors import describe
 from ui.hardware import Devices
+from ui.manager.menu import ManagerMenu
 from ui.ops import Op
 from ui.prefs import Prefs
 from ui.session import Session
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self.counter = CounterScreen(self.session, self)
         self.counter.lock_requested.connect(self.lock)
         self.counter.settings_requested.connect(self.open_settings)
+        self.counter.manager_requested.connect(self.open_manager)
         self.counter.operation_done.connect(lambda *_: self.refresh_status())
         self.stack.addWidget(self.signin)
         self.stack.addWidget(self.counter)
@@ -110,6 +112,7 @@ class MainWindow(QMainWindow):
         self.locked_by = None
         self.stack.setCurrentWidget(self.counter)
         self.counter.focus_scan()
+        self.counter.shift_banner.refresh()
         self.restart_idle()
         self.refresh_status()
 
@@ -197,6 +200,15 @@ class MainWindow(QMainWindow):
                 self.tr("小票打印失败:{0}(可在设置中重试)").format(job.last_error or ""), 15_000
             )
         self.refresh_status()
+
+    # -- the manager's day (F10) -----------------------------------------------------
+    def open_manager(self) -> None:
+        if self.session.actor is None:
+            return
+        ManagerMenu.ask(self, self.session)
+        self.counter.shift_banner.refresh()
+        self.refresh_status()
+        self.counter.focus_scan()
 
     # -- settings and language -------------------------------------------------------
     def open_settings(self) -> None:
