@@ -35,6 +35,89 @@
     </message>
 </context>
 <context>
+    <name>AuditDialog</name>
+    <message>
+        <location filename="../../ui/manager/audit.py" line="87"/>
+        <source>审计日志</source>
+        <translation>Audit log</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/audit.py" line="100"/>
+        <source>工号</source>
+        <translation>Staff no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/audit.py" line="102"/>
+        <source>如 checkout、card、shift.close</source>
+        <translation>e.g. checkout, card, shift.close</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/audit.py" line="104"/>
+        <source>如 member、txn、shift</source>
+        <translation>e.g. member, txn, shift</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/audit.py" line="107"/>
+        <source>从</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/audit.py" line="108"/>
+        <source>到</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/audit.py" line="109"/>
+        <source>操作员</source>
+        <translation>Staff</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/audit.py" line="110"/>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/audit.py" line="111"/>
+        <source>对象</source>
+        <translation>Entity</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/audit.py" line="116"/>
+        <source>查询 (Enter)</source>
+        <translation>Search (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/audit.py" line="134"/>
+        <source>关闭 (Esc)</source>
+        <translation>Close (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/audit.py" line="147"/>
+        <source>正在查询…</source>
+        <translation>Searching…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/audit.py" line="167"/>
+        <source>共 {0} 条,显示最新 {1} 条</source>
+        <translation>{0} entries, showing the newest {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/audit.py" line="170"/>
+        <source>审计哈希链完整 ✓</source>
+        <translation>Audit hash chain intact ✓</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/audit.py" line="173"/>
+        <source>⚠ 审计日志被篡改或损坏:哈希链在第 {0} 条断开!请立即联系总部。</source>
+        <translation>⚠ The audit log has been tampered with or damaged: the hash chain breaks at entry {0}! Contact HQ now.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/audit.py" line="177"/>
+        <source>账目不一致:{0}</source>
+        <translation>Ledger mismatches: {0}</translation>
+    </message>
+</context>
+<context>
     <name>CardOpsDialog</name>
     <message>
         <location filename="../../ui/dialogs/card_ops.py" line="33"/>
@@ -303,22 +386,22 @@
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../ui/counter.py" line="70"/>
+        <location filename="../../ui/counter.py" line="72"/>
         <source>刷卡 / 扫会员码 / 手机号或后 4 位 / 姓名或拼音首字母,按 Enter 查询</source>
         <translation>Card, member code, phone or last 4, name or initials, then Enter</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="74"/>
+        <location filename="../../ui/counter.py" line="76"/>
         <source>中文输入</source>
         <translation>Chinese input</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="77"/>
+        <location filename="../../ui/counter.py" line="79"/>
         <source>打开输入法以输入中文姓名(Ctrl+Space)</source>
         <translation>Turn the input method on to type a Chinese name (Ctrl+Space)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="91"/>
+        <location filename="../../ui/counter.py" line="95"/>
         <source>请刷会员卡或扫描会员码
 
 也可输入手机号、手机后 4 位、姓名或拼音首字母
@@ -331,155 +414,223 @@ or type a phone number, its last 4 digits, a name or pinyin initials
 F1 registers a new member</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="132"/>
+        <location filename="../../ui/counter.py" line="136"/>
         <source>登记会员</source>
         <translation>Register</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="133"/>
+        <location filename="../../ui/counter.py" line="137"/>
         <source>储值充值</source>
         <translation>Top up</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="134"/>
+        <location filename="../../ui/counter.py" line="138"/>
         <source>收银结账</source>
         <translation>Check out</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="135"/>
+        <location filename="../../ui/counter.py" line="139"/>
         <source>积分抵现</source>
         <translation>Points as cash</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="136"/>
+        <location filename="../../ui/counter.py" line="140"/>
         <source>消费记录</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="137"/>
+        <location filename="../../ui/counter.py" line="141"/>
         <source>卡操作</source>
         <translation>Card</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="138"/>
+        <location filename="../../ui/counter.py" line="142"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="139"/>
+        <location filename="../../ui/counter.py" line="143"/>
         <source>支付密码</source>
         <translation>Payment password</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="140"/>
-        <location filename="../../ui/counter.py" line="357"/>
+        <location filename="../../ui/counter.py" line="144"/>
+        <location filename="../../ui/counter.py" line="362"/>
         <source>重打小票</source>
         <translation>Reprint</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="147"/>
+        <location filename="../../ui/counter.py" line="145"/>
+        <source>店长功能</source>
+        <translation>Manager</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter.py" line="152"/>
         <source>清除</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="148"/>
+        <location filename="../../ui/counter.py" line="153"/>
         <source>锁屏</source>
         <translation>Lock</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="149"/>
+        <location filename="../../ui/counter.py" line="154"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="185"/>
+        <location filename="../../ui/counter.py" line="190"/>
         <source>收银员:{0}({1})</source>
         <translation>Cashier: {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="238"/>
+        <location filename="../../ui/counter.py" line="243"/>
         <source>找到 {0} 位会员:用 ↑↓ 选择,按 Enter 打开</source>
         <translation>{0} members found: choose with ↑↓, open with Enter</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="242"/>
+        <location filename="../../ui/counter.py" line="247"/>
         <source>没有找到会员:{0}</source>
         <translation>No member found: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="245"/>
+        <location filename="../../ui/counter.py" line="250"/>
         <source>登记 {0} 为新会员 (F1)</source>
         <translation>Register {0} as a new member (F1)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="247"/>
+        <location filename="../../ui/counter.py" line="252"/>
         <source>登记新会员 (F1)</source>
         <translation>Register a new member (F1)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="342"/>
+        <location filename="../../ui/counter.py" line="347"/>
         <source>已送打印机</source>
         <translation>Sent to the printer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="344"/>
+        <location filename="../../ui/counter.py" line="349"/>
         <source>未设置打印机:小票显示在屏幕上,可按 F9 重打</source>
         <translation>No printer set up: the receipt is shown here; F9 prints it again</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="354"/>
+        <location filename="../../ui/counter.py" line="359"/>
         <source>还没有可重打的小票</source>
         <translation>No receipt to reprint yet</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="369"/>
+        <location filename="../../ui/counter.py" line="374"/>
         <source>已登记会员 {0},卡号 {1}</source>
         <translation>Registered {0}, card {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="379"/>
+        <location filename="../../ui/counter.py" line="384"/>
         <source>充值成功:实收 {0},赠送 {1},余额 {2}</source>
         <translation>Topped up: took {0}, bonus {1}, balance {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="393"/>
+        <location filename="../../ui/counter.py" line="398"/>
         <source>收款成功:应付 {0},得 {1} 积分,余额 {2}</source>
         <translation>Paid: {0} due, {1} points earned, balance {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="397"/>
+        <location filename="../../ui/counter.py" line="402"/>
         <source>,找零 {0}</source>
         <translation>, change {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="399"/>
+        <location filename="../../ui/counter.py" line="404"/>
         <source>,升级为 {0}</source>
         <translation>, upgraded to {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="425"/>
+        <location filename="../../ui/counter.py" line="430"/>
         <source>卡操作完成:卡号 {0}</source>
         <translation>Card operation done: card {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="432"/>
+        <location filename="../../ui/counter.py" line="437"/>
         <source>已保存会员 {0} 的支付密码</source>
         <translation>Payment password saved for {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="454"/>
+        <location filename="../../ui/counter.py" line="459"/>
         <source>没有可退款的交易</source>
         <translation>Nothing to refund</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="457"/>
+        <location filename="../../ui/counter.py" line="462"/>
         <source>这笔交易已经退过款</source>
         <translation>This transaction has already been refunded</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="462"/>
+        <location filename="../../ui/counter.py" line="467"/>
         <source>退款完成:退回 {0}</source>
         <translation>Refunded: {0} paid back</translation>
+    </message>
+</context>
+<context>
+    <name>DayCloseDialog</name>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="168"/>
+        <source>日结</source>
+        <translation>Daily close</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="174"/>
+        <source>营业日 {0}:核对 Z 报表后按 Enter 日结,日结后该日不能再记入任何业务</source>
+        <translation>Business date {0}: check the Z report, then press Enter to close the day; nothing more can be dated into it afterwards</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="183"/>
+        <source>确认日结 (Enter)</source>
+        <translation>Close the day (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="202"/>
+        <source>日结报表 Z(预览)</source>
+        <translation>Z report (preview)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="213"/>
+        <source>正在计算 Z 报表…</source>
+        <translation>Computing the Z report…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="215"/>
+        <source>无法生成 Z 报表</source>
+        <translation>The Z report could not be made</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="229"/>
+        <source>日结报表 Z</source>
+        <translation>Z report</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="232"/>
+        <source>营业日 {0} 已日结(之前已完成)</source>
+        <translation>Business date {0} is closed (done earlier)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="234"/>
+        <source>营业日 {0} 日结完成,报表已保存,可随时重打</source>
+        <translation>Business date {0} closed; the report is kept for reprint</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="238"/>
+        <source>完成 (Enter)</source>
+        <translation>Done (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="246"/>
+        <source>日结单已送打印机</source>
+        <translation>Z report sent to the printer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="246"/>
+        <source>未设置打印机:日结单显示在屏幕上</source>
+        <translation>No printer set up: the Z report is shown on screen</translation>
     </message>
 </context>
 <context>
@@ -563,6 +714,229 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
     </message>
 </context>
 <context>
+    <name>HandoverDialog</name>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="99"/>
+        <source>交班点款</source>
+        <translation>Shift handover</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="112"/>
+        <source>盲点:请清点钱箱中的全部现金(含备用金),应有金额在提交后才显示</source>
+        <translation>Blind count: count all the cash in the drawer (float included); the expected amount is shown only after you submit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="115"/>
+        <source>按面额点款</source>
+        <translation>By denomination</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="116"/>
+        <source>只输总额</source>
+        <translation>Total only</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="145"/>
+        <source>现金总额(元)</source>
+        <translation>Cash total (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="171"/>
+        <source>例如:找零出错、收到假币</source>
+        <translation>e.g. wrong change given, a counterfeit note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="173"/>
+        <source>长短款原因</source>
+        <translation>Reason for the difference</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="192"/>
+        <source>提交点款 (Enter)</source>
+        <translation>Submit count (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="218"/>
+        <source>清点合计 {0}</source>
+        <translation>Counted {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="221"/>
+        <source>请输入清点的现金总额</source>
+        <translation>Enter the counted cash</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="224"/>
+        <source>长短款不为零,请填写原因</source>
+        <translation>The cash is over or short: enter a reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="262"/>
+        <source>清点现金 {0} · 系统应有现金 {1}</source>
+        <translation>Counted {0} · expected {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="267"/>
+        <source>确认交班 (Enter)</source>
+        <translation>Close the shift (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="269"/>
+        <source>交班结算</source>
+        <translation>Close the shift</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="280"/>
+        <source>交班完成</source>
+        <translation>Shift closed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="282"/>
+        <source>清点现金 {0} · 应有现金 {1} · 长短款 {2}</source>
+        <translation>Counted {0} · expected {1} · {2}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="287"/>
+        <source>
+原因:{0}</source>
+        <translation>
+Reason: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="289"/>
+        <source>完成 (Enter)</source>
+        <translation>Done (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="291"/>
+        <source>交班单</source>
+        <translation>Shift handover</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="295"/>
+        <source>交班单已送打印机</source>
+        <translation>Handover slip sent to the printer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="295"/>
+        <source>未设置打印机:交班单未打印</source>
+        <translation>No printer set up: the handover slip was not printed</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="145"/>
+        <source>会员导入</source>
+        <translation>Import members</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="158"/>
+        <source>从旧系统的 CSV 或 Excel 文件导入会员:先试运行逐行报告,导入全部成功或全部不导入</source>
+        <translation>Import members from an old system&apos;s CSV or Excel file: a dry run reports every row first; the import is all or nothing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="162"/>
+        <source>未选择文件</source>
+        <translation>No file chosen</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="164"/>
+        <source>选择文件…</source>
+        <translation>Choose file…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="208"/>
+        <source>下一步 (Enter)</source>
+        <translation>Next (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="216"/>
+        <source>选择导入文件</source>
+        <translation>Choose the file to import</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="216"/>
+        <source>表格文件 (*.csv *.xlsx)</source>
+        <translation>Spreadsheets (*.csv *.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="224"/>
+        <source>正在读取文件…</source>
+        <translation>Reading the file…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="235"/>
+        <source>(不导入)</source>
+        <translation>(not imported)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="241"/>
+        <source>{0}:{1} 行数据,编码 {2}。请核对每个字段对应的列(已按列名自动匹配)。</source>
+        <translation>{0}: {1} data rows, encoding {2}. Check the column of each field (matched by header where possible).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="247"/>
+        <source>试运行 (Enter)</source>
+        <translation>Dry run (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="256"/>
+        <source>请选择要导入的文件</source>
+        <translation>Choose the file to import</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="261"/>
+        <source>请为必填字段选择列:{0}</source>
+        <translation>Choose a column for the required fields: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="263"/>
+        <source>同一列不能对应两个字段</source>
+        <translation>One column cannot feed two fields</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="267"/>
+        <source>没有可导入的新会员</source>
+        <translation>No new members to import</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="298"/>
+        <source>试运行结果(未写入任何数据)</source>
+        <translation>Dry run (nothing was written)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="301"/>
+        <source>导入 (Enter)</source>
+        <translation>Import (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="305"/>
+        <source>有 {0} 行错误:请修正文件后重新导入,或返回修改列映射</source>
+        <translation>{0} row(s) have errors: fix the file and import again, or change the column mapping</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="316"/>
+        <source>新建 {0} · 重复跳过 {1} · 已是会员 {2} · 错误 {3}</source>
+        <translation>New {0} · duplicates skipped {1} · already members {2} · errors {3}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="320"/>
+        <source>导入储值本金 {0} · 赠送金 {1} · 积分 {2}</source>
+        <translation>Principal imported {0} · bonus {1} · points {2}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="338"/>
+        <source>导入完成:已导入 {0} 位会员</source>
+        <translation>Import done: {0} member(s) imported</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="340"/>
+        <source>完成 (Enter)</source>
+        <translation>Done (Enter)</translation>
+    </message>
+</context>
+<context>
     <name>Keypad</name>
     <message>
         <location filename="../../ui/widgets/keypad.py" line="22"/>
@@ -570,7 +944,7 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keypad.py" line="25"/>
+        <location filename="../../ui/widgets/keypad.py" line="26"/>
         <source>确定</source>
         <translation>OK</translation>
     </message>
@@ -578,85 +952,202 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="79"/>
+        <location filename="../../ui/window.py" line="80"/>
         <source>会员收银台</source>
         <translation>Member Counter</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="157"/>
-        <location filename="../../ui/window.py" line="179"/>
+        <location filename="../../ui/window.py" line="160"/>
+        <location filename="../../ui/window.py" line="182"/>
         <source>扫码未使用:请先完成或取消当前对话框</source>
         <translation>Scan not used: finish or cancel the open dialog first</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="186"/>
+        <location filename="../../ui/window.py" line="189"/>
         <source>扫描枪:{0} {1}</source>
         <translation>Scanner: {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="197"/>
+        <location filename="../../ui/window.py" line="200"/>
         <source>小票打印失败:{0}(可在设置中重试)</source>
         <translation>Receipt did not print: {0} (retry in Settings)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="205"/>
+        <location filename="../../ui/window.py" line="217"/>
         <source>只有店长或管理员可以修改设置</source>
         <translation>Only a manager or an admin can change settings</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="219"/>
+        <location filename="../../ui/window.py" line="231"/>
         <source>设置已保存</source>
         <translation>Settings saved</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="227"/>
+        <location filename="../../ui/window.py" line="239"/>
         <source>收银员 {0}</source>
         <translation>Cashier {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="227"/>
+        <location filename="../../ui/window.py" line="239"/>
         <source>未登录</source>
         <translation>Not signed in</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="230"/>
+        <location filename="../../ui/window.py" line="242"/>
         <source>营业日 {0}</source>
         <translation>Business date {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="245"/>
+        <location filename="../../ui/window.py" line="257"/>
         <source>打印机:未设置(屏幕显示小票)</source>
         <translation>Printer: none (receipts on screen)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="247"/>
+        <location filename="../../ui/window.py" line="259"/>
         <source>打印机:{0}</source>
         <translation>Printer: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="249"/>
+        <location filename="../../ui/window.py" line="261"/>
         <source>打印机:正常</source>
         <translation>Printer: ready</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="251"/>
+        <location filename="../../ui/window.py" line="263"/>
         <source>打印机:离线({0})</source>
         <translation>Printer: offline ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="253"/>
+        <location filename="../../ui/window.py" line="265"/>
         <source> · 待打印 {0} 张</source>
         <translation> · {0} waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="255"/>
+        <location filename="../../ui/window.py" line="267"/>
         <source> · 失败 {0} 张</source>
         <translation> · {0} failed</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="239"/>
+        <location filename="../../ui/window.py" line="251"/>
         <source>未连接总部 · 待上传 {0} 条</source>
         <translation>Not connected to HQ · {0} to upload</translation>
+    </message>
+</context>
+<context>
+    <name>ManagerMenu</name>
+    <message>
+        <location filename="../../ui/manager/menu.py" line="23"/>
+        <location filename="../../ui/manager/menu.py" line="28"/>
+        <source>店长功能</source>
+        <translation>Manager</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/menu.py" line="31"/>
+        <source>{0}({1})</source>
+        <translation>{0} ({1})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/menu.py" line="38"/>
+        <source>开班</source>
+        <translation>Open shift</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/menu.py" line="39"/>
+        <source>交班点款</source>
+        <translation>Shift handover</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/menu.py" line="40"/>
+        <source>X 报表</source>
+        <translation>X report</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/menu.py" line="42"/>
+        <source>日结</source>
+        <translation>Daily close</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/menu.py" line="43"/>
+        <source>Z 报表 / 重打</source>
+        <translation>Z report / reprint</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/menu.py" line="45"/>
+        <source>经营报表</source>
+        <translation>Reports</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/menu.py" line="47"/>
+        <source>会员导入</source>
+        <translation>Import members</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/menu.py" line="49"/>
+        <source>会员导出</source>
+        <translation>Export members</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/menu.py" line="51"/>
+        <source>审计日志</source>
+        <translation>Audit log</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/menu.py" line="52"/>
+        <source>会员规则</source>
+        <translation>Member rules</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/menu.py" line="70"/>
+        <source>返回收银 (Esc)</source>
+        <translation>Back to the counter (Esc)</translation>
+    </message>
+</context>
+<context>
+    <name>MemberExportDialog</name>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="314"/>
+        <source>会员导出</source>
+        <translation>Export members</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="316"/>
+        <source>导出全部会员及其储值、积分。文件含个人信息,请妥善保管;导出会记入审计日志</source>
+        <translation>Exports every member with stored value and points. The file holds personal data: keep it safe; the export is audited</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="319"/>
+        <source>未选择文件</source>
+        <translation>No file chosen</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="321"/>
+        <source>选择保存位置…</source>
+        <translation>Choose where to save…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="326"/>
+        <source>隐藏手机号中间四位</source>
+        <translation>Mask the middle four digits of phones</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="329"/>
+        <source>导出 (Enter)</source>
+        <translation>Export (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="334"/>
+        <source>导出会员</source>
+        <translation>Export members</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="335"/>
+        <source>Excel 文件 (*.xlsx);;CSV 文件 (*.csv)</source>
+        <translation>Excel files (*.xlsx);;CSV files (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="343"/>
+        <source>请选择保存位置</source>
+        <translation>Choose where to save</translation>
     </message>
 </context>
 <context>
@@ -787,6 +1278,34 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
     </message>
 </context>
 <context>
+    <name>OpenShiftDialog</name>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="56"/>
+        <source>开班</source>
+        <translation>Open shift</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="58"/>
+        <source>收银员 {0}({1}):请清点放入钱箱的备用金</source>
+        <translation>Cashier {0} ({1}): count the float you put in the drawer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="65"/>
+        <source>备用金(元)</source>
+        <translation>Float (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="70"/>
+        <source>开班 (Enter)</source>
+        <translation>Open shift (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="76"/>
+        <source>请输入备用金金额(没有备用金请输入 0)</source>
+        <translation>Enter the float (0 if there is none)</translation>
+    </message>
+</context>
+<context>
     <name>PaymentPasswordDialog</name>
     <message>
         <location filename="../../ui/dialogs/password.py" line="31"/>
@@ -857,6 +1376,179 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
         <location filename="../../ui/dialogs/password.py" line="90"/>
         <source>两次输入的新密码不一致</source>
         <translation>The two new passwords differ</translation>
+    </message>
+</context>
+<context>
+    <name>RangeReportDialog</name>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="109"/>
+        <source>经营报表</source>
+        <translation>Reports</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="122"/>
+        <source>从</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="124"/>
+        <source>到</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="126"/>
+        <source>查询 (Enter)</source>
+        <translation>Search (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="132"/>
+        <source>导出 Excel/CSV</source>
+        <translation>Export Excel/CSV</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="143"/>
+        <source>净营业额</source>
+        <translation>Net sales</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="144"/>
+        <source>充值实收</source>
+        <translation>Top-ups received</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="145"/>
+        <source>充值赠送</source>
+        <translation>Top-up bonus</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="146"/>
+        <source>新会员</source>
+        <translation>New members</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="147"/>
+        <source>活跃会员</source>
+        <translation>Active members</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="148"/>
+        <source>复购率</source>
+        <translation>Repeat rate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="149"/>
+        <source>流失会员</source>
+        <translation>Churned members</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="150"/>
+        <source>储值余额</source>
+        <translation>Stored value</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="151"/>
+        <source>发放积分</source>
+        <translation>Points issued</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="152"/>
+        <source>使用积分</source>
+        <translation>Points redeemed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="153"/>
+        <source>过期积分</source>
+        <translation>Points expired</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="154"/>
+        <source>发卡/补卡/注销</source>
+        <translation>Cards issued/replaced/cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="168"/>
+        <source>每日营业额与充值</source>
+        <translation>Net sales and top-ups by day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="169"/>
+        <source>每日趋势</source>
+        <translation>By day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="171"/>
+        <source>会员等级分布</source>
+        <translation>Members by tier</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="172"/>
+        <source>等级分布</source>
+        <translation>Tiers</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="174"/>
+        <source>储值余额(日终)</source>
+        <translation>Stored value at the end of each day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="175"/>
+        <source>储值负债</source>
+        <translation>Liability</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="182"/>
+        <source>收银员</source>
+        <translation>Cashier</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="188"/>
+        <source>关闭 (Esc)</source>
+        <translation>Close (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="198"/>
+        <source>正在统计…</source>
+        <translation>Computing…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="254"/>
+        <source>净营业额(元)</source>
+        <translation>Net sales (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="256"/>
+        <source>充值(元)</source>
+        <translation>Top-ups (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="264"/>
+        <source>本金(元)</source>
+        <translation>Principal (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="266"/>
+        <source>赠送金(元)</source>
+        <translation>Bonus (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="290"/>
+        <source>导出经营报表</source>
+        <translation>Export the report</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="292"/>
+        <source>Excel 文件 (*.xlsx);;CSV 文件 (*.csv)</source>
+        <translation>Excel files (*.xlsx);;CSV files (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="298"/>
+        <source>正在导出…</source>
+        <translation>Exporting…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="300"/>
+        <source>已导出到 {0}</source>
+        <translation>Exported to {0}</translation>
     </message>
 </context>
 <context>
@@ -1017,6 +1709,137 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
         <location filename="../../ui/dialogs/register.py" line="88"/>
         <source>请会员确认同意隐私政策后再登记</source>
         <translation>The member must agree to the privacy policy first</translation>
+    </message>
+</context>
+<context>
+    <name>ReportDialog</name>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="61"/>
+        <source>打印 (F9)</source>
+        <translation>Print (F9)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="66"/>
+        <source>关闭 (Esc)</source>
+        <translation>Close (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="80"/>
+        <source>正在读取…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="108"/>
+        <source>已送打印机</source>
+        <translation>Sent to the printer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="108"/>
+        <source>未设置打印机:报表显示在屏幕上</source>
+        <translation>No printer set up: the report is shown on screen</translation>
+    </message>
+</context>
+<context>
+    <name>RulesDialog</name>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="205"/>
+        <source>会员规则</source>
+        <translation>Member rules</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="213"/>
+        <source>会员等级(双击单元格修改)</source>
+        <translation>Member tiers (double-click a cell to edit)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="221"/>
+        <source>增加等级</source>
+        <translation>Add tier</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="223"/>
+        <source>删除所选等级</source>
+        <translation>Remove selected tier</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="232"/>
+        <source>充值赠送规则</source>
+        <translation>Top-up bonus rules</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="241"/>
+        <source>增加赠送档位</source>
+        <translation>Add bonus level</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="243"/>
+        <source>删除所选档位</source>
+        <translation>Remove selected level</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="258"/>
+        <source>每消费 1 元得积分</source>
+        <translation>Points per yuan spent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="259"/>
+        <source>多少积分抵 1 元</source>
+        <translation>Points worth 1 yuan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="260"/>
+        <source>积分最多抵扣账单的(%)</source>
+        <translation>Points may pay at most (% of the bill)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="261"/>
+        <source>补卡工本费(元)</source>
+        <translation>Card replacement fee (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="262"/>
+        <source>单次充值上限(元)</source>
+        <translation>Largest top-up (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="264"/>
+        <source>保存后从下一笔业务起生效,修改会记入审计日志</source>
+        <translation>Changes apply from the next operation and are audited</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="270"/>
+        <source>保存规则 (Enter)</source>
+        <translation>Save rules (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="291"/>
+        <source>本店已连接总部:会员规则由总部统一管理,此处只能查看</source>
+        <translation>This store is connected to HQ: HQ manages the member rules; they can only be viewed here</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="305"/>
+        <source>新等级</source>
+        <translation>New tier</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="329"/>
+        <source>正在读取规则…</source>
+        <translation>Loading the rules…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="331"/>
+        <source>规则由总部管理,不能修改</source>
+        <translation>HQ manages the rules; they cannot be changed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="333"/>
+        <source>请填写全部积分与充值设置</source>
+        <translation>Fill in every points and top-up setting</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="335"/>
+        <source>至少需要一个会员等级</source>
+        <translation>At least one tier is needed</translation>
     </message>
 </context>
 <context>
@@ -1274,6 +2097,19 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
     </message>
 </context>
 <context>
+    <name>ShiftBanner</name>
+    <message>
+        <location filename="../../ui/manager/banner.py" line="26"/>
+        <source>您还没有开班:开班后交班时才能核对现金</source>
+        <translation>You have no shift open: open one so the cash can be checked at handover</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/banner.py" line="28"/>
+        <source>开班</source>
+        <translation>Open shift</translation>
+    </message>
+</context>
+<context>
     <name>SignInScreen</name>
     <message>
         <location filename="../../ui/signin.py" line="50"/>
@@ -1373,6 +2209,85 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
         <location filename="../../ui/dialogs/topup.py" line="103"/>
         <source>到账 {0},充值后余额 {1}</source>
         <translation>{0} credited, balance after {1}</translation>
+    </message>
+</context>
+<context>
+    <name>XReportDialog</name>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="116"/>
+        <source>X 报表(交班前)</source>
+        <translation>X report (before handover)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="117"/>
+        <source>未交班班次的当前数据,不改变任何记录</source>
+        <translation>The figures so far of the shifts not yet closed; nothing is changed</translation>
+    </message>
+</context>
+<context>
+    <name>ZReportDialog</name>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="136"/>
+        <source>Z 报表 / 重打日结单</source>
+        <translation>Z report / reprint</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="137"/>
+        <source>营业日</source>
+        <translation>Business date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="149"/>
+        <source>日结报表 Z</source>
+        <translation>Z report</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="150"/>
+        <source>日结报表 Z(预览)</source>
+        <translation>Z report (preview)</translation>
+    </message>
+</context>
+<context>
+    <name>audit</name>
+    <message>
+        <location filename="../../ui/manager/audit.py" line="59"/>
+        <source>序号</source>
+        <translation>Seq.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/audit.py" line="60"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/audit.py" line="61"/>
+        <source>操作员</source>
+        <translation>Staff</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/audit.py" line="62"/>
+        <source>授权人</source>
+        <translation>Approved by</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/audit.py" line="63"/>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/audit.py" line="64"/>
+        <source>对象</source>
+        <translation>Entity</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/audit.py" line="65"/>
+        <source>对象编号</source>
+        <translation>Entity id</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/audit.py" line="66"/>
+        <source>内容</source>
+        <translation>Content</translation>
     </message>
 </context>
 <context>
@@ -1640,6 +2555,470 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
         <location filename="../../ui/models.py" line="270"/>
         <source>退款回退</source>
         <translation>Undone by refund</translation>
+    </message>
+</context>
+<context>
+    <name>import</name>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="45"/>
+        <location filename="../../ui/manager/importing.py" line="89"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="46"/>
+        <location filename="../../ui/manager/importing.py" line="90"/>
+        <source>手机号</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="47"/>
+        <location filename="../../ui/manager/importing.py" line="91"/>
+        <source>卡号</source>
+        <translation>Card no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="48"/>
+        <source>储值余额(本金)</source>
+        <translation>Stored value (principal)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="49"/>
+        <source>赠送金余额</source>
+        <translation>Bonus balance</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="50"/>
+        <location filename="../../ui/manager/importing.py" line="93"/>
+        <source>积分</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="51"/>
+        <source>生日</source>
+        <translation>Birthday</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="52"/>
+        <source>性别</source>
+        <translation>Gender</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="53"/>
+        <source>邮箱</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="54"/>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="55"/>
+        <source>累计消费</source>
+        <translation>Total spend</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="62"/>
+        <source>新建</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="63"/>
+        <source>重复行,跳过</source>
+        <translation>Duplicate row, skipped</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="64"/>
+        <source>已是会员,跳过</source>
+        <translation>Already a member, skipped</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="65"/>
+        <source>错误</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="87"/>
+        <source>行号</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="88"/>
+        <source>处理</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="92"/>
+        <source>储值</source>
+        <translation>Stored value</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="94"/>
+        <source>说明</source>
+        <translation>Detail</translation>
+    </message>
+</context>
+<context>
+    <name>menu</name>
+    <message>
+        <location filename="../../ui/manager/screens.py" line="23"/>
+        <source>已开班,备用金 {0}</source>
+        <translation>Shift opened, float {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/screens.py" line="29"/>
+        <source>已交班:{0}</source>
+        <translation>Shift closed: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/screens.py" line="39"/>
+        <source>营业日 {0} 已日结</source>
+        <translation>Business date {0} closed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/screens.py" line="53"/>
+        <source>已导入 {0} 位会员</source>
+        <translation>{0} member(s) imported</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/screens.py" line="59"/>
+        <source>已导出 {0} 位会员到 {1}</source>
+        <translation>{0} member(s) exported to {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/screens.py" line="68"/>
+        <source>会员规则已保存,从下一笔业务起生效</source>
+        <translation>Member rules saved; they apply from the next operation</translation>
+    </message>
+</context>
+<context>
+    <name>report</name>
+    <message>
+        <location filename="../../ui/manager/common.py" line="36"/>
+        <source>无长短款</source>
+        <translation>No difference</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="38"/>
+        <source>长款 {0}</source>
+        <translation>Over {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="38"/>
+        <source>短款 {0}</source>
+        <translation>Short {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="50"/>
+        <source>消费笔数</source>
+        <translation>Sales</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="51"/>
+        <source>消费原价</source>
+        <translation>Sales before discount</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="52"/>
+        <source>会员折扣</source>
+        <translation>Member discount</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="54"/>
+        <source>积分抵现</source>
+        <translation>Points as cash</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="57"/>
+        <source>消费实收</source>
+        <translation>Sales received</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="58"/>
+        <source>退款笔数</source>
+        <translation>Refunds</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="59"/>
+        <source>退款金额</source>
+        <translation>Refunded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="60"/>
+        <source>净营业额</source>
+        <translation>Net sales</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="61"/>
+        <source>按支付方式(净额)</source>
+        <translation>By tender (net)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="64"/>
+        <source>充值(储值负债,不计营业额)</source>
+        <translation>Top-ups (liability, not sales)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="65"/>
+        <source>充值笔数</source>
+        <translation>Top-ups</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="66"/>
+        <source>充值实收</source>
+        <translation>Top-ups received</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="67"/>
+        <source>赠送金额</source>
+        <translation>Bonus granted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="69"/>
+        <source>充值退款</source>
+        <translation>Top-up refunds</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="71"/>
+        <source>现金收入</source>
+        <translation>Cash in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="72"/>
+        <source>找零</source>
+        <translation>Change given</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="73"/>
+        <source>现金退出</source>
+        <translation>Cash paid back</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="74"/>
+        <source>现金净额</source>
+        <translation>Net cash</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="82"/>
+        <source>已日结 {0}</source>
+        <translation>Closed by {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="84"/>
+        <source>预览(未日结)</source>
+        <translation>Preview (not closed)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="87"/>
+        <location filename="../../ui/manager/common.py" line="128"/>
+        <location filename="../../ui/manager/common.py" line="150"/>
+        <source>营业日</source>
+        <translation>Business date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="88"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="95"/>
+        <source>新会员</source>
+        <translation>New members</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="96"/>
+        <source>导入会员</source>
+        <translation>Members imported</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="97"/>
+        <source>发卡</source>
+        <translation>Cards issued</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="98"/>
+        <source>补卡</source>
+        <translation>Cards replaced</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="99"/>
+        <source>注销</source>
+        <translation>Cards cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="100"/>
+        <source>挂失</source>
+        <translation>Cards reported lost</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="102"/>
+        <source>日结时负债</source>
+        <translation>Liability at close</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="103"/>
+        <source>储值本金</source>
+        <translation>Principal</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="104"/>
+        <source>赠送金</source>
+        <translation>Bonus</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="105"/>
+        <source>储值合计</source>
+        <translation>Stored value total</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="106"/>
+        <source>积分余额</source>
+        <translation>Points outstanding</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="108"/>
+        <source>收银员长短款</source>
+        <translation>Over/short by cashier</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="112"/>
+        <source>长短款合计</source>
+        <translation>Over/short total</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="115"/>
+        <source>班次外现金</source>
+        <translation>Cash outside shifts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="130"/>
+        <source>没有未交班的班次</source>
+        <translation>No shift is open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="135"/>
+        <location filename="../../ui/manager/common.py" line="149"/>
+        <source>收银员</source>
+        <translation>Cashier</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="136"/>
+        <source>开班时间</source>
+        <translation>Opened</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="137"/>
+        <location filename="../../ui/manager/common.py" line="151"/>
+        <source>备用金</source>
+        <translation>Float</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="139"/>
+        <location filename="../../ui/manager/common.py" line="153"/>
+        <source>应有现金</source>
+        <translation>Expected cash</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="142"/>
+        <source>已点现金</source>
+        <translation>Counted cash</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="152"/>
+        <source>清点现金</source>
+        <translation>Counted cash</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="154"/>
+        <source>长短款</source>
+        <translation>Over/short</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/common.py" line="155"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+</context>
+<context>
+    <name>reports</name>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="67"/>
+        <source>收银员</source>
+        <translation>Cashier</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="68"/>
+        <source>消费笔数</source>
+        <translation>Sales</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="69"/>
+        <source>消费金额</source>
+        <translation>Sales amount</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="70"/>
+        <source>退款金额</source>
+        <translation>Refunded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="71"/>
+        <source>充值金额</source>
+        <translation>Top-up amount</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="72"/>
+        <source>登记会员</source>
+        <translation>Members registered</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="73"/>
+        <source>班次</source>
+        <translation>Shifts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="74"/>
+        <source>长短款</source>
+        <translation>Over/short</translation>
+    </message>
+</context>
+<context>
+    <name>rules</name>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="145"/>
+        <source>代码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="146"/>
+        <source>等级名称</source>
+        <translation>Tier name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="147"/>
+        <source>累计消费门槛(元)</source>
+        <translation>Spend threshold (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="148"/>
+        <source>折扣(%)</source>
+        <translation>Discount (%)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="149"/>
+        <source>积分倍率</source>
+        <translation>Points multiplier</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="189"/>
+        <source>单次充值满(元)</source>
+        <translation>Top-up of at least (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/rules.py" line="190"/>
+        <source>赠送(元)</source>
+        <translation>Bonus (yuan)</translation>
     </message>
 </context>
 </TS>

@@ -21,9 +21,7 @@ from ui.models import method_name
 from ui.ops import Op
 from ui.session import Session
 
-
-def t(text: str) -> str:
-    return QCoreApplication.translate("report", text)
+Q = QCoreApplication  # Q.translate("report", ...): found by lupdate, short lines
 
 
 def money(fen: int | None) -> str:
@@ -35,8 +33,10 @@ def over_short_text(fen: int | None) -> str:
     if fen is None:
         return "—"
     if fen == 0:
-        return t("无长短款")
-    return (t("长款 {0}") if fen > 0 else t("短款 {0}")).format(format_cny(abs(fen)))
+        return Q.translate("report", "无长短款")
+    return (
+        Q.translate("report", "长款 {0}") if fen > 0 else Q.translate("report", "短款 {0}")
+    ).format(format_cny(abs(fen)))
 
 
 def _by_method(title: str, values: dict[str, int]) -> list[Row]:
@@ -47,28 +47,31 @@ def figure_rows(f: dict[str, Any]) -> list[Row]:
     """The rows of a figures block (shared by the X and Z reports)."""
     sales, refunds, topups = f["sales"], f["refunds"], f["topups"]
     rows: list[Row] = [
-        (t("消费笔数"), str(sales["count"])),
-        (t("消费原价"), money(sales["gross_fen"])),
-        (t("会员折扣"), money(sales["discount_fen"])),
-        (t("积分抵现"), f"{sales['points_used']} = {money(sales['points_value_fen'])}"),
-        (t("消费实收"), money(sales["net_fen"])),
-        (t("退款笔数"), str(refunds["count"])),
-        (t("退款金额"), money(refunds["net_fen"])),
-        (t("净营业额"), money(f["net_sales_fen"])),
-        t("按支付方式(净额)"),
+        (Q.translate("report", "消费笔数"), str(sales["count"])),
+        (Q.translate("report", "消费原价"), money(sales["gross_fen"])),
+        (Q.translate("report", "会员折扣"), money(sales["discount_fen"])),
+        (
+            Q.translate("report", "积分抵现"),
+            f"{sales['points_used']} = {money(sales['points_value_fen'])}",
+        ),
+        (Q.translate("report", "消费实收"), money(sales["net_fen"])),
+        (Q.translate("report", "退款笔数"), str(refunds["count"])),
+        (Q.translate("report", "退款金额"), money(refunds["net_fen"])),
+        (Q.translate("report", "净营业额"), money(f["net_sales_fen"])),
+        Q.translate("report", "按支付方式(净额)"),
         *_by_method("", f["sales_by_tender"]),
         None,
-        t("充值(储值负债,不计营业额)"),
-        (t("充值笔数"), str(topups["count"])),
-        (t("充值实收"), money(topups["amount_fen"])),
-        (t("赠送金额"), money(topups["bonus_fen"])),
+        Q.translate("report", "充值(储值负债,不计营业额)"),
+        (Q.translate("report", "充值笔数"), str(topups["count"])),
+        (Q.translate("report", "充值实收"), money(topups["amount_fen"])),
+        (Q.translate("report", "赠送金额"), money(topups["bonus_fen"])),
         *_by_method("", topups["by_method"]),
-        (t("充值退款"), money(f["topup_refunds"]["amount_fen"])),
+        (Q.translate("report", "充值退款"), money(f["topup_refunds"]["amount_fen"])),
         None,
-        (t("现金收入"), money(f["cash"]["in_fen"])),
-        (t("找零"), money(f["cash"]["change_fen"])),
-        (t("现金退出"), money(f["cash"]["out_fen"])),
-        (t("现金净额"), money(f["cash"]["net_fen"])),
+        (Q.translate("report", "现金收入"), money(f["cash"]["in_fen"])),
+        (Q.translate("report", "找零"), money(f["cash"]["change_fen"])),
+        (Q.translate("report", "现金退出"), money(f["cash"]["out_fen"])),
+        (Q.translate("report", "现金净额"), money(f["cash"]["net_fen"])),
     ]
     return rows
 
@@ -76,34 +79,40 @@ def figure_rows(f: dict[str, Any]) -> list[Row]:
 def z_rows(z: dict[str, Any]) -> list[Row]:
     """The Z report (daily close) as printable rows."""
     state = (
-        t("已日结 {0}").format(z.get("closed_by") or "") if z.get("closed") else t("预览(未日结)")
+        Q.translate("report", "已日结 {0}").format(z.get("closed_by") or "")
+        if z.get("closed")
+        else Q.translate("report", "预览(未日结)")
     )
-    rows: list[Row] = [(t("营业日"), z["business_date"]), (t("状态"), state), None]
+    rows: list[Row] = [
+        (Q.translate("report", "营业日"), z["business_date"]),
+        (Q.translate("report", "状态"), state),
+        None,
+    ]
     rows += figure_rows(z)
     cards, members, liab = z["cards"], z["members"], z["liability"]
     rows += [
         None,
-        (t("新会员"), str(members["new"])),
-        (t("导入会员"), str(members["imported"])),
-        (t("发卡"), str(cards["issued"])),
-        (t("补卡"), str(cards["replaced"])),
-        (t("注销"), str(cards["cancelled"])),
-        (t("挂失"), str(cards["lost"])),
+        (Q.translate("report", "新会员"), str(members["new"])),
+        (Q.translate("report", "导入会员"), str(members["imported"])),
+        (Q.translate("report", "发卡"), str(cards["issued"])),
+        (Q.translate("report", "补卡"), str(cards["replaced"])),
+        (Q.translate("report", "注销"), str(cards["cancelled"])),
+        (Q.translate("report", "挂失"), str(cards["lost"])),
         None,
-        t("日结时负债"),
-        (t("储值本金"), money(liab["principal_fen"])),
-        (t("赠送金"), money(liab["bonus_fen"])),
-        (t("储值合计"), money(liab["total_fen"])),
-        (t("积分余额"), f"{liab['points']:,}"),
+        Q.translate("report", "日结时负债"),
+        (Q.translate("report", "储值本金"), money(liab["principal_fen"])),
+        (Q.translate("report", "赠送金"), money(liab["bonus_fen"])),
+        (Q.translate("report", "储值合计"), money(liab["total_fen"])),
+        (Q.translate("report", "积分余额"), f"{liab['points']:,}"),
         None,
-        t("收银员长短款"),
+        Q.translate("report", "收银员长短款"),
     ]
     for no, r in z["over_short_by_cashier"].items():
         rows.append((f"  {no} {r['staff_name']}", money(r["over_short_fen"])))
-    rows.append((t("长短款合计"), money(z["over_short_fen"])))
+    rows.append((Q.translate("report", "长短款合计"), money(z["over_short_fen"])))
     outside = z.get("outside_shifts")
     if outside and outside.get("tenders"):
-        rows.append((t("班次外现金"), money(outside["cash_net_fen"])))
+        rows.append((Q.translate("report", "班次外现金"), money(outside["cash_net_fen"])))
     return rows
 
 
@@ -116,34 +125,34 @@ def local_time(iso: str | None, tz: str) -> str:
 
 def x_rows(x: dict[str, Any], tz: str = "Asia/Shanghai") -> list[Row]:
     """The X report: every unfinished shift's figures so far, with the expected cash."""
-    rows: list[Row] = [(t("营业日"), x["business_date"])]
+    rows: list[Row] = [(Q.translate("report", "营业日"), x["business_date"])]
     if not x["shifts"]:
-        rows += [None, t("没有未交班的班次")]
+        rows += [None, Q.translate("report", "没有未交班的班次")]
     for s in x["shifts"]:
         f = s["figures"]
         rows += [
             None,
-            (t("收银员"), f"{s['staff_no']} {s['staff_name']}"),
-            (t("开班时间"), local_time(s["opened_at"], tz)),
-            (t("备用金"), money(s["float_fen"])),
+            (Q.translate("report", "收银员"), f"{s['staff_no']} {s['staff_name']}"),
+            (Q.translate("report", "开班时间"), local_time(s["opened_at"], tz)),
+            (Q.translate("report", "备用金"), money(s["float_fen"])),
             *figure_rows(f),
-            (t("应有现金"), money(f["expected_cash_fen"])),
+            (Q.translate("report", "应有现金"), money(f["expected_cash_fen"])),
         ]
         if s["counted_fen"] is not None:
-            rows.append((t("已点现金"), money(s["counted_fen"])))
+            rows.append((Q.translate("report", "已点现金"), money(s["counted_fen"])))
     return rows
 
 
 def shift_rows(view: Any) -> list[Row]:
     """The handover slip of a closed shift."""
     return [
-        (t("收银员"), f"{view.staff_no} {view.staff_name}"),
-        (t("营业日"), view.business_date.isoformat()),
-        (t("备用金"), money(view.float_fen)),
-        (t("清点现金"), money(view.counted_fen)),
-        (t("应有现金"), money(view.expected_fen)),
-        (t("长短款"), over_short_text(view.over_short_fen)),
-        (t("原因"), view.reason or "—"),
+        (Q.translate("report", "收银员"), f"{view.staff_no} {view.staff_name}"),
+        (Q.translate("report", "营业日"), view.business_date.isoformat()),
+        (Q.translate("report", "备用金"), money(view.float_fen)),
+        (Q.translate("report", "清点现金"), money(view.counted_fen)),
+        (Q.translate("report", "应有现金"), money(view.expected_fen)),
+        (Q.translate("report", "长短款"), over_short_text(view.over_short_fen)),
+        (Q.translate("report", "原因"), view.reason or "—"),
     ]
 
 
