@@ -31,6 +31,7 @@ from ui.manager.menu import ManagerMenu
 from ui.manager.range_report import CashiersModel, MemberExportDialog, RangeReportDialog
 from ui.manager.reports_z import DayCloseDialog
 from ui.manager.rules import BonusesEditModel, RulesDialog, TiersEditModel
+from ui.manager.shift import HandoverDialog
 
 PHONE = "13800138000"
 
@@ -226,7 +227,7 @@ def test_the_audit_model_passes_the_model_tester(
     qtmodeltester.check(model)
 
 
-def test_the_main_screens_in_english(qtbot, window, qapp, ctx, cashier, register) -> None:
+def test_the_main_screens_in_english(qtbot, window, qapp, ctx, cashier, manager, register) -> None:
     busy_day(ctx, cashier, register)
     i18n.install(qapp, "en")
     try:
@@ -255,5 +256,21 @@ def test_the_main_screens_in_english(qtbot, window, qapp, ctx, cashier, register
             d.reject()
 
         in_dialog(qtbot, lambda: RangeReportDialog.ask(window, window.session), report)
+
+        def handover(d: QDialog) -> None:
+            assert d.by_pieces.text() == "By denomination"
+            qtbot.keyClicks(d.pieces[10_000], "3")
+            save_screenshot(d, "73-blind-count-en")
+            d.reject()
+
+        open_shift(ctx, manager, 0)
+        in_dialog(qtbot, lambda: HandoverDialog.ask(window, window.session), handover)
+
+        def audit(d: QDialog) -> None:
+            qtbot.waitUntil(lambda: d.page is not None, timeout=5000)
+            save_screenshot(d, "74-audit-en")
+            d.reject()
+
+        in_dialog(qtbot, lambda: AuditDialog.ask(window, window.session), audit)
     finally:
         i18n.install(qapp, "zh")

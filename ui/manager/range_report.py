@@ -247,6 +247,7 @@ class RangeReportDialog(QDialog):
         y.setLabelFormat("%.0f")
         top = max((v for s in sets for v in (s.at(i) for i in range(s.count()))), default=0)
         y.setRange(0, max(top * 1.1, 1))
+        y.applyNiceNumbers()
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(y)
 

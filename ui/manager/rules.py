@@ -15,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Q
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -48,7 +49,7 @@ def _fen(text: str) -> int | None:
 
 
 def _percent(bp: int) -> str:
-    return f"{Decimal(bp).scaleb(-2):g}"
+    return f"{Decimal(bp).scaleb(-2).normalize():f}"
 
 
 def _bp(text: str) -> int | None:
@@ -155,7 +156,7 @@ class TiersEditModel(EditableModel[Tier]):
             self.Col.NAME: row.name,
             self.Col.THRESHOLD: _yuan(row.threshold_fen),
             self.Col.DISCOUNT: _percent(row.discount_bp),
-            self.Col.MULTIPLIER: f"{Decimal(row.multiplier_permille).scaleb(-3):g}",
+            self.Col.MULTIPLIER: f"{Decimal(row.multiplier_permille).scaleb(-3).normalize():f}",
         }[col]
 
     def parse(self, row: Tier, col: Col, text: str) -> Tier | None:
@@ -203,7 +204,7 @@ class BonusesEditModel(EditableModel[TopUpBonus]):
 class RulesDialog(OpDialog):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, self.tr("会员规则"), parent)
-        self.resize(860, 760)
+        self.resize(860, 820)
         self.rules: Rules | None = None
         self.read_only = True
         self.notice = QLabel(self)
@@ -215,7 +216,8 @@ class RulesDialog(OpDialog):
         self.tiers_view = QTableView(self)
         self.tiers_view.setModel(self.tiers)
         self.tiers_view.verticalHeader().hide()
-        self.tiers_view.horizontalHeader().setStretchLastSection(True)
+        self.tiers_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.tiers_view.setMinimumHeight(200)
         self.body.addWidget(self.tiers_view)
         tier_buttons = QHBoxLayout()
         self.add_tier = QPushButton(self.tr("增加等级"), self)
@@ -234,8 +236,8 @@ class RulesDialog(OpDialog):
         self.bonuses_view = QTableView(self)
         self.bonuses_view.setModel(self.bonuses)
         self.bonuses_view.verticalHeader().hide()
-        self.bonuses_view.horizontalHeader().setStretchLastSection(True)
-        self.bonuses_view.setMaximumHeight(160)
+        self.bonuses_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.bonuses_view.setMinimumHeight(130)
         self.body.addWidget(self.bonuses_view)
         bonus_buttons = QHBoxLayout()
         self.add_bonus = QPushButton(self.tr("增加赠送档位"), self)
@@ -280,7 +282,6 @@ class RulesDialog(OpDialog):
         self.read_only = read_only
         self.tiers.set_rows(list(rules.tiers))
         self.bonuses.set_rows(list(rules.topup_bonuses))
-        self.tiers_view.resizeColumnsToContents()
         self.points_per_yuan.setText(str(rules.points_per_yuan))
         self.points_per_yuan_cash.setText(str(rules.points_per_yuan_cash))
         self.max_points_ratio.setText(str(rules.max_points_ratio_bp // 100))
@@ -288,6 +289,8 @@ class RulesDialog(OpDialog):
         self.max_topup.set_fen(rules.max_topup_fen)
         if read_only:
             self.notice.setProperty("role", "warning")
+            self.notice.style().unpolish(self.notice)
+            self.notice.style().polish(self.notice)
             self.notice.setText(self.tr("本店已连接总部:会员规则由总部统一管理,此处只能查看"))
             self.notice.show()
             self.tiers.editable = self.bonuses.editable = False
