@@ -896,42 +896,47 @@ Reason: {0}</translation>
         <translation>One column cannot feed two fields</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="267"/>
+        <location filename="../../ui/manager/importing.py" line="271"/>
         <source>没有可导入的新会员</source>
         <translation>No new members to import</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="298"/>
+        <location filename="../../ui/manager/importing.py" line="302"/>
         <source>试运行结果(未写入任何数据)</source>
         <translation>Dry run (nothing was written)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="301"/>
+        <location filename="../../ui/manager/importing.py" line="305"/>
         <source>导入 (Enter)</source>
         <translation>Import (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="305"/>
+        <location filename="../../ui/manager/importing.py" line="346"/>
+        <source>导入被拒绝,未写入任何数据</source>
+        <translation>Import refused: nothing was written</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="269"/>
         <source>有 {0} 行错误:请修正文件后重新导入,或返回修改列映射</source>
         <translation>{0} row(s) have errors: fix the file and import again, or change the column mapping</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="316"/>
+        <location filename="../../ui/manager/importing.py" line="313"/>
         <source>新建 {0} · 重复跳过 {1} · 已是会员 {2} · 错误 {3}</source>
         <translation>New {0} · duplicates skipped {1} · already members {2} · errors {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="320"/>
+        <location filename="../../ui/manager/importing.py" line="317"/>
         <source>导入储值本金 {0} · 赠送金 {1} · 积分 {2}</source>
         <translation>Principal imported {0} · bonus {1} · points {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="338"/>
+        <location filename="../../ui/manager/importing.py" line="335"/>
         <source>导入完成:已导入 {0} 位会员</source>
         <translation>Import done: {0} member(s) imported</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="340"/>
+        <location filename="../../ui/manager/importing.py" line="337"/>
         <source>完成 (Enter)</source>
         <translation>Done (Enter)</translation>
     </message>
@@ -1105,47 +1110,47 @@ Reason: {0}</translation>
 <context>
     <name>MemberExportDialog</name>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="314"/>
+        <location filename="../../ui/manager/range_report.py" line="315"/>
         <source>会员导出</source>
         <translation>Export members</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="316"/>
+        <location filename="../../ui/manager/range_report.py" line="317"/>
         <source>导出全部会员及其储值、积分。文件含个人信息,请妥善保管;导出会记入审计日志</source>
         <translation>Exports every member with stored value and points. The file holds personal data: keep it safe; the export is audited</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="319"/>
+        <location filename="../../ui/manager/range_report.py" line="320"/>
         <source>未选择文件</source>
         <translation>No file chosen</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="321"/>
+        <location filename="../../ui/manager/range_report.py" line="322"/>
         <source>选择保存位置…</source>
         <translation>Choose where to save…</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="326"/>
+        <location filename="../../ui/manager/range_report.py" line="327"/>
         <source>隐藏手机号中间四位</source>
         <translation>Mask the middle four digits of phones</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="329"/>
+        <location filename="../../ui/manager/range_report.py" line="330"/>
         <source>导出 (Enter)</source>
         <translation>Export (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="334"/>
+        <location filename="../../ui/manager/range_report.py" line="335"/>
         <source>导出会员</source>
         <translation>Export members</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="335"/>
+        <location filename="../../ui/manager/range_report.py" line="336"/>
         <source>Excel 文件 (*.xlsx);;CSV 文件 (*.csv)</source>
         <translation>Excel files (*.xlsx);;CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="343"/>
+        <location filename="../../ui/manager/range_report.py" line="344"/>
         <source>请选择保存位置</source>
         <translation>Choose where to save</translation>
     </message>
@@ -1511,42 +1516,42 @@ Reason: {0}</translation>
         <translation>Computing…</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="254"/>
+        <location filename="../../ui/manager/range_report.py" line="255"/>
         <source>净营业额(元)</source>
         <translation>Net sales (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="256"/>
+        <location filename="../../ui/manager/range_report.py" line="257"/>
         <source>充值(元)</source>
         <translation>Top-ups (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="264"/>
+        <location filename="../../ui/manager/range_report.py" line="265"/>
         <source>本金(元)</source>
         <translation>Principal (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="266"/>
+        <location filename="../../ui/manager/range_report.py" line="267"/>
         <source>赠送金(元)</source>
         <translation>Bonus (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="290"/>
+        <location filename="../../ui/manager/range_report.py" line="291"/>
         <source>导出经营报表</source>
         <translation>Export the report</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="292"/>
+        <location filename="../../ui/manager/range_report.py" line="293"/>
         <source>Excel 文件 (*.xlsx);;CSV 文件 (*.csv)</source>
         <translation>Excel files (*.xlsx);;CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="298"/>
+        <location filename="../../ui/manager/range_report.py" line="299"/>
         <source>正在导出…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="300"/>
+        <location filename="../../ui/manager/range_report.py" line="301"/>
         <source>已导出到 {0}</source>
         <translation>Exported to {0}</translation>
     </message>
@@ -1742,102 +1747,102 @@ Reason: {0}</translation>
 <context>
     <name>RulesDialog</name>
     <message>
-        <location filename="../../ui/manager/rules.py" line="205"/>
+        <location filename="../../ui/manager/rules.py" line="206"/>
         <source>会员规则</source>
         <translation>Member rules</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/rules.py" line="213"/>
+        <location filename="../../ui/manager/rules.py" line="214"/>
         <source>会员等级(双击单元格修改)</source>
         <translation>Member tiers (double-click a cell to edit)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/rules.py" line="221"/>
+        <location filename="../../ui/manager/rules.py" line="223"/>
         <source>增加等级</source>
         <translation>Add tier</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/rules.py" line="223"/>
+        <location filename="../../ui/manager/rules.py" line="225"/>
         <source>删除所选等级</source>
         <translation>Remove selected tier</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/rules.py" line="232"/>
+        <location filename="../../ui/manager/rules.py" line="234"/>
         <source>充值赠送规则</source>
         <translation>Top-up bonus rules</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/rules.py" line="241"/>
+        <location filename="../../ui/manager/rules.py" line="243"/>
         <source>增加赠送档位</source>
         <translation>Add bonus level</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/rules.py" line="243"/>
+        <location filename="../../ui/manager/rules.py" line="245"/>
         <source>删除所选档位</source>
         <translation>Remove selected level</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/rules.py" line="258"/>
+        <location filename="../../ui/manager/rules.py" line="260"/>
         <source>每消费 1 元得积分</source>
         <translation>Points per yuan spent</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/rules.py" line="259"/>
+        <location filename="../../ui/manager/rules.py" line="261"/>
         <source>多少积分抵 1 元</source>
         <translation>Points worth 1 yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/rules.py" line="260"/>
+        <location filename="../../ui/manager/rules.py" line="262"/>
         <source>积分最多抵扣账单的(%)</source>
         <translation>Points may pay at most (% of the bill)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/rules.py" line="261"/>
+        <location filename="../../ui/manager/rules.py" line="263"/>
         <source>补卡工本费(元)</source>
         <translation>Card replacement fee (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/rules.py" line="262"/>
+        <location filename="../../ui/manager/rules.py" line="264"/>
         <source>单次充值上限(元)</source>
         <translation>Largest top-up (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/rules.py" line="264"/>
+        <location filename="../../ui/manager/rules.py" line="266"/>
         <source>保存后从下一笔业务起生效,修改会记入审计日志</source>
         <translation>Changes apply from the next operation and are audited</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/rules.py" line="270"/>
+        <location filename="../../ui/manager/rules.py" line="272"/>
         <source>保存规则 (Enter)</source>
         <translation>Save rules (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/rules.py" line="291"/>
+        <location filename="../../ui/manager/rules.py" line="294"/>
         <source>本店已连接总部:会员规则由总部统一管理,此处只能查看</source>
         <translation>This store is connected to HQ: HQ manages the member rules; they can only be viewed here</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/rules.py" line="305"/>
+        <location filename="../../ui/manager/rules.py" line="308"/>
         <source>新等级</source>
         <translation>New tier</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/rules.py" line="329"/>
+        <location filename="../../ui/manager/rules.py" line="332"/>
         <source>正在读取规则…</source>
         <translation>Loading the rules…</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/rules.py" line="331"/>
+        <location filename="../../ui/manager/rules.py" line="334"/>
         <source>规则由总部管理,不能修改</source>
         <translation>HQ manages the rules; they cannot be changed</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/rules.py" line="333"/>
+        <location filename="../../ui/manager/rules.py" line="336"/>
         <source>请填写全部积分与充值设置</source>
         <translation>Fill in every points and top-up setting</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/rules.py" line="335"/>
+        <location filename="../../ui/manager/rules.py" line="338"/>
         <source>至少需要一个会员等级</source>
         <translation>At least one tier is needed</translation>
     </message>
@@ -2986,37 +2991,37 @@ Reason: {0}</translation>
 <context>
     <name>rules</name>
     <message>
-        <location filename="../../ui/manager/rules.py" line="145"/>
+        <location filename="../../ui/manager/rules.py" line="146"/>
         <source>代码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/rules.py" line="146"/>
+        <location filename="../../ui/manager/rules.py" line="147"/>
         <source>等级名称</source>
         <translation>Tier name</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/rules.py" line="147"/>
+        <location filename="../../ui/manager/rules.py" line="148"/>
         <source>累计消费门槛(元)</source>
         <translation>Spend threshold (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/rules.py" line="148"/>
+        <location filename="../../ui/manager/rules.py" line="149"/>
         <source>折扣(%)</source>
         <translation>Discount (%)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/rules.py" line="149"/>
+        <location filename="../../ui/manager/rules.py" line="150"/>
         <source>积分倍率</source>
         <translation>Points multiplier</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/rules.py" line="189"/>
+        <location filename="../../ui/manager/rules.py" line="190"/>
         <source>单次充值满(元)</source>
         <translation>Top-up of at least (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/rules.py" line="190"/>
+        <location filename="../../ui/manager/rules.py" line="191"/>
         <source>赠送(元)</source>
         <translation>Bonus (yuan)</translation>
     </message>

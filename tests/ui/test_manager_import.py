@@ -101,6 +101,7 @@ def test_a_failing_import_leaves_the_database_unchanged(qtbot, window, ctx, tmp_
         qtbot.keyClick(d, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: not d.busy and "错误" in d.error.text(), timeout=10_000)
         assert d.imported is None and d.isVisible()
+        assert "错误 1" in d.summary.text() and not d.confirm_button.isEnabled()
         assert db_snapshot(ctx) == before
         assert d.rows_model.rowCount() == 3
         assert d.rows_model.data(d.rows_model.index(2, ImportRowsModel.Col.ACTION)) == "错误"

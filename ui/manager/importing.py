@@ -262,8 +262,12 @@ class ImportDialog(OpDialog):
             if len(chosen) != len(set(chosen)):
                 return self.tr("同一列不能对应两个字段")
         report = self.report
-        nothing = report is not None and not report.counts()["create"]
-        if self.page == Page.REPORT and self.imported is None and nothing:
+        if self.page != Page.REPORT or self.imported is not None or report is None:
+            return None
+        errors = report.counts()["error"]
+        if errors:
+            return self.tr("有 {0} 行错误:请修正文件后重新导入,或返回修改列映射").format(errors)
+        if not report.counts()["create"]:
             return self.tr("没有可导入的新会员")
         return None
 
@@ -300,13 +304,6 @@ class ImportDialog(OpDialog):
         self.pages.setCurrentIndex(Page.REPORT)
         self.confirm_button.setText(self.tr("导入 (Enter)"))
         self.revalidate()
-        if report.counts()["error"]:
-            self.error.setText(
-                self.tr("有 {0} 行错误:请修正文件后重新导入,或返回修改列映射").format(
-                    report.counts()["error"]
-                )
-            )
-            self.confirm_button.setEnabled(False)
 
     def _summarise(self, report: ImportReport, title: str) -> None:
         c, tot = report.counts(), report.totals()
@@ -343,7 +340,10 @@ class ImportDialog(OpDialog):
     def on_refused(self, exc: BaseException) -> None:
         self.progress.hide()
         if isinstance(exc, ImportRefusedError):
+            self.report = exc.report
             self.rows_model.set_rows(exc.report.rows)
+            self.rows_view.resizeColumnsToContents()
+            self._summarise(exc.report, self.tr("导入被拒绝,未写入任何数据"))
 
     def accept(self) -> None:
         self.result_value = self.imported
