@@ -573,62 +573,62 @@ F1 registers a new member</translation>
 <context>
     <name>DayCloseDialog</name>
     <message>
-        <location filename="../../ui/manager/reports_z.py" line="168"/>
+        <location filename="../../ui/manager/reports_z.py" line="199"/>
         <source>日结</source>
         <translation>Daily close</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/reports_z.py" line="174"/>
+        <location filename="../../ui/manager/reports_z.py" line="205"/>
         <source>营业日 {0}:核对 Z 报表后按 Enter 日结,日结后该日不能再记入任何业务</source>
         <translation>Business date {0}: check the Z report, then press Enter to close the day; nothing more can be dated into it afterwards</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/reports_z.py" line="183"/>
+        <location filename="../../ui/manager/reports_z.py" line="214"/>
         <source>确认日结 (Enter)</source>
         <translation>Close the day (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/reports_z.py" line="202"/>
+        <location filename="../../ui/manager/reports_z.py" line="233"/>
         <source>日结报表 Z(预览)</source>
         <translation>Z report (preview)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/reports_z.py" line="213"/>
+        <location filename="../../ui/manager/reports_z.py" line="244"/>
         <source>正在计算 Z 报表…</source>
         <translation>Computing the Z report…</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/reports_z.py" line="215"/>
+        <location filename="../../ui/manager/reports_z.py" line="246"/>
         <source>无法生成 Z 报表</source>
         <translation>The Z report could not be made</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/reports_z.py" line="229"/>
+        <location filename="../../ui/manager/reports_z.py" line="260"/>
         <source>日结报表 Z</source>
         <translation>Z report</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/reports_z.py" line="232"/>
+        <location filename="../../ui/manager/reports_z.py" line="263"/>
         <source>营业日 {0} 已日结(之前已完成)</source>
         <translation>Business date {0} is closed (done earlier)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/reports_z.py" line="234"/>
+        <location filename="../../ui/manager/reports_z.py" line="265"/>
         <source>营业日 {0} 日结完成,报表已保存,可随时重打</source>
         <translation>Business date {0} closed; the report is kept for reprint</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/reports_z.py" line="238"/>
+        <location filename="../../ui/manager/reports_z.py" line="269"/>
         <source>完成 (Enter)</source>
         <translation>Done (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/reports_z.py" line="246"/>
+        <location filename="../../ui/manager/reports_z.py" line="277"/>
         <source>日结单已送打印机</source>
         <translation>Z report sent to the printer</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/reports_z.py" line="246"/>
+        <location filename="../../ui/manager/reports_z.py" line="277"/>
         <source>未设置打印机:日结单显示在屏幕上</source>
         <translation>No printer set up: the Z report is shown on screen</translation>
     </message>
@@ -716,109 +716,124 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
 <context>
     <name>HandoverDialog</name>
     <message>
-        <location filename="../../ui/manager/shift.py" line="99"/>
+        <location filename="../../ui/manager/shift.py" line="111"/>
         <source>交班点款</source>
         <translation>Shift handover</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/shift.py" line="112"/>
+        <location filename="../../ui/manager/shift.py" line="124"/>
+        <source>交班的班次</source>
+        <translation>Shift to close</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="136"/>
         <source>盲点:请清点钱箱中的全部现金(含备用金),应有金额在提交后才显示</source>
         <translation>Blind count: count all the cash in the drawer (float included); the expected amount is shown only after you submit</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/shift.py" line="115"/>
+        <location filename="../../ui/manager/shift.py" line="139"/>
         <source>按面额点款</source>
         <translation>By denomination</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/shift.py" line="116"/>
+        <location filename="../../ui/manager/shift.py" line="140"/>
         <source>只输总额</source>
         <translation>Total only</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/shift.py" line="145"/>
+        <location filename="../../ui/manager/shift.py" line="169"/>
         <source>现金总额(元)</source>
         <translation>Cash total (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/shift.py" line="171"/>
+        <location filename="../../ui/manager/shift.py" line="195"/>
         <source>例如:找零出错、收到假币</source>
         <translation>e.g. wrong change given, a counterfeit note</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/shift.py" line="173"/>
+        <location filename="../../ui/manager/shift.py" line="197"/>
         <source>长短款原因</source>
         <translation>Reason for the difference</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/shift.py" line="192"/>
+        <location filename="../../ui/manager/shift.py" line="216"/>
         <source>提交点款 (Enter)</source>
         <translation>Submit count (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/shift.py" line="218"/>
+        <location filename="../../ui/manager/shift.py" line="228"/>
+        <source>{0} {1}(营业日 {2})</source>
+        <translation>{0} {1} (business date {2})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="263"/>
         <source>清点合计 {0}</source>
         <translation>Counted {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/shift.py" line="221"/>
+        <location filename="../../ui/manager/shift.py" line="266"/>
         <source>请输入清点的现金总额</source>
         <translation>Enter the counted cash</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/shift.py" line="224"/>
+        <location filename="../../ui/manager/shift.py" line="268"/>
+        <source>请输入各面额的张数(钱箱没有现金请输入 0)</source>
+        <translation>Enter the pieces of each denomination (0 if the drawer is empty)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/shift.py" line="271"/>
         <source>长短款不为零,请填写原因</source>
         <translation>The cash is over or short: enter a reason</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/shift.py" line="262"/>
+        <location filename="../../ui/manager/shift.py" line="310"/>
         <source>清点现金 {0} · 系统应有现金 {1}</source>
         <translation>Counted {0} · expected {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/shift.py" line="267"/>
+        <location filename="../../ui/manager/shift.py" line="315"/>
         <source>确认交班 (Enter)</source>
         <translation>Close the shift (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/shift.py" line="269"/>
+        <location filename="../../ui/manager/shift.py" line="317"/>
         <source>交班结算</source>
         <translation>Close the shift</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/shift.py" line="280"/>
+        <location filename="../../ui/manager/shift.py" line="328"/>
         <source>交班完成</source>
         <translation>Shift closed</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/shift.py" line="282"/>
+        <location filename="../../ui/manager/shift.py" line="330"/>
         <source>清点现金 {0} · 应有现金 {1} · 长短款 {2}</source>
         <translation>Counted {0} · expected {1} · {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/shift.py" line="287"/>
+        <location filename="../../ui/manager/shift.py" line="335"/>
         <source>
 原因:{0}</source>
         <translation>
 Reason: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/shift.py" line="289"/>
+        <location filename="../../ui/manager/shift.py" line="337"/>
         <source>完成 (Enter)</source>
         <translation>Done (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/shift.py" line="291"/>
+        <location filename="../../ui/manager/shift.py" line="339"/>
         <source>交班单</source>
         <translation>Shift handover</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/shift.py" line="295"/>
+        <location filename="../../ui/manager/shift.py" line="343"/>
         <source>交班单已送打印机</source>
         <translation>Handover slip sent to the printer</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/shift.py" line="295"/>
+        <location filename="../../ui/manager/shift.py" line="343"/>
         <source>未设置打印机:交班单未打印</source>
         <translation>No printer set up: the handover slip was not printed</translation>
     </message>
@@ -1285,27 +1300,27 @@ Reason: {0}</translation>
 <context>
     <name>OpenShiftDialog</name>
     <message>
-        <location filename="../../ui/manager/shift.py" line="56"/>
+        <location filename="../../ui/manager/shift.py" line="68"/>
         <source>开班</source>
         <translation>Open shift</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/shift.py" line="58"/>
+        <location filename="../../ui/manager/shift.py" line="70"/>
         <source>收银员 {0}({1}):请清点放入钱箱的备用金</source>
         <translation>Cashier {0} ({1}): count the float you put in the drawer</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/shift.py" line="65"/>
+        <location filename="../../ui/manager/shift.py" line="77"/>
         <source>备用金(元)</source>
         <translation>Float (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/shift.py" line="70"/>
+        <location filename="../../ui/manager/shift.py" line="82"/>
         <source>开班 (Enter)</source>
         <translation>Open shift (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/shift.py" line="76"/>
+        <location filename="../../ui/manager/shift.py" line="88"/>
         <source>请输入备用金金额(没有备用金请输入 0)</source>
         <translation>Enter the float (0 if there is none)</translation>
     </message>
@@ -1719,27 +1734,27 @@ Reason: {0}</translation>
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../ui/manager/reports_z.py" line="61"/>
+        <location filename="../../ui/manager/reports_z.py" line="64"/>
         <source>打印 (F9)</source>
         <translation>Print (F9)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/reports_z.py" line="66"/>
+        <location filename="../../ui/manager/reports_z.py" line="69"/>
         <source>关闭 (Esc)</source>
         <translation>Close (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/reports_z.py" line="80"/>
+        <location filename="../../ui/manager/reports_z.py" line="83"/>
         <source>正在读取…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/reports_z.py" line="108"/>
+        <location filename="../../ui/manager/reports_z.py" line="111"/>
         <source>已送打印机</source>
         <translation>Sent to the printer</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/reports_z.py" line="108"/>
+        <location filename="../../ui/manager/reports_z.py" line="111"/>
         <source>未设置打印机:报表显示在屏幕上</source>
         <translation>No printer set up: the report is shown on screen</translation>
     </message>
@@ -2219,12 +2234,12 @@ Reason: {0}</translation>
 <context>
     <name>XReportDialog</name>
     <message>
-        <location filename="../../ui/manager/reports_z.py" line="116"/>
+        <location filename="../../ui/manager/reports_z.py" line="119"/>
         <source>X 报表(交班前)</source>
         <translation>X report (before handover)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/reports_z.py" line="117"/>
+        <location filename="../../ui/manager/reports_z.py" line="120"/>
         <source>未交班班次的当前数据,不改变任何记录</source>
         <translation>The figures so far of the shifts not yet closed; nothing is changed</translation>
     </message>
@@ -2232,22 +2247,42 @@ Reason: {0}</translation>
 <context>
     <name>ZReportDialog</name>
     <message>
-        <location filename="../../ui/manager/reports_z.py" line="136"/>
+        <location filename="../../ui/manager/reports_z.py" line="143"/>
         <source>Z 报表 / 重打日结单</source>
         <translation>Z report / reprint</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/reports_z.py" line="137"/>
+        <location filename="../../ui/manager/reports_z.py" line="145"/>
         <source>营业日</source>
         <translation>Business date</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/reports_z.py" line="149"/>
+        <location filename="../../ui/manager/reports_z.py" line="153"/>
+        <source>导出 Excel/CSV</source>
+        <translation>Export Excel/CSV</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="167"/>
+        <source>导出 Z 报表</source>
+        <translation>Export the Z report</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="169"/>
+        <source>Excel 文件 (*.xlsx);;CSV 文件 (*.csv)</source>
+        <translation>Excel files (*.xlsx);;CSV files (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="175"/>
+        <source>已导出到 {0}</source>
+        <translation>Exported to {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/reports_z.py" line="180"/>
         <source>日结报表 Z</source>
         <translation>Z report</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/reports_z.py" line="150"/>
+        <location filename="../../ui/manager/reports_z.py" line="181"/>
         <source>日结报表 Z(预览)</source>
         <translation>Z report (preview)</translation>
     </message>

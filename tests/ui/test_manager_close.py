@@ -32,7 +32,7 @@ def a_day(ctx, cashier, register, approval):
 
 
 def test_daily_close_refused_while_a_shift_is_open_then_done_then_the_date_locked(
-    qtbot, window, ctx, cashier, manager, register, approval
+    qtbot, window, ctx, cashier, manager, register, approval, tmp_path
 ) -> None:
     m = a_day(ctx, cashier, register, approval)
     signed_in(qtbot, window, MANAGER_NO, MANAGER_PIN)
@@ -101,9 +101,14 @@ def test_daily_close_refused_while_a_shift_is_open_then_done_then_the_date_locke
         save_screenshot(d, "32-z-reprint")
         qtbot.keyClick(d, Qt.Key.Key_F9)
         qtbot.waitUntil(lambda: "未设置打印机" in d.state.text(), timeout=5000)
+        d.export_path = tmp_path / "z.csv"
+        d.export_button.click()
+        qtbot.waitUntil(lambda: "已导出" in d.state.text(), timeout=5000)
         d.reject()
 
     through_menu(qtbot, window, "z_report", reprint)
+    exported = (tmp_path / "z.csv").read_text(encoding="utf-8-sig")
+    assert "net_sales_fen,30.00" in exported
 
 
 def test_a_closed_date_opens_on_its_stored_report(qtbot, window, ctx, manager) -> None:

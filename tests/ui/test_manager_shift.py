@@ -142,3 +142,25 @@ def test_the_x_report_shows_expected_cash_and_prints(
     assert len(jobs) == 1 and jobs[0][0] == "report" and "应有现金" in jobs[0][1]
     assert isinstance(PrintJob, type)
     assert QApplication.activeModalWidget() is None
+
+
+def test_a_manager_closes_a_cashiers_shift(qtbot, window, ctx, cashier) -> None:
+    open_shift(ctx, cashier, 10_000)
+    signed_in(qtbot, window, MANAGER_NO, MANAGER_PIN)
+
+    def for_the_cashier(d: QDialog) -> None:
+        qtbot.waitUntil(lambda: d.whose.isVisible(), timeout=5000)
+        assert d.whose.count() == 1 and "李收银" in d.whose.currentText()
+        save_screenshot(d, "26-handover-by-manager")
+        qtbot.mouseClick(d.by_total, Qt.MouseButton.LeftButton)
+        qtbot.keyClicks(d.total_edit, "100")
+        qtbot.keyClick(d.total_edit, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: d.stage == Stage.DONE, timeout=5000)
+        d.accept()
+
+    out = through_menu(qtbot, window, "handover", for_the_cashier)
+    assert out["message"] == "已交班:无长短款"
+    closed_by = query(
+        ctx, "SELECT s.status, st.staff_no FROM shift s JOIN staff st ON st.id = s.closed_by"
+    )
+    assert closed_by == [("closed", MANAGER_NO)]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.domain.receipt import render_text
 from app.services.closing import close_day, z_report
 from app.services.receipts import report_receipt
+from app.services.reports import export_report
 from app.services.shifts import x_report
 from ui.dialogs.base import OpDialog, caption
 from ui.errors import describe
@@ -131,9 +134,14 @@ class ZReportDialog(ReportDialog):
     """Z 报表 of any date: the stored report of a closed date (reprint), else a preview."""
 
     def __init__(
-        self, session: Session, parent: QWidget | None = None, day: dt.date | None = None
+        self,
+        session: Session,
+        parent: QWidget | None = None,
+        day: dt.date | None = None,
+        export_path: Path | None = None,
     ) -> None:
         super().__init__(session, self.tr("Z 报表 / 重打日结单"), parent)
+        self.export_path = export_path  # tests give the file the save dialog would ask for
         self.top.addWidget(QLabel(self.tr("营业日"), self))
         self.date = QDateEdit(self)
         self.date.setCalendarPopup(True)
@@ -142,7 +150,30 @@ class ZReportDialog(ReportDialog):
         self.date.dateChanged.connect(lambda _d: self.reload())
         self.top.addWidget(self.date)
         self.top.addStretch(1)
+        self.export_button = QPushButton(self.tr("导出 Excel/CSV"), self)
+        self.export_button.setAutoDefault(False)
+        self.export_button.clicked.connect(self.export)
+        self.top.addWidget(self.export_button)
         self.reload()
+
+    def export(self) -> None:
+        report = self.report
+        if report is None:
+            return
+        path = self.export_path
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(
+                self,
+                self.tr("导出 Z 报表"),
+                f"z-{report['business_date']}.xlsx",
+                self.tr("Excel 文件 (*.xlsx);;CSV 文件 (*.csv)"),
+            )
+            if not name:
+                return
+            path = Path(name)
+        Op(self.session.tasks, lambda: export_report(report, path), owner=self).success(
+            lambda p: self.state.setText(self.tr("已导出到 {0}").format(p))
+        ).failure(self.failed).run()
 
     def heading(self) -> str:
         if self.report is not None and self.report.get("closed"):

@@ -6,9 +6,12 @@ count is committed, and a difference needs a reason (the count is never adjusted
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -22,9 +25,18 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import ValidationError
 from app.domain.money import format_cny
-from app.services.shifts import DENOMINATIONS, ShiftView, close_shift, count_shift, open_shift
+from app.services.security import Permission
+from app.services.shifts import (
+    DENOMINATIONS,
+    ShiftView,
+    close_shift,
+    count_shift,
+    open_shift,
+    x_report,
+)
 from ui.dialogs.base import OpDialog, caption
 from ui.manager.common import over_short_text, print_or_show, shift_rows
+from ui.ops import Op
 from ui.session import Session
 from ui.widgets.fields import DigitsEdit, MoneyEdit
 from ui.widgets.keypad import Keypad
@@ -103,6 +115,18 @@ class HandoverDialog(OpDialog):
         self.closed: ShiftView | None = None
         self.over_short_fen = 0
         self.pages = QStackedWidget(self)
+        # A manager may count and close another cashier's shift (one who had to leave).
+        self.whose = QComboBox(self)
+        self.whose.hide()
+        self.whose.currentIndexChanged.connect(self._whose_changed)
+        if session.cashier.can(Permission.SHIFT_MANAGE) and shift_id is None:
+            form = QFormLayout()
+            form.addRow(self.tr("交班的班次"), self.whose)
+            self.body.addLayout(form)
+            ctx, actor = session.ctx, session.cashier
+            Op(session.tasks, lambda: x_report(ctx, actor), owner=self).success(
+                self._shifts_loaded
+            ).run()
         self.body.addWidget(self.pages)
 
         # 1. the blind count
@@ -193,6 +217,27 @@ class HandoverDialog(OpDialog):
         self.pieces[DENOMINATIONS[0]].setFocus()
         self.revalidate()
 
+    def _shifts_loaded(self, report: dict[str, Any]) -> None:
+        own = self.session.cashier.staff_no
+        shifts = sorted(report["shifts"], key=lambda s: s["staff_no"] != own)
+        if not shifts:
+            return
+        self.whose.blockSignals(True)
+        for s in shifts:
+            self.whose.addItem(
+                self.tr("{0} {1}(营业日 {2})").format(
+                    s["staff_no"], s["staff_name"], s["business_date"]
+                ),
+                s["shift_id"],
+            )
+        self.whose.blockSignals(False)
+        self.whose.show()
+        self._whose_changed()
+
+    def _whose_changed(self) -> None:
+        if self.stage == Stage.COUNT and self.whose.count():
+            self.shift_id = self.whose.currentData()
+
     # -- the count --------------------------------------------------------------------
     def _mode_changed(self) -> None:
         by_pieces = self.by_pieces.isChecked()
@@ -219,6 +264,8 @@ class HandoverDialog(OpDialog):
             )
             if fen is None:
                 return self.tr("请输入清点的现金总额")
+            if self.by_pieces.isChecked() and not any(e.text() for e in self.pieces.values()):
+                return self.tr("请输入各面额的张数(钱箱没有现金请输入 0)")
             return None
         if self.stage == Stage.REASON and not self.reason.text().strip():
             return self.tr("长短款不为零,请填写原因")
@@ -258,6 +305,7 @@ class HandoverDialog(OpDialog):
         self.over_short_fen = result
         counted = self.counted_fen() or 0
         self.stage = Stage.REASON
+        self.whose.setEnabled(False)
         self.result_label.setText(
             self.tr("清点现金 {0} · 系统应有现金 {1}").format(
                 format_cny(counted), format_cny(counted - result)
