@@ -37,82 +37,82 @@
 <context>
     <name>AuditDialog</name>
     <message>
-        <location filename="../../ui/manager/audit.py" line="87"/>
+        <location filename="../../ui/manager/audit.py" line="101"/>
         <source>审计日志</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/audit.py" line="100"/>
+        <location filename="../../ui/manager/audit.py" line="114"/>
         <source>工号</source>
         <translation>Staff no.</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/audit.py" line="102"/>
+        <location filename="../../ui/manager/audit.py" line="116"/>
         <source>如 checkout、card、shift.close</source>
         <translation>e.g. checkout, card, shift.close</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/audit.py" line="104"/>
+        <location filename="../../ui/manager/audit.py" line="118"/>
         <source>如 member、txn、shift</source>
         <translation>e.g. member, txn, shift</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/audit.py" line="107"/>
+        <location filename="../../ui/manager/audit.py" line="121"/>
         <source>从</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/audit.py" line="108"/>
+        <location filename="../../ui/manager/audit.py" line="122"/>
         <source>到</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/audit.py" line="109"/>
+        <location filename="../../ui/manager/audit.py" line="123"/>
         <source>操作员</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/audit.py" line="110"/>
+        <location filename="../../ui/manager/audit.py" line="124"/>
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/audit.py" line="111"/>
+        <location filename="../../ui/manager/audit.py" line="125"/>
         <source>对象</source>
         <translation>Entity</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/audit.py" line="116"/>
+        <location filename="../../ui/manager/audit.py" line="130"/>
         <source>查询 (Enter)</source>
         <translation>Search (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/audit.py" line="134"/>
+        <location filename="../../ui/manager/audit.py" line="148"/>
         <source>关闭 (Esc)</source>
         <translation>Close (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/audit.py" line="147"/>
+        <location filename="../../ui/manager/audit.py" line="161"/>
         <source>正在查询…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/audit.py" line="167"/>
+        <location filename="../../ui/manager/audit.py" line="181"/>
         <source>共 {0} 条,显示最新 {1} 条</source>
         <translation>{0} entries, showing the newest {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/audit.py" line="170"/>
+        <location filename="../../ui/manager/audit.py" line="184"/>
         <source>审计哈希链完整 ✓</source>
         <translation>Audit hash chain intact ✓</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/audit.py" line="173"/>
+        <location filename="../../ui/manager/audit.py" line="187"/>
         <source>⚠ 审计日志被篡改或损坏:哈希链在第 {0} 条断开!请立即联系总部。</source>
         <translation>⚠ The audit log has been tampered with or damaged: the hash chain breaks at entry {0}! Contact HQ now.</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/audit.py" line="177"/>
+        <location filename="../../ui/manager/audit.py" line="191"/>
         <source>账目不一致:{0}</source>
         <translation>Ledger mismatches: {0}</translation>
     </message>
@@ -841,117 +841,128 @@ Reason: {0}</translation>
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../ui/manager/importing.py" line="145"/>
+        <location filename="../../ui/manager/importing.py" line="146"/>
         <source>会员导入</source>
         <translation>Import members</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="158"/>
+        <location filename="../../ui/manager/importing.py" line="159"/>
         <source>从旧系统的 CSV 或 Excel 文件导入会员:先试运行逐行报告,导入全部成功或全部不导入</source>
         <translation>Import members from an old system&apos;s CSV or Excel file: a dry run reports every row first; the import is all or nothing</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="162"/>
+        <location filename="../../ui/manager/importing.py" line="163"/>
         <source>未选择文件</source>
         <translation>No file chosen</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="164"/>
+        <location filename="../../ui/manager/importing.py" line="165"/>
         <source>选择文件…</source>
         <translation>Choose file…</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="208"/>
+        <location filename="../../ui/manager/importing.py" line="206"/>
+        <source>返回修改列映射</source>
+        <translation>Back to the column mapping</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="210"/>
+        <source>跳过有错误的行,只导入其余的</source>
+        <translation>Skip the rows with errors and import the rest</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/importing.py" line="219"/>
         <source>下一步 (Enter)</source>
         <translation>Next (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="216"/>
+        <location filename="../../ui/manager/importing.py" line="227"/>
         <source>选择导入文件</source>
         <translation>Choose the file to import</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="216"/>
+        <location filename="../../ui/manager/importing.py" line="227"/>
         <source>表格文件 (*.csv *.xlsx)</source>
         <translation>Spreadsheets (*.csv *.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="224"/>
+        <location filename="../../ui/manager/importing.py" line="235"/>
         <source>正在读取文件…</source>
         <translation>Reading the file…</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="235"/>
+        <location filename="../../ui/manager/importing.py" line="246"/>
         <source>(不导入)</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="241"/>
+        <location filename="../../ui/manager/importing.py" line="252"/>
         <source>{0}:{1} 行数据,编码 {2}。请核对每个字段对应的列(已按列名自动匹配)。</source>
         <translation>{0}: {1} data rows, encoding {2}. Check the column of each field (matched by header where possible).</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="247"/>
+        <location filename="../../ui/manager/importing.py" line="258"/>
+        <location filename="../../ui/manager/importing.py" line="319"/>
         <source>试运行 (Enter)</source>
         <translation>Dry run (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="256"/>
+        <location filename="../../ui/manager/importing.py" line="267"/>
         <source>请选择要导入的文件</source>
         <translation>Choose the file to import</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="261"/>
+        <location filename="../../ui/manager/importing.py" line="272"/>
         <source>请为必填字段选择列:{0}</source>
         <translation>Choose a column for the required fields: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="263"/>
+        <location filename="../../ui/manager/importing.py" line="274"/>
         <source>同一列不能对应两个字段</source>
         <translation>One column cannot feed two fields</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="271"/>
+        <location filename="../../ui/manager/importing.py" line="282"/>
         <source>没有可导入的新会员</source>
         <translation>No new members to import</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="302"/>
+        <location filename="../../ui/manager/importing.py" line="328"/>
         <source>试运行结果(未写入任何数据)</source>
         <translation>Dry run (nothing was written)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="305"/>
+        <location filename="../../ui/manager/importing.py" line="331"/>
         <source>导入 (Enter)</source>
         <translation>Import (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="346"/>
+        <location filename="../../ui/manager/importing.py" line="377"/>
         <source>导入被拒绝,未写入任何数据</source>
         <translation>Import refused: nothing was written</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="269"/>
+        <location filename="../../ui/manager/importing.py" line="280"/>
         <source>有 {0} 行错误:请修正文件后重新导入,或返回修改列映射</source>
         <translation>{0} row(s) have errors: fix the file and import again, or change the column mapping</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="313"/>
+        <location filename="../../ui/manager/importing.py" line="340"/>
         <source>新建 {0} · 重复跳过 {1} · 已是会员 {2} · 错误 {3}</source>
         <translation>New {0} · duplicates skipped {1} · already members {2} · errors {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="317"/>
+        <location filename="../../ui/manager/importing.py" line="344"/>
         <source>导入储值本金 {0} · 赠送金 {1} · 积分 {2}</source>
         <translation>Principal imported {0} · bonus {1} · points {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="335"/>
+        <location filename="../../ui/manager/importing.py" line="362"/>
         <source>导入完成:已导入 {0} 位会员</source>
         <translation>Import done: {0} member(s) imported</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="337"/>
+        <location filename="../../ui/manager/importing.py" line="364"/>
         <source>完成 (Enter)</source>
         <translation>Done (Enter)</translation>
     </message>
@@ -2600,101 +2611,101 @@ Reason: {0}</translation>
 <context>
     <name>import</name>
     <message>
-        <location filename="../../ui/manager/importing.py" line="45"/>
-        <location filename="../../ui/manager/importing.py" line="89"/>
+        <location filename="../../ui/manager/importing.py" line="46"/>
+        <location filename="../../ui/manager/importing.py" line="90"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="46"/>
-        <location filename="../../ui/manager/importing.py" line="90"/>
+        <location filename="../../ui/manager/importing.py" line="47"/>
+        <location filename="../../ui/manager/importing.py" line="91"/>
         <source>手机号</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="47"/>
-        <location filename="../../ui/manager/importing.py" line="91"/>
+        <location filename="../../ui/manager/importing.py" line="48"/>
+        <location filename="../../ui/manager/importing.py" line="92"/>
         <source>卡号</source>
         <translation>Card no.</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="48"/>
+        <location filename="../../ui/manager/importing.py" line="49"/>
         <source>储值余额(本金)</source>
         <translation>Stored value (principal)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="49"/>
+        <location filename="../../ui/manager/importing.py" line="50"/>
         <source>赠送金余额</source>
         <translation>Bonus balance</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="50"/>
-        <location filename="../../ui/manager/importing.py" line="93"/>
+        <location filename="../../ui/manager/importing.py" line="51"/>
+        <location filename="../../ui/manager/importing.py" line="94"/>
         <source>积分</source>
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="51"/>
+        <location filename="../../ui/manager/importing.py" line="52"/>
         <source>生日</source>
         <translation>Birthday</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="52"/>
+        <location filename="../../ui/manager/importing.py" line="53"/>
         <source>性别</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="53"/>
+        <location filename="../../ui/manager/importing.py" line="54"/>
         <source>邮箱</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="54"/>
+        <location filename="../../ui/manager/importing.py" line="55"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="55"/>
+        <location filename="../../ui/manager/importing.py" line="56"/>
         <source>累计消费</source>
         <translation>Total spend</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="62"/>
+        <location filename="../../ui/manager/importing.py" line="63"/>
         <source>新建</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="63"/>
+        <location filename="../../ui/manager/importing.py" line="64"/>
         <source>重复行,跳过</source>
         <translation>Duplicate row, skipped</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="64"/>
+        <location filename="../../ui/manager/importing.py" line="65"/>
         <source>已是会员,跳过</source>
         <translation>Already a member, skipped</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="65"/>
+        <location filename="../../ui/manager/importing.py" line="66"/>
         <source>错误</source>
         <translation>Error</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="87"/>
+        <location filename="../../ui/manager/importing.py" line="88"/>
         <source>行号</source>
         <translation>Line</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="88"/>
+        <location filename="../../ui/manager/importing.py" line="89"/>
         <source>处理</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="92"/>
+        <location filename="../../ui/manager/importing.py" line="93"/>
         <source>储值</source>
         <translation>Stored value</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/importing.py" line="94"/>
+        <location filename="../../ui/manager/importing.py" line="95"/>
         <source>说明</source>
         <translation>Detail</translation>
     </message>

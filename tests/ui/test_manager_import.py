@@ -110,3 +110,27 @@ def test_a_failing_import_leaves_the_database_unchanged(qtbot, window, ctx, tmp_
 
     in_dialog(qtbot, lambda: ImportDialog.ask(window, window.session, path), handle)
     assert query(ctx, "SELECT count(*) FROM member") == [(0,)]
+
+
+def test_rows_with_errors_stop_the_import_unless_skipped(qtbot, window, ctx, tmp_path) -> None:
+    path = write(tmp_path / "m.csv", "姓名,手机号\n王芳,13912340000\n韩梅梅,12345\n")
+    signed_in(qtbot, window, MANAGER_NO, MANAGER_PIN)
+
+    def handle(d: QDialog) -> None:
+        qtbot.waitUntil(lambda: d.page == Page.MAPPING, timeout=5000)
+        qtbot.keyClick(d, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: d.page == Page.REPORT, timeout=5000)
+        assert not d.confirm_button.isEnabled() and "1 行错误" in d.error.text()
+        assert d.skip_errors.isVisible()
+        d.back_button.click()  # back to the mapping, and the dry run again
+        assert d.page == Page.MAPPING and d.confirm_button.isEnabled()
+        qtbot.keyClick(d, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: d.page == Page.REPORT, timeout=5000)
+        d.skip_errors.setChecked(True)
+        assert d.confirm_button.isEnabled()
+        qtbot.keyClick(d, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: d.imported is not None, timeout=10_000)
+        d.accept()
+
+    in_dialog(qtbot, lambda: ImportDialog.ask(window, window.session, path), handle)
+    assert query(ctx, "SELECT name FROM member") == [("王芳",)]

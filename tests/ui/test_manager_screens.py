@@ -31,7 +31,7 @@ from ui.manager.menu import ManagerMenu
 from ui.manager.range_report import CashiersModel, MemberExportDialog, RangeReportDialog
 from ui.manager.reports_z import DayCloseDialog
 from ui.manager.rules import BonusesEditModel, RulesDialog, TiersEditModel
-from ui.manager.shift import HandoverDialog
+from ui.manager.shift import HandoverDialog, OpenShiftDialog
 
 PHONE = "13800138000"
 
@@ -64,6 +64,8 @@ def test_the_audit_viewer_filters_and_shows_a_tampered_chain_loudly(
         qtbot.keyClick(d.action, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: d.page.total != total, timeout=5000)
         actions = {d.model.data(d.model.index(r, AuditModel.Col.ACTION)) for r in range(3)}
+        tip = d.model.data(d.model.index(0, AuditModel.Col.AFTER), Qt.ItemDataRole.ToolTipRole)
+        assert '"before"' in tip and "over_short_fen" in tip
         assert actions == {"shift.open", "shift.count", "shift.close"}
         save_screenshot(d, "50-audit")
         d.reject()
@@ -189,6 +191,12 @@ def test_the_cashiers_menu_has_only_their_shift(qtbot, window) -> None:
         assert isinstance(d, ManagerMenu)
         assert sorted(d.buttons) == ["handover", "open_shift"]
         save_screenshot(d, "19-menu-cashier")
+
+        def opened(shift: QDialog) -> None:
+            assert isinstance(shift, OpenShiftDialog)
+            shift.reject()
+
+        in_dialog(qtbot, lambda: qtbot.keyClick(d, Qt.Key.Key_1), opened)  # number keys choose
         d.reject()
 
     in_dialog(qtbot, lambda: qtbot.keyClick(window.counter.scan_box, Qt.Key.Key_F10), menu)

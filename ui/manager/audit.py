@@ -6,7 +6,7 @@ import json
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -77,6 +77,20 @@ class AuditModel(RowsModel[AuditRow]):
             self.Col.ENTITY_ID: row.entity_id or "",
             self.Col.AFTER: _brief(row.after),
         }[col]
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """The whole entry (before and after) as the tooltip of its content cell."""
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and index.isValid()
+            and index.column() == self.Col.AFTER
+            and 0 <= index.row() < self.rowCount()
+        ):
+            row = self.row_at(index.row())
+            return json.dumps(
+                {"before": row.before, "after": row.after}, ensure_ascii=False, indent=1
+            )
+        return super().data(index, role)
 
 
 class AuditDialog(QDialog):

@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -201,6 +202,16 @@ class ImportDialog(OpDialog):
         self.progress.setValue(0)
         self.progress.hide()
         rl.addWidget(self.progress)
+        options = QHBoxLayout()
+        self.back_button = QPushButton(self.tr("返回修改列映射"), report)
+        self.back_button.setAutoDefault(False)
+        self.back_button.clicked.connect(self.back_to_mapping)
+        options.addWidget(self.back_button)
+        self.skip_errors = QCheckBox(self.tr("跳过有错误的行,只导入其余的"), report)
+        self.skip_errors.toggled.connect(lambda _on: self.revalidate())
+        options.addWidget(self.skip_errors)
+        options.addStretch(1)
+        rl.addLayout(options)
         self.pages.addWidget(report)
 
         self.bridge = ProgressBridge(self)
@@ -265,7 +276,7 @@ class ImportDialog(OpDialog):
         if self.page != Page.REPORT or self.imported is not None or report is None:
             return None
         errors = report.counts()["error"]
-        if errors:
+        if errors and not self.skip_errors.isChecked():
             return self.tr("有 {0} 行错误:请修正文件后重新导入,或返回修改列映射").format(errors)
         if not report.counts()["create"]:
             return self.tr("没有可导入的新会员")
@@ -287,11 +298,26 @@ class ImportDialog(OpDialog):
             return
         self.progress.setValue(0)
         self.progress.show()
-        bridge = self.bridge
+        bridge, skip = self.bridge, self.skip_errors.isChecked()
+        self.back_button.setEnabled(False)
+        self.skip_errors.setEnabled(False)
         self.run(
-            lambda: import_members(ctx, actor, path, mapping=mapping, progress=bridge),
+            lambda: import_members(
+                ctx, actor, path, mapping=mapping, skip_errors=skip, progress=bridge
+            ),
             self._imported,
         )
+
+    def back_to_mapping(self) -> None:
+        if self.busy or self.imported is not None:
+            return
+        self.report = None
+        self.skip_errors.setChecked(False)
+        self.progress.hide()
+        self.page = Page.MAPPING
+        self.pages.setCurrentIndex(Page.MAPPING)
+        self.confirm_button.setText(self.tr("试运行 (Enter)"))
+        self.revalidate()
 
     def _dry_run(self, report: ImportReport) -> None:
         self.result_value = None
@@ -303,6 +329,7 @@ class ImportDialog(OpDialog):
         self.page = Page.REPORT
         self.pages.setCurrentIndex(Page.REPORT)
         self.confirm_button.setText(self.tr("导入 (Enter)"))
+        self.skip_errors.setVisible(report.counts()["error"] > 0)
         self.revalidate()
 
     def _summarise(self, report: ImportReport, title: str) -> None:
@@ -336,9 +363,13 @@ class ImportDialog(OpDialog):
             report.totals()["members"]))  # fmt: skip
         self.confirm_button.setText(self.tr("完成 (Enter)"))
         self.cancel_button.hide()
+        self.back_button.hide()
+        self.skip_errors.hide()
 
     def on_refused(self, exc: BaseException) -> None:
         self.progress.hide()
+        self.back_button.setEnabled(True)
+        self.skip_errors.setEnabled(True)
         if isinstance(exc, ImportRefusedError):
             self.report = exc.report
             self.rows_model.set_rows(exc.report.rows)
