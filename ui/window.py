@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         else:
             self.stack.setCurrentWidget(self.counter)
             self.counter.focus_scan()
+            self.counter.shift_banner.refresh()
         self.refresh_status()
 
     def show_signin(self) -> None:

@@ -988,78 +988,78 @@ Reason: {0}</translation>
         <translation>Member Counter</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="160"/>
-        <location filename="../../ui/window.py" line="182"/>
+        <location filename="../../ui/window.py" line="161"/>
+        <location filename="../../ui/window.py" line="183"/>
         <source>扫码未使用:请先完成或取消当前对话框</source>
         <translation>Scan not used: finish or cancel the open dialog first</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="189"/>
+        <location filename="../../ui/window.py" line="190"/>
         <source>扫描枪:{0} {1}</source>
         <translation>Scanner: {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="200"/>
+        <location filename="../../ui/window.py" line="201"/>
         <source>小票打印失败:{0}(可在设置中重试)</source>
         <translation>Receipt did not print: {0} (retry in Settings)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="217"/>
+        <location filename="../../ui/window.py" line="218"/>
         <source>只有店长或管理员可以修改设置</source>
         <translation>Only a manager or an admin can change settings</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="231"/>
+        <location filename="../../ui/window.py" line="232"/>
         <source>设置已保存</source>
         <translation>Settings saved</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="239"/>
+        <location filename="../../ui/window.py" line="240"/>
         <source>收银员 {0}</source>
         <translation>Cashier {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="239"/>
+        <location filename="../../ui/window.py" line="240"/>
         <source>未登录</source>
         <translation>Not signed in</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="242"/>
+        <location filename="../../ui/window.py" line="243"/>
         <source>营业日 {0}</source>
         <translation>Business date {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="257"/>
+        <location filename="../../ui/window.py" line="258"/>
         <source>打印机:未设置(屏幕显示小票)</source>
         <translation>Printer: none (receipts on screen)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="259"/>
+        <location filename="../../ui/window.py" line="260"/>
         <source>打印机:{0}</source>
         <translation>Printer: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="261"/>
+        <location filename="../../ui/window.py" line="262"/>
         <source>打印机:正常</source>
         <translation>Printer: ready</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="263"/>
+        <location filename="../../ui/window.py" line="264"/>
         <source>打印机:离线({0})</source>
         <translation>Printer: offline ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="265"/>
+        <location filename="../../ui/window.py" line="266"/>
         <source> · 待打印 {0} 张</source>
         <translation> · {0} waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="267"/>
+        <location filename="../../ui/window.py" line="268"/>
         <source> · 失败 {0} 张</source>
         <translation> · {0} failed</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="251"/>
+        <location filename="../../ui/window.py" line="252"/>
         <source>未连接总部 · 待上传 {0} 条</source>
         <translation>Not connected to HQ · {0} to upload</translation>
     </message>
@@ -1131,6 +1131,36 @@ Reason: {0}</translation>
         <location filename="../../ui/manager/menu.py" line="70"/>
         <source>返回收银 (Esc)</source>
         <translation>Back to the counter (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/screens.py" line="27"/>
+        <source>已开班,备用金 {0}</source>
+        <translation>Shift opened, float {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/screens.py" line="34"/>
+        <source>已交班:{0}</source>
+        <translation>Shift closed: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/screens.py" line="45"/>
+        <source>营业日 {0} 已日结</source>
+        <translation>Business date {0} closed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/screens.py" line="59"/>
+        <source>已导入 {0} 位会员</source>
+        <translation>{0} member(s) imported</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/screens.py" line="66"/>
+        <source>已导出 {0} 位会员到 {1}</source>
+        <translation>{0} member(s) exported to {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/screens.py" line="78"/>
+        <source>会员规则已保存,从下一笔业务起生效</source>
+        <translation>Member rules saved; they apply from the next operation</translation>
     </message>
 </context>
 <context>
@@ -2708,39 +2738,6 @@ Reason: {0}</translation>
         <location filename="../../ui/manager/importing.py" line="95"/>
         <source>说明</source>
         <translation>Detail</translation>
-    </message>
-</context>
-<context>
-    <name>menu</name>
-    <message>
-        <location filename="../../ui/manager/screens.py" line="23"/>
-        <source>已开班,备用金 {0}</source>
-        <translation>Shift opened, float {0}</translation>
-    </message>
-    <message>
-        <location filename="../../ui/manager/screens.py" line="29"/>
-        <source>已交班:{0}</source>
-        <translation>Shift closed: {0}</translation>
-    </message>
-    <message>
-        <location filename="../../ui/manager/screens.py" line="39"/>
-        <source>营业日 {0} 已日结</source>
-        <translation>Business date {0} closed</translation>
-    </message>
-    <message>
-        <location filename="../../ui/manager/screens.py" line="53"/>
-        <source>已导入 {0} 位会员</source>
-        <translation>{0} member(s) imported</translation>
-    </message>
-    <message>
-        <location filename="../../ui/manager/screens.py" line="59"/>
-        <source>已导出 {0} 位会员到 {1}</source>
-        <translation>{0} member(s) exported to {1}</translation>
-    </message>
-    <message>
-        <location filename="../../ui/manager/screens.py" line="68"/>
-        <source>会员规则已保存,从下一笔业务起生效</source>
-        <translation>Member rules saved; they apply from the next operation</translation>
     </message>
 </context>
 <context>

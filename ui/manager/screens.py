@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
+
 from app.domain.money import format_cny
 from ui.manager.audit import AuditDialog
 from ui.manager.common import over_short_text
@@ -16,17 +18,21 @@ from ui.manager.shift import HandoverDialog, OpenShiftDialog
 if TYPE_CHECKING:
     from ui.manager.menu import ManagerMenu
 
+Q = QCoreApplication  # the menu's own context, so its tr() finds these
+
 
 def open_shift(menu: ManagerMenu) -> None:
     view = OpenShiftDialog.ask(menu, menu.session)
     if view is not None:
-        menu.say(menu.tr("已开班,备用金 {0}").format(format_cny(view.float_fen)))
+        menu.say(Q.translate("ManagerMenu", "已开班,备用金 {0}").format(format_cny(view.float_fen)))
 
 
 def handover(menu: ManagerMenu) -> None:
     view = HandoverDialog.ask(menu, menu.session)
     if view is not None:
-        menu.say(menu.tr("已交班:{0}").format(over_short_text(view.over_short_fen)))
+        menu.say(
+            Q.translate("ManagerMenu", "已交班:{0}").format(over_short_text(view.over_short_fen))
+        )
 
 
 def x_report(menu: ManagerMenu) -> None:
@@ -36,7 +42,7 @@ def x_report(menu: ManagerMenu) -> None:
 def day_close(menu: ManagerMenu) -> None:
     report = DayCloseDialog.ask(menu, menu.session)
     if report is not None:
-        menu.say(menu.tr("营业日 {0} 已日结").format(report["business_date"]))
+        menu.say(Q.translate("ManagerMenu", "营业日 {0} 已日结").format(report["business_date"]))
 
 
 def z_report(menu: ManagerMenu) -> None:
@@ -50,13 +56,17 @@ def range_report(menu: ManagerMenu) -> None:
 def import_members(menu: ManagerMenu) -> None:
     report = ImportDialog.ask(menu, menu.session)
     if report is not None:
-        menu.say(menu.tr("已导入 {0} 位会员").format(report.totals()["members"]))
+        menu.say(Q.translate("ManagerMenu", "已导入 {0} 位会员").format(report.totals()["members"]))
 
 
 def export_members(menu: ManagerMenu) -> None:
     result = MemberExportDialog.ask(menu, menu.session)
     if result is not None:
-        menu.say(menu.tr("已导出 {0} 位会员到 {1}").format(result["members"], result["path"]))
+        menu.say(
+            Q.translate("ManagerMenu", "已导出 {0} 位会员到 {1}").format(
+                result["members"], result["path"]
+            )
+        )
 
 
 def audit(menu: ManagerMenu) -> None:
@@ -65,4 +75,4 @@ def audit(menu: ManagerMenu) -> None:
 
 def rules(menu: ManagerMenu) -> None:
     if RulesDialog.ask(menu, menu.session) is not None:
-        menu.say(menu.tr("会员规则已保存,从下一笔业务起生效"))
+        menu.say(Q.translate("ManagerMenu", "会员规则已保存,从下一笔业务起生效"))
