@@ -1166,47 +1166,47 @@ Reason: {0}</translation>
 <context>
     <name>MemberExportDialog</name>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="315"/>
+        <location filename="../../ui/manager/range_report.py" line="325"/>
         <source>会员导出</source>
         <translation>Export members</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="317"/>
+        <location filename="../../ui/manager/range_report.py" line="327"/>
         <source>导出全部会员及其储值、积分。文件含个人信息,请妥善保管;导出会记入审计日志</source>
         <translation>Exports every member with stored value and points. The file holds personal data: keep it safe; the export is audited</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="320"/>
+        <location filename="../../ui/manager/range_report.py" line="330"/>
         <source>未选择文件</source>
         <translation>No file chosen</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="322"/>
+        <location filename="../../ui/manager/range_report.py" line="332"/>
         <source>选择保存位置…</source>
         <translation>Choose where to save…</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="327"/>
+        <location filename="../../ui/manager/range_report.py" line="337"/>
         <source>隐藏手机号中间四位</source>
         <translation>Mask the middle four digits of phones</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="330"/>
+        <location filename="../../ui/manager/range_report.py" line="340"/>
         <source>导出 (Enter)</source>
         <translation>Export (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="335"/>
+        <location filename="../../ui/manager/range_report.py" line="345"/>
         <source>导出会员</source>
         <translation>Export members</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="336"/>
+        <location filename="../../ui/manager/range_report.py" line="346"/>
         <source>Excel 文件 (*.xlsx);;CSV 文件 (*.csv)</source>
         <translation>Excel files (*.xlsx);;CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="344"/>
+        <location filename="../../ui/manager/range_report.py" line="354"/>
         <source>请选择保存位置</source>
         <translation>Choose where to save</translation>
     </message>
@@ -1442,172 +1442,182 @@ Reason: {0}</translation>
 <context>
     <name>RangeReportDialog</name>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="109"/>
+        <location filename="../../ui/manager/range_report.py" line="110"/>
         <source>经营报表</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="122"/>
+        <location filename="../../ui/manager/range_report.py" line="123"/>
         <source>从</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="124"/>
+        <location filename="../../ui/manager/range_report.py" line="125"/>
         <source>到</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="126"/>
+        <location filename="../../ui/manager/range_report.py" line="127"/>
+        <source>流失:超过</source>
+        <translation>Churned: no purchase for</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="131"/>
+        <source> 天未消费</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/range_report.py" line="133"/>
         <source>查询 (Enter)</source>
         <translation>Search (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="132"/>
+        <location filename="../../ui/manager/range_report.py" line="139"/>
         <source>导出 Excel/CSV</source>
         <translation>Export Excel/CSV</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="143"/>
+        <location filename="../../ui/manager/range_report.py" line="150"/>
         <source>净营业额</source>
         <translation>Net sales</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="144"/>
+        <location filename="../../ui/manager/range_report.py" line="151"/>
         <source>充值实收</source>
         <translation>Top-ups received</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="145"/>
+        <location filename="../../ui/manager/range_report.py" line="152"/>
         <source>充值赠送</source>
         <translation>Top-up bonus</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="146"/>
+        <location filename="../../ui/manager/range_report.py" line="153"/>
         <source>新会员</source>
         <translation>New members</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="147"/>
+        <location filename="../../ui/manager/range_report.py" line="154"/>
         <source>活跃会员</source>
         <translation>Active members</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="148"/>
+        <location filename="../../ui/manager/range_report.py" line="155"/>
         <source>复购率</source>
         <translation>Repeat rate</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="149"/>
+        <location filename="../../ui/manager/range_report.py" line="156"/>
         <source>流失会员</source>
         <translation>Churned members</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="150"/>
+        <location filename="../../ui/manager/range_report.py" line="157"/>
         <source>储值余额</source>
         <translation>Stored value</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="151"/>
+        <location filename="../../ui/manager/range_report.py" line="158"/>
         <source>发放积分</source>
         <translation>Points issued</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="152"/>
+        <location filename="../../ui/manager/range_report.py" line="159"/>
         <source>使用积分</source>
         <translation>Points redeemed</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="153"/>
+        <location filename="../../ui/manager/range_report.py" line="160"/>
         <source>过期积分</source>
         <translation>Points expired</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="154"/>
+        <location filename="../../ui/manager/range_report.py" line="161"/>
         <source>发卡/补卡/注销</source>
         <translation>Cards issued/replaced/cancelled</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="168"/>
+        <location filename="../../ui/manager/range_report.py" line="175"/>
         <source>每日营业额与充值</source>
         <translation>Net sales and top-ups by day</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="169"/>
+        <location filename="../../ui/manager/range_report.py" line="176"/>
         <source>每日趋势</source>
         <translation>By day</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="171"/>
+        <location filename="../../ui/manager/range_report.py" line="178"/>
         <source>会员等级分布</source>
         <translation>Members by tier</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="172"/>
+        <location filename="../../ui/manager/range_report.py" line="179"/>
         <source>等级分布</source>
         <translation>Tiers</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="174"/>
+        <location filename="../../ui/manager/range_report.py" line="181"/>
         <source>储值余额(日终)</source>
         <translation>Stored value at the end of each day</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="175"/>
+        <location filename="../../ui/manager/range_report.py" line="182"/>
         <source>储值负债</source>
         <translation>Liability</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="182"/>
+        <location filename="../../ui/manager/range_report.py" line="189"/>
         <source>收银员</source>
         <translation>Cashier</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="188"/>
+        <location filename="../../ui/manager/range_report.py" line="195"/>
         <source>关闭 (Esc)</source>
         <translation>Close (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="198"/>
+        <location filename="../../ui/manager/range_report.py" line="206"/>
         <source>正在统计…</source>
         <translation>Computing…</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="255"/>
+        <location filename="../../ui/manager/range_report.py" line="265"/>
         <source>净营业额(元)</source>
         <translation>Net sales (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="257"/>
+        <location filename="../../ui/manager/range_report.py" line="267"/>
         <source>充值(元)</source>
         <translation>Top-ups (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="265"/>
+        <location filename="../../ui/manager/range_report.py" line="275"/>
         <source>本金(元)</source>
         <translation>Principal (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="267"/>
+        <location filename="../../ui/manager/range_report.py" line="277"/>
         <source>赠送金(元)</source>
         <translation>Bonus (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="291"/>
+        <location filename="../../ui/manager/range_report.py" line="301"/>
         <source>导出经营报表</source>
         <translation>Export the report</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="293"/>
+        <location filename="../../ui/manager/range_report.py" line="303"/>
         <source>Excel 文件 (*.xlsx);;CSV 文件 (*.csv)</source>
         <translation>Excel files (*.xlsx);;CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="299"/>
+        <location filename="../../ui/manager/range_report.py" line="309"/>
         <source>正在导出…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="301"/>
+        <location filename="../../ui/manager/range_report.py" line="311"/>
         <source>已导出到 {0}</source>
         <translation>Exported to {0}</translation>
     </message>
@@ -2991,42 +3001,42 @@ Reason: {0}</translation>
 <context>
     <name>reports</name>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="67"/>
+        <location filename="../../ui/manager/range_report.py" line="68"/>
         <source>收银员</source>
         <translation>Cashier</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="68"/>
+        <location filename="../../ui/manager/range_report.py" line="69"/>
         <source>消费笔数</source>
         <translation>Sales</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="69"/>
+        <location filename="../../ui/manager/range_report.py" line="70"/>
         <source>消费金额</source>
         <translation>Sales amount</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="70"/>
+        <location filename="../../ui/manager/range_report.py" line="71"/>
         <source>退款金额</source>
         <translation>Refunded</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="71"/>
+        <location filename="../../ui/manager/range_report.py" line="72"/>
         <source>充值金额</source>
         <translation>Top-up amount</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="72"/>
+        <location filename="../../ui/manager/range_report.py" line="73"/>
         <source>登记会员</source>
         <translation>Members registered</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="73"/>
+        <location filename="../../ui/manager/range_report.py" line="74"/>
         <source>班次</source>
         <translation>Shifts</translation>
     </message>
     <message>
-        <location filename="../../ui/manager/range_report.py" line="74"/>
+        <location filename="../../ui/manager/range_report.py" line="75"/>
         <source>长短款</source>
         <translation>Over/short</translation>
     </message>

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSpinBox,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -35,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.money import format_cny
 from app.services.exporting import export_members
-from app.services.reports import export_range_report, range_report
+from app.services.reports import DEFAULT_CHURN_DAYS, export_range_report, range_report
 from ui.dialogs.base import OpDialog, caption
 from ui.errors import describe
 from ui.manager.reports_z import pydate, qdate
@@ -123,6 +124,12 @@ class RangeReportDialog(QDialog):
         top.addWidget(self.start)
         top.addWidget(QLabel(self.tr("到"), self))
         top.addWidget(self.end)
+        top.addWidget(QLabel(self.tr("流失:超过"), self))
+        self.churn_days = QSpinBox(self)
+        self.churn_days.setRange(1, 3650)
+        self.churn_days.setValue(DEFAULT_CHURN_DAYS)
+        self.churn_days.setSuffix(self.tr(" 天未消费"))
+        top.addWidget(self.churn_days)
         self.query = QPushButton(self.tr("查询 (Enter)"), self)
         self.query.setProperty("role", "primary")
         self.query.setDefault(True)
@@ -195,10 +202,13 @@ class RangeReportDialog(QDialog):
     def reload(self) -> None:
         ctx, actor = self.session.ctx, self.session.cashier
         start, end = pydate(self.start.date()), pydate(self.end.date())
+        churn = self.churn_days.value()
         self.state.setText(self.tr("正在统计…"))
-        Op(self.session.tasks, lambda: range_report(ctx, actor, start, end), owner=self).success(
-            self.show_report
-        ).failure(lambda exc: self.state.setText(describe(exc))).run()
+        Op(
+            self.session.tasks,
+            lambda: range_report(ctx, actor, start, end, churn_days=churn),
+            owner=self,
+        ).success(self.show_report).failure(lambda exc: self.state.setText(describe(exc))).run()
 
     def show_report(self, r: dict[str, Any]) -> None:
         self.report = r
@@ -313,6 +323,7 @@ class MemberExportDialog(OpDialog):
         self, session: Session, parent: QWidget | None = None, path: Path | None = None
     ) -> None:
         super().__init__(session, self.tr("会员导出"), parent)
+        self.setMinimumWidth(760)
         self.path = path
         intro = self.tr("导出全部会员及其储值、积分。文件含个人信息,请妥善保管;导出会记入审计日志")
         self.body.addWidget(caption(intro, self))
