@@ -35,6 +35,7 @@ from ui.dialogs.refund import RefundDialog
 from ui.dialogs.register import RegisterDialog
 from ui.dialogs.topup import TopUpDialog
 from ui.errors import describe
+from ui.manager.banner import ShiftBanner
 from ui.member_panel import MemberPanel
 from ui.ops import Op
 from ui.receipt_pane import ReceiptPane
@@ -53,6 +54,7 @@ class CounterScreen(QWidget):
     lock_requested = Signal()
     settings_requested = Signal()
     sync_requested = Signal()
+    manager_requested = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,6 +84,8 @@ class CounterScreen(QWidget):
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         main.addWidget(self.message)
+        self.shift_banner = ShiftBanner(session, self)
+        main.addWidget(self.shift_banner)
 
         self.pages = QStackedWidget(self)
         self.hint = QLabel(self)
@@ -139,6 +143,7 @@ class CounterScreen(QWidget):
                 ("F7", "refund", self.tr("退款"), self.refund),
                 ("F8", "password", self.tr("支付密码"), self.payment_password),
                 ("F9", "reprint", self.tr("重打小票"), self.reprint),
+                ("F10", "manager", self.tr("店长功能"), self.manager_requested.emit),
                 ("F12", "sync", self.tr("总部同步"), self.sync_requested.emit),
             )
         ):

@@ -17,6 +17,7 @@ from ui.dialogs.settings import SettingsDialog
 from ui.dialogs.sync_status import SyncDialog
 from ui.errors import describe
 from ui.hardware import Devices, SyncLink
+from ui.manager.menu import ManagerMenu
 from ui.ops import Op
 from ui.prefs import Prefs
 from ui.session import Session
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
         self.counter.settings_requested.connect(self.open_settings)
         self.counter.operation_done.connect(self._operation_done)
         self.counter.sync_requested.connect(self.open_sync)
+        self.counter.manager_requested.connect(self.open_manager)
         self.stack.addWidget(self.signin)
         self.stack.addWidget(self.counter)
         if self.session.actor is None:
@@ -103,6 +105,7 @@ class MainWindow(QMainWindow):
         else:
             self.stack.setCurrentWidget(self.counter)
             self.counter.focus_scan()
+            self.counter.shift_banner.refresh()
         self.refresh_status()
 
     def show_signin(self) -> None:
@@ -118,6 +121,7 @@ class MainWindow(QMainWindow):
         self.locked_by = None
         self.stack.setCurrentWidget(self.counter)
         self.counter.focus_scan()
+        self.counter.shift_banner.refresh()
         self.restart_idle()
         self.refresh_status()
 
@@ -205,6 +209,15 @@ class MainWindow(QMainWindow):
                 self.tr("小票打印失败:{0}(可在设置中重试)").format(job.last_error or ""), 15_000
             )
         self.refresh_status()
+
+    # -- the manager's day (F10) -----------------------------------------------------
+    def open_manager(self) -> None:
+        if self.session.actor is None:
+            return
+        ManagerMenu.ask(self, self.session)
+        self.counter.shift_banner.refresh()
+        self.refresh_status()
+        self.counter.focus_scan()
 
     # -- settings and language -------------------------------------------------------
     def open_settings(self) -> None:

@@ -29,6 +29,73 @@
     </message>
 </context>
 <context>
+    <name>AuditDialog</name>
+    <message>
+        <source>审计日志</source>
+        <translation>Audit log</translation>
+    </message>
+    <message>
+        <source>工号</source>
+        <translation>Staff no.</translation>
+    </message>
+    <message>
+        <source>如 checkout、card、shift.close</source>
+        <translation>e.g. checkout, card, shift.close</translation>
+    </message>
+    <message>
+        <source>如 member、txn、shift</source>
+        <translation>e.g. member, txn, shift</translation>
+    </message>
+    <message>
+        <source>从</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>到</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <source>操作员</source>
+        <translation>Staff</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>对象</source>
+        <translation>Entity</translation>
+    </message>
+    <message>
+        <source>查询 (Enter)</source>
+        <translation>Search (Enter)</translation>
+    </message>
+    <message>
+        <source>关闭 (Esc)</source>
+        <translation>Close (Esc)</translation>
+    </message>
+    <message>
+        <source>正在查询…</source>
+        <translation>Searching…</translation>
+    </message>
+    <message>
+        <source>共 {0} 条,显示最新 {1} 条</source>
+        <translation>{0} entries, showing the newest {1}</translation>
+    </message>
+    <message>
+        <source>审计哈希链完整 ✓</source>
+        <translation>Audit hash chain intact ✓</translation>
+    </message>
+    <message>
+        <source>⚠ 审计日志被篡改或损坏:哈希链在第 {0} 条断开!请立即联系总部。</source>
+        <translation>⚠ The audit log has been tampered with or damaged: the hash chain breaks at entry {0}! Contact HQ now.</translation>
+    </message>
+    <message>
+        <source>账目不一致:{0}</source>
+        <translation>Ledger mismatches: {0}</translation>
+    </message>
+</context>
+<context>
     <name>CardOpsDialog</name>
     <message>
         <source>会员卡操作</source>
@@ -246,7 +313,7 @@
     <name>CounterScreen</name>
     <message>
         <source>刷卡 / 扫会员码 / 手机号或后 4 位 / 姓名或拼音首字母,按 Enter 查询</source>
-        <translation>Card, member code, phone or last 4, name or initials, then Enter</translation>
+        <translation>Card, member code, phone, last 4 digits, name or initials</translation>
     </message>
     <message>
         <source>中文输入</source>
@@ -303,6 +370,10 @@ F1 registers a new member</translation>
     <message>
         <source>重打小票</source>
         <translation>Reprint</translation>
+    </message>
+    <message>
+        <source>店长功能</source>
+        <translation>Manager</translation>
     </message>
     <message>
         <source>总部同步</source>
@@ -398,6 +469,57 @@ F1 registers a new member</translation>
     </message>
 </context>
 <context>
+    <name>DayCloseDialog</name>
+    <message>
+        <source>日结</source>
+        <translation>Daily close</translation>
+    </message>
+    <message>
+        <source>营业日 {0}:核对 Z 报表后按 Enter 日结,日结后该日不能再记入任何业务</source>
+        <translation>Business date {0}: check the Z report, then press Enter to close the day; nothing more can be dated into it afterwards</translation>
+    </message>
+    <message>
+        <source>确认日结 (Enter)</source>
+        <translation>Close the day (Enter)</translation>
+    </message>
+    <message>
+        <source>日结报表 Z(预览)</source>
+        <translation>Z report (preview)</translation>
+    </message>
+    <message>
+        <source>正在计算 Z 报表…</source>
+        <translation>Computing the Z report…</translation>
+    </message>
+    <message>
+        <source>无法生成 Z 报表</source>
+        <translation>The Z report could not be made</translation>
+    </message>
+    <message>
+        <source>日结报表 Z</source>
+        <translation>Z report</translation>
+    </message>
+    <message>
+        <source>营业日 {0} 已日结(之前已完成)</source>
+        <translation>Business date {0} is closed (done earlier)</translation>
+    </message>
+    <message>
+        <source>营业日 {0} 日结完成,报表已保存,可随时重打</source>
+        <translation>Business date {0} closed; the report is kept for reprint</translation>
+    </message>
+    <message>
+        <source>完成 (Enter)</source>
+        <translation>Done (Enter)</translation>
+    </message>
+    <message>
+        <source>日结单已送打印机</source>
+        <translation>Z report sent to the printer</translation>
+    </message>
+    <message>
+        <source>未设置打印机:日结单显示在屏幕上</source>
+        <translation>No printer set up: the Z report is shown on screen</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunDialog</name>
     <message>
         <source>欢迎使用会员收银台</source>
@@ -460,6 +582,210 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
     <message>
         <source>两次输入的密码不一致</source>
         <translation>The two PINs differ</translation>
+    </message>
+</context>
+<context>
+    <name>HandoverDialog</name>
+    <message>
+        <source>交班点款</source>
+        <translation>Shift handover</translation>
+    </message>
+    <message>
+        <source>交班的班次</source>
+        <translation>Shift to close</translation>
+    </message>
+    <message>
+        <source>盲点:请清点钱箱中的全部现金(含备用金),应有金额在提交后才显示</source>
+        <translation>Blind count: count all the cash in the drawer (float included); the expected amount is shown only after you submit</translation>
+    </message>
+    <message>
+        <source>按面额点款</source>
+        <translation>By denomination</translation>
+    </message>
+    <message>
+        <source>只输总额</source>
+        <translation>Total only</translation>
+    </message>
+    <message>
+        <source>现金总额(元)</source>
+        <translation>Cash total (yuan)</translation>
+    </message>
+    <message>
+        <source>例如:找零出错、收到假币</source>
+        <translation>e.g. wrong change given, a counterfeit note</translation>
+    </message>
+    <message>
+        <source>长短款原因</source>
+        <translation>Reason for the difference</translation>
+    </message>
+    <message>
+        <source>提交点款 (Enter)</source>
+        <translation>Submit count (Enter)</translation>
+    </message>
+    <message>
+        <source>{0} {1}(营业日 {2})</source>
+        <translation>{0} {1} (business date {2})</translation>
+    </message>
+    <message>
+        <source>清点合计 {0}</source>
+        <translation>Counted {0}</translation>
+    </message>
+    <message>
+        <source>请输入清点的现金总额</source>
+        <translation>Enter the counted cash</translation>
+    </message>
+    <message>
+        <source>请输入各面额的张数(钱箱没有现金请输入 0)</source>
+        <translation>Enter the pieces of each denomination (0 if the drawer is empty)</translation>
+    </message>
+    <message>
+        <source>长短款不为零,请填写原因</source>
+        <translation>The cash is over or short: enter a reason</translation>
+    </message>
+    <message>
+        <source>清点现金 {0} · 系统应有现金 {1}</source>
+        <translation>Counted {0} · expected {1}</translation>
+    </message>
+    <message>
+        <source>确认交班 (Enter)</source>
+        <translation>Close the shift (Enter)</translation>
+    </message>
+    <message>
+        <source>交班结算</source>
+        <translation>Close the shift</translation>
+    </message>
+    <message>
+        <source>交班完成</source>
+        <translation>Shift closed</translation>
+    </message>
+    <message>
+        <source>清点现金 {0} · 应有现金 {1} · 长短款 {2}</source>
+        <translation>Counted {0} · expected {1} · {2}</translation>
+    </message>
+    <message>
+        <source>
+原因:{0}</source>
+        <translation>
+Reason: {0}</translation>
+    </message>
+    <message>
+        <source>完成 (Enter)</source>
+        <translation>Done (Enter)</translation>
+    </message>
+    <message>
+        <source>交班单</source>
+        <translation>Shift handover</translation>
+    </message>
+    <message>
+        <source>交班单已送打印机</source>
+        <translation>Handover slip sent to the printer</translation>
+    </message>
+    <message>
+        <source>未设置打印机:交班单未打印</source>
+        <translation>No printer set up: the handover slip was not printed</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <source>会员导入</source>
+        <translation>Import members</translation>
+    </message>
+    <message>
+        <source>从旧系统的 CSV 或 Excel 文件导入会员:先试运行逐行报告,导入全部成功或全部不导入</source>
+        <translation>Import members from an old system&apos;s CSV or Excel file: a dry run reports every row first; the import is all or nothing</translation>
+    </message>
+    <message>
+        <source>未选择文件</source>
+        <translation>No file chosen</translation>
+    </message>
+    <message>
+        <source>选择文件…</source>
+        <translation>Choose file…</translation>
+    </message>
+    <message>
+        <source>返回修改列映射</source>
+        <translation>Back to the column mapping</translation>
+    </message>
+    <message>
+        <source>跳过有错误的行,只导入其余的</source>
+        <translation>Skip the rows with errors and import the rest</translation>
+    </message>
+    <message>
+        <source>下一步 (Enter)</source>
+        <translation>Next (Enter)</translation>
+    </message>
+    <message>
+        <source>选择导入文件</source>
+        <translation>Choose the file to import</translation>
+    </message>
+    <message>
+        <source>表格文件 (*.csv *.xlsx)</source>
+        <translation>Spreadsheets (*.csv *.xlsx)</translation>
+    </message>
+    <message>
+        <source>正在读取文件…</source>
+        <translation>Reading the file…</translation>
+    </message>
+    <message>
+        <source>(不导入)</source>
+        <translation>(not imported)</translation>
+    </message>
+    <message>
+        <source>{0}:{1} 行数据,编码 {2}。请核对每个字段对应的列(已按列名自动匹配)。</source>
+        <translation>{0}: {1} data rows, encoding {2}. Check the column of each field (matched by header where possible).</translation>
+    </message>
+    <message>
+        <source>试运行 (Enter)</source>
+        <translation>Dry run (Enter)</translation>
+    </message>
+    <message>
+        <source>请选择要导入的文件</source>
+        <translation>Choose the file to import</translation>
+    </message>
+    <message>
+        <source>请为必填字段选择列:{0}</source>
+        <translation>Choose a column for the required fields: {0}</translation>
+    </message>
+    <message>
+        <source>同一列不能对应两个字段</source>
+        <translation>One column cannot feed two fields</translation>
+    </message>
+    <message>
+        <source>没有可导入的新会员</source>
+        <translation>No new members to import</translation>
+    </message>
+    <message>
+        <source>试运行结果(未写入任何数据)</source>
+        <translation>Dry run (nothing was written)</translation>
+    </message>
+    <message>
+        <source>导入 (Enter)</source>
+        <translation>Import (Enter)</translation>
+    </message>
+    <message>
+        <source>导入被拒绝,未写入任何数据</source>
+        <translation>Import refused: nothing was written</translation>
+    </message>
+    <message>
+        <source>有 {0} 行错误:请修正文件后重新导入,或返回修改列映射</source>
+        <translation>{0} row(s) have errors: fix the file and import again, or change the column mapping</translation>
+    </message>
+    <message>
+        <source>新建 {0} · 重复跳过 {1} · 已是会员 {2} · 错误 {3}</source>
+        <translation>New {0} · duplicates skipped {1} · already members {2} · errors {3}</translation>
+    </message>
+    <message>
+        <source>导入储值本金 {0} · 赠送金 {1} · 积分 {2}</source>
+        <translation>Principal imported {0} · bonus {1} · points {2}</translation>
+    </message>
+    <message>
+        <source>导入完成:已导入 {0} 位会员</source>
+        <translation>Import done: {0} member(s) imported</translation>
+    </message>
+    <message>
+        <source>完成 (Enter)</source>
+        <translation>Done (Enter)</translation>
     </message>
 </context>
 <context>
@@ -546,6 +872,124 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
     <message>
         <source>未连接总部 · 待上传 {0} 条</source>
         <translation>Not connected to HQ · {0} to upload</translation>
+    </message>
+</context>
+<context>
+    <name>ManagerMenu</name>
+    <message>
+        <source>店长功能</source>
+        <translation>Manager</translation>
+    </message>
+    <message>
+        <source>{0}({1})</source>
+        <translation>{0} ({1})</translation>
+    </message>
+    <message>
+        <source>开班</source>
+        <translation>Open shift</translation>
+    </message>
+    <message>
+        <source>交班点款</source>
+        <translation>Shift handover</translation>
+    </message>
+    <message>
+        <source>X 报表</source>
+        <translation>X report</translation>
+    </message>
+    <message>
+        <source>日结</source>
+        <translation>Daily close</translation>
+    </message>
+    <message>
+        <source>Z 报表 / 重打</source>
+        <translation>Z report / reprint</translation>
+    </message>
+    <message>
+        <source>经营报表</source>
+        <translation>Reports</translation>
+    </message>
+    <message>
+        <source>会员导入</source>
+        <translation>Import members</translation>
+    </message>
+    <message>
+        <source>会员导出</source>
+        <translation>Export members</translation>
+    </message>
+    <message>
+        <source>审计日志</source>
+        <translation>Audit log</translation>
+    </message>
+    <message>
+        <source>会员规则</source>
+        <translation>Member rules</translation>
+    </message>
+    <message>
+        <source>返回收银 (Esc)</source>
+        <translation>Back to the counter (Esc)</translation>
+    </message>
+    <message>
+        <source>已开班,备用金 {0}</source>
+        <translation>Shift opened, float {0}</translation>
+    </message>
+    <message>
+        <source>已交班:{0}</source>
+        <translation>Shift closed: {0}</translation>
+    </message>
+    <message>
+        <source>营业日 {0} 已日结</source>
+        <translation>Business date {0} closed</translation>
+    </message>
+    <message>
+        <source>已导入 {0} 位会员</source>
+        <translation>{0} member(s) imported</translation>
+    </message>
+    <message>
+        <source>已导出 {0} 位会员到 {1}</source>
+        <translation>{0} member(s) exported to {1}</translation>
+    </message>
+    <message>
+        <source>会员规则已保存,从下一笔业务起生效</source>
+        <translation>Member rules saved; they apply from the next operation</translation>
+    </message>
+</context>
+<context>
+    <name>MemberExportDialog</name>
+    <message>
+        <source>会员导出</source>
+        <translation>Export members</translation>
+    </message>
+    <message>
+        <source>导出全部会员及其储值、积分。文件含个人信息,请妥善保管;导出会记入审计日志</source>
+        <translation>Exports every member with stored value and points. The file holds personal data: keep it safe; the export is audited</translation>
+    </message>
+    <message>
+        <source>未选择文件</source>
+        <translation>No file chosen</translation>
+    </message>
+    <message>
+        <source>选择保存位置…</source>
+        <translation>Choose where to save…</translation>
+    </message>
+    <message>
+        <source>隐藏手机号中间四位</source>
+        <translation>Mask the middle four digits of phones</translation>
+    </message>
+    <message>
+        <source>导出 (Enter)</source>
+        <translation>Export (Enter)</translation>
+    </message>
+    <message>
+        <source>导出会员</source>
+        <translation>Export members</translation>
+    </message>
+    <message>
+        <source>Excel 文件 (*.xlsx);;CSV 文件 (*.csv)</source>
+        <translation>Excel files (*.xlsx);;CSV files (*.csv)</translation>
+    </message>
+    <message>
+        <source>请选择保存位置</source>
+        <translation>Choose where to save</translation>
     </message>
 </context>
 <context>
@@ -651,6 +1095,29 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
     </message>
 </context>
 <context>
+    <name>OpenShiftDialog</name>
+    <message>
+        <source>开班</source>
+        <translation>Open shift</translation>
+    </message>
+    <message>
+        <source>收银员 {0}({1}):请清点放入钱箱的备用金</source>
+        <translation>Cashier {0} ({1}): count the float you put in the drawer</translation>
+    </message>
+    <message>
+        <source>备用金(元)</source>
+        <translation>Float (yuan)</translation>
+    </message>
+    <message>
+        <source>开班 (Enter)</source>
+        <translation>Open shift (Enter)</translation>
+    </message>
+    <message>
+        <source>请输入备用金金额(没有备用金请输入 0)</source>
+        <translation>Enter the float (0 if there is none)</translation>
+    </message>
+</context>
+<context>
     <name>PaymentPasswordDialog</name>
     <message>
         <source>会员支付密码</source>
@@ -707,6 +1174,153 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
     <message>
         <source>两次输入的新密码不一致</source>
         <translation>The two new passwords differ</translation>
+    </message>
+</context>
+<context>
+    <name>RangeReportDialog</name>
+    <message>
+        <source>经营报表</source>
+        <translation>Reports</translation>
+    </message>
+    <message>
+        <source>从</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>到</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <source>流失:超过</source>
+        <translation>Churned: no purchase for</translation>
+    </message>
+    <message>
+        <source> 天未消费</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <source>查询 (Enter)</source>
+        <translation>Search (Enter)</translation>
+    </message>
+    <message>
+        <source>导出 Excel/CSV</source>
+        <translation>Export Excel/CSV</translation>
+    </message>
+    <message>
+        <source>净营业额</source>
+        <translation>Net sales</translation>
+    </message>
+    <message>
+        <source>充值实收</source>
+        <translation>Top-ups received</translation>
+    </message>
+    <message>
+        <source>充值赠送</source>
+        <translation>Top-up bonus</translation>
+    </message>
+    <message>
+        <source>新会员</source>
+        <translation>New members</translation>
+    </message>
+    <message>
+        <source>活跃会员</source>
+        <translation>Active members</translation>
+    </message>
+    <message>
+        <source>复购率</source>
+        <translation>Repeat rate</translation>
+    </message>
+    <message>
+        <source>流失会员</source>
+        <translation>Churned members</translation>
+    </message>
+    <message>
+        <source>储值余额</source>
+        <translation>Stored value</translation>
+    </message>
+    <message>
+        <source>发放积分</source>
+        <translation>Points issued</translation>
+    </message>
+    <message>
+        <source>使用积分</source>
+        <translation>Points redeemed</translation>
+    </message>
+    <message>
+        <source>过期积分</source>
+        <translation>Points expired</translation>
+    </message>
+    <message>
+        <source>发卡/补卡/注销</source>
+        <translation>Cards issued/replaced/cancelled</translation>
+    </message>
+    <message>
+        <source>每日营业额与充值</source>
+        <translation>Net sales and top-ups by day</translation>
+    </message>
+    <message>
+        <source>每日趋势</source>
+        <translation>By day</translation>
+    </message>
+    <message>
+        <source>会员等级分布</source>
+        <translation>Members by tier</translation>
+    </message>
+    <message>
+        <source>等级分布</source>
+        <translation>Tiers</translation>
+    </message>
+    <message>
+        <source>储值余额(日终)</source>
+        <translation>Stored value at the end of each day</translation>
+    </message>
+    <message>
+        <source>储值负债</source>
+        <translation>Liability</translation>
+    </message>
+    <message>
+        <source>收银员</source>
+        <translation>Cashier</translation>
+    </message>
+    <message>
+        <source>关闭 (Esc)</source>
+        <translation>Close (Esc)</translation>
+    </message>
+    <message>
+        <source>正在统计…</source>
+        <translation>Computing…</translation>
+    </message>
+    <message>
+        <source>净营业额(元)</source>
+        <translation>Net sales (yuan)</translation>
+    </message>
+    <message>
+        <source>充值(元)</source>
+        <translation>Top-ups (yuan)</translation>
+    </message>
+    <message>
+        <source>本金(元)</source>
+        <translation>Principal (yuan)</translation>
+    </message>
+    <message>
+        <source>赠送金(元)</source>
+        <translation>Bonus (yuan)</translation>
+    </message>
+    <message>
+        <source>导出经营报表</source>
+        <translation>Export the report</translation>
+    </message>
+    <message>
+        <source>Excel 文件 (*.xlsx);;CSV 文件 (*.csv)</source>
+        <translation>Excel files (*.xlsx);;CSV files (*.csv)</translation>
+    </message>
+    <message>
+        <source>正在导出…</source>
+        <translation>Exporting…</translation>
+    </message>
+    <message>
+        <source>已导出到 {0}</source>
+        <translation>Exported to {0}</translation>
     </message>
 </context>
 <context>
@@ -836,6 +1450,112 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
     <message>
         <source>请会员确认同意隐私政策后再登记</source>
         <translation>The member must agree to the privacy policy first</translation>
+    </message>
+</context>
+<context>
+    <name>ReportDialog</name>
+    <message>
+        <source>打印 (F9)</source>
+        <translation>Print (F9)</translation>
+    </message>
+    <message>
+        <source>关闭 (Esc)</source>
+        <translation>Close (Esc)</translation>
+    </message>
+    <message>
+        <source>正在读取…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <source>已送打印机</source>
+        <translation>Sent to the printer</translation>
+    </message>
+    <message>
+        <source>未设置打印机:报表显示在屏幕上</source>
+        <translation>No printer set up: the report is shown on screen</translation>
+    </message>
+</context>
+<context>
+    <name>RulesDialog</name>
+    <message>
+        <source>会员规则</source>
+        <translation>Member rules</translation>
+    </message>
+    <message>
+        <source>会员等级(双击单元格修改)</source>
+        <translation>Member tiers (double-click a cell to edit)</translation>
+    </message>
+    <message>
+        <source>增加等级</source>
+        <translation>Add tier</translation>
+    </message>
+    <message>
+        <source>删除所选等级</source>
+        <translation>Remove selected tier</translation>
+    </message>
+    <message>
+        <source>充值赠送规则</source>
+        <translation>Top-up bonus rules</translation>
+    </message>
+    <message>
+        <source>增加赠送档位</source>
+        <translation>Add bonus level</translation>
+    </message>
+    <message>
+        <source>删除所选档位</source>
+        <translation>Remove selected level</translation>
+    </message>
+    <message>
+        <source>每消费 1 元得积分</source>
+        <translation>Points per yuan spent</translation>
+    </message>
+    <message>
+        <source>多少积分抵 1 元</source>
+        <translation>Points worth 1 yuan</translation>
+    </message>
+    <message>
+        <source>积分最多抵扣账单的(%)</source>
+        <translation>Points may pay at most (% of the bill)</translation>
+    </message>
+    <message>
+        <source>补卡工本费(元)</source>
+        <translation>Card replacement fee (yuan)</translation>
+    </message>
+    <message>
+        <source>单次充值上限(元)</source>
+        <translation>Largest top-up (yuan)</translation>
+    </message>
+    <message>
+        <source>保存后从下一笔业务起生效,修改会记入审计日志</source>
+        <translation>Changes apply from the next operation and are audited</translation>
+    </message>
+    <message>
+        <source>保存规则 (Enter)</source>
+        <translation>Save rules (Enter)</translation>
+    </message>
+    <message>
+        <source>本店已连接总部:会员规则由总部统一管理,此处只能查看</source>
+        <translation>This store is connected to HQ: HQ manages the member rules; they can only be viewed here</translation>
+    </message>
+    <message>
+        <source>新等级</source>
+        <translation>New tier</translation>
+    </message>
+    <message>
+        <source>正在读取规则…</source>
+        <translation>Loading the rules…</translation>
+    </message>
+    <message>
+        <source>规则由总部管理,不能修改</source>
+        <translation>HQ manages the rules; they cannot be changed</translation>
+    </message>
+    <message>
+        <source>请填写全部积分与充值设置</source>
+        <translation>Fill in every points and top-up setting</translation>
+    </message>
+    <message>
+        <source>至少需要一个会员等级</source>
+        <translation>At least one tier is needed</translation>
     </message>
 </context>
 <context>
@@ -1042,6 +1762,17 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
     </message>
 </context>
 <context>
+    <name>ShiftBanner</name>
+    <message>
+        <source>您还没有开班:开班后交班时才能核对现金</source>
+        <translation>You have no shift open: open one so the cash can be checked at handover</translation>
+    </message>
+    <message>
+        <source>开班</source>
+        <translation>Open shift</translation>
+    </message>
+</context>
+<context>
     <name>SignInScreen</name>
     <message>
         <source>会员收银台</source>
@@ -1216,6 +1947,87 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
     <message>
         <source>到账 {0},充值后余额 {1}</source>
         <translation>{0} credited, balance after {1}</translation>
+    </message>
+</context>
+<context>
+    <name>XReportDialog</name>
+    <message>
+        <source>X 报表(交班前)</source>
+        <translation>X report (before handover)</translation>
+    </message>
+    <message>
+        <source>未交班班次的当前数据,不改变任何记录</source>
+        <translation>The figures so far of the shifts not yet closed; nothing is changed</translation>
+    </message>
+</context>
+<context>
+    <name>ZReportDialog</name>
+    <message>
+        <source>Z 报表 / 重打日结单</source>
+        <translation>Z report / reprint</translation>
+    </message>
+    <message>
+        <source>营业日</source>
+        <translation>Business date</translation>
+    </message>
+    <message>
+        <source>导出 Excel/CSV</source>
+        <translation>Export Excel/CSV</translation>
+    </message>
+    <message>
+        <source>导出 Z 报表</source>
+        <translation>Export the Z report</translation>
+    </message>
+    <message>
+        <source>Excel 文件 (*.xlsx);;CSV 文件 (*.csv)</source>
+        <translation>Excel files (*.xlsx);;CSV files (*.csv)</translation>
+    </message>
+    <message>
+        <source>已导出到 {0}</source>
+        <translation>Exported to {0}</translation>
+    </message>
+    <message>
+        <source>日结报表 Z</source>
+        <translation>Z report</translation>
+    </message>
+    <message>
+        <source>日结报表 Z(预览)</source>
+        <translation>Z report (preview)</translation>
+    </message>
+</context>
+<context>
+    <name>audit</name>
+    <message>
+        <source>序号</source>
+        <translation>Seq.</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>操作员</source>
+        <translation>Staff</translation>
+    </message>
+    <message>
+        <source>授权人</source>
+        <translation>Approved by</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>对象</source>
+        <translation>Entity</translation>
+    </message>
+    <message>
+        <source>对象编号</source>
+        <translation>Entity id</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Content</translation>
     </message>
 </context>
 <context>
@@ -1422,6 +2234,346 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
     <message>
         <source>退款回退</source>
         <translation>Undone by refund</translation>
+    </message>
+</context>
+<context>
+    <name>import</name>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>手机号</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>卡号</source>
+        <translation>Card no.</translation>
+    </message>
+    <message>
+        <source>储值余额(本金)</source>
+        <translation>Stored value (principal)</translation>
+    </message>
+    <message>
+        <source>赠送金余额</source>
+        <translation>Bonus balance</translation>
+    </message>
+    <message>
+        <source>积分</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <source>生日</source>
+        <translation>Birthday</translation>
+    </message>
+    <message>
+        <source>性别</source>
+        <translation>Gender</translation>
+    </message>
+    <message>
+        <source>邮箱</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>累计消费</source>
+        <translation>Total spend</translation>
+    </message>
+    <message>
+        <source>新建</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <source>重复行,跳过</source>
+        <translation>Duplicate row, skipped</translation>
+    </message>
+    <message>
+        <source>已是会员,跳过</source>
+        <translation>Already a member, skipped</translation>
+    </message>
+    <message>
+        <source>错误</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <source>行号</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <source>处理</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>储值</source>
+        <translation>Stored value</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Detail</translation>
+    </message>
+</context>
+<context>
+    <name>report</name>
+    <message>
+        <source>无长短款</source>
+        <translation>No difference</translation>
+    </message>
+    <message>
+        <source>长款 {0}</source>
+        <translation>Over {0}</translation>
+    </message>
+    <message>
+        <source>短款 {0}</source>
+        <translation>Short {0}</translation>
+    </message>
+    <message>
+        <source>消费笔数</source>
+        <translation>Sales</translation>
+    </message>
+    <message>
+        <source>消费原价</source>
+        <translation>Sales before discount</translation>
+    </message>
+    <message>
+        <source>会员折扣</source>
+        <translation>Member discount</translation>
+    </message>
+    <message>
+        <source>积分抵现</source>
+        <translation>Points as cash</translation>
+    </message>
+    <message>
+        <source>消费实收</source>
+        <translation>Sales received</translation>
+    </message>
+    <message>
+        <source>退款笔数</source>
+        <translation>Refunds</translation>
+    </message>
+    <message>
+        <source>退款金额</source>
+        <translation>Refunded</translation>
+    </message>
+    <message>
+        <source>净营业额</source>
+        <translation>Net sales</translation>
+    </message>
+    <message>
+        <source>按支付方式(净额)</source>
+        <translation>By tender (net)</translation>
+    </message>
+    <message>
+        <source>充值(储值负债,不计营业额)</source>
+        <translation>Top-ups (liability, not sales)</translation>
+    </message>
+    <message>
+        <source>充值笔数</source>
+        <translation>Top-ups</translation>
+    </message>
+    <message>
+        <source>充值实收</source>
+        <translation>Top-ups received</translation>
+    </message>
+    <message>
+        <source>赠送金额</source>
+        <translation>Bonus granted</translation>
+    </message>
+    <message>
+        <source>充值退款</source>
+        <translation>Top-up refunds</translation>
+    </message>
+    <message>
+        <source>现金收入</source>
+        <translation>Cash in</translation>
+    </message>
+    <message>
+        <source>找零</source>
+        <translation>Change given</translation>
+    </message>
+    <message>
+        <source>现金退出</source>
+        <translation>Cash paid back</translation>
+    </message>
+    <message>
+        <source>现金净额</source>
+        <translation>Net cash</translation>
+    </message>
+    <message>
+        <source>已日结 {0}</source>
+        <translation>Closed by {0}</translation>
+    </message>
+    <message>
+        <source>预览(未日结)</source>
+        <translation>Preview (not closed)</translation>
+    </message>
+    <message>
+        <source>营业日</source>
+        <translation>Business date</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>新会员</source>
+        <translation>New members</translation>
+    </message>
+    <message>
+        <source>导入会员</source>
+        <translation>Members imported</translation>
+    </message>
+    <message>
+        <source>发卡</source>
+        <translation>Cards issued</translation>
+    </message>
+    <message>
+        <source>补卡</source>
+        <translation>Cards replaced</translation>
+    </message>
+    <message>
+        <source>注销</source>
+        <translation>Cards cancelled</translation>
+    </message>
+    <message>
+        <source>挂失</source>
+        <translation>Cards reported lost</translation>
+    </message>
+    <message>
+        <source>日结时负债</source>
+        <translation>Liability at close</translation>
+    </message>
+    <message>
+        <source>储值本金</source>
+        <translation>Principal</translation>
+    </message>
+    <message>
+        <source>赠送金</source>
+        <translation>Bonus</translation>
+    </message>
+    <message>
+        <source>储值合计</source>
+        <translation>Stored value total</translation>
+    </message>
+    <message>
+        <source>积分余额</source>
+        <translation>Points outstanding</translation>
+    </message>
+    <message>
+        <source>收银员长短款</source>
+        <translation>Over/short by cashier</translation>
+    </message>
+    <message>
+        <source>长短款合计</source>
+        <translation>Over/short total</translation>
+    </message>
+    <message>
+        <source>班次外现金</source>
+        <translation>Cash outside shifts</translation>
+    </message>
+    <message>
+        <source>没有未交班的班次</source>
+        <translation>No shift is open</translation>
+    </message>
+    <message>
+        <source>收银员</source>
+        <translation>Cashier</translation>
+    </message>
+    <message>
+        <source>开班时间</source>
+        <translation>Opened</translation>
+    </message>
+    <message>
+        <source>备用金</source>
+        <translation>Float</translation>
+    </message>
+    <message>
+        <source>应有现金</source>
+        <translation>Expected cash</translation>
+    </message>
+    <message>
+        <source>已点现金</source>
+        <translation>Counted cash</translation>
+    </message>
+    <message>
+        <source>清点现金</source>
+        <translation>Counted cash</translation>
+    </message>
+    <message>
+        <source>长短款</source>
+        <translation>Over/short</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+</context>
+<context>
+    <name>reports</name>
+    <message>
+        <source>收银员</source>
+        <translation>Cashier</translation>
+    </message>
+    <message>
+        <source>消费笔数</source>
+        <translation>Sales</translation>
+    </message>
+    <message>
+        <source>消费金额</source>
+        <translation>Sales amount</translation>
+    </message>
+    <message>
+        <source>退款金额</source>
+        <translation>Refunded</translation>
+    </message>
+    <message>
+        <source>充值金额</source>
+        <translation>Top-up amount</translation>
+    </message>
+    <message>
+        <source>登记会员</source>
+        <translation>Members registered</translation>
+    </message>
+    <message>
+        <source>班次</source>
+        <translation>Shifts</translation>
+    </message>
+    <message>
+        <source>长短款</source>
+        <translation>Over/short</translation>
+    </message>
+</context>
+<context>
+    <name>rules</name>
+    <message>
+        <source>代码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>等级名称</source>
+        <translation>Tier name</translation>
+    </message>
+    <message>
+        <source>累计消费门槛(元)</source>
+        <translation>Spend threshold (yuan)</translation>
+    </message>
+    <message>
+        <source>折扣(%)</source>
+        <translation>Discount (%)</translation>
+    </message>
+    <message>
+        <source>积分倍率</source>
+        <translation>Points multiplier</translation>
+    </message>
+    <message>
+        <source>单次充值满(元)</source>
+        <translation>Top-up of at least (yuan)</translation>
+    </message>
+    <message>
+        <source>赠送(元)</source>
+        <translation>Bonus (yuan)</translation>
     </message>
 </context>
 </TS>
