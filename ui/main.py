@@ -38,6 +38,11 @@ def setup_logging(data_dir: Path) -> Path:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.setLevel(logging.INFO)
+    # python-escpos calls logging.basicConfig() when imported, which prints every INFO line
+    # to the terminal; the terminal gets warnings only, the log file everything.
+    for h in root.handlers:
+        if type(h) is logging.StreamHandler:
+            h.setLevel(logging.WARNING)
     if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
         root.addHandler(handler)
     return path
