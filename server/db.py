@@ -10,6 +10,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, insert, select
 
+from app.persistence.migrate import MIGRATION_LOCK
 from server import tables as t
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -53,7 +54,7 @@ def _config() -> Config:
 def upgrade(engine: Engine) -> None:
     """Bring HQ's schema to the newest revision and seed the rows HQ always has."""
     cfg = _config()
-    with engine.connect() as conn:
+    with MIGRATION_LOCK, engine.connect() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
         conn.commit()

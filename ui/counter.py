@@ -63,6 +63,7 @@ class CounterScreen(QWidget):
         self.history: MemberHistory | None = None
         self.candidates: list[MemberView] = []
         self.last_query = ""
+        self._search = 0  # the number of the newest search; older answers are dropped
 
         outer = QHBoxLayout(self)
         main = QVBoxLayout()
@@ -221,12 +222,24 @@ class CounterScreen(QWidget):
         self.scan_box.setText(text)
         self.scan_box.selectAll()
         self.last_query = text
+        token = self._new_search()
         ctx, actor = self.session.ctx, self.session.cashier
         Op(self.session.tasks, lambda: find_members(ctx, actor, text), owner=self).success(
-            lambda found: self._found(text, found, after_hq)
+            lambda found: self._found(text, found, after_hq, token)
         ).failure(lambda exc: self.say(describe(exc), error=True)).run()
 
-    def _found(self, text: str, found: list[MemberView], after_hq: bool = False) -> None:
+    def _new_search(self) -> int:
+        """A new search, scan or member on screen: answers to earlier searches are dropped,
+        so a slow answer (HQ's) never replaces the member being served."""
+        self._search += 1
+        return self._search
+
+    def _current(self, token: int) -> bool:
+        return token == self._search
+
+    def _found(self, text: str, found: list[MemberView], after_hq: bool, token: int) -> None:
+        if not self._current(token):
+            return
         self.say("")
         if len(found) == 1:
             self.show_member(found[0])
@@ -245,7 +258,7 @@ class CounterScreen(QWidget):
             self.candidate_list.setFocus()
             self.say(self.tr("找到 {0} 位会员:用 ↑↓ 选择,按 Enter 打开").format(len(found)))
         elif self.session.sync.lookup is not None and not after_hq:
-            self.ask_hq(text)
+            self.ask_hq(text, token)
         else:
             self.member = None
             self.update_actions()
@@ -259,7 +272,7 @@ class CounterScreen(QWidget):
             self.pages.setCurrentIndex(Page.NOT_FOUND)
             self.focus_scan()
 
-    def ask_hq(self, text: str) -> None:
+    def ask_hq(self, text: str, token: int) -> None:
         """Not here: perhaps registered at another store minutes ago. HQ is asked (off the
         UI thread); what it knows is pulled and the search runs again locally."""
         lookup = self.session.sync.lookup
@@ -267,7 +280,8 @@ class CounterScreen(QWidget):
         self.say(self.tr("本店没有,正在总部查找…"))
 
         def searched(_found: int) -> None:
-            self.scan(text, after_hq=True)
+            if self._current(token):
+                self.scan(text, after_hq=True)
 
         Op(self.session.tasks, lambda: lookup(text), owner=self, io=True).success(searched).failure(
             lambda _exc: searched(0)
@@ -295,6 +309,8 @@ class CounterScreen(QWidget):
         ).failure(lambda exc: self.say(describe(exc), error=True)).run()
 
     def _history_loaded(self, history: MemberHistory) -> None:
+        if self.member is None or history.member_id != self.member.member_id:
+            return  # the history of a member no longer on screen
         self.history = history
         self.panel.show_history(history)
 
@@ -308,12 +324,14 @@ class CounterScreen(QWidget):
         ).failure(lambda exc: self.say(describe(exc), error=True)).run()
 
     def open_member(self, query: str) -> None:
+        self._new_search()
         ctx, actor = self.session.ctx, self.session.cashier
         Op(self.session.tasks, lambda: show_member(ctx, actor, query), owner=self).success(
             self.show_member
         ).failure(lambda exc: self.say(describe(exc), error=True)).run()
 
     def clear(self) -> None:
+        self._new_search()
         self.member = None
         self.history = None
         self.panel.clear()

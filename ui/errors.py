@@ -12,7 +12,9 @@ log = logging.getLogger("member_counter.ui")
 
 
 def describe(exc: BaseException) -> str:
-    """A message in the window's language. Refusals explain themselves; faults are logged."""
+    """A message in the window's language. Refusals explain themselves and changed nothing;
+    for other faults the cashier is told to check the member's history before redoing the
+    operation (a fault after the commit is unlikely, not impossible). Faults are logged."""
     if isinstance(exc, CounterError):
         return exc.message
     log.error("operation failed", exc_info=exc)
@@ -20,8 +22,8 @@ def describe(exc: BaseException) -> str:
         return QCoreApplication.translate("errors", "数据库正忙,请稍后重试。没有任何改动。")
     if isinstance(exc, OSError):
         return QCoreApplication.translate(
-            "errors", "磁盘或文件出错:{0}。没有任何改动,详情见日志。"
+            "errors", "磁盘或文件出错:{0}。请先在会员记录中核对这笔业务,再决定是否重做;详情见日志。"
         ).format(exc.strerror or exc)
     return QCoreApplication.translate(
-        "errors", "操作没有完成({0})。没有任何改动,详情见日志。"
+        "errors", "操作出错({0})。请先在会员记录中核对这笔业务,再决定是否重做;详情见日志。"
     ).format(type(exc).__name__)

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
 from app.services.context import open_counter
@@ -51,7 +52,6 @@ def setup_logging(data_dir: Path) -> Path:
 def make_app() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("MemberCounter")
-    app.setApplicationDisplayName("会员收银台")
     return app  # type: ignore[return-value]
 
 
@@ -75,6 +75,7 @@ def run(data_dir: Path, args: argparse.Namespace | None = None) -> int:
     prefs = Prefs(data_dir)
     lang = getattr(args, "lang", None) or prefs.language
     i18n.install(app, lang)
+    app.setApplicationDisplayName(QCoreApplication.translate("MainWindow", "会员收银台"))
     theme.apply(app)
     ctx = open_counter(data_dir)
     tasks = TaskManager()

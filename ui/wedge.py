@@ -19,6 +19,16 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 ENTER = "\r"
+MODIFIERS = frozenset(
+    {
+        Qt.Key.Key_Shift,
+        Qt.Key.Key_Control,
+        Qt.Key.Key_Alt,
+        Qt.Key.Key_Meta,
+        Qt.Key.Key_CapsLock,
+        Qt.Key.Key_AltGr,
+    }
+)
 
 
 class Detector(Protocol):
@@ -66,7 +76,12 @@ class WedgeFilter(QObject):
         assert isinstance(event, QKeyEvent)
         text = event.text()
         now = self.clock()
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if event.key() in MODIFIERS:
+            return False  # Shift before a capital is part of a scan: neither ends nor replays it
+        terminator = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or (
+            event.key() == Qt.Key.Key_Tab and bool(self._held)  # scanners set to end with Tab
+        )
+        if terminator:
             scan = self.detector.feed(ENTER, now)
             if scan:
                 self._held.clear()

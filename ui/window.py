@@ -169,7 +169,12 @@ class MainWindow(QMainWindow):
                 self.tr("扫码未使用:请先完成或取消当前对话框"), 5000
             )
         )
-        QApplication.instance().installEventFilter(wedge)
+        app = QApplication.instance()
+        app.installEventFilter(wedge)
+        # The last filter installed runs first: the window's idle-lock filter sees every key
+        # before the wedge filter holds it (a held key is still the cashier at work).
+        app.removeEventFilter(self)
+        app.installEventFilter(self)
 
     def counter_active(self) -> bool:
         """Scans count while the counter screen is up (its dialogs included)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -12,6 +13,11 @@ from sqlalchemy import Engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
+# Alembic's ``op`` and ``context`` are process-wide proxies: two migrations running at once in
+# one process (a sync worker opening its own connection while HQ starts, in a test) would
+# trample each other. Every Alembic run in the process takes this lock (HQ's too).
+MIGRATION_LOCK = threading.RLock()
+
 
 def _config() -> Config:
     cfg = Config()
@@ -20,11 +26,14 @@ def _config() -> Config:
 
 
 def upgrade(engine: Engine) -> None:
-    cfg = _config()
-    with engine.connect() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-        conn.commit()
+    with MIGRATION_LOCK:
+        if is_current(engine):
+            return
+        cfg = _config()
+        with engine.connect() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+            conn.commit()
 
 
 def is_current(engine: Engine) -> bool:

@@ -265,6 +265,14 @@
         <translation>Enter the amount</translation>
     </message>
     <message>
+        <source>−{0}({1} {2}%)</source>
+        <translation>−{0} ({1} {2}%)</translation>
+    </message>
+    <message>
+        <source>−{0}({1} 分)</source>
+        <translation>−{0} ({1} points)</translation>
+    </message>
+    <message>
         <source>储值余额 {0}</source>
         <translation>Stored value {0}</translation>
     </message>
@@ -2037,12 +2045,12 @@ Reason: {0}</translation>
         <translation>The database is busy; try again. Nothing was changed.</translation>
     </message>
     <message>
-        <source>磁盘或文件出错:{0}。没有任何改动,详情见日志。</source>
-        <translation>Disk or file error: {0}. Nothing was changed; details in the log.</translation>
+        <source>磁盘或文件出错:{0}。请先在会员记录中核对这笔业务,再决定是否重做;详情见日志。</source>
+        <translation>Disk or file error: {0}. Check the member&apos;s history for this operation before doing it again; details in the log.</translation>
     </message>
     <message>
-        <source>操作没有完成({0})。没有任何改动,详情见日志。</source>
-        <translation>The operation did not complete ({0}). Nothing was changed; details in the log.</translation>
+        <source>操作出错({0})。请先在会员记录中核对这笔业务,再决定是否重做;详情见日志。</source>
+        <translation>The operation failed ({0}). Check the member&apos;s history for this operation before doing it again; details in the log.</translation>
     </message>
 </context>
 <context>

@@ -13,6 +13,15 @@ from ui.ops import Op
 from ui.session import Session
 
 
+def run_modal(dialog: QDialog) -> int:
+    """``exec()`` the dialog, then delete it: a counter runs for days, and a dialog's fields
+    may hold a payment password or a manager's PIN. Its Python attributes stay readable."""
+    try:
+        return dialog.exec()
+    finally:
+        dialog.deleteLater()
+
+
 class OpDialog(QDialog):
     """Enter confirms, Esc cancels; while the operation runs, nothing can be pressed twice.
 

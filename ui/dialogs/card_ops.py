@@ -21,7 +21,7 @@ from app.domain.money import format_cny
 from app.services import cards
 from app.services.lookup import MemberView
 from ui.dialogs.approval import ApprovalBox
-from ui.dialogs.base import OpDialog, caption
+from ui.dialogs.base import OpDialog, caption, run_modal
 from ui.dialogs.methods import MethodPicker
 from ui.session import Session
 
@@ -139,4 +139,4 @@ class CardOpsDialog(OpDialog):
     @classmethod
     def ask(cls, parent: QWidget, session: Session, member: MemberView) -> cards.CardResult | None:
         dialog = cls(session, member, parent)
-        return dialog.result_value if dialog.exec() else None
+        return dialog.result_value if run_modal(dialog) else None

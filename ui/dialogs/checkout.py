@@ -14,7 +14,7 @@ from app.domain.pricing import Quote, max_points_for_bill, quote_checkout
 from app.services.checkout import CheckoutResult, checkout
 from app.services.counter_info import CheckoutInfo, checkout_info
 from app.services.lookup import MemberView
-from ui.dialogs.base import OpDialog, caption
+from ui.dialogs.base import OpDialog, caption, run_modal
 from ui.dialogs.methods import MethodPicker
 from ui.errors import describe
 from ui.models import method_name
@@ -201,9 +201,13 @@ class CheckoutDialog(OpDialog):
         rate = self.info.tier.discount_bp / 100
         self.lines["amount"].setText(format_cny(q.amount_fen))
         self.lines["discount"].setText(
-            f"−{format_cny(q.discount_fen)}({self.info.tier.name} {rate:g}%)"
+            self.tr("−{0}({1} {2}%)").format(
+                format_cny(q.discount_fen), self.info.tier.name, f"{rate:g}"
+            )
         )
-        self.lines["points"].setText(f"−{format_cny(q.points_value_fen)}({q.points_used} 分)")
+        self.lines["points"].setText(
+            self.tr("−{0}({1} 分)").format(format_cny(q.points_value_fen), q.points_used)
+        )
         self.due.setText(format_cny(q.due_fen))
         stored = self.stored.fen() or 0
         balance = self.balance_fen()
@@ -274,4 +278,4 @@ class CheckoutDialog(OpDialog):
         cls, parent: QWidget, session: Session, member: MemberView, *, focus_points: bool = False
     ) -> CheckoutResult | None:
         dialog = cls(session, member, parent, focus_points=focus_points)
-        return dialog.result_value if dialog.exec() else None
+        return dialog.result_value if run_modal(dialog) else None

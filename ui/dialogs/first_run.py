@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QWidg
 
 from app.services.demo import create_demo_store
 from app.services.store import init_store
-from ui.dialogs.base import OpDialog, caption
+from ui.dialogs.base import OpDialog, caption, run_modal
 from ui.session import Session
 from ui.widgets.fields import DigitsEdit
 
@@ -96,4 +96,4 @@ class FirstRunDialog(OpDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, session: Session, data_dir: Path) -> bool:
-        return bool(cls(session, data_dir, parent).exec())
+        return bool(run_modal(cls(session, data_dir, parent)))

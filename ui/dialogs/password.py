@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 from app.services.lookup import MemberView
 from app.services.members import reset_payment_password, set_payment_password
 from ui.dialogs.approval import ApprovalBox
-from ui.dialogs.base import OpDialog, caption
+from ui.dialogs.base import OpDialog, caption, run_modal
 from ui.session import Session
 from ui.widgets.fields import DigitsEdit
 
@@ -106,4 +106,4 @@ class PaymentPasswordDialog(OpDialog):
 
     @classmethod
     def ask(cls, parent: QWidget, session: Session, member: MemberView) -> bool:
-        return bool(cls(session, member, parent).exec())
+        return bool(run_modal(cls(session, member, parent)))

@@ -8,7 +8,7 @@ from app.domain.money import format_cny
 from app.services.history import TxnLine
 from app.services.refunds import RefundResult, refund
 from ui.dialogs.approval import ApprovalBox
-from ui.dialogs.base import OpDialog, caption
+from ui.dialogs.base import OpDialog, caption, run_modal
 from ui.models import kind_name, tenders_text
 from ui.session import Session
 
@@ -56,4 +56,4 @@ class RefundDialog(OpDialog):
     @classmethod
     def ask(cls, parent: QWidget, session: Session, line: TxnLine) -> RefundResult | None:
         dialog = cls(session, line, parent)
-        return dialog.result_value if dialog.exec() else None
+        return dialog.result_value if run_modal(dialog) else None

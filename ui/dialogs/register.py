@@ -16,7 +16,7 @@ from app.domain.errors import CounterError
 from app.domain.phone import normalise_phone
 from app.services.lookup import MemberView
 from app.services.members import Registration, register_member
-from ui.dialogs.base import OpDialog, caption
+from ui.dialogs.base import OpDialog, caption, run_modal
 from ui.session import Session
 from ui.widgets.fields import DigitsEdit
 
@@ -122,7 +122,7 @@ class RegisterDialog(OpDialog):
     def ask(cls, parent: QWidget, session: Session, phone: str = "") -> MemberView | str | None:
         """The new member, or the phone of an existing member to open, or None."""
         dialog = cls(session, phone, parent)
-        code = dialog.exec()
+        code = run_modal(dialog)
         if code == 2:
             return dialog.existing_phone
         return dialog.result_value if code else None

@@ -39,7 +39,7 @@ from app.services.settings import (
     set_receipt_template,
     set_scanner_settings,
 )
-from ui.dialogs.base import OpDialog, caption
+from ui.dialogs.base import OpDialog, caption, run_modal
 from ui.errors import describe
 from ui.i18n import LANGUAGES
 from ui.ops import Op
@@ -388,4 +388,4 @@ class SettingsDialog(OpDialog):
     @classmethod
     def ask(cls, parent: QWidget, session: Session, prefs: Prefs) -> SettingsDialog | None:
         dialog = cls(session, prefs, parent)
-        return dialog if dialog.exec() else None
+        return dialog if run_modal(dialog) else None

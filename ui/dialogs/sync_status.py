@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPushBu
 
 from app.services.security import Role
 from app.services.syncstate import SyncStatus, status
-from ui.dialogs.base import OpDialog, caption
+from ui.dialogs.base import OpDialog, caption, run_modal
 from ui.ops import Op
 from ui.session import Session
 
@@ -124,4 +124,4 @@ class SyncDialog(OpDialog):
 
     @classmethod
     def ask(cls, parent: QWidget, session: Session) -> None:
-        cls(session, parent).exec()
+        run_modal(cls(session, parent))

@@ -10,7 +10,7 @@ from app.domain.rules import Rules
 from app.services.counter_info import current_rules
 from app.services.lookup import MemberView
 from app.services.stored_value import TopUpResult, top_up
-from ui.dialogs.base import OpDialog
+from ui.dialogs.base import OpDialog, run_modal
 from ui.dialogs.methods import MethodPicker
 from ui.errors import describe
 from ui.ops import Op
@@ -112,4 +112,4 @@ class TopUpDialog(OpDialog):
     @classmethod
     def ask(cls, parent: QWidget, session: Session, member: MemberView) -> TopUpResult | None:
         dialog = cls(session, member, parent)
-        return dialog.result_value if dialog.exec() else None
+        return dialog.result_value if run_modal(dialog) else None

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.audit_log import AuditPage, AuditRow, browse_audit
+from ui.dialogs.base import run_modal
 from ui.errors import describe
 from ui.manager.reports_z import pydate, qdate
 from ui.models import RowsModel
@@ -195,4 +196,4 @@ class AuditDialog(QDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, session: Session) -> None:
-        cls(session, parent).exec()
+        run_modal(cls(session, parent))

@@ -34,7 +34,7 @@ from app.services.importing import (
     import_members,
 )
 from app.services.spreadsheets import Table, read_table
-from ui.dialogs.base import OpDialog, caption
+from ui.dialogs.base import OpDialog, caption, run_modal
 from ui.errors import describe
 from ui.models import RowsModel
 from ui.ops import Op
@@ -385,5 +385,5 @@ class ImportDialog(OpDialog):
         cls, parent: QWidget | None, session: Session, path: Path | None = None
     ) -> ImportReport | None:
         dialog = cls(session, parent, path)
-        dialog.exec()
+        run_modal(dialog)
         return dialog.imported

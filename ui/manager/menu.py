@@ -6,10 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.services.security import Permission
+from ui.dialogs.base import run_modal
 from ui.manager import screens
 from ui.session import Session
 
@@ -54,6 +55,9 @@ class ManagerMenu(QDialog):
         grid = QGridLayout()
         grid.setSpacing(8)
         self.buttons: dict[str, QPushButton] = {}
+        # Number keys choose. Handled as key presses, not shortcuts, so that a card scanned
+        # while the menu is open (digits typed by a wedge scanner) is not taken as choices.
+        self.key_buttons: dict[str, QPushButton] = {}
         shown = [e for e in entries if actor.can(e[3])]
         for i, (name, text, slot, _perm) in enumerate(shown):
             key = str((i + 1) % 10) if i < 10 else ""
@@ -64,13 +68,19 @@ class ManagerMenu(QDialog):
             self.buttons[name] = b
             grid.addWidget(b, i // 2, i % 2)
             if key:
-                sc = QShortcut(QKeySequence(key), self)
-                sc.activated.connect(b.click)
+                self.key_buttons[key] = b
         outer.addLayout(grid)
         close = QPushButton(self.tr("返回收银 (Esc)"), self)
         close.setAutoDefault(False)
         close.clicked.connect(self.reject)
         outer.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        button = self.key_buttons.get(event.text())
+        if button is not None and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            button.click()
+            return
+        super().keyPressEvent(event)
 
     def say(self, text: str, *, error: bool = False) -> None:
         self.message.setProperty("role", "error" if error else "")
@@ -79,4 +89,4 @@ class ManagerMenu(QDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, session: Session) -> None:
-        cls(session, parent).exec()
+        run_modal(cls(session, parent))

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from app.domain.money import format_cny
 from app.services.exporting import export_members
 from app.services.reports import DEFAULT_CHURN_DAYS, export_range_report, range_report
-from ui.dialogs.base import OpDialog, caption
+from ui.dialogs.base import OpDialog, caption, run_modal
 from ui.errors import describe
 from ui.manager.reports_z import pydate, qdate
 from ui.models import RowsModel
@@ -313,7 +313,7 @@ class RangeReportDialog(QDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, session: Session, export_path: Path | None = None) -> None:
-        cls(session, parent, export_path).exec()
+        run_modal(cls(session, parent, export_path))
 
 
 class MemberExportDialog(OpDialog):
@@ -365,4 +365,4 @@ class MemberExportDialog(OpDialog):
         cls, parent: QWidget | None, session: Session, path: Path | None = None
     ) -> dict[str, Any] | None:
         dialog = cls(session, parent, path)
-        return dialog.result_value if dialog.exec() else None
+        return dialog.result_value if run_modal(dialog) else None

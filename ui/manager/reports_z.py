@@ -23,7 +23,7 @@ from app.services.closing import close_day, z_report
 from app.services.receipts import report_receipt
 from app.services.reports import export_report
 from app.services.shifts import x_report
-from ui.dialogs.base import OpDialog, caption
+from ui.dialogs.base import OpDialog, caption, run_modal
 from ui.errors import describe
 from ui.manager.common import ReportText, print_or_show, x_rows, z_rows
 from ui.ops import Op
@@ -127,7 +127,7 @@ class XReportDialog(ReportDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, session: Session) -> None:
-        cls(session, parent).exec()
+        run_modal(cls(session, parent))
 
 
 class ZReportDialog(ReportDialog):
@@ -189,7 +189,7 @@ class ZReportDialog(ReportDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, session: Session, day: dt.date | None = None) -> None:
-        cls(session, parent, day).exec()
+        run_modal(cls(session, parent, day))
 
 
 class DayCloseDialog(OpDialog):
@@ -285,5 +285,5 @@ class DayCloseDialog(OpDialog):
     @classmethod
     def ask(cls, parent: QWidget | None, session: Session) -> dict[str, Any] | None:
         dialog = cls(session, parent)
-        dialog.exec()
+        run_modal(dialog)
         return dialog.stored if dialog.stored and dialog.stored.get("closed") else None

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.rules import Rules, Tier, TopUpBonus
 from app.services.rules_admin import current_rules, update_rules
-from ui.dialogs.base import OpDialog, caption
+from ui.dialogs.base import OpDialog, caption, run_modal
 from ui.errors import describe
 from ui.ops import Op
 from ui.session import Session
@@ -347,4 +347,4 @@ class RulesDialog(OpDialog):
     @classmethod
     def ask(cls, parent: QWidget | None, session: Session) -> Rules | None:
         dialog = cls(session, parent)
-        return dialog.result_value if dialog.exec() else None
+        return dialog.result_value if run_modal(dialog) else None

@@ -34,7 +34,7 @@ from app.services.shifts import (
     open_shift,
     x_report,
 )
-from ui.dialogs.base import OpDialog, caption
+from ui.dialogs.base import OpDialog, caption, run_modal
 from ui.manager.common import over_short_text, print_or_show, shift_rows
 from ui.ops import Op
 from ui.session import Session
@@ -95,7 +95,7 @@ class OpenShiftDialog(OpDialog):
     @classmethod
     def ask(cls, parent: QWidget | None, session: Session) -> ShiftView | None:
         dialog = cls(session, parent)
-        return dialog.result_value if dialog.exec() else None
+        return dialog.result_value if run_modal(dialog) else None
 
 
 class Stage:
@@ -353,5 +353,5 @@ class HandoverDialog(OpDialog):
         cls, parent: QWidget | None, session: Session, shift_id: str | None = None
     ) -> ShiftView | None:
         dialog = cls(session, parent, shift_id)
-        dialog.exec()
+        run_modal(dialog)
         return dialog.closed
