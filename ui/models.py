@@ -71,21 +71,22 @@ class RowsModel(QAbstractTableModel, Generic[R]):
 
     Col: ClassVar[type[IntEnum]]
     NUMERIC: ClassVar[frozenset[int]] = frozenset()
+    TEXT_ROLES: ClassVar[tuple[Qt.ItemDataRole, ...]] = (Qt.ItemDataRole.DisplayRole,)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[R] = []
+        self.rows: list[R] = []
 
     def set_rows(self, rows: Sequence[R]) -> None:
         self.beginResetModel()
-        self._rows = list(rows)
+        self.rows = list(rows)
         self.endResetModel()
 
     def row_at(self, row: int) -> R:
-        return self._rows[row]
+        return self.rows[row]
 
     def rowCount(self, parent: QModelIndex = _INDEX) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: QModelIndex = _INDEX) -> int:
         return 0 if parent.isValid() else len(self.Col)
@@ -100,13 +101,13 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         return None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
             return None
         if not (0 <= index.column() < len(self.Col)):
             return None
         col = self.Col(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.text(self._rows[index.row()], col)
+        if role in self.TEXT_ROLES:
+            return self.text(self.rows[index.row()], col)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from enum import IntEnum
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -26,6 +26,7 @@ from app.domain.rules import Rules, Tier, TopUpBonus
 from app.services.rules_admin import current_rules, update_rules
 from ui.dialogs.base import OpDialog, caption, run_modal
 from ui.errors import describe
+from ui.models import RowsModel
 from ui.ops import Op
 from ui.session import Session
 from ui.widgets.fields import DigitsEdit, MoneyEdit
@@ -57,48 +58,20 @@ def _bp(text: str) -> int | None:
     return fen if fen is not None and fen < 10000 else None
 
 
-class EditableModel(QAbstractTableModel, Generic[R]):
+class EditableModel(RowsModel[R]):
     """Rows of frozen records, edited cell by cell (a cell that does not parse is refused)."""
 
-    Col: ClassVar[type[IntEnum]]
+    TEXT_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[R] = []
         self.editable = True
-
-    def set_rows(self, rows: list[R]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex = _INDEX) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex = _INDEX) -> int:
-        return 0 if parent.isValid() else len(self.Col)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        return self.header(self.Col(section)) if 0 <= section < len(self.Col) else None
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
         base = super().flags(index)
         if index.isValid() and self.editable:
             return base | Qt.ItemFlag.ItemIsEditable
         return base
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
-            return None
-        if not (0 <= index.column() < len(self.Col)):
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return self.text(self.rows[index.row()], self.Col(index.column()))
-        return None
 
     def setData(self, index: QModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self.editable:
@@ -122,12 +95,6 @@ class EditableModel(QAbstractTableModel, Generic[R]):
             self.beginRemoveRows(QModelIndex(), row, row)
             del self.rows[row]
             self.endRemoveRows()
-
-    def header(self, col: Any) -> str:
-        raise NotImplementedError
-
-    def text(self, row: R, col: Any) -> str:
-        raise NotImplementedError
 
     def parse(self, row: R, col: Any, text: str) -> R | None:
         raise NotImplementedError
