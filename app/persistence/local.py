@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 
 from app.persistence.tables import PrintJob, Setting
 from app.persistence.uow import UnitOfWork
@@ -126,6 +126,15 @@ def list_jobs(
         rows = conn.execute(stmt).all()
         conn.rollback()
     return [_record(r) for r in rows]
+
+
+def count_jobs(engine: Engine) -> dict[str, int]:
+    """How many jobs are in each state (the status bar's figures, without reading them)."""
+    stmt = select(_t.c.state, func.count()).group_by(_t.c.state)
+    with _reading(engine).connect() as conn:
+        counts = {state: n for state, n in conn.execute(stmt)}
+        conn.rollback()
+    return counts
 
 
 def next_due(engine: Engine, now: dt.datetime) -> dt.datetime | None:

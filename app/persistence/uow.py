@@ -284,14 +284,6 @@ class UnitOfWork:
     def audit_entries(self) -> Sequence[AuditEntry]:
         return self.session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
 
-    def pending_events(self) -> int:
-        return (
-            self.session.scalar(
-                select(func.count()).select_from(OutboxEvent).where(OutboxEvent.pushed_at.is_(None))
-            )
-            or 0
-        )
-
     def outbox(self, *, pending_only: bool = False) -> Sequence[OutboxEvent]:
         stmt = select(OutboxEvent).order_by(OutboxEvent.device_seq)
         if pending_only:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from app.domain.errors import NotFoundError
 from app.domain.rules import Rules, Tier
-from app.services import printing
+from app.services import printing, syncstate
 from app.services.context import CounterContext, load_rules
 from app.services.ledger import usable_points
 from app.services.security import Actor, Permission, require
@@ -23,11 +23,6 @@ class CheckoutInfo:
     principal_fen: int
     bonus_fen: int
     has_payment_password: bool
-
-
-def current_rules(ctx: CounterContext) -> Rules:
-    with ctx.reader() as uow:
-        return load_rules(uow)
 
 
 def checkout_info(ctx: CounterContext, actor: Actor, member_id: str) -> CheckoutInfo:
@@ -47,12 +42,6 @@ def checkout_info(ctx: CounterContext, actor: Actor, member_id: str) -> Checkout
         )
 
 
-def pending_events(ctx: CounterContext) -> int:
-    """Outbox events not yet accepted by HQ."""
-    with ctx.reader() as uow:
-        return uow.pending_events()
-
-
 @dataclass(frozen=True)
 class CounterStatus:
     """What the status bar shows besides the store and the cashier."""
@@ -66,12 +55,11 @@ class CounterStatus:
 
 def counter_status(ctx: CounterContext) -> CounterStatus:
     settings = printer_settings(ctx)
-    waiting = printing.list_jobs(ctx, states=(printing.QUEUED, printing.PRINTING), limit=1000)
-    failed = printing.list_jobs(ctx, states=(printing.FAILED,), limit=1000)
+    jobs = printing.job_counts(ctx)
     return CounterStatus(
-        pending_events=pending_events(ctx),
+        pending_events=syncstate.pending_count(ctx),
         printer_configured=settings.configured,
         printer_address=settings.address,
-        jobs_waiting=len(waiting),
-        jobs_failed=len(failed),
+        jobs_waiting=jobs.get(printing.QUEUED, 0) + jobs.get(printing.PRINTING, 0),
+        jobs_failed=jobs.get(printing.FAILED, 0),
     )

@@ -140,6 +140,11 @@ def list_jobs(
     return [PrintJob.of(r) for r in rows]
 
 
+def job_counts(ctx: CounterContext) -> dict[str, int]:
+    """Jobs in each state (states with none are left out)."""
+    return local.count_jobs(ctx.db.engine)
+
+
 def retry(ctx: CounterContext, job_id: str) -> PrintJob:
     """Print a failed or waiting job again now. A printed job is reprinted instead."""
     job = get_job(ctx, job_id)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import CounterError
-from app.services.printing import FAILED, list_jobs, retry
+from app.services.printing import FAILED, job_counts, list_jobs, retry
 from app.services.settings import (
     ENCODINGS,
     PAPER_WIDTHS,
@@ -68,7 +68,7 @@ def load_device_settings(session: Session) -> DeviceSettings:
         scanner=scanner_settings(ctx),
         display=display_settings(ctx),
         receipt=receipt_template(ctx),
-        failed_jobs=len(list_jobs(ctx, states=(FAILED,), limit=1000)),
+        failed_jobs=job_counts(ctx).get(FAILED, 0),
     )
 
 

@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QButtonGroup, QFormLayout, QGridLayout, QLabel, QP
 from app.domain.money import format_cny
 from app.domain.pricing import topup_bonus
 from app.domain.rules import Rules
-from app.services.counter_info import current_rules
 from app.services.lookup import MemberView
+from app.services.rules_admin import current_rules
 from app.services.stored_value import TopUpResult, top_up
 from ui.dialogs.base import OpDialog, run_modal
 from ui.dialogs.methods import MethodPicker
@@ -61,9 +61,10 @@ class TopUpDialog(OpDialog):
         self.confirm_button.setText(self.tr("确认充值 (Enter)"))
         self.amount.setFocus()
         ctx = session.ctx
-        Op(session.tasks, lambda: current_rules(ctx), owner=self).success(self._loaded).failure(
-            lambda exc: self.error.setText(describe(exc))
-        ).run()
+        actor = session.cashier
+        Op(session.tasks, lambda: current_rules(ctx, actor)[0], owner=self).success(
+            self._loaded
+        ).failure(lambda exc: self.error.setText(describe(exc))).run()
 
     def _loaded(self, rules: Rules) -> None:
         self.rules = rules
