@@ -1024,11 +1024,11 @@ Reason: {0}</translation>
     </message>
     <message>
         <source>退款</source>
-        <translation>Refund</translation>
+        <translation>Refunds</translation>
     </message>
     <message>
         <source>等级</source>
-        <translation>Tier</translation>
+        <translation>Tier changes</translation>
     </message>
     <message>
         <source>手机 {0}</source>
