@@ -23,7 +23,15 @@ from PySide6.QtWidgets import (
 from app.domain.money import format_cny
 from app.domain.phone import looks_like_phone
 from app.ports import CustomerDisplay
-from app.services.history import MemberHistory, TxnLine, member_history, registration_txn
+from app.services.history import (
+    Cursor,
+    MemberHistory,
+    Tab,
+    TxnLine,
+    history_page,
+    member_history,
+    registration_txn,
+)
 from app.services.lookup import MemberView, find_members, show_member
 from app.services.printing import enqueue_receipt
 from app.services.receipts import receipt_preview
@@ -117,6 +125,7 @@ class CounterScreen(QWidget):
         nf_layout.addStretch(2)
         self.pages.addWidget(nf)
         self.panel = MemberPanel(self)
+        self.panel.page_wanted.connect(self.load_history_page)
         self.pages.addWidget(self.panel)
         main.addWidget(self.pages, 1)
         self.last_txn_id: str | None = None
@@ -301,12 +310,33 @@ class CounterScreen(QWidget):
         self.load_history()
 
     def load_history(self) -> None:
+        """The first page of every history tab, on the read pool (never ahead of a scan)."""
         if self.member is None:
             return
         ctx, actor, member_id = self.session.ctx, self.session.cashier, self.member.member_id
-        Op(self.session.tasks, lambda: member_history(ctx, actor, member_id), owner=self).success(
-            self._history_loaded
-        ).failure(lambda exc: self.say(describe(exc), error=True)).run()
+        Op(
+            self.session.tasks,
+            lambda: member_history(ctx, actor, member_id),
+            owner=self,
+            read=True,
+        ).success(self._history_loaded).failure(
+            lambda exc: self.say(describe(exc), error=True)
+        ).run()
+
+    def load_history_page(self, member_id: str, tab: Tab, cursor: Cursor) -> None:
+        """An older page of a tab, asked for when the cashier scrolls to its end."""
+        ctx, actor = self.session.ctx, self.session.cashier
+
+        def failed(exc: BaseException) -> None:
+            self.panel.page_failed(tab)
+            self.say(describe(exc), error=True)
+
+        Op(
+            self.session.tasks,
+            lambda: history_page(ctx, actor, member_id, tab, cursor),
+            owner=self,
+            read=True,
+        ).success(lambda page: self.panel.add_page(member_id, page)).failure(failed).run()
 
     def _history_loaded(self, history: MemberHistory) -> None:
         if self.member is None or history.member_id != self.member.member_id:
@@ -457,7 +487,7 @@ class CounterScreen(QWidget):
         if self.member is None:
             return
         self.panel.tabs.setCurrentIndex(0)
-        self.panel.tables["checkouts"].setFocus()
+        self.panel.tables[Tab.CHECKOUTS.value].setFocus()
 
     def card_ops(self) -> None:
         if self.member is None:
@@ -478,17 +508,14 @@ class CounterScreen(QWidget):
         """The checkout or top-up selected in the history, else the newest refundable one."""
         if self.history is None:
             return None
-        for key, rows in (("checkouts", self.history.checkouts), ("topups", self.history.topups)):
-            table = self.panel.tables[key]
+        for tab in (Tab.CHECKOUTS, Tab.TOPUPS):
+            table = self.panel.tables[tab.value]
             if table.isVisible() and table.selectionModel().hasSelection():
                 row = table.selectionModel().selectedRows()[0].row()
-                line = rows[row]
+                line = self.panel.models[tab].row_at(row)
                 if line.kind in ("checkout", "topup"):
                     return line
-        for line in self.history.txns:
-            if line.kind in ("checkout", "topup") and not line.refunded:
-                return line
-        return None
+        return self.history.newest_refundable()
 
     def refund(self) -> None:
         line = self.selected_txn()

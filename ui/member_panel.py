@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.money import format_cny
-from app.services.history import MemberHistory
+from app.services.history import Cursor, HistoryPage, MemberHistory, Tab
 from app.services.lookup import MemberView
 from ui.models import CheckoutsModel, PointsModel, RefundsModel, RowsModel, TiersModel, TopUpsModel
 
@@ -30,6 +31,11 @@ def _label(text: str, role: str, parent: QWidget) -> QLabel:
 
 
 class MemberPanel(QWidget):
+    """Emits ``page_wanted(member_id, tab, cursor)`` when a history tab is scrolled to its end
+    and older rows exist; the answer comes back through ``add_page``."""
+
+    page_wanted = Signal(str, object, object)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.view: MemberView | None = None
@@ -86,14 +92,17 @@ class MemberPanel(QWidget):
         self.points_model = PointsModel(self)
         self.tiers = TiersModel(self)
         self.tables: dict[str, QTableView] = {}
-        for key, title, model in (
-            ("checkouts", self.tr("消费"), self.checkouts),
-            ("topups", self.tr("充值"), self.topups),
-            ("refunds", self.tr("退款"), self.refunds),
-            ("points", self.tr("积分"), self.points_model),
-            ("tiers", self.tr("等级"), self.tiers),
+        self.models: dict[Tab, RowsModel] = {}
+        for tab, title, model in (
+            (Tab.CHECKOUTS, self.tr("消费"), self.checkouts),
+            (Tab.TOPUPS, self.tr("充值"), self.topups),
+            (Tab.REFUNDS, self.tr("退款"), self.refunds),
+            (Tab.POINTS, self.tr("积分"), self.points_model),
+            (Tab.TIERS, self.tr("等级"), self.tiers),
         ):
-            self.tables[key] = table = self._table(model)
+            self.models[tab] = model
+            model.fetcher = lambda cursor, tab=tab: self._want(tab, cursor)
+            self.tables[tab.value] = table = self._table(model)
             self.tabs.addTab(table, title)
         layout.addWidget(self.tabs, 1)
 
@@ -165,13 +174,24 @@ class MemberPanel(QWidget):
     def show_history(self, history: MemberHistory) -> None:
         if self.view is None or history.member_id != self.view.member_id:
             return
-        self.topups.set_rows(history.topups)
-        self.checkouts.set_rows(history.checkouts)
-        self.refunds.set_rows(history.refunds)
-        self.points_model.set_rows(history.points)
-        self.tiers.set_rows(history.tiers)
+        for tab, page in history.pages.items():
+            self.models[tab].set_page(page)
+
+    def _want(self, tab: Tab, cursor: Cursor) -> None:
+        if self.view is None:
+            self.models[tab].page_failed()
+            return
+        self.page_wanted.emit(self.view.member_id, tab, cursor)
+
+    def add_page(self, member_id: str, page: HistoryPage) -> None:  # type: ignore[type-arg]
+        """An older page of a tab; dropped if another member is on screen by now."""
+        if self.view is not None and member_id == self.view.member_id:
+            self.models[page.tab].add_page(page)
+
+    def page_failed(self, tab: Tab) -> None:
+        self.models[tab].page_failed()
 
     def clear(self) -> None:
         self.view = None
-        for model in (self.topups, self.checkouts, self.refunds, self.points_model, self.tiers):
+        for model in self.models.values():
             model.set_rows([])

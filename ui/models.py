@@ -1,15 +1,20 @@
-"""Table models of the member panel's history tabs (one ``Col`` enum per model)."""
+"""Table models of the member panel's history tabs (one ``Col`` enum per model).
+
+A history tab holds the pages read so far; Qt's views call ``fetchMore`` when they are
+scrolled to the end (or are not yet full), and the model asks its ``fetcher`` for the next
+page, which arrives later through ``add_page``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import IntEnum
 from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, Qt
 
 from app.domain.money import format_cny
-from app.services.history import PointsLine, TierLine, TxnLine
+from app.services.history import Cursor, HistoryPage, PointsLine, TierLine, TxnLine
 
 R = TypeVar("R")
 _INDEX = QModelIndex()
@@ -76,11 +81,46 @@ class RowsModel(QAbstractTableModel, Generic[R]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[R] = []
+        self.cursor: Cursor | None = None  # where the next page starts; None: all shown
+        self.fetcher: Callable[[Cursor], None] | None = None
+        self._fetching = False
 
-    def set_rows(self, rows: Sequence[R]) -> None:
+    def set_rows(self, rows: Sequence[R], cursor: Cursor | None = None) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        self.cursor = cursor
+        self._fetching = False
         self.endResetModel()
+
+    def set_page(self, page: HistoryPage[R]) -> None:
+        self.set_rows(page.rows, page.cursor)
+
+    def add_page(self, page: HistoryPage[R]) -> None:
+        """The next page asked for by ``fetchMore``, appended below the rows shown."""
+        self._fetching = False
+        self.cursor = page.cursor
+        if page.rows:
+            first = len(self.rows)
+            self.beginInsertRows(_INDEX, first, first + len(page.rows) - 1)
+            self.rows.extend(page.rows)
+            self.endInsertRows()
+
+    def page_failed(self) -> None:
+        self._fetching = False
+
+    def canFetchMore(self, parent: QModelIndex = _INDEX) -> bool:
+        return (
+            not parent.isValid()
+            and self.cursor is not None
+            and self.fetcher is not None
+            and not self._fetching
+        )
+
+    def fetchMore(self, parent: QModelIndex = _INDEX) -> None:
+        if self.canFetchMore(parent):
+            assert self.fetcher is not None and self.cursor is not None
+            self._fetching = True
+            self.fetcher(self.cursor)
 
     def row_at(self, row: int) -> R:
         return self.rows[row]

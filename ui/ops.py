@@ -1,8 +1,10 @@
 """Service calls off the UI thread, results back on it (Anki's CollectionOp/QueryOp idea).
 
 Every database call runs on one single-worker executor, so SQLite sees one writer and the
-calls of the window happen in the order they were asked for; printing and network calls use
-a separate pool so a slow printer never delays a sale. Op code never touches widgets: the
+calls of the window happen in the order they were asked for. Long reads (a member's history,
+reports, exports) run on a read pool of their own, each on its own connection (WAL lets them
+read beside the writer), so a scan never queues behind them; printing and network calls use
+a third pool so a slow printer never delays a sale. Op code never touches widgets: the
 success and failure callbacks run on the UI thread, delivered through a queued signal.
 """
 
@@ -11,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any, Generic, TypeVar
 
 import shiboken6
@@ -29,10 +31,12 @@ class TaskManager(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db")
+        self._read = ThreadPoolExecutor(max_workers=2, thread_name_prefix="read")
         self._io = ThreadPoolExecutor(max_workers=4, thread_name_prefix="io")
         self._deliver.connect(self._on_deliver, Qt.ConnectionType.QueuedConnection)
         self._lock = threading.Lock()
         self._running = 0
+        self._reads: set[Future[Any]] = set()
 
     def run(
         self,
@@ -40,12 +44,22 @@ class TaskManager(QObject):
         on_done: Callable[[Future[T]], None],
         *,
         io: bool = False,
+        read: bool = False,
     ) -> Future[T]:
+        """``read``: a read-only call that may take long (it must not write)."""
         with self._lock:
             self._running += 1
-        future = (self._io if io else self._db).submit(fn)
+        future = (self._io if io else self._read if read else self._db).submit(fn)
+        if read:
+            with self._lock:
+                self._reads.add(future)
+            future.add_done_callback(self._read_done)
         future.add_done_callback(lambda f: self._deliver.emit(lambda: on_done(f)))
         return future
+
+    def _read_done(self, future: Future[Any]) -> None:
+        with self._lock:
+            self._reads.discard(future)
 
     def _on_deliver(self, closure: Callable[[], None]) -> None:
         with self._lock:
@@ -59,11 +73,15 @@ class TaskManager(QObject):
 
     def drain(self, timeout: float = 30.0) -> None:
         """Block until every database call asked for so far has finished (committed or not)."""
+        with self._lock:
+            reads = set(self._reads)
         self._db.submit(lambda: None).result(timeout=timeout)
+        wait(reads, timeout=timeout)
 
     def shutdown(self) -> None:
         """Wait for the work already asked for (a sale being committed must finish)."""
         self._db.shutdown(wait=True)
+        self._read.shutdown(wait=True, cancel_futures=True)
         self._io.shutdown(wait=True, cancel_futures=True)
 
 
@@ -83,11 +101,13 @@ class Op(Generic[T]):
         *,
         owner: QObject | None = None,
         io: bool = False,
+        read: bool = False,
     ) -> None:
         self._tasks = tasks
         self._owner = owner
         self._fn = fn
         self._io = io
+        self._read = read
         self._success: Callable[[T], Any] | None = None
         self._failure: Callable[[BaseException], Any] | None = None
         self._finally: Callable[[], Any] | None = None
@@ -105,7 +125,7 @@ class Op(Generic[T]):
         return self
 
     def run(self) -> Future[T]:
-        return self._tasks.run(self._fn, self._done, io=self._io)
+        return self._tasks.run(self._fn, self._done, io=self._io, read=self._read)
 
     def _done(self, future: Future[T]) -> None:
         if self._owner is not None and not shiboken6.isValid(self._owner):

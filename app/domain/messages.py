@@ -91,6 +91,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "method_invalid": ("不支持的支付方式:{method}", "Unknown payment method: {method}"),
     "name_invalid": ("姓名含有不可用的字符", "The name contains characters that cannot be used"),
     "name_length": ("姓名应为 1–32 个字", "The name must have 1–32 characters"),
+    "page_cursor": (
+        "记录翻页位置不正确({tab})",
+        "Not a valid place to continue the list ({tab})",
+    ),
+    "page_size": (
+        "每页条数应为 1 至 {max}:{value}",
+        "Rows per page must be 1 to {max}: {value}",
+    ),
     "payment_password_exists": (
         "会员已设置支付密码,修改需要输入原密码",
         "A payment password is set; the old one is needed to change it",

@@ -84,6 +84,10 @@ class Member(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     created_by: Mapped[str | None] = mapped_column(String(36))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # The business date of the member's first ``register`` or ``import`` transaction here,
+    # kept by triggers on ``txn`` and ``member`` (migration 0005), never written by code:
+    # the range report counts churn from it without reading every member's transactions.
+    joined_on: Mapped[dt.date | None] = mapped_column(Date)
 
     __table_args__ = (
         Index(
@@ -92,6 +96,9 @@ class Member(Base):
             unique=True,
             sqlite_where=text("status = 'active'"),
         ),
+        # Covering indexes of the range report's member counts.
+        Index("ix_member_status_tier", "status", "tier_code"),
+        Index("ix_member_status_joined", "status", "joined_on"),
     )
 
 
@@ -109,7 +116,7 @@ class Card(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     card_no: Mapped[str] = mapped_column(String(32), unique=True)
     member_id: Mapped[str] = mapped_column(fk("member.id"), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="active")
+    status: Mapped[str] = mapped_column(String(16), default="active", index=True)
     issued_at: Mapped[dt.datetime] = mapped_column(DateTime)
     replaced_by: Mapped[str | None] = mapped_column(String(36))
 
@@ -120,7 +127,7 @@ class Txn(Base):
     __tablename__ = "txn"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     kind: Mapped[str] = mapped_column(String(24))
-    member_id: Mapped[str | None] = mapped_column(fk("member.id"), index=True)
+    member_id: Mapped[str | None] = mapped_column(fk("member.id"))
     staff_id: Mapped[str | None] = mapped_column(String(36))
     approved_by: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
@@ -146,6 +153,15 @@ class Txn(Base):
             unique=True,
             sqlite_where=text("kind IN ('refund', 'topup_refund')"),
         ),
+        # "Is this refunded?" with a bound parameter (the partial index above serves only
+        # statements that spell its kinds out as literals).
+        Index(
+            "ix_txn_original",
+            "original_txn_id",
+            sqlite_where=text("original_txn_id IS NOT NULL"),
+        ),
+        # A member's history, newest first, a page at a time.
+        Index("ix_txn_member_created", "member_id", "created_at", "id"),
     )
 
 

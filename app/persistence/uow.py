@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Engine, Table, func, insert, select
+from sqlalchemy import Engine, Table, func, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.domain.points import LotBalance
@@ -116,14 +116,35 @@ class UnitOfWork:
         """Every staff member's name by id (history and receipts name who did what)."""
         return {row.id: row.name for row in self.session.execute(select(Staff.id, Staff.name))}
 
-    # -- a member's history (newest first) -----------------------------------
-    def member_txns(self, member_id: str, limit: int) -> Sequence[Txn]:
+    # -- a member's history (newest first, a page at a time) ------------------
+    def member_txn_page(
+        self,
+        member_id: str,
+        kinds: Collection[str],
+        before: tuple[dt.datetime, str] | None,
+        limit: int,
+    ) -> Sequence[Txn]:
+        """The member's transactions of ``kinds`` older than ``before`` (created_at, id),
+        newest first: a range of ``ix_txn_member_created``, stopped after ``limit``."""
+        stmt = select(Txn).where(Txn.member_id == member_id, Txn.kind.in_(list(kinds)))
+        if before is not None:
+            stmt = stmt.where(tuple_(Txn.created_at, Txn.id) < tuple_(*before))
         return self.session.scalars(
-            select(Txn)
-            .where(Txn.member_id == member_id)
-            .order_by(Txn.created_at.desc(), Txn.id.desc())
-            .limit(limit)
+            stmt.order_by(Txn.created_at.desc(), Txn.id.desc()).limit(limit)
         ).all()
+
+    def refunded_among(self, txn_ids: Collection[str]) -> set[str]:
+        """Which of these checkouts and top-ups a refund reverses (one indexed statement)."""
+        if not txn_ids:
+            return set()
+        return set(
+            self.session.scalars(
+                select(Txn.original_txn_id).where(
+                    Txn.original_txn_id.in_(list(txn_ids)),
+                    Txn.kind.in_(("refund", "topup_refund")),
+                )
+            )
+        )
 
     def registration_txn_id(self, member_id: str) -> str | None:
         return self.session.scalar(
@@ -135,20 +156,21 @@ class UnitOfWork:
             select(TxnTender).where(TxnTender.txn_id.in_(list(txn_ids))).order_by(TxnTender.id)
         ).all()
 
-    def member_points_entries(self, member_id: str, limit: int) -> Sequence[PointsEntry]:
-        return self.session.scalars(
-            select(PointsEntry)
-            .where(PointsEntry.member_id == member_id)
-            .order_by(PointsEntry.id.desc())
-            .limit(limit)
-        ).all()
+    def member_points_page(
+        self, member_id: str, before_id: int | None, limit: int
+    ) -> Sequence[PointsEntry]:
+        stmt = select(PointsEntry).where(PointsEntry.member_id == member_id)
+        if before_id is not None:
+            stmt = stmt.where(PointsEntry.id < before_id)
+        return self.session.scalars(stmt.order_by(PointsEntry.id.desc()).limit(limit)).all()
 
-    def member_tier_changes(self, member_id: str) -> Sequence[TierChange]:
-        return self.session.scalars(
-            select(TierChange)
-            .where(TierChange.member_id == member_id)
-            .order_by(TierChange.id.desc())
-        ).all()
+    def member_tier_page(
+        self, member_id: str, before_id: int | None, limit: int
+    ) -> Sequence[TierChange]:
+        stmt = select(TierChange).where(TierChange.member_id == member_id)
+        if before_id is not None:
+            stmt = stmt.where(TierChange.id < before_id)
+        return self.session.scalars(stmt.order_by(TierChange.id.desc()).limit(limit)).all()
 
     # -- members and cards (the statements are shared with the Core reader) --
     def member(self, member_id: str) -> Member | None:

@@ -114,3 +114,34 @@ def test_sign_in_scan_register_top_up_check_out(qtbot, window, ctx, cashier) -> 
     assert panel.spend.text() == "¥300.00"
     assert panel.checkouts.rowCount() == 1 and panel.topups.rowCount() == 1
     assert "收款成功" in counter.message.text()
+
+
+def test_history_tabs_load_older_pages_as_the_cashier_scrolls(
+    qtbot, window, ctx, cashier, register, clock
+) -> None:
+    from app.services.checkout import checkout
+    from app.services.history import PAGE
+    from app.services.stored_value import top_up
+    from tests.ui.conftest import idle, sign_in
+
+    m = register(name="常客", phone="13800138123")
+    top_up(ctx, cashier, m.member_id, 1_000_000, "cash")
+    for _ in range(2 * PAGE + 5):
+        clock.advance(minutes=1)
+        checkout(ctx, cashier, m.member_id, 100)
+    sign_in(qtbot, window)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.counter, timeout=5000)
+    counter = window.counter
+    counter.open_member("13800138123")
+    table = counter.panel.tables["checkouts"]
+    model = counter.panel.checkouts
+    qtbot.waitUntil(lambda: model.rowCount() >= PAGE, timeout=5000)
+    idle(qtbot, window)
+    assert model.rowCount() == PAGE  # one page until the cashier scrolls
+    for expected in (2 * PAGE, 2 * PAGE + 5, 2 * PAGE + 5):  # a page per scroll to the end
+        table.scrollToBottom()
+        qtbot.waitUntil(lambda n=expected: model.rowCount() == n, timeout=5000)
+        idle(qtbot, window)
+        assert model.rowCount() == expected
+    times = [model.rows[i].at for i in range(model.rowCount())]
+    assert times == sorted(times, reverse=True) and len({r.txn_id for r in model.rows}) == len(times)
