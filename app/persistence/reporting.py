@@ -289,25 +289,32 @@ def points_delta_by_day(uow: UnitOfWork, start: dt.date, end: dt.date) -> dict[d
 def liability_through(
     uow: UnitOfWork, after: dt.date | None, through: dt.date
 ) -> tuple[int, int, int]:
-    """(principal, bonus, points) posted by transactions dated in (``after``, ``through``]."""
+    """(principal, bonus, points) posted by transactions dated in (``after``, ``through``].
+
+    After a daily close the dates are few: the transactions of those dates are read and their
+    entries looked up. With no close before (``after`` None) every entry counts but one: the
+    ledgers are read once, each entry's date checked by its transaction's key, rather than
+    every transaction of the store probed for entries it mostly does not have.
+    """
     where = Txn.business_date <= through
     if after is not None:
         where = and_(where, Txn.business_date > after)
+
+    def posted(*sums: Any, entry: Any) -> Any:
+        if after is None:
+            dated = exists().where(Txn.id == entry.txn_id, where)
+            return select(*sums).select_from(entry).where(dated)
+        return select(*sums).join(Txn, Txn.id == entry.txn_id).where(where)
+
     sv = _rows(
         uow,
-        select(
+        posted(
             func.coalesce(func.sum(StoredValueEntry.principal_fen), 0),
             func.coalesce(func.sum(StoredValueEntry.bonus_fen), 0),
-        )
-        .join(Txn, Txn.id == StoredValueEntry.txn_id)
-        .where(where),
+            entry=StoredValueEntry,
+        ),
     )[0]
-    pts = _rows(
-        uow,
-        select(func.coalesce(func.sum(PointsEntry.points), 0))
-        .join(Txn, Txn.id == PointsEntry.txn_id)
-        .where(where),
-    )[0]
+    pts = _rows(uow, posted(func.coalesce(func.sum(PointsEntry.points), 0), entry=PointsEntry))[0]
     return int(sv[0]), int(sv[1]), int(pts[0])
 
 
@@ -403,20 +410,23 @@ def purchase_counts(uow: UnitOfWork, start: dt.date, end: dt.date) -> dict[int, 
 
 def churned_members(uow: UnitOfWork, cutoff: dt.date, as_of: dt.date) -> int:
     """Active members who were members before ``cutoff`` and have had no checkout from
-    ``cutoff`` up to ``as_of`` (the range's last day)."""
-    recent = exists().where(
-        Txn.member_id == Member.id,
-        Txn.kind == "checkout",
-        Txn.business_date >= cutoff,
-        Txn.business_date <= as_of,
+    ``cutoff`` up to ``as_of`` (the range's last day).
+
+    Those who joined before ``cutoff`` (``member.joined_on``, an index range) less those of
+    them who bought in the window, found from the window's checkouts: one primary-key read per
+    buyer, never a pass over every member.
+    """
+    joined = and_(Member.status == "active", Member.joined_on < cutoff)
+    members = int(_rows(uow, select(func.count()).select_from(Member).where(joined))[0][0])
+    buyers = (
+        select(Txn.member_id)
+        .where(Txn.kind == "checkout", Txn.business_date.between(cutoff, as_of))
+        .distinct()
+        .subquery()
     )
-    joined = exists().where(
-        Txn.member_id == Member.id,
-        Txn.kind.in_(("register", "import")),
-        Txn.business_date < cutoff,
-    )
-    stmt = select(func.count()).where(Member.status == "active", joined, ~recent)
-    return int(_rows(uow, stmt)[0][0])
+    member_then = exists().where(Member.id == buyers.c.member_id, joined)
+    bought = select(func.count()).select_from(buyers).where(member_then)
+    return members - int(_rows(uow, bought)[0][0])
 
 
 def distinct_members(uow: UnitOfWork, start: dt.date, end: dt.date, kinds: Sequence[str]) -> int:
