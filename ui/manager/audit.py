@@ -173,6 +173,7 @@ class AuditDialog(QDialog):
                 limit=PAGE_SIZE,
             ),
             owner=self,
+            read=True,
         ).success(self.show_page).failure(lambda exc: self.count.setText(describe(exc))).run()
 
     def show_page(self, page: AuditPage) -> None:

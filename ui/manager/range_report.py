@@ -208,6 +208,7 @@ class RangeReportDialog(QDialog):
             self.session.tasks,
             lambda: range_report(ctx, actor, start, end, churn_days=churn),
             owner=self,
+            read=True,
         ).success(self.show_report).failure(lambda exc: self.state.setText(describe(exc))).run()
 
     def show_report(self, r: dict[str, Any]) -> None:
@@ -307,9 +308,11 @@ class RangeReportDialog(QDialog):
             path = Path(name)
         report = self.report
         self.state.setText(self.tr("正在导出…"))
-        Op(self.session.tasks, lambda: export_range_report(report, path), owner=self).success(
-            lambda p: self.state.setText(self.tr("已导出到 {0}").format(p))
-        ).failure(lambda exc: self.state.setText(describe(exc))).run()
+        Op(
+            self.session.tasks, lambda: export_range_report(report, path), owner=self, read=True
+        ).success(lambda p: self.state.setText(self.tr("已导出到 {0}").format(p))).failure(
+            lambda exc: self.state.setText(describe(exc))
+        ).run()
 
     @classmethod
     def ask(cls, parent: QWidget | None, session: Session, export_path: Path | None = None) -> None:

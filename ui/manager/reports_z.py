@@ -82,7 +82,9 @@ class ReportDialog(QDialog):
     def load(self, fn: Any) -> None:
         self.state.setText(self.tr("正在读取…"))
         self.print_button.setEnabled(False)
-        Op(self.session.tasks, fn, owner=self).success(self.show_report).failure(self.failed).run()
+        Op(self.session.tasks, fn, owner=self, read=True).success(self.show_report).failure(
+            self.failed
+        ).run()
 
     def failed(self, exc: BaseException) -> None:
         self.state.setProperty("role", "error")
@@ -215,7 +217,7 @@ class DayCloseDialog(OpDialog):
         self.loading = True
         self.revalidate()
         ctx, actor, day = session.ctx, session.cashier, self.day
-        Op(session.tasks, lambda: z_report(ctx, actor, day), owner=self).success(
+        Op(session.tasks, lambda: z_report(ctx, actor, day), owner=self, read=True).success(
             self._previewed
         ).failure(self._preview_failed).run()
 

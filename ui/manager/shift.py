@@ -124,7 +124,7 @@ class HandoverDialog(OpDialog):
             form.addRow(self.tr("交班的班次"), self.whose)
             self.body.addLayout(form)
             ctx, actor = session.ctx, session.cashier
-            Op(session.tasks, lambda: x_report(ctx, actor), owner=self).success(
+            Op(session.tasks, lambda: x_report(ctx, actor), owner=self, read=True).success(
                 self._shifts_loaded
             ).run()
         self.body.addWidget(self.pages)
