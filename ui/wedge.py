@@ -1,11 +1,13 @@
 """Keyboard-wedge scans anywhere on the counter screen: a Qt event filter feeding the detector.
 
-The detector (``devices.wedge``) decides by timing alone whether keys are a scan. This filter
-holds each printable key for at most the detector's gap (a person does not notice 50 ms):
-if more keys follow that fast and end in Enter, the held keys were a scan and never reach
-a widget; otherwise they are replayed to the widget they were meant for, in order. A scan
-goes to the counter; while a dialog is open it goes only into a field that accepts scans
-(a card number), and never leaks into another field.
+The detector (``devices.wedge``) decides by timing alone whether keys are a scan. A key that
+starts a burst goes to its widget at once, so a person's typing shows without delay; the
+filter remembers how the field was before it. Keys that follow faster than the detector's gap
+(a scanner: 2–20 ms; people: 80 ms and more) are held. If the burst ends as a scan, the first
+key is taken back (the field is put back as it was), the held keys never reach a widget and
+the scan is delivered; otherwise the held keys are replayed to the widget they were meant for,
+in order. A scan goes to the counter; while a dialog is open it goes only into a field that
+accepts scans (a card number), and never leaks into another field.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QLineEdit, QWidget
 
 ENTER = "\r"
 MODIFIERS = frozenset(
@@ -38,6 +41,29 @@ class Detector(Protocol):
     def pending(self) -> str: ...
 
 
+def _restorer(widget: QWidget) -> Callable[[], None]:
+    """How to put ``widget`` back as it is now, should the key about to reach it be a scan's."""
+    edit = widget if isinstance(widget, QLineEdit) else None
+    if isinstance(widget, QAbstractSpinBox | QComboBox):
+        edit = widget.findChild(QLineEdit)  # a spin box's or an editable combo box's text
+    if isinstance(widget, QComboBox) and edit is None:
+        index = widget.currentIndex()  # a key selects an item by its first letter
+        return lambda: widget.setCurrentIndex(index)
+    if edit is None:
+        return lambda: None  # buttons, tables, lists: a letter changes nothing kept
+    text, cursor = edit.text(), edit.cursorPosition()
+    selection = (edit.selectionStart(), len(edit.selectedText()))
+
+    def restore() -> None:
+        edit.setText(text)
+        if selection[0] >= 0:
+            edit.setSelection(*selection)
+        else:
+            edit.setCursorPosition(cursor)
+
+    return restore
+
+
 class WedgeFilter(QObject):
     """Emits ``scanned(text)`` for a scan meant for the counter, ``scan_refused`` otherwise."""
 
@@ -57,7 +83,9 @@ class WedgeFilter(QObject):
         self.detector = detector
         self.active = active
         self.clock = clock
-        self._held: list[tuple[QWidget, QKeyEvent]] = []
+        # The burst's first key, already delivered: its widget and how to take it back.
+        self._shown: tuple[QWidget, Callable[[], None]] | None = None
+        self._held: list[tuple[QWidget, QKeyEvent]] = []  # the burst's later keys
         self._replaying = False
         self._max_gap = max_gap
         self._last_key = 0.0
@@ -65,6 +93,10 @@ class WedgeFilter(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(int(max_gap * 1000) + 10)
         self._timer.timeout.connect(self._pause)
+
+    @property
+    def _in_burst(self) -> bool:
+        return self._shown is not None
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if self._replaying or event.type() != QEvent.Type.KeyPress:
@@ -78,14 +110,15 @@ class WedgeFilter(QObject):
         now = self.clock()
         if event.key() in MODIFIERS:
             return False  # Shift before a capital is part of a scan: neither ends nor replays it
+        if self._in_burst and now - self._last_key > self._max_gap:
+            self._pause()  # the burst ended before this key (its timer has not fired yet)
         terminator = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or (
             event.key() == Qt.Key.Key_Tab and bool(self._held)  # scanners set to end with Tab
         )
         if terminator:
             scan = self.detector.feed(ENTER, now)
             if scan:
-                self._held.clear()
-                self._timer.stop()
+                self._take_back()
                 self._deliver(obj, scan)
                 return True
             self._replay()
@@ -96,8 +129,11 @@ class WedgeFilter(QObject):
         if len(text) == 1 and text.isprintable() and not shortcut:
             self.detector.feed(text, now)
             self._last_key = now
-            self._held.append((obj, QKeyEvent(event.type(), event.key(), event.modifiers(), text)))
             self._timer.start()
+            if not self._in_burst:
+                self._shown = (obj, _restorer(obj))
+                return False  # the first key of a burst shows at once
+            self._held.append((obj, QKeyEvent(event.type(), event.key(), event.modifiers(), text)))
             return True
         self._replay()
         return False
@@ -110,19 +146,29 @@ class WedgeFilter(QObject):
             return
         scan = self.detector.flush(now)
         if scan:
-            target = self._held[0][0] if self._held else QApplication.focusWidget()
-            self._held.clear()
+            target = self._shown[0] if self._shown else QApplication.focusWidget()
+            self._take_back()
             self._deliver(target, scan)
         else:
             self._replay()
 
+    def _take_back(self) -> None:
+        """The burst was a scan: its first key is undone and the held keys dropped."""
+        self._timer.stop()
+        shown, self._shown = self._shown, None
+        self._held.clear()
+        if shown is not None and shiboken6.isValid(shown[0]):
+            shown[1]()
+
     def _replay(self) -> None:
         self._timer.stop()
+        self._shown = None
         held, self._held = self._held, []
         self._replaying = True
         try:
             for widget, event in held:
-                QApplication.sendEvent(widget, event)
+                if shiboken6.isValid(widget):
+                    QApplication.sendEvent(widget, event)
         finally:
             self._replaying = False
 

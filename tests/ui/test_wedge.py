@@ -116,3 +116,39 @@ def test_a_card_field_in_a_dialog_takes_the_scan(qtbot, window) -> None:
         d.reject()
 
     in_dialog(qtbot, lambda: qtbot.keyClick(counter.scan_box, Qt.Key.Key_F1), scan_card)
+
+
+def test_a_persons_key_shows_at_once_and_a_scan_takes_it_back(qtbot, window, register) -> None:
+    register(name="张三", phone=PHONE)
+    counter = signed_in(qtbot, window)
+    box = counter.scan_box
+    box.setText("zs")
+    box.end(False)
+    CLOCK.now += 1.0
+    qtbot.keyClick(box, "1")
+    assert box.text() == "zs1"  # no waiting for the scanner's gap: the key is in the field now
+    # Keys faster than a person types are held until the burst shows what it is...
+    CLOCK.now += 0.005
+    qtbot.keyClick(box, "3")
+    assert box.text() == "zs1"
+    CLOCK.now += 0.5
+    qtbot.waitUntil(lambda: box.text() == "zs13", timeout=2000)  # ...then replayed in order
+    # A whole scan: its first key showed at once, and is taken back with the rest delivered.
+    CLOCK.now += 1.0
+    scan_keys(qtbot, box, PHONE)
+    qtbot.waitUntil(lambda: counter.member is not None, timeout=5000)
+    assert box.text() == PHONE and counter.last_query == PHONE
+
+
+def test_space_on_a_checkbox_ticks_it_on_the_first_press(qtbot, window) -> None:
+    counter = signed_in(qtbot, window)
+
+    def tick(d: QDialog) -> None:
+        assert isinstance(d, RegisterDialog)
+        d.consent.setFocus()
+        CLOCK.now += 1.0
+        qtbot.keyClick(d.consent, Qt.Key.Key_Space)
+        assert d.consent.isChecked()
+        d.reject()
+
+    in_dialog(qtbot, lambda: qtbot.keyClick(counter.scan_box, Qt.Key.Key_F1), tick)
