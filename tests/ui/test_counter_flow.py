@@ -144,4 +144,5 @@ def test_history_tabs_load_older_pages_as_the_cashier_scrolls(
         idle(qtbot, window)
         assert model.rowCount() == expected
     times = [model.rows[i].at for i in range(model.rowCount())]
-    assert times == sorted(times, reverse=True) and len({r.txn_id for r in model.rows}) == len(times)
+    assert times == sorted(times, reverse=True)
+    assert len({r.txn_id for r in model.rows}) == len(times)
