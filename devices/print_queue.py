@@ -26,7 +26,9 @@ from app.services import printing
 from app.services.context import CounterContext
 from app.services.printing import PrintJob
 from app.services.settings import printer_settings, receipt_template
-from devices.escpos_printer import EscposReceiptPrinter, logo_file
+
+# python-escpos (its capability database alone takes ~200 ms to load) is imported by the
+# worker's thread when the first job prints, not when the window starts.
 
 log = logging.getLogger(__name__)
 RECOVERY_INTERVAL = 30.0  # seconds between looks for jobs a dead worker left printing
@@ -44,6 +46,8 @@ def configured_printer(ctx: CounterContext) -> PrinterFor:
         address = job.target or (settings.address if settings.enabled else "")
         if not address:
             raise PrinterError(render("printer_not_configured"))
+        from devices.escpos_printer import EscposReceiptPrinter, logo_file
+
         logo = logo_file(receipt_template(ctx).logo_path)
         return EscposReceiptPrinter(settings, logo_path=logo, address=address)
 

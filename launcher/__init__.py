@@ -8,11 +8,13 @@ may import every other package; nothing imports it.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from app.cli import Extension
 from app.cli import main as cli_main
+from app.cli.parser import names_a_command
 
 
 def extensions() -> list[Extension]:
@@ -32,4 +34,7 @@ def open_window(data_dir: Path, args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return cli_main(argv, extensions=extensions(), start=open_window)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # The window needs no command's parser: the adapters' CLI modules load only for commands.
+    found = extensions() if names_a_command(argv) else []
+    return cli_main(argv, extensions=found, start=open_window)

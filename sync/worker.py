@@ -14,14 +14,19 @@ import random
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.ports import Clock
 from app.services import syncstate
 from app.services.context import CounterContext, open_counter
 from app.services.syncstate import SyncStatus
-from sync.client import HQClient, SyncError
 from sync.config import load_config
-from sync.engine import sync_once
+
+if TYPE_CHECKING:
+    from sync.client import HQClient
+
+# The HTTP client (requests, pydantic) loads in the worker's thread when the counter is
+# enrolled: a window that never talks to HQ does not pay for it at start.
 
 log = logging.getLogger("member_counter.sync")
 
@@ -100,6 +105,8 @@ class SyncWorker:
                 config = load_config(self.data_dir)
                 if config is not None:
                     if client is None or client.config != config:
+                        from sync.client import HQClient
+
                         client = HQClient(config, timeout=self.timeout)
                     delay = self.run_round(ctx, client)
                 self._publish(ctx)
@@ -112,6 +119,9 @@ class SyncWorker:
 
     def run_round(self, ctx: CounterContext, client: HQClient) -> float:
         """One round; returns how long to wait before the next."""
+        from sync.client import SyncError
+        from sync.engine import sync_once
+
         self.rounds += 1
         try:
             sync_once(ctx, client)

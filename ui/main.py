@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QApplication
 from app.services.context import open_counter
 from app.services.store import store_info
 from ui import i18n, theme
-from ui.dialogs.first_run import FirstRunDialog
 from ui.ops import TaskManager
 from ui.prefs import Prefs
 from ui.session import Session
@@ -83,6 +82,8 @@ def run(data_dir: Path, args: argparse.Namespace | None = None) -> int:
     try:
         session = Session(ctx=ctx, tasks=tasks, store=store_info(ctx))
         if session.store is None:
+            from ui.dialogs.first_run import FirstRunDialog  # the demo store's services
+
             if not FirstRunDialog.ask(None, session, data_dir):
                 return 0
             session.store = store_info(ctx)

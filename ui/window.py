@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QWidget
@@ -12,17 +13,16 @@ from app.services.printing import PrintJob
 from app.services.security import Actor, Role
 from app.services.syncstate import SyncStatus
 from ui import i18n
-from ui.counter import CounterScreen
-from ui.dialogs.settings import SettingsDialog
-from ui.dialogs.sync_status import SyncDialog
 from ui.errors import describe
 from ui.hardware import Devices, SyncLink
-from ui.manager.menu import ManagerMenu
 from ui.ops import Op
 from ui.prefs import Prefs
 from ui.session import Session
 from ui.signin import SignInScreen
 from ui.wedge import WedgeFilter
+
+if TYPE_CHECKING:
+    from ui.counter import CounterScreen
 
 STATUS_REFRESH_MS = 5000
 _ACTIVITY = {
@@ -92,14 +92,8 @@ class MainWindow(QMainWindow):
         assert self.session.store is not None
         self.signin = SignInScreen(self.session.ctx, self.session.tasks, self.session.store, self)
         self.signin.signed_in.connect(self._signed_in)
-        self.counter = CounterScreen(self.session, self)
-        self.counter.lock_requested.connect(self.lock)
-        self.counter.settings_requested.connect(self.open_settings)
-        self.counter.operation_done.connect(self._operation_done)
-        self.counter.sync_requested.connect(self.open_sync)
-        self.counter.manager_requested.connect(self.open_manager)
         self.stack.addWidget(self.signin)
-        self.stack.addWidget(self.counter)
+        self._counter: CounterScreen | None = None
         if self.session.actor is None:
             self.show_signin()
         else:
@@ -107,6 +101,22 @@ class MainWindow(QMainWindow):
             self.counter.focus_scan()
             self.counter.shift_banner.refresh()
         self.refresh_status()
+
+    @property
+    def counter(self) -> CounterScreen:
+        """The counter screen, made when first needed: the sign-in screen shows without it."""
+        if self._counter is None:
+            from ui.counter import CounterScreen
+
+            counter = CounterScreen(self.session, self)
+            counter.lock_requested.connect(self.lock)
+            counter.settings_requested.connect(self.open_settings)
+            counter.operation_done.connect(self._operation_done)
+            counter.sync_requested.connect(self.open_sync)
+            counter.manager_requested.connect(self.open_manager)
+            self.stack.addWidget(counter)
+            self._counter = counter
+        return self._counter
 
     def show_signin(self) -> None:
         self.signin.reset(locked_by=self.locked_by)
@@ -219,6 +229,8 @@ class MainWindow(QMainWindow):
     def open_manager(self) -> None:
         if self.session.actor is None:
             return
+        from ui.manager.menu import ManagerMenu  # charts and spreadsheets: loaded at first use
+
         ManagerMenu.ask(self, self.session)
         self.counter.shift_banner.refresh()
         self.refresh_status()
@@ -231,6 +243,8 @@ class MainWindow(QMainWindow):
             self.counter.say(self.tr("只有店长或管理员可以修改设置"), error=True)
             return
         language = self.prefs.language
+        from ui.dialogs.settings import SettingsDialog
+
         dialog = SettingsDialog.ask(self, self.session, self.prefs)
         if dialog is not None:
             if dialog.saved_devices:
@@ -286,6 +300,8 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
     def open_sync(self) -> None:
+        from ui.dialogs.sync_status import SyncDialog
+
         SyncDialog.ask(self, self.session)
         self.refresh_status()
 
@@ -306,8 +322,8 @@ class MainWindow(QMainWindow):
 
     def show_error(self, exc: BaseException) -> None:
         text = describe(exc)
-        if self.stack.currentWidget() is self.counter:
-            self.counter.say(text, error=True)
+        if self._counter is not None and self.stack.currentWidget() is self._counter:
+            self._counter.say(text, error=True)
         else:
             self.statusBar().showMessage(text, 10_000)
 

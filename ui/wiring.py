@@ -8,23 +8,24 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import TYPE_CHECKING
 
 from app.domain.errors import CounterError
 from app.ports import Clock, CustomerDisplay, PrinterError
 from app.services.context import CounterContext
 from app.services.settings import PrinterSettings, display_settings, scanner_settings
-from devices import transports
-from devices.escpos_printer import RenderOptions, render_test_page
-from devices.pole_display import display_from_settings
 from devices.print_queue import PrintQueueWorker
-from devices.serial_scanner import SerialScanner, list_serial_ports, scanner_from_settings
 from devices.wedge import WedgeDetector, detector_from_settings
-from sync import enrollment
-from sync.client import HQClient, SyncError
 from sync.config import load_config
-from sync.engine import lookup_and_fetch
 from sync.worker import SyncWorker
 from ui.hardware import DeviceEvents, Devices, SyncEvents, SyncLink
+
+if TYPE_CHECKING:
+    from devices.serial_scanner import SerialScanner
+
+# What only some counters use, or only later, loads when first used: pyserial with a serial
+# scanner or display, python-escpos with the first print, the HTTP client with the first
+# talk to HQ. The window's start needs none of them.
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +54,16 @@ class CounterDevices:
             if self.scanner is not None:
                 self.scanner.stop()
                 self.scanner = None
+            settings = scanner_settings(self.ctx)
+            display = display_settings(self.ctx)
+            if settings.serial_port or (display.enabled and display.address):
+                from devices.pole_display import display_from_settings
+                from devices.serial_scanner import scanner_from_settings
+            else:  # neither is set up: pyserial need not load
+                self._display = None
+                return
             self.scanner = scanner_from_settings(
-                scanner_settings(self.ctx),
+                settings,
                 self.events.on_scan,
                 on_state=self.events.on_scanner_state,
             )
@@ -62,7 +71,7 @@ class CounterDevices:
                 self.scanner.start()
             self._display = None
             try:
-                self._display = display_from_settings(display_settings(self.ctx))
+                self._display = display_from_settings(display)
             except PrinterError as exc:
                 log.warning("customer display not available: %s", exc)
 
@@ -82,16 +91,23 @@ class CounterDevices:
             wake_printer=self.worker.wake,
             reload=self.reload,
             test_page=print_test_page,
-            serial_ports=lambda: [
-                (p.device, f"{p.description} {p.vid_pid}".strip()) for p in list_serial_ports()
-            ],
+            serial_ports=serial_ports,
             display=self.display,
             close=self.close,
         )
 
 
+def serial_ports() -> list[tuple[str, str]]:
+    from devices.serial_scanner import list_serial_ports
+
+    return [(p.device, f"{p.description} {p.vid_pid}".strip()) for p in list_serial_ports()]
+
+
 def print_test_page(settings: PrinterSettings) -> None:
     """A line in every encoding, so the store can see which one its printer reads."""
+    from devices import transports
+    from devices.escpos_printer import RenderOptions, render_test_page
+
     data = render_test_page(RenderOptions.of(settings))
     transports.send(settings.address, data)
 
@@ -129,6 +145,9 @@ class CounterSync:
         config = load_config(self.data_dir)
         if config is None:
             return 0
+        from sync.client import HQClient, SyncError
+        from sync.engine import lookup_and_fetch
+
         client = HQClient(config, timeout=(3.0, 10.0))
         try:
             return len(lookup_and_fetch(self.ctx, client, query))
@@ -139,6 +158,9 @@ class CounterSync:
             client.close()
 
     def enroll(self, server_url: str, code: str, ca_bundle: str | None) -> None:
+        from sync import enrollment
+        from sync.client import SyncError
+
         try:
             enrollment.enroll(self.ctx, self.data_dir, server_url, code, ca_bundle=ca_bundle)
         except SyncError as exc:

@@ -13,16 +13,21 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from platformdirs import user_data_dir
 
-from app.cli import manager, render
-from app.cli.commands import HANDLERS, NO_ACTOR, Handler, Key
 from app.cli.parser import UsageError, build_parser
 from app.domain.errors import CounterError
 from app.domain.messages import set_language
-from app.services.context import CounterContext, open_counter
-from app.services.security import sign_in
+
+if TYPE_CHECKING:
+    from app.services.context import CounterContext
+
+# The commands' modules (every service, openpyxl, segno) load when a command runs: the
+# window starts through this parser too and needs none of them.
+Key = tuple[str, str | None]
+Handler = Callable[["CounterContext", Any, argparse.Namespace], dict[str, Any]]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REFUSED = 0, 1, 2, 3
 DATA_DIR_ENV = "MEMBER_COUNTER_DATA_DIR"
@@ -37,6 +42,8 @@ def _emit(as_json: bool, data: dict, lines: list[str] | None = None) -> None:
     if as_json:
         print(json.dumps(data, ensure_ascii=False))
     else:
+        from app.cli import render
+
         print("\n".join(lines if lines is not None else render.text_lines(data)))
 
 
@@ -85,15 +92,8 @@ def main(
     """Run one command. Without a command, ``start`` runs (the window; by default the demo)."""
     parser = build_parser()
     subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    handlers: dict[Key, Handler] = dict(HANDLERS)
-    no_actor, no_store = set(NO_ACTOR), set()
-    renderers = {**render.TEXT_RENDERERS, **manager.TEXT_RENDERERS}
     for ext in extensions:
         ext.add_parsers(subparsers)
-        handlers.update(ext.handlers)
-        no_actor |= ext.no_actor
-        no_store |= ext.no_store
-        renderers.update(ext.text_renderers)
     args = parser.parse_args(argv)
     set_language(args.lang or os.environ.get("MEMBER_COUNTER_LANG", "zh"))
     data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
@@ -101,6 +101,20 @@ def main(
         return _run_demo(data_dir, args)
     if args.command is None:
         return (start or _run_demo)(data_dir, args)
+
+    from app.cli import manager, render
+    from app.cli.commands import HANDLERS, NO_ACTOR
+    from app.services.context import open_counter
+    from app.services.security import sign_in
+
+    handlers: dict[Key, Handler] = dict(HANDLERS)
+    no_actor, no_store = set(NO_ACTOR), set()
+    renderers = {**render.TEXT_RENDERERS, **manager.TEXT_RENDERERS}
+    for ext in extensions:
+        handlers.update(ext.handlers)
+        no_actor |= ext.no_actor
+        no_store |= ext.no_store
+        renderers.update(ext.text_renderers)
     key = (args.command, getattr(args, "action", None))
     handler = handlers[key]
     ctx: CounterContext | None = None

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.cli import manager, render
+from app.cli import Handler, Key, manager, render
 from app.cli.parser import UsageError
 from app.domain.errors import ValidationError
 from app.domain.money import parse_yuan
@@ -256,9 +255,6 @@ def do_backup(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Re
     path = maintenance.backup(ctx, actor, Path(args.path))
     return {"path": str(path), "integrity": "ok"}
 
-
-Key = tuple[str, str | None]
-Handler = Callable[[CounterContext, Any, argparse.Namespace], Result]
 
 HANDLERS: dict[Key, Handler] = {
     ("init", None): init,

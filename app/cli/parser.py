@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from typing import NoReturn
 
 from app.cli.manager_parser import add_parsers as add_manager_parsers
@@ -32,17 +33,34 @@ def _approval(p: argparse.ArgumentParser) -> None:
     p.add_argument("--approve-pin", metavar="PIN", help="approving manager's PIN")
 
 
+def _global_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", help="data directory (default: the user's data folder)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--staff", metavar="NO", help="staff number (or MEMBER_COUNTER_STAFF)")
+    parser.add_argument("--pin", metavar="PIN", help="staff PIN (or MEMBER_COUNTER_PIN)")
+    parser.add_argument("--lang", choices=("zh", "en"), help="message language (default zh)")
+
+
+def names_a_command(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` goes beyond the global options (a command, --help, or a mistake the
+    full parser will report); without one, ``member-counter`` opens the window and the
+    commands' parsers need not be built."""
+    probe = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    _global_options(probe)
+    try:
+        _, rest = probe.parse_known_args(list(argv))
+    except (argparse.ArgumentError, SystemExit):
+        return True
+    return bool(rest)
+
+
 def build_parser() -> Parser:
     parser = Parser(
         prog="member-counter",
         description="会员收银台 Member Counter — the counter app and its ops CLI. "
         "Without a command it starts the counter.",
     )
-    parser.add_argument("--data-dir", help="data directory (default: the user's data folder)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--staff", metavar="NO", help="staff number (or MEMBER_COUNTER_STAFF)")
-    parser.add_argument("--pin", metavar="PIN", help="staff PIN (or MEMBER_COUNTER_PIN)")
-    parser.add_argument("--lang", choices=("zh", "en"), help="message language (default zh)")
+    _global_options(parser)
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
 
     p = sub.add_parser("init", help="create a new store database")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -93,6 +95,7 @@ def test_a_fresh_database_is_migrated_to_alembic_head(tmp_path: Path) -> None:
     try:
         assert migrate.is_current(db.engine)
         head = ScriptDirectory.from_config(migrate._config()).get_current_head()
+        assert migrate.head_revision() == head  # read from the files without Alembic
         with db.engine.connect() as conn:
             assert MigrationContext.configure(conn).get_current_revision() == head
             # The migrations build exactly the tables, columns and indexes the models declare.
@@ -101,6 +104,18 @@ def test_a_fresh_database_is_migrated_to_alembic_head(tmp_path: Path) -> None:
         db.dispose()
     tables = {row[1] for row in _schema(path) if row[0] == "table"}
     assert set(Base.metadata.tables) | {"alembic_version"} <= tables
+
+
+def test_opening_a_current_database_does_not_import_alembic(ctx: CounterContext) -> None:
+    probe = (
+        "import sys; from pathlib import Path; from app.services.context import open_counter; "
+        f"open_counter(Path({str(ctx.data_dir)!r})).close(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "[]"
 
 
 def test_running_the_upgrade_again_is_a_no_op(
