@@ -114,6 +114,8 @@ class MemberPanel(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.verticalHeader().hide()
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Sized from the rows in view (a page holds 50): not every row measured on each page.
+        table.horizontalHeader().setResizeContentsPrecision(0)
         table.horizontalHeader().setStretchLastSection(True)
         table.setAlternatingRowColors(True)
         return table

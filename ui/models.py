@@ -18,6 +18,7 @@ from app.services.history import Cursor, HistoryPage, PointsLine, TierLine, TxnL
 
 R = TypeVar("R")
 _INDEX = QModelIndex()
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 def kind_name(kind: str) -> str:
@@ -141,15 +142,20 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         return None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+        # A view asks for a dozen roles per visible cell on every paint: the ones this model
+        # does not answer are turned away before any work.
+        text = role in self.TEXT_ROLES
+        if not text and role != Qt.ItemDataRole.TextAlignmentRole:
             return None
-        if not (0 <= index.column() < len(self.Col)):
+        row, column = index.row(), index.column()
+        if not index.isValid() or not (0 <= row < len(self.rows)):
             return None
-        col = self.Col(index.column())
-        if role in self.TEXT_ROLES:
-            return self.text(self.rows[index.row()], col)
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.NUMERIC:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if not (0 <= column < len(self.Col)):
+            return None
+        if text:
+            return self.text(self.rows[row], self.Col(column))
+        if column in self.NUMERIC:
+            return _RIGHT
         return None
 
     def header(self, col: Any) -> str:

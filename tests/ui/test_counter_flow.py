@@ -146,3 +146,33 @@ def test_history_tabs_load_older_pages_as_the_cashier_scrolls(
     times = [model.rows[i].at for i in range(model.rowCount())]
     assert times == sorted(times, reverse=True)
     assert len({r.txn_id for r in model.rows}) == len(times)
+
+
+def test_a_slow_history_never_holds_up_the_next_scan(qtbot, window, register, monkeypatch) -> None:
+    import threading
+
+    import ui.counter
+    from app.services import history
+    from tests.ui.conftest import sign_in
+
+    first = register(name="张三", phone="13800138001")
+    register(name="李四", phone="13800138002")
+    release = threading.Event()
+
+    def slow_history(*args, **kwargs):
+        release.wait(10)  # a history read that takes long (a big member, a slow disk)
+        return history.member_history(*args, **kwargs)
+
+    monkeypatch.setattr(ui.counter, "member_history", slow_history)
+    sign_in(qtbot, window)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.counter, timeout=5000)
+    counter = window.counter
+    counter.scan("13800138001")
+    qtbot.waitUntil(lambda: counter.member is not None, timeout=5000)
+    assert counter.member.member_id == first.member_id
+    counter.scan("13800138002")  # the first member's history is still being read
+    qtbot.waitUntil(lambda: counter.member is not None and counter.member.name == "李四")
+    assert not release.is_set()
+    release.set()
+    qtbot.waitUntil(lambda: counter.history is not None, timeout=5000)
+    assert counter.history.member_id == counter.member.member_id  # the stale one was dropped
