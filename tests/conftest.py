@@ -114,3 +114,9 @@ def db_snapshot(ctx: CounterContext) -> dict[str, list[tuple]]:
 @pytest.fixture
 def snapshot(ctx: CounterContext) -> Callable[[], dict[str, list[tuple]]]:
     return lambda: db_snapshot(ctx)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The soak first: it takes minutes, so with several workers it runs beside the rest
+    instead of after it."""
+    items.sort(key=lambda item: item.get_closest_marker("soak") is None)
