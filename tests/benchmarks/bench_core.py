@@ -118,6 +118,14 @@ PHONE_PREFIXES = (
     "191", "193", "195", "196", "197", "198", "199",
 )  # fmt: skip
 SOURCES = ("counter",) * 8 + ("wechat", "import")
+# The member columns the bulk load writes, in the order of its rows (joined_on is kept by the
+# schema's triggers from the register transactions).
+MEMBER_COLUMNS = (
+    "id", "name", "phone", "phone_last4", "gender", "birthday", "email", "address",
+    "referrer_id", "source", "consent_at", "status", "card_id", "tier_code", "tier_overridden",
+    "cumulative_spend_fen", "principal_fen", "bonus_fen", "points", "pay_password_hash",
+    "pay_password_failures", "created_at", "created_by", "updated_at",
+)  # fmt: skip
 
 
 # -- building the database -----------------------------------------------------------------
@@ -265,7 +273,11 @@ def build(data_dir: Path, members: int, seed: int) -> dict[str, Any]:
                  canonical_json(body), payload_hash(body), ts, pushed)
             )  # fmt: skip
         con.execute("BEGIN IMMEDIATE")
-        con.executemany(f"INSERT INTO member VALUES ({','.join('?' * 24)})", rows["member"])
+        con.executemany(
+            f"INSERT INTO member ({', '.join(MEMBER_COLUMNS)})"
+            f" VALUES ({','.join('?' * len(MEMBER_COLUMNS))})",
+            rows["member"],
+        )
         con.executemany("INSERT INTO card VALUES (?,?,?,?,?,?)", rows["card"])
         con.executemany("INSERT INTO member_search_key (member_id, key) VALUES (?,?)", rows["key"])
         con.executemany(
@@ -871,12 +883,13 @@ def render(rows: list[Row], info: dict[str, Any], argv: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
-def write_doc(section: str, doc: Path = DOC) -> None:
+def write_doc(section: str, doc: Path = DOC, begin: str = BEGIN, end: str = END) -> None:
+    """Replace the section between ``begin`` and ``end`` in ``doc`` (append it if absent)."""
     doc.parent.mkdir(parents=True, exist_ok=True)
     text = doc.read_text(encoding="utf-8") if doc.exists() else ""
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        _, tail = rest.split(END, 1)
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        _, tail = rest.split(end, 1)
         text = head + section + tail
     else:
         if not text:
