@@ -328,3 +328,32 @@ def test_ledger_tables_refuse_update_and_delete(
     # Appending is still allowed: the services keep writing these tables.
     with ctx.reader() as uow:
         assert uow.ledger_mismatches() == []
+
+
+# What each scan-box statement must search: a new index that SQLite prefers for one of them
+# turns a 1 ms search into a pass over every member (an index led by member.status once did).
+LOOKUP_PLANS = {
+    "_MEMBER": "sqlite_autoindex_member_1 (id=?)",
+    "_MEMBER_BY_PHONE": "uq_member_active_phone (phone=?)",
+    "_MEMBERS_BY_LAST4": "ix_member_phone_last4 (phone_last4=?)",
+    "_MEMBERS_BY_NAME_RANGE": "ix_member_name (name>? AND name<?)",
+    "_MEMBERS_BY_KEY_RANGE": "ix_member_search_key_key (key>? AND key<?)",
+    "_CARD_BY_NO": "sqlite_autoindex_card_2 (card_no=?)",
+}
+
+
+def test_the_scan_box_statements_search_the_indexes_meant_for_them(ctx: CounterContext) -> None:
+    import re
+
+    from app.persistence import reader
+
+    con = sqlite3.connect(ctx.db.path)
+    try:
+        for name, index in LOOKUP_PLANS.items():
+            sql = re.sub(r"__\[POSTCOMPILE_\w+\]", "?", getattr(reader, name).sql)
+            plan = [r[-1] for r in con.execute("EXPLAIN QUERY PLAN " + sql, ["x"] * sql.count("?"))]
+            assert any(index in line for line in plan), (name, plan)
+            member_lines = [line for line in plan if re.match(r"(SCAN|SEARCH) member\b", line)]
+            assert all("(id=?)" in line or index in line for line in member_lines), (name, plan)
+    finally:
+        con.close()

@@ -56,8 +56,8 @@ def upgrade() -> None:
         "UPDATE member SET joined_on = (SELECT min(business_date) FROM txn"
         f" WHERE txn.member_id = member.id AND txn.kind IN {JOIN_KINDS})"
     )
-    op.create_index("ix_member_status_tier", "member", ["status", "tier_code"])
-    op.create_index("ix_member_status_joined", "member", ["status", "joined_on"])
+    op.create_index("ix_member_tier_status", "member", ["tier_code", "status"])
+    op.create_index("ix_member_joined_status", "member", ["joined_on", "status"])
     for sql in TRIGGERS.values():
         op.execute(sql)
 
@@ -65,8 +65,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     for name in TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
-    op.drop_index("ix_member_status_joined", table_name="member")
-    op.drop_index("ix_member_status_tier", table_name="member")
+    op.drop_index("ix_member_joined_status", table_name="member")
+    op.drop_index("ix_member_tier_status", table_name="member")
     with op.batch_alter_table("member") as batch_op:
         batch_op.drop_column("joined_on")
     op.drop_index("ix_card_status", table_name="card")
