@@ -104,6 +104,22 @@ LOT_BALANCES = (
     .group_by(PointsLot.id)
 )
 
+# :member_id, :today — the points of the member's lots still valid today, summed in SQL (a
+# regular holds thousands of lots: no row each for Python to add up)
+_VALID_LOT_BALANCES = (
+    select(func.sum(PointsEntry.points).label("remaining"))
+    .join(PointsLot, PointsLot.id == PointsEntry.lot_id)
+    .where(
+        PointsLot.member_id == bindparam("member_id"),
+        PointsLot.expires_on >= bindparam("today"),
+    )
+    .group_by(PointsLot.id)
+    .subquery()
+)
+USABLE_POINTS = select(func.coalesce(func.sum(_VALID_LOT_BALANCES.c.remaining), 0)).where(
+    _VALID_LOT_BALANCES.c.remaining > 0
+)
+
 # (hash of the last audit entry, number of the last outbox event): where the next of each goes
 CHAIN_HEADS = select(
     select(AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1).scalar_subquery(),

@@ -238,6 +238,11 @@ class UnitOfWork:
         rows = self._core(queries.LOT_BALANCES, {"member_id": member_id}).all()
         return [LotBalance(lot_id, int(rem), exp) for lot_id, exp, rem in rows]
 
+    def usable_points(self, member_id: str, today: dt.date) -> int:
+        """The points of the member's lots valid on ``today`` (what points_in(usable lots) is)."""
+        return int(self._core(queries.USABLE_POINTS, {"member_id": member_id, "today": today})
+                   .scalar_one())  # fmt: skip
+
     def expired_lots(self, as_of: dt.date) -> list[tuple[str, str, int]]:
         """(member_id, lot_id, remaining) of lots whose last valid day is before ``as_of``."""
         rows = self.session.execute(

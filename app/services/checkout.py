@@ -101,7 +101,9 @@ def checkout(
         ensure_can_transact(uow, member)
         before = member_state(member)
         tier = rules.tier(member.tier_code)
-        lots = usable_lots(uow, member.id, ctx.business_date(uow))
+        # A regular holds a lot per purchase: their balances are summed only when points are
+        # redeemed (a member with 2,000 lots took 30 ms a checkout for nothing).
+        lots = usable_lots(uow, member.id, ctx.business_date(uow)) if points > 0 else []
         quote = quote_checkout(rules, amount_fen, tier, points, points_in(lots))
         settled = settle_tenders(
             quote.due_fen, list(tenders) if tenders is not None else [(pay, quote.due_fen)]

@@ -137,7 +137,8 @@ def usable_lots(uow: UnitOfWork, member_id: str, today: dt.date) -> list[LotBala
 
 
 def usable_points(uow: UnitOfWork, member_id: str, today: dt.date) -> int:
-    return points_in(usable_lots(uow, member_id, today))
+    """Reads what is flushed, like ``usable_lots``; summed by SQLite."""
+    return uow.usable_points(member_id, today)
 
 
 def points_in(lots: list[LotBalance]) -> int:

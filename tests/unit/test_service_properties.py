@@ -35,6 +35,7 @@ from app.ports import FixedClock
 from app.services.checkout import checkout
 from app.services.context import CounterContext, open_counter
 from app.services.hashing import Hasher
+from app.services.ledger import points_in, usable_lots
 from app.services.lookup import show_member
 from app.services.maintenance import verify_audit
 from app.services.members import Registration, register_member
@@ -524,6 +525,9 @@ class CounterMachine(RuleBasedStateMachine):
                 lots = {lot.lot_id: lot.remaining for lot in uow.lot_balances(m.member_id)}
                 assert all(n >= 0 for n in lots.values()), lots
                 assert lots == {lot.lot_id: lot.remaining for lot in m.lots}
+                today = self.business_date()
+                valid = usable_lots(uow, m.member_id, today)
+                assert uow.usable_points(m.member_id, today) == points_in(valid)
 
     @invariant()
     def money_is_conserved(self) -> None:
