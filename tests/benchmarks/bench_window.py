@@ -763,6 +763,10 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument("--starts", type=int, default=10, help="cold starts of each kind")
     p.add_argument("--scans", type=int, default=60, help="scans of each kind")
     p.add_argument("--soak-scans", type=int, default=0, help="run the long soak too")
+    p.add_argument(
+        "--soak-report",
+        help="the JSON line of a soak run before (python -m tests.ui.soak ... > FILE)",
+    )
     p.add_argument("--no-doc", dest="doc", action="store_false", help="print, do not write docs")
     args = p.parse_args(argv)
     if args.data_dir is None:
@@ -782,6 +786,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     window_figures(results, data_dir, args.seed, args.scans)
     if args.soak_scans:
         results.soak = long_soak(args.soak_scans)
+    elif args.soak_report:
+        results.soak = json.loads(Path(args.soak_report).read_text().strip().splitlines()[-1])
+        results.soak["command"] = "python -m tests.ui.soak DIR --scans N --checkouts N/10"
     section = render(results, info, argv)
     if args.doc:
         write_doc(section, DOC, BEGIN, END)

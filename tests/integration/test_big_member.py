@@ -24,10 +24,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import event, exists, func, select
+from sqlalchemy import event, func, select
 
 from app.persistence import reporting
-from app.persistence.tables import Member, PointsEntry, StoredValueEntry, Txn
+from app.persistence.tables import PointsEntry, StoredValueEntry, Txn
 from app.ports import FixedClock
 from app.services.checkout import checkout
 from app.services.context import CounterContext, open_counter
@@ -39,6 +39,7 @@ from app.services.reports import range_report
 from app.services.security import Approval, sign_in
 from app.services.stored_value import top_up
 from tests.benchmarks.bench_core import CASHIER, MANAGER, build
+from tests.helpers import reference_churn
 
 BIG_TABLES = ("txn", "member", "points_entry", "sv_entry", "card")
 MEMBERS = 10_000
@@ -190,23 +191,6 @@ def test_a_2000_transaction_members_history_reads_index_ranges_and_is_complete(b
     assert len(pages[Tab.POINTS]) == points[0][0]
 
 
-def old_churn(ctx: CounterContext, cutoff: dt.date, as_of: dt.date) -> int:
-    recent = exists().where(
-        Txn.member_id == Member.id,
-        Txn.kind == "checkout",
-        Txn.business_date >= cutoff,
-        Txn.business_date <= as_of,
-    )
-    joined = exists().where(
-        Txn.member_id == Member.id,
-        Txn.kind.in_(("register", "import")),
-        Txn.business_date < cutoff,
-    )
-    with ctx.reader() as uow:
-        stmt = select(func.count()).where(Member.status == "active", joined, ~recent)
-        return int(uow.session.execute(stmt).scalar_one())
-
-
 def old_liability(ctx: CounterContext, through: dt.date) -> tuple[int, int, int]:
     where = Txn.business_date <= through
     with ctx.reader() as uow:
@@ -230,7 +214,7 @@ def test_the_90_day_range_report_works_from_indexes_and_equals_the_old_figures(b
         report = range_report(ctx, manager, start, end)
         took = time.perf_counter() - started
     with Statements(ctx) as old:
-        churned = old_churn(ctx, end - dt.timedelta(days=89), end)
+        churned = reference_churn(ctx, end - dt.timedelta(days=89), end)
     # With no daily close yet, the opening liability sums the ledgers whole, by design.
     assert new.per_member_subqueries() == []
     assert new.table_scans(("txn", "member", "card")) == []

@@ -10,36 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import exists, func, select
-
 from app.persistence import reporting
-from app.persistence.tables import Member, Txn
 from app.ports import FixedClock
 from app.services.cards import cancel_card
 from app.services.checkout import checkout
-from app.services.context import CounterContext
 from app.services.importing import import_members
 from app.services.refunds import refund
 from app.services.reports import range_report
 from app.services.stored_value import top_up
-from tests.helpers import query
-
-
-def reference_churn(ctx: CounterContext, cutoff: dt.date, as_of: dt.date) -> int:
-    recent = exists().where(
-        Txn.member_id == Member.id,
-        Txn.kind == "checkout",
-        Txn.business_date >= cutoff,
-        Txn.business_date <= as_of,
-    )
-    joined = exists().where(
-        Txn.member_id == Member.id,
-        Txn.kind.in_(("register", "import")),
-        Txn.business_date < cutoff,
-    )
-    with ctx.reader() as uow:
-        stmt = select(func.count()).where(Member.status == "active", joined, ~recent)
-        return int(uow.session.execute(stmt).scalar_one())
+from tests.helpers import query, reference_churn
 
 
 def test_churn_and_joined_on_equal_their_definitions(
