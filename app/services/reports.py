@@ -17,7 +17,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from app.domain.errors import ValidationError
 from app.domain.messages import current_language
@@ -28,12 +28,19 @@ from app.services.figures import figures
 from app.services.security import Actor, Permission, require
 from app.services.spreadsheets import write_table, write_workbook
 
+K = TypeVar("K")
 MAX_DAYS = 3 * 366
 DEFAULT_CHURN_DAYS = 90
 
 
 def _days(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def _accumulate(into: dict[K, dict[str, int]], key: K, sums: dict[str, int]) -> None:
+    total = into.setdefault(key, dict.fromkeys(sums, 0))
+    for name, value in sums.items():
+        total[name] += value
 
 
 def check_range(start: dt.date, end: dt.date) -> None:
@@ -57,10 +64,11 @@ def range_report(
         rules = load_rules(uow)
         store = uow.store()
         totals = figures(uow, reporting.on_dates(start, end))
-        kinds = ("checkout", "refund", "topup", "topup_refund", "register", "import")
         per_day: dict[dt.date, dict[str, dict[str, int]]] = defaultdict(dict)
-        for day, kind, sums in reporting.txn_sums_by_day(uow, start, end, kinds):
-            per_day[day][kind] = sums
+        per_staff: dict[tuple[str | None, str], dict[str, int]] = {}
+        for day, staff_id, kind, sums in reporting.txn_sums_by_day_and_staff(uow, start, end):
+            _accumulate(per_day[day], kind, sums)
+            _accumulate(per_staff, (staff_id, kind), sums)
         sv_delta = reporting.sv_delta_by_day(uow, start, end)
         pts_delta = reporting.points_delta_by_day(uow, start, end)
         principal, bonus, points = liability_at(uow, start - dt.timedelta(days=1))
@@ -118,7 +126,7 @@ def range_report(
                 },
             )
 
-        for staff_id, kind, sums in reporting.txn_sums_by_staff(uow, start, end):
+        for (staff_id, kind), sums in per_staff.items():
             row = cashier(staff_id)
             if kind == "checkout":
                 row["sales_count"] += sums["count"]

@@ -221,6 +221,31 @@ def test_the_90_day_range_report_works_from_indexes_and_equals_the_old_figures(b
     assert old.per_member_subqueries() != []  # the check sees what made the old churn slow
     assert took < 5.0  # ~0.1 s here; a generous bound
     assert report["members"]["churned"] == churned
+    per_day = {
+        d: (n, fen)
+        for d, n, fen in _rows(
+            ctx,
+            "SELECT business_date, count(*), sum(due_fen) FROM txn WHERE kind = 'checkout'"
+            " AND business_date BETWEEN ? AND ? GROUP BY business_date",
+            start.isoformat(),
+            end.isoformat(),
+        )
+    }
+    assert {
+        d["date"]: (d["sales_count"], d["sales_fen"]) for d in report["days"] if d["sales_count"]
+    } == per_day
+    per_cashier = _rows(
+        ctx,
+        "SELECT s.staff_no, count(*), sum(t.due_fen) FROM txn t JOIN staff s ON s.id = t.staff_id"
+        " WHERE t.kind = 'checkout' AND t.business_date BETWEEN ? AND ? GROUP BY s.staff_no",
+        start.isoformat(),
+        end.isoformat(),
+    )
+    assert sorted(
+        (c["staff_no"], c["sales_count"], c["sales_fen"])
+        for c in report["cashiers"]
+        if c["sales_count"]
+    ) == sorted(per_cashier)
     for day in (start - dt.timedelta(days=1), start + dt.timedelta(days=45), end):
         with ctx.reader() as uow:
             assert reporting.liability_through(uow, None, day) == old_liability(ctx, day)
