@@ -23,6 +23,7 @@ from app.domain.errors import CounterError
 from app.domain.messages import set_language
 from app.services.context import CounterContext, open_counter
 from app.services.security import sign_in
+from app.version import APP_AUTHOR, APP_NAME
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REFUSED = 0, 1, 2, 3
 DATA_DIR_ENV = "MEMBER_COUNTER_DATA_DIR"
@@ -30,7 +31,7 @@ DATA_DIR_ENV = "MEMBER_COUNTER_DATA_DIR"
 
 def default_data_dir() -> Path:
     env = os.environ.get(DATA_DIR_ENV)
-    return Path(env) if env else Path(user_data_dir("member-counter", "MemberCounter"))
+    return Path(env) if env else Path(user_data_dir(APP_NAME, APP_AUTHOR))
 
 
 def _emit(as_json: bool, data: dict, lines: list[str] | None = None) -> None:

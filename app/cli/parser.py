@@ -8,6 +8,7 @@ import sys
 from typing import NoReturn
 
 from app.cli.manager_parser import add_parsers as add_manager_parsers
+from app.version import __version__
 
 METHODS = ("cash", "wechat", "alipay", "bankcard")
 PAY_METHODS = ("stored_value", *METHODS)
@@ -38,6 +39,7 @@ def build_parser() -> Parser:
         description="会员收银台 Member Counter — the counter app and its ops CLI. "
         "Without a command it starts the counter.",
     )
+    parser.add_argument("--version", action="version", version=f"member-counter {__version__}")
     parser.add_argument("--data-dir", help="data directory (default: the user's data folder)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--staff", metavar="NO", help="staff number (or MEMBER_COUNTER_STAFF)")
