@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
+from app.domain.errors import RuleError
 from app.persistence.reader import Reader
 from app.persistence.uow import UnitOfWork
 
@@ -78,7 +79,20 @@ class Database:
 
         self.path = Path(path)
         self.engine = make_engine(self.path)
-        migrate.upgrade(self.engine)
+        self.upgrade_backup = migrate.upgrade(self.engine, self._backup_before_upgrade)
+
+    def _backup_before_upgrade(self, revision: str) -> Path:
+        """The copy a new release writes before it migrates this database."""
+        from app.persistence import migrate
+
+        folder = self.path.parent / migrate.BACKUP_DIRNAME
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / migrate.backup_name(revision)
+        backup_to(self.engine, target)
+        result = file_integrity(target)
+        if result != "ok":
+            raise RuleError("backup_corrupt", detail=result)
+        return target
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.engine)
