@@ -13,6 +13,7 @@ from app.services.security import Actor, Role
 from app.services.syncstate import SyncStatus
 from ui import i18n
 from ui.counter import CounterScreen
+from ui.dialogs.about import AboutDialog
 from ui.dialogs.settings import SettingsDialog
 from ui.dialogs.sync_status import SyncDialog
 from ui.errors import describe
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         self.counter.settings_requested.connect(self.open_settings)
         self.counter.operation_done.connect(self._operation_done)
         self.counter.sync_requested.connect(self.open_sync)
+        self.counter.about_requested.connect(self.open_about)
         self.counter.manager_requested.connect(self.open_manager)
         self.stack.addWidget(self.signin)
         self.stack.addWidget(self.counter)
@@ -284,6 +286,9 @@ class MainWindow(QMainWindow):
     def _operation_done(self, _text: str, _result: object) -> None:
         self.session.sync.trigger()  # send it to HQ now rather than at the next round
         self.refresh_status()
+
+    def open_about(self) -> None:
+        AboutDialog.ask(self, self.session)
 
     def open_sync(self) -> None:
         SyncDialog.ask(self, self.session)

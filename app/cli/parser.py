@@ -45,6 +45,11 @@ def build_parser() -> Parser:
     parser.add_argument("--staff", metavar="NO", help="staff number (or MEMBER_COUNTER_STAFF)")
     parser.add_argument("--pin", metavar="PIN", help="staff PIN (or MEMBER_COUNTER_PIN)")
     parser.add_argument("--lang", choices=("zh", "en"), help="message language (default zh)")
+    parser.add_argument(
+        "--smoke-test",
+        metavar="REPORT",
+        help="open the window, write what its first screen shows to REPORT (JSON) and quit",
+    )
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
 
     p = sub.add_parser("init", help="create a new store database")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPushButton, QWidget
 
 from app.services.security import Role
 from app.services.syncstate import SyncStatus, status
+from ui.dialogs.about import update_text
 from ui.dialogs.base import OpDialog, caption, run_modal
 from ui.ops import Op
 from ui.session import Session
@@ -26,11 +28,18 @@ class SyncDialog(OpDialog):
             ("success", self.tr("上次成功")),
             ("error", self.tr("上次错误")),
             ("cursor", self.tr("已下载到")),
+            ("version", self.tr("本机版本")),
         ):
             self.fields[key] = QLabel("—", self)
             self.fields[key].setWordWrap(True)
             form.addRow(title, self.fields[key])
         self.body.addLayout(form)
+        self.update_label = QLabel(self)
+        self.update_label.setProperty("role", "warning")
+        self.update_label.setWordWrap(True)
+        self.update_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.update_label.hide()
+        self.body.addWidget(self.update_label)
         self.sync_now = QPushButton(self.tr("立即同步"), self)
         self.sync_now.setAutoDefault(False)
         self.sync_now.clicked.connect(self._sync_now)
@@ -77,6 +86,10 @@ class SyncDialog(OpDialog):
             f"{self._when(s.last_error_at)} {s.last_error}" if s.last_error else "—"
         )
         self.fields["cursor"].setText(str(s.cursor))
+        self.fields["version"].setText(s.app_version)
+        text = update_text(s)
+        self.update_label.setText(text)
+        self.update_label.setVisible(bool(text))
         manager = self.session.actor is not None and self.session.actor.role in (
             Role.MANAGER,
             Role.ADMIN,
