@@ -152,6 +152,15 @@ def newest_glibc(bundle: Path) -> str | None:
     return ".".join(map(str, newest)) if newest else None
 
 
+def our_modules(work: Path) -> list[str]:
+    """Our modules in the bundle's archive (PyInstaller's table of contents of the PYZ)."""
+    import ast
+
+    toc = ast.literal_eval((work / layout.BUNDLE / "PYZ-00.toc").read_text(encoding="utf-8"))
+    names = [entry[0] for entry in toc[1]]
+    return sorted(n for n in names if n.split(".")[0] in layout.OUR_PACKAGES)
+
+
 def size_of(bundle: Path) -> tuple[int, int]:
     files = [p for p in bundle.rglob("*") if p.is_file() and not p.is_symlink()]
     return sum(p.stat().st_size for p in files), len(files)
@@ -194,6 +203,7 @@ def build(dist: Path, work: Path, *, make_archive: bool = False) -> dict:
         "python": platform.python_version(),
         "glibc_needed": None if WINDOWS else newest_glibc(bundle),
         "problems": problems,
+        "our_modules": our_modules(work),
     }
     if make_archive and not WINDOWS and not problems:
         report["archive"] = str(archive(bundle))
@@ -208,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--archive", action="store_true", help="also pack a .tar.gz (Linux)")
     args = p.parse_args(argv)
     report = build(args.dist.resolve(), args.work.resolve(), make_archive=args.archive)
-    print(json.dumps(report, indent=2, ensure_ascii=False))
+    shown = {k: v for k, v in report.items() if k != "our_modules"}
+    print(json.dumps({**shown, "our_modules": len(report["our_modules"])}, indent=2))
     return 1 if report["problems"] else 0
 
 
