@@ -88,7 +88,7 @@ def _check(path: Path) -> str:
         result = conn.execute("PRAGMA integrity_check").fetchone()[0]
         if result != "ok":
             raise HQError("backup_invalid", f"{path}: {result}")
-        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        revision = conn.execute("SELECT version_num FROM hq_alembic_version").fetchone()
         conn.execute("SELECT count(*) FROM hq_device").fetchone()
     except sqlite3.DatabaseError as exc:
         raise HQError("backup_invalid", f"{path}: not an HQ database ({exc})") from None

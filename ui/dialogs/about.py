@@ -32,6 +32,7 @@ def update_text(s: SyncStatus | None) -> str:
 class AboutDialog(OpDialog):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, self.tr("关于会员收银台"), parent)
+        self.setMinimumWidth(680)
         icon = QLabel(self)
         icon.setPixmap(
             QPixmap(str(packaged_path("resources", "icons", "member-counter.png"))).scaledToHeight(
@@ -53,7 +54,7 @@ class AboutDialog(OpDialog):
         ):  # fmt: skip
             field = QLabel(value, self)
             field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            field.setWordWrap(True)
+            field.setToolTip(value)
             form.addRow(label, field)
         self.body.addLayout(form)
         self.update_label = QLabel(self)
@@ -71,6 +72,7 @@ class AboutDialog(OpDialog):
         text = update_text(s)
         self.update_label.setText(text)
         self.update_label.setVisible(bool(text))
+        self.adjustSize()
 
     def confirm(self) -> None:
         self.accept()

@@ -90,6 +90,7 @@ class SyncDialog(OpDialog):
         text = update_text(s)
         self.update_label.setText(text)
         self.update_label.setVisible(bool(text))
+        self.adjustSize()
         manager = self.session.actor is not None and self.session.actor.role in (
             Role.MANAGER,
             Role.ADMIN,
