@@ -180,7 +180,7 @@ def sign(bundle: Path) -> None:
 def archive(bundle: Path) -> Path:
     machine = platform.machine().lower().replace("amd64", "x86_64")
     target = bundle.parent / f"{layout.BUNDLE}-{__version__}-linux-{machine}.tar.gz"
-    with tarfile.open(target, "w:gz") as tar:
+    with tarfile.open(target, "w:gz", compresslevel=6) as tar:
         tar.add(bundle, arcname=f"{layout.BUNDLE}-{__version__}")
     return target
 

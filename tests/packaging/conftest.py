@@ -106,7 +106,8 @@ def _build_bundle(shared: Path) -> Path:
             with log.open("w") as out:
                 done = subprocess.run(
                     [sys.executable, str(ROOT / "packaging" / "build.py"),
-                     "--dist", str(dist), "--work", str(shared / "bundle" / "work")],
+                     "--dist", str(dist), "--work", str(shared / "bundle" / "work"),
+                     "--archive"],
                     cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, timeout=1800,
                 )  # fmt: skip
             if done.returncode != 0 and not report_file.exists():

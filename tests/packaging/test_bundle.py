@@ -13,8 +13,9 @@ from tests.packaging.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "packaging"))
 
-import build
 import bundle_layout as layout
+
+import build
 
 
 def test_the_build_passes_its_own_checks(build_report: dict) -> None:
@@ -96,3 +97,28 @@ def test_windows_version_resource_names_this_release() -> None:
     filevers = next(k.value for k in fixed.keywords if k.arg == "filevers")
     assert ast.literal_eval(filevers) == layout.version_tuple(__version__)
     assert layout.version_tuple(__version__)[:3] == tuple(int(x) for x in __version__.split("."))
+
+
+def test_the_linux_archive_unpacks_and_runs_as_the_readme_says(
+    build_report: dict, tmp_path: Path
+) -> None:
+    """README, "Installing at a store", Linux: tar -xzf ... then member-counter --version."""
+    import re
+    import subprocess
+
+    from app.version import __version__
+
+    archive = Path(build_report["archive"])
+    assert archive.name == f"member-counter-{__version__}-linux-x86_64.tar.gz"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    steps = re.search(r"\*\*Linux\*\*.*?```sh\n(.*?)```", readme, re.S)
+    assert steps is not None
+    lines = [line.split("#")[0].strip() for line in steps[1].splitlines()]
+    untar, version = lines[0], lines[1]
+    assert untar == f"tar -xzf {archive.name} -C ~/.local/opt"
+    opt = tmp_path / "opt"
+    opt.mkdir()
+    subprocess.run(["tar", "-xzf", str(archive), "-C", str(opt)], check=True)
+    program = version.split()[0].replace("~/.local/opt", str(opt))
+    done = subprocess.run([program, "--version"], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == f"member-counter {__version__}"
