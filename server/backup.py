@@ -14,7 +14,6 @@ happened after the backup is neither lost nor applied twice.
 
 from __future__ import annotations
 
-import os
 import secrets
 import sqlite3
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.engine import make_url
 
+from app.persistence.db import copy_database
 from server import tables as t
 from server.errors import HQError
 
@@ -73,11 +73,6 @@ def sqlite_file(url: str) -> Path:
     return Path(parsed.database)
 
 
-def _private(path: Path) -> None:
-    if os.name == "posix":
-        path.chmod(0o600)
-
-
 def _check(path: Path) -> str:
     """The backup's integrity and that it is an HQ database; returns its schema revision."""
     try:
@@ -100,19 +95,11 @@ def _check(path: Path) -> str:
 
 
 def _copy(source: Path, target: Path) -> None:
-    partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
-        dst = sqlite3.connect(str(partial))
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
+        copy_database(src, target, mode=0o600)
     finally:
         src.close()
-    _private(partial)
-    partial.replace(target)
 
 
 def backup(url: str, target: Path) -> dict[str, Any]:

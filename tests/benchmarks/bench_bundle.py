@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT / "packaging"))
 import bundle_layout as layout  # noqa: E402
 
 import build  # noqa: E402  (packaging/build.py)
+from tests.benchmarks.docfile import write_section  # noqa: E402
 
-DOC = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench_bundle:begin -->", "<!-- bench_bundle:end -->"
 COMMAND = ".venv/bin/python -m tests.benchmarks.bench_bundle"
 
@@ -128,17 +128,6 @@ def section(report: dict, figures: dict, runs: int, reused: bool) -> str:
     return "\n".join(lines)
 
 
-def write_section(text: str) -> None:
-    doc = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    if BEGIN in doc and END in doc:
-        head, rest = doc.split(BEGIN, 1)
-        _, tail = rest.split(END, 1)
-        doc = head + text + tail
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
-    DOC.write_text(doc, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=int, default=7)
@@ -159,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         venv = [str(Path(sys.executable).with_name("member-counter"))]
         figures = measure(frozen, venv, max(args.runs, 2), work)
         text = section(report, figures, max(args.runs, 2), reused=args.dist is not None)
-    write_section(text)
+    write_section(BEGIN, END, text)
     print(text)
     return 0
 

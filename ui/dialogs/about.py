@@ -29,6 +29,22 @@ def update_text(s: SyncStatus | None) -> str:
     return line
 
 
+def update_notice(parent: QWidget) -> QLabel:
+    """The hidden-until-needed 新版本可用 notice (its text from :func:`update_text`)."""
+    label = QLabel(parent)
+    label.setProperty("role", "warning")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.hide()
+    return label
+
+
+def show_update(label: QLabel, s: SyncStatus) -> None:
+    text = update_text(s)
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
 class AboutDialog(OpDialog):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, self.tr("关于会员收银台"), parent)
@@ -57,11 +73,7 @@ class AboutDialog(OpDialog):
             field.setToolTip(value)
             form.addRow(label, field)
         self.body.addLayout(form)
-        self.update_label = QLabel(self)
-        self.update_label.setProperty("role", "warning")
-        self.update_label.setWordWrap(True)
-        self.update_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.update_label.hide()
+        self.update_label = update_notice(self)
         self.body.addWidget(self.update_label)
         self.confirm_button.hide()
         self.cancel_button.setText(self.tr("关闭 (Esc)"))
@@ -69,9 +81,7 @@ class AboutDialog(OpDialog):
         Op(session.tasks, lambda: status(ctx), owner=self).success(self.show_status).run()
 
     def show_status(self, s: SyncStatus) -> None:
-        text = update_text(s)
-        self.update_label.setText(text)
-        self.update_label.setVisible(bool(text))
+        show_update(self.update_label, s)
         self.adjustSize()
 
     def confirm(self) -> None:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPushButton, QWidget
 
 from app.services.security import Role
 from app.services.syncstate import SyncStatus, status
-from ui.dialogs.about import update_text
+from ui.dialogs.about import show_update, update_notice
 from ui.dialogs.base import OpDialog, caption, run_modal
 from ui.ops import Op
 from ui.session import Session
@@ -34,11 +33,7 @@ class SyncDialog(OpDialog):
             self.fields[key].setWordWrap(True)
             form.addRow(title, self.fields[key])
         self.body.addLayout(form)
-        self.update_label = QLabel(self)
-        self.update_label.setProperty("role", "warning")
-        self.update_label.setWordWrap(True)
-        self.update_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.update_label.hide()
+        self.update_label = update_notice(self)
         self.body.addWidget(self.update_label)
         self.sync_now = QPushButton(self.tr("立即同步"), self)
         self.sync_now.setAutoDefault(False)
@@ -87,9 +82,7 @@ class SyncDialog(OpDialog):
         )
         self.fields["cursor"].setText(str(s.cursor))
         self.fields["version"].setText(s.app_version)
-        text = update_text(s)
-        self.update_label.setText(text)
-        self.update_label.setVisible(bool(text))
+        show_update(self.update_label, s)
         self.adjustSize()
         manager = self.session.actor is not None and self.session.actor.role in (
             Role.MANAGER,
