@@ -3,19 +3,19 @@ and holding every module of ours however lazily the app imports it."""
 
 from __future__ import annotations
 
+import importlib
 import pkgutil
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.packaging.conftest import ROOT
+from tests.packaging.conftest import BUILD_TIMEOUT, ROOT, layout
 
-sys.path.insert(0, str(ROOT / "packaging"))
+build = importlib.import_module("build")  # packaging/build.py (the conftest put it on the path)
 
-import bundle_layout as layout
-
-import build
+# The first test of the session waits for the bundle or the wheel to be built (minutes on a
+# busy machine): the whole of it counts against pytest-timeout's limit.
+pytestmark = pytest.mark.timeout(BUILD_TIMEOUT)
 
 
 def test_the_build_passes_its_own_checks(build_report: dict) -> None:

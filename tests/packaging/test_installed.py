@@ -9,9 +9,15 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from app.persistence.migrate import file_revision, head_revision
 from app.version import __version__
-from tests.packaging.conftest import Installed
+from tests.packaging.conftest import BUILD_TIMEOUT, Installed
+
+# The first test of the session waits for the bundle or the wheel to be built (minutes on a
+# busy machine): the whole of it counts against pytest-timeout's limit.
+pytestmark = pytest.mark.timeout(BUILD_TIMEOUT)
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "release-0.1.0"
