@@ -16,6 +16,7 @@ from app.domain.events import effects
 from app.domain.ids import uuid7
 from app.domain.offline import OfflineLimits
 from app.domain.phone import mask_phone
+from app.domain.release import Release
 from app.domain.rules import Rules, default_rules
 from app.services.hashing import Hasher
 from app.services.security import Role, check_pin_format
@@ -77,6 +78,7 @@ def list_devices(engine: Engine) -> list[dict[str, Any]]:
                 "enrolled_at": _dt(r.enrolled_at),
                 "last_seen_at": _dt(r.last_seen_at),
                 "last_seq": r.last_seq,
+                "app_version": r.app_version,
                 "revoked": r.revoked_at is not None,
             }
             for r in conn.execute(select(t.device).order_by(t.device.c.enrolled_at))
@@ -132,6 +134,33 @@ def set_offline_limits(engine: Engine, **limits: int | None) -> dict[str, Any]:
     extra["offline"] = current
     rules["extra"] = extra
     return set_rules(engine, rules)
+
+
+def get_release(engine: Engine) -> dict[str, Any] | None:
+    """The release HQ recommends to its counters, or None."""
+    release = Release.from_rules_extra(get_rules(engine).get("extra") or {})
+    return release.to_dict() if release else None
+
+
+def set_release(
+    engine: Engine, version: str | None, url: str | None = None, notes: str | None = None
+) -> dict[str, Any] | None:
+    """Recommend ``version`` (None: withdraw the recommendation). It travels in the rules, so
+    every enrolled counter learns it with its next pull."""
+    rules = get_rules(engine)
+    extra = dict(rules.get("extra") or {})
+    if version is None:
+        extra.pop("release", None)
+        release = None
+    else:
+        try:
+            release = Release.checked(version, url, notes)
+        except CounterError as exc:
+            raise HQError("release_invalid", exc.message) from None
+        extra["release"] = release.to_dict()
+    rules["extra"] = extra
+    set_rules(engine, rules)
+    return release.to_dict() if release else None
 
 
 def put_staff(

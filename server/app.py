@@ -15,7 +15,9 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError
 from starlette.concurrency import run_in_threadpool
 
+from server.backup import EPOCH_HEADER
 from server.errors import HQError
+from server.logs import RequestLog
 from server.service import HQService
 from sync import wire
 
@@ -61,6 +63,29 @@ async def signed_device(
 Device = Annotated[Any, Depends(signed_device)]
 
 
+class EpochHeader:
+    """Every answer names the database's epoch (see :mod:`server.backup`): a counter that
+    sees it change re-sends and re-pulls what a restored backup misses."""
+
+    def __init__(self, app: Any, service: HQService) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        epoch = self.service.known_epoch or await run_in_threadpool(self.service.epoch)
+        header = (EPOCH_HEADER.lower().encode(), epoch.encode())
+
+        async def sending(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", ()), header]
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
 def create_app(service: HQService) -> FastAPI:
     app = FastAPI(
         title="Member Counter HQ",
@@ -68,6 +93,8 @@ def create_app(service: HQService) -> FastAPI:
         description="Sync API between store counters and HQ. Amounts are integer fen.",
     )
     app.state.service = service
+    app.add_middleware(EpochHeader, service=service)
+    app.add_middleware(RequestLog)
 
     @app.exception_handler(HQError)
     async def _hq_error(_request: Request, exc: HQError) -> JSONResponse:

@@ -1,8 +1,9 @@
 """``member-hq``: run the HQ server and manage stores, devices, rules, staff and conflicts.
 
-``member-hq [--db URL | --data-dir DIR] [--json] COMMAND``. Without ``--db`` HQ uses
-an embedded SQLite database in the data directory; production gives a
-``postgresql+psycopg://`` URL (several ``serve`` processes may share it).
+``member-hq [--config FILE] [--db URL | --data-dir DIR] [--json] COMMAND``. Without ``--db``
+HQ uses an embedded SQLite database in the data directory (created owner-only, 0700);
+production gives a ``postgresql+psycopg://`` URL (several ``serve`` processes may share it).
+Settings may also come from a config file and the environment (:mod:`server.settings`).
 Exit codes: 0 done, 2 usage, 3 refused.
 """
 
@@ -19,9 +20,11 @@ from typing import Any
 from platformdirs import user_data_dir
 from sqlalchemy import Engine
 
-from server import admin
+from app.version import APP_AUTHOR, __version__
+from server import admin, backup, settings
 from server.db import open_database, sqlite_url
 from server.errors import HQError
+from server.logs import LEVELS
 
 DB_ENV = "MEMBER_HQ_DB"
 DATA_DIR_ENV = "MEMBER_HQ_DATA_DIR"
@@ -29,6 +32,10 @@ DATA_DIR_ENV = "MEMBER_HQ_DATA_DIR"
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="member-hq", description="Member Counter HQ server")
+    p.add_argument("--version", action="version", version=f"member-hq {__version__}")
+    p.add_argument(
+        "--config", metavar="FILE", help=f"settings file (TOML; default ${settings.CONFIG_ENV})"
+    )
     p.add_argument("--db", help=f"database URL (default ${DB_ENV}, else SQLite in the data dir)")
     p.add_argument("--data-dir", help=f"data directory (default ${DATA_DIR_ENV})")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -40,6 +47,26 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--certfile", help="TLS certificate (PEM)")
     serve.add_argument("--keyfile", help="TLS private key (PEM)")
     serve.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
+    serve.add_argument("--log-level", default="info", choices=LEVELS, help="default info")
+
+    bak = sub.add_parser("backup", help="consistent copy of an SQLite HQ (serve may run)")
+    bak.add_argument("file")
+    res = sub.add_parser("restore", help="restore an SQLite backup into a fresh database")
+    res.add_argument("file")
+    sub.add_parser(
+        "mark-restored",
+        help="after pg_restore: tell the counters to re-send and re-pull what the backup misses",
+    )
+
+    release = sub.add_parser(
+        "release", help="the release counters are told to install"
+    ).add_subparsers(dest="action", required=True)
+    rel = release.add_parser("set", help="recommend a release (counters show 新版本可用)")
+    rel.add_argument("--version", dest="release_version", required=True, metavar="X.Y.Z")
+    rel.add_argument("--url", help="where the installer is (https://..., \\\\server\\share\\...)")
+    rel.add_argument("--notes", help="one line shown with it")
+    release.add_parser("show")
+    release.add_parser("clear", help="withdraw the recommendation")
 
     store = sub.add_parser("store", help="stores and enrollment codes").add_subparsers(
         dest="action", required=True
@@ -99,9 +126,12 @@ def database_url(args: argparse.Namespace) -> str:
     if url:
         return url
     data_dir = Path(
-        args.data_dir or os.environ.get(DATA_DIR_ENV) or user_data_dir("member-hq", "MemberCounter")
+        args.data_dir or os.environ.get(DATA_DIR_ENV) or user_data_dir("member-hq", APP_AUTHOR)
     )
-    data_dir.mkdir(parents=True, exist_ok=True)
+    if not data_dir.exists():
+        data_dir.mkdir(parents=True, mode=0o700)
+        if os.name == "posix":
+            data_dir.chmod(0o700)  # whatever the umask
     return sqlite_url(data_dir)
 
 
@@ -109,6 +139,7 @@ def _serve(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
     import uvicorn
 
     from server.app import create_app
+    from server.logs import log_config
     from server.service import HQService
 
     options: dict[str, Any] = {
@@ -116,7 +147,9 @@ def _serve(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
         "port": args.port,
         "ssl_certfile": args.certfile,
         "ssl_keyfile": args.keyfile,
-        "log_level": "info",
+        "log_level": args.log_level,
+        "log_config": log_config(args.log_level),
+        "access_log": False,  # server.logs writes one line per request instead
     }
     if args.workers > 1:
         # Each worker process opens the database itself (the schema is migrated already).
@@ -145,6 +178,10 @@ def _store_add(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
     return admin.new_enrollment_code(engine, args.code, args.ttl_hours)
 
 
+def _release_set(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
+    return {"release": admin.set_release(engine, args.release_version, args.url, args.notes)}
+
+
 HANDLERS: dict[tuple[str, str | None], Callable[[Engine, argparse.Namespace], Any]] = {
     ("serve", None): _serve,
     ("store", "add"): _store_add,
@@ -170,6 +207,33 @@ HANDLERS: dict[tuple[str, str | None], Callable[[Engine, argparse.Namespace], An
     ("conflicts", None): lambda e, a: {"conflicts": admin.list_conflicts(e, a.all)},
     ("members", "duplicates"): lambda e, a: {"duplicates": admin.list_duplicates(e)},
     ("members", "merge"): lambda e, a: admin.merge_members(e, a.keep, a.drop),
+    ("mark-restored", None): lambda e, a: backup.mark_restored(e),
+    ("release", "set"): _release_set,
+    ("release", "show"): lambda e, a: {"release": admin.get_release(e)},
+    ("release", "clear"): lambda e, a: {"release": admin.set_release(e, None)},
+}
+
+
+def _backup(args: argparse.Namespace) -> dict[str, Any]:
+    """``backup``: the file is copied without opening (or migrating) the live database."""
+    return backup.backup(database_url(args), Path(args.file))
+
+
+def _restore(args: argparse.Namespace) -> dict[str, Any]:
+    url = database_url(args)
+    target = backup.restore(url, Path(args.file))
+    engine = open_database(url)  # a backup from an earlier release is migrated here
+    try:
+        marked = backup.mark_restored(engine)
+        devices = len(admin.list_devices(engine))
+    finally:
+        engine.dispose()
+    return {"restored": str(target), "devices": devices, **marked}
+
+
+NO_DATABASE: dict[tuple[str, str | None], Callable[[argparse.Namespace], Any]] = {
+    ("backup", None): _backup,
+    ("restore", None): _restore,
 }
 
 
@@ -186,14 +250,24 @@ def _text(data: Any) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        settings.apply(parser, argv)
+    except settings.SettingsError as exc:
+        print(f"member-hq: {exc}", file=sys.stderr)
+        return 2
+    args = parser.parse_args(argv)
     key = (args.command, getattr(args, "action", None))
     try:
-        engine = open_database(database_url(args))
-        try:
-            data = HANDLERS[key](engine, args)
-        finally:
-            engine.dispose()
+        if key in NO_DATABASE:
+            data = NO_DATABASE[key](args)
+        else:
+            engine = open_database(database_url(args))
+            try:
+                data = HANDLERS[key](engine, args)
+            finally:
+                engine.dispose()
     except HQError as exc:
         if args.json:
             print(json.dumps({"error": exc.message, "code": exc.code}, ensure_ascii=False))

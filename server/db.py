@@ -10,10 +10,11 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, insert, select
 
+from app.packaged import packaged_path
 from app.persistence.migrate import MIGRATION_LOCK
 from server import tables as t
+from server.backup import EPOCH, new_epoch
 
-MIGRATIONS = Path(__file__).with_name("migrations")
 DB_FILENAME = "hq.sqlite3"
 
 
@@ -47,7 +48,7 @@ def make_engine(url: str) -> Engine:
 
 def _config() -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("script_location", str(packaged_path("server", "migrations")))
     return cfg
 
 
@@ -59,8 +60,9 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(cfg, "head")
         conn.commit()
     with engine.begin() as conn:
-        if conn.scalar(select(t.counter.c.value).where(t.counter.c.name == "server_seq")) is None:
-            conn.execute(insert(t.counter).values(name="server_seq", value=0))
+        for name, first in (("server_seq", 0), (EPOCH, new_epoch())):
+            if conn.scalar(select(t.counter.c.value).where(t.counter.c.name == name)) is None:
+                conn.execute(insert(t.counter).values(name=name, value=first))
 
 
 def open_database(url: str) -> Engine:

@@ -25,6 +25,10 @@ MESSAGES = {
     "merge_invalid": "these members cannot be merged",
     "rules_invalid": "rules rejected",
     "staff_invalid": "staff account rejected",
+    "release_invalid": "release rejected",
+    "backup_postgres": "this command is for an SQLite HQ",
+    "backup_invalid": "not a usable HQ backup",
+    "restore_target_exists": "the database to restore into is not empty",
 }
 
 STATUS = {

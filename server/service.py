@@ -80,6 +80,15 @@ class HQService:
         self.engine = engine
         self.clock = clock
         self.is_postgres = engine.dialect.name == "postgresql"
+        self.known_epoch: str | None = None
+
+    def epoch(self) -> str:
+        """This database's epoch (read once: a restore happens while serve is stopped)."""
+        if self.known_epoch is None:
+            from server.backup import epoch_value
+
+            self.known_epoch = epoch_value(self.engine)
+        return self.known_epoch
 
     # -- enrollment -----------------------------------------------------------
     def enroll(self, req: wire.EnrollRequest) -> wire.EnrollResponse:
@@ -154,6 +163,13 @@ class HQService:
                     raise HQError(exc.code) from None
                 if dev.revoked_at is not None:
                     raise HQError("device_revoked")
+                version = wire.client_version(headers.get("user-agent"))
+                if version is not None and version != dev.app_version:
+                    conn.execute(
+                        update(t.device)
+                        .where(t.device.c.device_id == dev.device_id)
+                        .values(app_version=version)
+                    )
                 # Each nonce once per device: a replay fails on the primary key.
                 conn.execute(
                     insert(t.nonce).values(device_id=dev.device_id, nonce=signed.nonce, at=now)

@@ -55,6 +55,7 @@ device = Table(
     Column("revoked_at", DateTime),
     Column("last_seq", BigInteger, nullable=False, default=0),
     Column("last_seen_at", DateTime),
+    Column("app_version", String(32)),  # the release it said it runs, from its User-Agent
 )
 
 nonce = Table(

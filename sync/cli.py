@@ -106,12 +106,18 @@ def _lookup(ctx: CounterContext, actor: Actor | None, args: argparse.Namespace) 
 
 def _status_lines(data: dict[str, Any]) -> list[str]:
     state = "在线" if data["online"] else "离线"
+    update = []
+    if data["update_available"]:
+        where = data["installer_url"] or "请向总部索取"
+        update = [f"新版本可用:{data['recommended_version']}  安装程序:{where}"]
     return [
         f"总部:{data['server_url'] or '未注册'}({state})",
         f"待上传:{data['pending']} 条",
         f"上次成功:{data['last_success_at'] or '无'}",
         f"上次错误:{data['last_error'] or '无'}",
         f"游标:{data['cursor']}",
+        f"本机版本:{data['app_version']}",
+        *update,
     ]
 
 

@@ -13,10 +13,13 @@ import requests
 from pydantic import ValidationError
 
 from app.services.syncstate import OutboxItem
+from app.version import __version__
 from sync import signing, wire
 from sync.config import SyncConfig
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read
+EPOCH_HEADER = "X-MC-HQ-Epoch"  # server.backup: "epoch:server_seq at the restore"
+USER_AGENT = wire.user_agent(__version__)
 
 
 class SyncError(Exception):
@@ -51,6 +54,7 @@ def _send(
     verify: bool | str,
     timeout: float | tuple[float, float],
     raw: bool = False,
+    on_epoch: Callable[[str], None] | None = None,
 ) -> Any:
     """The answer's JSON (or, with ``raw``, its bytes) — or a SyncError saying what failed."""
     try:
@@ -61,6 +65,8 @@ def _send(
         raise SyncError("refused", f"TLS: {exc}", code="tls") from None
     except requests.RequestException as exc:
         raise SyncError("unreachable", type(exc).__name__) from None
+    if on_epoch is not None and EPOCH_HEADER in resp.headers:
+        on_epoch(resp.headers[EPOCH_HEADER])
     if resp.status_code >= 500:
         raise SyncError("server", f"HTTP {resp.status_code}", status=resp.status_code)
     if raw and resp.status_code < 400:
@@ -101,7 +107,7 @@ def enroll(
             "POST",
             server_url.rstrip("/") + wire.ENROLL_PATH,
             body=_dumps(req.model_dump(mode="json")),
-            headers={"Content-Type": "application/json"},
+            headers={"Content-Type": "application/json", "User-Agent": USER_AGENT},
             verify=verify,
             timeout=timeout,
         )
@@ -143,6 +149,11 @@ class HQClient:
         self.timeout = timeout
         self.clock = clock  # the system clock: HQ refuses one more than 5 minutes off
         self.session = requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        self.epoch: str | None = None  # the last epoch HQ named in an answer
+
+    def _saw_epoch(self, value: str) -> None:
+        self.epoch = value
 
     def close(self) -> None:
         self.session.close()
@@ -165,6 +176,7 @@ class HQClient:
             verify=self.config.verify,
             timeout=self.timeout,
             raw=raw,
+            on_epoch=self._saw_epoch,
         )
 
     def push(self, items: Sequence[OutboxItem]) -> wire.PushResponse:

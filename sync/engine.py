@@ -73,6 +73,13 @@ def sync_once(ctx: CounterContext, client: HQClient) -> SyncReport:
     try:
         pushed = push_all(ctx, client)
         pulled = pull_all(ctx, client)
+        if client.epoch is not None and syncstate.note_epoch(ctx, client.epoch):
+            # HQ was restored from a backup: it may miss events it once acknowledged and
+            # changes this counter pulled. Ask what it holds, send the rest, pull again.
+            log.warning("HQ was restored from a backup: sending and pulling again")
+            syncstate.acknowledge(ctx, client.push([]).acked_seq)
+            pushed += push_all(ctx, client)
+            pulled += pull_all(ctx, client)
     except SyncError as exc:
         syncstate.record_result(ctx, str(exc))
         raise

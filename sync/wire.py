@@ -8,6 +8,7 @@ answers with them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,6 +20,21 @@ PUSH_PATH = f"{PREFIX}/events"
 PULL_PATH = f"{PREFIX}/changes"
 LOOKUP_PATH = f"{PREFIX}/members/lookup"
 HEALTH_PATH = f"{PREFIX}/health"
+
+# Every request names the counter's release in its User-Agent; HQ keeps it per device.
+CLIENT_PRODUCT = "member-counter"
+_CLIENT = re.compile(rf"^{CLIENT_PRODUCT}/([0-9A-Za-z.+-]{{1,32}})(?:\s|$)")
+
+
+def user_agent(version: str) -> str:
+    return f"{CLIENT_PRODUCT}/{version}"
+
+
+def client_version(agent: str | None) -> str | None:
+    """The release a counter's User-Agent names, or None for any other client."""
+    m = _CLIENT.match(agent or "")
+    return m[1] if m else None
+
 
 MAX_BATCH = 500
 MAX_PULL = 1000

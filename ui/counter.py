@@ -62,6 +62,7 @@ class CounterScreen(QWidget):
     lock_requested = Signal()
     settings_requested = Signal()
     sync_requested = Signal()
+    about_requested = Signal()
     manager_requested = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -164,6 +165,7 @@ class CounterScreen(QWidget):
             ("Esc", "clear", self.tr("清除"), self.clear),
             ("Ctrl+L", "lock", self.tr("锁屏"), self.lock_requested.emit),
             ("Ctrl+,", "settings", self.tr("设置"), self.settings_requested.emit),
+            ("Ctrl+I", "about", self.tr("关于"), self.about_requested.emit),
         ):
             small.addWidget(self._action(key, name, text, slot, big=False))
         side.addLayout(small)

@@ -2,9 +2,10 @@
 
 Every visible string of the window is written in Chinese inside ``tr()`` (or
 ``QCoreApplication.translate``); ``resources/translations/member_counter_en.ts`` holds the
-English, and ``python -m ui.i18n`` refreshes the .ts from the code (pyside6-lupdate) and builds
-the .qm (pyside6-lrelease), both shipped with PySide6. Qt's own ``qtbase`` translation is
-loaded too, so standard buttons and dialogs speak the same language.
+English (shipped inside the package and found through importlib.resources), and
+``python -m ui.i18n`` refreshes the .ts from the code (pyside6-lupdate) and builds the .qm
+(pyside6-lrelease), both shipped with PySide6. Qt's own ``qtbase`` translation is loaded too,
+so standard buttons and dialogs speak the same language.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from app.domain.messages import set_language
+from app.packaged import packaged_path
 
 LANGUAGES = {"zh": "简体中文", "en": "English"}
 QT_LOCALES = {"zh": "zh_CN", "en": "en"}
-TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "resources" / "translations"
+TRANSLATIONS_DIR = packaged_path("resources", "translations")
 TS_FILE = TRANSLATIONS_DIR / "member_counter_en.ts"
 QM_FILE = TRANSLATIONS_DIR / "member_counter_en.qm"
 UI_DIR = Path(__file__).resolve().parent

@@ -11,10 +11,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from app.packaged import packaged_path
 from app.services.context import open_counter
 from app.services.store import store_info
+from app.version import __version__
 from ui import i18n, theme
 from ui.ops import TaskManager
 from ui.prefs import Prefs
@@ -51,6 +54,8 @@ def setup_logging(data_dir: Path) -> Path:
 def make_app() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("MemberCounter")
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(QIcon(str(packaged_path("resources", "icons", "member-counter.png"))))
     return app  # type: ignore[return-value]
 
 
@@ -74,6 +79,10 @@ def run(data_dir: Path, args: argparse.Namespace | None = None) -> int:
     prefs = Prefs(data_dir)
     lang = getattr(args, "lang", None) or prefs.language
     i18n.install(app, lang)
+    if getattr(args, "smoke_test", None):
+        from ui import smoke
+
+        smoke.arm(Path(args.smoke_test))
     app.setApplicationDisplayName(QCoreApplication.translate("MainWindow", "会员收银台"))
     theme.apply(app)
     ctx = open_counter(data_dir)

@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
             counter.settings_requested.connect(self.open_settings)
             counter.operation_done.connect(self._operation_done)
             counter.sync_requested.connect(self.open_sync)
+            counter.about_requested.connect(self.open_about)
             counter.manager_requested.connect(self.open_manager)
             self.stack.addWidget(counter)
             self._counter = counter
@@ -298,6 +299,11 @@ class MainWindow(QMainWindow):
     def _operation_done(self, _text: str, _result: object) -> None:
         self.session.sync.trigger()  # send it to HQ now rather than at the next round
         self.refresh_status()
+
+    def open_about(self) -> None:
+        from ui.dialogs.about import AboutDialog
+
+        AboutDialog.ask(self, self.session)
 
     def open_sync(self) -> None:
         from ui.dialogs.sync_status import SyncDialog

@@ -20,6 +20,7 @@ from platformdirs import user_data_dir
 from app.cli.parser import UsageError, build_parser
 from app.domain.errors import CounterError
 from app.domain.messages import set_language
+from app.version import APP_AUTHOR, APP_NAME
 
 if TYPE_CHECKING:
     from app.services.context import CounterContext
@@ -35,7 +36,7 @@ DATA_DIR_ENV = "MEMBER_COUNTER_DATA_DIR"
 
 def default_data_dir() -> Path:
     env = os.environ.get(DATA_DIR_ENV)
-    return Path(env) if env else Path(user_data_dir("member-counter", "MemberCounter"))
+    return Path(env) if env else Path(user_data_dir(APP_NAME, APP_AUTHOR))
 
 
 def _emit(as_json: bool, data: dict, lines: list[str] | None = None) -> None:

@@ -1,13 +1,14 @@
-"""What ``member-counter`` does with no command until the counter window exists.
+"""``member-counter demo``: the demo store, without opening the window.
 
-On first run it creates a usable demo store — staff whose PINs it prints, and
-members with balances, points and history — then shows the store and how to
-work with it from the ops CLI.
+On a data directory without a store it creates a usable demo store — staff whose PINs it
+prints, and members with balances, points and history — then shows the store, how to open
+the cashier's window on it and a few ops CLI commands to try.
 """
 
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 from app.domain.money import format_cny
@@ -56,9 +57,15 @@ def run_demo(data_dir: Path, *, as_json: bool = False) -> int:
         print("会员:")
         for line in listing:
             print(f"  {line}")
-    print("收银窗口将在界面版本中提供;现在可用命令行操作,例如:")
-    print("  member-counter --staff 2001 --pin 2222 member show 13800138000")
-    print("  member-counter --staff 2001 --pin 2222 topup 13800138000 --amount 500 --method wechat")
-    print("  member-counter --staff 2001 --pin 2222 checkout 13800138000 --amount 128.50")
+    from app.cli import default_data_dir
+
+    cmd = "member-counter"
+    if data_dir != default_data_dir():
+        cmd += f" --data-dir {shlex.quote(str(data_dir))}"
+    print(f"打开收银窗口:{cmd}(不带命令,用上面的工号和密码登录)")
+    print("也可以用命令行操作,例如:")
+    print(f"  {cmd} --staff 2001 --pin 2222 member show 13800138000")
+    print(f"  {cmd} --staff 2001 --pin 2222 topup 13800138000 --amount 500 --method wechat")
+    print(f"  {cmd} --staff 2001 --pin 2222 checkout 13800138000 --amount 128.50")
     print("  member-counter --help")
     return 0

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from app.cli.manager_parser import add_parsers as add_manager_parsers
+from app.version import __version__
 
 METHODS = ("cash", "wechat", "alipay", "bankcard")
 PAY_METHODS = ("stored_value", *METHODS)
@@ -39,6 +40,11 @@ def _global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--staff", metavar="NO", help="staff number (or MEMBER_COUNTER_STAFF)")
     parser.add_argument("--pin", metavar="PIN", help="staff PIN (or MEMBER_COUNTER_PIN)")
     parser.add_argument("--lang", choices=("zh", "en"), help="message language (default zh)")
+    parser.add_argument(
+        "--smoke-test",
+        metavar="REPORT",
+        help="open the window, write what its first screen shows to REPORT (JSON) and quit",
+    )
 
 
 def names_a_command(argv: Sequence[str]) -> bool:
@@ -60,6 +66,7 @@ def build_parser() -> Parser:
         description="会员收银台 Member Counter — the counter app and its ops CLI. "
         "Without a command it starts the counter.",
     )
+    parser.add_argument("--version", action="version", version=f"member-counter {__version__}")
     _global_options(parser)
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
 

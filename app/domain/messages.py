@@ -35,6 +35,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "储值余额不足:余额 {balance:money},需要 {amount:money}",
         "Not enough stored value: balance {balance:money}, needed {amount:money}",
     ),
+    "release_version_invalid": (
+        "版本号应为 主.次.修订,例如 1.2.0:{value}",
+        "A version is major.minor.patch, e.g. 1.2.0: {value}",
+    ),
+    "release_url_invalid": (
+        "安装程序地址应以 https://、http://、file:// 或 \\\\ 开头:{value}",
+        "The installer's location must start with https://, http://, file:// or \\\\: {value}",
+    ),
+    "release_notes_invalid": (
+        "说明最多 200 个字,且为一行",
+        "The notes may have at most 200 characters on one line",
+    ),
+    "database_newer": (
+        "数据库由更新版本的会员收银台建立(结构版本 {revision}),请安装该版本或更新的版本",
+        "The database was made by a newer release of Member Counter (schema {revision}); "
+        "install that release or a later one",
+    ),
     "backup_corrupt": (
         "备份文件校验失败:{detail}",
         "The backup failed its integrity check: {detail}",

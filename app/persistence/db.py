@@ -9,12 +9,14 @@ Read-only units of work use a deferred ``BEGIN``; the scan box's lookups
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
+from app.domain.errors import RuleError
 from app.persistence.reader import Reader
 from app.persistence.uow import UnitOfWork
 
@@ -50,24 +52,31 @@ def make_engine(path: Path | str) -> Engine:
     return engine
 
 
-def backup_to(engine: Engine, target: Path | str) -> None:
-    """A consistent copy through SQLite's online backup API, while the counter keeps working."""
+def copy_database(src: sqlite3.Connection, target: Path | str, mode: int | None = None) -> None:
+    """A consistent copy of ``src`` at ``target`` through SQLite's online backup API; an
+    earlier file at ``target`` is replaced only by a complete copy."""
     target = Path(target)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
+    dst = sqlite3.connect(str(partial))
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+    if mode is not None and os.name == "posix":
+        partial.chmod(mode)
+    partial.replace(target)
+
+
+def backup_to(engine: Engine, target: Path | str) -> None:
+    """A consistent copy through SQLite's online backup API, while the counter keeps working."""
     raw = engine.raw_connection()
     try:
         src = raw.driver_connection
         assert isinstance(src, sqlite3.Connection)
-        dst = sqlite3.connect(str(partial))
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
+        copy_database(src, target)
     finally:
         raw.close()
-    # An earlier backup at the same path is replaced only by a complete one.
-    partial.replace(target)
 
 
 class Database:
@@ -78,7 +87,20 @@ class Database:
 
         self.path = Path(path)
         self.engine = make_engine(self.path)
-        migrate.upgrade(self.engine)
+        self.upgrade_backup = migrate.upgrade(self.engine, self._backup_before_upgrade)
+
+    def _backup_before_upgrade(self, revision: str) -> Path:
+        """The copy a new release writes before it migrates this database."""
+        from app.persistence import migrate
+
+        folder = self.path.parent / migrate.BACKUP_DIRNAME
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / migrate.backup_name(revision)
+        backup_to(self.engine, target)
+        result = file_integrity(target)
+        if result != "ok":
+            raise RuleError("backup_corrupt", detail=result)
+        return target
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.engine)

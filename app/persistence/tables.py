@@ -366,6 +366,8 @@ class SyncState(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     last_error_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     hlc: Mapped[str] = mapped_column(String(64), default="")
+    # "epoch:server_seq" of HQ's database as last seen; a new epoch means HQ was restored.
+    hq_epoch: Mapped[str | None] = mapped_column(String(64))
 
 
 class MemberFieldClock(Base):

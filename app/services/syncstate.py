@@ -9,8 +9,10 @@ from typing import Any
 
 from app.domain import offline
 from app.domain.errors import RuleError
+from app.domain.release import Release
 from app.persistence import syncstore
 from app.services.context import CounterContext, load_rules
+from app.version import __version__
 
 MAX_ERROR_LENGTH = 500
 
@@ -35,6 +37,12 @@ class SyncStatus:
     last_success_at: dt.datetime | None
     last_error: str | None
     last_error_at: dt.datetime | None
+    app_version: str = __version__
+    recommended: Release | None = None  # what HQ recommends, when it is newer than this one
+
+    @property
+    def update_available(self) -> bool:
+        return self.recommended is not None
 
     def to_dict(self) -> dict[str, Any]:
         def iso(v: dt.datetime | None) -> str | None:
@@ -49,6 +57,10 @@ class SyncStatus:
             "last_success_at": iso(self.last_success_at),
             "last_error": self.last_error,
             "last_error_at": iso(self.last_error_at),
+            "app_version": self.app_version,
+            "update_available": self.update_available,
+            "recommended_version": self.recommended.version if self.recommended else None,
+            "installer_url": self.recommended.url if self.recommended else None,
         }
 
 
@@ -58,8 +70,13 @@ def status(ctx: CounterContext) -> SyncStatus:
         pending = syncstore.pending_count(uow)
         enrolled = state is not None and state.enrolled_at is not None
         online = False
+        recommended = None
         if enrolled and uow.store() is not None:
-            limits = offline.OfflineLimits.from_rules_extra(load_rules(uow).extra)
+            extra = load_rules(uow).extra
+            release = Release.from_rules_extra(extra)
+            if release is not None and release.newer_than(__version__):
+                recommended = release
+            limits = offline.OfflineLimits.from_rules_extra(extra)
             # Online for the status bar: the last attempt reached HQ, and recently.
             online = state.last_error is None and not offline.is_offline(
                 state.last_success_at, ctx.now(), limits
@@ -73,6 +90,7 @@ def status(ctx: CounterContext) -> SyncStatus:
             last_success_at=state.last_success_at if state else None,
             last_error=state.last_error if state else None,
             last_error_at=state.last_error_at if state else None,
+            recommended=recommended,
         )
 
 
@@ -91,9 +109,7 @@ def outbox_batch(ctx: CounterContext, limit: int) -> list[OutboxItem]:
     """The oldest events HQ has not acknowledged, in device_seq order."""
     with ctx.reader() as uow:
         return [
-            OutboxItem(
-                e.device_seq, e.event_id, e.type, e.payload, e.payload_hash, e.created_at
-            )
+            OutboxItem(e.device_seq, e.event_id, e.type, e.payload, e.payload_hash, e.created_at)
             for e in syncstore.pending_events(uow, limit)
         ]
 
@@ -137,7 +153,29 @@ def mark_reset(ctx: CounterContext) -> None:
         state.enrolled_at = None
         state.cursor = 0
         state.last_success_at = None
+        state.hq_epoch = None
         uow.commit()
+
+
+def note_epoch(ctx: CounterContext, value: str) -> bool:
+    """Remember HQ's epoch (``"epoch:restored_seq"``). True when it changed from a known one:
+    HQ was restored from a backup, so the pull cursor goes back to the restore's last change
+    (changes pulled since are pulled again; applying them is idempotent) and the caller
+    re-sends the events HQ no longer holds."""
+    epoch, _, seq = value.partition(":")
+    if not epoch.isdigit() or not seq.isdigit():
+        return False
+    with ctx.uow() as uow:
+        state = syncstore.state_for_update(uow)
+        before = state.hq_epoch
+        if before == value:
+            return False
+        state.hq_epoch = value
+        restored = before is not None and before.partition(":")[0] != epoch
+        if restored:
+            state.cursor = min(state.cursor, int(seq))
+        uow.commit()
+        return restored
 
 
 def record_result(ctx: CounterContext, error: str | None) -> None:

@@ -2,6 +2,37 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <source>关于会员收银台</source>
+        <translation>About Member Counter</translation>
+    </message>
+    <message>
+        <source>会员收银台 {0}</source>
+        <translation>Member Counter {0}</translation>
+    </message>
+    <message>
+        <source>版本</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>数据目录</source>
+        <translation>Data folder</translation>
+    </message>
+    <message>
+        <source>运行环境</source>
+        <translation>Runtime</translation>
+    </message>
+    <message>
+        <source>系统</source>
+        <translation>System</translation>
+    </message>
+    <message>
+        <source>关闭 (Esc)</source>
+        <translation>Close (Esc)</translation>
+    </message>
+</context>
+<context>
     <name>ApprovalBox</name>
     <message>
         <source>店长授权</source>
@@ -398,6 +429,10 @@ F1 registers a new member</translation>
     <message>
         <source>设置</source>
         <translation>Settings</translation>
+    </message>
+    <message>
+        <source>关于</source>
+        <translation>About</translation>
     </message>
     <message>
         <source>收银员:{0}({1})</source>
@@ -1850,6 +1885,10 @@ Reason: {0}</translation>
         <translation>Pulled up to</translation>
     </message>
     <message>
+        <source>本机版本</source>
+        <translation>This counter's version</translation>
+    </message>
+    <message>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
@@ -1955,6 +1994,19 @@ Reason: {0}</translation>
     <message>
         <source>到账 {0},充值后余额 {1}</source>
         <translation>{0} credited, balance after {1}</translation>
+    </message>
+</context>
+<context>
+    <name>Update</name>
+    <message>
+        <source>请向总部索取安装程序</source>
+        <translation>ask HQ for the installer</translation>
+    </message>
+    <message>
+        <source>新版本可用:{0}(本机 {1})
+安装程序:{2}</source>
+        <translation>New version available: {0} (this counter: {1})
+Installer: {2}</translation>
     </message>
 </context>
 <context>

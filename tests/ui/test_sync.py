@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QLabel
 
 from app.services.members import Registration, register_member
 from app.services.store import store_info
+from app.version import __version__
 from server.db import sqlite_url
 from tests.hqkit import MANAGER_NO, MANAGER_PIN, Counter, HQServer
 from tests.ui.conftest import idle, in_dialog, save_screenshot, sign_in
@@ -112,3 +113,66 @@ def test_without_hq_an_unknown_phone_is_still_offered_registration(qtbot, counte
     qtbot.keyClicks(counter.scan_box, PHONE_B)
     qtbot.keyClick(counter.scan_box, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: PHONE_B in counter.register_found.text(), timeout=5000)
+
+
+def test_f12_and_about_say_a_newer_release_is_available(
+    qtbot, counter_window, hq: HQServer
+) -> None:
+    """HQ recommends a release; after the next pull F12 and the About box say 新版本可用 with
+    where the installer is. A recommendation no newer than this release says nothing."""
+    from server import admin
+    from ui.dialogs.about import AboutDialog
+
+    window, store = counter_window
+    store.enroll(hq.base_url, hq.new_store("A001"))
+    url = "https://hq.example.cn/downloads/member-counter-setup-9.0.0.exe"
+    admin.set_release(hq.engine, "9.0.0", url, "日结报表更快")
+    store.sync()
+    sign_in(qtbot, window, MANAGER_NO, MANAGER_PIN)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.counter, timeout=5000)
+    idle(qtbot, window)
+
+    def f12(d: QDialog) -> None:
+        assert isinstance(d, SyncDialog)
+        qtbot.waitUntil(lambda: d.update_label.isVisible(), timeout=5000)
+        text = d.update_label.text()
+        assert "新版本可用:9.0.0" in text and url in text and "日结报表更快" in text
+        assert d.fields["version"].text() == __version__
+        save_screenshot(d, "13-sync-new-version")
+        d.accept()
+
+    in_dialog(qtbot, lambda: qtbot.keyClick(window.counter.scan_box, Qt.Key.Key_F12), f12)
+
+    def about(d: QDialog) -> None:
+        assert isinstance(d, AboutDialog)
+        qtbot.waitUntil(lambda: d.update_label.isVisible(), timeout=5000)
+        assert "新版本可用:9.0.0" in d.update_label.text()
+        labels = [w.text() for w in d.findChildren(QLabel)]
+        assert f"会员收银台 {__version__}" in labels and str(store.data_dir) in labels
+        save_screenshot(d, "14-about")
+        qtbot.keyClick(d, Qt.Key.Key_Escape)
+
+    back_to(qtbot, window)
+    in_dialog(
+        qtbot,
+        lambda: qtbot.keyClick(window.counter.scan_box, "i", Qt.KeyboardModifier.ControlModifier),
+        about,
+    )
+
+    admin.set_release(hq.engine, __version__)  # the running release: nothing to say
+    store.sync()
+
+    def quiet(d: QDialog) -> None:
+        qtbot.waitUntil(lambda: isinstance(d, SyncDialog) and d.current is not None, timeout=5000)
+        qtbot.wait(100)
+        assert not d.update_label.isVisible()
+        d.accept()
+
+    back_to(qtbot, window)
+    in_dialog(qtbot, lambda: qtbot.keyClick(window.counter.scan_box, Qt.Key.Key_F12), quiet)
+
+
+def back_to(qtbot: Any, window: MainWindow) -> None:
+    """After a dialog closes, the window is active again (as a desktop makes it)."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)

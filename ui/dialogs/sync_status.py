@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPushBu
 
 from app.services.security import Role
 from app.services.syncstate import SyncStatus, status
+from ui.dialogs.about import show_update, update_notice
 from ui.dialogs.base import OpDialog, caption, run_modal
 from ui.ops import Op
 from ui.session import Session
@@ -26,11 +27,14 @@ class SyncDialog(OpDialog):
             ("success", self.tr("上次成功")),
             ("error", self.tr("上次错误")),
             ("cursor", self.tr("已下载到")),
+            ("version", self.tr("本机版本")),
         ):
             self.fields[key] = QLabel("—", self)
             self.fields[key].setWordWrap(True)
             form.addRow(title, self.fields[key])
         self.body.addLayout(form)
+        self.update_label = update_notice(self)
+        self.body.addWidget(self.update_label)
         self.sync_now = QPushButton(self.tr("立即同步"), self)
         self.sync_now.setAutoDefault(False)
         self.sync_now.clicked.connect(self._sync_now)
@@ -77,6 +81,9 @@ class SyncDialog(OpDialog):
             f"{self._when(s.last_error_at)} {s.last_error}" if s.last_error else "—"
         )
         self.fields["cursor"].setText(str(s.cursor))
+        self.fields["version"].setText(s.app_version)
+        show_update(self.update_label, s)
+        self.adjustSize()
         manager = self.session.actor is not None and self.session.actor.role in (
             Role.MANAGER,
             Role.ADMIN,
