@@ -2,7 +2,8 @@
 
 Services raise errors with a stable code and parameters; the text is chosen
 here for the language the UI runs in (``set_language``). Money parameters are
-fen, written ``{amount:money}`` in a template and shown as ¥1,234.50.
+fen, written ``{amount:money}`` in a template and shown as ¥1,234.50; a field is
+named with ``{field:label}`` (from :data:`FIELD_LABELS`) in the language shown.
 """
 
 from __future__ import annotations
@@ -158,6 +159,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "store_not_initialised": (
         "本机尚未建立门店,请先初始化",
         "No store on this counter yet; initialise it first",
+    ),
+    "text_control_chars": (
+        "{field:label}含有不能保存的控制字符({chars}),请删除后再试",
+        "{field:label} contains control characters that cannot be stored ({chars}); "
+        "remove them and try again",
     ),
     "tender_duplicate": ("支付方式重复:{method}", "Payment method listed twice: {method}"),
     "tender_missing": ("请选择支付方式", "Choose how the member pays"),
@@ -347,6 +353,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+# Field names a message can name with ``{field:label}``.
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "name": ("姓名", "The name"),
+    "email": ("邮箱", "The e-mail address"),
+    "address": ("地址", "The address"),
+    "source": ("来源渠道", "The source channel"),
+    "staff_name": ("员工姓名", "The staff name"),
+    "store_name": ("门店名称", "The store name"),
+    "reason": ("原因", "The reason"),
+    "receipt_text": ("小票文字", "The receipt text"),
+    "counter_name": ("收银台名称", "The counter name"),
+    "tier_name": ("等级名称", "The tier name"),
+    "printer_profile": ("打印机型号", "The printer profile"),
+}
+
+
 def set_language(language: str) -> None:
     global _language
     _language = "en" if language.lower().startswith("en") else "zh"
@@ -360,6 +382,9 @@ class _Formatter(string.Formatter):
     """``{amount:money}`` shows fen as ¥1,234.50; everything else formats as usual."""
 
     def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec == "label":
+            labels = FIELD_LABELS.get(str(value))
+            return labels[1 if _language == "en" else 0] if labels else str(value)
         if format_spec == "money" and isinstance(value, int):
             from app.domain.money import format_cny  # money imports errors, which imports this
 
@@ -378,4 +403,4 @@ def render(code: str, **params: Any) -> str:
     try:
         return _FORMATTER.format(template, **params)
     except (KeyError, IndexError, ValueError):
-        return template.replace(":money}", "}")
+        return template.replace(":money}", "}").replace(":label}", "}")

@@ -14,6 +14,7 @@ from typing import Any
 from app.domain.errors import ValidationError
 from app.domain.printer_address import parse_printer_address
 from app.domain.receipt import columns_for_width
+from app.domain.text import check_text
 from app.persistence import local
 from app.services.context import CounterContext
 from app.services.recording import record
@@ -66,7 +67,7 @@ class PrinterSettings:
             address = str(parse_printer_address(address))
         if self.width not in PAPER_WIDTHS:
             raise ValidationError("paper_width_invalid", value=self.width)
-        profile = (self.profile or "").strip() or "default"
+        profile = check_text((self.profile or "").strip(), "printer_profile") or "default"
         if len(profile) > 64:
             raise ValidationError("printer_profile_invalid", value=profile)
         return replace(
@@ -90,7 +91,9 @@ class ReceiptTemplate:
 
     def checked(self) -> ReceiptTemplate:
         def lines(values: Any, what: str) -> tuple[str, ...]:
-            items = tuple(str(v).strip() for v in (values or ()))
+            items = tuple(
+                check_text(str(v).strip(), "receipt_text") or "" for v in (values or ())
+            )
             if len(items) > MAX_TEMPLATE_LINES or any(len(v) > MAX_LINE_LENGTH for v in items):
                 raise ValidationError(
                     "setting_invalid",
@@ -98,7 +101,7 @@ class ReceiptTemplate:
                 )
             return items
 
-        name = (self.counter_name or "").strip()
+        name = check_text((self.counter_name or "").strip(), "counter_name") or ""
         if len(name) > 32:
             raise ValidationError("setting_invalid", detail="counter_name ≤ 32")
         return replace(

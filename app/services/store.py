@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from app.domain.errors import RuleError, ValidationError
 from app.domain.ids import uuid7
 from app.domain.rules import Rules, default_rules
+from app.domain.text import check_text
 from app.persistence.tables import Staff, StoreRow
 from app.services.context import CounterContext
 from app.services.recording import record
@@ -42,6 +43,7 @@ def init_store(
     name = (name or "").strip()
     if not _CODE.fullmatch(code):
         raise ValidationError("store_code_invalid", value=code)
+    check_text(name, "store_name")
     if not (1 <= len(name) <= 64):
         raise ValidationError("store_name_invalid")
     check_pin_format(admin_pin)
