@@ -105,6 +105,9 @@ class HQServer:
         config = uvicorn.Config(
             create_app(self.service),
             log_level="warning",
+            # uvicorn's own loggers go to the root logger like every other log of the suite,
+            # so the suite's log scan (tests/logscan.py) and caplog see them.
+            log_config=None,
             lifespan="off",
             access_log=False,
             ssl_certfile=self.tls[0] if self.tls else None,

@@ -27,6 +27,7 @@ def make_engine(path: Path | str) -> Engine:
         f"sqlite:///{path}",
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
         pool_pre_ping=False,
+        hide_parameters=True,  # an error never carries a member's phone into a log
     )
 
     @event.listens_for(engine, "connect")
