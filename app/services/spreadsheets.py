@@ -4,6 +4,9 @@ Cells come back as text, the way a person typed them: numbers without a spurious
 ".0", dates as ISO ``YYYY-MM-DD``. Encodings of a CSV are detected: a UTF-8 BOM,
 then strict UTF-8, then GB18030 (a superset of GBK and GB2312, which is what
 Excel on a Chinese Windows writes).
+
+Every cell written goes through :func:`safe_cell`: text that a spreadsheet would take for a
+formula (a member named ``=HYPERLINK(...)``) is written as text, numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -100,6 +103,22 @@ def read_table(path: Path | str) -> Table:
     return Table(headers=headers, rows=data, encoding=encoding)
 
 
+# What makes Excel, LibreOffice or WPS read a cell as a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A cell as exports write it: text starting like a formula gets a leading ``'`` (OWASP's
+    advice), so it is shown and stored as the text it is; numbers, dates and None unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _safe_row(row: Iterable[Any]) -> list[Any]:
+    return [safe_cell(v) for v in row]
+
+
 def write_table(
     path: Path | str,
     headers: Sequence[str],
@@ -119,17 +138,17 @@ def write_table(
     if suffix == ".xlsx":
         book = Workbook(write_only=True)
         ws = book.create_sheet(sheet[:31])
-        ws.append(list(headers))
+        ws.append(_safe_row(headers))
         for row in rows:
-            ws.append(list(row))
+            ws.append(_safe_row(row))
             n += 1
         book.save(partial)
     else:
         with partial.open("w", encoding="utf-8-sig", newline="") as f:
             writer = csv.writer(f)
-            writer.writerow(headers)
+            writer.writerow(_safe_row(headers))
             for row in rows:
-                writer.writerow(row)
+                writer.writerow(_safe_row(row))
                 n += 1
     partial.replace(path)  # an earlier export at the same path is replaced only by a whole one
     return n
@@ -145,8 +164,8 @@ def write_workbook(
     book = Workbook(write_only=True)
     for title, headers, rows in sheets:
         ws = book.create_sheet(title[:31])
-        ws.append(list(headers))
+        ws.append(_safe_row(headers))
         for row in rows:
-            ws.append(list(row))
+            ws.append(_safe_row(row))
     book.save(partial)
     partial.replace(path)
