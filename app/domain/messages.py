@@ -258,6 +258,43 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法读取导入文件:{detail}",
         "Cannot read the import file: {detail}",
     ),
+    "import_encoding": (
+        "无法识别导入文件的编码:CSV 文件应为 UTF-8 或 GBK/GB18030 编码",
+        "Cannot read the import file's encoding: a CSV must be UTF-8 or GBK/GB18030",
+    ),
+    "import_field_too_long": (
+        "导入文件第 {line} 行有一个字段超过 {limit} 个字符,这不像会员表,未导入",
+        "Line {line} of the import file has a field over {limit} characters; "
+        "this is not a member list, nothing was imported",
+    ),
+    "import_not_csv": (
+        "导入文件第 {line} 行无法按 CSV 读取(引号不配对?),请另存为 CSV 或 .xlsx 再试",
+        "Line {line} of the import file cannot be read as CSV (unmatched quotes?); "
+        "save it again as CSV or .xlsx",
+    ),
+    "import_not_regular": (
+        "不能从这里导入:{path} 不是普通文件(是文件夹、设备或管道)",
+        "Cannot import from {path}: it is not a regular file (a folder, device or pipe)",
+    ),
+    "import_not_xlsx": (
+        "{path} 不是有效的 Excel .xlsx 文件(文件已损坏,或并非 xlsx 格式)",
+        "{path} is not a valid Excel .xlsx file (damaged, or not in the xlsx format)",
+    ),
+    "import_nul": (
+        "导入文件第 {line} 行含有空字符(NUL),这不是文本格式的 CSV 文件"
+        "(如是 Excel 的“Unicode 文本”,请另存为“CSV UTF-8”)",
+        "Line {line} of the import file contains NUL bytes: this is not a text CSV file "
+        "(Excel's \"Unicode text\"? Save it as \"CSV UTF-8\")",
+    ),
+    "import_too_big": (
+        "导入文件过大({size} MB),最多 {limit} MB;请拆分成几个文件",
+        "The import file is too large ({size} MB); at most {limit} MB. Split it into parts",
+    ),
+    "import_too_many_rows": (
+        "导入文件超过 {limit} 行(空行也算),请删除空行或拆分成几个文件",
+        "The import file has more than {limit} rows (empty rows count too); "
+        "delete empty rows or split it into parts",
+    ),
     "import_has_errors": (
         "有 {errors} 行数据有错误,未导入任何会员;请先修正(可先试运行查看逐行报告)",
         "{errors} row(s) have errors; nothing was imported. Fix them first "
