@@ -19,6 +19,7 @@ from typing import Any
 from platformdirs import user_data_dir
 from sqlalchemy import Engine
 
+from app.private_files import private_dir, tighten_tree
 from server import admin
 from server.db import open_database, sqlite_url
 from server.errors import HQError
@@ -101,7 +102,8 @@ def database_url(args: argparse.Namespace) -> str:
     data_dir = Path(
         args.data_dir or os.environ.get(DATA_DIR_ENV) or user_data_dir("member-hq", "MemberCounter")
     )
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)  # HQ's database holds every member of the chain
+    tighten_tree(data_dir)
     return sqlite_url(data_dir)
 
 

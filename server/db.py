@@ -11,6 +11,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, insert, select
 
 from app.persistence.migrate import MIGRATION_LOCK
+from app.private_files import private_file
 from server import tables as t
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -70,6 +71,10 @@ def upgrade(engine: Engine) -> None:
 
 
 def open_database(url: str) -> Engine:
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        path = Path(url.removeprefix("sqlite:///"))
+        if path.parent.is_dir():
+            private_file(path)  # 0600 before SQLite creates it (its -wal and -shm follow)
     engine = make_engine(url)
     upgrade(engine)
     return engine

@@ -15,6 +15,7 @@ from app.persistence.db import DB_FILENAME, Database
 from app.persistence.reader import Reader
 from app.persistence.uow import UnitOfWork
 from app.ports import Clock, SystemClock
+from app.private_files import private_dir, private_file, tighten_tree
 from app.services.hashing import Hasher
 
 
@@ -66,10 +67,15 @@ class CounterContext:
 def open_counter(
     data_dir: Path, *, clock: Clock | None = None, hasher: Hasher | None = None
 ) -> CounterContext:
-    """Open (creating and migrating as needed) the counter database in ``data_dir``."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    """Open (creating and migrating as needed) the counter database in ``data_dir``.
+
+    The data directory is the owner's only (0700, its files 0600): it holds full phone
+    numbers and the hashes of short PINs. Anything found wider is tightened, with a log line.
+    """
+    private_dir(data_dir)
+    tighten_tree(data_dir)
     return CounterContext(
-        db=Database(data_dir / DB_FILENAME),
+        db=Database(private_file(data_dir / DB_FILENAME)),
         clock=clock or SystemClock(),
         hasher=hasher or Hasher(),
         data_dir=data_dir,
