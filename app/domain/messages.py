@@ -165,6 +165,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field:label} contains control characters that cannot be stored ({chars}); "
         "remove them and try again",
     ),
+    # A disk or database that refuses: the operation was not saved, nothing half-written.
+    "storage_busy": (
+        "数据库正忙(另一个程序正在写入),请稍后重试;没有任何改动",
+        "The database is busy (another program is writing); try again. Nothing was changed",
+    ),
+    "storage_full": (
+        "磁盘已满,本次操作没有保存(已有数据完好);请清理磁盘空间后重试",
+        "The disk is full: this operation was not saved (the data already there is intact); "
+        "free some disk space and try again",
+    ),
+    "storage_io": (
+        "磁盘读写出错,本次操作没有保存;请检查磁盘,或联系技术支持",
+        "The disk failed to read or write: this operation was not saved; "
+        "check the disk or call support",
+    ),
+    "storage_readonly": (
+        "数据库只能读不能写(文件只读或磁盘写保护),本次操作没有保存",
+        "The database can be read but not written (a read-only file or disk): "
+        "this operation was not saved",
+    ),
+    "storage_unavailable": (
+        "无法打开数据库文件,请检查数据目录是否存在、磁盘是否连接",
+        "Cannot open the database file: check that the data folder exists and the disk is "
+        "connected",
+    ),
+    "file_error": (
+        "无法读写文件 {path}:{reason}。没有任何改动",
+        "Cannot read or write {path}: {reason}. Nothing was changed",
+    ),
+    "unexpected_error": (
+        "出现意外错误,本次操作没有完成;详情已记入日志 {log}",
+        "Something unexpected went wrong and the operation did not finish; "
+        "the details are in the log {log}",
+    ),
     "tender_duplicate": ("支付方式重复:{method}", "Payment method listed twice: {method}"),
     "tender_missing": ("请选择支付方式", "Choose how the member pays"),
     "tender_overpaid": (
@@ -221,6 +255,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "print_job_printed": (
         "打印任务 {job_id} 已打印,如需再打请用重打印",
         "Print job {job_id} has printed; reprint the receipt instead",
+    ),
+    "receipt_not_printed": (
+        "小票没有打出来:{detail}(打印任务 {job_id} 留在队列中,可稍后重试)",
+        "The receipt did not print: {detail} (print job {job_id} stays queued for a retry)",
     ),
     "receipt_unavailable": (
         "这类交易没有小票:{kind}",

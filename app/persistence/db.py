@@ -9,17 +9,69 @@ Read-only units of work use a deferred ``BEGIN``; the scan box's lookups
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
 
+from app.domain.errors import StorageError
 from app.persistence.reader import Reader
 from app.persistence.uow import UnitOfWork
 
 BUSY_TIMEOUT_MS = 10_000
 DB_FILENAME = "counter.sqlite3"
+
+# SQLite's primary result codes that mean the disk or the file refused, not the statement.
+_SQLITE_STORAGE = {
+    13: "storage_full",  # SQLITE_FULL: database or disk is full
+    10: "storage_io",  # SQLITE_IOERR: disk I/O error
+    8: "storage_readonly",  # SQLITE_READONLY: attempt to write a readonly database
+    5: "storage_busy",  # SQLITE_BUSY: still locked after the busy timeout
+    6: "storage_busy",  # SQLITE_LOCKED
+    14: "storage_unavailable",  # SQLITE_CANTOPEN: unable to open database file
+}
+_SQLITE_MESSAGES = {
+    "database or disk is full": "storage_full",
+    "disk i/o error": "storage_io",
+    "readonly database": "storage_readonly",
+    "database is locked": "storage_busy",
+    "unable to open database file": "storage_unavailable",
+}
+
+
+FULL_BELOW_BYTES = 256 * 1024  # an I/O error with less free than this is a full disk
+
+
+def storage_error(exc: BaseException, where: Path | None = None) -> StorageError | None:
+    """The refusal a storage failure of SQLite (or the OS) stands for, if it is one.
+
+    SQLite reports a full disk as "disk I/O error" when it fails to grow its shared-memory
+    file: with ``where`` (the database's folder) an I/O error on a disk with next to no free
+    space is called what it is."""
+    if isinstance(exc, OSError):
+        return StorageError.from_os_error(exc)
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    name = None
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int) and (code & 0xFF) in _SQLITE_STORAGE:
+        name = _SQLITE_STORAGE[code & 0xFF]
+    else:
+        text = str(exc).lower()
+        name = next((n for words, n in _SQLITE_MESSAGES.items() if words in text), None)
+    if name == "storage_io" and where is not None and _free_bytes(where) < FULL_BELOW_BYTES:
+        name = "storage_full"
+    return StorageError(name) if name else None
+
+
+def _free_bytes(where: Path) -> int:
+    try:
+        return shutil.disk_usage(where).free
+    except OSError:
+        return FULL_BELOW_BYTES  # unknown: leave the error as SQLite named it
 
 
 def make_engine(path: Path | str) -> Engine:
@@ -40,6 +92,14 @@ def make_engine(path: Path | str) -> Engine:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.close()
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: ExceptionContext) -> None:
+        # A full or failing disk is a refusal the cashier can read (exit code 3), not a
+        # traceback; SQLite has rolled the transaction back, so nothing is half-written.
+        refusal = storage_error(context.original_exception, Path(path).parent)
+        if refusal is not None:
+            raise refusal from context.original_exception
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:

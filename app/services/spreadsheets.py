@@ -17,7 +17,8 @@ import io
 import re
 import stat
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -28,6 +29,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from app.domain.errors import ValidationError
+from app.private_files import private_file
 
 
 @dataclass(frozen=True)
@@ -247,6 +249,23 @@ def _safe_row(row: Iterable[Any]) -> list[Any]:
     return [safe_cell(v) for v in row]
 
 
+@contextmanager
+def _written_whole(path: Path) -> Iterator[Path]:
+    """A ``.partial`` file beside ``path`` (owner-only) to write into; it replaces ``path``
+    only when written in full, and is removed if writing fails (a full disk, say): an earlier
+    file at ``path`` is never replaced by half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.unlink(missing_ok=True)
+    private_file(partial)  # openpyxl and open() truncate it and keep its mode
+    try:
+        yield partial
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
 def write_table(
     path: Path | str,
     headers: Sequence[str],
@@ -260,25 +279,23 @@ def write_table(
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise ValidationError("export_format", path=str(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
     n = 0
-    if suffix == ".xlsx":
-        book = Workbook(write_only=True)
-        ws = book.create_sheet(sheet[:31])
-        ws.append(_safe_row(headers))
-        for row in rows:
-            ws.append(_safe_row(row))
-            n += 1
-        book.save(partial)
-    else:
-        with partial.open("w", encoding="utf-8-sig", newline="") as f:
-            writer = csv.writer(f)
-            writer.writerow(_safe_row(headers))
+    with _written_whole(path) as partial:
+        if suffix == ".xlsx":
+            book = Workbook(write_only=True)
+            ws = book.create_sheet(sheet[:31])
+            ws.append(_safe_row(headers))
             for row in rows:
-                writer.writerow(_safe_row(row))
+                ws.append(_safe_row(row))
                 n += 1
-    partial.replace(path)  # an earlier export at the same path is replaced only by a whole one
+            book.save(partial)
+        else:
+            with partial.open("w", encoding="utf-8-sig", newline="") as f:
+                writer = csv.writer(f)
+                writer.writerow(_safe_row(headers))
+                for row in rows:
+                    writer.writerow(_safe_row(row))
+                    n += 1
     return n
 
 
@@ -287,13 +304,11 @@ def write_workbook(
 ) -> None:
     """Several (title, headers, rows) sheets in one .xlsx."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    book = Workbook(write_only=True)
-    for title, headers, rows in sheets:
-        ws = book.create_sheet(title[:31])
-        ws.append(_safe_row(headers))
-        for row in rows:
-            ws.append(_safe_row(row))
-    book.save(partial)
-    partial.replace(path)
+    with _written_whole(path) as partial:
+        book = Workbook(write_only=True)
+        for title, headers, rows in sheets:
+            ws = book.create_sheet(title[:31])
+            ws.append(_safe_row(headers))
+            for row in rows:
+                ws.append(_safe_row(row))
+        book.save(partial)

@@ -93,7 +93,8 @@ def test_receipt_print_reprint_configured_printer_and_queue(cli: Cli, tmp_path: 
 
     # A printer that is off: the command fails, the job waits in the queue with its error.
     code, err, _ = cli.run("receipt", "print", txn, "--printer", "tcp:127.0.0.1:9", staff=CASHIER)
-    assert code == 1 and "127.0.0.1:9" in err["error"]
+    assert code == 3 and err["code"] == "receipt_not_printed" and "127.0.0.1:9" in err["error"]
+    assert "Error" not in err["error"]  # a sentence, no exception class
     jobs = cli.ok("print-queue", "list", staff=CASHIER)["jobs"]
     assert [j["state"] for j in jobs] == ["queued", "done", "done", "done"]
     assert jobs[0]["last_error"] and jobs[0]["attempts"] == 1
