@@ -203,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(exc.message, file=sys.stderr)
         return 3
     except (OSError, ValueError) as exc:
-        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        print(str(exc) or "cannot do this", file=sys.stderr)  # a sentence, no class name
         return 2
     print(json.dumps(data, ensure_ascii=False) if args.json else _text(data))
     return 0

@@ -41,6 +41,15 @@ def _dumps(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def _unreachable(exc: requests.RequestException) -> str:
+    """Why HQ could not be reached, in words (never an exception's class name)."""
+    if isinstance(exc, requests.exceptions.Timeout):
+        return "no answer in time"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return "cannot connect"
+    return "request failed"
+
+
 def _send(
     session: requests.Session,
     method: str,
@@ -60,7 +69,7 @@ def _send(
     except requests.exceptions.SSLError as exc:
         raise SyncError("refused", f"TLS: {exc}", code="tls") from None
     except requests.RequestException as exc:
-        raise SyncError("unreachable", type(exc).__name__) from None
+        raise SyncError("unreachable", _unreachable(exc)) from None
     if resp.status_code >= 500:
         raise SyncError("server", f"HTTP {resp.status_code}", status=resp.status_code)
     if raw and resp.status_code < 400:

@@ -10,8 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.domain.errors import CounterError
+from app.instance import InstanceLock
 from app.logfiles import setup_logging
 from app.private_files import private_dir
 from app.services.context import open_counter
@@ -48,13 +50,24 @@ def run(data_dir: Path, args: argparse.Namespace | None = None) -> int:
     private_dir(data_dir)
     log_path = setup_logging(data_dir)
     logging.getLogger(__name__).info("starting; data directory %s", data_dir)
+    # Held while the window runs: a restore refuses to replace the database under it (and
+    # a restore in progress, which takes seconds, is waited for).
+    instance = InstanceLock(data_dir)
+    if not instance.acquire(wait_seconds=10):
+        logging.getLogger(__name__).warning("another window or a restore holds %s", data_dir)
     app = make_app()
     prefs = Prefs(data_dir)
     lang = getattr(args, "lang", None) or prefs.language
     i18n.install(app, lang)
     app.setApplicationDisplayName(QCoreApplication.translate("MainWindow", "会员收银台"))
     theme.apply(app)
-    ctx = open_counter(data_dir)
+    try:
+        ctx = open_counter(data_dir)
+    except CounterError as exc:  # a full, read-only or damaged database: say so, then stop
+        instance.release()
+        QMessageBox.critical(None, QCoreApplication.translate("MainWindow", "会员收银台"),
+                             exc.message)  # fmt: skip
+        return 3
     tasks = TaskManager()
     closers: list[Callable[[], None]] = []
     try:
@@ -78,3 +91,4 @@ def run(data_dir: Path, args: argparse.Namespace | None = None) -> int:
         for close in closers:
             close()
         ctx.close()
+        instance.release()

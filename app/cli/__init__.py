@@ -20,7 +20,7 @@ from pathlib import Path
 from platformdirs import user_data_dir
 
 from app.cli import manager, render
-from app.cli.commands import HANDLERS, NO_ACTOR, Handler, Key
+from app.cli.commands import HANDLERS, NO_ACTOR, NO_STORE, Handler, Key
 from app.cli.parser import UsageError, build_parser
 from app.domain.errors import CounterError, StorageError
 from app.domain.messages import set_language
@@ -91,7 +91,7 @@ def main(
     parser = build_parser()
     subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     handlers: dict[Key, Handler] = dict(HANDLERS)
-    no_actor, no_store = set(NO_ACTOR), set()
+    no_actor, no_store = set(NO_ACTOR), set(NO_STORE)
     renderers = {**render.TEXT_RENDERERS, **manager.TEXT_RENDERERS}
     for ext in extensions:
         ext.add_parsers(subparsers)
@@ -108,6 +108,7 @@ def main(
         return (start or _run_demo)(data_dir, args)
     key = (args.command, getattr(args, "action", None))
     handler = handlers[key]
+    args.data_dir_path = data_dir
     if key in no_store:
         return _run(args, key, handler, None, no_actor, renderers, data_dir)
     with logging_to(data_dir):

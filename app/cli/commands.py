@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from app.cli.parser import UsageError
 from app.domain.errors import ValidationError
 from app.domain.money import parse_yuan
 from app.services import (
+    backups,
     cards,
     checkout,
     lookup,
@@ -20,6 +23,7 @@ from app.services import (
     members,
     points,
     refunds,
+    settings,
     staff,
     store,
     stored_value,
@@ -253,8 +257,32 @@ def audit_verify(ctx: CounterContext, actor: Actor, _args: argparse.Namespace) -
 
 
 def do_backup(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Result:
-    path = maintenance.backup(ctx, actor, Path(args.path))
-    return {"path": str(path), "integrity": "ok"}
+    r = backups.backup(
+        ctx, actor, Path(args.path) if args.path else None, overwrite=args.overwrite
+    )
+    return {"path": r.path, "bytes": r.bytes, "members": r.members, "integrity": r.integrity}
+
+
+def do_restore(_ctx: None, _actor: None, args: argparse.Namespace) -> Result:
+    staff_no = args.staff or os.environ.get("MEMBER_COUNTER_STAFF")
+    pin = args.pin or os.environ.get("MEMBER_COUNTER_PIN")
+    if not staff_no or not pin:
+        raise UsageError("this command needs --staff NO --pin PIN")
+    r = backups.restore_backup(args.data_dir_path, Path(args.path), staff_no, pin)
+    return {"restored_from": r.restored_from, "store_code": r.store_code,
+            "members": r.members, "kept_aside": r.kept_aside}  # fmt: skip
+
+
+def auto_backup_show(ctx: CounterContext, _actor: Actor, _args: argparse.Namespace) -> Result:
+    s = settings.backup_settings(ctx)
+    return {**dataclasses.asdict(s), "folder_used": str(backups.default_folder(ctx))}
+
+
+def auto_backup_set(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Result:
+    changes = {k: v for k in ("auto", "keep", "folder") if (v := getattr(args, k)) is not None}
+    new = dataclasses.replace(settings.backup_settings(ctx), **changes)
+    s = settings.set_backup_settings(ctx, actor, new)
+    return {**dataclasses.asdict(s), "folder_used": str(backups.default_folder(ctx))}
 
 
 Key = tuple[str, str | None]
@@ -282,8 +310,13 @@ HANDLERS: dict[Key, Handler] = {
     ("tier", "set"): tier_set,
     ("audit", "verify"): audit_verify,
     ("backup", None): do_backup,
+    ("restore", None): do_restore,
+    ("auto-backup", "show"): auto_backup_show,
+    ("auto-backup", "set"): auto_backup_set,
 }
 NO_ACTOR = {("init", None)}
+# Commands that open the database themselves (a restore works while it cannot be opened).
+NO_STORE = {("restore", None)}
 
 # The manager's day (shifts, daily close, reports, import, export, audit list, rules).
 HANDLERS.update(manager.HANDLERS)

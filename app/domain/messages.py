@@ -40,6 +40,52 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "备份文件校验失败:{detail}",
         "The backup failed its integrity check: {detail}",
     ),
+    "backup_target_exists": (
+        "{path} 已经存在,备份没有写入;换一个新文件名,或加 --overwrite 覆盖旧备份",
+        "{path} exists; nothing was written. Choose a new file name, or add --overwrite "
+        "to replace an earlier backup",
+    ),
+    "backup_target_live": (
+        "不能备份到 {path}:这是收银机正在使用的数据文件或其所在文件夹;请选别的文件夹"
+        "(或数据目录中的 backups 文件夹)",
+        "Cannot back up to {path}: it is the counter's live data or its folder; choose "
+        "another folder (or the backups folder in the data directory)",
+    ),
+    "backup_target_special": (
+        "{path} 不是普通文件(是设备、管道、文件夹或链接),不能用作备份文件",
+        "{path} is not a regular file (a device, pipe, folder or link) and cannot hold a backup",
+    ),
+    "restore_behind_hq": (
+        "这个备份太旧:总部已经收到本机第 {pushed} 号记录,备份只到第 {backup} 号;"
+        "恢复后会与总部冲突,没有恢复。请联系总部",
+        "This backup is older than what HQ already holds of this counter (event {pushed}; "
+        "the backup ends at {backup}); restoring it would conflict with HQ, so nothing was "
+        "restored. Ask HQ",
+    ),
+    "restore_corrupt": (
+        "备份文件 {path} 已损坏({detail}),没有恢复",
+        "The backup {path} is damaged ({detail}); nothing was restored",
+    ),
+    "restore_live": (
+        "{path} 是收银机正在使用的数据文件,不是备份",
+        "{path} is the counter's live database, not a backup",
+    ),
+    "restore_newer": (
+        "备份 {path} 来自更新版本的收银机程序,请先升级本机程序再恢复",
+        "The backup {path} was made by a newer version of the counter; update this one first",
+    ),
+    "restore_not_backup": (
+        "{path} 不是会员收银台的备份文件",
+        "{path} is not a Member Counter backup",
+    ),
+    "restore_other_store": (
+        "这是门店 {backup} 的备份,本机是门店 {store},没有恢复",
+        "This is a backup of store {backup}; this counter is store {store}. Nothing restored",
+    ),
+    "restore_window_open": (
+        "收银窗口正在运行,请先关闭收银程序再恢复备份",
+        "The counter window is running; close it before restoring a backup",
+    ),
     "birthday_invalid": (
         "生日不正确:{value}(应为过去的真实日期,如 1990-05-20)",
         "Invalid birthday: {value} (a real past date such as 1990-05-20)",
@@ -169,6 +215,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "storage_busy": (
         "数据库正忙(另一个程序正在写入),请稍后重试;没有任何改动",
         "The database is busy (another program is writing); try again. Nothing was changed",
+    ),
+    "storage_corrupt": (
+        "数据库文件已损坏,不能使用;请店长用最近的备份恢复(member-counter restore)",
+        "The database file is damaged and cannot be used; a manager restores the latest "
+        "backup (member-counter restore)",
     ),
     "storage_full": (
         "磁盘已满,本次操作没有保存(已有数据完好);请清理磁盘空间后重试",
@@ -441,6 +492,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "counter_name": ("收银台名称", "The counter name"),
     "tier_name": ("等级名称", "The tier name"),
     "printer_profile": ("打印机型号", "The printer profile"),
+    "backup_folder": ("备份文件夹", "The backup folder"),
 }
 
 

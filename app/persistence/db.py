@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext
@@ -20,6 +20,9 @@ from sqlalchemy.engine import ExceptionContext
 from app.domain.errors import StorageError
 from app.persistence.reader import Reader
 from app.persistence.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from app.persistence.backup import FileFacts
 
 BUSY_TIMEOUT_MS = 10_000
 DB_FILENAME = "counter.sqlite3"
@@ -32,6 +35,8 @@ _SQLITE_STORAGE = {
     5: "storage_busy",  # SQLITE_BUSY: still locked after the busy timeout
     6: "storage_busy",  # SQLITE_LOCKED
     14: "storage_unavailable",  # SQLITE_CANTOPEN: unable to open database file
+    11: "storage_corrupt",  # SQLITE_CORRUPT: database disk image is malformed
+    26: "storage_corrupt",  # SQLITE_NOTADB: file is not a database
 }
 _SQLITE_MESSAGES = {
     "database or disk is full": "storage_full",
@@ -39,6 +44,8 @@ _SQLITE_MESSAGES = {
     "readonly database": "storage_readonly",
     "database is locked": "storage_busy",
     "unable to open database file": "storage_unavailable",
+    "malformed": "storage_corrupt",
+    "file is not a database": "storage_corrupt",
 }
 
 
@@ -111,26 +118,6 @@ def make_engine(path: Path | str) -> Engine:
     return engine
 
 
-def backup_to(engine: Engine, target: Path | str) -> None:
-    """A consistent copy through SQLite's online backup API, while the counter keeps working."""
-    target = Path(target)
-    partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
-    raw = engine.raw_connection()
-    try:
-        src = raw.driver_connection
-        assert isinstance(src, sqlite3.Connection)
-        dst = sqlite3.connect(str(partial))
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        raw.close()
-    # An earlier backup at the same path is replaced only by a complete one.
-    partial.replace(target)
-
-
 class Database:
     """One counter database file: opened, migrated, and handed out as units of work."""
 
@@ -150,8 +137,11 @@ class Database:
     def lookup(self) -> Reader:
         return Reader(self.engine)
 
-    def backup_to(self, target: Path | str) -> None:
-        backup_to(self.engine, target)
+    def backup_to(self, target: Path | str, *, overwrite: bool = False) -> FileFacts:
+        """A checked, consistent copy at ``target`` (see :mod:`app.persistence.backup`)."""
+        from app.persistence.backup import write_backup
+
+        return write_backup(self.engine, Path(target), overwrite=overwrite)
 
     def integrity_check(self) -> str:
         with self.engine.connect() as conn:
@@ -159,12 +149,3 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
-
-
-def file_integrity(path: Path | str) -> str:
-    """``PRAGMA integrity_check`` of a database file (e.g. a backup just written)."""
-    conn = sqlite3.connect(str(path))
-    try:
-        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
-    finally:
-        conn.close()

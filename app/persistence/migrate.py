@@ -36,6 +36,11 @@ def upgrade(engine: Engine) -> None:
             conn.commit()
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision this version of the counter can open (and migrate from)."""
+    return {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
+
+
 def is_current(engine: Engine) -> bool:
     head = ScriptDirectory.from_config(_config()).get_current_head()
     with engine.connect() as conn:

@@ -23,6 +23,7 @@ from app.domain.errors import NotFoundError, RuleError
 from app.persistence import reporting
 from app.persistence.tables import DayClose
 from app.persistence.uow import UnitOfWork
+from app.services.backups import auto_backup
 from app.services.context import CounterContext
 from app.services.figures import figures
 from app.services.recording import record
@@ -162,7 +163,9 @@ def close_day(ctx: CounterContext, actor: Actor, day: dt.date | None = None) -> 
                before=None, after=summary, event_type="day.closed",
                payload={**summary, "report": report})  # fmt: skip
         uow.commit()
-        return report
+    # The day's automatic backup (on by default): its outcome, not its failure, is reported.
+    report["backup"] = auto_backup(ctx, day)
+    return report
 
 
 def z_report(ctx: CounterContext, actor: Actor, day: dt.date) -> dict[str, Any]:

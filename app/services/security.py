@@ -39,6 +39,7 @@ class Permission(StrEnum):
     STAFF_UNLOCK = "staff.unlock"
     AUDIT_VERIFY = "audit.verify"
     BACKUP = "backup"
+    RESTORE = "backup.restore"
     SETTINGS_EDIT = "settings.edit"
     # The manager's day: shifts, daily close, reports, import and export, rules.
     SHIFT = "shift"  # open, count and close one's own shift
@@ -83,6 +84,7 @@ _MANAGER = _CASHIER | {
     Permission.STAFF_UNLOCK,
     Permission.AUDIT_VERIFY,
     Permission.BACKUP,
+    Permission.RESTORE,
     Permission.SETTINGS_EDIT,
     Permission.SHIFT_MANAGE,
     Permission.REPORT_VIEW,

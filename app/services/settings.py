@@ -1,4 +1,5 @@
-"""Counter-local settings: the receipt printer, the receipt's store text, the customer display.
+"""Counter-local settings: the receipt printer, the receipt's store text, the customer display,
+the scanners and the automatic backups.
 
 Settings belong to this counter (not synced). Reading needs nobody signed in (the print worker
 reads them); changing one needs a manager or admin and leaves an audit entry (no outbox
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, fields, replace
+from pathlib import PurePath, PureWindowsPath
 from typing import Any
 
 from app.domain.errors import ValidationError
@@ -161,12 +163,31 @@ class ScannerSettings:
         )
 
 
+@dataclass(frozen=True)
+class BackupSettings:
+    """Automatic backups at each daily close: on by default, the last ``keep`` kept."""
+
+    auto: bool = True
+    keep: int = 14
+    folder: str = ""  # empty: ``backups`` in the data directory; else an absolute path
+
+    def checked(self) -> BackupSettings:
+        if not (1 <= int(self.keep) <= 366):
+            raise ValidationError("setting_invalid", detail="keep 1–366")
+        folder = check_text((self.folder or "").strip(), "backup_folder") or ""
+        if folder and not PurePath(folder).is_absolute() and not PureWindowsPath(folder).drive:
+            raise ValidationError("setting_invalid", detail=f"folder {folder}: an absolute path")
+        return replace(self, auto=bool(self.auto), keep=int(self.keep), folder=folder)
+
+
 SCANNER = "scanner"
+BACKUP = "backup"
 _TYPES: dict[str, type] = {
     PRINTER: PrinterSettings,
     RECEIPT: ReceiptTemplate,
     DISPLAY: DisplaySettings,
     SCANNER: ScannerSettings,
+    BACKUP: BackupSettings,
 }
 
 
@@ -274,4 +295,16 @@ def set_scanner_settings(
     ctx: CounterContext, actor: Actor, settings: ScannerSettings
 ) -> ScannerSettings:
     value: ScannerSettings = set_setting(ctx, actor, SCANNER, settings)
+    return value
+
+
+def backup_settings(ctx: CounterContext) -> BackupSettings:
+    value: BackupSettings = get_setting(ctx, BACKUP)
+    return value
+
+
+def set_backup_settings(
+    ctx: CounterContext, actor: Actor, settings: BackupSettings
+) -> BackupSettings:
+    value: BackupSettings = set_setting(ctx, actor, BACKUP, settings)
     return value

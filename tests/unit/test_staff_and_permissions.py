@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from app.domain.errors import AuthenticationError, CounterError, PermissionDeniedError
-from app.services import maintenance, points, refunds, staff
+from app.services import backups, maintenance, points, refunds, staff
 from app.services.checkout import checkout
 from app.services.context import CounterContext
 from app.services.members import reset_payment_password, set_payment_password
@@ -169,7 +169,7 @@ def test_cashier_cannot_verify_audit_or_back_up(
     ctx: CounterContext, cashier, snapshot: Snapshot, tmp_path
 ) -> None:
     refused(snapshot, "permission_denied", maintenance.verify_audit, ctx, cashier)
-    refused(snapshot, "permission_denied", maintenance.backup, ctx, cashier, tmp_path / "b.db")
+    refused(snapshot, "permission_denied", backups.backup, ctx, cashier, tmp_path / "b.db")
     assert not (tmp_path / "b.db").exists()
 
 
