@@ -57,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     device.add_parser("list")
     revoke = device.add_parser("revoke")
     revoke.add_argument("device_id")
+    rescue = device.add_parser(
+        "recovery-code", help="a one-time code that unlocks a counter's admin (24 hours)"
+    )
+    rescue.add_argument("device_id")
 
     rules = sub.add_parser("rules", help="rules every counter pulls").add_subparsers(
         dest="action", required=True
@@ -155,6 +159,7 @@ HANDLERS: dict[tuple[str, str | None], Callable[[Engine, argparse.Namespace], An
     ("device", "revoke"): lambda e, a: (
         admin.revoke_device(e, a.device_id) or {"revoked": a.device_id}
     ),
+    ("device", "recovery-code"): lambda e, a: admin.device_recovery_code(e, a.device_id),
     ("rules", "show"): lambda e, a: admin.get_rules(e),
     ("rules", "set"): _rules_set,
     ("rules", "offline"): lambda e, a: admin.set_offline_limits(

@@ -26,9 +26,10 @@ os.environ.setdefault(FAST_HASH_ENV, "1")
 # Qt (pytest-qt, the UI tests) never needs a display in the suite.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-ADMIN_PIN = "9999"
-MANAGER_NO, MANAGER_PIN = "m01", "5678"
-CASHIER_NO, CASHIER_PIN = "c01", "1234"
+# PINs a store may choose (0000, 1234 and the like are refused).
+ADMIN_PIN = "9512"
+MANAGER_NO, MANAGER_PIN = "m01", "5826"
+CASHIER_NO, CASHIER_PIN = "c01", "1470"
 # 10:00 in Shanghai on a Sunday in March 2026.
 START = dt.datetime(2026, 3, 15, 2, 0, tzinfo=dt.UTC)
 

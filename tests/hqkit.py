@@ -36,9 +36,9 @@ from sync.config import load_config
 from sync.engine import SyncReport, sync_once
 
 PG_ENV = "MEMBER_COUNTER_TEST_PG_URL"
-ADMIN_PIN = "9999"
-CASHIER_NO, CASHIER_PIN = "c01", "1234"
-MANAGER_NO, MANAGER_PIN = "m01", "5678"
+ADMIN_PIN = "9512"
+CASHIER_NO, CASHIER_PIN = "c01", "1470"
+MANAGER_NO, MANAGER_PIN = "m01", "5826"
 
 
 def pg_base_url() -> str:

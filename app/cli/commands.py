@@ -22,6 +22,7 @@ from app.services import (
     maintenance,
     members,
     points,
+    recovery,
     refunds,
     settings,
     staff,
@@ -57,7 +58,7 @@ def init(ctx: CounterContext, _actor: Actor | None, args: argparse.Namespace) ->
         ctx, code=args.store_code, name=args.store_name, admin_pin=args.admin_pin
     )
     return {"store_code": info.code, "store_name": info.name, "device_id": info.device_id,
-            "admin": store.ADMIN_NO}  # fmt: skip
+            "admin": store.ADMIN_NO, "recovery_code": info.recovery_code}  # fmt: skip
 
 
 def staff_add(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Result:
@@ -70,6 +71,23 @@ def staff_add(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Re
 def staff_unlock(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Result:
     v = staff.unlock_staff(ctx, actor, args.no)
     return {"staff_no": v.staff_no, "locked": v.locked}
+
+
+def staff_recover(
+    ctx: CounterContext,
+    _actor: None,
+    args: argparse.Namespace,
+    verify_hq: recovery.HqVerifier | None = None,
+) -> Result:
+    r = recovery.recover_admin(
+        ctx, args.code, args.new_pin, staff_no=args.no, verify_hq=verify_hq
+    )
+    return {"staff_no": r.staff_no, "unlocked": True, "used": r.source,
+            "recovery_code": r.recovery_code}  # fmt: skip
+
+
+def staff_recovery_code(ctx: CounterContext, actor: Actor, _args: argparse.Namespace) -> Result:
+    return {"recovery_code": recovery.new_recovery_code(ctx, actor)}
 
 
 def member_register(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Result:
@@ -292,6 +310,8 @@ HANDLERS: dict[Key, Handler] = {
     ("init", None): init,
     ("staff", "add"): staff_add,
     ("staff", "unlock"): staff_unlock,
+    ("staff", "recover"): staff_recover,
+    ("staff", "recovery-code"): staff_recovery_code,
     ("member", "register"): member_register,
     ("member", "show"): member_show,
     ("member", "find"): member_find,
@@ -314,7 +334,7 @@ HANDLERS: dict[Key, Handler] = {
     ("auto-backup", "show"): auto_backup_show,
     ("auto-backup", "set"): auto_backup_set,
 }
-NO_ACTOR = {("init", None)}
+NO_ACTOR = {("init", None), ("staff", "recover")}
 # Commands that open the database themselves (a restore works while it cannot be opened).
 NO_STORE = {("restore", None)}
 

@@ -34,7 +34,7 @@ def run_demo(data_dir: Path, *, as_json: bool = False) -> int:
         is_demo = info.code == DEMO_CODE
         listing = []
         if is_demo:
-            manager = sign_in(ctx, "1001", "1111")
+            manager = sign_in(ctx, "1001", DEMO_STAFF[1][3])
             listing = [
                 f"{v.name}  {v.phone}  卡号 {v.card_no}  {v.tier_name}  "
                 f"储值 {format_cny(v.stored_value_fen)}  积分 {v.points}"
@@ -57,7 +57,7 @@ def run_demo(data_dir: Path, *, as_json: bool = False) -> int:
         for line in listing:
             print(f"  {line}")
     print("收银窗口将在界面版本中提供;现在可用命令行操作,例如:")
-    print("  member-counter --staff 2001 --pin 2222 member show 13800138000")
+    print(f"  member-counter --staff 2001 --pin {DEMO_STAFF[2][3]} member show 13800138000")
     print("  member-counter --staff 2001 --pin 2222 topup 13800138000 --amount 500 --method wechat")
     print("  member-counter --staff 2001 --pin 2222 checkout 13800138000 --amount 128.50")
     print("  member-counter --help")

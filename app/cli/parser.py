@@ -62,6 +62,13 @@ def build_parser() -> Parser:
     p.add_argument("--pin", dest="new_pin", required=True)
     p = staff.add_parser("unlock")
     p.add_argument("no")
+    p = staff.add_parser(
+        "recover", help="the store's recovery code unlocks the admin and sets a new PIN"
+    )
+    p.add_argument("--code", required=True, help="the code init printed, or one HQ gave")
+    p.add_argument("--new-pin", required=True, metavar="PIN")
+    p.add_argument("--no", default="admin", help="the admin's staff number (default admin)")
+    staff.add_parser("recovery-code", help="issue a new recovery code (admin); the old one ends")
 
     member = sub.add_parser("member", help="members").add_subparsers(
         dest="action", required=True, parser_class=Parser

@@ -165,6 +165,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Not a mainland mobile number: {value}",
     ),
     "pin_format": ("密码应为 4–8 位数字", "The PIN is 4–8 digits"),
+    "pin_trivial": (
+        "密码太容易被猜到(如 0000、1234、4321 或全部相同的数字),请换一个;可以用 6 位",
+        "This PIN is too easy to guess (like 0000, 1234, 4321 or one digit repeated); "
+        "choose another, 6 digits if you like",
+    ),
     "pin_wrong": (
         "工号或密码错误,还可尝试 {left} 次",
         "Wrong staff number or PIN; {left} tries left",
@@ -183,6 +188,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "qr_invalid": ("无效的会员码", "Not a valid member code"),
     "query_empty": ("请输入卡号、手机号或姓名", "Enter a card number, phone or name"),
     "reason_required": ("请填写原因", "A reason is required"),
+    "recovery_admin_only": (
+        "恢复码只用于管理员账号",
+        "A recovery code is for the admin account only",
+    ),
+    "recovery_code_invalid": (
+        "恢复码格式不对:应为 20 位(本机)或 24 位(总部发放)字母和数字",
+        "Not a recovery code: 20 (this counter's) or 24 (HQ's) letters and digits",
+    ),
+    "recovery_code_wrong": (
+        "恢复码不对,或已经用过、已过期;没有任何改动",
+        "The recovery code is wrong, used or expired; nothing was changed",
+    ),
     "role_invalid": ("角色不正确:{value}", "Unknown role: {value}"),
     "rules_invalid": ("规则设置不正确:{detail}", "Invalid rules: {detail}"),
     "source_invalid": ("来源渠道过长", "The source channel is too long"),

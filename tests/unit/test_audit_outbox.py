@@ -117,7 +117,7 @@ def busy(ctx: CounterContext, admin, manager, cashier, approval, clock) -> list[
     one(
         "staff.added",
         lambda: staff.add_staff(
-            ctx, admin, staff_no="c02", name="新收银", role="cashier", pin="2222"
+            ctx, admin, staff_no="c02", name="新收银", role="cashier", pin="2739"
         ),
     )
     one("staff.unlocked", lambda: staff.unlock_staff(ctx, manager, "c02"))
