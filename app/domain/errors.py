@@ -36,6 +36,10 @@ class RuleError(CounterError):
     """A business rule refuses the operation (balance, limits, card state, ...)."""
 
 
+class ClockError(RuleError):
+    """The computer's clock is earlier than the last operation or the last closed date."""
+
+
 class NotFoundError(CounterError):
     """The member, card, staff member or transaction does not exist."""
 

@@ -339,6 +339,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Not a scanner port: {value}",
     ),
     # -- the manager's day: shifts, daily close, reports, import, export, rules --
+    "clock_behind": (
+        "电脑时间 {now} 早于上一笔业务的时间 {last}:请先把电脑的日期和时间校正好再操作;"
+        "本次没有记账",
+        "The computer's clock ({now}) is earlier than the last operation ({last}): set the "
+        "date and time right first. Nothing was recorded",
+    ),
+    "clock_before_close": (
+        "电脑日期 {today} 早于已日结的营业日 {closed}:请先把电脑的日期和时间校正好再操作;"
+        "本次没有记账",
+        "The computer's date ({today}) is before the closed business date {closed}: set the "
+        "date and time right first. Nothing was recorded",
+    ),
+    "close_before_closed": (
+        "营业日 {date} 早于已日结的 {closed},不能再日结",
+        "Business date {date} is before the closed date {closed} and cannot be closed",
+    ),
     "close_future": ("不能日结未来的日期:{date}", "A future date cannot be closed: {date}"),
     "count_missing": (
         "请输入清点的现金总额,或按面额输入张数(二选一)",

@@ -117,11 +117,16 @@ def close_day(ctx: CounterContext, actor: Actor, day: dt.date | None = None) -> 
     require(actor, Permission.DAY_CLOSE)
     with ctx.uow() as uow:
         today = ctx.local_date(uow)
+        ctx.check_clock(uow, today)  # a clock set back closes nothing
         day = day or today
         if day > today:
             raise RuleError("close_future", date=day.isoformat())
         if uow.day_closed(day):
             raise RuleError("day_already_closed", date=day.isoformat())
+        last_closed = uow.clock_marks()[1]
+        if last_closed is not None and day < last_closed:
+            # Its operations are in the later close's figures already; it stays open.
+            raise RuleError("close_before_closed", date=day.isoformat(), closed=last_closed)
         names = reporting.staff_names(uow)
         unfinished = [s for s in reporting.unfinished_shifts(uow) if s.business_date <= day]
         if unfinished:
