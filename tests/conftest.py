@@ -20,6 +20,7 @@ from app.services.security import Actor, Approval, sign_in
 from app.services.staff import add_staff
 from app.services.store import init_store
 from tests.diskkit import small_disk  # noqa: F401  (a fixture: a real full disk)
+from tests.logscan import _suite_log, pytest_sessionfinish  # noqa: F401  (the run's log scan)
 
 # CLI subprocesses started by the tests hash PINs cheaply too.
 os.environ.setdefault(FAST_HASH_ENV, "1")
