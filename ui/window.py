@@ -29,7 +29,7 @@ from ui.ops import Op
 from ui.prefs import Prefs
 from ui.session import Session
 from ui.signin import SignInScreen
-from ui.storage_banner import StorageBanner
+from ui.storage_banner import StorageBanner, low_space_text
 from ui.wedge import WedgeFilter
 
 STATUS_REFRESH_MS = 5000
@@ -73,13 +73,16 @@ class MainWindow(QMainWindow):
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.status_labels: dict[str, QLabel] = {}
-        for key in ("store", "cashier", "date", "sync", "printer"):
+        for key in ("store", "cashier", "date", "disk", "sync", "printer"):
             label = QLabel(self)
             self.status_labels[key] = label
             self.statusBar().addPermanentWidget(label) if key in (
+                "disk",
                 "sync",
                 "printer",
             ) else self.statusBar().addWidget(label)
+        self.status_labels["disk"].setProperty("role", "error")
+        self.status_labels["disk"].hide()
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
         self.idle_timer.timeout.connect(self._idle)
@@ -278,6 +281,9 @@ class MainWindow(QMainWindow):
 
     def _status(self, status: CounterStatus) -> None:
         self.storage_banner.free_space(status.free_bytes)
+        low = low_space_text(status.free_bytes)
+        self.status_labels["disk"].setText(low)
+        self.status_labels["disk"].setVisible(bool(low))
         self.status_labels["sync"].setText(self._sync_text(status.pending_events))
         self.status_labels["printer"].setText(self._printer_text(status))
 

@@ -204,8 +204,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rules_invalid": ("规则设置不正确:{detail}", "Invalid rules: {detail}"),
     "source_invalid": ("来源渠道过长", "The source channel is too long"),
     "staff_locked": (
-        "工号 {staff_no} 已锁定,请店长解锁",
-        "Staff {staff_no} is locked; a manager must unlock",
+        "工号 {staff_no} 已锁定,请店长解锁(管理员可用恢复码解锁:member-counter staff recover)",
+        "Staff {staff_no} is locked; a manager must unlock (an admin can use the recovery "
+        "code: member-counter staff recover)",
     ),
     "staff_no_invalid": (
         "工号只能是字母和数字:{value}",

@@ -572,8 +572,8 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
         <translation>Again</translation>
     </message>
     <message>
-        <source>管理员工号为 admin。密码 4–8 位数字(建议 6 位),不能是 0000、1234 这类容易猜到的;建立后会显示一次恢复码,请抄下保管。</source>
-        <translation>The admin&apos;s staff number is admin. The PIN is 4–8 digits (6 is good), not an easy one like 0000 or 1234; a recovery code is shown once the store is created: write it down.</translation>
+        <source>管理员工号 admin,密码 4–8 位数字(建议 6 位);建立后会显示一次恢复码。</source>
+        <translation>The admin&apos;s staff number is admin; the PIN is 4–8 digits (6 is good). A recovery code is shown once the store is created.</translation>
     </message>
     <message>
         <source>建立我的门店</source>
@@ -1845,16 +1845,16 @@ Each code works once (a new one is given then); it is shown only now, and this c
 <context>
     <name>StorageBanner</name>
     <message>
+        <source>磁盘只剩 {0} MB,请尽快清理</source>
+        <translation>Only {0} MB left on the disk: free some space soon</translation>
+    </message>
+    <message>
         <source>可删除不用的文件或清空回收站;空间够了之后,重做刚才没有记下的那笔业务。</source>
         <translation>Delete files you do not need or empty the recycle bin; once there is space, do the operation that was not saved again.</translation>
     </message>
     <message>
         <source>请联系技术支持检查电脑的磁盘。</source>
         <translation>Ask support to check the computer&apos;s disk.</translation>
-    </message>
-    <message>
-        <source>磁盘剩余空间只有 {0} MB:请尽快清理,空间用完后业务将无法保存。</source>
-        <translation>Only {0} MB left on the disk: free some space soon; when it is full, operations cannot be saved.</translation>
     </message>
 </context>
 <context>

@@ -54,20 +54,15 @@ class FirstRunDialog(OpDialog):
         form.addRow(self.tr("管理员密码"), self.pin)
         form.addRow(self.tr("再输一次"), self.pin2)
         self.body.addLayout(form)
-        self.body.addWidget(
-            caption(
-                self.tr(
-                    "管理员工号为 admin。密码 4–8 位数字(建议 6 位),不能是 0000、1234 这类"
-                    "容易猜到的;建立后会显示一次恢复码,请抄下保管。"
-                ),
-                self,
-            )
-        )
+        hint = self.tr("管理员工号 admin,密码 4–8 位数字(建议 6 位);建立后会显示一次恢复码。")
+        self.body.addWidget(caption(hint, self))
         self.confirm_button.setText(self.tr("建立我的门店"))
         self.confirm_button.setDefault(False)
         self.demo_button.setDefault(True)
         for f in (self.code, self.name, self.pin, self.pin2):
             f.textChanged.connect(self.revalidate)
+        # Room for a two-line message, so the form keeps its size when one appears.
+        self.error.setMinimumHeight(2 * self.error.fontMetrics().lineSpacing() + 4)
         self.revalidate()
         self.error.clear()
 
