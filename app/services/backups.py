@@ -27,7 +27,6 @@ from app.instance import InstanceLock
 from app.persistence import backup as files
 from app.persistence import syncstore
 from app.persistence.db import DB_FILENAME, Database
-from app.persistence.migrate import known_revisions
 from app.ports import Clock
 from app.private_files import private_dir
 from app.services.context import CounterContext, open_counter
@@ -185,6 +184,8 @@ def _source(data_dir: Path, source: Path) -> files.FileFacts:
         raise ValidationError("restore_corrupt", path=source.name, detail=facts.integrity)
     if facts.revision is None or facts.store_code is None:
         raise ValidationError("restore_not_backup", path=source.name)
+    from app.persistence.migrate import known_revisions  # Alembic loads only for a restore
+
     if facts.revision not in known_revisions():
         raise ValidationError("restore_newer", path=source.name)
     return facts
