@@ -247,10 +247,12 @@ class HQService:
                     )
                 except HQError:
                     raise
-                except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                    # A payload HQ cannot read: refuse the batch, apply none of it.
+                except (KeyError, TypeError, ValueError, AttributeError):
+                    # A payload HQ cannot read: refuse the batch, apply none of it. The
+                    # counter shows the detail: words, not an exception's class name.
                     raise HQError(
-                        "event_invalid", f"device_seq {ev.device_seq}: {type(exc).__name__}"
+                        "event_invalid",
+                        f"device_seq {ev.device_seq}: a field is missing or malformed",
                     ) from None
                 except Exception as exc:
                     log.error(
