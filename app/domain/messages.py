@@ -527,6 +527,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "tier_name": ("等级名称", "The tier name"),
     "printer_profile": ("打印机型号", "The printer profile"),
     "backup_folder": ("备份文件夹", "The backup folder"),
+    "device_address": ("设备地址", "The device address"),
 }
 
 

@@ -64,7 +64,7 @@ class PrinterSettings:
 
     def checked(self) -> PrinterSettings:
         """These settings validated and normalised, or a ValidationError saying what is wrong."""
-        address = self.address.strip()
+        address = check_text(self.address.strip(), "device_address") or ""
         if address:
             address = str(parse_printer_address(address))
         if self.width not in PAPER_WIDTHS:
@@ -125,7 +125,7 @@ class DisplaySettings:
     enabled: bool = False
 
     def checked(self) -> DisplaySettings:
-        address = (self.address or "").strip()
+        address = check_text((self.address or "").strip(), "device_address") or ""
         if not (50 <= int(self.baudrate) <= 4_000_000):
             raise ValidationError("setting_invalid", detail=f"baudrate {self.baudrate}")
         return replace(
@@ -154,9 +154,10 @@ class ScannerSettings:
             raise ValidationError("setting_invalid", detail="max_gap_ms 5–500, min_length 1–64")
         if len(self.prefix) > 8 or len(self.suffix) > 8:
             raise ValidationError("setting_invalid", detail="prefix/suffix ≤ 8")
+        # The prefix and suffix may be control characters (STX, ETX): scanners send them.
         return replace(
             self,
-            serial_port=(self.serial_port or "").strip(),
+            serial_port=check_text((self.serial_port or "").strip(), "device_address") or "",
             baudrate=int(self.baudrate),
             max_gap_ms=int(self.max_gap_ms),
             min_length=int(self.min_length),

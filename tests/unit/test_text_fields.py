@@ -10,7 +10,12 @@ from app.domain.text import check_text, refused_chars
 from app.services.importing import import_members
 from app.services.points import adjust_points
 from app.services.profile import update_profile
-from app.services.settings import ReceiptTemplate, set_receipt_template
+from app.services.settings import (
+    DisplaySettings,
+    ReceiptTemplate,
+    set_display_settings,
+    set_receipt_template,
+)
 from app.services.staff import add_staff
 from tests.helpers import refused
 
@@ -65,6 +70,8 @@ def test_profile_staff_reasons_and_receipt_text_refuse_them(
             "补\x00偿", approval)  # fmt: skip
     refused(snapshot, "text_control_chars", set_receipt_template, ctx, manager,
             ReceiptTemplate(footer_lines=("谢谢\x1b[2J",)))  # fmt: skip
+    refused(snapshot, "text_control_chars", set_display_settings, ctx, manager,
+            DisplaySettings(address="/dev/ttyS0\x00", enabled=True))  # fmt: skip
 
 
 def test_an_imported_row_with_a_control_character_is_an_error(ctx, manager, tmp_path) -> None:
