@@ -35,6 +35,8 @@ def tighten(path: Path) -> bool:
         return False
     if stat.S_ISLNK(info.st_mode) or not (info.st_mode & 0o077):
         return False
+    if info.st_mode & stat.S_ISVTX or path.resolve() in (Path.home(), Path("/")):
+        return False  # /tmp, a home folder or / named as a data directory: never ours to close
     if not (stat.S_ISDIR(info.st_mode) or stat.S_ISREG(info.st_mode)):
         return False
     if info.st_uid != os.geteuid():

@@ -75,7 +75,7 @@ def _pg_database(tmp_path: Path) -> Iterator[Database]:
 def hq_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     if request.param == "sqlite":
         hq_dir = tmp_path / "hq"
-        hq_dir.mkdir()
+        hq_dir.mkdir(mode=0o700)  # as member-hq makes its data directory
         yield Database(sqlite_url(hq_dir), "sqlite")
     else:
         yield from _pg_database(tmp_path)

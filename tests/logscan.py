@@ -87,8 +87,10 @@ def wide_files(root: Path) -> Iterator[Finding]:
             *(f for f in files if OWNER_ONLY.fullmatch(f) or base.name in OWNER_ONLY_DIRS),
             *(d for d in dirs if d in OWNER_ONLY_DIRS),
         ]
-        if any(OWNER_ONLY.fullmatch(f) and f.endswith(".sqlite3") for f in files):
-            names = [*names, "."]  # the data directory itself
+        if "counter.sqlite3" in files:
+            # A counter's data directory (HQ's is made 0700 by member-hq; a folder a URL
+            # names is the operator's, and only the database file in it is checked).
+            names = [*names, "."]
         for name in names:
             path = base / name
             try:

@@ -106,7 +106,8 @@ def _name(ctx: CounterContext, store_code: str, day: dt.date) -> str:
 
 
 def _write(ctx: CounterContext, target: Path, overwrite: bool) -> BackupResult:
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.exists():
+        private_dir(target.parent)  # a folder made for backups is the owner's only
     facts = ctx.db.backup_to(target, overwrite=overwrite)
     return BackupResult(str(target), target.stat().st_size, facts.members, facts.store_code)
 

@@ -29,7 +29,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from app.domain.errors import ValidationError
-from app.private_files import private_file
+from app.private_files import private_dir, private_file
 
 
 @dataclass(frozen=True)
@@ -254,7 +254,8 @@ def _written_whole(path: Path) -> Iterator[Path]:
     """A ``.partial`` file beside ``path`` (owner-only) to write into; it replaces ``path``
     only when written in full, and is removed if writing fails (a full disk, say): an earlier
     file at ``path`` is never replaced by half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():
+        private_dir(path.parent)  # a folder made for an export is the owner's only
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
     private_file(partial)  # openpyxl and open() truncate it and keep its mode

@@ -91,3 +91,13 @@ def test_the_cli_log_and_hq_database_are_owner_only(tmp_path: Path) -> None:
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert mode(served) == 0o700 and mode(served / "hq.sqlite3") == 0o600
+
+
+def test_shared_folders_named_as_a_data_directory_are_left_alone(tmp_path: Path) -> None:
+    from app.private_files import tighten
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)  # like /tmp
+    assert tighten(shared) is False and mode(shared) == 0o1777
+    assert tighten(Path.home()) is False
