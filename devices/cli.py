@@ -17,7 +17,6 @@ from app.cli import Extension
 from app.cli.parser import Parser, UsageError
 from app.domain.errors import RuleError
 from app.domain.receipt import render_text
-from app.ports import PrinterError
 from app.services import printing
 from app.services.context import CounterContext
 from app.services.receipts import receipt_for_txn
@@ -219,7 +218,7 @@ def receipt_print(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -
 
     done = PrintQueueWorker(ctx, printer_for=printer_for).print_job(job.id)
     if done.state != printing.DONE:
-        raise PrinterError(f"{done.last_error} (print job {done.id}: {done.state})")
+        raise RuleError("receipt_not_printed", detail=done.last_error or "", job_id=done.id)
     return _job(done)
 
 

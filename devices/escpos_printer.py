@@ -18,6 +18,7 @@ from pathlib import Path
 from escpos.constants import QR_ECLEVEL_M
 from escpos.printer import Dummy
 
+from app.domain.messages import render
 from app.domain.receipt import (
     CutLine,
     Line,
@@ -201,14 +202,14 @@ class EscposReceiptPrinter:
 
     def print_document(self, document: Receipt, *, open_drawer: bool = False) -> None:
         if not self.address:
-            raise PrinterError("no printer address")
+            raise PrinterError(render("printer_not_configured"))
         data = self.render(document, open_drawer=open_drawer)
         self._send(self.address, data, paper_check=self.settings.check_paper)
 
     def print_test_page(self) -> bytes:
         data = render_test_page(self.options)
         if not self.address:
-            raise PrinterError("no printer address")
+            raise PrinterError(render("printer_not_configured"))
         self._send(self.address, data)
         return data
 

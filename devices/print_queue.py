@@ -165,7 +165,8 @@ class PrintQueueWorker:
             retry_at = None
             if not give_up:
                 retry_at = self.ctx.now() + dt.timedelta(seconds=self.delay(job.attempts))
-            printing.fail(self.ctx, job.id, token, error or type(exc).__name__, retry_at)
+            error = error or render("printer_unavailable", detail="")
+            printing.fail(self.ctx, job.id, token, error, retry_at)
             self._emit_printer(False, error)
         else:
             printing.finish(self.ctx, job.id, token)

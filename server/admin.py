@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, insert, select, update
 
+from app.domain import recovery
 from app.domain.errors import CounterError
 from app.domain.events import effects
 from app.domain.ids import uuid7
@@ -92,6 +93,20 @@ def revoke_device(engine: Engine, device_id: str) -> None:
         )
         if done.rowcount == 0:
             raise HQError("device_unknown", device_id)
+
+
+def device_recovery_code(engine: Engine, device_id: str) -> dict[str, Any]:
+    """A one-time code that unlocks the admin of the counter ``device_id`` (for a store that
+    locked itself out): made with the device's secret, checked by the counter offline."""
+    with engine.connect() as conn:
+        dev = conn.execute(select(t.device).where(t.device.c.device_id == device_id)).first()
+    if dev is None or dev.revoked_at is not None:
+        raise HQError("device_unknown", device_id)
+    now = dt.datetime.now(dt.UTC)
+    code = recovery.hq_code(dev.secret, device_id, now)
+    expires = now + dt.timedelta(hours=recovery.HQ_TTL_HOURS)
+    return {"device_id": device_id, "store_code": dev.store_code, "recovery_code": code,
+            "valid_until": expires.isoformat(timespec="minutes")}  # fmt: skip
 
 
 # -- rules and staff: HQ wins, every counter pulls them ------------------------------

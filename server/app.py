@@ -96,6 +96,17 @@ def create_app(service: HQService) -> FastAPI:
     app.add_middleware(EpochHeader, service=service)
     app.add_middleware(RequestLog)
 
+    @app.middleware("http")
+    async def _unexpected(request: Request, call_next: Any) -> Response:
+        # Any other fault: a plain 500, logged by type. Never the exception's text, which for
+        # a database error repeats the row (a member's phone and e-mail) and the request body.
+        try:
+            return await call_next(request)
+        except Exception as exc:
+            log.error("%s %s failed: %s", request.method, request.url.path, type(exc).__name__)
+            body = wire.ErrorBody(code="internal", message="HQ could not handle this request")
+            return JSONResponse(status_code=500, content=body.model_dump(mode="json"))
+
     @app.exception_handler(HQError)
     async def _hq_error(_request: Request, exc: HQError) -> JSONResponse:
         log.info("refused: %s", exc.code)

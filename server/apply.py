@@ -16,7 +16,9 @@ from sqlalchemy import Connection, and_, func, insert, select, update
 
 from app.domain.events import Effects, effects, final_tier
 from app.domain.hlc import newer
+from app.domain.text import refused_chars
 from server import tables as t
+from server.errors import HQError
 
 
 class Applier:
@@ -186,10 +188,27 @@ def apply_event(
 ) -> bool:
     """Apply the event; True when other counters need it (it concerns a member)."""
     eff = effects(event_type, payload)
+    refuse_control_text(eff, payload)
     if eff.member_id is None:
         return False
     apply_effects(conn, eff, event_id=event_id, store_code=store_code, now=now, applier=applier)
     return True
+
+
+def refuse_control_text(eff: Effects, payload: dict[str, Any]) -> None:
+    """A member's text with a control character is refused at HQ's edge, before any row is
+    written, by the counter's own rule (:mod:`app.domain.text`): PostgreSQL cannot store
+    NUL, and no database should store the rest."""
+    fields: dict[str, Any] = {}
+    for source in (eff.new_member, payload.get("member")):
+        if isinstance(source, dict):
+            fields.update((f"member.{k}", v) for k, v in source.items())
+    if eff.new_card:
+        fields["card.card_no"] = eff.new_card.get("card_no")
+    fields.update((f"fields.{name}", value) for name, (value, _stamp) in eff.profile.items())
+    for name, value in fields.items():
+        if isinstance(value, str) and refused_chars(value):
+            raise HQError("event_invalid", f"{name}: control characters")
 
 
 def _register(conn: Connection, eff: Effects, store_code: str | None, now: dt.datetime) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 from platformdirs import user_data_dir
 from sqlalchemy import Engine
 
+from app.private_files import private_dir, tighten_tree
 from app.version import APP_AUTHOR, __version__
 from server import admin, backup, settings
 from server.db import open_database, sqlite_url
@@ -83,6 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
     device.add_parser("list")
     revoke = device.add_parser("revoke")
     revoke.add_argument("device_id")
+    rescue = device.add_parser(
+        "recovery-code", help="a one-time code that unlocks a counter's admin (24 hours)"
+    )
+    rescue.add_argument("device_id")
 
     rules = sub.add_parser("rules", help="rules every counter pulls").add_subparsers(
         dest="action", required=True
@@ -128,10 +133,8 @@ def database_url(args: argparse.Namespace) -> str:
     data_dir = Path(
         args.data_dir or os.environ.get(DATA_DIR_ENV) or user_data_dir("member-hq", APP_AUTHOR)
     )
-    if not data_dir.exists():
-        data_dir.mkdir(parents=True, mode=0o700)
-        if os.name == "posix":
-            data_dir.chmod(0o700)  # whatever the umask
+    private_dir(data_dir)  # HQ's database holds every member of the chain
+    tighten_tree(data_dir)
     return sqlite_url(data_dir)
 
 
@@ -190,6 +193,7 @@ HANDLERS: dict[tuple[str, str | None], Callable[[Engine, argparse.Namespace], An
     ("device", "revoke"): lambda e, a: (
         admin.revoke_device(e, a.device_id) or {"revoked": a.device_id}
     ),
+    ("device", "recovery-code"): lambda e, a: admin.device_recovery_code(e, a.device_id),
     ("rules", "show"): lambda e, a: admin.get_rules(e),
     ("rules", "set"): _rules_set,
     ("rules", "offline"): lambda e, a: admin.set_offline_limits(
@@ -275,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(exc.message, file=sys.stderr)
         return 3
     except (OSError, ValueError) as exc:
-        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        print(str(exc) or "cannot do this", file=sys.stderr)  # a sentence, no class name
         return 2
     print(json.dumps(data, ensure_ascii=False) if args.json else _text(data))
     return 0

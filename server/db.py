@@ -12,6 +12,7 @@ from sqlalchemy import Engine, create_engine, event, insert, select
 
 from app.packaged import packaged_path
 from app.persistence.migrate import MIGRATION_LOCK
+from app.private_files import private_file
 from server import tables as t
 from server.backup import EPOCH, new_epoch
 
@@ -24,7 +25,11 @@ def sqlite_url(data_dir: Path) -> str:
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(
+            url,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            hide_parameters=True,  # an error never carries a member's phone into a log
+        )
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -43,7 +48,9 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return create_engine(
+        url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True
+    )
 
 
 def _config() -> Config:
@@ -66,6 +73,10 @@ def upgrade(engine: Engine) -> None:
 
 
 def open_database(url: str) -> Engine:
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        path = Path(url.removeprefix("sqlite:///"))
+        if path.parent.is_dir():
+            private_file(path)  # 0600 before SQLite creates it (its -wal and -shm follow)
     engine = make_engine(url)
     upgrade(engine)
     return engine

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -32,6 +33,9 @@ from server.errors import HQError
 from sync import signing, wire
 
 Clock = Callable[[], dt.datetime]
+# Names events by id and errors by type only: an event's payload (a member's phone, e-mail,
+# address) and a database error's text (PostgreSQL's DETAIL repeats the row) never reach it.
+log = logging.getLogger("member_hq")
 
 
 def utcnow() -> dt.datetime:
@@ -257,11 +261,21 @@ class HQService:
                         now=now,
                         applier=applier,
                     )
-                except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                    # A payload HQ cannot read: refuse the batch, apply none of it.
+                except HQError:
+                    raise
+                except (KeyError, TypeError, ValueError, AttributeError):
+                    # A payload HQ cannot read: refuse the batch, apply none of it. The
+                    # counter shows the detail: words, not an exception's class name.
                     raise HQError(
-                        "event_invalid", f"device_seq {ev.device_seq}: {type(exc).__name__}"
+                        "event_invalid",
+                        f"device_seq {ev.device_seq}: a field is missing or malformed",
                     ) from None
+                except Exception as exc:
+                    log.error(
+                        "event %s (device %s, seq %s) could not be applied: %s",
+                        ev.event_id, device_id, ev.device_seq, type(exc).__name__,
+                    )  # fmt: skip
+                    raise
                 if wanted:
                     changes.append(
                         (
@@ -286,6 +300,13 @@ class HQService:
             except IntegrityError:
                 # A ledger row id HQ already holds from another event: refuse the batch.
                 raise HQError("event_invalid", "a row of this batch exists already") from None
+            except Exception as exc:
+                log.error(
+                    "events %s (device %s) could not be written: %s",
+                    ", ".join(ev.event_id for ev in req.events[:5]), device_id,
+                    type(exc).__name__,
+                )  # fmt: skip
+                raise
             conn.execute(
                 update(t.device)
                 .where(t.device.c.device_id == device_id)

@@ -1,5 +1,7 @@
 """``member-counter sync enroll|now|status|reset|lookup``: the ops CLI's sync commands,
-added to ``app.cli`` by the composition root (``launcher.extensions()``)."""
+added to ``app.cli`` by the composition root (``launcher.extensions()``). An enrolled counter's
+``staff recover`` also takes the one-time code HQ makes for it (``member-hq device
+recovery-code``)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from app.cli import Extension
+from app.cli import Extension, commands
+from app.domain import recovery
 from app.domain.errors import PermissionDeniedError, RuleError
 from app.services import syncstate
 from app.services.context import CounterContext
@@ -125,6 +128,17 @@ def _now_lines(data: dict[str, Any]) -> list[str]:
     return [f"已上传 {data['pushed']} 条,已接收 {data['pulled']} 条", *_status_lines(data)]
 
 
+def _recover(ctx: CounterContext, actor: None, args: argparse.Namespace) -> dict[str, Any]:
+    config = load_config(_data_dir(ctx))
+    if config is None:
+        return commands.staff_recover(ctx, actor, args)
+
+    def verify_hq(plain: str) -> str | None:
+        return recovery.hq_code_nonce(config.secret, config.device_id, plain, ctx.clock.now())
+
+    return commands.staff_recover(ctx, actor, args, verify_hq=verify_hq)
+
+
 def _lookup_lines(data: dict[str, Any]) -> list[str]:
     if not data["members"]:
         return ["总部没有找到会员"]
@@ -143,6 +157,7 @@ EXTENSION = Extension(
         ("sync", "status"): _status,
         ("sync", "reset"): _reset,
         ("sync", "lookup"): _lookup,
+        ("staff", "recover"): _recover,
     },
     no_actor=frozenset({("sync", "now"), ("sync", "status")}),
     text_renderers={

@@ -44,6 +44,15 @@ def _dumps(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def _unreachable(exc: requests.RequestException) -> str:
+    """Why HQ could not be reached, in words (never an exception's class name)."""
+    if isinstance(exc, requests.exceptions.Timeout):
+        return "no answer in time"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return "cannot connect"
+    return "request failed"
+
+
 def _send(
     session: requests.Session,
     method: str,
@@ -64,7 +73,7 @@ def _send(
     except requests.exceptions.SSLError as exc:
         raise SyncError("refused", f"TLS: {exc}", code="tls") from None
     except requests.RequestException as exc:
-        raise SyncError("unreachable", type(exc).__name__) from None
+        raise SyncError("unreachable", _unreachable(exc)) from None
     if on_epoch is not None and EPOCH_HEADER in resp.headers:
         on_epoch(resp.headers[EPOCH_HEADER])
     if resp.status_code >= 500:

@@ -19,15 +19,18 @@ from app.services.members import Registration, register_member
 from app.services.security import Actor, Approval, sign_in
 from app.services.staff import add_staff
 from app.services.store import init_store
+from tests.diskkit import small_disk  # noqa: F401  (a fixture: a real full disk)
+from tests.logscan import _suite_log, pytest_sessionfinish  # noqa: F401  (the run's log scan)
 
 # CLI subprocesses started by the tests hash PINs cheaply too.
 os.environ.setdefault(FAST_HASH_ENV, "1")
 # Qt (pytest-qt, the UI tests) never needs a display in the suite.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-ADMIN_PIN = "9999"
-MANAGER_NO, MANAGER_PIN = "m01", "5678"
-CASHIER_NO, CASHIER_PIN = "c01", "1234"
+# PINs a store may choose (0000, 1234 and the like are refused).
+ADMIN_PIN = "9512"
+MANAGER_NO, MANAGER_PIN = "m01", "5826"
+CASHIER_NO, CASHIER_PIN = "c01", "1470"
 # 10:00 in Shanghai on a Sunday in March 2026.
 START = dt.datetime(2026, 3, 15, 2, 0, tzinfo=dt.UTC)
 

@@ -36,9 +36,9 @@ from sync.config import load_config
 from sync.engine import SyncReport, sync_once
 
 PG_ENV = "MEMBER_COUNTER_TEST_PG_URL"
-ADMIN_PIN = "9999"
-CASHIER_NO, CASHIER_PIN = "c01", "1234"
-MANAGER_NO, MANAGER_PIN = "m01", "5678"
+ADMIN_PIN = "9512"
+CASHIER_NO, CASHIER_PIN = "c01", "1470"
+MANAGER_NO, MANAGER_PIN = "m01", "5826"
 
 
 def pg_base_url() -> str:
@@ -75,7 +75,7 @@ def _pg_database(tmp_path: Path) -> Iterator[Database]:
 def hq_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     if request.param == "sqlite":
         hq_dir = tmp_path / "hq"
-        hq_dir.mkdir()
+        hq_dir.mkdir(mode=0o700)  # as member-hq makes its data directory
         yield Database(sqlite_url(hq_dir), "sqlite")
     else:
         yield from _pg_database(tmp_path)
@@ -105,6 +105,9 @@ class HQServer:
         config = uvicorn.Config(
             create_app(self.service),
             log_level="warning",
+            # uvicorn's own loggers go to the root logger like every other log of the suite,
+            # so the suite's log scan (tests/logscan.py) and caplog see them.
+            log_config=None,
             lifespan="off",
             access_log=False,
             ssl_certfile=self.tls[0] if self.tls else None,

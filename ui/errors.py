@@ -6,24 +6,38 @@ import logging
 
 from PySide6.QtCore import QCoreApplication
 
-from app.domain.errors import CounterError
+from app.domain.errors import CounterError, StorageError
+from app.ports import PrinterError
 
 log = logging.getLogger("member_counter.ui")
 
 
+def storage_refusal(exc: BaseException) -> StorageError | None:
+    """The full or failing disk behind ``exc``, if that is what it is."""
+    if isinstance(exc, StorageError):
+        return exc
+    if isinstance(exc, OSError) and not isinstance(exc, PrinterError):
+        return StorageError.from_os_error(exc)
+    return None
+
+
 def describe(exc: BaseException) -> str:
-    """A message in the window's language. Refusals explain themselves and changed nothing;
-    for other faults the cashier is told to check the member's history before redoing the
-    operation (a fault after the commit is unlikely, not impossible). Faults are logged."""
+    """A message in the window's language, never an exception's class name. Refusals explain
+    themselves and changed nothing (a full disk among them); for other faults the cashier is
+    told to check the member's history before redoing the operation (a fault after the
+    commit is unlikely, not impossible). Faults are logged."""
     if isinstance(exc, CounterError):
         return exc.message
+    storage = storage_refusal(exc)
+    if storage is not None:
+        return storage.message
+    if isinstance(exc, PrinterError):
+        return str(exc)
     log.error("operation failed", exc_info=exc)
-    if "database is locked" in str(exc):
-        return QCoreApplication.translate("errors", "数据库正忙,请稍后重试。没有任何改动。")
     if isinstance(exc, OSError):
         return QCoreApplication.translate(
             "errors", "磁盘或文件出错:{0}。请先在会员记录中核对这笔业务,再决定是否重做;详情见日志。"
-        ).format(exc.strerror or exc)
+        ).format(exc.strerror or exc.filename or "")
     return QCoreApplication.translate(
-        "errors", "操作出错({0})。请先在会员记录中核对这笔业务,再决定是否重做;详情见日志。"
-    ).format(type(exc).__name__)
+        "errors", "操作出错。请先在会员记录中核对这笔业务,再决定是否重做;详情见日志。"
+    )

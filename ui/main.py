@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import logging.handlers
 import sys
 import time
 from collections.abc import Callable
@@ -12,9 +11,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.domain.errors import CounterError
+from app.instance import InstanceLock
+from app.logfiles import setup_logging
 from app.packaged import packaged_path
+from app.private_files import private_dir
 from app.services.context import open_counter
 from app.services.store import store_info
 from app.version import __version__
@@ -25,30 +28,6 @@ from ui.session import Session
 from ui.wedge import WedgeFilter
 from ui.window import MainWindow
 from ui.wiring import CounterDevices, CounterSync, wedge_detector
-
-LOG_BYTES = 2_000_000
-LOG_BACKUPS = 5
-
-
-def setup_logging(data_dir: Path) -> Path:
-    """A rotating log in the data directory (never a member's full phone number)."""
-    log_dir = data_dir / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    path = log_dir / "member-counter.log"
-    handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
-    )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.setLevel(logging.INFO)
-    # python-escpos calls logging.basicConfig() when imported, which prints every INFO line
-    # to the terminal; the terminal gets warnings only, the log file everything.
-    for h in root.handlers:
-        if type(h) is logging.StreamHandler:
-            h.setLevel(logging.WARNING)
-    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
-        root.addHandler(handler)
-    return path
 
 
 def make_app() -> QApplication:
@@ -72,9 +51,14 @@ def make_wedge(window: MainWindow, clock: Callable[[], float] = time.monotonic) 
 
 def run(data_dir: Path, args: argparse.Namespace | None = None) -> int:
     """Open the window on the counter database in ``data_dir``; returns the exit code."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     log_path = setup_logging(data_dir)
     logging.getLogger(__name__).info("starting; data directory %s", data_dir)
+    # Held while the window runs: a restore refuses to replace the database under it (and
+    # a restore in progress, which takes seconds, is waited for).
+    instance = InstanceLock(data_dir)
+    if not instance.acquire(wait_seconds=10):
+        logging.getLogger(__name__).warning("another window or a restore holds %s", data_dir)
     app = make_app()
     prefs = Prefs(data_dir)
     lang = getattr(args, "lang", None) or prefs.language
@@ -85,7 +69,13 @@ def run(data_dir: Path, args: argparse.Namespace | None = None) -> int:
         smoke.arm(Path(args.smoke_test))
     app.setApplicationDisplayName(QCoreApplication.translate("MainWindow", "会员收银台"))
     theme.apply(app)
-    ctx = open_counter(data_dir)
+    try:
+        ctx = open_counter(data_dir)
+    except CounterError as exc:  # a full, read-only or damaged database: say so, then stop
+        instance.release()
+        QMessageBox.critical(None, QCoreApplication.translate("MainWindow", "会员收银台"),
+                             exc.message)  # fmt: skip
+        return 3
     tasks = TaskManager()
     closers: list[Callable[[], None]] = []
     try:
@@ -111,3 +101,4 @@ def run(data_dir: Path, args: argparse.Namespace | None = None) -> int:
         for close in closers:
             close()
         ctx.close()
+        instance.release()

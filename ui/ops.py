@@ -19,6 +19,8 @@ from typing import Any, Generic, TypeVar
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 
+from ui.errors import storage_refusal
+
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,8 @@ class TaskManager(QObject):
     """Runs callables on worker threads and calls back on the UI thread."""
 
     _deliver = Signal(object)
+    # An operation the disk refused (full, failing, read-only): the window shows a banner.
+    storage_failed = Signal(object)  # StorageError
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -138,6 +142,9 @@ class Op(Generic[T]):
             return
         try:
             exc = future.exception()
+            storage = storage_refusal(exc) if exc is not None else None
+            if storage is not None:
+                self._tasks.storage_failed.emit(storage)
             if exc is None:
                 if self._success:
                     self._success(future.result())

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.context import CounterContext
+from app.services.demo import DEMO_STAFF
 from app.services.security import Actor, sign_in
 from app.services.store import StoreInfo
 from ui.errors import describe
@@ -22,7 +23,11 @@ from ui.ops import Op, TaskManager
 from ui.widgets.fields import DigitsEdit
 from ui.widgets.keypad import Keypad
 
-DEMO_HINT = "admin / 8888 · 1001 王店长 / 1111 · 2001 李收银 / 2222"
+# "admin / 2580 · 1001 王店长 / 1357 · 2001 李收银 / 2468"
+DEMO_HINT = " · ".join(
+    f"{no} / {pin}" if no == "admin" else f"{no} {name} / {pin}"
+    for no, name, _role, pin in DEMO_STAFF
+)
 
 
 class SignInScreen(QWidget):

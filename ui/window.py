@@ -6,7 +6,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.services.counter_info import CounterStatus, counter_status
 from app.services.printing import PrintJob
@@ -19,6 +26,7 @@ from ui.ops import Op
 from ui.prefs import Prefs
 from ui.session import Session
 from ui.signin import SignInScreen
+from ui.storage_banner import StorageBanner, low_space_text
 from ui.wedge import WedgeFilter
 
 if TYPE_CHECKING:
@@ -55,16 +63,26 @@ class MainWindow(QMainWindow):
         self.wedge: WedgeFilter | None = None
         self.wedge_factory: Callable[[MainWindow], WedgeFilter] | None = None
         self.setMinimumSize(1024, 700)
-        self.stack = QStackedWidget(self)
-        self.setCentralWidget(self.stack)
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.storage_banner = StorageBanner(central)
+        column.addWidget(self.storage_banner)
+        self.stack = QStackedWidget(central)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self.status_labels: dict[str, QLabel] = {}
-        for key in ("store", "cashier", "date", "sync", "printer"):
+        for key in ("store", "cashier", "date", "disk", "sync", "printer"):
             label = QLabel(self)
             self.status_labels[key] = label
             self.statusBar().addPermanentWidget(label) if key in (
+                "disk",
                 "sync",
                 "printer",
             ) else self.statusBar().addWidget(label)
+        self.status_labels["disk"].setProperty("role", "error")
+        self.status_labels["disk"].hide()
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
         self.idle_timer.timeout.connect(self._idle)
@@ -78,6 +96,7 @@ class MainWindow(QMainWindow):
         events.scanned.connect(self._serial_scan)
         events.scanner_changed.connect(self._scanner_changed)
         session.sync.events.status_changed.connect(self._sync_changed)
+        session.tasks.storage_failed.connect(self.storage_banner.refused)
         self.build()
         Op.default_failure = self.show_error
 
@@ -276,6 +295,10 @@ class MainWindow(QMainWindow):
         ).failure(lambda exc: self.status_labels["sync"].setText(describe(exc))).run()
 
     def _status(self, status: CounterStatus) -> None:
+        self.storage_banner.free_space(status.free_bytes)
+        low = low_space_text(status.free_bytes)
+        self.status_labels["disk"].setText(low)
+        self.status_labels["disk"].setVisible(bool(low))
         self.status_labels["sync"].setText(self._sync_text(status.pending_events))
         self.status_labels["printer"].setText(self._printer_text(status))
 
@@ -297,6 +320,7 @@ class MainWindow(QMainWindow):
         self.status_labels["sync"].setText(self._sync_text(status.pending))
 
     def _operation_done(self, _text: str, _result: object) -> None:
+        self.storage_banner.committed()
         self.session.sync.trigger()  # send it to HQ now rather than at the next round
         self.refresh_status()
 

@@ -1,13 +1,16 @@
 """The ops CLI: ``member-counter [--data-dir DIR] [--json] [--staff NO --pin PIN] COMMAND``.
 
-Exit codes: 0 done, 2 bad usage, 3 refused (validation, rule, permission) with
-nothing changed, 1 an unexpected failure (details in the message).
+Exit codes: 0 done, 2 bad usage, 3 refused with nothing changed (validation, rule,
+permission, a printer that cannot print, a full or failing disk, a file that cannot be
+written), 1 an unexpected failure (the message says where its details were logged). No
+message names an exception class.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -18,8 +21,10 @@ from typing import TYPE_CHECKING, Any
 from platformdirs import user_data_dir
 
 from app.cli.parser import UsageError, build_parser
-from app.domain.errors import CounterError
+from app.domain.errors import CounterError, StorageError
 from app.domain.messages import set_language
+from app.logfiles import logging_to
+from app.ports import PrinterError
 from app.version import APP_AUTHOR, APP_NAME
 
 if TYPE_CHECKING:
@@ -104,12 +109,10 @@ def main(
         return (start or _run_demo)(data_dir, args)
 
     from app.cli import manager, render
-    from app.cli.commands import HANDLERS, NO_ACTOR
-    from app.services.context import open_counter
-    from app.services.security import sign_in
+    from app.cli.commands import HANDLERS, NO_ACTOR, NO_STORE
 
     handlers: dict[Key, Handler] = dict(HANDLERS)
-    no_actor, no_store = set(NO_ACTOR), set()
+    no_actor, no_store = set(NO_ACTOR), set(NO_STORE)
     renderers = {**render.TEXT_RENDERERS, **manager.TEXT_RENDERERS}
     for ext in extensions:
         handlers.update(ext.handlers)
@@ -118,10 +121,39 @@ def main(
         renderers.update(ext.text_renderers)
     key = (args.command, getattr(args, "action", None))
     handler = handlers[key]
+    args.data_dir_path = data_dir
+    if key in no_store:
+        return _run(args, key, handler, None, no_actor, renderers, data_dir)
+    with logging_to(data_dir):
+        return _run(args, key, handler, data_dir, no_actor, renderers, data_dir)
+
+
+def _refused_os(as_json: bool, exc: OSError) -> int:
+    refusal = StorageError.from_os_error(exc)
+    if refusal is None:
+        refusal = CounterError(
+            "file_error", path=exc.filename or "-", reason=exc.strerror or str(exc)
+        )
+    return _fail(as_json, refusal.message, EXIT_REFUSED, refusal.code)
+
+
+def _run(
+    args: argparse.Namespace,
+    key: Key,
+    handler: Handler,
+    store_dir: Path | None,
+    no_actor: set[Key],
+    renderers: Mapping[Key, Callable[[dict], list[str]]],
+    data_dir: Path,
+) -> int:
+    """One command; every failure becomes a sentence and an exit code (see the module)."""
+    from app.services.context import open_counter
+    from app.services.security import sign_in
+
     ctx: CounterContext | None = None
     try:
-        if key not in no_store:
-            ctx = open_counter(data_dir)
+        if store_dir is not None:
+            ctx = open_counter(store_dir)
         actor = None
         if ctx is not None and key not in no_actor:
             staff_no = args.staff or os.environ.get("MEMBER_COUNTER_STAFF")
@@ -138,8 +170,18 @@ def main(
         return _fail(args.json, str(exc), EXIT_USAGE)
     except CounterError as exc:
         return _fail(args.json, exc.message, EXIT_REFUSED, exc.code)
+    except PrinterError as exc:  # unreachable, out of paper, a wrong address: said plainly
+        return _fail(args.json, str(exc), EXIT_REFUSED, "printer")
     except OSError as exc:
-        return _fail(args.json, f"{type(exc).__name__}: {exc}", EXIT_FAILED)
+        return _refused_os(args.json, exc)
+    except Exception as exc:
+        # A fault nobody foresaw: the details go to the log, the terminal gets a sentence.
+        with logging_to(data_dir, again=store_dir is not None) as log_file:
+            logging.getLogger("member_counter.cli").error(
+                "%s failed", " ".join(k for k in key if k), exc_info=exc
+            )
+        message = CounterError("unexpected_error", log=str(log_file or "-")).message
+        return _fail(args.json, message, EXIT_FAILED, "unexpected")
     finally:
         if ctx is not None:
             ctx.close()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +14,16 @@ from app.cli.parser import UsageError
 from app.domain.errors import ValidationError
 from app.domain.money import parse_yuan
 from app.services import (
+    backups,
     cards,
     checkout,
     lookup,
     maintenance,
     members,
     points,
+    recovery,
     refunds,
+    settings,
     staff,
     store,
     stored_value,
@@ -52,7 +57,7 @@ def init(ctx: CounterContext, _actor: Actor | None, args: argparse.Namespace) ->
         ctx, code=args.store_code, name=args.store_name, admin_pin=args.admin_pin
     )
     return {"store_code": info.code, "store_name": info.name, "device_id": info.device_id,
-            "admin": store.ADMIN_NO}  # fmt: skip
+            "admin": store.ADMIN_NO, "recovery_code": info.recovery_code}  # fmt: skip
 
 
 def staff_add(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Result:
@@ -65,6 +70,23 @@ def staff_add(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Re
 def staff_unlock(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Result:
     v = staff.unlock_staff(ctx, actor, args.no)
     return {"staff_no": v.staff_no, "locked": v.locked}
+
+
+def staff_recover(
+    ctx: CounterContext,
+    _actor: None,
+    args: argparse.Namespace,
+    verify_hq: recovery.HqVerifier | None = None,
+) -> Result:
+    r = recovery.recover_admin(
+        ctx, args.code, args.new_pin, staff_no=args.no, verify_hq=verify_hq
+    )
+    return {"staff_no": r.staff_no, "unlocked": True, "used": r.source,
+            "recovery_code": r.recovery_code}  # fmt: skip
+
+
+def staff_recovery_code(ctx: CounterContext, actor: Actor, _args: argparse.Namespace) -> Result:
+    return {"recovery_code": recovery.new_recovery_code(ctx, actor)}
 
 
 def member_register(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Result:
@@ -252,14 +274,40 @@ def audit_verify(ctx: CounterContext, actor: Actor, _args: argparse.Namespace) -
 
 
 def do_backup(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Result:
-    path = maintenance.backup(ctx, actor, Path(args.path))
-    return {"path": str(path), "integrity": "ok"}
+    r = backups.backup(
+        ctx, actor, Path(args.path) if args.path else None, overwrite=args.overwrite
+    )
+    return {"path": r.path, "bytes": r.bytes, "members": r.members, "integrity": r.integrity}
+
+
+def do_restore(_ctx: None, _actor: None, args: argparse.Namespace) -> Result:
+    staff_no = args.staff or os.environ.get("MEMBER_COUNTER_STAFF")
+    pin = args.pin or os.environ.get("MEMBER_COUNTER_PIN")
+    if not staff_no or not pin:
+        raise UsageError("this command needs --staff NO --pin PIN")
+    r = backups.restore_backup(args.data_dir_path, Path(args.path), staff_no, pin)
+    return {"restored_from": r.restored_from, "store_code": r.store_code,
+            "members": r.members, "kept_aside": r.kept_aside}  # fmt: skip
+
+
+def auto_backup_show(ctx: CounterContext, _actor: Actor, _args: argparse.Namespace) -> Result:
+    s = settings.backup_settings(ctx)
+    return {**dataclasses.asdict(s), "folder_used": str(backups.default_folder(ctx))}
+
+
+def auto_backup_set(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Result:
+    changes = {k: v for k in ("auto", "keep", "folder") if (v := getattr(args, k)) is not None}
+    new = dataclasses.replace(settings.backup_settings(ctx), **changes)
+    s = settings.set_backup_settings(ctx, actor, new)
+    return {**dataclasses.asdict(s), "folder_used": str(backups.default_folder(ctx))}
 
 
 HANDLERS: dict[Key, Handler] = {
     ("init", None): init,
     ("staff", "add"): staff_add,
     ("staff", "unlock"): staff_unlock,
+    ("staff", "recover"): staff_recover,
+    ("staff", "recovery-code"): staff_recovery_code,
     ("member", "register"): member_register,
     ("member", "show"): member_show,
     ("member", "find"): member_find,
@@ -278,8 +326,13 @@ HANDLERS: dict[Key, Handler] = {
     ("tier", "set"): tier_set,
     ("audit", "verify"): audit_verify,
     ("backup", None): do_backup,
+    ("restore", None): do_restore,
+    ("auto-backup", "show"): auto_backup_show,
+    ("auto-backup", "set"): auto_backup_set,
 }
-NO_ACTOR = {("init", None)}
+NO_ACTOR = {("init", None), ("staff", "recover")}
+# Commands that open the database themselves (a restore works while it cannot be opened).
+NO_STORE = {("restore", None)}
 
 # The manager's day (shifts, daily close, reports, import, export, audit list, rules).
 HANDLERS.update(manager.HANDLERS)

@@ -35,7 +35,7 @@ def run_demo(data_dir: Path, *, as_json: bool = False) -> int:
         is_demo = info.code == DEMO_CODE
         listing = []
         if is_demo:
-            manager = sign_in(ctx, "1001", "1111")
+            manager = sign_in(ctx, "1001", DEMO_STAFF[1][3])
             listing = [
                 f"{v.name}  {v.phone}  卡号 {v.card_no}  {v.tier_name}  "
                 f"储值 {format_cny(v.stored_value_fen)}  积分 {v.points}"
@@ -62,10 +62,11 @@ def run_demo(data_dir: Path, *, as_json: bool = False) -> int:
     cmd = "member-counter"
     if data_dir != default_data_dir():
         cmd += f" --data-dir {shlex.quote(str(data_dir))}"
+    cashier = f"--staff 2001 --pin {DEMO_STAFF[2][3]}"
     print(f"打开收银窗口:{cmd}(不带命令,用上面的工号和密码登录)")
     print("也可以用命令行操作,例如:")
-    print(f"  {cmd} --staff 2001 --pin 2222 member show 13800138000")
-    print(f"  {cmd} --staff 2001 --pin 2222 topup 13800138000 --amount 500 --method wechat")
-    print(f"  {cmd} --staff 2001 --pin 2222 checkout 13800138000 --amount 128.50")
+    print(f"  {cmd} {cashier} member show 13800138000")
+    print(f"  {cmd} {cashier} topup 13800138000 --amount 500 --method wechat")
+    print(f"  {cmd} {cashier} checkout 13800138000 --amount 128.50")
     print("  member-counter --help")
     return 0

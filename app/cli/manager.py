@@ -259,7 +259,7 @@ _L = {
         "error": "错误", "line": "第 {n} 行", "exported": "已导出 {n} 位会员到 {path}",
         "masked": "(手机号已隐藏)", "chain_ok": "审计链完整", "entries": "条",
         "chain_broken": "!!! 审计链断裂:第 {seq} 条记录起被改动 !!!",
-        "read_only": "(总部管理,只读)",
+        "read_only": "(总部管理,只读)", "backup": "自动备份",
         "tiers": "等级", "threshold": "累计消费", "multiplier": "积分倍率",
         "topup_rules": "充值赠送", "points_rules": "积分规则",
     },
@@ -288,7 +288,7 @@ _L = {
         "error": "error", "line": "line {n}", "exported": "Exported {n} members to {path}",
         "masked": "(phones masked)", "chain_ok": "audit chain intact", "entries": "entries",
         "chain_broken": "!!! AUDIT CHAIN BROKEN at entry {seq}: the log was altered !!!",
-        "read_only": "(managed by HQ, read-only)", "tiers": "Tiers",
+        "read_only": "(managed by HQ, read-only)", "tiers": "Tiers", "backup": "backup",
         "threshold": "spend from", "multiplier": "points ×", "topup_rules": "Top-up bonuses",
         "points_rules": "Points",
     },
@@ -380,6 +380,9 @@ def z_lines(data: Result) -> list[str]:
             + (f"  {_t('reason')}: {s['reason']}" if s.get("reason") else "")
         )
     lines.append(f"  {_t('outside')}: {_c(data['outside_shifts']['cash_net'])}")
+    made = data.get("backup")
+    if made:
+        lines.append(f"  {_t('backup')}: {made.get('path') or made.get('error')}")
     return lines
 
 

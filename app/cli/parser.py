@@ -87,6 +87,13 @@ def build_parser() -> Parser:
     p.add_argument("--pin", dest="new_pin", required=True)
     p = staff.add_parser("unlock")
     p.add_argument("no")
+    p = staff.add_parser(
+        "recover", help="the store's recovery code unlocks the admin and sets a new PIN"
+    )
+    p.add_argument("--code", required=True, help="the code init printed, or one HQ gave")
+    p.add_argument("--new-pin", required=True, metavar="PIN")
+    p.add_argument("--no", default="admin", help="the admin's staff number (default admin)")
+    staff.add_parser("recovery-code", help="issue a new recovery code (admin); the old one ends")
 
     member = sub.add_parser("member", help="members").add_subparsers(
         dest="action", required=True, parser_class=Parser
@@ -176,6 +183,20 @@ def build_parser() -> Parser:
     audit.add_parser("verify")
     add_manager_parsers(sub, audit, Parser)
 
-    p = sub.add_parser("backup", help="consistent copy of the database")
-    p.add_argument("path")
+    p = sub.add_parser("backup", help="consistent, checked copy of the database")
+    p.add_argument("path", nargs="?", help="a new file (default: the backup folder)")
+    p.add_argument("--overwrite", action="store_true", help="replace an earlier backup file")
+    p = sub.add_parser(
+        "restore", help="bring a backup back (manager; the window closed); keeps the current"
+    )
+    p.add_argument("path", help="a backup file")
+    auto = sub.add_parser("auto-backup", help="backups at each daily close").add_subparsers(
+        dest="action", required=True, parser_class=Parser
+    )
+    auto.add_parser("show")
+    p = auto.add_parser("set")
+    p.add_argument("--on", dest="auto", action="store_true", default=None)
+    p.add_argument("--off", dest="auto", action="store_false")
+    p.add_argument("--keep", type=int, metavar="N", help="how many to keep")
+    p.add_argument("--folder", metavar="DIR", help="where (default: backups in the data dir)")
     return parser

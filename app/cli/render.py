@@ -165,7 +165,24 @@ def refund_lines(data: dict[str, Any]) -> list[str]:
     return lines
 
 
+def recovery_lines(data: dict[str, Any]) -> list[str]:
+    """init and staff recover: what was done, then the recovery code, said to be written down."""
+    zh = current_language() == "zh"
+    lines = [f"{k}: {v}" for k, v in data.items() if k != "recovery_code"]
+    code = data.get("recovery_code")
+    if code:
+        lines.append(
+            f"恢复码(请抄在纸上保管,只显示这一次):{code}"
+            if zh
+            else f"Recovery code (write it down; it is shown only now): {code}"
+        )
+    return lines
+
+
 TEXT_RENDERERS = {
+    ("init", None): recovery_lines,
+    ("staff", "recover"): recovery_lines,
+    ("staff", "recovery-code"): recovery_lines,
     ("topup", None): topup_lines,
     ("checkout", None): checkout_lines,
     ("refund", None): refund_lines,

@@ -2,7 +2,8 @@
 
 Services raise errors with a stable code and parameters; the text is chosen
 here for the language the UI runs in (``set_language``). Money parameters are
-fen, written ``{amount:money}`` in a template and shown as ¥1,234.50.
+fen, written ``{amount:money}`` in a template and shown as ¥1,234.50; a field is
+named with ``{field:label}`` (from :data:`FIELD_LABELS`) in the language shown.
 """
 
 from __future__ import annotations
@@ -55,6 +56,52 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "backup_corrupt": (
         "备份文件校验失败:{detail}",
         "The backup failed its integrity check: {detail}",
+    ),
+    "backup_target_exists": (
+        "{path} 已经存在,备份没有写入;换一个新文件名,或加 --overwrite 覆盖旧备份",
+        "{path} exists; nothing was written. Choose a new file name, or add --overwrite "
+        "to replace an earlier backup",
+    ),
+    "backup_target_live": (
+        "不能备份到 {path}:这是收银机正在使用的数据文件或其所在文件夹;请选别的文件夹"
+        "(或数据目录中的 backups 文件夹)",
+        "Cannot back up to {path}: it is the counter's live data or its folder; choose "
+        "another folder (or the backups folder in the data directory)",
+    ),
+    "backup_target_special": (
+        "{path} 不是普通文件(是设备、管道、文件夹或链接),不能用作备份文件",
+        "{path} is not a regular file (a device, pipe, folder or link) and cannot hold a backup",
+    ),
+    "restore_behind_hq": (
+        "这个备份太旧:总部已经收到本机第 {pushed} 号记录,备份只到第 {backup} 号;"
+        "恢复后会与总部冲突,没有恢复。请联系总部",
+        "This backup is older than what HQ already holds of this counter (event {pushed}; "
+        "the backup ends at {backup}); restoring it would conflict with HQ, so nothing was "
+        "restored. Ask HQ",
+    ),
+    "restore_corrupt": (
+        "备份文件 {path} 已损坏({detail}),没有恢复",
+        "The backup {path} is damaged ({detail}); nothing was restored",
+    ),
+    "restore_live": (
+        "{path} 是收银机正在使用的数据文件,不是备份",
+        "{path} is the counter's live database, not a backup",
+    ),
+    "restore_newer": (
+        "备份 {path} 来自更新版本的收银机程序,请先升级本机程序再恢复",
+        "The backup {path} was made by a newer version of the counter; update this one first",
+    ),
+    "restore_not_backup": (
+        "{path} 不是会员收银台的备份文件",
+        "{path} is not a Member Counter backup",
+    ),
+    "restore_other_store": (
+        "这是门店 {backup} 的备份,本机是门店 {store},没有恢复",
+        "This is a backup of store {backup}; this counter is store {store}. Nothing restored",
+    ),
+    "restore_window_open": (
+        "收银窗口正在运行,请先关闭收银程序再恢复备份",
+        "The counter window is running; close it before restoring a backup",
     ),
     "birthday_invalid": (
         "生日不正确:{value}(应为过去的真实日期,如 1990-05-20)",
@@ -143,6 +190,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Not a mainland mobile number: {value}",
     ),
     "pin_format": ("密码应为 4–8 位数字", "The PIN is 4–8 digits"),
+    "pin_trivial": (
+        "密码太容易被猜到(如 0000、1234、4321 或全部相同的数字),请换一个;可以用 6 位",
+        "This PIN is too easy to guess (like 0000, 1234, 4321 or one digit repeated); "
+        "choose another, 6 digits if you like",
+    ),
     "pin_wrong": (
         "工号或密码错误,还可尝试 {left} 次",
         "Wrong staff number or PIN; {left} tries left",
@@ -161,12 +213,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "qr_invalid": ("无效的会员码", "Not a valid member code"),
     "query_empty": ("请输入卡号、手机号或姓名", "Enter a card number, phone or name"),
     "reason_required": ("请填写原因", "A reason is required"),
+    "recovery_admin_only": (
+        "恢复码只用于管理员账号",
+        "A recovery code is for the admin account only",
+    ),
+    "recovery_code_invalid": (
+        "恢复码格式不对:应为 20 位(本机)或 24 位(总部发放)字母和数字",
+        "Not a recovery code: 20 (this counter's) or 24 (HQ's) letters and digits",
+    ),
+    "recovery_code_wrong": (
+        "恢复码不对,或已经用过、已过期;没有任何改动",
+        "The recovery code is wrong, used or expired; nothing was changed",
+    ),
     "role_invalid": ("角色不正确:{value}", "Unknown role: {value}"),
     "rules_invalid": ("规则设置不正确:{detail}", "Invalid rules: {detail}"),
     "source_invalid": ("来源渠道过长", "The source channel is too long"),
     "staff_locked": (
-        "工号 {staff_no} 已锁定,请店长解锁",
-        "Staff {staff_no} is locked; a manager must unlock",
+        "工号 {staff_no} 已锁定,请店长解锁(管理员可用恢复码解锁:member-counter staff recover)",
+        "Staff {staff_no} is locked; a manager must unlock (an admin can use the recovery "
+        "code: member-counter staff recover)",
     ),
     "staff_no_invalid": (
         "工号只能是字母和数字:{value}",
@@ -183,6 +248,50 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "store_not_initialised": (
         "本机尚未建立门店,请先初始化",
         "No store on this counter yet; initialise it first",
+    ),
+    "text_control_chars": (
+        "{field:label}含有不能保存的控制字符({chars}),请删除后再试",
+        "{field:label} contains control characters that cannot be stored ({chars}); "
+        "remove them and try again",
+    ),
+    # A disk or database that refuses: the operation was not saved, nothing half-written.
+    "storage_busy": (
+        "数据库正忙(另一个程序正在写入),请稍后重试;没有任何改动",
+        "The database is busy (another program is writing); try again. Nothing was changed",
+    ),
+    "storage_corrupt": (
+        "数据库文件已损坏,不能使用;请店长用最近的备份恢复(member-counter restore)",
+        "The database file is damaged and cannot be used; a manager restores the latest "
+        "backup (member-counter restore)",
+    ),
+    "storage_full": (
+        "磁盘已满,本次操作没有保存(已有数据完好);请清理磁盘空间后重试",
+        "The disk is full: this operation was not saved (the data already there is intact); "
+        "free some disk space and try again",
+    ),
+    "storage_io": (
+        "磁盘读写出错,本次操作没有保存;请检查磁盘,或联系技术支持",
+        "The disk failed to read or write: this operation was not saved; "
+        "check the disk or call support",
+    ),
+    "storage_readonly": (
+        "数据库只能读不能写(文件只读或磁盘写保护),本次操作没有保存",
+        "The database can be read but not written (a read-only file or disk): "
+        "this operation was not saved",
+    ),
+    "storage_unavailable": (
+        "无法打开数据库文件,请检查数据目录是否存在、磁盘是否连接",
+        "Cannot open the database file: check that the data folder exists and the disk is "
+        "connected",
+    ),
+    "file_error": (
+        "无法读写文件 {path}:{reason}。没有任何改动",
+        "Cannot read or write {path}: {reason}. Nothing was changed",
+    ),
+    "unexpected_error": (
+        "出现意外错误,本次操作没有完成;详情已记入日志 {log}",
+        "Something unexpected went wrong and the operation did not finish; "
+        "the details are in the log {log}",
     ),
     "tender_duplicate": ("支付方式重复:{method}", "Payment method listed twice: {method}"),
     "tender_missing": ("请选择支付方式", "Choose how the member pays"),
@@ -241,6 +350,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "打印任务 {job_id} 已打印,如需再打请用重打印",
         "Print job {job_id} has printed; reprint the receipt instead",
     ),
+    "receipt_not_printed": (
+        "小票没有打出来:{detail}(打印任务 {job_id} 留在队列中,可稍后重试)",
+        "The receipt did not print: {detail} (print job {job_id} stays queued for a retry)",
+    ),
     "receipt_unavailable": (
         "这类交易没有小票:{kind}",
         "This kind of transaction has no receipt: {kind}",
@@ -252,6 +365,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Not a scanner port: {value}",
     ),
     # -- the manager's day: shifts, daily close, reports, import, export, rules --
+    "clock_behind": (
+        "电脑时间 {now} 早于上一笔业务的时间 {last}:请先把电脑的日期和时间校正好再操作;"
+        "本次没有记账",
+        "The computer's clock ({now}) is earlier than the last operation ({last}): set the "
+        "date and time right first. Nothing was recorded",
+    ),
+    "clock_before_close": (
+        "电脑日期 {today} 早于已日结的营业日 {closed}:请先把电脑的日期和时间校正好再操作;"
+        "本次没有记账",
+        "The computer's date ({today}) is before the closed business date {closed}: set the "
+        "date and time right first. Nothing was recorded",
+    ),
+    "close_before_closed": (
+        "营业日 {date} 早于已日结的 {closed},不能再日结",
+        "Business date {date} is before the closed date {closed} and cannot be closed",
+    ),
     "close_future": ("不能日结未来的日期:{date}", "A future date cannot be closed: {date}"),
     "count_missing": (
         "请输入清点的现金总额,或按面额输入张数(二选一)",
@@ -276,6 +405,43 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import_file_unreadable": (
         "无法读取导入文件:{detail}",
         "Cannot read the import file: {detail}",
+    ),
+    "import_encoding": (
+        "无法识别导入文件的编码:CSV 文件应为 UTF-8 或 GBK/GB18030 编码",
+        "Cannot read the import file's encoding: a CSV must be UTF-8 or GBK/GB18030",
+    ),
+    "import_field_too_long": (
+        "导入文件第 {line} 行有一个字段超过 {limit} 个字符,这不像会员表,未导入",
+        "Line {line} of the import file has a field over {limit} characters; "
+        "this is not a member list, nothing was imported",
+    ),
+    "import_not_csv": (
+        "导入文件第 {line} 行无法按 CSV 读取(引号不配对?),请另存为 CSV 或 .xlsx 再试",
+        "Line {line} of the import file cannot be read as CSV (unmatched quotes?); "
+        "save it again as CSV or .xlsx",
+    ),
+    "import_not_regular": (
+        "不能从这里导入:{path} 不是普通文件(是文件夹、设备或管道)",
+        "Cannot import from {path}: it is not a regular file (a folder, device or pipe)",
+    ),
+    "import_not_xlsx": (
+        "{path} 不是有效的 Excel .xlsx 文件(文件已损坏,或并非 xlsx 格式)",
+        "{path} is not a valid Excel .xlsx file (damaged, or not in the xlsx format)",
+    ),
+    "import_nul": (
+        "导入文件第 {line} 行含有空字符(NUL),这不是文本格式的 CSV 文件"
+        "(如是 Excel 的“Unicode 文本”,请另存为“CSV UTF-8”)",
+        "Line {line} of the import file contains NUL bytes: this is not a text CSV file "
+        "(Excel's \"Unicode text\"? Save it as \"CSV UTF-8\")",
+    ),
+    "import_too_big": (
+        "导入文件过大({size} MB),最多 {limit} MB;请拆分成几个文件",
+        "The import file is too large ({size} MB); at most {limit} MB. Split it into parts",
+    ),
+    "import_too_many_rows": (
+        "导入文件超过 {limit} 行(空行也算),请删除空行或拆分成几个文件",
+        "The import file has more than {limit} rows (empty rows count too); "
+        "delete empty rows or split it into parts",
     ),
     "import_has_errors": (
         "有 {errors} 行数据有错误,未导入任何会员;请先修正(可先试运行查看逐行报告)",
@@ -372,6 +538,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+# Field names a message can name with ``{field:label}``.
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "name": ("姓名", "The name"),
+    "email": ("邮箱", "The e-mail address"),
+    "address": ("地址", "The address"),
+    "source": ("来源渠道", "The source channel"),
+    "staff_name": ("员工姓名", "The staff name"),
+    "store_name": ("门店名称", "The store name"),
+    "reason": ("原因", "The reason"),
+    "receipt_text": ("小票文字", "The receipt text"),
+    "counter_name": ("收银台名称", "The counter name"),
+    "tier_name": ("等级名称", "The tier name"),
+    "printer_profile": ("打印机型号", "The printer profile"),
+    "backup_folder": ("备份文件夹", "The backup folder"),
+    "device_address": ("设备地址", "The device address"),
+}
+
+
 def set_language(language: str) -> None:
     global _language
     _language = "en" if language.lower().startswith("en") else "zh"
@@ -385,6 +569,9 @@ class _Formatter(string.Formatter):
     """``{amount:money}`` shows fen as ¥1,234.50; everything else formats as usual."""
 
     def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec == "label":
+            labels = FIELD_LABELS.get(str(value))
+            return labels[1 if _language == "en" else 0] if labels else str(value)
         if format_spec == "money" and isinstance(value, int):
             from app.domain.money import format_cny  # money imports errors, which imports this
 
@@ -403,4 +590,4 @@ def render(code: str, **params: Any) -> str:
     try:
         return _FORMATTER.format(template, **params)
     except (KeyError, IndexError, ValueError):
-        return template.replace(":money}", "}")
+        return template.replace(":money}", "}").replace(":label}", "}")

@@ -10,18 +10,76 @@ Read-only units of work use a deferred ``BEGIN``; the scan box's lookups
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
 
-from app.domain.errors import RuleError
+from app.domain.errors import StorageError
 from app.persistence.reader import Reader
 from app.persistence.uow import UnitOfWork
 
+if TYPE_CHECKING:
+    from app.persistence.backup import FileFacts
+
 BUSY_TIMEOUT_MS = 10_000
 DB_FILENAME = "counter.sqlite3"
+
+# SQLite's primary result codes that mean the disk or the file refused, not the statement.
+_SQLITE_STORAGE = {
+    13: "storage_full",  # SQLITE_FULL: database or disk is full
+    10: "storage_io",  # SQLITE_IOERR: disk I/O error
+    8: "storage_readonly",  # SQLITE_READONLY: attempt to write a readonly database
+    5: "storage_busy",  # SQLITE_BUSY: still locked after the busy timeout
+    6: "storage_busy",  # SQLITE_LOCKED
+    14: "storage_unavailable",  # SQLITE_CANTOPEN: unable to open database file
+    11: "storage_corrupt",  # SQLITE_CORRUPT: database disk image is malformed
+    26: "storage_corrupt",  # SQLITE_NOTADB: file is not a database
+}
+_SQLITE_MESSAGES = {
+    "database or disk is full": "storage_full",
+    "disk i/o error": "storage_io",
+    "readonly database": "storage_readonly",
+    "database is locked": "storage_busy",
+    "unable to open database file": "storage_unavailable",
+    "malformed": "storage_corrupt",
+    "file is not a database": "storage_corrupt",
+}
+
+
+FULL_BELOW_BYTES = 256 * 1024  # an I/O error with less free than this is a full disk
+
+
+def storage_error(exc: BaseException, where: Path | None = None) -> StorageError | None:
+    """The refusal a storage failure of SQLite (or the OS) stands for, if it is one.
+
+    SQLite reports a full disk as "disk I/O error" when it fails to grow its shared-memory
+    file: with ``where`` (the database's folder) an I/O error on a disk with next to no free
+    space is called what it is."""
+    if isinstance(exc, OSError):
+        return StorageError.from_os_error(exc)
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    name = None
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int) and (code & 0xFF) in _SQLITE_STORAGE:
+        name = _SQLITE_STORAGE[code & 0xFF]
+    else:
+        text = str(exc).lower()
+        name = next((n for words, n in _SQLITE_MESSAGES.items() if words in text), None)
+    if name == "storage_io" and where is not None and _free_bytes(where) < FULL_BELOW_BYTES:
+        name = "storage_full"
+    return StorageError(name) if name else None
+
+
+def _free_bytes(where: Path) -> int:
+    try:
+        return shutil.disk_usage(where).free
+    except OSError:
+        return FULL_BELOW_BYTES  # unknown: leave the error as SQLite named it
 
 
 def make_engine(path: Path | str) -> Engine:
@@ -29,6 +87,7 @@ def make_engine(path: Path | str) -> Engine:
         f"sqlite:///{path}",
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
         pool_pre_ping=False,
+        hide_parameters=True,  # an error never carries a member's phone into a log
     )
 
     @event.listens_for(engine, "connect")
@@ -42,6 +101,14 @@ def make_engine(path: Path | str) -> Engine:
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.close()
 
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: ExceptionContext) -> None:
+        # A full or failing disk is a refusal the cashier can read (exit code 3), not a
+        # traceback; SQLite has rolled the transaction back, so nothing is half-written.
+        refusal = storage_error(context.original_exception, Path(path).parent)
+        if refusal is not None:
+            raise refusal from context.original_exception
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         options = conn.get_execution_options()
@@ -54,7 +121,7 @@ def make_engine(path: Path | str) -> Engine:
 
 def copy_database(src: sqlite3.Connection, target: Path | str, mode: int | None = None) -> None:
     """A consistent copy of ``src`` at ``target`` through SQLite's online backup API; an
-    earlier file at ``target`` is replaced only by a complete copy."""
+    earlier file at ``target`` is replaced only by a complete copy (HQ's SQLite backups)."""
     target = Path(target)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
@@ -68,17 +135,6 @@ def copy_database(src: sqlite3.Connection, target: Path | str, mode: int | None 
     partial.replace(target)
 
 
-def backup_to(engine: Engine, target: Path | str) -> None:
-    """A consistent copy through SQLite's online backup API, while the counter keeps working."""
-    raw = engine.raw_connection()
-    try:
-        src = raw.driver_connection
-        assert isinstance(src, sqlite3.Connection)
-        copy_database(src, target)
-    finally:
-        raw.close()
-
-
 class Database:
     """One counter database file: opened, migrated, and handed out as units of work."""
 
@@ -90,16 +146,13 @@ class Database:
         self.upgrade_backup = migrate.upgrade(self.engine, self._backup_before_upgrade)
 
     def _backup_before_upgrade(self, revision: str) -> Path:
-        """The copy a new release writes before it migrates this database."""
+        """The copy a new release writes (checked, owner-only) before it migrates this file."""
         from app.persistence import migrate
 
         folder = self.path.parent / migrate.BACKUP_DIRNAME
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / migrate.backup_name(revision)
-        backup_to(self.engine, target)
-        result = file_integrity(target)
-        if result != "ok":
-            raise RuleError("backup_corrupt", detail=result)
+        self.backup_to(target)
         return target
 
     def uow(self) -> UnitOfWork:
@@ -111,8 +164,11 @@ class Database:
     def lookup(self) -> Reader:
         return Reader(self.engine)
 
-    def backup_to(self, target: Path | str) -> None:
-        backup_to(self.engine, target)
+    def backup_to(self, target: Path | str, *, overwrite: bool = False) -> FileFacts:
+        """A checked, consistent copy at ``target`` (see :mod:`app.persistence.backup`)."""
+        from app.persistence.backup import write_backup
+
+        return write_backup(self.engine, Path(target), overwrite=overwrite)
 
     def integrity_check(self) -> str:
         with self.engine.connect() as conn:
@@ -120,12 +176,3 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
-
-
-def file_integrity(path: Path | str) -> str:
-    """``PRAGMA integrity_check`` of a database file (e.g. a backup just written)."""
-    conn = sqlite3.connect(str(path))
-    try:
-        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
-    finally:
-        conn.close()

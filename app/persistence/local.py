@@ -1,4 +1,4 @@
-"""Counter-local rows: settings and the print queue.
+"""Counter-local rows: settings, recovery codes and the print queue.
 
 The print queue's state changes are compare-and-set UPDATEs, each in its own short write
 transaction on the caller's connection, so a printer worker on its own thread never holds
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, select, update
 
-from app.persistence.tables import PrintJob, Setting
+from app.persistence.tables import PrintJob, RecoveryCode, Setting
 from app.persistence.uow import UnitOfWork
 
 QUEUED, PRINTING, DONE, FAILED = "queued", "printing", "done", "failed"
@@ -66,6 +66,32 @@ def put_setting(
     before = Setting(key=row.key, value=row.value, updated_at=row.updated_at, updated_by=by)
     row.value, row.updated_at, row.updated_by = value, at, by
     return before
+
+
+# -- recovery codes -----------------------------------------------------------------------
+
+
+def unused_recovery_codes(uow: UnitOfWork, source: str) -> list[RecoveryCode]:
+    return list(
+        uow.session.scalars(
+            select(RecoveryCode).where(
+                RecoveryCode.source == source,
+                RecoveryCode.used_at.is_(None),
+                RecoveryCode.revoked_at.is_(None),
+            )
+        )
+    )
+
+
+def recovery_code_seen(uow: UnitOfWork, source: str, code_hash: str) -> bool:
+    return (
+        uow.session.scalar(
+            select(RecoveryCode.id).where(
+                RecoveryCode.source == source, RecoveryCode.code_hash == code_hash
+            )
+        )
+        is not None
+    )
 
 
 # -- the print queue ----------------------------------------------------------------------

@@ -115,6 +115,13 @@ def upgrade(engine: Engine, backup: Callable[[str], Path] | None = None) -> Path
         return written
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision this version of the counter can open (and migrate from)."""
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
+
+
 def is_current(engine: Engine) -> bool:
     return current_revision(engine) == head_revision()
 

@@ -126,5 +126,12 @@ CHAIN_HEADS = select(
     select(func.max(OutboxEvent.device_seq)).scalar_subquery(),
 )
 
+# (time of the last audit entry, the last closed business date): where the clock must not
+# go back to. The audit log's times never decrease (app.services.recording).
+CLOCK_MARKS = select(
+    select(AuditEntry.at).order_by(AuditEntry.seq.desc()).limit(1).scalar_subquery(),
+    select(func.max(DayClose.business_date)).scalar_subquery(),
+)
+
 # :day — a row if that business date has been closed
 DAY_CLOSED = select(DayClose.business_date).where(DayClose.business_date == bindparam("day"))

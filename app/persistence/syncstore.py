@@ -41,6 +41,18 @@ def pending_count(uow: UnitOfWork) -> int:
     )
 
 
+def last_pushed_seq(uow: UnitOfWork) -> int:
+    """The highest device_seq HQ has acknowledged (0: none)."""
+    return int(
+        uow.session.scalar(
+            select(func.coalesce(func.max(OutboxEvent.device_seq), 0)).where(
+                OutboxEvent.pushed_at.is_not(None)
+            )
+        )
+        or 0
+    )
+
+
 def pending_events(uow: UnitOfWork, limit: int) -> Sequence[OutboxEvent]:
     return uow.session.scalars(
         select(OutboxEvent)

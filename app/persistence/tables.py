@@ -347,6 +347,21 @@ class DayClose(Base):
     points: Mapped[int] = mapped_column(Integer)  # points liability at close
 
 
+class RecoveryCode(Base):
+    """A one-time code that unlocks the admin and sets a new PIN (migration 0005).
+
+    ``source`` is "counter" (printed at init, a hash kept) or "hq" (HQ's code, kept once used
+    so it is never taken twice; its hash is of the code's one-time part)."""
+
+    __tablename__ = "recovery_code"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    source: Mapped[str] = mapped_column(String(8))
+    code_hash: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
 # A shift's operations are found by cashier and time.
 Index("ix_txn_staff_created", Txn.staff_id, Txn.created_at)
 

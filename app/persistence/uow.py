@@ -9,7 +9,8 @@ everything back, so a refused or failed operation changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+import logging
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Engine, Table, func, insert, select, tuple_
@@ -35,6 +36,7 @@ from app.persistence.tables import (
 )
 
 _INSERTS = {table.name: insert(table) for table in Base.metadata.sorted_tables}
+log = logging.getLogger(__name__)
 
 
 class UnitOfWork:
@@ -46,6 +48,8 @@ class UnitOfWork:
         # Append-only rows waiting for the next flush, by (table, columns given).
         self._appends: dict[tuple[Table, tuple[str, ...]], list[dict[str, Any]]] = {}
         self._closed_days: dict[dt.date, bool] = {}
+        self._clock_marks: tuple[dt.datetime | None, dt.date | None] | None = None
+        self._after_rollback: list[Callable[[], None]] = []
 
     def __enter__(self) -> UnitOfWork:
         self.session = Session(bind=self._engine, expire_on_commit=False, autoflush=False)
@@ -58,10 +62,22 @@ class UnitOfWork:
             self.session.rollback()
         finally:
             self.session.close()
+        callbacks, self._after_rollback = self._after_rollback, []
+        for fn in callbacks:
+            try:
+                fn()
+            except Exception:  # never hide the refusal that rolled the work back
+                log.exception("after a rollback")
 
     def commit(self) -> None:
         self.flush()
         self.session.commit()
+        self._after_rollback.clear()
+
+    def after_rollback(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` once this unit of work has ended without committing (a refusal that is
+        itself recorded, in its own transaction: the write lock is free by then)."""
+        self._after_rollback.append(fn)
 
     def add(self, *rows: Any) -> None:
         """Stage new rows. Ledger, audit and outbox rows are never changed once written, so
@@ -90,6 +106,13 @@ class UnitOfWork:
     @property
     def writable(self) -> bool:
         return not self._readonly
+
+    def clock_marks(self) -> tuple[dt.datetime | None, dt.date | None]:
+        """(time of the last audit entry, last closed business date); asked once."""
+        if self._clock_marks is None:
+            at, closed = self._core(queries.CLOCK_MARKS).one()
+            self._clock_marks = (at, closed)
+        return self._clock_marks
 
     def day_closed(self, day: dt.date) -> bool:
         """Whether ``day`` has been closed (日结); asked once per date per unit of work."""

@@ -23,6 +23,7 @@ from app.domain.errors import NotFoundError, RuleError
 from app.persistence import reporting
 from app.persistence.tables import DayClose
 from app.persistence.uow import UnitOfWork
+from app.services.backups import auto_backup
 from app.services.context import CounterContext
 from app.services.figures import figures
 from app.services.recording import record
@@ -116,11 +117,16 @@ def close_day(ctx: CounterContext, actor: Actor, day: dt.date | None = None) -> 
     require(actor, Permission.DAY_CLOSE)
     with ctx.uow() as uow:
         today = ctx.local_date(uow)
+        ctx.check_clock(uow, today)  # a clock set back closes nothing
         day = day or today
         if day > today:
             raise RuleError("close_future", date=day.isoformat())
         if uow.day_closed(day):
             raise RuleError("day_already_closed", date=day.isoformat())
+        last_closed = uow.clock_marks()[1]
+        if last_closed is not None and day < last_closed:
+            # Its operations are in the later close's figures already; it stays open.
+            raise RuleError("close_before_closed", date=day.isoformat(), closed=last_closed)
         names = reporting.staff_names(uow)
         unfinished = [s for s in reporting.unfinished_shifts(uow) if s.business_date <= day]
         if unfinished:
@@ -162,7 +168,9 @@ def close_day(ctx: CounterContext, actor: Actor, day: dt.date | None = None) -> 
                before=None, after=summary, event_type="day.closed",
                payload={**summary, "report": report})  # fmt: skip
         uow.commit()
-        return report
+    # The day's automatic backup (on by default): its outcome, not its failure, is reported.
+    report["backup"] = auto_backup(ctx, day)
+    return report
 
 
 def z_report(ctx: CounterContext, actor: Actor, day: dt.date) -> dict[str, Any]:

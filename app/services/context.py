@@ -9,13 +9,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from app.domain.errors import RuleError
+from app.domain.errors import ClockError, RuleError
 from app.domain.rules import Rules
 from app.persistence.db import DB_FILENAME, Database
 from app.persistence.reader import Reader
 from app.persistence.uow import UnitOfWork
 from app.ports import Clock, SystemClock
+from app.private_files import private_dir, private_file, tighten_tree
 from app.services.hashing import Hasher
+
+# How far the clock may seem to go back (an NTP correction) before operations are refused.
+CLOCK_TOLERANCE = dt.timedelta(minutes=5)
 
 
 @dataclass
@@ -53,23 +57,66 @@ class CounterContext:
         This is the one place every dated write asks for its date, so it is also the
         one place the daily close's lock is enforced: in a write unit of work a date
         that has been closed (日结) refuses the operation, before anything is written.
+        It is also where the clock is held to never running backwards: see check_clock.
         """
         today = self.local_date(uow)
-        if isinstance(uow, UnitOfWork) and uow.writable and uow.day_closed(today):
-            raise RuleError("day_closed", date=today.isoformat())
+        if isinstance(uow, UnitOfWork) and uow.writable:
+            self.check_clock(uow, today)
+            if uow.day_closed(today):
+                raise RuleError("day_closed", date=today.isoformat())
         return today
+
+    def check_clock(self, uow: UnitOfWork, today: dt.date) -> None:
+        """Refuse a clock set back: earlier than the last operation by more than
+        CLOCK_TOLERANCE, or on a date before the last closed one. The refusal is audited
+        (after this unit of work rolls back) and tells the cashier to fix the clock."""
+        last_at, last_closed = uow.clock_marks()
+        now = self.now()
+        behind = last_at is not None and now < last_at - CLOCK_TOLERANCE
+        before_close = last_closed is not None and today < last_closed
+        if not (behind or before_close):
+            return
+        store = uow.store()
+        tz = ZoneInfo(store.timezone if store else "Asia/Shanghai")
+
+        def local(at: dt.datetime) -> str:
+            return f"{at.replace(tzinfo=dt.UTC).astimezone(tz):%Y-%m-%d %H:%M}"
+
+        facts = {
+            "clock": local(now),
+            "last_operation": local(last_at) if last_at else None,
+            "last_closed": last_closed.isoformat() if last_closed else None,
+        }
+        uow.after_rollback(lambda: _audit_clock(self, facts))
+        if behind and last_at is not None:
+            raise ClockError("clock_behind", now=facts["clock"], last=facts["last_operation"])
+        raise ClockError("clock_before_close", today=today.isoformat(), closed=facts["last_closed"])
 
     def close(self) -> None:
         self.db.dispose()
 
 
+def _audit_clock(ctx: CounterContext, facts: dict[str, str | None]) -> None:
+    from app.services.recording import record  # recording imports this module
+
+    with ctx.uow() as uow:
+        record(ctx, uow, None, action="clock.behind", entity="clock", entity_id=None,
+               before=None, after=facts, event_type=None, payload={})  # fmt: skip
+        uow.commit()
+
+
 def open_counter(
     data_dir: Path, *, clock: Clock | None = None, hasher: Hasher | None = None
 ) -> CounterContext:
-    """Open (creating and migrating as needed) the counter database in ``data_dir``."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    """Open (creating and migrating as needed) the counter database in ``data_dir``.
+
+    The data directory is the owner's only (0700, its files 0600): it holds full phone
+    numbers and the hashes of short PINs. Anything found wider is tightened, with a log line.
+    """
+    private_dir(data_dir)
+    tighten_tree(data_dir)
     return CounterContext(
-        db=Database(data_dir / DB_FILENAME),
+        db=Database(private_file(data_dir / DB_FILENAME)),
         clock=clock or SystemClock(),
         hasher=hasher or Hasher(),
         data_dir=data_dir,

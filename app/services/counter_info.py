@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 
 from app.domain.errors import NotFoundError
@@ -51,12 +52,21 @@ class CounterStatus:
     printer_address: str
     jobs_waiting: int  # receipts queued or being retried
     jobs_failed: int  # receipts given up on until someone retries them
+    free_bytes: int | None = None  # free space on the database's disk (None: unknown)
+
+
+def free_disk_bytes(ctx: CounterContext) -> int | None:
+    try:
+        return shutil.disk_usage(ctx.db.path.parent).free
+    except OSError:
+        return None
 
 
 def counter_status(ctx: CounterContext) -> CounterStatus:
     settings = printer_settings(ctx)
     jobs = printing.job_counts(ctx)
     return CounterStatus(
+        free_bytes=free_disk_bytes(ctx),
         pending_events=syncstate.pending_count(ctx),
         printer_configured=settings.configured,
         printer_address=settings.address,

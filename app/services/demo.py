@@ -15,9 +15,9 @@ from app.services.security import sign_in
 DEMO_CODE = "DEMO"
 DEMO_STAFF = (
     # staff number, name, role, PIN
-    ("admin", "管理员", "admin", "8888"),
-    ("1001", "王店长", "manager", "1111"),
-    ("2001", "李收银", "cashier", "2222"),
+    ("admin", "管理员", "admin", "2580"),
+    ("1001", "王店长", "manager", "1357"),
+    ("2001", "李收银", "cashier", "2468"),
 )
 DEMO_MEMBERS = (
     # name, phone, top-up yuan, method, checkout yuan
@@ -37,7 +37,7 @@ def create_demo_store(data_dir: Path) -> list[str]:
         admin = sign_in(ctx, "admin", DEMO_STAFF[0][3])
         for no, name, role, pin in DEMO_STAFF[1:]:
             staff.add_staff(ctx, admin, staff_no=no, name=name, role=role, pin=pin)
-        cashier = sign_in(ctx, "2001", "2222")
+        cashier = sign_in(ctx, "2001", DEMO_STAFF[2][3])
         done = []
         for name, phone, topup, method, spend in DEMO_MEMBERS:
             view = members.register_member(

@@ -242,18 +242,21 @@ def _date_text(text: str) -> str:
 
 def _money(text: str) -> int:
     text = (text or "").strip()
-    return parse_yuan(text, allow_zero=True) if text else 0
+    return parse_yuan(text, allow_zero=True, grouping=True) if text else 0
+
+
+# Points as old systems write them: 1200, 1,200 or 1200.0 (a spreadsheet's number).
+_POINTS = re.compile(r"(?P<n>[0-9]+|[1-9][0-9]{0,2}(?:,[0-9]{3})+)(?:\.0{1,2})?")
 
 
 def _points(text: str) -> int:
-    cleaned = unicodedata.normalize("NFKC", text or "").strip().replace(",", "")
+    cleaned = unicodedata.normalize("NFKC", text or "").strip()
     if not cleaned:
         return 0
-    if cleaned.endswith(".0") or cleaned.endswith(".00"):
-        cleaned = cleaned.split(".")[0]
-    if not cleaned.isdigit():
+    match = _POINTS.fullmatch(cleaned)
+    if match is None or len(match["n"]) > 15:
         raise ValidationError("points_invalid", value=text)
-    return int(cleaned)
+    return int(match["n"].replace(",", ""))
 
 
 @dataclass

@@ -1,13 +1,10 @@
-"""Checking the audit chain and the ledgers, and backing the database up."""
+"""Checking the audit chain and the ledgers (backups: :mod:`app.services.backups`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from app.domain.audit import GENESIS, chain_hash
-from app.domain.errors import RuleError
-from app.persistence.db import file_integrity
 from app.services.context import CounterContext
 from app.services.recording import audit_content
 from app.services.security import Actor, Permission, require
@@ -33,15 +30,3 @@ def verify_audit(ctx: CounterContext, actor: Actor) -> AuditReport:
             prev = entry.hash
         mismatches = uow.ledger_mismatches()
         return AuditReport(len(entries), not mismatches, None, mismatches)
-
-
-def backup(ctx: CounterContext, actor: Actor, target: Path) -> Path:
-    """A consistent copy of the live database via SQLite's backup API."""
-    require(actor, Permission.BACKUP)
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    ctx.db.backup_to(target)
-    result = file_integrity(target)
-    if result != "ok":
-        raise RuleError("backup_corrupt", detail=result)
-    return target

@@ -11,6 +11,7 @@ from app.domain.cards import generate_card_no, normalise_card_no
 from app.domain.errors import AuthenticationError, RuleError, ValidationError
 from app.domain.ids import uuid7
 from app.domain.phone import mask_phone, normalise_phone
+from app.domain.text import check_text
 from app.persistence.tables import Card, Member, MemberSearchKey, Txn
 from app.persistence.uow import UnitOfWork
 from app.services.context import CounterContext, load_rules
@@ -69,13 +70,13 @@ def clean_registration(reg: Registration, today: dt.date) -> Cleaned:
         gender = GENDERS.get(reg.gender.strip().lower())
         if gender is None:
             raise ValidationError("gender_invalid", value=reg.gender)
-    email = (reg.email or "").strip() or None
+    email = check_text((reg.email or "").strip(), "email") or None
     if email and (len(email) > 254 or not _EMAIL.fullmatch(email)):
         raise ValidationError("email_invalid", value=email)
-    address = (reg.address or "").strip() or None
+    address = check_text((reg.address or "").strip(), "address") or None
     if address and len(address) > 200:
         raise ValidationError("address_length")
-    source = (reg.source or "").strip() or None
+    source = check_text((reg.source or "").strip(), "source") or None
     if source and len(source) > 32:
         raise ValidationError("source_invalid")
     card_no = normalise_card_no(reg.card_no) if reg.card_no else None

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from app.domain.errors import RuleError, ValidationError
+from app.domain.text import check_text
 from app.persistence import syncstore
 from app.services.context import CounterContext
 from app.services.ledger import (
@@ -98,7 +99,7 @@ def adjust_points(
 ) -> PointsAdjustResult:
     """Add points (a new lot) or take them (oldest lots first), with a reason and approval."""
     require(actor, Permission.POINTS_ADJUST)
-    reason = (reason or "").strip()
+    reason = check_text((reason or "").strip(), "reason") or ""
     if not reason:
         raise ValidationError("reason_required")
     if delta == 0:

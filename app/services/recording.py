@@ -58,11 +58,14 @@ def record(
     """Append the audit entry and the outbox event of one operation (not committed here).
 
     ``event_type=None`` records a local fact (a wrong PIN) in the audit log only.
+    The audit log's times never go back: a clock a little behind (within the tolerance
+    ``business_date`` allows) is recorded at the last entry's time.
     """
     now = ctx.now()
     last_hash, last_seq = uow.chain_heads()
+    last_at = uow.clock_marks()[0]
     entry = AuditEntry(
-        at=now,
+        at=max(now, last_at) if last_at is not None else now,
         staff_id=actor.staff_id if actor else None,
         approved_by=approver.staff_id if approver else None,
         action=action,

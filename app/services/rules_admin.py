@@ -21,6 +21,7 @@ from typing import Any
 
 from app.domain.errors import RuleError, ValidationError
 from app.domain.rules import Rules, Tier, TopUpBonus
+from app.domain.text import check_text
 from app.persistence import reporting, syncstore
 from app.persistence.uow import UnitOfWork
 from app.services.context import CounterContext, load_rules
@@ -84,6 +85,7 @@ def _check(rules: Rules) -> None:
     for t in rules.tiers:
         if not _CODE.fullmatch(t.code):
             raise ValidationError("rules_invalid", detail=f"tier code {t.code!r}")
+        check_text(t.name, "tier_name")
         if not (1 <= len(t.name.strip()) <= 16):
             raise ValidationError("rules_invalid", detail=f"tier name {t.name!r}")
         if t.multiplier_permille > 10_000:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -11,6 +10,7 @@ from app.domain.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from app.domain.pins import pin_problem
 from app.services.context import CounterContext, load_rules
 from app.services.hashing import normalise_secret
 from app.services.recording import record
@@ -39,6 +39,7 @@ class Permission(StrEnum):
     STAFF_UNLOCK = "staff.unlock"
     AUDIT_VERIFY = "audit.verify"
     BACKUP = "backup"
+    RESTORE = "backup.restore"
     SETTINGS_EDIT = "settings.edit"
     # The manager's day: shifts, daily close, reports, import and export, rules.
     SHIFT = "shift"  # open, count and close one's own shift
@@ -83,6 +84,7 @@ _MANAGER = _CASHIER | {
     Permission.STAFF_UNLOCK,
     Permission.AUDIT_VERIFY,
     Permission.BACKUP,
+    Permission.RESTORE,
     Permission.SETTINGS_EDIT,
     Permission.SHIFT_MANAGE,
     Permission.REPORT_VIEW,
@@ -98,8 +100,6 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
 }
 APPROVER_ROLES = (Role.MANAGER, Role.ADMIN)
-
-_PIN = re.compile(r"[0-9]{4,8}")
 
 
 @dataclass(frozen=True)
@@ -129,8 +129,10 @@ def require(actor: Actor, permission: Permission) -> None:
 
 
 def check_pin_format(pin: str) -> str:
-    if not _PIN.fullmatch(normalise_secret(pin)):
-        raise ValidationError("pin_format")
+    """A new PIN: 4–8 digits and not trivial (see :mod:`app.domain.pins`); else refused."""
+    problem = pin_problem(normalise_secret(pin))
+    if problem is not None:
+        raise ValidationError(problem)
     return pin
 
 

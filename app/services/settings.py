@@ -1,4 +1,5 @@
-"""Counter-local settings: the receipt printer, the receipt's store text, the customer display.
+"""Counter-local settings: the receipt printer, the receipt's store text, the customer display,
+the scanners and the automatic backups.
 
 Settings belong to this counter (not synced). Reading needs nobody signed in (the print worker
 reads them); changing one needs a manager or admin and leaves an audit entry (no outbox
@@ -9,11 +10,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, fields, replace
+from pathlib import PurePath, PureWindowsPath
 from typing import Any
 
 from app.domain.errors import ValidationError
 from app.domain.printer_address import parse_printer_address
 from app.domain.receipt import columns_for_width
+from app.domain.text import check_text
 from app.persistence import local
 from app.services.context import CounterContext
 from app.services.recording import record
@@ -61,12 +64,12 @@ class PrinterSettings:
 
     def checked(self) -> PrinterSettings:
         """These settings validated and normalised, or a ValidationError saying what is wrong."""
-        address = self.address.strip()
+        address = check_text(self.address.strip(), "device_address") or ""
         if address:
             address = str(parse_printer_address(address))
         if self.width not in PAPER_WIDTHS:
             raise ValidationError("paper_width_invalid", value=self.width)
-        profile = (self.profile or "").strip() or "default"
+        profile = check_text((self.profile or "").strip(), "printer_profile") or "default"
         if len(profile) > 64:
             raise ValidationError("printer_profile_invalid", value=profile)
         return replace(
@@ -90,7 +93,9 @@ class ReceiptTemplate:
 
     def checked(self) -> ReceiptTemplate:
         def lines(values: Any, what: str) -> tuple[str, ...]:
-            items = tuple(str(v).strip() for v in (values or ()))
+            items = tuple(
+                check_text(str(v).strip(), "receipt_text") or "" for v in (values or ())
+            )
             if len(items) > MAX_TEMPLATE_LINES or any(len(v) > MAX_LINE_LENGTH for v in items):
                 raise ValidationError(
                     "setting_invalid",
@@ -98,7 +103,7 @@ class ReceiptTemplate:
                 )
             return items
 
-        name = (self.counter_name or "").strip()
+        name = check_text((self.counter_name or "").strip(), "counter_name") or ""
         if len(name) > 32:
             raise ValidationError("setting_invalid", detail="counter_name ≤ 32")
         return replace(
@@ -120,7 +125,7 @@ class DisplaySettings:
     enabled: bool = False
 
     def checked(self) -> DisplaySettings:
-        address = (self.address or "").strip()
+        address = check_text((self.address or "").strip(), "device_address") or ""
         if not (50 <= int(self.baudrate) <= 4_000_000):
             raise ValidationError("setting_invalid", detail=f"baudrate {self.baudrate}")
         return replace(
@@ -149,21 +154,41 @@ class ScannerSettings:
             raise ValidationError("setting_invalid", detail="max_gap_ms 5–500, min_length 1–64")
         if len(self.prefix) > 8 or len(self.suffix) > 8:
             raise ValidationError("setting_invalid", detail="prefix/suffix ≤ 8")
+        # The prefix and suffix may be control characters (STX, ETX): scanners send them.
         return replace(
             self,
-            serial_port=(self.serial_port or "").strip(),
+            serial_port=check_text((self.serial_port or "").strip(), "device_address") or "",
             baudrate=int(self.baudrate),
             max_gap_ms=int(self.max_gap_ms),
             min_length=int(self.min_length),
         )
 
 
+@dataclass(frozen=True)
+class BackupSettings:
+    """Automatic backups at each daily close: on by default, the last ``keep`` kept."""
+
+    auto: bool = True
+    keep: int = 14
+    folder: str = ""  # empty: ``backups`` in the data directory; else an absolute path
+
+    def checked(self) -> BackupSettings:
+        if not (1 <= int(self.keep) <= 366):
+            raise ValidationError("setting_invalid", detail="keep 1–366")
+        folder = check_text((self.folder or "").strip(), "backup_folder") or ""
+        if folder and not PurePath(folder).is_absolute() and not PureWindowsPath(folder).drive:
+            raise ValidationError("setting_invalid", detail=f"folder {folder}: an absolute path")
+        return replace(self, auto=bool(self.auto), keep=int(self.keep), folder=folder)
+
+
 SCANNER = "scanner"
+BACKUP = "backup"
 _TYPES: dict[str, type] = {
     PRINTER: PrinterSettings,
     RECEIPT: ReceiptTemplate,
     DISPLAY: DisplaySettings,
     SCANNER: ScannerSettings,
+    BACKUP: BackupSettings,
 }
 
 
@@ -271,4 +296,16 @@ def set_scanner_settings(
     ctx: CounterContext, actor: Actor, settings: ScannerSettings
 ) -> ScannerSettings:
     value: ScannerSettings = set_setting(ctx, actor, SCANNER, settings)
+    return value
+
+
+def backup_settings(ctx: CounterContext) -> BackupSettings:
+    value: BackupSettings = get_setting(ctx, BACKUP)
+    return value
+
+
+def set_backup_settings(
+    ctx: CounterContext, actor: Actor, settings: BackupSettings
+) -> BackupSettings:
+    value: BackupSettings = set_setting(ctx, actor, BACKUP, settings)
     return value

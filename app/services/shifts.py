@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from app.domain.errors import NotFoundError, PermissionDeniedError, RuleError, ValidationError
 from app.domain.ids import uuid7
 from app.domain.money import MAX_AMOUNT_FEN
+from app.domain.text import check_text
 from app.persistence import reporting
 from app.persistence.tables import Shift
 from app.persistence.uow import UnitOfWork
@@ -237,7 +238,7 @@ def close_shift(
     A difference needs a reason; the count is never adjusted to match.
     """
     require(actor, Permission.SHIFT)
-    reason = (reason or "").strip() or None
+    reason = check_text((reason or "").strip(), "reason") or None
     if reason and len(reason) > MAX_REASON:
         raise ValidationError("reason_too_long", max=MAX_REASON)
     with ctx.uow() as uow:

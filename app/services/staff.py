@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from app.domain.errors import NotFoundError, PermissionDeniedError, RuleError, ValidationError
 from app.domain.ids import uuid7
+from app.domain.text import check_text
 from app.persistence.tables import Staff
 from app.services.context import CounterContext
 from app.services.recording import record
@@ -34,6 +35,7 @@ def add_staff(
     name = (name or "").strip()
     if not (1 <= len(staff_no) <= 32) or not staff_no.isalnum() or not staff_no.isascii():
         raise ValidationError("staff_no_invalid", value=staff_no)
+    check_text(name, "staff_name")
     if not (1 <= len(name) <= 32):
         raise ValidationError("name_length")
     try:

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from app.domain.errors import RuleError, ValidationError
 from app.domain.ids import uuid7
 from app.domain.rules import Rules, default_rules
+from app.domain.text import check_text
 from app.persistence.tables import Staff, StoreRow
 from app.services.context import CounterContext
 from app.services.recording import record
+from app.services.recovery import issue_counter_code
 from app.services.security import Actor, Role, check_pin_format
 
 ADMIN_NO = "admin"
@@ -25,6 +27,8 @@ class StoreInfo:
     name: str
     device_id: str
     timezone: str
+    # Only from init_store: the store's first recovery code, shown this once (see recovery).
+    recovery_code: str | None = None
 
 
 def init_store(
@@ -37,11 +41,14 @@ def init_store(
     rules: Rules | None = None,
     timezone: str = "Asia/Shanghai",
 ) -> StoreInfo:
-    """A new store with the default rules and an admin numbered ``admin``; refuses twice."""
+    """A new store with the default rules and an admin numbered ``admin``; refuses twice.
+
+    The result carries the store's recovery code: the only time it can be read."""
     code = (code or "").strip()
     name = (name or "").strip()
     if not _CODE.fullmatch(code):
         raise ValidationError("store_code_invalid", value=code)
+    check_text(name, "store_name")
     if not (1 <= len(name) <= 64):
         raise ValidationError("store_name_invalid")
     check_pin_format(admin_pin)
@@ -73,6 +80,7 @@ def init_store(
         )
         uow.add(store, admin)
         uow.flush()
+        code_for_recovery = issue_counter_code(ctx, uow)
         actor = Actor(admin.id, admin.staff_no, admin.name, Role.ADMIN)
         info = {"code": code, "name": name, "device_id": store.device_id, "timezone": timezone}
         record(
@@ -88,7 +96,7 @@ def init_store(
             payload=info,
         )
         uow.commit()
-        return StoreInfo(code, name, store.device_id, timezone)
+        return StoreInfo(code, name, store.device_id, timezone, code_for_recovery)
 
 
 def store_info(ctx: CounterContext) -> StoreInfo | None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from app.domain.errors import RuleError, ValidationError
 from app.domain.pricing import EXTERNAL_METHODS, check_method, topup_bonus
+from app.domain.text import check_text
 from app.persistence.tables import TxnTender
 from app.services.context import CounterContext, load_rules
 from app.services.ledger import ensure_can_transact, new_txn, post_stored_value
@@ -103,7 +104,7 @@ def adjust_stored_value(
 ) -> AdjustResult:
     """A manual correction of a member's balance, with a reason and a manager's approval."""
     require(actor, Permission.STORED_VALUE_ADJUST)
-    reason = (reason or "").strip()
+    reason = check_text((reason or "").strip(), "reason") or ""
     if not reason:
         raise ValidationError("reason_required")
     if principal_delta_fen == 0 and bonus_delta_fen == 0:

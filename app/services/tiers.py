@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.domain.errors import ValidationError
+from app.domain.text import check_text
 from app.services.context import CounterContext, load_rules
 from app.services.ledger import change_tier, ensure_can_transact, new_txn
 from app.services.lookup import resolve_member
@@ -29,7 +30,7 @@ def override_tier(
     approval: Approval | None,
 ) -> TierResult:
     require(actor, Permission.TIER_OVERRIDE)
-    reason = (reason or "").strip()
+    reason = check_text((reason or "").strip(), "reason") or ""
     if not reason:
         raise ValidationError("reason_required")
     with ctx.reader() as uow:

@@ -607,8 +607,8 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
         <translation>Again</translation>
     </message>
     <message>
-        <source>管理员工号为 admin。</source>
-        <translation>The admin&apos;s staff number is admin.</translation>
+        <source>管理员工号 admin,密码 4–8 位数字(建议 6 位);建立后会显示一次恢复码。</source>
+        <translation>The admin&apos;s staff number is admin; the PIN is 4–8 digits (6 is good). A recovery code is shown once the store is created.</translation>
     </message>
     <message>
         <source>建立我的门店</source>
@@ -1374,6 +1374,29 @@ Reason: {0}</translation>
     </message>
 </context>
 <context>
+    <name>RecoveryCodeDialog</name>
+    <message>
+        <source>管理员恢复码</source>
+        <translation>Admin recovery code</translation>
+    </message>
+    <message>
+        <source>请把这个恢复码抄在纸上,妥善保管</source>
+        <translation>Write this recovery code down on paper and keep it safe</translation>
+    </message>
+    <message>
+        <source>管理员忘记密码或输错被锁定时,用它解锁并设新密码:
+member-counter staff recover --code 恢复码 --new-pin 新密码
+每个恢复码只能用一次(用后会给出新的);它只显示这一次,本机只保存它的指纹。</source>
+        <translation>If the admin forgets the PIN or is locked out, it unlocks the admin and sets a new PIN:
+member-counter staff recover --code CODE --new-pin NEW-PIN
+Each code works once (a new one is given then); it is shown only now, and this counter keeps only its fingerprint.</translation>
+    </message>
+    <message>
+        <source>我已抄下 (Enter)</source>
+        <translation>I have written it down (Enter)</translation>
+    </message>
+</context>
+<context>
     <name>RefundDialog</name>
     <message>
         <source>退款</source>
@@ -1855,6 +1878,21 @@ Reason: {0}</translation>
     </message>
 </context>
 <context>
+    <name>StorageBanner</name>
+    <message>
+        <source>磁盘只剩 {0} MB,请尽快清理</source>
+        <translation>Only {0} MB left on the disk: free some space soon</translation>
+    </message>
+    <message>
+        <source>可删除不用的文件或清空回收站;空间够了之后,重做刚才没有记下的那笔业务。</source>
+        <translation>Delete files you do not need or empty the recycle bin; once there is space, do the operation that was not saved again.</translation>
+    </message>
+    <message>
+        <source>请联系技术支持检查电脑的磁盘。</source>
+        <translation>Ask support to check the computer&apos;s disk.</translation>
+    </message>
+</context>
+<context>
     <name>SyncDialog</name>
     <message>
         <source>总部同步</source>
@@ -1886,7 +1924,7 @@ Reason: {0}</translation>
     </message>
     <message>
         <source>本机版本</source>
-        <translation>This counter's version</translation>
+        <translation>This counter&apos;s version</translation>
     </message>
     <message>
         <source>立即同步</source>
@@ -2093,16 +2131,12 @@ Installer: {2}</translation>
 <context>
     <name>errors</name>
     <message>
-        <source>数据库正忙,请稍后重试。没有任何改动。</source>
-        <translation>The database is busy; try again. Nothing was changed.</translation>
-    </message>
-    <message>
         <source>磁盘或文件出错:{0}。请先在会员记录中核对这笔业务,再决定是否重做;详情见日志。</source>
         <translation>Disk or file error: {0}. Check the member&apos;s history for this operation before doing it again; details in the log.</translation>
     </message>
     <message>
-        <source>操作出错({0})。请先在会员记录中核对这笔业务,再决定是否重做;详情见日志。</source>
-        <translation>The operation failed ({0}). Check the member&apos;s history for this operation before doing it again; details in the log.</translation>
+        <source>操作出错。请先在会员记录中核对这笔业务,再决定是否重做;详情见日志。</source>
+        <translation>The operation failed. Check the member&apos;s history for this operation before doing it again; details in the log.</translation>
     </message>
 </context>
 <context>

@@ -51,6 +51,7 @@ from app.domain.cards import generate_card_no
 from app.domain.ids import uuid7
 from app.domain.phone import mask_phone
 from app.persistence.db import DB_FILENAME
+from app.ports import FixedClock
 from app.services.checkout import checkout
 from app.services.context import CounterContext, open_counter
 from app.services.hashing import Hasher
@@ -66,7 +67,8 @@ from app.services.stored_value import top_up
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench_core:begin -->", "<!-- bench_core:end -->"
-ADMIN_PIN, MANAGER, CASHIER = "9999", ("m01", "5678"), ("c01", "1234")
+# Not trivial PINs: the counter refuses 1234, 9999 and the like.
+ADMIN_PIN, MANAGER, CASHIER = "9512", ("m01", "5826"), ("c01", "1470")
 BUILD_INFO = "bench-build.json"
 PROBE = "commit-probe.sqlite3"  # a scratch database next to the counter's, same disk
 BATCH = 20_000
@@ -168,8 +170,10 @@ class Staffing:
     cashier_id: str
 
 
-def _create_store(data_dir: Path) -> Staffing:
-    ctx = open_counter(data_dir, hasher=Hasher.fast())  # the real migrations
+def _create_store(data_dir: Path, at: dt.datetime) -> Staffing:
+    """The store and its staff, set up at ``at`` (UTC), before every member."""
+    clock = FixedClock(at.replace(tzinfo=dt.UTC))
+    ctx = open_counter(data_dir, clock=clock, hasher=Hasher.fast())  # the real migrations
     try:
         init_store(ctx, code="B001", name="基准测试门店", admin_pin=ADMIN_PIN)
         admin = sign_in(ctx, "admin", ADMIN_PIN)
@@ -184,16 +188,19 @@ def _create_store(data_dir: Path) -> Staffing:
         ctx.close()
 
 
-def build(data_dir: Path, members: int, seed: int) -> dict[str, Any]:
-    """Create the database with ``members`` registered members; returns what was built."""
+def build(
+    data_dir: Path, members: int, seed: int, *, until: dt.datetime | None = None
+) -> dict[str, Any]:
+    """Create the database with ``members`` registered members over the three years before
+    ``until`` (naive UTC; default now); returns what was built."""
     started = time.perf_counter()
-    staffing = _create_store(data_dir)
+    now = until or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    first = now - dt.timedelta(days=3 * 365)
+    staffing = _create_store(data_dir, first - dt.timedelta(days=1))
     rng = random.Random(seed)
     keys_of = functools.lru_cache(maxsize=None)(search_keys)
     phones = _phones(rng, members)
     card_digits = rng.sample(range(10**9), members)
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    first = now - dt.timedelta(days=3 * 365)
     step = (now - dt.timedelta(days=1) - first) / members
 
     con = sqlite3.connect(data_dir / DB_FILENAME, isolation_level=None)
@@ -310,7 +317,9 @@ def build(data_dir: Path, members: int, seed: int) -> dict[str, Any]:
     }
 
 
-def prepare(data_dir: Path, members: int, seed: int) -> tuple[dict[str, Any], bool]:
+def prepare(
+    data_dir: Path, members: int, seed: int, *, until: dt.datetime | None = None
+) -> tuple[dict[str, Any], bool]:
     """Reuse a complete build of the same size, or (re)build; returns (build info, reused)."""
     info_path = data_dir / BUILD_INFO
     if info_path.exists():
@@ -327,7 +336,7 @@ def prepare(data_dir: Path, members: int, seed: int) -> tuple[dict[str, Any], bo
             raise SystemExit(f"{data_dir} holds other files ({strangers[:3]}); not touching it")
         shutil.rmtree(data_dir)
     print(f"building {members:,} members in {data_dir} ...", flush=True)
-    info = build(data_dir, members, seed)
+    info = build(data_dir, members, seed, until=until)
     info_path.write_text(json.dumps(info, indent=2), encoding="utf-8")
     return info, False
 

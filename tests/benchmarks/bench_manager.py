@@ -249,12 +249,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         raise SystemExit(f"{data} exists: give a fresh --data-dir")
     clock = FixedClock(at(FIRST_DAY, 10))
     ctx = open_counter(data, clock=clock, hasher=Hasher.fast())
-    init_store(ctx, code="B002", name="基准测试门店", admin_pin="9999")
-    admin = sign_in(ctx, "admin", "9999")
-    add_staff(ctx, admin, staff_no="m01", name="王店长", role="manager", pin="5678")
+    init_store(ctx, code="B002", name="基准测试门店", admin_pin="9512")
+    admin = sign_in(ctx, "admin", "9512")
+    add_staff(ctx, admin, staff_no="m01", name="王店长", role="manager", pin="5826")
     for no, pin in CASHIERS:
         add_staff(ctx, admin, staff_no=no, name=f"收银{no}", role="cashier", pin=pin)
-    manager = sign_in(ctx, "m01", "5678")
+    manager = sign_in(ctx, "m01", "5826")
     staff_ids = [sign_in(ctx, no, pin).staff_id for no, pin in CASHIERS]
     out: dict[str, Any] = {}
 
@@ -386,7 +386,7 @@ def remeasure(args: argparse.Namespace) -> dict[str, Any]:
     day = dt.date.fromisoformat(out["day"])
     clock = FixedClock(at(day, 22))
     ctx = open_counter(base / "counter", clock=clock, hasher=Hasher.fast())
-    manager = sign_in(ctx, "m01", "5678")
+    manager = sign_in(ctx, "m01", "5826")
     measure(args, ctx, clock, manager, base, day, out)
     ctx.close()
     (base / SAVED).write_text(json.dumps(out), encoding="utf-8")

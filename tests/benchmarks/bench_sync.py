@@ -129,8 +129,8 @@ def build_counter(work: Path, events: int) -> Path:
     """A counter with ``events`` pending events made by the services; returns its data dir."""
     data_dir = work / "counter-template"
     ctx = open_counter(data_dir, clock=FixedClock(dt.datetime.now(dt.UTC)), hasher=Hasher.fast())
-    init_store(ctx, code="B001", name="压测门店", admin_pin="9999")
-    actor = sign_in(ctx, "admin", "9999")
+    init_store(ctx, code="B001", name="压测门店", admin_pin="9512")
+    actor = sign_in(ctx, "admin", "9512")
     made = syncstate.pending_count(ctx)
     phones: list[str] = []
     i = 0

@@ -44,7 +44,9 @@ from pathlib import Path
 from typing import Any
 
 from tests.benchmarks.bench_core import (
+    CASHIER,
     DOC,
+    MANAGER,
     ROOT,
     Figure,
     _raw_connection,
@@ -58,8 +60,6 @@ from tests.benchmarks.bench_core import (
 BEGIN, END = "<!-- bench_window:begin -->", "<!-- bench_window:end -->"
 ENRICHED = "bench-window.json"
 REGULAR_PHONE = "19900000001"
-ADMIN = ("admin", "9999")
-CASHIER = ("c01", "1234")
 
 
 # -- the data the window needs beyond the core benchmark's members -----------------------------
@@ -92,7 +92,7 @@ def enrich(data_dir: Path, seed: int) -> dict[str, Any]:
                              "delete it and run again")  # fmt: skip
         probe.close()
         cashier = sign_in(ctx, *CASHIER)
-        approval = Approval("m01", "5678")
+        approval = Approval(*MANAGER)
         regular = register_member(
             ctx, cashier, Registration(name="常客甲", phone=REGULAR_PHONE, consent=True)
         )
@@ -506,7 +506,7 @@ def window_figures(results: Results, data_dir: Path, seed: int, n: int) -> None:
         # -- range report --------------------------------------------------------------------------
         end = dt.datetime.now().date()
         start = end - dt.timedelta(days=89)
-        manager = sign_in(ctx, "m01", "5678")
+        manager = sign_in(ctx, *MANAGER)
         reports = [timed_s(lambda: range_report(ctx, manager, start, end)) for _ in range(5)]
         old_parts = [timed_s(lambda: _old_report_parts(con, end)) for _ in range(2)]
         results.rows.append(
@@ -770,7 +770,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument("--no-doc", dest="doc", action="store_false", help="print, do not write docs")
     args = p.parse_args(argv)
     if args.data_dir is None:
-        args.data_dir = str(Path(tempfile.gettempdir()) / f"member-counter-bench-{args.members}")
+        args.data_dir = str(
+            Path(tempfile.gettempdir()) / f"member-counter-bench-window-{args.members}"
+        )
     return args
 
 
@@ -779,7 +781,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     args = parse_args(argv)
     data_dir = Path(args.data_dir)
-    info, _ = prepare(data_dir, args.members, args.seed)
+    # The members joined before the 120 days of trade added to them (the clock never runs back).
+    joined_until = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=121)
+    info, _ = prepare(data_dir, args.members, args.seed, until=joined_until)
     info["enriched"] = enrich(data_dir, args.seed)
     results = Results()
     cold_start(results, args.starts)

@@ -18,16 +18,16 @@ from devices.escpos_printer import RenderOptions, render_document, render_test_p
 from tests.integration.test_cli import Cli
 
 REPO = Path(__file__).resolve().parents[2]
-ADMIN, MANAGER, CASHIER = ("admin", "9999"), ("m01", "5678"), ("c01", "1234")
+ADMIN, MANAGER, CASHIER = ("admin", "9512"), ("m01", "5826"), ("c01", "1470")
 
 
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:
     c = Cli(tmp_path / "cli-data")
-    c.ok("init", "--store-code", "S900", "--store-name", "命令行测试店", "--admin-pin", "9999")
-    c.ok("staff", "add", "--no", "m01", "--name", "王店长", "--role", "manager", "--pin", "5678",
+    c.ok("init", "--store-code", "S900", "--store-name", "命令行测试店", "--admin-pin", "9512")
+    c.ok("staff", "add", "--no", "m01", "--name", "王店长", "--role", "manager", "--pin", "5826",
          staff=ADMIN)  # fmt: skip
-    c.ok("staff", "add", "--no", "c01", "--name", "李收银", "--role", "cashier", "--pin", "1234",
+    c.ok("staff", "add", "--no", "c01", "--name", "李收银", "--role", "cashier", "--pin", "1470",
          staff=MANAGER)  # fmt: skip
     return c
 
@@ -93,7 +93,8 @@ def test_receipt_print_reprint_configured_printer_and_queue(cli: Cli, tmp_path: 
 
     # A printer that is off: the command fails, the job waits in the queue with its error.
     code, err, _ = cli.run("receipt", "print", txn, "--printer", "tcp:127.0.0.1:9", staff=CASHIER)
-    assert code == 1 and "127.0.0.1:9" in err["error"]
+    assert code == 3 and err["code"] == "receipt_not_printed" and "127.0.0.1:9" in err["error"]
+    assert "Error" not in err["error"]  # a sentence, no exception class
     jobs = cli.ok("print-queue", "list", staff=CASHIER)["jobs"]
     assert [j["state"] for j in jobs] == ["queued", "done", "done", "done"]
     assert jobs[0]["last_error"] and jobs[0]["attempts"] == 1

@@ -45,8 +45,8 @@ from app.services.staff import add_staff
 from app.services.store import init_store, store_info
 from app.services.stored_value import top_up
 
-ADMIN_PIN = "9999"
-CASHIER_NO, CASHIER_PIN = "c01", "1234"
+ADMIN_PIN = "9512"
+CASHIER_NO, CASHIER_PIN = "c01", "1470"
 MEMBERS = (
     ("张伟", "13800000001"),
     ("王芳", "13900000002"),

@@ -51,8 +51,8 @@ DAYS = 120
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     data_dir = tmp_path_factory.mktemp("big")
-    build(data_dir, MEMBERS, seed=7)
     start = dt.datetime(2026, 8, 1, 2, 0, tzinfo=dt.UTC)
+    build(data_dir, MEMBERS, seed=7, until=start.replace(tzinfo=None))  # registered before
     clock = FixedClock(start)
     ctx = open_counter(data_dir, clock=clock, hasher=Hasher.fast())
     rng = random.Random(7)

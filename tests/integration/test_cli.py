@@ -34,18 +34,18 @@ class Cli:
         return data
 
 
-ADMIN = ("admin", "9999")
-MANAGER = ("m01", "5678")
-CASHIER = ("c01", "1234")
+ADMIN = ("admin", "9512")
+MANAGER = ("m01", "5826")
+CASHIER = ("c01", "1470")
 
 
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:
     c = Cli(tmp_path / "cli-data")
-    c.ok("init", "--store-code", "S900", "--store-name", "命令行测试店", "--admin-pin", "9999")
-    c.ok("staff", "add", "--no", "m01", "--name", "王店长", "--role", "manager", "--pin", "5678",
+    c.ok("init", "--store-code", "S900", "--store-name", "命令行测试店", "--admin-pin", "9512")
+    c.ok("staff", "add", "--no", "m01", "--name", "王店长", "--role", "manager", "--pin", "5826",
          staff=ADMIN)  # fmt: skip
-    c.ok("staff", "add", "--no", "c01", "--name", "李收银", "--role", "cashier", "--pin", "1234",
+    c.ok("staff", "add", "--no", "c01", "--name", "李收银", "--role", "cashier", "--pin", "1470",
          staff=MANAGER)  # fmt: skip
     return c
 
@@ -93,10 +93,10 @@ def test_register_topup_checkout_refund_flow(cli: Cli) -> None:
 
     code, err, _ = cli.run("refund", c["txn_id"], staff=CASHIER)
     assert code == 3 and err["code"] == "approval_required"
-    r = cli.ok("refund", c["txn_id"], "--approve-by", "m01", "--approve-pin", "5678",
+    r = cli.ok("refund", c["txn_id"], "--approve-by", "m01", "--approve-pin", "5826",
                staff=CASHIER)  # fmt: skip
     assert r["stored_value"]["total"] == "1150.00"
-    code, err, _ = cli.run("refund", c["txn_id"], "--approve-by", "m01", "--approve-pin", "5678",
+    code, err, _ = cli.run("refund", c["txn_id"], "--approve-by", "m01", "--approve-pin", "5826",
                            staff=CASHIER)  # fmt: skip
     assert code == 3 and err["code"] == "already_refunded"
 
@@ -172,13 +172,13 @@ def test_cards_points_and_backup(cli: Cli, tmp_path: Path) -> None:
     assert shown["stored_value"]["total"] == "100.00" and shown["points"] == 100
 
     adj = cli.ok("points", "adjust", new["card_no"], "--delta", "50", "--reason", "生日礼",
-                 "--approve-by", "m01", "--approve-pin", "5678", staff=CASHIER)  # fmt: skip
+                 "--approve-by", "m01", "--approve-pin", "5826", staff=CASHIER)  # fmt: skip
     assert adj["points"] == 150
     code, err, _ = cli.run("points", "expire", "--as-of", "2099-01-01", staff=MANAGER)
     assert code == 3 and err["code"] == "expiry_date_future"
     assert cli.ok("points", "expire", staff=MANAGER)["points_expired"] == 0  # all still valid
     cancelled = cli.ok("card", "cancel", "18611112222", "--approve-by", "m01", "--approve-pin",
-                       "5678", staff=CASHIER)  # fmt: skip
+                       "5826", staff=CASHIER)  # fmt: skip
     assert cancelled["refunded_principal"] == "100.00"  # 200 topped up (no bonus), 100 spent
     assert cancelled["voided_points"] == 150
 
@@ -199,7 +199,7 @@ def test_demo_creates_a_usable_store_once(tmp_path: Path) -> None:
                                        check=True, timeout=120).stdout)  # fmt: skip
     assert second["created"] == [] and second["members"] == first["members"]
     cli = Cli(data)
-    shown = cli.ok("member", "show", "13800138000", staff=("2001", "2222"))
+    shown = cli.ok("member", "show", "13800138000", staff=("2001", "2468"))
     assert shown["stored_value"]["total"] == "850.00" and shown["points"] == 300
 
 

@@ -45,6 +45,8 @@ def test_a_day_at_the_counter_from_the_command_line(cli: Cli, tmp_path: Path) ->
     assert z["closed"] is True and z["net_sales"] == "45.50"
     assert z["topups"]["by_method"] == {"cash": "500.00"} and z["cash_change"] == "4.50"
     assert z["over_short_by_cashier"]["c01"]["over_short"] == "-0.50"
+    made = z.pop("backup")  # the day's automatic backup, reported by close-day only
+    assert Path(made["path"]).parent == cli.data_dir / "backups"
     assert cli.ok("report", "z", "--date", z["business_date"], staff=MANAGER) == z
     before = _snapshot(cli)
     code, data, _ = cli.run("topup", "17788889999", "--amount", "1", "--method", "cash",

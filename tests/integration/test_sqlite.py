@@ -19,11 +19,12 @@ from app.persistence import migrate
 from app.persistence.db import DB_FILENAME, Database, make_engine
 from app.persistence.tables import Base
 from app.ports import FixedClock
+from app.services.backups import backup
 from app.services.checkout import checkout
 from app.services.context import CounterContext, open_counter
 from app.services.hashing import Hasher
 from app.services.lookup import MemberView, show_member
-from app.services.maintenance import backup, verify_audit
+from app.services.maintenance import verify_audit
 from app.services.security import Actor, sign_in
 from app.services.stored_value import top_up
 from tests.conftest import CASHIER_NO, CASHIER_PIN, MANAGER_NO, MANAGER_PIN, db_snapshot
@@ -242,7 +243,7 @@ def test_backup_while_another_counter_writes_is_consistent(
             threading.Event().wait(0.005)
         for i in range(3):
             before = len(writes)
-            targets.append(backup(ctx, manager, tmp_path / f"backup{i}" / DB_FILENAME))
+            targets.append(Path(backup(ctx, manager, tmp_path / f"backup{i}" / DB_FILENAME).path))
             while len(writes) < before + 5 and thread.is_alive():
                 threading.Event().wait(0.005)  # let the writer commit between backups
     finally:

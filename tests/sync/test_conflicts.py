@@ -163,7 +163,7 @@ def test_staff_and_rules_set_at_hq_reach_the_counter(hq: HQServer, make_counter,
                 "--role",
                 "cashier",
                 "--pin",
-                "4321",
+                "4739",
             ]
         )
         == 0
@@ -171,7 +171,7 @@ def test_staff_and_rules_set_at_hq_reach_the_counter(hq: HQServer, make_counter,
     assert hq_main(["--db", hq.url, "--json", "rules", "offline", "--per-txn-fen", "1234"]) == 0
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["per_txn_fen"] == 1234
     c.sync()
-    assert sign_in(c.ctx, "c77", "4321").role == "cashier"
+    assert sign_in(c.ctx, "c77", "4739").role == "cashier"
     from app.services.context import load_rules
 
     with c.ctx.reader() as uow:
@@ -181,7 +181,7 @@ def test_staff_and_rules_set_at_hq_reach_the_counter(hq: HQServer, make_counter,
     from app.domain.errors import AuthenticationError
 
     with pytest.raises(AuthenticationError):
-        sign_in(c.ctx, "c77", "4321")
+        sign_in(c.ctx, "c77", "4739")
 
 
 def test_points_expire_once_across_stores(hq: HQServer, make_counter) -> None:

@@ -104,7 +104,7 @@ def test_cli_enroll_with_ca(tls_hq: HQServer, tls_files, tmp_path: Path, capsys)
         "--staff",
         "m01",
         "--pin",
-        "5678",
+        "5826",
         "sync",
         "enroll",
         "--server",

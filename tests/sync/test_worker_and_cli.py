@@ -137,7 +137,7 @@ def test_cashier_cannot_enroll(hq: HQServer, make_counter, capsys) -> None:
             "--staff",
             "c01",
             "--pin",
-            "1234",
+            "1470",
             "sync",
             "enroll",
             "--server",

@@ -53,7 +53,7 @@ from ui.prefs import Prefs
 from ui.session import Session
 from ui.window import MainWindow
 
-ADMIN_PIN, CASHIER = "9999", ("c01", "1234")
+ADMIN_PIN, CASHIER = "9512", ("c01", "1470")
 MEMBERS = 200
 SURNAMES = "王李张刘陈杨黄赵吴周"
 GIVEN = "伟芳娜敏静丽强磊军洋"

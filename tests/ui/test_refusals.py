@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from app.services.stored_value import top_up
-from tests.conftest import CASHIER_NO, db_snapshot
+from tests.conftest import CASHIER_NO, CASHIER_PIN, db_snapshot
 from tests.ui.conftest import idle, in_dialog, sign_in
 from ui.dialogs.checkout import CheckoutDialog
 from ui.dialogs.register import RegisterDialog
@@ -32,7 +32,7 @@ def test_five_wrong_pins_lock_the_cashier_out(qtbot, window) -> None:
     for _ in range(5):
         sign_in(qtbot, window, CASHIER_NO, "0000")
         idle(qtbot, window)
-    sign_in(qtbot, window, CASHIER_NO, "1234")
+    sign_in(qtbot, window, CASHIER_NO, CASHIER_PIN)
     idle(qtbot, window)
     assert "锁定" in window.signin.error.text()
     assert window.session.actor is None

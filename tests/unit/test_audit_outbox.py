@@ -17,9 +17,10 @@ from app.domain.audit import canonical_json
 from app.domain.errors import CounterError
 from app.persistence.tables import APPEND_ONLY_TABLES
 from app.services import cards, members, points, refunds, staff, stored_value, tiers
+from app.services.backups import backup
 from app.services.checkout import checkout
 from app.services.context import CounterContext
-from app.services.maintenance import backup, verify_audit
+from app.services.maintenance import verify_audit
 from tests.helpers import Snapshot, query
 
 
@@ -117,7 +118,7 @@ def busy(ctx: CounterContext, admin, manager, cashier, approval, clock) -> list[
     one(
         "staff.added",
         lambda: staff.add_staff(
-            ctx, admin, staff_no="c02", name="新收银", role="cashier", pin="2222"
+            ctx, admin, staff_no="c02", name="新收银", role="cashier", pin="2739"
         ),
     )
     one("staff.unlocked", lambda: staff.unlock_staff(ctx, manager, "c02"))
@@ -286,7 +287,7 @@ def test_ledgers_refuse_update_and_delete(ctx: CounterContext, busy, table: str)
 
 
 def test_backup_is_a_consistent_copy(ctx: CounterContext, busy, manager, tmp_path) -> None:
-    target = backup(ctx, manager, tmp_path / "copy" / "counter.sqlite3")
+    target = backup(ctx, manager, tmp_path / "copy" / "counter.sqlite3").path
     conn = sqlite3.connect(str(target))
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -54,14 +54,27 @@ def code_of(excinfo: pytest.ExceptionInfo[CounterError]) -> str:
         ("12.50", 1250),
         ("０.０５", 5),
         ("１２.５０", 1250),
-        ("¥1,234.50", 123450),
-        ("￥1,234.50", 123450),
-        (" ¥ 8 ", 800),
+        (" 8 ", 800),
+        ("007", 700),
         ("1000000", MAX_AMOUNT_FEN),
     ],
 )
 def test_parse_yuan_accepts_what_a_person_types(text: str, fen: int) -> None:
     assert parse_yuan(text) == fen
+
+
+@pytest.mark.parametrize(
+    ("text", "fen"),
+    [
+        ("¥1,234.50", 123450),
+        ("￥1,234.50", 123450),
+        ("１，０００．５０", 100050),
+        ("1,000,000", MAX_AMOUNT_FEN),
+        ("12", 1200),
+    ],
+)
+def test_parse_yuan_with_grouping_reads_what_old_systems_write(text: str, fen: int) -> None:
+    assert parse_yuan(text, grouping=True) == fen
 
 
 def test_parse_yuan_accepts_int_and_zero_when_allowed() -> None:
@@ -73,6 +86,18 @@ def test_parse_yuan_accepts_int_and_zero_when_allowed() -> None:
 @pytest.mark.parametrize(
     ("text", "code"),
     [
+        ("1,5", "amount_invalid"),
+        ("1,,0", "amount_invalid"),
+        ("1e3", "amount_invalid"),
+        ("1_0", "amount_invalid"),
+        ("+5", "amount_invalid"),
+        ("0x10", "amount_invalid"),
+        ("1,000.50", "amount_invalid"),  # thousands separators only in imported files
+        ("¥8", "amount_invalid"),
+        ("١٢", "amount_invalid"),  # digits of another script
+        ("12.", "amount_invalid"),
+        (".5", "amount_invalid"),
+        ("1 000", "amount_invalid"),
         ("-1", "amount_not_positive"),
         ("-0.01", "amount_not_positive"),
         ("0", "amount_not_positive"),
@@ -103,6 +128,9 @@ def test_parse_yuan_refuses_a_huge_exponent_as_a_validation_error() -> None:
     # not a decimal.Overflow escaping from the parser.
     with pytest.raises(ValidationError) as excinfo:
         parse_yuan("1e999999")
+    assert code_of(excinfo) == "amount_invalid"
+    with pytest.raises(ValidationError) as excinfo:
+        parse_yuan("9" * 5000)
     assert code_of(excinfo) == "amount_too_large"
 
 
@@ -123,7 +151,7 @@ def test_format_yuan_and_cny(fen: int, plain: str, shown: str) -> None:
     assert format_cny(fen) == shown
     if fen > 0:
         assert parse_yuan(plain) == fen
-        assert parse_yuan(shown) == fen
+        assert parse_yuan(shown, grouping=True) == fen
 
 
 # -- phone ------------------------------------------------------------------

@@ -188,7 +188,7 @@ def test_consume_oldest_refuses_more_than_available(
 @given(st.integers(min_value=1, max_value=MAX_AMOUNT_FEN))
 def test_parse_format_round_trip(x: int) -> None:
     assert parse_yuan(format_yuan(x)) == x
-    assert parse_yuan(format_cny(x)) == x
+    assert parse_yuan(format_cny(x), grouping=True) == x  # as an imported file shows it
 
 
 @given(st.integers(min_value=-MAX_AMOUNT_FEN, max_value=MAX_AMOUNT_FEN))

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from app.domain.errors import AuthenticationError, CounterError, PermissionDeniedError
-from app.services import maintenance, points, refunds, staff
+from app.services import backups, maintenance, points, refunds, staff
 from app.services.checkout import checkout
 from app.services.context import CounterContext
 from app.services.members import reset_payment_password, set_payment_password
@@ -161,7 +161,7 @@ def test_cashier_cannot_add_staff(ctx: CounterContext, cashier, snapshot: Snapsh
         staff_no="c02",
         name="新收银",
         role="cashier",
-        pin="2222",
+        pin="2739",
     )
 
 
@@ -169,7 +169,7 @@ def test_cashier_cannot_verify_audit_or_back_up(
     ctx: CounterContext, cashier, snapshot: Snapshot, tmp_path
 ) -> None:
     refused(snapshot, "permission_denied", maintenance.verify_audit, ctx, cashier)
-    refused(snapshot, "permission_denied", maintenance.backup, ctx, cashier, tmp_path / "b.db")
+    refused(snapshot, "permission_denied", backups.backup, ctx, cashier, tmp_path / "b.db")
     assert not (tmp_path / "b.db").exists()
 
 
@@ -186,21 +186,21 @@ def test_manager_adds_cashier_but_not_manager(
             staff_no="m02",
             name="副店长",
             role=role,
-            pin="2222",
+            pin="2739",
         )
-    view = staff.add_staff(ctx, manager, staff_no="c02", name="新收银", role="cashier", pin="2222")
+    view = staff.add_staff(ctx, manager, staff_no="c02", name="新收银", role="cashier", pin="2739")
     assert (view.staff_no, view.role, view.locked) == ("c02", "cashier", False)
-    assert sign_in(ctx, "c02", "2222").role == Role.CASHIER
+    assert sign_in(ctx, "c02", "2739").role == Role.CASHIER
 
 
 def test_admin_adds_manager(ctx: CounterContext, admin) -> None:
-    view = staff.add_staff(ctx, admin, staff_no="m02", name="副店长", role="manager", pin="2222")
+    view = staff.add_staff(ctx, admin, staff_no="m02", name="副店长", role="manager", pin="2739")
     assert view.role == "manager"
-    assert sign_in(ctx, "m02", "2222").role == Role.MANAGER
+    assert sign_in(ctx, "m02", "2739").role == Role.MANAGER
 
 
 def test_add_staff_validation(ctx: CounterContext, admin, snapshot: Snapshot) -> None:
-    base = {"staff_no": "c09", "name": "某人", "role": "cashier", "pin": "2222"}
+    base = {"staff_no": "c09", "name": "某人", "role": "cashier", "pin": "2739"}
     cases = [
         ({"staff_no": MANAGER_NO}, "staff_no_taken"),
         ({"staff_no": "c 9"}, "staff_no_invalid"),
@@ -339,11 +339,11 @@ def test_operations_needing_approval_refuse_without_it(
 
 
 def test_full_width_pin_is_the_same_pin(ctx: CounterContext, admin) -> None:
-    """A PIN typed in full-width digits ("２２２２") is either refused or is the PIN "2222"."""
+    """A PIN typed in full-width digits ("２７３９") is either refused or is the PIN "2739"."""
     try:
-        staff.add_staff(ctx, admin, staff_no="c03", name="全角", role="cashier", pin="２２２２")
+        staff.add_staff(ctx, admin, staff_no="c03", name="全角", role="cashier", pin="２７３９")
     except CounterError as exc:
         assert exc.code == "pin_format"
         return
-    assert sign_in(ctx, "c03", "2222").staff_no == "c03"
+    assert sign_in(ctx, "c03", "2739").staff_no == "c03"
     assert staff_row(ctx, "c03") == (0, 0)

@@ -8,9 +8,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QWidget
 
+from app.domain.messages import render
+from app.domain.pins import pin_problem
 from app.services.demo import create_demo_store
-from app.services.store import init_store
+from app.services.store import StoreInfo, init_store
 from ui.dialogs.base import OpDialog, caption, run_modal
+from ui.dialogs.recovery_code import RecoveryCodeDialog
 from ui.session import Session
 from ui.widgets.fields import DigitsEdit
 
@@ -51,12 +54,15 @@ class FirstRunDialog(OpDialog):
         form.addRow(self.tr("管理员密码"), self.pin)
         form.addRow(self.tr("再输一次"), self.pin2)
         self.body.addLayout(form)
-        self.body.addWidget(caption(self.tr("管理员工号为 admin。"), self))
+        hint = self.tr("管理员工号 admin,密码 4–8 位数字(建议 6 位);建立后会显示一次恢复码。")
+        self.body.addWidget(caption(hint, self))
         self.confirm_button.setText(self.tr("建立我的门店"))
         self.confirm_button.setDefault(False)
         self.demo_button.setDefault(True)
         for f in (self.code, self.name, self.pin, self.pin2):
             f.textChanged.connect(self.revalidate)
+        # Room for a two-line message, so the form keeps its size when one appears.
+        self.error.setMinimumHeight(2 * self.error.fontMetrics().lineSpacing() + 4)
         self.revalidate()
         self.error.clear()
 
@@ -65,6 +71,8 @@ class FirstRunDialog(OpDialog):
             return self.tr("建立自己的门店:请填写门店编码和名称")
         if len(self.pin.text()) < 4:
             return self.tr("管理员密码应为 4–8 位数字")
+        if pin_problem(self.pin.text()) == "pin_trivial":
+            return render("pin_trivial")
         if self.pin.text() != self.pin2.text():
             return self.tr("两次输入的密码不一致")
         return None
@@ -89,7 +97,13 @@ class FirstRunDialog(OpDialog):
     def perform(self) -> None:
         ctx = self.session.ctx
         code, name, pin = self.code.text().strip(), self.name.text().strip(), self.pin.text()
-        self.run(lambda: init_store(ctx, code=code, name=name, admin_pin=pin))
+        self.run(lambda: init_store(ctx, code=code, name=name, admin_pin=pin), self._created)
+
+    def _created(self, info: StoreInfo) -> None:
+        """The store exists: its recovery code is shown once, then the counter starts."""
+        if info.recovery_code:
+            RecoveryCodeDialog.ask(self, info.recovery_code)
+        self.accept()
 
     def on_refused(self, exc: BaseException) -> None:
         self.demo_button.setEnabled(True)

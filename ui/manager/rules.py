@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.errors import CounterError
+from app.domain.money import parse_yuan
 from app.domain.rules import Rules, Tier, TopUpBonus
 from app.services.rules_admin import current_rules, update_rules
 from ui.dialogs.base import OpDialog, caption, run_modal
@@ -41,12 +43,9 @@ def _yuan(fen: int) -> str:
 
 def _fen(text: str) -> int | None:
     try:
-        value = Decimal(text.strip().replace("¥", "").replace(",", ""))
-    except InvalidOperation:
+        return parse_yuan(text, allow_zero=True)
+    except CounterError:
         return None
-    if value < 0 or value != value.quantize(Decimal("0.01")):
-        return None
-    return int(value * 100)
 
 
 def _percent(bp: int) -> str:

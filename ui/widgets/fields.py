@@ -24,8 +24,9 @@ class MoneyEdit(QLineEdit):
         self.setPlaceholderText("0.00")
 
     def fen(self) -> int | None:
-        text = self.text().strip()
-        if not text or text == ".":
+        # The validator lets "12." stand while the cashier types; it is 12 yuan.
+        text = self.text().strip().removesuffix(".")
+        if not text:
             return None
         try:
             return parse_yuan(text, allow_zero=True)
