@@ -76,6 +76,7 @@ class CounterScreen(QWidget):
         self.scan_box.returnPressed.connect(lambda: self.scan(self.scan_box.text()))
         scan_row.addWidget(self.scan_box, 1)
         self.ime_button = QPushButton(self.tr("中文输入"), self)
+        self.ime_button.setObjectName("imeButton")
         self.ime_button.setCheckable(True)
         self.ime_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.ime_button.setToolTip(self.tr("打开输入法以输入中文姓名(Ctrl+Space)"))
@@ -205,7 +206,13 @@ class CounterScreen(QWidget):
 
     def _toggle_ime(self, on: bool) -> None:
         self.scan_box.set_ime(on)
+        self.ime_button.setText(self.tr("中文输入 开") if on else self.tr("中文输入"))
         self.scan_box.setFocus()
+
+    def ime_off(self) -> None:
+        """Back to scanning: the input method is on for one search at a time."""
+        if self.ime_button.isChecked():
+            self.ime_button.setChecked(False)
 
     def say(self, text: str, *, error: bool = False) -> None:
         self.message.setProperty("role", "error" if error else "")
@@ -217,6 +224,7 @@ class CounterScreen(QWidget):
     def scan(self, text: str, *, after_hq: bool = False) -> None:
         """Find members by ``text``; ``after_hq``: HQ was already asked for this text."""
         text = text.strip()
+        self.ime_off()
         if not text:
             return
         self.scan_box.setText(text)
@@ -335,6 +343,7 @@ class CounterScreen(QWidget):
         self.member = None
         self.history = None
         self.panel.clear()
+        self.ime_off()
         self.scan_box.clear()
         self.say("")
         self.pages.setCurrentIndex(Page.HINT)

@@ -19,7 +19,7 @@ from app.services.security import Actor, sign_in
 from app.services.store import StoreInfo
 from ui.errors import describe
 from ui.ops import Op, TaskManager
-from ui.widgets.fields import DigitsEdit
+from ui.widgets.fields import DigitsEdit, LatinEdit
 from ui.widgets.keypad import Keypad
 
 DEMO_HINT = "admin / 8888 · 1001 王店长 / 1111 · 2001 李收银 / 2222"
@@ -61,8 +61,7 @@ class SignInScreen(QWidget):
         box.addWidget(self.lock_label)
 
         form = QFormLayout()
-        self.staff_no = QLineEdit(card)
-        self.staff_no.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        self.staff_no = LatinEdit(card)
         self.staff_no.setMaxLength(32)
         self.staff_no.setPlaceholderText(self.tr("工号"))
         self.pin = DigitsEdit(8, card)

@@ -26,6 +26,9 @@ QLineEdit, QComboBox, QSpinBox, QDateEdit {{
 }}
 QLineEdit:focus {{ border: 2px solid {ACCENT}; }}
 QLineEdit#scanBox {{ font-size: 24px; min-height: 52px; }}
+QLineEdit#scanBox[ime="on"] {{ background: #fff6d6; border: 2px solid #d4a017; }}
+QPushButton#imeButton:checked {{ background: #d4a017; color: white; border: none;
+    font-weight: bold; }}
 QPushButton {{
     min-height: 40px; padding: 4px 14px; border: 1px solid #9aa3b0; border-radius: 6px;
     background: white;

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLineEdit, QWidget
 
 from app.services.security import Approval
-from ui.widgets.fields import DigitsEdit
+from ui.widgets.fields import DigitsEdit, LatinEdit
 
 
 class ApprovalBox(QGroupBox):
@@ -14,8 +13,7 @@ class ApprovalBox(QGroupBox):
         super().__init__(parent)
         self.setTitle(self.tr("店长授权"))
         form = QFormLayout(self)
-        self.staff_no = QLineEdit(self)
-        self.staff_no.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        self.staff_no = LatinEdit(self)
         self.staff_no.setPlaceholderText(self.tr("店长工号"))
         self.pin = DigitsEdit(8, self)
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)

@@ -1,0 +1,197 @@
+"""The real-desktop layer: the app as the README starts it, under Xvfb + openbox + ibus.
+
+Each test module gets one X session per screen size (``screen`` is parametrised with
+1024×768 and 1366×768); each test starts the app on a fresh copy of a demo store and
+drives it through XTEST only. In CI (``CI=true``) a missing tool is a failure, never a
+skip: ``.ci/run`` installs them.
+
+Display numbers: :20–:29 (``MEMBER_COUNTER_DESKTOP_DISPLAY`` sets the first one), one per
+xdist worker and screen size.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.desktop.xsession import XSession, missing_tools, xsession
+
+ROOT = Path(__file__).resolve().parents[2]
+SIZES = {"1024x768": (1024, 768), "1366x768": (1366, 768)}
+ENTRY_POINT = Path(sys.executable).with_name("member-counter")  # the README's .venv/bin/…
+SHOTS_ENV = "MEMBER_COUNTER_DESKTOP_SHOTS"  # where the run's screenshots go (optional)
+CASHIER = ("2001", "2222")
+MANAGER = ("1001", "1111")
+ADMIN = ("admin", "8888")
+TITLE = "会员收银台"
+
+
+def _require_tools() -> None:
+    missing = missing_tools()
+    if missing:
+        message = f"real-desktop tests need {', '.join(missing)} (bash .ci/run installs them)"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def _display_number(size: str) -> int:
+    """This worker's display for ``size``, or the next free one in the range."""
+    base = int(os.environ.get("MEMBER_COUNTER_DESKTOP_DISPLAY", "20"))
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    index = int(worker[2:]) if worker[2:].isdigit() else 0
+    first = (index * len(SIZES) + list(SIZES).index(size)) % 10
+    for step in range(10):
+        number = base + (first + step) % 10
+        if not Path(f"/tmp/.X11-unix/X{number}").exists():
+            return number
+    return base + first
+
+
+@pytest.fixture(scope="module", params=list(SIZES))
+def screen(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[XSession]:
+    _require_tools()
+    width, height = SIZES[request.param]
+    home = tmp_path_factory.mktemp(f"xhome-{request.param}")
+    with xsession(_display_number(request.param), width, height, home) as xs:
+        yield xs
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo store made once by ``member-counter demo``; each test copies it."""
+    data = tmp_path_factory.mktemp("demo-template") / "data"
+    subprocess.run(
+        [str(ENTRY_POINT), "--data-dir", str(data), "demo"],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "MEMBER_COUNTER_TEST_FAST_HASH": "1"},
+        timeout=120,
+    )
+    return data
+
+
+def member_qr(data_dir: Path, phone: str, *, dynamic: bool = False) -> str:
+    """The member's QR payload, as the ops CLI gives it (``--dynamic``: the 60-second one)."""
+    out = subprocess.run(
+        [
+            *(str(ENTRY_POINT), "--data-dir", str(data_dir), "--staff", ADMIN[0]),
+            *("--pin", ADMIN[1], "--json", "member", "qr", phone),
+            *(["--dynamic"] if dynamic else []),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MEMBER_COUNTER_TEST_FAST_HASH": "1"},
+        timeout=60,
+    ).stdout
+    return str(json.loads(out)["payload"])
+
+
+@dataclass
+class App:
+    """The running counter app on one X screen, and its database to read outcomes from."""
+
+    screen: XSession
+    data_dir: Path
+    proc: subprocess.Popen[bytes]
+    log: Path
+    shots: Path
+
+    @property
+    def db(self) -> Path:
+        return self.data_dir / "counter.sqlite3"
+
+    def query(self, sql: str, *args: object) -> list[tuple]:
+        con = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=10)
+        try:
+            return con.execute(sql, args).fetchall()
+        finally:
+            con.close()
+
+    def main_window(self) -> None:
+        self.screen.wait_active(TITLE)
+
+    def sign_in(self, staff: tuple[str, str] = CASHIER) -> None:
+        """At the sign-in screen: staff number, Enter, PIN, Enter (as the README says)."""
+        s = self.screen
+        s.wait_active(TITLE)
+        s.type(staff[0], enter=True)
+        s.type(staff[1], enter=True)
+        self.settle(1.0)
+
+    def settle(self, seconds: float = 0.6) -> None:
+        """Let the window answer (its operations run off the UI thread)."""
+        time.sleep(seconds)
+        self.alive()
+
+    def alive(self) -> None:
+        code = self.proc.poll()
+        if code is not None:
+            raise AssertionError(f"the app exited with {code}:\n{self.log.read_text()[-3000:]}")
+
+    def shot(self, name: str) -> Path:
+        return self.screen.screenshot(self.shots / f"{name}-{self.screen.width}.png")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+
+
+def start_app(screen: XSession, data_dir: Path, shots: Path, *, lang: str | None = None) -> App:
+    log = data_dir.parent / f"app-{screen.width}.log"
+    argv = [str(ENTRY_POINT), "--data-dir", str(data_dir)]
+    if lang:
+        argv[1:1] = ["--lang", lang]
+    env = screen.app_env(MEMBER_COUNTER_TEST_FAST_HASH="1")
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+    app = App(screen, data_dir, proc, log, shots)
+    try:
+        deadline = time.monotonic() + 60
+        while not any(TITLE in w.title for w in screen.windows()):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise TimeoutError
+            time.sleep(0.1)
+        screen.wait_active(TITLE, timeout=30)
+    except TimeoutError:
+        app.stop()
+        raise AssertionError(f"no window; the app's output:\n{log.read_text()[-3000:]}") from None
+    time.sleep(0.8)  # the first paint
+    return app
+
+
+@pytest.fixture
+def shots_dir(tmp_path: Path) -> Path:
+    where = os.environ.get(SHOTS_ENV)
+    return Path(where) if where else tmp_path / "shots"
+
+
+@pytest.fixture
+def app(screen: XSession, demo_template: Path, tmp_path: Path, shots_dir: Path) -> Iterator[App]:
+    """The app on a fresh copy of the demo store, at the sign-in screen."""
+    data = tmp_path / "data"
+    shutil.copytree(demo_template, data)
+    running = start_app(screen, data, shots_dir)
+    try:
+        yield running
+    finally:
+        running.stop()
+        screen.gone(TITLE, timeout=20)
