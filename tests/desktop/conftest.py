@@ -83,13 +83,18 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data
 
 
-def member_qr(data_dir: Path, phone: str, *, dynamic: bool = False) -> str:
-    """The member's QR payload, as the ops CLI gives it (``--dynamic``: the 60-second one)."""
-    out = subprocess.run(
+def cli(data_dir: Path, *args: str, staff: tuple[str, str] = ADMIN) -> str:
+    """One ops-CLI command on the app's database (as a manager at the counter would)."""
+    return subprocess.run(
         [
-            *(str(ENTRY_POINT), "--data-dir", str(data_dir), "--staff", ADMIN[0]),
-            *("--pin", ADMIN[1], "--json", "member", "qr", phone),
-            *(["--dynamic"] if dynamic else []),
+            str(ENTRY_POINT),
+            "--data-dir",
+            str(data_dir),
+            "--staff",
+            staff[0],
+            "--pin",
+            staff[1],
+            *list(args),
         ],
         check=True,
         capture_output=True,
@@ -97,6 +102,11 @@ def member_qr(data_dir: Path, phone: str, *, dynamic: bool = False) -> str:
         env={**os.environ, "MEMBER_COUNTER_TEST_FAST_HASH": "1"},
         timeout=60,
     ).stdout
+
+
+def member_qr(data_dir: Path, phone: str, *, dynamic: bool = False) -> str:
+    """The member's QR payload, as the ops CLI gives it (``--dynamic``: the 60-second one)."""
+    out = cli(data_dir, "--json", "member", "qr", phone, *(["--dynamic"] if dynamic else []))
     return str(json.loads(out)["payload"])
 
 
