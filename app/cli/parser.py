@@ -8,6 +8,7 @@ import sys
 from typing import NoReturn
 
 from app.cli.manager_parser import add_parsers as add_manager_parsers
+from app.services.security import Approval
 
 METHODS = ("cash", "wechat", "alipay", "bankcard")
 PAY_METHODS = ("stored_value", *METHODS)
@@ -154,3 +155,12 @@ def build_parser() -> Parser:
     p = sub.add_parser("backup", help="consistent copy of the database")
     p.add_argument("path")
     return parser
+
+
+def approval_of(args: argparse.Namespace) -> Approval | None:
+    """The manager's approval given with ``--approve-by`` and ``--approve-pin``, if any."""
+    if args.approve_by is None and args.approve_pin is None:
+        return None
+    if not args.approve_by or not args.approve_pin:
+        raise UsageError("--approve-by and --approve-pin go together")
+    return Approval(args.approve_by, args.approve_pin)
