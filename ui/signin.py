@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -93,13 +93,8 @@ class SignInScreen(QWidget):
 
         self.staff_no.returnPressed.connect(self._staff_entered)
         self.pin.returnPressed.connect(self.submit)
-        self.staff_no.installEventFilter(self)
+        self.keypad.serve([self.staff_no, self.pin])  # the field last tapped
         self._busy = False
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if obj is self.staff_no and event.type() == QEvent.Type.FocusIn:
-            self.keypad.set_target(self.staff_no)
-        return False
 
     def _staff_entered(self) -> None:
         self.pin.setFocus()

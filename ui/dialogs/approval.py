@@ -25,5 +25,9 @@ class ApprovalBox(QGroupBox):
         no, pin = self.staff_no.text().strip(), self.pin.text()
         return Approval(no, pin) if no and pin else None
 
+    def needed(self) -> QWidget:
+        """The box's field still to fill in (Enter after the staff number goes to the PIN)."""
+        return self.pin if self.staff_no.text().strip() else self.staff_no
+
     def missing(self) -> str | None:
         return None if self.approval() else self.tr("此操作需要店长输入工号和密码授权")

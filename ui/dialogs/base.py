@@ -6,7 +6,19 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.errors import describe
 from ui.ops import Op
@@ -22,8 +34,31 @@ def run_modal(dialog: QDialog) -> int:
         dialog.deleteLater()
 
 
+FIELD_TYPES = (QLineEdit, QComboBox, QCheckBox, QAbstractSpinBox, QPlainTextEdit)
+
+
+def fields_in_order(dialog: QWidget) -> list[QWidget]:
+    """The dialog's visible, enabled input fields in Tab order."""
+    found: list[QWidget] = []
+    w = dialog.nextInFocusChain()
+    while w is not None and w is not dialog and len(found) < 500:
+        if (
+            isinstance(w, FIELD_TYPES)
+            and w.isVisible()
+            and w.isEnabled()
+            and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and dialog.isAncestorOf(w)
+            and w not in found
+        ):
+            found.append(w)
+        w = w.nextInFocusChain()
+    return found
+
+
 class OpDialog(QDialog):
-    """Enter confirms, Esc cancels; while the operation runs, nothing can be pressed twice.
+    """The keyboard grammar of every dialog (README): Enter moves to the next field and
+    commits only from the last one or when the form is complete, never while something
+    is missing; Esc cancels; while the operation runs, nothing can be pressed twice.
 
     A refusal shows its message and leaves the dialog open with what was typed; only a
     committed operation closes it, with ``result_value`` set.
@@ -109,9 +144,39 @@ class OpDialog(QDialog):
             return
         super().reject()
 
-    def keyPressEvent(self, event: Any) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.busy:
+    def needed_field(self) -> QWidget | None:
+        """The field the current problem is about (Enter goes there), if the dialog knows."""
+        return None
+
+    def enter_commits(self) -> bool:
+        """Whether Enter commits now (rather than moving on): the form is complete."""
+        return self.problem() is None
+
+    def enter_pressed(self) -> None:
+        focus = self.focusWidget()
+        fields = fields_in_order(self)
+        if focus not in fields:  # a button or the dialog itself: Enter means confirm
             self.confirm()
+            return
+        if self.enter_commits():
+            self.confirm()
+            return
+        needed = self.needed_field()
+        if needed is not None and needed is not focus and needed.isVisible():
+            needed.setFocus()
+            return
+        i = fields.index(focus)
+        if i + 1 < len(fields):
+            fields[i + 1].setFocus()
+            if isinstance(fields[i + 1], QLineEdit):
+                fields[i + 1].selectAll()
+        else:
+            self.revalidate()  # the last field and still incomplete: say what is missing
+
+    def keyPressEvent(self, event: Any) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if not self.busy:
+                self.enter_pressed()
             return
         super().keyPressEvent(event)
 
