@@ -395,6 +395,7 @@ class HandoverDialog(OpDialog):
         self.cancel_button.hide()
         diff = view.over_short_fen or 0
         self.done_label.setText(self.tr("交班完成"))
+        self.setWindowTitle(self.tr("交班完成"))
         self.summary.setText(
             self.tr("清点现金 {0} · 应有现金 {1} · 长短款 {2}").format(
                 format_cny(view.counted_fen or 0),
