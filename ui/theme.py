@@ -55,6 +55,9 @@ QLabel[role="tag"] {{ background: #e3e8ef; color: #334; padding: 2px 8px;
     border-radius: 8px; }}
 QLabel[role="total"] {{ font-size: 30px; font-weight: bold; color: {ACCENT}; }}
 QFrame[role="card"] {{ background: white; border: 1px solid #d8dde4; border-radius: 8px; }}
+QCheckBox {{ min-height: 48px; spacing: 12px; }}
+QCheckBox::indicator {{ width: 32px; height: 32px; }}
+QCheckBox#consent {{ font-size: 16px; font-weight: bold; }}
 QTabBar::tab {{ min-height: 34px; padding: 4px 16px; }}
 QStatusBar QLabel {{ padding: 0 8px; }}
 """

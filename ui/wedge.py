@@ -16,7 +16,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QWidget
 
 ENTER = "\r"
 MODIFIERS = frozenset(
@@ -93,6 +93,8 @@ class WedgeFilter(QObject):
         shortcut = event.modifiers() & (
             Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
         )
+        if text == " " and isinstance(obj, QAbstractButton) and not self._held:
+            return False  # Space presses a button: held, its press would come after its release
         if len(text) == 1 and text.isprintable() and not shortcut:
             self.detector.feed(text, now)
             self._last_key = now

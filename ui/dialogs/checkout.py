@@ -106,7 +106,9 @@ class CheckoutDialog(OpDialog):
         self.cash_given.textChanged.connect(self.revalidate)
         self.password.textChanged.connect(self.revalidate)
         self.methods.changed.connect(lambda _m: self.revalidate())
-        (self.points if focus_points else self.amount).setFocus()
+        # F4 (points) starts at the amount too: the cap on points depends on it. Enter after
+        # the amount then goes to the points.
+        self.amount.setFocus()
         ctx, actor, member_id = session.ctx, session.cashier, member.member_id
         Op(session.tasks, lambda: checkout_info(ctx, actor, member_id), owner=self).success(
             self._loaded
@@ -267,6 +269,24 @@ class CheckoutDialog(OpDialog):
                 payment_password=password,
             )
         )
+
+    def enter_commits(self) -> bool:
+        if self.focus_points and self.focusWidget() is self.amount:
+            return False  # F4: the points come next
+        return super().enter_commits()
+
+    def needed_field(self) -> QWidget | None:
+        """Enter goes where the bill still needs something: the points after the amount on
+        F4, the member's payment password when stored value pays."""
+        if self.focus_points and self.focusWidget() is self.amount and self.amount.fen():
+            return self.points
+        if self.password.isVisible() and len(self.password.text()) != 6:
+            return self.password
+        if self.cash_given.isVisible() and self.focusWidget() is not self.cash_given:
+            given, quote = self.cash_given.fen(), self.quote()
+            if given is not None and quote is not None and given < quote.due_fen:
+                return self.cash_given
+        return None
 
     def on_refused(self, exc: BaseException) -> None:
         if isinstance(exc, CounterError) and exc.code.startswith("payment_password"):
