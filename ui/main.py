@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import logging.handlers
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -77,6 +78,10 @@ def run(data_dir: Path, args: argparse.Namespace | None = None) -> int:
     i18n.install(app, lang)
     app.setApplicationDisplayName(QCoreApplication.translate("MainWindow", "会员收银台"))
     theme.apply(app)
+    if os.environ.get("MEMBER_COUNTER_WIDGET_MAP"):  # the real-desktop tests read it
+        from ui.widget_map import install as install_widget_map
+
+        install_widget_map(app)
     ctx = open_counter(data_dir)
     tasks = TaskManager()
     closers: list[Callable[[], None]] = []

@@ -62,7 +62,7 @@ class SignInScreen(QWidget):
 
         form = QFormLayout()
         self.staff_no = LatinEdit(card)
-        self.staff_no.setMaxLength(32)
+        self.staff_no.setMaxLength(store.staff_no_max)  # more is a PIN typed in the wrong box
         self.staff_no.setPlaceholderText(self.tr("工号"))
         self.pin = DigitsEdit(8, card)
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)

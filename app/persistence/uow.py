@@ -109,6 +109,13 @@ class UnitOfWork:
     def staff_by_no(self, staff_no: str) -> Staff | None:
         return self.session.scalar(select(Staff).where(Staff.staff_no == staff_no))
 
+    def longest_staff_no(self) -> int:
+        """The length of the longest staff number of an active staff member (0: none)."""
+        found = self.session.scalar(
+            select(func.max(func.length(Staff.staff_no))).where(Staff.active.is_(True))
+        )
+        return int(found or 0)
+
     def staff_by_id(self, staff_id: str) -> Staff | None:
         return self.session.get(Staff, staff_id)
 

@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -121,6 +122,47 @@ class App:
     shots: Path
 
     @property
+    def map_path(self) -> Path:
+        return self.data_dir.parent / f"widgets-{self.screen.width}.json"
+
+    def windows(self) -> list[dict[str, Any]]:
+        """What the app says is on screen (``ui.widget_map``), read back from its file."""
+        for _ in range(20):
+            try:
+                return list(json.loads(self.map_path.read_text(encoding="utf-8")))
+            except (OSError, ValueError):
+                time.sleep(0.1)
+        raise AssertionError("the app wrote no widget map")
+
+    def control(self, text: str, *, window: str | None = None, kind: str = "") -> dict[str, Any]:
+        """The visible control whose text (or placeholder) contains ``text``; waits for it."""
+        deadline = time.monotonic() + 10
+        while True:
+            for w in self.windows():
+                if window is not None and window not in w["title"]:
+                    continue
+                for c in w["controls"]:
+                    if (text in c["text"] or text in c["hint"]) and (not kind or c["kind"] == kind):
+                        return dict(c)
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no control {text!r} on screen")
+            time.sleep(0.1)
+
+    def focused(self) -> dict[str, Any] | None:
+        time.sleep(0.6)  # the map is written every 250 ms: read one made after the last key
+        for w in self.windows():
+            for c in w["controls"]:
+                if c["focus"]:
+                    return dict(c)
+        return None
+
+    def tap(self, text: str, *, window: str | None = None, kind: str = "") -> None:
+        """A finger on the control: a click in its middle through the X server."""
+        x, y, w, h = self.control(text, window=window, kind=kind)["rect"]
+        self.screen.click(x + w // 2, y + h // 2)
+        time.sleep(0.25)
+
+    @property
     def db(self) -> Path:
         return self.data_dir / "counter.sqlite3"
 
@@ -132,12 +174,12 @@ class App:
             con.close()
 
     def main_window(self) -> None:
-        self.screen.wait_active(TITLE)
+        self.screen.wait_active(TITLE, exact=True)
 
     def sign_in(self, staff: tuple[str, str] = CASHIER) -> None:
         """At the sign-in screen: staff number, Enter, PIN, Enter (as the README says)."""
         s = self.screen
-        s.wait_active(TITLE)
+        s.wait_active(TITLE, exact=True)
         s.type(staff[0], enter=True)
         s.type(staff[1], enter=True)
         self.settle(1.0)
@@ -170,7 +212,10 @@ def start_app(screen: XSession, data_dir: Path, shots: Path, *, lang: str | None
     argv = [str(ENTRY_POINT), "--data-dir", str(data_dir)]
     if lang:
         argv[1:1] = ["--lang", lang]
-    env = screen.app_env(MEMBER_COUNTER_TEST_FAST_HASH="1")
+    env = screen.app_env(
+        MEMBER_COUNTER_TEST_FAST_HASH="1",
+        MEMBER_COUNTER_WIDGET_MAP=str(data_dir.parent / f"widgets-{screen.width}.json"),
+    )
     with open(log, "wb") as out:
         proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
     app = App(screen, data_dir, proc, log, shots)
@@ -180,7 +225,7 @@ def start_app(screen: XSession, data_dir: Path, shots: Path, *, lang: str | None
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise TimeoutError
             time.sleep(0.1)
-        screen.wait_active(TITLE, timeout=30)
+        screen.wait_active(TITLE, timeout=30, exact=True)
     except TimeoutError:
         app.stop()
         raise AssertionError(f"no window; the app's output:\n{log.read_text()[-3000:]}") from None

@@ -54,7 +54,7 @@ def test_the_blind_count_stays_blind(app: App) -> None:
     active = s.active()
     if active is not None and "店长功能" in active.title:
         s.key("Escape")
-    s.wait_active(TITLE)
+    s.wait_active(TITLE, exact=True)
     # A recount: refused without a manager, done with one, audited with both counts.
     count(app, "1")
     s.key("Return")

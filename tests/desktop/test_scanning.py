@@ -36,7 +36,7 @@ def top_up_one_yuan(app: App) -> None:
     s.wait_active("储值充值")
     app.settle(0.5)
     s.type("1", enter=True)
-    s.wait_active(TITLE)
+    s.wait_active(TITLE, exact=True)
     app.settle(0.8)
 
 

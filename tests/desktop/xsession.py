@@ -265,10 +265,15 @@ class XSession:
                 return w
         return None
 
-    def wait_active(self, title: str, timeout: float = 20) -> Window:
+    def wait_active(self, title: str, timeout: float = 20, *, exact: bool = False) -> Window:
+        """Waits until the active window's title contains ``title`` (is it, with ``exact``:
+        a dialog's title ends with the app's name, the main window's is the name)."""
+
         def check() -> Window | None:
             w = self.active()
-            return w if w is not None and title in w.title else None
+            if w is None:
+                return None
+            return w if (w.title == title if exact else title in w.title) else None
 
         return _wait(check, timeout, f"{title!r} to be the active window")  # type: ignore[return-value]
 

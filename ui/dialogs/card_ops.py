@@ -82,7 +82,7 @@ class CardOpsDialog(OpDialog):
         form.addRow(self.tr("新卡号"), self.new_card)
         form.addRow(self.tr("收费/退款方式"), self.method)
         self.body.addLayout(form)
-        self.approval = ApprovalBox(self)
+        self.approval = ApprovalBox.of(session, self)
         self.body.addWidget(self.approval)
         self.explain = caption("", self)
         self.body.addWidget(self.explain)

@@ -177,7 +177,7 @@ class HandoverDialog(OpDialog):
         self.confirm_total = QLabel(confirm)
         self.confirm_total.setProperty("role", "total")
         cl.addWidget(self.confirm_total)
-        self.approval = ApprovalBox(confirm)
+        self.approval = ApprovalBox.of(session, confirm)
         self.approval.hide()
         self.approval.staff_no.textChanged.connect(self.revalidate)
         self.approval.pin.textChanged.connect(self.revalidate)
