@@ -394,11 +394,21 @@ class CounterScreen(QWidget):
             else:
                 state = self.tr("未设置打印机:小票显示在屏幕上,可按 F9 重打")
             self.receipt.show_receipt(lines, state)
+            self._compact_actions(True)
             self.update_actions()
 
         Op(self.session.tasks, work, owner=self).success(done).failure(
             lambda exc: self.receipt.set_state(describe(exc))
         ).run()
+
+    def _compact_actions(self, on: bool) -> None:
+        """With the receipt beside them the function keys take less height (still a
+        finger's 44 px), so both fit a 768-pixel screen without overlapping."""
+        for b in self.action_buttons.values():
+            if b.property("role") == "action" and bool(b.property("compact")) != on:
+                b.setProperty("compact", on)
+                b.style().unpolish(b)
+                b.style().polish(b)
 
     def reprint(self) -> None:
         if self.last_txn_id is None:

@@ -20,6 +20,7 @@ ACCENT = "#c8102e"  # the red of Chinese retail signage
 STYLE = f"""
 QWidget {{ font-size: 15px; }}
 QMainWindow, QDialog {{ background: #f5f6f8; }}
+QScrollArea#dialogBody, QScrollArea#dialogBody > QWidget > QWidget {{ background: transparent; }}
 QLineEdit, QComboBox, QSpinBox, QDateEdit {{
     min-height: 34px; padding: 2px 8px; border: 1px solid #b8bec8; border-radius: 4px;
     background: white;
@@ -40,6 +41,9 @@ QPushButton[role="primary"] {{ background: {ACCENT}; color: white; border: none;
 QPushButton[role="primary"]:disabled {{ background: #e8a3ad; }}
 QPushButton[role="action"] {{ min-height: 56px; font-size: 17px; text-align: left;
     padding-left: 12px; }}
+QPushButton[role="action"][compact="true"] {{ min-height: 44px; max-height: 44px;
+    font-size: 15px; }}
+QPlainTextEdit#receiptText {{ font-size: 12px; }}
 QPushButton[role="key"] {{ min-height: 56px; min-width: 72px; font-size: 22px; }}
 QPushButton[role="preset"] {{ min-height: 48px; font-size: 18px; }}
 QPushButton[role="preset"]:checked {{ background: {ACCENT}; color: white; border: none; }}

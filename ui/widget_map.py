@@ -82,8 +82,8 @@ def describe_windows() -> list[dict[str, Any]]:
             if not w.isVisible() or w.window() is not top:
                 continue
             kind = _kind(w)
-            if kind == "widget":
-                continue
+            if kind == "widget" or isinstance(w.parent(), QLineEdit):
+                continue  # a line edit's own clear button: Esc clears too
             text = _text(w)
             if kind == "label" and not text:
                 continue

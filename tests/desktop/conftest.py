@@ -120,6 +120,7 @@ class App:
     proc: subprocess.Popen[bytes]
     log: Path
     shots: Path
+    title: str = TITLE  # the main window's title in the app's language
 
     @property
     def map_path(self) -> Path:
@@ -174,12 +175,12 @@ class App:
             con.close()
 
     def main_window(self) -> None:
-        self.screen.wait_active(TITLE, exact=True)
+        self.screen.wait_active(self.title, exact=True)
 
     def sign_in(self, staff: tuple[str, str] = CASHIER) -> None:
         """At the sign-in screen: staff number, Enter, PIN, Enter (as the README says)."""
         s = self.screen
-        s.wait_active(TITLE, exact=True)
+        s.wait_active(self.title, exact=True)
         s.type(staff[0], enter=True)
         s.type(staff[1], enter=True)
         self.settle(1.0)
@@ -218,14 +219,15 @@ def start_app(screen: XSession, data_dir: Path, shots: Path, *, lang: str | None
     )
     with open(log, "wb") as out:
         proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-    app = App(screen, data_dir, proc, log, shots)
+    title = "Member Counter" if lang == "en" else TITLE
+    app = App(screen, data_dir, proc, log, shots, title)
     try:
         deadline = time.monotonic() + 60
-        while not any(TITLE in w.title for w in screen.windows()):
+        while not any(title in w.title for w in screen.windows()):
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise TimeoutError
             time.sleep(0.1)
-        screen.wait_active(TITLE, timeout=30, exact=True)
+        screen.wait_active(title, timeout=30, exact=True)
     except TimeoutError:
         app.stop()
         raise AssertionError(f"no window; the app's output:\n{log.read_text()[-3000:]}") from None

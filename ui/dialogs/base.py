@@ -5,17 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
+    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -24,11 +28,37 @@ from ui.errors import describe
 from ui.ops import Op
 from ui.session import Session
 
+TITLE_BAR_PX = 32  # a window manager's title bar and frame, outside the dialog's own size
+
+
+def place_on_screen(dialog: QDialog) -> None:
+    """Size the dialog to fit the screen it opens on and centre it on the main window (not
+    on whichever dialog opened it); a dialog larger than the screen scrolls inside."""
+    main = next(
+        (w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()),
+        None,
+    )
+    screen = (main or dialog).screen().availableGeometry()
+    dialog.ensurePolished()
+    if dialog.layout() is not None:
+        dialog.layout().activate()
+    size = dialog.size() if dialog.testAttribute(Qt.WidgetAttribute.WA_Resized) else QSize()
+    size = size.expandedTo(dialog.sizeHint()).expandedTo(dialog.minimumSize())
+    width = min(size.width(), screen.width() - 8)
+    height = min(size.height(), screen.height() - TITLE_BAR_PX - 8)
+    dialog.resize(width, height)
+    centre = (main.frameGeometry() if main is not None else screen).center()
+    x = min(max(centre.x() - width // 2, screen.left()), screen.right() - width)
+    y = centre.y() - (height + TITLE_BAR_PX) // 2
+    y = min(max(y, screen.top()), screen.bottom() - height - TITLE_BAR_PX)
+    dialog.move(x, y)
+
 
 def run_modal(dialog: QDialog) -> int:
     """``exec()`` the dialog, then delete it: a counter runs for days, and a dialog's fields
     may hold a payment password or a manager's PIN. Its Python attributes stay readable."""
     try:
+        place_on_screen(dialog)
         return dialog.exec()
     finally:
         dialog.deleteLater()
@@ -53,6 +83,57 @@ def fields_in_order(dialog: QWidget) -> list[QWidget]:
             found.append(w)
         w = w.nextInFocusChain()
     return found
+
+
+class BodyScroll(QScrollArea):
+    """A dialog's fields: as tall as they need on a big screen; on a small one the dialog
+    keeps its buttons and error line in view and the fields scroll."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("dialogBody")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.viewport().setAutoFillBackground(False)
+
+    def setWidget(self, widget: QWidget) -> None:
+        super().setWidget(widget)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            QTimer.singleShot(0, self._grow)
+        return False
+
+    def _grow(self) -> None:
+        """Rows that appear while typing (the split payment) make the dialog taller, up to
+        the screen; past that they scroll."""
+        dialog = self.window()
+        inner = self.widget()
+        if inner is None or not dialog.isVisible():
+            return
+        missing = inner.sizeHint().height() - self.viewport().height()
+        if missing <= 0:
+            return
+        screen = dialog.screen().availableGeometry()
+        height = min(dialog.height() + missing, screen.height() - TITLE_BAR_PX - 8)
+        if height <= dialog.height():
+            return
+        top = min(dialog.y(), screen.bottom() - height - TITLE_BAR_PX)
+        dialog.setGeometry(dialog.x(), max(top, screen.top()), dialog.width(), height)
+
+    def sizeHint(self) -> QSize:
+        inner = self.widget()
+        if inner is None:
+            return super().sizeHint()
+        hint = inner.sizeHint()
+        return QSize(hint.width() + self.verticalScrollBar().sizeHint().width(), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        inner = self.widget()
+        width = inner.minimumSizeHint().width() if inner is not None else 0
+        return QSize(width + self.verticalScrollBar().sizeHint().width(), 120)
 
 
 class OpDialog(QDialog):
@@ -88,7 +169,12 @@ class OpDialog(QDialog):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.confirm_button)
         outer = QVBoxLayout(self)
-        outer.addLayout(self.body)
+        self.scroll = BodyScroll(self)
+        content = QWidget(self.scroll)
+        content.setLayout(self.body)
+        self.body.setContentsMargins(0, 0, 0, 0)
+        self.scroll.setWidget(content)
+        outer.addWidget(self.scroll, 1)
         outer.addWidget(self.error)
         outer.addLayout(buttons)
 

@@ -35,7 +35,7 @@ class CardOpsDialog(OpDialog):
     def __init__(self, session: Session, member: MemberView, parent: QWidget | None = None) -> None:
         super().__init__(session, self.tr("会员卡操作"), parent)
         self.member = member
-        self.replace_fee_fen = Rules().card_replace_fee_fen  # until the store's rules are read
+        self.replace_fee_fen: int | None = None  # until the store's rules are read
         ctx, actor = session.ctx, session.cashier
         Op(session.tasks, lambda: current_rules(ctx, actor)[0], owner=self).success(
             self._rules_loaded
@@ -102,9 +102,14 @@ class CardOpsDialog(OpDialog):
                 "lost": self.tr("挂失后此卡不能再使用,会员仍可凭手机号消费;补卡后恢复。"),
                 "freeze": self.tr("冻结后不能储值消费、充值和使用积分,解冻后恢复。"),
                 "unfreeze": self.tr("恢复此卡的全部功能。"),
-                "replace": self.tr(
-                    "发新卡,余额和积分转到新卡,旧卡作废。工本费 {0},按下面的方式收取。"
-                ).format(format_cny(self.replace_fee_fen)),
+                "replace": self.tr("发新卡,余额和积分转到新卡,旧卡作废。")
+                + (
+                    self.tr("工本费 {0},按下面的方式收取。").format(
+                        format_cny(self.replace_fee_fen)
+                    )
+                    if self.replace_fee_fen
+                    else ""
+                ),
                 "cancel": self.tr(
                     "注销:退还储值本金 {0},作废赠送金额和积分,会员资格结束。需店长授权。"
                 ).format(format_cny(self.member.principal_fen)),
