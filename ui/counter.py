@@ -26,7 +26,7 @@ from app.ports import CustomerDisplay
 from app.services.history import MemberHistory, TxnLine, member_history, registration_txn
 from app.services.lookup import MemberView, find_members, show_member
 from app.services.printing import enqueue_receipt
-from app.services.receipts import receipt_preview
+from app.services.receipts import has_receipt, last_receipt_of, receipt_preview
 from app.services.settings import printer_settings
 from ui.dialogs.card_ops import CardOpsDialog
 from ui.dialogs.checkout import CheckoutDialog
@@ -37,6 +37,7 @@ from ui.dialogs.topup import TopUpDialog
 from ui.errors import describe
 from ui.manager.banner import ShiftBanner
 from ui.member_panel import MemberPanel
+from ui.models import method_name
 from ui.ops import Op
 from ui.receipt_pane import ReceiptPane
 from ui.session import Session
@@ -376,17 +377,21 @@ class CounterScreen(QWidget):
     def print_receipt(self, txn_id: str, *, reprint: bool = False) -> None:
         """Queue the receipt when a printer is set up (after the commit, never inside it)
         and show it on screen either way."""
-        self.last_txn_id = txn_id
         ctx = self.session.ctx
 
-        def work() -> tuple[list[str], bool]:
+        def work() -> tuple[list[str], bool] | None:
+            if not has_receipt(ctx, txn_id):
+                return None  # a card reported lost or frozen: nothing to print
             lines = receipt_preview(ctx, txn_id, reprint=reprint)
             if not printer_settings(ctx).configured:
                 return lines, False
             enqueue_receipt(ctx, txn_id, reprint)
             return lines, True
 
-        def done(result: tuple[list[str], bool]) -> None:
+        def done(result: tuple[list[str], bool] | None) -> None:
+            if result is None:
+                return
+            self.last_txn_id = txn_id
             lines, queued = result
             if queued:
                 self.session.devices.wake_printer()
@@ -399,6 +404,26 @@ class CounterScreen(QWidget):
 
         Op(self.session.tasks, work, owner=self).success(done).failure(
             lambda exc: self.receipt.set_state(describe(exc))
+        ).run()
+
+    def forget_receipt(self) -> None:
+        """Another cashier signed in: the last receipt (and F9) become theirs."""
+        self.last_txn_id = None
+        self.receipt.hide()
+        self._compact_actions(False)
+        self.update_actions()
+        actor = self.session.actor
+        if actor is None:
+            return
+        ctx, staff_id = self.session.ctx, actor.staff_id
+
+        def found(txn_id: str | None) -> None:
+            if txn_id and self.last_txn_id is None and self.session.actor is actor:
+                self.last_txn_id = txn_id
+                self.update_actions()
+
+        Op(self.session.tasks, lambda: last_receipt_of(ctx, staff_id), owner=self).success(
+            found
         ).run()
 
     def _compact_actions(self, on: bool) -> None:
@@ -519,6 +544,6 @@ class CounterScreen(QWidget):
             return
         r = RefundDialog.ask(self, self.session, line)
         if r is not None:
-            back = " + ".join(format_cny(fen) for _, fen in r.money_back)
+            back = " + ".join(f"{method_name(m)} {format_cny(fen)}" for m, fen in r.money_back)
             self._done(self.tr("退款完成:退回 {0}").format(back or format_cny(0)), r)
         self.focus_scan()

@@ -192,6 +192,15 @@ class UnitOfWork:
     def txn(self, txn_id: str) -> Txn | None:
         return self.session.get(Txn, txn_id)
 
+    def last_txn_by(self, staff_id: str, kinds: Collection[str]) -> Txn | None:
+        """The newest transaction of ``kinds`` that this staff member made."""
+        return self.session.scalar(
+            select(Txn)
+            .where(Txn.staff_id == staff_id, Txn.kind.in_(list(kinds)))
+            .order_by(Txn.created_at.desc())
+            .limit(1)
+        )
+
     def refund_of(self, txn_id: str) -> Txn | None:
         return self.session.scalar(
             select(Txn).where(

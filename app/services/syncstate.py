@@ -91,9 +91,7 @@ def outbox_batch(ctx: CounterContext, limit: int) -> list[OutboxItem]:
     """The oldest events HQ has not acknowledged, in device_seq order."""
     with ctx.reader() as uow:
         return [
-            OutboxItem(
-                e.device_seq, e.event_id, e.type, e.payload, e.payload_hash, e.created_at
-            )
+            OutboxItem(e.device_seq, e.event_id, e.type, e.payload, e.payload_hash, e.created_at)
             for e in syncstore.pending_events(uow, limit)
         ]
 

@@ -92,6 +92,7 @@ class BodyScroll(QScrollArea):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("dialogBody")
+        self._inner: QWidget | None = None
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -99,11 +100,12 @@ class BodyScroll(QScrollArea):
 
     def setWidget(self, widget: QWidget) -> None:
         super().setWidget(widget)
+        self._inner = widget
         widget.installEventFilter(self)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if obj is self.widget() and event.type() == QEvent.Type.LayoutRequest:
-            QTimer.singleShot(0, self._grow)
+        if event.type() == QEvent.Type.LayoutRequest and obj is self._inner:
+            QTimer.singleShot(0, self, self._grow)  # dropped if the dialog is deleted first
         return False
 
     def _grow(self) -> None:
