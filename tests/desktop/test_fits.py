@@ -11,6 +11,7 @@ wide at 1024, the split-payment buttons cut in half, "Member discoun" cut in Eng
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from tests.desktop.xsession import XSession
 
 ZHANG = "13800138000"
 TOUCH_PX = 44
+RAW_CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")  # card_lost, over_short_reason_required
 # (key, the window it opens) on the counter with a member on screen, then in F10's menu.
 COUNTER = [
     ("F1", "register"), ("F2", "topup"), ("F3", "checkout"), ("F6", "card"),
@@ -48,6 +50,8 @@ def problems(app: App, window: dict[str, Any]) -> list[str]:
                 found.append(f"buttons {a['text']!r} and {b['text']!r} overlap")
     for c in window["controls"]:
         name = f"{c['kind']} {c['text']!r}"
+        if RAW_CODE.search(c["text"]) or RAW_CODE.search(c["hint"]):
+            found.append(f"{name} shows a raw code")
         if not c["fits"]:
             found.append(f"{name} is cut off ({c['rect'][2]} px wide)")
         cx, cy, cw, ch = c["rect"]

@@ -119,11 +119,14 @@ class BodyScroll(QScrollArea):
         if missing <= 0:
             return
         screen = dialog.screen().availableGeometry()
-        height = min(dialog.height() + missing, screen.height() - TITLE_BAR_PX - 8)
+        frame, inside = dialog.frameGeometry(), dialog.geometry()
+        above = max(inside.top() - frame.top(), 0)  # the title bar
+        below = max(frame.bottom() - inside.bottom(), 0)
+        height = min(dialog.height() + missing, screen.height() - above - below - 8)
         if height <= dialog.height():
             return
-        top = min(dialog.y(), screen.bottom() - height - TITLE_BAR_PX)
-        dialog.setGeometry(dialog.x(), max(top, screen.top()), dialog.width(), height)
+        top = min(inside.top(), screen.bottom() - below - height)
+        dialog.setGeometry(inside.left(), max(top, screen.top() + above), inside.width(), height)
 
     def sizeHint(self) -> QSize:
         inner = self.widget()
