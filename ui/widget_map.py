@@ -59,7 +59,8 @@ def _fits(w: QWidget, text: str) -> bool:
         return True
     advance = w.fontMetrics().horizontalAdvance(text)
     if isinstance(w, QCheckBox):
-        return True  # wraps or elides by its own layout
+        indicator = w.style().pixelMetric(w.style().PixelMetric.PM_IndicatorWidth, None, w)
+        return advance + max(indicator, 32) + 12 <= w.width()  # the theme's 32 px box
     if isinstance(w, QAbstractButton):
         icon = w.iconSize().width() + 4 if not w.icon().isNull() else 0
         return advance + icon + BUTTON_PADDING <= w.width()

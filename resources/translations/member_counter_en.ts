@@ -1476,8 +1476,12 @@ Reason: {0}</translation>
         <translation>Referrer</translation>
     </message>
     <message>
-        <source>会员已阅读并同意《会员服务协议》和《隐私政策》,同意门店保存其信息(空格勾选)</source>
-        <translation>The member has read and agrees to the membership terms and privacy policy, and to the store keeping their details (Space ticks)</translation>
+        <source>《会员服务协议》和《隐私政策》:会员同意门店保存并使用其信息提供会员服务。</source>
+        <translation>Membership terms and privacy policy: the member agrees to the store keeping and using their details for member services.</translation>
+    </message>
+    <message>
+        <source>会员已阅读并同意 *(空格勾选)</source>
+        <translation>The member has read and agrees * (Space ticks)</translation>
     </message>
     <message>
         <source>带 * 的为必填项。</source>

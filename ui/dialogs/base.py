@@ -120,7 +120,7 @@ class BodyScroll(QScrollArea):
             return
         screen = dialog.screen().availableGeometry()
         frame, inside = dialog.frameGeometry(), dialog.geometry()
-        above = max(inside.top() - frame.top(), 0)  # the title bar
+        above = inside.top() - frame.top() or TITLE_BAR_PX  # the title bar (not framed yet: guess)
         below = max(frame.bottom() - inside.bottom(), 0)
         height = min(dialog.height() + missing, screen.height() - above - below - 8)
         if height <= dialog.height():

@@ -56,10 +56,15 @@ class RegisterDialog(OpDialog):
         form.addRow(self.tr("地址"), self.address)
         form.addRow(self.tr("推荐人"), self.referrer)
         self.body.addLayout(form)
-        self.consent = QCheckBox(
-            self.tr("会员已阅读并同意《会员服务协议》和《隐私政策》,同意门店保存其信息(空格勾选)"),
-            self,
+        self.body.addWidget(
+            caption(
+                self.tr(
+                    "《会员服务协议》和《隐私政策》:会员同意门店保存并使用其信息提供会员服务。"
+                ),
+                self,
+            )
         )
+        self.consent = QCheckBox(self.tr("会员已阅读并同意 *(空格勾选)"), self)
         self.consent.setObjectName("consent")
         self.body.addWidget(self.consent)
         # The required fields first, as the eye reads them: phone, name, consent (Enter after
