@@ -60,7 +60,8 @@ class WedgeFilter(QObject):
         self._held: list[tuple[QWidget, QKeyEvent]] = []
         self._replaying = False
         self._max_gap = max_gap
-        self._last_key = 0.0
+        self._last_key = 0.0  # when the last held key was pressed (see _key_time)
+        self._last_handled = 0.0  # when it was handled, by ``clock``
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(int(max_gap * 1000) + 10)
@@ -75,7 +76,7 @@ class WedgeFilter(QObject):
             return False
         assert isinstance(event, QKeyEvent)
         text = event.text()
-        now = self.clock()
+        now = self._key_time(event)
         if event.key() in MODIFIERS:
             return False  # Shift before a capital is part of a scan: neither ends nor replays it
         terminator = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or (
@@ -104,13 +105,24 @@ class WedgeFilter(QObject):
         self._replay()
         return False
 
+    def _key_time(self, event: QKeyEvent) -> float:
+        """When the key was pressed: the window system's own time stamp (X server
+        milliseconds) when the event carries one, else the clock. Keys handled late by a
+        busy counter keep their real gaps, so a scan is never split and a person's keys are
+        never merged into one."""
+        handled = self.clock()
+        stamp = event.timestamp() / 1000
+        pressed = stamp if stamp and stamp + 1 >= self._last_key else handled  # 0 or wrapped
+        self._last_handled = handled
+        return pressed
+
     def _pause(self) -> None:
         """No key for longer than a scan's gap: a scan without Enter, or a person's keys."""
-        now = self.clock()
-        if now - self._last_key <= self._max_gap:
+        since = self.clock() - self._last_handled
+        if since <= self._max_gap:
             self._timer.start()  # the timer ran early by the clock the keys are timed with
             return
-        scan = self.detector.flush(now)
+        scan = self.detector.flush(self._last_key + since)
         if scan:
             target = self._held[0][0] if self._held else QApplication.focusWidget()
             self._held.clear()

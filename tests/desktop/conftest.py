@@ -185,6 +185,17 @@ class App:
         s.type(staff[1], enter=True)
         self.settle(1.0)
 
+    def open(self, key: str, title: str, settle: float = 0.6) -> None:
+        """A key that opens a dialog: waits until the dialog titled ``title`` is active."""
+        self.screen.key(key)
+        self.screen.wait_active(title)
+        self.settle(settle)
+
+    def back(self, settle: float = 0.8) -> None:
+        """Waits until the main window is active again (a dialog closed)."""
+        self.screen.wait_active(self.title, exact=True)
+        self.settle(settle)
+
     def settle(self, seconds: float = 0.6) -> None:
         """Let the window answer (its operations run off the UI thread)."""
         time.sleep(seconds)

@@ -20,12 +20,8 @@ def shift_state(app: App) -> tuple[str, int | None]:
 def count(app: App, hundreds: str) -> None:
     """F10, 2 (交班点款), the ¥100 box gets ``hundreds``, Enter through every box."""
     s = app.screen
-    s.key("F10")
-    s.wait_active("店长功能")
-    app.settle(0.4)
-    s.key("2")
-    s.wait_active("交班点款")
-    app.settle(0.6)
+    app.open("F10", "店长功能", 0.4)
+    app.open("2", "交班点款", 0.6)
     before = shift_state(app)
     s.type(hundreds, enter=True)
     app.settle(0.3)

@@ -47,16 +47,13 @@ def test_refund_approval_enter_goes_to_the_pin(app: App) -> None:
     open_member(app)
     before = txns(app, "refund")
     s = app.screen
-    s.key("F7")
-    s.wait_active("退款")
-    app.settle(0.5)
+    app.open("F7", "退款", 0.5)
     s.type(MANAGER[0], enter=True)
     focused = app.focused()
     assert focused is not None and focused["echo"] == PASSWORD_ECHO, focused
     assert app.control("店长工号", kind="field")["text"] == f"={MANAGER[0]}"
     s.type(MANAGER[1], enter=True)
-    s.wait_active(TITLE, exact=True)
-    app.settle(0.8)
+    app.back(0.8)
     assert txns(app, "refund") == before + 1
 
 
@@ -64,35 +61,27 @@ def test_payment_password_then_checkout_with_it(app: App) -> None:
     app.sign_in()
     open_member(app)
     s = app.screen
-    s.key("F8")
-    s.wait_active("会员支付密码")
-    app.settle(0.5)
+    app.open("F8", "会员支付密码", 0.5)
     s.type("246810", enter=True)  # Enter moves on to the confirmation
     s.type("246810", enter=True)  # and commits from there
-    s.wait_active(TITLE, exact=True)
-    app.settle(0.8)
+    app.back(0.8)
     (row,) = app.query("SELECT pay_password_hash FROM member WHERE phone = ?", ZHANG)
     assert row[0], "the payment password was not saved"
     before = txns(app, "checkout")
-    s.key("F3")
-    s.wait_active("收银结账")
-    app.settle(0.8)
+    app.open("F3", "收银结账", 0.8)
     s.type("10", enter=True)  # the amount; stored value pays, so the password comes next
     app.settle(0.3)
     focused = app.focused()
     assert focused is not None and focused["echo"] == PASSWORD_ECHO, focused
     s.type("246810", enter=True)
-    s.wait_active(TITLE, exact=True)
-    app.settle(0.8)
+    app.back(0.8)
     assert txns(app, "checkout") == before + 1
 
 
 def test_register_phone_name_consent_with_enter_and_space(app: App) -> None:
     app.sign_in()
     s = app.screen
-    s.key("F1")
-    s.wait_active("登记会员")
-    app.settle(0.5)
+    app.open("F1", "登记会员", 0.5)
     s.type("13600001234", enter=True)
     s.type("wangxiaoming")  # the name through the pinyin IME
     s.key("space")
@@ -107,8 +96,7 @@ def test_register_phone_name_consent_with_enter_and_space(app: App) -> None:
     app.settle(0.3)
     app.shot("register-consent")
     s.key("Return")
-    s.wait_active(TITLE, exact=True)
-    app.settle(0.8)
+    app.back(0.8)
     assert app.query("SELECT name FROM member WHERE phone = '13600001234'") == [("王晓明",)]
 
 
@@ -117,9 +105,7 @@ def test_a_recount_pin_never_lands_in_the_staff_number(app: App) -> None:
     app.sign_in()
     open_member(app)
     s = app.screen
-    s.key("F7")
-    s.wait_active("退款")
-    app.settle(0.5)
+    app.open("F7", "退款", 0.5)
     s.type(MANAGER[0] + MANAGER[1])  # no Enter between: the PIN typed on in the wrong box
     app.settle(0.6)
     assert app.control("店长工号", kind="field")["text"] == "=10011", "more than a staff number"

@@ -8,7 +8,7 @@ of order by the IME); the cashier was told 没有找到会员. Each scan here is
 
 from __future__ import annotations
 
-from tests.desktop.conftest import TITLE, App, cli, member_qr
+from tests.desktop.conftest import App, cli, member_qr
 
 ZHANG = ("13800138000", "张三")
 LI = ("13912345678", "李四")
@@ -32,12 +32,9 @@ def card_no(app: App, phone: str) -> str:
 
 def top_up_one_yuan(app: App) -> None:
     s = app.screen
-    s.key("F2")
-    s.wait_active("储值充值")
-    app.settle(0.5)
+    app.open("F2", "储值充值", 0.5)
     s.type("1", enter=True)
-    s.wait_active(TITLE, exact=True)
-    app.settle(0.8)
+    app.back(0.8)
 
 
 def test_scans_arrive_exactly_with_the_pinyin_ime(app: App) -> None:

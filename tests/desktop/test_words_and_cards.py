@@ -34,17 +34,13 @@ def test_card_lost_and_refund_speak_plainly(app: App) -> None:
     s.wait_active("退款")
     s.type(MANAGER[0], enter=True)
     s.type(MANAGER[1], enter=True)
-    s.wait_active(TITLE, exact=True)
-    app.settle(1.0)
+    app.back(1.0)
     message = app.control("退款完成", kind="label")["text"]
     assert "储值" in message, message  # each tender named
-    s.key("F6")
-    s.wait_active("会员卡操作")
-    app.settle(0.5)
+    app.open("F6", "会员卡操作", 0.5)
     s.key("1")  # 挂失
     s.key("Return")
-    s.wait_active(TITLE, exact=True)
-    app.settle(1.2)
+    app.back(1.2)
     app.shot("card-lost")
     assert not raw_codes(app), raw_codes(app)
     assert app.query("SELECT card.status FROM member JOIN card ON card.id = member.card_id "
@@ -56,9 +52,7 @@ def test_replace_card_takes_the_swipe_and_shows_the_fee(app: App) -> None:
     s = app.screen
     s.scan(ZHANG)
     app.settle(1.0)
-    s.key("F6")
-    s.wait_active("会员卡操作")
-    app.settle(0.6)
+    app.open("F6", "会员卡操作", 0.6)
     s.key("4")  # 补卡
     app.settle(0.5)
     focused = app.focused()
@@ -69,8 +63,7 @@ def test_replace_card_takes_the_swipe_and_shows_the_fee(app: App) -> None:
     assert app.control("刷新卡", kind="field")["text"] == "=880000012349"
     app.shot("replace-card")
     s.key("Return")
-    s.wait_active(TITLE, exact=True)
-    app.settle(1.0)
+    app.back(1.0)
     rows = app.query(
         "SELECT card.card_no FROM member JOIN card ON card.id = member.card_id "
         "WHERE member.phone = ?",
@@ -86,16 +79,12 @@ def test_presets_bonus_and_f4_amount_first(app: App) -> None:
     s = app.screen
     s.scan(ZHANG)
     app.settle(1.0)
-    s.key("F2")
-    s.wait_active("储值充值")
-    app.settle(0.8)
+    app.open("F2", "储值充值", 0.8)
     app.control("充500送¥50", kind="button")
     app.control("充1,000送¥150", kind="button")
     s.key("Escape")
     s.wait_active(TITLE, exact=True)
-    s.key("F4")
-    s.wait_active("收银结账")
-    app.settle(0.8)
+    app.open("F4", "收银结账", 0.8)
     focused = app.focused()
     assert focused is not None and focused["hint"] == "0.00", focused  # the amount first
     s.type("100", enter=True)

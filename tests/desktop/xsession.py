@@ -328,8 +328,25 @@ class XSession:
         return last
 
     def scan(self, text: str, *, interval: float = SCANNER_S) -> float:
-        """A keyboard-wedge scanner: the code at ``interval`` a key, then Enter."""
-        return self.type(text, interval=interval, enter=True)
+        """A keyboard-wedge scanner: the code at ``interval`` a key, then Enter.
+
+        The whole burst goes to the X server at once, each press with XTEST's delay of
+        ``interval``: the server itself paces the keys, as a scanner's own clock does, so a
+        busy test machine cannot stretch the gaps. Returns the monotonic time at which the
+        server had played the last key (Enter)."""
+        assert self.dpy is not None
+        delay = max(1, round(interval * 1000))
+        shift = self._keycode(XK.XK_Shift_L)[0]
+        for ch in [*text, "\r"]:
+            code, shifted = self._keycode(self._keysym(ch))
+            if shifted:
+                xtest.fake_input(self.dpy, X.KeyPress, shift, time=delay)
+            xtest.fake_input(self.dpy, X.KeyPress, code, time=0 if shifted else delay)
+            xtest.fake_input(self.dpy, X.KeyRelease, code)
+            if shifted:
+                xtest.fake_input(self.dpy, X.KeyRelease, shift)
+        self.dpy.sync()  # answered once the server has played every delayed event
+        return time.monotonic()
 
     def click(self, x: int, y: int) -> None:
         assert self.dpy is not None
