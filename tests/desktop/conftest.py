@@ -183,7 +183,8 @@ class App:
         s.wait_active(self.title, exact=True)
         s.type(staff[0], enter=True)
         s.type(staff[1], enter=True)
-        self.settle(1.0)
+        self.control("F1", kind="button")  # the counter screen (a busy machine takes a while)
+        self.settle(0.6)
 
     def open(self, key: str, title: str, settle: float = 0.6) -> None:
         """A key that opens a dialog: waits until the dialog titled ``title`` is active."""

@@ -222,7 +222,7 @@ class XSession:
                 geo = w.get_geometry()
                 pos = w.translate_coords(root, 0, 0)
                 found.append(Window(wid, title, -pos.x, -pos.y, geo.width, geo.height))
-            except error.BadWindow:
+            except error.XError:  # the window went away while it was being read
                 continue
         return found
 
