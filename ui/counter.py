@@ -34,7 +34,7 @@ from app.services.history import (
 )
 from app.services.lookup import MemberView, find_members, show_member
 from app.services.printing import enqueue_receipt
-from app.services.receipts import receipt_preview
+from app.services.receipts import has_receipt, last_receipt_of, receipt_preview
 from app.services.settings import printer_settings
 from ui.dialogs.card_ops import CardOpsDialog
 from ui.dialogs.checkout import CheckoutDialog
@@ -45,6 +45,7 @@ from ui.dialogs.topup import TopUpDialog
 from ui.errors import describe
 from ui.manager.banner import ShiftBanner
 from ui.member_panel import MemberPanel
+from ui.models import method_name
 from ui.ops import Op
 from ui.receipt_pane import ReceiptPane
 from ui.session import Session
@@ -85,6 +86,7 @@ class CounterScreen(QWidget):
         self.scan_box.returnPressed.connect(lambda: self.scan(self.scan_box.text()))
         scan_row.addWidget(self.scan_box, 1)
         self.ime_button = QPushButton(self.tr("中文输入"), self)
+        self.ime_button.setObjectName("imeButton")
         self.ime_button.setCheckable(True)
         self.ime_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.ime_button.setToolTip(self.tr("打开输入法以输入中文姓名(Ctrl+Space)"))
@@ -216,7 +218,13 @@ class CounterScreen(QWidget):
 
     def _toggle_ime(self, on: bool) -> None:
         self.scan_box.set_ime(on)
+        self.ime_button.setText(self.tr("中文输入 开") if on else self.tr("中文输入"))
         self.scan_box.setFocus()
+
+    def ime_off(self) -> None:
+        """Back to scanning: the input method is on for one search at a time."""
+        if self.ime_button.isChecked():
+            self.ime_button.setChecked(False)
 
     def say(self, text: str, *, error: bool = False) -> None:
         self.message.setProperty("role", "error" if error else "")
@@ -228,6 +236,7 @@ class CounterScreen(QWidget):
     def scan(self, text: str, *, after_hq: bool = False) -> None:
         """Find members by ``text``; ``after_hq``: HQ was already asked for this text."""
         text = text.strip()
+        self.ime_off()
         if not text:
             return
         self.scan_box.setText(text)
@@ -367,6 +376,7 @@ class CounterScreen(QWidget):
         self.member = None
         self.history = None
         self.panel.clear()
+        self.ime_off()
         self.scan_box.clear()
         self.say("")
         self.pages.setCurrentIndex(Page.HINT)
@@ -399,17 +409,21 @@ class CounterScreen(QWidget):
     def print_receipt(self, txn_id: str, *, reprint: bool = False) -> None:
         """Queue the receipt when a printer is set up (after the commit, never inside it)
         and show it on screen either way."""
-        self.last_txn_id = txn_id
         ctx = self.session.ctx
 
-        def work() -> tuple[list[str], bool]:
+        def work() -> tuple[list[str], bool] | None:
+            if not has_receipt(ctx, txn_id):
+                return None  # a card reported lost or frozen: nothing to print
             lines = receipt_preview(ctx, txn_id, reprint=reprint)
             if not printer_settings(ctx).configured:
                 return lines, False
             enqueue_receipt(ctx, txn_id, reprint)
             return lines, True
 
-        def done(result: tuple[list[str], bool]) -> None:
+        def done(result: tuple[list[str], bool] | None) -> None:
+            if result is None:
+                return
+            self.last_txn_id = txn_id
             lines, queued = result
             if queued:
                 self.session.devices.wake_printer()
@@ -417,11 +431,41 @@ class CounterScreen(QWidget):
             else:
                 state = self.tr("未设置打印机:小票显示在屏幕上,可按 F9 重打")
             self.receipt.show_receipt(lines, state)
+            self._compact_actions(True)
             self.update_actions()
 
         Op(self.session.tasks, work, owner=self).success(done).failure(
             lambda exc: self.receipt.set_state(describe(exc))
         ).run()
+
+    def forget_receipt(self) -> None:
+        """Another cashier signed in: the last receipt (and F9) become theirs."""
+        self.last_txn_id = None
+        self.receipt.hide()
+        self._compact_actions(False)
+        self.update_actions()
+        actor = self.session.actor
+        if actor is None:
+            return
+        ctx, staff_id = self.session.ctx, actor.staff_id
+
+        def found(txn_id: str | None) -> None:
+            if txn_id and self.last_txn_id is None and self.session.actor is actor:
+                self.last_txn_id = txn_id
+                self.update_actions()
+
+        Op(self.session.tasks, lambda: last_receipt_of(ctx, staff_id), owner=self).success(
+            found
+        ).run()
+
+    def _compact_actions(self, on: bool) -> None:
+        """With the receipt beside them the function keys take less height (still a
+        finger's 44 px), so both fit a 768-pixel screen without overlapping."""
+        for b in self.action_buttons.values():
+            if b.property("role") == "action" and bool(b.property("compact")) != on:
+                b.setProperty("compact", on)
+                b.style().unpolish(b)
+                b.style().polish(b)
 
     def reprint(self) -> None:
         if self.last_txn_id is None:
@@ -529,6 +573,6 @@ class CounterScreen(QWidget):
             return
         r = RefundDialog.ask(self, self.session, line)
         if r is not None:
-            back = " + ".join(format_cny(fen) for _, fen in r.money_back)
+            back = " + ".join(f"{method_name(m)} {format_cny(fen)}" for m, fen in r.money_back)
             self._done(self.tr("退款完成:退回 {0}").format(back or format_cny(0)), r)
         self.focus_scan()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -69,6 +70,10 @@ def run(data_dir: Path, args: argparse.Namespace | None = None) -> int:
         smoke.arm(Path(args.smoke_test))
     app.setApplicationDisplayName(QCoreApplication.translate("MainWindow", "会员收银台"))
     theme.apply(app)
+    if os.environ.get("MEMBER_COUNTER_WIDGET_MAP"):  # the real-desktop tests read it
+        from ui.widget_map import install as install_widget_map
+
+        install_widget_map(app)
     try:
         ctx = open_counter(data_dir)
     except CounterError as exc:  # a full, read-only or damaged database: say so, then stop

@@ -33,6 +33,7 @@ class ReceiptPane(QFrame):
         self.title.setProperty("role", "caption")
         layout.addWidget(self.title)
         self.text = QPlainTextEdit(self)
+        self.text.setObjectName("receiptText")
         self.text.setReadOnly(True)
         self.text.setFont(mono_font())
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)

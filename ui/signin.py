@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -20,7 +20,7 @@ from app.services.security import Actor, sign_in
 from app.services.store import StoreInfo
 from ui.errors import describe
 from ui.ops import Op, TaskManager
-from ui.widgets.fields import DigitsEdit
+from ui.widgets.fields import DigitsEdit, LatinEdit
 from ui.widgets.keypad import Keypad
 
 # "admin / 2580 · 1001 王店长 / 1357 · 2001 李收银 / 2468"
@@ -66,9 +66,8 @@ class SignInScreen(QWidget):
         box.addWidget(self.lock_label)
 
         form = QFormLayout()
-        self.staff_no = QLineEdit(card)
-        self.staff_no.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
-        self.staff_no.setMaxLength(32)
+        self.staff_no = LatinEdit(card)
+        self.staff_no.setMaxLength(store.staff_no_max)  # more is a PIN typed in the wrong box
         self.staff_no.setPlaceholderText(self.tr("工号"))
         self.pin = DigitsEdit(8, card)
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
@@ -99,13 +98,8 @@ class SignInScreen(QWidget):
 
         self.staff_no.returnPressed.connect(self._staff_entered)
         self.pin.returnPressed.connect(self.submit)
-        self.staff_no.installEventFilter(self)
+        self.keypad.serve([self.staff_no, self.pin])  # the field last tapped
         self._busy = False
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if obj is self.staff_no and event.type() == QEvent.Type.FocusIn:
-            self.keypad.set_target(self.staff_no)
-        return False
 
     def _staff_entered(self) -> None:
         self.pin.setFocus()

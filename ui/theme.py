@@ -20,12 +20,16 @@ ACCENT = "#c8102e"  # the red of Chinese retail signage
 STYLE = f"""
 QWidget {{ font-size: 15px; }}
 QMainWindow, QDialog {{ background: #f5f6f8; }}
+QScrollArea#dialogBody, QScrollArea#dialogBody > QWidget > QWidget {{ background: transparent; }}
 QLineEdit, QComboBox, QSpinBox, QDateEdit {{
     min-height: 34px; padding: 2px 8px; border: 1px solid #b8bec8; border-radius: 4px;
     background: white;
 }}
 QLineEdit:focus {{ border: 2px solid {ACCENT}; }}
 QLineEdit#scanBox {{ font-size: 24px; min-height: 52px; }}
+QLineEdit#scanBox[ime="on"] {{ background: #fff6d6; border: 2px solid #d4a017; }}
+QPushButton#imeButton:checked {{ background: #d4a017; color: white; border: none;
+    font-weight: bold; }}
 QPushButton {{
     min-height: 40px; padding: 4px 14px; border: 1px solid #9aa3b0; border-radius: 6px;
     background: white;
@@ -37,6 +41,9 @@ QPushButton[role="primary"] {{ background: {ACCENT}; color: white; border: none;
 QPushButton[role="primary"]:disabled {{ background: #e8a3ad; }}
 QPushButton[role="action"] {{ min-height: 56px; font-size: 17px; text-align: left;
     padding-left: 12px; }}
+QPushButton[role="action"][compact="true"] {{ min-height: 44px; max-height: 44px;
+    font-size: 15px; }}
+QPlainTextEdit#receiptText {{ font-size: 12px; }}
 QPushButton[role="key"] {{ min-height: 56px; min-width: 72px; font-size: 22px; }}
 QPushButton[role="preset"] {{ min-height: 48px; font-size: 18px; }}
 QPushButton[role="preset"]:checked {{ background: {ACCENT}; color: white; border: none; }}
@@ -52,6 +59,9 @@ QLabel[role="tag"] {{ background: #e3e8ef; color: #334; padding: 2px 8px;
     border-radius: 8px; }}
 QLabel[role="total"] {{ font-size: 30px; font-weight: bold; color: {ACCENT}; }}
 QFrame[role="card"] {{ background: white; border: 1px solid #d8dde4; border-radius: 8px; }}
+QCheckBox {{ min-height: 48px; spacing: 12px; }}
+QCheckBox::indicator {{ width: 32px; height: 32px; }}
+QCheckBox#consent {{ font-size: 16px; font-weight: bold; }}
 QTabBar::tab {{ min-height: 34px; padding: 4px 16px; }}
 QStatusBar QLabel {{ padding: 0 8px; }}
 """

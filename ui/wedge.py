@@ -19,7 +19,14 @@ from typing import Protocol
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QWidget,
+)
 
 ENTER = "\r"
 MODIFIERS = frozenset(
@@ -88,7 +95,8 @@ class WedgeFilter(QObject):
         self._held: list[tuple[QWidget, QKeyEvent]] = []  # the burst's later keys
         self._replaying = False
         self._max_gap = max_gap
-        self._last_key = 0.0
+        self._last_key = 0.0  # when the burst's last key was pressed (see _key_time)
+        self._last_handled = 0.0  # when it was handled, by ``clock``
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(int(max_gap * 1000) + 10)
@@ -107,11 +115,11 @@ class WedgeFilter(QObject):
             return False
         assert isinstance(event, QKeyEvent)
         text = event.text()
-        now = self.clock()
+        now = self._key_time(event)
         if event.key() in MODIFIERS:
             return False  # Shift before a capital is part of a scan: neither ends nor replays it
         if self._in_burst and now - self._last_key > self._max_gap:
-            self._pause()  # the burst ended before this key (its timer has not fired yet)
+            self._end_burst(now)  # it ended before this key (its timer has not fired yet)
         terminator = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or (
             event.key() == Qt.Key.Key_Tab and bool(self._held)  # scanners set to end with Tab
         )
@@ -126,6 +134,9 @@ class WedgeFilter(QObject):
         shortcut = event.modifiers() & (
             Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
         )
+        if text == " " and isinstance(obj, QAbstractButton):
+            self._replay()
+            return False  # Space presses a button: held, its press would come after its release
         if len(text) == 1 and text.isprintable() and not shortcut:
             self.detector.feed(text, now)
             self._last_key = now
@@ -138,13 +149,27 @@ class WedgeFilter(QObject):
         self._replay()
         return False
 
+    def _key_time(self, event: QKeyEvent) -> float:
+        """When the key was pressed: the window system's own time stamp (X server
+        milliseconds) when the event carries one, else the clock. Keys handled late by a
+        busy counter keep their real gaps, so a scan is never split and a person's keys are
+        never merged into one."""
+        handled = self.clock()
+        stamp = event.timestamp() / 1000
+        pressed = stamp if stamp and stamp + 1 >= self._last_key else handled  # 0 or wrapped
+        self._last_handled = handled
+        return pressed
+
     def _pause(self) -> None:
         """No key for longer than a scan's gap: a scan without Enter, or a person's keys."""
-        now = self.clock()
-        if now - self._last_key <= self._max_gap:
+        since = self.clock() - self._last_handled
+        if since <= self._max_gap:
             self._timer.start()  # the timer ran early by the clock the keys are timed with
             return
-        scan = self.detector.flush(now)
+        self._end_burst(self._last_key + since)
+
+    def _end_burst(self, at: float) -> None:
+        scan = self.detector.flush(at)
         if scan:
             target = self._shown[0] if self._shown else QApplication.focusWidget()
             self._take_back()

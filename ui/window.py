@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
             self.session.actor = actor
             self.counter.set_session_actor()
             self.counter.clear()
+            self.counter.forget_receipt()
         self.locked_by = None
         self.stack.setCurrentWidget(self.counter)
         self.counter.focus_scan()

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli import Handler, Key, manager, render
-from app.cli.parser import UsageError
+from app.cli.parser import UsageError, approval_of
 from app.domain.errors import ValidationError
 from app.domain.money import parse_yuan
 from app.services import (
@@ -30,17 +30,9 @@ from app.services import (
     tiers,
 )
 from app.services.context import CounterContext
-from app.services.security import Actor, Approval
+from app.services.security import Actor
 
 Result = dict[str, Any]
-
-
-def _approval(args: argparse.Namespace) -> Approval | None:
-    if args.approve_by is None and args.approve_pin is None:
-        return None
-    if not args.approve_by or not args.approve_pin:
-        raise UsageError("--approve-by and --approve-pin go together")
-    return Approval(args.approve_by, args.approve_pin)
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -193,7 +185,7 @@ def do_checkout(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> 
 
 
 def do_refund(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Result:
-    r = refunds.refund(ctx, actor, args.txn_id, _approval(args))
+    r = refunds.refund(ctx, actor, args.txn_id, approval_of(args))
     return {
         "txn_id": r.txn_id,
         "original_txn_id": r.original_txn_id,
@@ -243,7 +235,9 @@ def card_replace(ctx: CounterContext, actor: Actor, args: argparse.Namespace) ->
 
 def card_cancel(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Result:
     return _card(
-        cards.cancel_card(ctx, actor, args.query, _approval(args), refund_method=args.refund_method)
+        cards.cancel_card(
+            ctx, actor, args.query, approval_of(args), refund_method=args.refund_method
+        )
     )
 
 
@@ -253,12 +247,12 @@ def points_expire(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -
 
 
 def points_adjust(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Result:
-    r = points.adjust_points(ctx, actor, args.query, args.delta, args.reason, _approval(args))
+    r = points.adjust_points(ctx, actor, args.query, args.delta, args.reason, approval_of(args))
     return {"txn_id": r.txn_id, "member_id": r.member_id, "delta": r.delta, "points": r.points}
 
 
 def tier_set(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Result:
-    r = tiers.override_tier(ctx, actor, args.query, args.tier, args.reason, _approval(args))
+    r = tiers.override_tier(ctx, actor, args.query, args.tier, args.reason, approval_of(args))
     return {"txn_id": r.txn_id, "member_id": r.member_id, "tier_before": r.tier_before,
             "tier": r.tier}  # fmt: skip
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli import render
-from app.cli.parser import UsageError
+from app.cli.parser import UsageError, approval_of
 from app.domain.errors import ValidationError
 from app.domain.messages import current_language
 from app.domain.money import parse_yuan
@@ -88,6 +88,7 @@ def shift_count(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> 
         total_fen=parse_yuan(args.total, allow_zero=True) if args.total is not None else None,
         denominations=_denominations(args.denom) if args.denom else None,
         shift_id=args.shift_id,
+        approval=approval_of(args),
     )
     return money({"event": "counted", **view.as_dict()})
 

@@ -25,6 +25,8 @@ def add_parsers(sub: SubParsers, audit: SubParsers, parser_class: type) -> None:
         help="pieces of a note or coin, repeatable (e.g. --denom 100=12 --denom 0.5=3)",
     )
     p.add_argument("--shift", dest="shift_id", metavar="ID", help="another cashier's shift")
+    p.add_argument("--approve-by", metavar="NO", help="a manager approving a recount")
+    p.add_argument("--approve-pin", metavar="PIN")
     p = shift.add_parser("close", help="hand over: expected cash and over/short")
     p.add_argument("--reason", help="why the count differs (needed when it does)")
     p.add_argument("--shift", dest="shift_id", metavar="ID", help="another cashier's shift")

@@ -6,10 +6,13 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from app.cli.manager_parser import add_parsers as add_manager_parsers
 from app.version import __version__
+
+if TYPE_CHECKING:  # the parser is built at every start, the window's too: no services here
+    from app.services.security import Approval
 
 METHODS = ("cash", "wechat", "alipay", "bankcard")
 PAY_METHODS = ("stored_value", *METHODS)
@@ -200,3 +203,14 @@ def build_parser() -> Parser:
     p.add_argument("--keep", type=int, metavar="N", help="how many to keep")
     p.add_argument("--folder", metavar="DIR", help="where (default: backups in the data dir)")
     return parser
+
+
+def approval_of(args: argparse.Namespace) -> Approval | None:
+    """The manager's approval given with ``--approve-by`` and ``--approve-pin``, if any."""
+    if args.approve_by is None and args.approve_pin is None:
+        return None
+    if not args.approve_by or not args.approve_pin:
+        raise UsageError("--approve-by and --approve-pin go together")
+    from app.services.security import Approval
+
+    return Approval(args.approve_by, args.approve_pin)

@@ -97,9 +97,7 @@ def txn_exists(uow: UnitOfWork, txn_id: str) -> bool:
 
 def sv_entry_exists(uow: UnitOfWork, entry_id: str) -> bool:
     return (
-        uow.session.scalar(
-            select(StoredValueEntry.id).where(StoredValueEntry.entry_id == entry_id)
-        )
+        uow.session.scalar(select(StoredValueEntry.id).where(StoredValueEntry.entry_id == entry_id))
         is not None
     )
 

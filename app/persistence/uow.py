@@ -132,6 +132,13 @@ class UnitOfWork:
     def staff_by_no(self, staff_no: str) -> Staff | None:
         return self.session.scalar(select(Staff).where(Staff.staff_no == staff_no))
 
+    def longest_staff_no(self) -> int:
+        """The length of the longest staff number of an active staff member (0: none)."""
+        found = self.session.scalar(
+            select(func.max(func.length(Staff.staff_no))).where(Staff.active.is_(True))
+        )
+        return int(found or 0)
+
     def staff_by_id(self, staff_id: str) -> Staff | None:
         return self.session.get(Staff, staff_id)
 
@@ -229,6 +236,15 @@ class UnitOfWork:
     # -- transactions and ledgers ------------------------------------------
     def txn(self, txn_id: str) -> Txn | None:
         return self.session.get(Txn, txn_id)
+
+    def last_txn_by(self, staff_id: str, kinds: Collection[str]) -> Txn | None:
+        """The newest transaction of ``kinds`` that this staff member made."""
+        return self.session.scalar(
+            select(Txn)
+            .where(Txn.staff_id == staff_id, Txn.kind.in_(list(kinds)))
+            .order_by(Txn.created_at.desc())
+            .limit(1)
+        )
 
     def refund_of(self, txn_id: str) -> Txn | None:
         return self.session.scalar(

@@ -92,6 +92,21 @@ def _signed(fen: int) -> str:
     return f"-{format_cny(-fen)}" if fen > 0 else format_cny(-fen)
 
 
+def has_receipt(ctx: CounterContext, txn_id: str) -> bool:
+    """Whether the transaction prints a receipt (a card reported lost does not)."""
+    with ctx.reader() as uow:
+        txn = uow.txn((txn_id or "").strip())
+        return txn is not None and txn.kind in TITLES
+
+
+def last_receipt_of(ctx: CounterContext, staff_id: str) -> str | None:
+    """The id of the newest transaction with a receipt that this cashier made (F9 after a
+    restart reprints it; another cashier's stays theirs)."""
+    with ctx.reader() as uow:
+        txn = uow.last_txn_by(staff_id, TITLES)
+        return txn.id if txn is not None else None
+
+
 def receipt_for_txn(ctx: CounterContext, txn_id: str, *, reprint: bool = False) -> Receipt:
     """The receipt of a committed transaction (registration, top-up, checkout, refunds, cards)."""
     template = receipt_template(ctx)

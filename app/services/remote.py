@@ -53,9 +53,7 @@ class PullApplied:
     applied: int
 
 
-def apply_changes(
-    ctx: CounterContext, changes: Sequence[PulledChange], cursor: int
-) -> PullApplied:
+def apply_changes(ctx: CounterContext, changes: Sequence[PulledChange], cursor: int) -> PullApplied:
     """Apply a batch pulled from HQ and store ``cursor`` in the same transaction."""
     with ctx.uow() as uow:
         state = syncstore.state_for_update(uow)
@@ -134,9 +132,7 @@ def _member(uow: UnitOfWork, member_id: str) -> Member:
     return member
 
 
-def _apply_event(
-    ctx: CounterContext, uow: UnitOfWork, state: Any, body: dict[str, Any]
-) -> None:
+def _apply_event(ctx: CounterContext, uow: UnitOfWork, state: Any, body: dict[str, Any]) -> None:
     eff = effects(body["type"], body["payload"])
     if eff.member_id is None:
         return

@@ -32,7 +32,7 @@ from app.persistence.uow import UnitOfWork
 from app.services.context import CounterContext
 from app.services.figures import figures
 from app.services.recording import record
-from app.services.security import Actor, Permission, require
+from app.services.security import Actor, Approval, Permission, approve, require
 
 # Renminbi notes and coins, in fen.
 DENOMINATIONS = (10000, 5000, 2000, 1000, 500, 200, 100, 50, 20, 10, 5, 2, 1)
@@ -206,25 +206,39 @@ def count_shift(
     total_fen: int | None = None,
     denominations: Mapping[int, int] | None = None,
     shift_id: str | None = None,
+    approval: Approval | None = None,
 ) -> ShiftView:
-    """Record the blind count of the drawer. The first count ends the shift's operations;
-    a recount before closing replaces the count (both are audited)."""
+    """Record the blind count of the drawer. The first count ends the shift's operations
+    and is final: once committed, the expected cash may be known (it is shown at close), so
+    a recount needs a manager (the actor, or ``approval``) and is audited as a recount
+    with both counts."""
     require(actor, Permission.SHIFT)
     counted, detail = count_total(total_fen, denominations)
+    with ctx.reader() as uow:
+        recount = _target(uow, actor, shift_id).status == "counted"
+    approver: Actor | None = None
+    if recount:  # checked outside the write: approving signs the manager in
+        approver = actor if actor.can(Permission.SHIFT_MANAGE) else None
+        approver = approver or approve(ctx, approval, Permission.SHIFT_MANAGE)
     with ctx.uow() as uow:
         s = _target(uow, actor, shift_id)
         if s.status == "closed":
             raise RuleError("shift_closed")
-        before = {"status": s.status, "counted_fen": s.counted_fen}
+        if s.status == "counted" and approver is None:
+            raise PermissionDeniedError("approval_required", action=Permission.SHIFT_MANAGE.value)
+        recount = s.status == "counted"
+        before = {"status": s.status, "counted_fen": s.counted_fen, "detail": s.count_detail}
         if s.ended_at is None:
             s.ended_at = ctx.now()
         s.status = "counted"
         s.counted_fen = counted
         s.count_detail = json.dumps({str(k): v for k, v in detail.items()}) if detail else None
-        record(ctx, uow, actor, action="shift.count", entity="shift", entity_id=s.id,
-               before=before,
-               after={"status": "counted", "counted_fen": counted, "detail": s.count_detail},
-               event_type=None, payload={})  # fmt: skip
+        after: dict[str, Any] = {
+            "status": "counted", "counted_fen": counted, "detail": s.count_detail,
+        }  # fmt: skip
+        record(ctx, uow, actor, action="shift.recount" if recount else "shift.count",
+               entity="shift", entity_id=s.id, before=before, after=after,
+               event_type=None, payload={}, approver=approver)  # fmt: skip
         view = shift_view(uow, s, blind=True)
         uow.commit()
         return view

@@ -27,6 +27,7 @@ class StoreInfo:
     name: str
     device_id: str
     timezone: str
+    staff_no_max: int = 32  # the longest staff number here: staff-number fields take no more
     # Only from init_store: the store's first recovery code, shown this once (see recovery).
     recovery_code: str | None = None
 
@@ -104,4 +105,5 @@ def store_info(ctx: CounterContext) -> StoreInfo | None:
         store = uow.store()
         if store is None:
             return None
-        return StoreInfo(store.code, store.name, store.device_id, store.timezone)
+        longest = uow.longest_staff_no() or 32
+        return StoreInfo(store.code, store.name, store.device_id, store.timezone, longest)

@@ -209,6 +209,10 @@
         <translation>Issue a new card; balances and points move to it and the old card stops working.</translation>
     </message>
     <message>
+        <source>工本费 {0},按下面的方式收取。</source>
+        <translation>Card fee {0}, taken by the method below.</translation>
+    </message>
+    <message>
         <source>注销:退还储值本金 {0},作废赠送金额和积分,会员资格结束。需店长授权。</source>
         <translation>Cancel: pay back the principal {0}, void the bonus and points, end the membership. Needs a manager&apos;s approval.</translation>
     </message>
@@ -270,6 +274,18 @@
     <message>
         <source>实收现金(元)</source>
         <translation>Cash received (yuan)</translation>
+    </message>
+    <message>
+        <source>凑整 ¥{0}</source>
+        <translation>Round to ¥{0}</translation>
+    </message>
+    <message>
+        <source>清零</source>
+        <translation>Reset</translation>
+    </message>
+    <message>
+        <source>找零</source>
+        <translation>Change</translation>
     </message>
     <message>
         <source>会员输入 6 位支付密码</source>
@@ -437,6 +453,10 @@ F1 registers a new member</translation>
     <message>
         <source>收银员:{0}({1})</source>
         <translation>Cashier: {0} ({1})</translation>
+    </message>
+    <message>
+        <source>中文输入 开</source>
+        <translation>Chinese input ON</translation>
     </message>
     <message>
         <source>找到 {0} 位会员:用 ↑↓ 选择,按 Enter 打开</source>
@@ -654,6 +674,10 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
         <translation>Cash total (yuan)</translation>
     </message>
     <message>
+        <source>请核对清点结果。提交后不能自行重点(重点需店长授权)</source>
+        <translation>Check the count. Once submitted it cannot be counted again without a manager.</translation>
+    </message>
+    <message>
         <source>例如:找零出错、收到假币</source>
         <translation>e.g. wrong change given, a counterfeit note</translation>
     </message>
@@ -684,6 +708,26 @@ For real use: enter your store&apos;s code, name and an admin PIN to create your
     <message>
         <source>长短款不为零,请填写原因</source>
         <translation>The cash is over or short: enter a reason</translation>
+    </message>
+    <message>
+        <source>按总额清点</source>
+        <translation>Counted as a total</translation>
+    </message>
+    <message>
+        <source>核对点款</source>
+        <translation>Check the count</translation>
+    </message>
+    <message>
+        <source>确认提交 (Enter)</source>
+        <translation>Submit (Enter)</translation>
+    </message>
+    <message>
+        <source>返回修改 (Esc)</source>
+        <translation>Back (Esc)</translation>
+    </message>
+    <message>
+        <source>取消 (Esc)</source>
+        <translation>Cancel (Esc)</translation>
     </message>
     <message>
         <source>清点现金 {0} · 系统应有现金 {1}</source>
@@ -1490,8 +1534,12 @@ Each code works once (a new one is given then); it is shown only now, and this c
         <translation>Referrer</translation>
     </message>
     <message>
-        <source>会员已阅读并同意《会员服务协议》和《隐私政策》,同意门店保存其信息</source>
-        <translation>The member has read and agrees to the membership terms and privacy policy, and lets the store keep their details</translation>
+        <source>《会员服务协议》和《隐私政策》:会员同意门店保存并使用其信息提供会员服务。</source>
+        <translation>Membership terms and privacy policy: the member agrees to the store keeping and using their details for member services.</translation>
+    </message>
+    <message>
+        <source>会员已阅读并同意 *(空格勾选)</source>
+        <translation>The member has read and agrees * (Space ticks)</translation>
     </message>
     <message>
         <source>带 * 的为必填项。</source>
@@ -1622,6 +1670,17 @@ Each code works once (a new one is given then); it is shown only now, and this c
     <message>
         <source>至少需要一个会员等级</source>
         <translation>At least one tier is needed</translation>
+    </message>
+</context>
+<context>
+    <name>ScanBox</name>
+    <message>
+        <source>中文输入已打开</source>
+        <translation>Chinese input is on</translation>
+    </message>
+    <message>
+        <source>中文输入已打开:输入拼音,空格选字,Enter 查询</source>
+        <translation>Chinese input is on: type pinyin, Space picks, Enter searches</translation>
     </message>
 </context>
 <context>
@@ -2012,6 +2071,10 @@ Each code works once (a new one is given then); it is shown only now, and this c
     <message>
         <source>确认充值 (Enter)</source>
         <translation>Top up (Enter)</translation>
+    </message>
+    <message>
+        <source>充{0}送{1}</source>
+        <translation>¥{0} +{1}</translation>
     </message>
     <message>
         <source>正在读取充值规则…</source>

@@ -23,7 +23,8 @@ from ui.session import Session
 from ui.window import MainWindow
 
 # Screens are saved as PNG for people to look at: into MEMBER_COUNTER_SCREENSHOTS when set
-# (docs/screenshots for the README), else into a temporary folder.
+# (offscreen renderings for review; the README's come from tests/desktop), else into a temporary
+# folder.
 SCREENSHOTS = Path(
     os.environ.get("MEMBER_COUNTER_SCREENSHOTS")
     or Path(tempfile.gettempdir()) / "member-counter-screenshots"

@@ -58,7 +58,19 @@ def test_open_shift_checkout_with_change_then_blind_count_and_a_reason(
             qtbot.keyClicks(d.pieces[denom], str(pieces))
         assert "¥570.00" in d.counted_label.text()
         save_screenshot(d, "22-blind-count")
+        # Enter in a box moves to the next one; it never commits the count half-typed.
+        d.pieces[1_000].setFocus()
         qtbot.keyClick(d.pieces[1_000], Qt.Key.Key_Return)
+        assert d.stage == Stage.COUNT and d.focusWidget() is d.pieces[500]
+        last = d.pieces[min(d.pieces)]
+        last.setFocus()
+        qtbot.keyClick(last, Qt.Key.Key_Return)
+        # A summary of what was counted, still blind, to confirm.
+        assert d.stage == Stage.CONFIRM
+        assert "¥570.00" in d.confirm_total.text() and "¥100 × 5" in d.confirm_lines.text()
+        assert "580" not in visible_texts(d)
+        assert not query(ctx, "SELECT 1 FROM shift WHERE status = 'counted'")
+        qtbot.keyClick(d.confirm_button, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: d.stage == Stage.REASON, timeout=5000)
         # Only now: the expected cash and the over/short, and a reason is required.
         assert "¥580.00" in d.result_label.text()
@@ -99,6 +111,8 @@ def test_a_matching_count_closes_without_a_reason(qtbot, window, ctx, cashier) -
             keys[key].click()
         assert d.total_edit.text() == "100"
         qtbot.keyClick(d.total_edit, Qt.Key.Key_Return)
+        assert d.stage == Stage.CONFIRM  # what was counted, to confirm
+        qtbot.keyClick(d.confirm_button, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: d.stage == Stage.DONE, timeout=5000)
         d.accept()
 
@@ -155,6 +169,8 @@ def test_a_manager_closes_a_cashiers_shift(qtbot, window, ctx, cashier) -> None:
         qtbot.mouseClick(d.by_total, Qt.MouseButton.LeftButton)
         qtbot.keyClicks(d.total_edit, "100")
         qtbot.keyClick(d.total_edit, Qt.Key.Key_Return)
+        assert d.stage == Stage.CONFIRM  # what was counted, to confirm
+        qtbot.keyClick(d.confirm_button, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: d.stage == Stage.DONE, timeout=5000)
         d.accept()
 

@@ -14,9 +14,10 @@ from app.services.cards import replace_card
 from app.services.checkout import checkout
 from app.services.context import CounterContext
 from app.services.refunds import refund
-from app.services.security import sign_in
+from app.services.security import Approval, sign_in
 from app.services.staff import add_staff
 from app.services.stored_value import top_up
+from tests.conftest import MANAGER_NO, MANAGER_PIN
 from tests.helpers import Snapshot, query, refused
 
 DAY = dt.date(2026, 3, 15)
@@ -206,13 +207,26 @@ def test_over_and_short_are_recorded_as_entered(ctx, clock, cashier, manager, re
     with pytest.raises(CounterError) as exc:
         shifts.close_shift(ctx, cashier)
     assert exc.value.code == "over_short_reason_required"
-    shifts.count_shift(ctx, cashier, total_fen=12_500)  # a recount replaces the count
+    with pytest.raises(CounterError) as exc:  # the expected cash is known now: no recount
+        shifts.count_shift(ctx, cashier, total_fen=12_500)
+    assert exc.value.code == "approval_required"
+    with pytest.raises(CounterError) as exc:
+        shifts.count_shift(ctx, cashier, total_fen=12_500, approval=Approval("c01", "1234"))
+    assert exc.value.code == "approver_not_manager"
+    shifts.count_shift(ctx, cashier, total_fen=12_500, approval=Approval(MANAGER_NO, MANAGER_PIN))
     closed = shifts.close_shift(ctx, cashier, reason="多收顾客 5 元,已联系")
     assert (closed.expected_fen, closed.counted_fen, closed.over_short_fen) == (12_000, 12_500, 500)
     row = query(ctx, "SELECT counted_fen, expected_fen, over_short_fen, reason, status FROM shift")
     assert row == [(12_500, 12_000, 500, "多收顾客 5 元,已联系", "closed")]
     actions = [r[0] for r in query(ctx, "SELECT action FROM audit_log WHERE entity = 'shift'")]
-    assert actions == ["shift.open", "shift.count", "shift.count", "shift.close"]
+    assert actions == ["shift.open", "shift.count", "shift.recount", "shift.close"]
+    (recount,) = query(
+        ctx,
+        "SELECT a.before, a.after, s.staff_no FROM audit_log a JOIN staff s"
+        " ON s.id = a.approved_by WHERE a.action = 'shift.recount'",
+    )
+    assert '"counted_fen":13000' in recount[0] and '"counted_fen":12500' in recount[1]
+    assert recount[2] == MANAGER_NO
     z = closing.close_day(ctx, manager)
     assert z["over_short_by_cashier"] == {
         "c01": {"staff_name": "李收银", "over_short_fen": 500, "shifts": 1}

@@ -5,25 +5,146 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.errors import describe
 from ui.ops import Op
 from ui.session import Session
+
+TITLE_BAR_PX = 32  # a window manager's title bar and frame, outside the dialog's own size
+
+
+def place_on_screen(dialog: QDialog) -> None:
+    """Size the dialog to fit the screen it opens on and centre it on the main window (not
+    on whichever dialog opened it); a dialog larger than the screen scrolls inside."""
+    main = next(
+        (w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()),
+        None,
+    )
+    screen = (main or dialog).screen().availableGeometry()
+    dialog.ensurePolished()
+    if dialog.layout() is not None:
+        dialog.layout().activate()
+    size = dialog.size() if dialog.testAttribute(Qt.WidgetAttribute.WA_Resized) else QSize()
+    size = size.expandedTo(dialog.sizeHint()).expandedTo(dialog.minimumSize())
+    width = min(size.width(), screen.width() - 8)
+    height = min(size.height(), screen.height() - TITLE_BAR_PX - 8)
+    dialog.resize(width, height)
+    centre = (main.frameGeometry() if main is not None else screen).center()
+    x = min(max(centre.x() - width // 2, screen.left()), screen.right() - width)
+    y = centre.y() - (height + TITLE_BAR_PX) // 2
+    y = min(max(y, screen.top()), screen.bottom() - height - TITLE_BAR_PX)
+    dialog.move(x, y)
 
 
 def run_modal(dialog: QDialog) -> int:
     """``exec()`` the dialog, then delete it: a counter runs for days, and a dialog's fields
     may hold a payment password or a manager's PIN. Its Python attributes stay readable."""
     try:
+        place_on_screen(dialog)
         return dialog.exec()
     finally:
         dialog.deleteLater()
 
 
+FIELD_TYPES = (QLineEdit, QComboBox, QCheckBox, QAbstractSpinBox, QPlainTextEdit)
+
+
+def fields_in_order(dialog: QWidget) -> list[QWidget]:
+    """The dialog's visible, enabled input fields in Tab order."""
+    found: list[QWidget] = []
+    w = dialog.nextInFocusChain()
+    while w is not None and w is not dialog and len(found) < 500:
+        if (
+            isinstance(w, FIELD_TYPES)
+            and w.isVisible()
+            and w.isEnabled()
+            and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and dialog.isAncestorOf(w)
+            and w not in found
+        ):
+            found.append(w)
+        w = w.nextInFocusChain()
+    return found
+
+
+class BodyScroll(QScrollArea):
+    """A dialog's fields: as tall as they need on a big screen; on a small one the dialog
+    keeps its buttons and error line in view and the fields scroll."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("dialogBody")
+        self._inner: QWidget | None = None
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.viewport().setAutoFillBackground(False)
+
+    def setWidget(self, widget: QWidget) -> None:
+        super().setWidget(widget)
+        self._inner = widget
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest and obj is self._inner:
+            QTimer.singleShot(0, self, self._grow)  # dropped if the dialog is deleted first
+        return False
+
+    def _grow(self) -> None:
+        """Rows that appear while typing (the split payment) make the dialog taller, up to
+        the screen; past that they scroll."""
+        dialog = self.window()
+        inner = self.widget()
+        if inner is None or not dialog.isVisible():
+            return
+        missing = inner.sizeHint().height() - self.viewport().height()
+        if missing <= 0:
+            return
+        screen = dialog.screen().availableGeometry()
+        frame, inside = dialog.frameGeometry(), dialog.geometry()
+        above = inside.top() - frame.top() or TITLE_BAR_PX  # the title bar (not framed yet: guess)
+        below = max(frame.bottom() - inside.bottom(), 0)
+        height = min(dialog.height() + missing, screen.height() - above - below - 8)
+        if height <= dialog.height():
+            return
+        top = min(inside.top(), screen.bottom() - below - height)
+        dialog.setGeometry(inside.left(), max(top, screen.top() + above), inside.width(), height)
+
+    def sizeHint(self) -> QSize:
+        inner = self.widget()
+        if inner is None:
+            return super().sizeHint()
+        hint = inner.sizeHint()
+        return QSize(hint.width() + self.verticalScrollBar().sizeHint().width(), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        inner = self.widget()
+        width = inner.minimumSizeHint().width() if inner is not None else 0
+        return QSize(width + self.verticalScrollBar().sizeHint().width(), 120)
+
+
 class OpDialog(QDialog):
-    """Enter confirms, Esc cancels; while the operation runs, nothing can be pressed twice.
+    """The keyboard grammar of every dialog (README): Enter moves to the next field and
+    commits only from the last one or when the form is complete, never while something
+    is missing; Esc cancels; while the operation runs, nothing can be pressed twice.
 
     A refusal shows its message and leaves the dialog open with what was typed; only a
     committed operation closes it, with ``result_value`` set.
@@ -53,7 +174,12 @@ class OpDialog(QDialog):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.confirm_button)
         outer = QVBoxLayout(self)
-        outer.addLayout(self.body)
+        self.scroll = BodyScroll(self)
+        content = QWidget(self.scroll)
+        content.setLayout(self.body)
+        self.body.setContentsMargins(0, 0, 0, 0)
+        self.scroll.setWidget(content)
+        outer.addWidget(self.scroll, 1)
         outer.addWidget(self.error)
         outer.addLayout(buttons)
 
@@ -109,9 +235,39 @@ class OpDialog(QDialog):
             return
         super().reject()
 
-    def keyPressEvent(self, event: Any) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.busy:
+    def needed_field(self) -> QWidget | None:
+        """The field the current problem is about (Enter goes there), if the dialog knows."""
+        return None
+
+    def enter_commits(self) -> bool:
+        """Whether Enter commits now (rather than moving on): the form is complete."""
+        return self.problem() is None
+
+    def enter_pressed(self) -> None:
+        focus = self.focusWidget()
+        fields = fields_in_order(self)
+        if focus not in fields:  # a button or the dialog itself: Enter means confirm
             self.confirm()
+            return
+        if self.enter_commits():
+            self.confirm()
+            return
+        needed = self.needed_field()
+        if needed is not None and needed is not focus and needed.isVisible():
+            needed.setFocus()
+            return
+        i = fields.index(focus)
+        if i + 1 < len(fields):
+            fields[i + 1].setFocus()
+            if isinstance(fields[i + 1], QLineEdit):
+                fields[i + 1].selectAll()
+        else:
+            self.revalidate()  # the last field and still incomplete: say what is missing
+
+    def keyPressEvent(self, event: Any) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if not self.busy:
+                self.enter_pressed()
             return
         super().keyPressEvent(event)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -18,12 +17,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.money import format_cny
+from app.domain.rules import Rules
 from app.services import cards
 from app.services.lookup import MemberView
+from app.services.rules_admin import current_rules
 from ui.dialogs.approval import ApprovalBox
 from ui.dialogs.base import OpDialog, caption, run_modal
 from ui.dialogs.methods import MethodPicker
+from ui.ops import Op
 from ui.session import Session
+from ui.widgets.fields import LatinEdit
 
 ACTIONS = ("lost", "freeze", "unfreeze", "replace", "cancel")
 
@@ -32,6 +35,11 @@ class CardOpsDialog(OpDialog):
     def __init__(self, session: Session, member: MemberView, parent: QWidget | None = None) -> None:
         super().__init__(session, self.tr("会员卡操作"), parent)
         self.member = member
+        self.replace_fee_fen: int | None = None  # until the store's rules are read
+        ctx, actor = session.ctx, session.cashier
+        Op(session.tasks, lambda: current_rules(ctx, actor)[0], owner=self).success(
+            self._rules_loaded
+        ).run()
         status = {
             "active": self.tr("正常"),
             "lost": self.tr("已挂失"),
@@ -68,15 +76,13 @@ class CardOpsDialog(OpDialog):
             grid.addWidget(b, i // 3, i % 3)
         self.body.addLayout(grid)
         self.form = form = QFormLayout()
-        self.new_card = QLineEdit(self)
-        self.new_card.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        self.new_card = LatinEdit(self, accepts_scan=True)
         self.new_card.setPlaceholderText(self.tr("刷新卡(不填则自动发电子卡)"))
-        self.new_card.setProperty("acceptsScan", True)
         self.method = MethodPicker(parent=self)
         form.addRow(self.tr("新卡号"), self.new_card)
         form.addRow(self.tr("收费/退款方式"), self.method)
         self.body.addLayout(form)
-        self.approval = ApprovalBox(self)
+        self.approval = ApprovalBox.of(session, self)
         self.body.addWidget(self.approval)
         self.explain = caption("", self)
         self.body.addWidget(self.explain)
@@ -96,13 +102,26 @@ class CardOpsDialog(OpDialog):
                 "lost": self.tr("挂失后此卡不能再使用,会员仍可凭手机号消费;补卡后恢复。"),
                 "freeze": self.tr("冻结后不能储值消费、充值和使用积分,解冻后恢复。"),
                 "unfreeze": self.tr("恢复此卡的全部功能。"),
-                "replace": self.tr("发新卡,余额和积分转到新卡,旧卡作废。"),
+                "replace": self.tr("发新卡,余额和积分转到新卡,旧卡作废。")
+                + (
+                    self.tr("工本费 {0},按下面的方式收取。").format(
+                        format_cny(self.replace_fee_fen)
+                    )
+                    if self.replace_fee_fen
+                    else ""
+                ),
                 "cancel": self.tr(
                     "注销:退还储值本金 {0},作废赠送金额和积分,会员资格结束。需店长授权。"
                 ).format(format_cny(self.member.principal_fen)),
             }.get(action or "", self.tr("请选择操作(按 1–5)"))
         )
+        if action == "replace":
+            self.new_card.setFocus()  # a swipe of the new card fills it
         self.revalidate()
+
+    def _rules_loaded(self, rules: Rules) -> None:
+        self.replace_fee_fen = rules.card_replace_fee_fen
+        self._chosen(self.action)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """1–5 choose the operation, unless a text field is being typed in."""

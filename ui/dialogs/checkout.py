@@ -6,7 +6,18 @@ dialog opens; the service checks everything again when the sale is committed.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QFrame, QGridLayout, QLabel, QLineEdit, QWidget
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 
 from app.domain.errors import CounterError
 from app.domain.money import format_cny
@@ -23,6 +34,8 @@ from ui.session import Session
 from ui.widgets.fields import DigitsEdit, MoneyEdit
 
 STORED_VALUE = "stored_value"
+NOTES_FEN = (1000, 2000, 5000, 10000)
+ROUND_UP_FEN = (1000, 5000, 10000)
 
 
 class CheckoutDialog(OpDialog):
@@ -90,6 +103,24 @@ class CheckoutDialog(OpDialog):
         self.cash_given = MoneyEdit(self)
         self.cash_given.setPlaceholderText(self.tr("收到的现金,不填即正好"))
         pay.addRow(self.tr("实收现金(元)"), self.cash_given)
+        # Touch: the notes the customer hands over (each tap adds one), or the amount due
+        # rounded up to the next ¥10/¥50/¥100.
+        self.notes = QWidget(self)
+        notes = QGridLayout(self.notes)
+        notes.setContentsMargins(0, 0, 0, 0)
+        for col, fen in enumerate(NOTES_FEN):
+            b = self._touch_button(f"¥{fen // 100}", lambda _=False, f=fen: self._add_note(f))
+            notes.addWidget(b, 0, col)
+        for col, fen in enumerate(ROUND_UP_FEN):
+            text = self.tr("凑整 ¥{0}").format(fen // 100)
+            b = self._touch_button(text, lambda _=False, f=fen: self._round_up(f))
+            notes.addWidget(b, 1, col)
+        clear = self._touch_button(self.tr("清零"), lambda: self.cash_given.clear())
+        notes.addWidget(clear, 1, len(ROUND_UP_FEN))
+        pay.addRow("", self.notes)
+        self.change = QLabel(self)
+        self.change.setProperty("role", "total")
+        pay.addRow(self.tr("找零"), self.change)
         self.password = DigitsEdit(6, self)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(self.tr("会员输入 6 位支付密码"))
@@ -106,12 +137,34 @@ class CheckoutDialog(OpDialog):
         self.cash_given.textChanged.connect(self.revalidate)
         self.password.textChanged.connect(self.revalidate)
         self.methods.changed.connect(lambda _m: self.revalidate())
-        (self.points if focus_points else self.amount).setFocus()
+        # F4 (points) starts at the amount too: the cap on points depends on it. Enter after
+        # the amount then goes to the points.
+        self.amount.setFocus()
         ctx, actor, member_id = session.ctx, session.cashier, member.member_id
         Op(session.tasks, lambda: checkout_info(ctx, actor, member_id), owner=self).success(
             self._loaded
         ).failure(lambda exc: self.error.setText(describe(exc))).run()
         self.revalidate()
+
+    def _touch_button(self, text: str, slot: Callable[[], object]) -> QPushButton:
+        b = QPushButton(text, self)
+        b.setProperty("role", "preset")
+        b.setAutoDefault(False)
+        b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        b.clicked.connect(slot)
+        return b
+
+    def _rest_fen(self) -> int:
+        quote = self.quote()
+        return max(0, quote.due_fen - (self.stored.fen() or 0)) if quote else 0
+
+    def _add_note(self, fen: int) -> None:
+        self.cash_given.set_fen((self.cash_given.fen() or 0) + fen)
+
+    def _round_up(self, step_fen: int) -> None:
+        rest = self._rest_fen()
+        if rest:
+            self.cash_given.set_fen(-(-rest // step_fen) * step_fen)
 
     def _loaded(self, info: CheckoutInfo) -> None:
         self.info = info
@@ -164,7 +217,10 @@ class CheckoutDialog(OpDialog):
         """Only the payment rows this bill needs: the other method, cash given, password."""
         has_password = self.info is not None and self.info.has_payment_password
         self.pay.setRowVisible(self.methods, rest > 0)
-        self.pay.setRowVisible(self.cash_given, rest > 0 and self.methods.method() == "cash")
+        cash = rest > 0 and self.methods.method() == "cash"
+        self.pay.setRowVisible(self.cash_given, cash)
+        self.pay.setRowVisible(self.notes, cash)
+        self.pay.setRowVisible(self.change, cash and bool(self.cash_given.fen()))
         self.pay.setRowVisible(self.password, stored > 0 and has_password)
 
     def problem(self) -> str | None:
@@ -231,6 +287,7 @@ class CheckoutDialog(OpDialog):
         if rest:
             parts.append(f"{method_name(method)} {format_cny(given or rest)}")
         change = (given - rest) if given and rest else 0
+        self.change.setText(format_cny(change))
         text = self.tr("收款:") + " + ".join(parts) if parts else self.tr("积分全额抵扣")
         if change:
             text += self.tr(",找零 {0}").format(format_cny(change))
@@ -267,6 +324,24 @@ class CheckoutDialog(OpDialog):
                 payment_password=password,
             )
         )
+
+    def enter_commits(self) -> bool:
+        if self.focus_points and self.focusWidget() is self.amount:
+            return False  # F4: the points come next
+        return super().enter_commits()
+
+    def needed_field(self) -> QWidget | None:
+        """Enter goes where the bill still needs something: the points after the amount on
+        F4, the member's payment password when stored value pays."""
+        if self.focus_points and self.focusWidget() is self.amount and self.amount.fen():
+            return self.points
+        if self.password.isVisible() and len(self.password.text()) != 6:
+            return self.password
+        if self.cash_given.isVisible() and self.focusWidget() is not self.cash_given:
+            given, quote = self.cash_given.fen(), self.quote()
+            if given is not None and quote is not None and given < quote.due_fen:
+                return self.cash_given
+        return None
 
     def on_refused(self, exc: BaseException) -> None:
         if isinstance(exc, CounterError) and exc.code.startswith("payment_password"):

@@ -56,7 +56,7 @@ class PaymentPasswordDialog(OpDialog):
         form.addRow(self.tr("新密码"), self.new)
         form.addRow(self.tr("确认新密码"), self.again)
         self.body.addLayout(form)
-        self.approval = ApprovalBox(self)
+        self.approval = ApprovalBox.of(session, self)
         self.body.addWidget(self.approval)
         for f in (self.old, self.new, self.again, self.approval.staff_no, self.approval.pin):
             f.textChanged.connect(self.revalidate)

@@ -37,7 +37,7 @@ class RefundDialog(OpDialog):
                 self,
             )
         )
-        self.approval = ApprovalBox(self)
+        self.approval = ApprovalBox.of(session, self)
         self.body.addWidget(self.approval)
         self.approval.staff_no.textChanged.connect(self.revalidate)
         self.approval.pin.textChanged.connect(self.revalidate)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from itertools import pairwise
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,7 +19,7 @@ from app.services.lookup import MemberView
 from app.services.members import Registration, register_member
 from ui.dialogs.base import OpDialog, caption, run_modal
 from ui.session import Session
-from ui.widgets.fields import DigitsEdit
+from ui.widgets.fields import DigitsEdit, LatinEdit
 
 
 class RegisterDialog(OpDialog):
@@ -36,13 +37,10 @@ class RegisterDialog(OpDialog):
         self.gender.addItem(self.tr("不填"), None)
         self.gender.addItem(self.tr("男"), "m")
         self.gender.addItem(self.tr("女"), "f")
-        self.birthday = QLineEdit(self)
+        self.birthday = LatinEdit(self)
         self.birthday.setPlaceholderText(self.tr("YYYY-MM-DD(选填)"))
-        self.birthday.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
-        self.card_no = QLineEdit(self)
+        self.card_no = LatinEdit(self, accepts_scan=True)
         self.card_no.setPlaceholderText(self.tr("刷实体卡(选填,不填则自动发电子卡)"))
-        self.card_no.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
-        self.card_no.setProperty("acceptsScan", True)
         self.email = QLineEdit(self)
         self.email.setPlaceholderText(self.tr("选填"))
         self.address = QLineEdit(self)
@@ -58,10 +56,22 @@ class RegisterDialog(OpDialog):
         form.addRow(self.tr("地址"), self.address)
         form.addRow(self.tr("推荐人"), self.referrer)
         self.body.addLayout(form)
-        self.consent = QCheckBox(
-            self.tr("会员已阅读并同意《会员服务协议》和《隐私政策》,同意门店保存其信息"), self
+        self.body.addWidget(
+            caption(
+                self.tr(
+                    "《会员服务协议》和《隐私政策》:会员同意门店保存并使用其信息提供会员服务。"
+                ),
+                self,
+            )
         )
+        self.consent = QCheckBox(self.tr("会员已阅读并同意 *(空格勾选)"), self)
+        self.consent.setObjectName("consent")
         self.body.addWidget(self.consent)
+        # The required fields first, as the eye reads them: phone, name, consent (Enter after
+        # the name goes to the consent, Space ticks it, Enter registers); the rest after.
+        chain = (self.phone, self.name, self.consent, self.gender, self.birthday)
+        for a, b in pairwise((*chain, self.card_no, self.email, self.address, self.referrer)):
+            QWidget.setTabOrder(a, b)
         self.body.addWidget(caption(self.tr("带 * 的为必填项。"), self))
         self.open_existing = QPushButton(self.tr("打开已有会员"), self)
         self.open_existing.hide()
@@ -86,6 +96,11 @@ class RegisterDialog(OpDialog):
             return self.tr("请输入姓名")
         if not self.consent.isChecked():
             return self.tr("请会员确认同意隐私政策后再登记")
+        return None
+
+    def needed_field(self) -> QWidget | None:
+        if self.name.text().strip() and self.phone.text().strip() and not self.consent.isChecked():
+            return self.consent
         return None
 
     def registration(self) -> Registration:

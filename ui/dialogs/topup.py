@@ -68,6 +68,10 @@ class TopUpDialog(OpDialog):
 
     def _loaded(self, rules: Rules) -> None:
         self.rules = rules
+        for yuan, b in self.preset_buttons.items():
+            bonus = topup_bonus(rules, yuan * 100)
+            gift = f"¥{bonus // 100:,}" if bonus % 100 == 0 else format_cny(bonus)
+            b.setText(self.tr("充{0}送{1}").format(f"{yuan:,}", gift) if bonus else f"¥{yuan:,}")
         self.revalidate()
 
     def _amount_changed(self) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -34,6 +33,7 @@ from app.services.shifts import (
     open_shift,
     x_report,
 )
+from ui.dialogs.approval import ApprovalBox
 from ui.dialogs.base import OpDialog, caption, run_modal
 from ui.manager.common import over_short_text, print_or_show, shift_rows
 from ui.ops import Op
@@ -44,21 +44,6 @@ from ui.widgets.keypad import Keypad
 
 def denomination_name(fen: int) -> str:
     return f"¥{fen // 100}" if fen >= 100 else f"¥0.{fen:02d}".rstrip("0")
-
-
-class KeypadTargets(QObject):
-    """Points the keypad at whichever field has the focus (for touch counters)."""
-
-    def __init__(self, keypad: Keypad, fields: list[QLineEdit]) -> None:
-        super().__init__(keypad)
-        self.keypad = keypad
-        for f in fields:
-            f.installEventFilter(self)
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FocusIn and isinstance(obj, QLineEdit):
-            self.keypad.set_target(obj)
-        return False
 
 
 class OpenShiftDialog(OpDialog):
@@ -76,7 +61,7 @@ class OpenShiftDialog(OpDialog):
         self.float_edit.textChanged.connect(self.revalidate)
         form.addRow(self.tr("备用金(元)"), self.float_edit)
         self.body.addLayout(form)
-        self.keypad = Keypad(self, confirm=False)
+        self.keypad = Keypad(self, confirm=False, amounts=True)
         self.keypad.set_target(self.float_edit)
         self.body.addWidget(self.keypad)
         self.confirm_button.setText(self.tr("开班 (Enter)"))
@@ -99,11 +84,12 @@ class OpenShiftDialog(OpDialog):
 
 
 class Stage:
-    COUNT, REASON, DONE = range(3)
+    COUNT, CONFIRM, REASON, DONE = range(4)
 
 
 class HandoverDialog(OpDialog):
-    """交班: the blind count (by denomination or as a total), then over/short and a reason."""
+    """交班: the blind count (by denomination or as a total; Enter moves from box to box),
+    a summary of what was counted to confirm (still blind), then over/short and a reason."""
 
     def __init__(
         self, session: Session, parent: QWidget | None = None, shift_id: str | None = None
@@ -174,13 +160,32 @@ class HandoverDialog(OpDialog):
         left.addWidget(self.counted_label)
         left.addStretch(1)
         layout.addLayout(left, 1)
-        self.keypad = Keypad(count, confirm=False)
+        self.keypad = Keypad(count, confirm=False, amounts=True)
         self.keypad.set_target(self.pieces[DENOMINATIONS[0]])
-        KeypadTargets(self.keypad, [*self.pieces.values(), self.total_edit])
+        self.keypad.serve([*self.pieces.values(), self.total_edit])
         layout.addWidget(self.keypad)
         self.pages.addWidget(count)
 
-        # 2. over/short shown after the count, with the reason it needs
+        # 2. what was counted, to confirm before it is committed (no expected figure yet)
+        confirm = QWidget(self)
+        cl = QVBoxLayout(confirm)
+        check = self.tr("请核对清点结果。提交后不能自行重点(重点需店长授权)")
+        cl.addWidget(caption(check, confirm))
+        self.confirm_lines = QLabel(confirm)
+        self.confirm_lines.setWordWrap(True)
+        cl.addWidget(self.confirm_lines)
+        self.confirm_total = QLabel(confirm)
+        self.confirm_total.setProperty("role", "total")
+        cl.addWidget(self.confirm_total)
+        self.approval = ApprovalBox.of(session, confirm)
+        self.approval.hide()
+        self.approval.staff_no.textChanged.connect(self.revalidate)
+        self.approval.pin.textChanged.connect(self.revalidate)
+        cl.addWidget(self.approval)
+        cl.addStretch(1)
+        self.pages.addWidget(confirm)
+
+        # 3. over/short shown after the count, with the reason it needs
         reason = QWidget(self)
         rl = QVBoxLayout(reason)
         self.result_label = QLabel(reason)
@@ -199,7 +204,7 @@ class HandoverDialog(OpDialog):
         rl.addStretch(1)
         self.pages.addWidget(reason)
 
-        # 3. closed: the handover slip
+        # 4. closed: the handover slip
         done = QWidget(self)
         dl = QVBoxLayout(done)
         self.done_label = QLabel(done)
@@ -267,14 +272,73 @@ class HandoverDialog(OpDialog):
             if self.by_pieces.isChecked() and not any(e.text() for e in self.pieces.values()):
                 return self.tr("请输入各面额的张数(钱箱没有现金请输入 0)")
             return None
+        if self.stage == Stage.CONFIRM and self.approval.isVisible():
+            return self.approval.missing()
         if self.stage == Stage.REASON and not self.reason.text().strip():
             return self.tr("长短款不为零,请填写原因")
         return None
+
+    def enter_commits(self) -> bool:
+        """While counting, Enter moves from box to box; from the last one it goes on to the
+        summary (the count is never committed by an Enter meant for the next box)."""
+        if self.stage == Stage.COUNT:
+            fields = [f for f in (*self.pieces.values(), self.total_edit) if f.isVisible()]
+            return self.focusWidget() is fields[-1] and self.problem() is None
+        return super().enter_commits()
+
+    def needed_field(self) -> QWidget | None:
+        if self.stage == Stage.CONFIRM and self.approval.isVisible():
+            return self.approval.needed()
+        return None
+
+    def _show_summary(self) -> None:
+        self.stage = Stage.CONFIRM
+        pieces = self.denominations() if self.by_pieces.isChecked() else {}
+        self.confirm_lines.setText(
+            "\n".join(
+                f"{denomination_name(d)} × {n} = {format_cny(d * n)}" for d, n in pieces.items()
+            )
+            or self.tr("按总额清点")
+        )
+        self.confirm_total.setText(
+            self.tr("清点合计 {0}").format(format_cny(self.counted_fen() or 0))
+        )
+        self.pages.setCurrentIndex(Stage.CONFIRM)
+        self.setWindowTitle(self.tr("核对点款"))
+        self.confirm_button.setText(self.tr("确认提交 (Enter)"))
+        self.cancel_button.setText(self.tr("返回修改 (Esc)"))
+        self.confirm_button.setFocus()
+        self.revalidate()
+
+    def _back_to_count(self) -> None:
+        self.stage = Stage.COUNT
+        self.pages.setCurrentIndex(Stage.COUNT)
+        self.setWindowTitle(self.tr("交班点款"))
+        self.confirm_button.setText(self.tr("提交点款 (Enter)"))
+        self.cancel_button.setText(self.tr("取消 (Esc)"))
+        self.error.clear()
+        fields = [f for f in (*self.pieces.values(), self.total_edit) if f.isVisible()]
+        fields[0].setFocus()
+        self.revalidate()
+
+    def reject(self) -> None:
+        if self.stage == Stage.CONFIRM and not self.busy:
+            self._back_to_count()
+            return
+        super().reject()
+
+    def on_refused(self, exc: BaseException) -> None:
+        if getattr(exc, "code", "") in ("approval_required", "approver_not_manager", "pin_wrong"):
+            self.approval.show()  # a count was committed before: a recount needs a manager
+            self.approval.staff_no.setFocus()
 
     def perform(self) -> None:
         ctx, actor, shift_id = self.session.ctx, self.session.cashier, self.shift_id
         if self.stage == Stage.DONE:
             self.accept()
+            return
+        if self.stage == Stage.COUNT:
+            self._show_summary()
             return
         if self.stage == Stage.REASON:
             reason = self.reason.text().strip()
@@ -284,9 +348,13 @@ class HandoverDialog(OpDialog):
             return
         pieces = self.denominations() if self.by_pieces.isChecked() else None
         total = None if pieces else (self.counted_fen() or 0)
+        approval = self.approval.approval() if self.approval.isVisible() else None
 
         def work() -> ShiftView | int:
-            count_shift(ctx, actor, total_fen=total, denominations=pieces, shift_id=shift_id)
+            count_shift(
+                ctx, actor, total_fen=total, denominations=pieces, shift_id=shift_id,
+                approval=approval,
+            )  # fmt: skip
             try:
                 return close_shift(ctx, actor, shift_id=shift_id)
             except ValidationError as exc:
@@ -313,6 +381,7 @@ class HandoverDialog(OpDialog):
         )
         self.over_short_label.setText(over_short_text(result))
         self.confirm_button.setText(self.tr("确认交班 (Enter)"))
+        self.cancel_button.setText(self.tr("取消 (Esc)"))
         self.pages.setCurrentIndex(Stage.REASON)
         self.setWindowTitle(self.tr("交班结算"))
         self.reason.setFocus()
@@ -326,6 +395,7 @@ class HandoverDialog(OpDialog):
         self.cancel_button.hide()
         diff = view.over_short_fen or 0
         self.done_label.setText(self.tr("交班完成"))
+        self.setWindowTitle(self.tr("交班完成"))
         self.summary.setText(
             self.tr("清点现金 {0} · 应有现金 {1} · 长短款 {2}").format(
                 format_cny(view.counted_fen or 0),
