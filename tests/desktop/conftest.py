@@ -25,15 +25,15 @@ from typing import Any
 
 import pytest
 
+from app.services.demo import DEMO_STAFF
 from tests.desktop.xsession import XSession, missing_tools, xsession
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZES = {"1024x768": (1024, 768), "1366x768": (1366, 768)}
 ENTRY_POINT = Path(sys.executable).with_name("member-counter")  # the README's .venv/bin/…
 SHOTS_ENV = "MEMBER_COUNTER_DESKTOP_SHOTS"  # where the run's screenshots go (optional)
-CASHIER = ("2001", "2222")
-MANAGER = ("1001", "1111")
-ADMIN = ("admin", "8888")
+# The demo store's staff (staff number, PIN), as app/services/demo.py creates them.
+ADMIN, MANAGER, CASHIER = ((number, pin) for number, _name, _role, pin in DEMO_STAFF)
 TITLE = "会员收银台"
 
 

@@ -4,7 +4,7 @@ Defects of the issue each test would have caught: in refund approval Enter after
 manager's number stayed there and the PIN went into 工号 ("10011111", in plain text); in
 the payment-password dialog the confirmation went into the first field; in checkout the
 member's password went into the amount; F1's consent was seven Tabs away; on the sign-in
-keypad, tapping 密码 and then the digits still typed into 工号 ("20012222").
+keypad, tapping 密码 and then the digits still typed into 工号 ("20012468").
 """
 
 from __future__ import annotations
