@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from app.ports import CustomerDisplay
-from app.services.printing import PrintJob
-from app.services.settings import PrinterSettings
-from app.services.syncstate import SyncStatus
+if TYPE_CHECKING:  # the sign-in screen shows before the core is imported (ui/main.py)
+    from app.ports import CustomerDisplay
+    from app.services.printing import PrintJob
+    from app.services.settings import PrinterSettings
+    from app.services.syncstate import SyncStatus
 
 
 class DeviceEvents(QObject):

@@ -1,4 +1,11 @@
-"""Start the counter window: logging, translations, the database, first run, sign-in."""
+"""Start the counter window: logging, translations, the database, first run, sign-in.
+
+A counter that has its store shows the sign-in screen first, from a read-only peek at the
+store (stdlib sqlite3), and opens the core — SQLAlchemy, the schema check, the devices, the
+sync with HQ — on the database worker behind it: the cashier types a staff number and PIN
+while it opens (well under a second), and the sign-in waits its turn on that worker if it
+is quicker. A first run, or a database the peek cannot read, opens the full way first.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QIcon
@@ -18,17 +26,19 @@ from app.domain.errors import CounterError
 from app.instance import InstanceLock
 from app.logfiles import setup_logging
 from app.packaged import packaged_path
+from app.persistence.peek import peek_store
 from app.private_files import private_dir
-from app.services.context import open_counter
-from app.services.store import store_info
 from app.version import __version__
 from ui import i18n, theme
-from ui.ops import TaskManager
+from ui.errors import describe
+from ui.ops import Op, TaskManager
 from ui.prefs import Prefs
 from ui.session import Session
 from ui.wedge import WedgeFilter
 from ui.window import MainWindow
-from ui.wiring import CounterDevices, CounterSync, wedge_detector
+
+if TYPE_CHECKING:
+    from app.services.context import CounterContext
 
 
 def make_app() -> QApplication:
@@ -40,6 +50,8 @@ def make_app() -> QApplication:
 
 
 def make_wedge(window: MainWindow, clock: Callable[[], float] = time.monotonic) -> WedgeFilter:
+    from ui.wiring import wedge_detector
+
     detector, max_gap = wedge_detector(window.session.ctx)
     return WedgeFilter(
         detector,
@@ -74,6 +86,80 @@ def run(data_dir: Path, args: argparse.Namespace | None = None) -> int:
         from ui.widget_map import install as install_widget_map
 
         install_widget_map(app)
+    store = peek_store(data_dir)
+    if store is None:
+        return _run_opened(app, data_dir, instance, prefs, log_path)
+    tasks = TaskManager()
+    closers: list[Callable[[], None]] = []
+    # The database worker's first job; every operation of the window queues behind it.
+    opening = tasks.run(lambda: _open_core(data_dir), lambda _f: None)
+    session = Session(tasks=tasks, store=store, opening=opening)
+    try:
+        window = MainWindow(session, prefs)
+        failed: list[BaseException] = []
+
+        def opened(ctx: CounterContext) -> None:
+            _attach(window, ctx, closers)
+
+        def refused(exc: BaseException) -> None:
+            # A full, read-only or damaged database (or a fault, logged): say so, then stop.
+            failed.append(exc)
+            QMessageBox.critical(window, QCoreApplication.translate("MainWindow", "会员收银台"),
+                                 describe(exc))  # fmt: skip
+            window.close()
+
+        Op(tasks, opening.result, owner=window).success(opened).failure(refused).run()
+        window.showMaximized()
+        code = app.exec()
+        logging.getLogger(__name__).info("closed; log at %s", log_path)
+        return 3 if failed else code
+    finally:
+        tasks.shutdown()
+        for close in closers:
+            close()
+        if opening.done() and opening.exception() is None:
+            opening.result().close()
+        instance.release()
+
+
+def _open_core(data_dir: Path) -> CounterContext:
+    """On the database worker: open the counter, and import what signing in and the counter
+    screen's first scan use, so neither pays for it in front of the customer."""
+    from app.services.context import open_counter
+    from app.services.security import sign_in  # noqa: F401
+    from app.services.store import store_info
+
+    ctx = open_counter(data_dir)  # migrates an older schema (with its backup first)
+    try:
+        store_info(ctx)  # the first statement: the engine connects and the ORM configures
+        import ui.counter
+        import ui.wiring  # noqa: F401
+    except BaseException:
+        ctx.close()
+        raise
+    return ctx
+
+
+def _attach(window: MainWindow, ctx: CounterContext, closers: list[Callable[[], None]]) -> None:
+    """On the UI thread once the counter is open: its devices, its sync, the wedge."""
+    from ui.wiring import CounterDevices, CounterSync
+
+    devices = CounterDevices(ctx).start()
+    closers.append(devices.close)
+    hq_sync = CounterSync(ctx).start()
+    closers.append(hq_sync.close)
+    window.attach(devices.as_devices(), hq_sync.as_link())
+    window.install_wedge(make_wedge)
+
+
+def _run_opened(
+    app: QApplication, data_dir: Path, instance: InstanceLock, prefs: Prefs, log_path: Path
+) -> int:
+    """The full way: open the counter first (a first run, or a database the peek could not
+    read: migrations, repairs and refusals speak before any window)."""
+    from app.services.context import open_counter
+    from app.services.store import store_info
+
     try:
         ctx = open_counter(data_dir)
     except CounterError as exc:  # a full, read-only or damaged database: say so, then stop
@@ -91,12 +177,8 @@ def run(data_dir: Path, args: argparse.Namespace | None = None) -> int:
             if not FirstRunDialog.ask(None, session, data_dir):
                 return 0
             session.store = store_info(ctx)
-        devices = CounterDevices(ctx).start()
-        closers.append(devices.close)
-        hq_sync = CounterSync(ctx).start()
-        closers.append(hq_sync.close)
-        window = MainWindow(session, prefs, devices.as_devices(), hq_sync.as_link())
-        window.install_wedge(make_wedge)
+        window = MainWindow(session, prefs)
+        _attach(window, ctx, closers)
         window.showMaximized()
         code = app.exec()
         logging.getLogger(__name__).info("closed; log at %s", log_path)

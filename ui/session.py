@@ -1,31 +1,80 @@
-"""What every screen and dialog of a signed-in window shares: the counter, its ops, the cashier."""
+"""What every screen and dialog of a signed-in window shares: the counter, its ops, the cashier.
+
+The counter (``ctx``) may still be opening when the window first shows: ``ui/main.py`` shows
+the sign-in screen from a peek at the store and opens the core on the database worker, whose
+first job that is. Every operation runs on that same worker, after it, so an operation asked
+for early simply waits its turn; ``ctx`` read on any thread waits for the opening too.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from concurrent.futures import Future
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from app.services.context import CounterContext
-from app.services.security import Actor
-from app.services.store import StoreInfo
+from app.ports import Clock, SystemClock
 from ui.hardware import Devices, SyncLink
-from ui.ops import TaskManager
+
+if TYPE_CHECKING:
+    from app.domain.store import StoreInfo
+    from app.services.context import CounterContext
+    from app.services.security import Actor
+    from ui.ops import TaskManager
 
 
-@dataclass
 class Session:
-    ctx: CounterContext
-    tasks: TaskManager
-    store: StoreInfo | None
-    actor: Actor | None = None
-    devices: Devices = field(default_factory=Devices)
-    sync: SyncLink = field(default_factory=SyncLink)
+    def __init__(
+        self,
+        ctx: CounterContext | None = None,
+        tasks: TaskManager | None = None,
+        store: StoreInfo | None = None,
+        actor: Actor | None = None,
+        devices: Devices | None = None,
+        sync: SyncLink | None = None,
+        *,
+        opening: Future[CounterContext] | None = None,
+    ) -> None:
+        if (ctx is None) == (opening is None):
+            raise ValueError("a session needs its counter, or the future that opens it")
+        if tasks is None:
+            raise ValueError("a session needs its task manager")
+        self._ctx = ctx
+        self._opening = opening
+        self.tasks = tasks
+        self.store = store
+        self.actor = actor
+        self.devices = devices or Devices()
+        self.sync = sync or SyncLink()
+
+    @property
+    def ctx(self) -> CounterContext:
+        """The open counter; waits for it (and raises its failure) while it is opening."""
+        if self._ctx is None:
+            assert self._opening is not None
+            self._ctx = self._opening.result()
+        return self._ctx
+
+    @ctx.setter
+    def ctx(self, ctx: CounterContext) -> None:
+        self._ctx, self._opening = ctx, None
+
+    @property
+    def opened(self) -> bool:
+        """Whether the counter is open (reading ``ctx`` would not wait)."""
+        opening = self._opening
+        if self._ctx is None and opening is not None and opening.done() and not opening.exception():
+            self._ctx = opening.result()
+        return self._ctx is not None
+
+    def _clock(self) -> Clock:
+        return self.ctx.clock if self.opened else SystemClock()
 
     def today(self) -> dt.date:
         """The store's business date."""
         return (
-            self.ctx.clock.now()
+            self._clock()
+            .now()
             .astimezone(ZoneInfo(self.store.timezone if self.store else "Asia/Shanghai"))
             .date()
         )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -14,14 +17,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.context import CounterContext
-from app.services.demo import DEMO_STAFF
-from app.services.security import Actor, sign_in
-from app.services.store import StoreInfo
+from app.domain.demo import DEMO_STAFF
 from ui.errors import describe
 from ui.ops import Op, TaskManager
 from ui.widgets.fields import DigitsEdit, LatinEdit
 from ui.widgets.keypad import Keypad
+
+if TYPE_CHECKING:
+    from app.domain.store import StoreInfo
+    from app.services.context import CounterContext
+    from app.services.security import Actor
 
 # "admin / 2580 · 1001 王店长 / 1357 · 2001 李收银 / 2468"
 DEMO_HINT = " · ".join(
@@ -31,19 +36,22 @@ DEMO_HINT = " · ".join(
 
 
 class SignInScreen(QWidget):
-    """Emits ``signed_in(actor)``; wrong PINs and lock-outs are shown from the service."""
+    """Emits ``signed_in(actor)``; wrong PINs and lock-outs are shown from the service.
+
+    ``counter`` gives the open counter when called on the database worker: the screen may
+    show while the counter is still opening there (see ui/session.py)."""
 
     signed_in = Signal(object)
 
     def __init__(
         self,
-        ctx: CounterContext,
+        counter: Callable[[], CounterContext],
         tasks: TaskManager,
         store: StoreInfo,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._ctx = ctx
+        self._counter = counter
         self._tasks = tasks
         outer = QHBoxLayout(self)
         outer.addStretch(1)
@@ -139,7 +147,12 @@ class SignInScreen(QWidget):
             return
         self._busy = True
         self.sign_in_button.setEnabled(False)
-        ctx = self._ctx
+        counter = self._counter
+
+        def attempt() -> Actor:
+            from app.services.security import sign_in
+
+            return sign_in(counter(), staff_no, pin)
 
         def failed(exc: BaseException) -> None:
             self.error.setText(describe(exc))
@@ -150,9 +163,9 @@ class SignInScreen(QWidget):
             self._busy = False
             self.sign_in_button.setEnabled(True)
 
-        Op(self._tasks, lambda: sign_in(ctx, staff_no, pin), owner=self).success(
-            self._signed_in
-        ).failure(failed).finally_(done).run()
+        Op(self._tasks, attempt, owner=self).success(self._signed_in).failure(failed).finally_(
+            done
+        ).run()
 
     def _signed_in(self, actor: Actor) -> None:
         self.pin.clear()

@@ -15,10 +15,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.counter_info import CounterStatus, counter_status
-from app.services.printing import PrintJob
-from app.services.security import Actor, Role
-from app.services.syncstate import SyncStatus
 from ui import i18n
 from ui.errors import describe
 from ui.hardware import Devices, SyncLink
@@ -29,7 +25,11 @@ from ui.signin import SignInScreen
 from ui.storage_banner import StorageBanner, low_space_text
 from ui.wedge import WedgeFilter
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the sign-in screen shows before the core is imported (ui/main.py)
+    from app.services.counter_info import CounterStatus
+    from app.services.printing import PrintJob
+    from app.services.security import Actor
+    from app.services.syncstate import SyncStatus
     from ui.counter import CounterScreen
 
 STATUS_REFRESH_MS = 5000
@@ -90,15 +90,26 @@ class MainWindow(QMainWindow):
         self.status_timer.timeout.connect(self.refresh_status)
         self.status_timer.start(STATUS_REFRESH_MS)
         QApplication.instance().installEventFilter(self)
-        events = session.devices.events
+        self._listen(session.devices, session.sync)
+        session.tasks.storage_failed.connect(self.storage_banner.refused)
+        self.build()
+        Op.default_failure = self.show_error
+
+    def attach(self, devices: Devices, sync: SyncLink) -> None:
+        """The counter's devices and its sync with HQ, once the counter has opened behind the
+        sign-in screen (ui/main.py); until then the window has placeholders that never fire."""
+        self.session.devices = devices
+        self.session.sync = sync
+        self._listen(devices, sync)
+        self.refresh_status()
+
+    def _listen(self, devices: Devices, sync: SyncLink) -> None:
+        events = devices.events
         events.printer_changed.connect(self._printer_changed)
         events.job_changed.connect(self._job_changed)
         events.scanned.connect(self._serial_scan)
         events.scanner_changed.connect(self._scanner_changed)
-        session.sync.events.status_changed.connect(self._sync_changed)
-        session.tasks.storage_failed.connect(self.storage_banner.refused)
-        self.build()
-        Op.default_failure = self.show_error
+        sync.events.status_changed.connect(self._sync_changed)
 
     # -- screens -------------------------------------------------------------------
     def build(self) -> None:
@@ -109,7 +120,8 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(w)
             w.deleteLater()
         assert self.session.store is not None
-        self.signin = SignInScreen(self.session.ctx, self.session.tasks, self.session.store, self)
+        session = self.session
+        self.signin = SignInScreen(lambda: session.ctx, session.tasks, session.store, self)
         self.signin.signed_in.connect(self._signed_in)
         self.stack.addWidget(self.signin)
         self._counter: CounterScreen | None = None
@@ -259,6 +271,8 @@ class MainWindow(QMainWindow):
 
     # -- settings and language -------------------------------------------------------
     def open_settings(self) -> None:
+        from app.services.security import Role
+
         actor = self.session.actor
         if actor is None or actor.role not in (Role.MANAGER, Role.ADMIN):
             self.counter.say(self.tr("只有店长或管理员可以修改设置"), error=True)
@@ -290,10 +304,16 @@ class MainWindow(QMainWindow):
         self.status_labels["date"].setText(
             self.tr("营业日 {0}").format(self.session.today().isoformat())
         )
-        ctx = self.session.ctx
-        Op(self.session.tasks, lambda: counter_status(ctx), owner=self).success(
-            self._status
-        ).failure(lambda exc: self.status_labels["sync"].setText(describe(exc))).run()
+        session = self.session
+
+        def read() -> CounterStatus:  # on the database worker, where the counter opens first
+            from app.services.counter_info import counter_status
+
+            return counter_status(session.ctx)
+
+        Op(session.tasks, read, owner=self).success(self._status).failure(
+            lambda exc: self.status_labels["sync"].setText(describe(exc))
+        ).run()
 
     def _status(self, status: CounterStatus) -> None:
         self.storage_banner.free_space(status.free_bytes)

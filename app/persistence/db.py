@@ -19,6 +19,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext
 
 from app.domain.errors import StorageError
+from app.persistence.peek import DB_FILENAME as DB_FILENAME  # its one definition
 from app.persistence.reader import Reader
 from app.persistence.uow import UnitOfWork
 
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from app.persistence.backup import FileFacts
 
 BUSY_TIMEOUT_MS = 10_000
-DB_FILENAME = "counter.sqlite3"
 
 # SQLite's primary result codes that mean the disk or the file refused, not the statement.
 _SQLITE_STORAGE = {

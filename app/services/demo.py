@@ -7,18 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.domain.demo import DEMO_STAFF
 from app.domain.money import format_cny
 from app.services import checkout, members, staff, store, stored_value
 from app.services.context import open_counter
 from app.services.security import sign_in
 
 DEMO_CODE = "DEMO"
-DEMO_STAFF = (
-    # staff number, name, role, PIN
-    ("admin", "管理员", "admin", "2580"),
-    ("1001", "王店长", "manager", "1357"),
-    ("2001", "李收银", "cashier", "2468"),
-)
 DEMO_MEMBERS = (
     # name, phone, top-up yuan, method, checkout yuan
     ("张三", "13800138000", 1000, "wechat", 300),

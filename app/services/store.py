@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from dataclasses import dataclass
 
 from app.domain.errors import RuleError, ValidationError
 from app.domain.ids import uuid7
 from app.domain.rules import Rules, default_rules
+from app.domain.store import StoreInfo
 from app.domain.text import check_text
 from app.persistence.tables import Staff, StoreRow
 from app.services.context import CounterContext
@@ -19,17 +19,6 @@ from app.services.security import Actor, Role, check_pin_format
 
 ADMIN_NO = "admin"
 _CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
-
-
-@dataclass(frozen=True)
-class StoreInfo:
-    code: str
-    name: str
-    device_id: str
-    timezone: str
-    staff_no_max: int = 32  # the longest staff number here: staff-number fields take no more
-    # Only from init_store: the store's first recovery code, shown this once (see recovery).
-    recovery_code: str | None = None
 
 
 def init_store(
@@ -97,7 +86,7 @@ def init_store(
             payload=info,
         )
         uow.commit()
-        return StoreInfo(code, name, store.device_id, timezone, code_for_recovery)
+        return StoreInfo(code, name, store.device_id, timezone, recovery_code=code_for_recovery)
 
 
 def store_info(ctx: CounterContext) -> StoreInfo | None:
@@ -106,4 +95,6 @@ def store_info(ctx: CounterContext) -> StoreInfo | None:
         if store is None:
             return None
         longest = uow.longest_staff_no() or 32
-        return StoreInfo(store.code, store.name, store.device_id, store.timezone, longest)
+        return StoreInfo(
+            store.code, store.name, store.device_id, store.timezone, staff_no_max=longest
+        )
