@@ -158,13 +158,13 @@ class CounterScreen(QWidget):
                 ("F9", "reprint", self.tr("重打小票"), self.reprint),
                 ("F10", "manager", self.tr("店长功能"), self.manager_requested.emit),
                 ("F12", "sync", self.tr("总部同步"), self.sync_requested.emit),
+                ("Esc", "clear", self.tr("清除"), self.clear),  # the cell beside F12
             )
         ):
             grid.addWidget(self._action(key, name, text, slot), i // 2, i % 2)
         side.addLayout(grid)
-        small = QHBoxLayout()
+        small = QHBoxLayout()  # three to a row: room for "Ctrl+,  Settings" at 1024 px
         for key, name, text, slot in (
-            ("Esc", "clear", self.tr("清除"), self.clear),
             ("Ctrl+L", "lock", self.tr("锁屏"), self.lock_requested.emit),
             ("Ctrl+,", "settings", self.tr("设置"), self.settings_requested.emit),
             ("Ctrl+I", "about", self.tr("关于"), self.about_requested.emit),

@@ -27,7 +27,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from tests.benchmarks.bench_core import machine, prepare
+from tests.benchmarks.bench_core import CASHIER, machine, prepare
+from tests.desktop.conftest import CASHIER as DEMO_CASHIER
 from tests.desktop.xsession import XSession, xsession
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,8 +131,8 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         load_before = os.getloadavg()[0]
         with xsession(args.display, 1024, 768, work / "home") as s:
             for name, data, staff in (
-                ("big", big_dir, ("c01", "1234")),
-                ("demo", demo, ("2001", "2222")),
+                ("big", big_dir, CASHIER),
+                ("demo", demo, DEMO_CASHIER),
             ):
                 codes = cards(data / "counter.sqlite3", args.scans + args.warmup, 7)
                 proc = start(s, data, staff)

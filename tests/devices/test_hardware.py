@@ -7,7 +7,7 @@
   30 seconds;
 - ``MEMBER_COUNTER_HW_DISPLAY=PORT``: the pole display shows two lines.
 
-Without ``MEMBER_COUNTER_HARDWARE=1`` these are skipped (tests/devices/conftest.py): CI has
+Without ``MEMBER_COUNTER_HARDWARE=1`` these are deselected (tests/devices/conftest.py): CI has
 no printer. Asked for but not configured, they fail rather than pass silently.
 """
 

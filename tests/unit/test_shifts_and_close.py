@@ -17,7 +17,7 @@ from app.services.refunds import refund
 from app.services.security import Approval, sign_in
 from app.services.staff import add_staff
 from app.services.stored_value import top_up
-from tests.conftest import MANAGER_NO, MANAGER_PIN
+from tests.conftest import CASHIER_NO, CASHIER_PIN, MANAGER_NO, MANAGER_PIN
 from tests.helpers import Snapshot, query, refused
 
 DAY = dt.date(2026, 3, 15)
@@ -211,7 +211,9 @@ def test_over_and_short_are_recorded_as_entered(ctx, clock, cashier, manager, re
         shifts.count_shift(ctx, cashier, total_fen=12_500)
     assert exc.value.code == "approval_required"
     with pytest.raises(CounterError) as exc:
-        shifts.count_shift(ctx, cashier, total_fen=12_500, approval=Approval("c01", "1234"))
+        shifts.count_shift(
+            ctx, cashier, total_fen=12_500, approval=Approval(CASHIER_NO, CASHIER_PIN)
+        )
     assert exc.value.code == "approver_not_manager"
     shifts.count_shift(ctx, cashier, total_fen=12_500, approval=Approval(MANAGER_NO, MANAGER_PIN))
     closed = shifts.close_shift(ctx, cashier, reason="多收顾客 5 元,已联系")
