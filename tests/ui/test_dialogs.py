@@ -118,3 +118,32 @@ def test_refund_of_a_checkout_needs_a_managers_approval(
     assert counter.panel.balance.text() == "¥550.00"  # 500 + 50 bonus, the 120 back
     assert "退款完成" in counter.message.text()
     assert counter.panel.refunds.rowCount() == 1
+
+
+def test_a_dialog_deleted_before_its_fields_settle_leaves_nothing_alive(qtbot, session) -> None:
+    """A dialog whose fields' layout changed just before it closed (a counter does that
+    thousands of times a day) is gone with everything it held: the soak found one scroll
+    area and its fields kept alive per such dialog by a pending QTimer.singleShot."""
+    import gc
+    import weakref
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QLineEdit
+
+    from ui.dialogs.base import OpDialog
+
+    gone: list[weakref.ref[object]] = []
+    for _ in range(3):
+        dialog = OpDialog(session, "测试")
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.body.addWidget(QLineEdit(dialog))  # the fields' layout asks to be redone
+        QCoreApplication.sendPostedEvents(dialog.scroll.widget(), QEvent.Type.LayoutRequest)
+        gone += [weakref.ref(dialog.scroll), weakref.ref(dialog.scroll.widget())]
+        dialog.close()
+        dialog.deleteLater()
+        del dialog
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
+    gc.collect()
+    assert [ref() for ref in gone] == [None] * len(gone)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -85,6 +85,9 @@ def fields_in_order(dialog: QWidget) -> list[QWidget]:
     return found
 
 
+_GROW = QEvent.Type(QEvent.registerEventType())  # BodyScroll: the fields' layout changed
+
+
 class BodyScroll(QScrollArea):
     """A dialog's fields: as tall as they need on a big screen; on a small one the dialog
     keeps its buttons and error line in view and the fields scroll."""
@@ -105,8 +108,18 @@ class BodyScroll(QScrollArea):
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.LayoutRequest and obj is self._inner:
-            QTimer.singleShot(0, self, self._grow)  # dropped if the dialog is deleted first
+            # An event to itself, not QTimer.singleShot(0, self, self._grow): that kept the
+            # bound method (this scroll area, its fields' wrappers) alive for good whenever
+            # the dialog was deleted before it fired — one per dialog, all day. Qt drops an
+            # event posted to a deleted object.
+            QCoreApplication.postEvent(self, QEvent(_GROW))
         return False
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == _GROW:
+            self._grow()
+            return True
+        return super().event(event)
 
     def _grow(self) -> None:
         """Rows that appear while typing (the split payment) make the dialog taller, up to
