@@ -23,6 +23,7 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.engine import make_url
 
 from app.persistence.db import copy_database
+from app.private_files import private_dir
 from server import tables as t
 from server.errors import HQError
 
@@ -102,13 +103,20 @@ def _copy(source: Path, target: Path) -> None:
         src.close()
 
 
+def _folder_for(target: Path) -> None:
+    """The folder a backup or a restored database goes in: one made here is the owner's
+    only (0700), like the counter's; one that exists is the operator's and left as it is."""
+    if not target.parent.exists():
+        private_dir(target.parent)
+
+
 def backup(url: str, target: Path) -> dict[str, Any]:
     source = sqlite_file(url)
     if not source.exists():
         raise HQError("backup_invalid", f"no database at {source}")
     if target.resolve() == source.resolve():
         raise HQError("backup_invalid", "the backup cannot replace the database itself")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _folder_for(target)
     _copy(source, target)
     revision = _check(target)
     return {"backup": str(target), "bytes": target.stat().st_size, "revision": revision}
@@ -123,7 +131,7 @@ def restore(url: str, source: Path) -> Path:
             "restore_target_exists",
             f"{target} exists: restore into a fresh database (stop serve, move it aside)",
         )
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _folder_for(target)
     for suffix in ("-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
     _copy(source, target)
