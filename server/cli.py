@@ -116,6 +116,21 @@ def build_parser() -> argparse.ArgumentParser:
     conflicts = sub.add_parser("conflicts", help="offline overdrafts and other conflicts")
     conflicts.add_argument("--all", action="store_true", help="include resolved ones")
 
+    quar = sub.add_parser(
+        "quarantine", help="events HQ refused: list, show, resolve (void or apply)"
+    ).add_subparsers(dest="action", required=True)
+    qlist = quar.add_parser("list", help="held events (--all: resolved ones too)")
+    qlist.add_argument("--all", action="store_true")
+    qshow = quar.add_parser("show", help="one event with its payload and reason")
+    qshow.add_argument("id", type=int)
+    qres = quar.add_parser("resolve", help="void the event, or apply it (after a correction)")
+    qres.add_argument("id", type=int)
+    how = qres.add_mutually_exclusive_group(required=True)
+    how.add_argument("--void", action="store_true", help="never apply it")
+    how.add_argument("--apply", action="store_true", help="check it again and apply it")
+    qres.add_argument("--payload", metavar="FILE", help="with --apply: corrected payload (JSON)")
+    qres.add_argument("--note", help="why (kept with the event)")
+
     members = sub.add_parser("members", help="duplicate members and merging").add_subparsers(
         dest="action", required=True
     )
@@ -181,6 +196,30 @@ def _store_add(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
     return admin.new_enrollment_code(engine, args.code, args.ttl_hours)
 
 
+def _quarantine_resolve(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
+    from server import quarantine
+
+    payload = None
+    if args.payload:
+        if not args.apply:
+            raise HQError("quarantine_invalid", "--payload goes with --apply")
+        payload = json.loads(Path(args.payload).read_text(encoding="utf-8"))
+    action = "void" if args.void else "apply"
+    return quarantine.resolve(engine, args.id, action, payload=payload, note=args.note)
+
+
+def _quarantine_list(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
+    from server import quarantine
+
+    return {"quarantine": quarantine.list_quarantine(engine, None if args.all else "held")}
+
+
+def _quarantine_show(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
+    from server import quarantine
+
+    return quarantine.show_quarantine(engine, args.id)
+
+
 def _release_set(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
     return {"release": admin.set_release(engine, args.release_version, args.url, args.notes)}
 
@@ -209,6 +248,9 @@ HANDLERS: dict[tuple[str, str | None], Callable[[Engine, argparse.Namespace], An
     ("staff", "disable"): _staff_disable,
     ("staff", "list"): lambda e, a: {"staff": admin.list_staff(e)},
     ("conflicts", None): lambda e, a: {"conflicts": admin.list_conflicts(e, a.all)},
+    ("quarantine", "list"): _quarantine_list,
+    ("quarantine", "show"): _quarantine_show,
+    ("quarantine", "resolve"): _quarantine_resolve,
     ("members", "duplicates"): lambda e, a: {"duplicates": admin.list_duplicates(e)},
     ("members", "merge"): lambda e, a: admin.merge_members(e, a.keep, a.drop),
     ("mark-restored", None): lambda e, a: backup.mark_restored(e),

@@ -121,7 +121,17 @@ def _status_lines(data: dict[str, Any]) -> list[str]:
         f"游标:{data['cursor']}",
         f"本机版本:{data['app_version']}",
         *update,
+        *_refused_lines(data.get("refused") or []),
     ]
+
+
+def _refused_lines(refused: list[dict[str, Any]]) -> list[str]:
+    if not refused:
+        return []
+    lines = [f"总部拒收:{len(refused)} 条(请联系总部处理)"]
+    for r in refused:
+        lines.append(f"  #{r['device_seq']} {r['type']}:{r['reason']}")
+    return lines
 
 
 def _now_lines(data: dict[str, Any]) -> list[str]:

@@ -75,13 +75,18 @@ class PushRequest(_Model):
     events: list[WireEvent] = Field(max_length=MAX_BATCH)
 
 
-EventStatus = Literal["applied", "duplicate", "gap"]
+EventStatus = Literal["applied", "duplicate", "gap", "quarantined"]
 
 
 class EventResult(_Model):
     event_id: str
     device_seq: int
     status: EventStatus
+    # quarantined: HQ refused the event (or holds it behind a refused one of the same
+    # member); its number is taken all the same, so the device's later events go on.
+    code: str | None = None
+    reason: str | None = None  # in Chinese, for the counter's sync status
+    waiting_on: str | None = None
 
 
 class PushResponse(_Model):

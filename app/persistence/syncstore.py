@@ -14,6 +14,7 @@ from app.persistence.tables import (
     PointsEntry,
     PointsLot,
     StoredValueEntry,
+    SyncRefused,
     SyncState,
     Txn,
 )
@@ -30,6 +31,43 @@ def state_for_update(uow: UnitOfWork) -> SyncState:
         row = SyncState(id=1, cursor=0, hlc="")
         uow.session.add(row)
     return row
+
+
+def rules_version(uow: UnitOfWork) -> int | None:
+    """The version of HQ's rules this counter holds (None: its own rules)."""
+    row = uow.session.get(SyncState, 1)
+    return row.rules_version if row is not None else None
+
+
+def refused(uow: UnitOfWork) -> Sequence[SyncRefused]:
+    return uow.session.scalars(select(SyncRefused).order_by(SyncRefused.device_seq)).all()
+
+
+def put_refused(
+    uow: UnitOfWork,
+    event_id: str,
+    device_seq: int,
+    type_: str,
+    code: str,
+    reason: str,
+    waiting_on: str | None,
+    at: dt.datetime,
+) -> None:
+    row = uow.session.get(SyncRefused, event_id)
+    if row is None:
+        uow.add(
+            SyncRefused(
+                event_id=event_id,
+                device_seq=device_seq,
+                type=type_,
+                code=code,
+                reason=reason,
+                waiting_on=waiting_on,
+                at=at,
+            )
+        )
+    else:
+        row.code, row.reason, row.waiting_on, row.at = code, reason, waiting_on, at
 
 
 def pending_count(uow: UnitOfWork) -> int:

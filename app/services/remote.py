@@ -68,6 +68,7 @@ def apply_changes(ctx: CounterContext, changes: Sequence[PulledChange], cursor: 
                 _apply_event(ctx, uow, state, change.body)
             elif change.kind == "rules":
                 _apply_rules(uow, change.body["rules"])
+                state.rules_version = change.body.get("version")
             elif change.kind == "staff":
                 _apply_staff(ctx, uow, change.body)
             applied += 1
