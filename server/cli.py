@@ -49,6 +49,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--keyfile", help="TLS private key (PEM)")
     serve.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
     serve.add_argument("--log-level", default="info", choices=LEVELS, help="default info")
+    serve.add_argument(
+        "--max-body-bytes", type=int, default=2 * 1024 * 1024,
+        help="larger request bodies are refused before they are read (default 2 MB)",
+    )  # fmt: skip
+    serve.add_argument(
+        "--push-rate", type=float, default=20.0,
+        help="pushes per second per device (burst 10x; 0: no limit)",
+    )  # fmt: skip
+    serve.add_argument(
+        "--lookup-rate", type=float, default=5.0,
+        help="online lookups per second per device (burst 10x; 0: no limit)",
+    )  # fmt: skip
 
     bak = sub.add_parser("backup", help="consistent copy of an SQLite HQ (serve may run)")
     bak.add_argument("file")
@@ -156,7 +168,7 @@ def database_url(args: argparse.Namespace) -> str:
 def _serve(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
     import uvicorn
 
-    from server.app import create_app
+    from server.app import create_app, limits_from
     from server.logs import log_config
     from server.service import HQService
 
@@ -169,12 +181,19 @@ def _serve(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
         "log_config": log_config(args.log_level),
         "access_log": False,  # server.logs writes one line per request instead
     }
+    limits = {
+        "MEMBER_HQ_MAX_BODY_BYTES": str(args.max_body_bytes),
+        "MEMBER_HQ_PUSH_RATE": str(args.push_rate),
+        "MEMBER_HQ_LOOKUP_RATE": str(args.lookup_rate),
+    }
     if args.workers > 1:
         # Each worker process opens the database itself (the schema is migrated already).
         os.environ[DB_ENV] = database_url(args)
+        os.environ.update(limits)
         uvicorn.run("server.app:app_from_env", factory=True, workers=args.workers, **options)
     else:
-        uvicorn.run(create_app(HQService(engine)), **options)
+        app = create_app(HQService(engine), **limits_from(limits))
+        uvicorn.run(app, **options)
     return {"stopped": True}
 
 
