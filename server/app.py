@@ -192,6 +192,16 @@ def create_app(
         paced(device, "lookup")
         return service.lookup(req.query)
 
+    @app.post(
+        wire.MEMBER_CHANGES_PATH,
+        response_model=wire.PullResponse,
+        responses=_ERRORS,
+        summary="Every change about one member, for a counter repairing what it misses",
+    )
+    def member_changes(req: wire.MemberChangesRequest, device: Device) -> wire.PullResponse:
+        paced(device, "lookup")
+        return service.member_changes(req.member_id)
+
     @app.get(wire.HEALTH_PATH, response_model=wire.Health, summary="Liveness and database kind")
     def health() -> wire.Health:
         return wire.Health(

@@ -461,6 +461,34 @@ class HQService:
             f'"has_more":{"true" if has_more else "false"}}}'
         ).encode()
 
+    def member_changes(self, member_id: str) -> wire.PullResponse:
+        """The changes about ``member_id`` (its events, in order), whoever made them."""
+        needle = f'%"member_id":"{member_id}"%'  # an id is hex and dashes: no LIKE wildcard
+        with self.engine.connect().execution_options(hq_readonly=True) as conn:
+            watermark = (
+                conn.scalar(select(t.counter.c.value).where(t.counter.c.name == "server_seq")) or 0
+            )
+            rows = conn.execute(
+                select(t.change.c.server_seq, t.change.c.kind, t.change.c.body)
+                .where(
+                    t.change.c.kind == "event",
+                    t.change.c.server_seq <= watermark,
+                    t.change.c.body.like(needle),
+                )
+                .order_by(t.change.c.server_seq)
+                .limit(wire.MAX_PULL)
+            ).all()
+            conn.rollback()
+        return wire.PullResponse(
+            changes=[
+                wire.Change(server_seq=r.server_seq, kind=r.kind, body=json.loads(r.body))
+                for r in rows
+            ],
+            cursor=0,
+            watermark=watermark,
+            has_more=len(rows) == wire.MAX_PULL,
+        )
+
     # -- online lookup --------------------------------------------------------
     def lookup(self, query: str) -> wire.LookupResponse:
         text = query.strip()

@@ -19,6 +19,7 @@ ENROLL_PATH = f"{PREFIX}/enroll"
 PUSH_PATH = f"{PREFIX}/events"
 PULL_PATH = f"{PREFIX}/changes"
 LOOKUP_PATH = f"{PREFIX}/members/lookup"
+MEMBER_CHANGES_PATH = f"{PREFIX}/members/changes"
 HEALTH_PATH = f"{PREFIX}/health"
 
 # Every request names the counter's release in its User-Agent; HQ keeps it per device.
@@ -109,6 +110,10 @@ class PullResponse(_Model):
 
 class LookupRequest(_Model):
     query: str = Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$")
+
+
+class MemberChangesRequest(_Model):
+    member_id: str = _ID
 
 
 class MemberSummary(_Model):

@@ -17,6 +17,11 @@ _language = "zh"
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # (中文, English)
+    "pull_clash": (
+        "与本机已有的数据冲突(如卡号重复),暂缓处理",
+        "Clashes with data on this counter (e.g. a card number); set aside",
+    ),
+    "pull_invalid": ("总部发来的数据无法读取,暂缓处理", "Data from HQ this counter cannot read"),
     # HQ's refusals of a counter's event (server.validate): shown in ``sync status``.
     "hq_schema": ("事件内容格式不正确:{detail}", "The event is malformed: {detail}"),
     "hq_type_unknown": ("总部不认识此类事件:{type}", "HQ does not know this event type: {type}"),

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import DataError, IntegrityError
 
+from app.domain.errors import RuleError
 from app.persistence.tables import (
     Card,
     MemberFieldClock,
@@ -14,6 +17,7 @@ from app.persistence.tables import (
     PointsEntry,
     PointsLot,
     StoredValueEntry,
+    SyncParked,
     SyncRefused,
     SyncState,
     Txn,
@@ -37,6 +41,71 @@ def rules_version(uow: UnitOfWork) -> int | None:
     """The version of HQ's rules this counter holds (None: its own rules)."""
     row = uow.session.get(SyncState, 1)
     return row.rules_version if row is not None else None
+
+
+@contextmanager
+def savepoint(uow: UnitOfWork) -> Iterator[None]:
+    """Run a part of the transaction that may fail on its own: on any error it is undone
+    (the rest stays), and a constraint the database refuses is a :class:`RuleError`."""
+    uow.flush()  # what came before is written, so only this part's rows are undone
+    nested = uow.session.begin_nested()
+    try:
+        yield
+        uow.flush()
+    except (IntegrityError, DataError):
+        uow.discard_staged()
+        nested.rollback()
+        raise RuleError("pull_clash") from None
+    except BaseException:
+        uow.discard_staged()
+        nested.rollback()
+        raise
+    nested.commit()
+
+
+def parked(uow: UnitOfWork, limit: int | None = None) -> Sequence[SyncParked]:
+    stmt = select(SyncParked).order_by(SyncParked.server_seq)
+    return uow.session.scalars(stmt.limit(limit) if limit else stmt).all()
+
+
+def parked_count(uow: UnitOfWork) -> int:
+    return int(uow.session.scalar(select(func.count()).select_from(SyncParked)) or 0)
+
+
+def park(
+    uow: UnitOfWork,
+    server_seq: int,
+    kind: str,
+    body: str,
+    member_id: str | None,
+    code: str,
+    reason: str,
+    at: dt.datetime,
+) -> None:
+    row = uow.session.get(SyncParked, server_seq)
+    if row is None:
+        uow.add(
+            SyncParked(
+                server_seq=server_seq,
+                kind=kind,
+                body=body,
+                member_id=member_id,
+                code=code,
+                reason=reason,
+                tries=1,
+                parked_at=at,
+            )
+        )
+    else:
+        row.code, row.reason, row.tries = code, reason, row.tries + 1
+    uow.flush()
+
+
+def unpark(uow: UnitOfWork, server_seq: int) -> None:
+    row = uow.session.get(SyncParked, server_seq)
+    if row is not None:
+        uow.session.delete(row)
+        uow.flush()
 
 
 def refused(uow: UnitOfWork) -> Sequence[SyncRefused]:

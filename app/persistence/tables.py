@@ -409,4 +409,20 @@ class SyncRefused(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
+class SyncParked(Base):
+    """A change pulled from HQ that could not apply here (a member this counter does not
+    hold, a clash with local data, data it cannot read): kept with the reason and retried
+    after every pull, so it never stops the changes after it."""
+
+    __tablename__ = "sync_parked"
+    server_seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(16))
+    body: Mapped[str] = mapped_column(Text)
+    member_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    code: Mapped[str] = mapped_column(String(48))
+    reason: Mapped[str] = mapped_column(Text)
+    tries: Mapped[int] = mapped_column(Integer, default=1)
+    parked_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 Index("ix_outbox_pending", OutboxEvent.pushed_at, OutboxEvent.device_seq)

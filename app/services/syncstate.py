@@ -62,6 +62,7 @@ class SyncStatus:
     app_version: str = __version__
     recommended: Release | None = None  # what HQ recommends, when it is newer than this one
     refused: tuple[Refusal, ...] = ()  # this counter's events HQ refused, newest last
+    parked: int = 0  # changes from HQ that could not apply here yet (app.services.parking)
 
     @property
     def update_available(self) -> bool:
@@ -85,6 +86,7 @@ class SyncStatus:
             "recommended_version": self.recommended.version if self.recommended else None,
             "installer_url": self.recommended.url if self.recommended else None,
             "refused": [r.to_dict() for r in self.refused],
+            "parked": self.parked,
         }
 
 
@@ -119,6 +121,7 @@ def status(ctx: CounterContext) -> SyncStatus:
                 Refusal(r.event_id, r.device_seq, r.type, r.code, r.reason, r.waiting_on)
                 for r in syncstore.refused(uow)
             ),
+            parked=syncstore.parked_count(uow),
         )
 
 
