@@ -17,6 +17,10 @@ _language = "zh"
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # (中文, English)
+    "member_other_store": (
+        "{name} 是门店 {store} 的会员:此业务只能在该店办理",
+        "{name} is a member of store {store}: only that store can do this",
+    ),
     "pull_clash": (
         "与本机已有的数据冲突(如卡号重复),暂缓处理",
         "Clashes with data on this counter (e.g. a card number); set aside",

@@ -237,6 +237,21 @@ def replace_search_keys(uow: UnitOfWork, member_id: str, keys: Sequence[str]) ->
     uow.add(*(MemberSearchKey(member_id=member_id, key=k) for k in keys))
 
 
+def home_store_of(uow: UnitOfWork, member_id: str) -> str | None:
+    """The store that registered (or imported) a member this counter learned from HQ ("HQ"
+    for one HQ made); None for a member this counter made itself."""
+    note = uow.session.scalar(
+        select(Txn.note)
+        .where(
+            Txn.member_id == member_id,
+            Txn.kind == "remote",
+            Txn.note.like("member.registered %") | Txn.note.like("member.imported %"),
+        )
+        .limit(1)
+    )
+    return note.split(" ", 1)[1] if note and " " in note else None
+
+
 def members_registered_elsewhere(uow: UnitOfWork, member_ids: set[str]) -> set[str]:
     """Members this counter learned from HQ (registered at another store or counter)."""
     if not member_ids:

@@ -185,9 +185,50 @@ def test_forged_money_is_quarantined_and_reaches_no_counter(
     assert status.online and status.pending == 0 and status.last_error is None
 
 
-def test_another_stores_member_is_served_but_not_cancelled_or_changed(
-    hq: HQServer, make_counter: Callable[..., Counter], capsys: pytest.CaptureFixture[str]
+def older_counter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A counter of a release without the home-store check (or a tampered one): it makes the
+    events HQ must refuse."""
+    from app.persistence import syncstore
+
+    monkeypatch.setattr(syncstore, "home_store_of", lambda _uow, _member_id: None)
+
+
+def test_the_counter_refuses_home_store_operations_on_another_stores_member(
+    hq: HQServer, make_counter: Callable[..., Counter]
 ) -> None:
+    from app.domain.errors import RuleError
+
+    a, b, member_id = two_stores(make_counter)
+    for attempt in (
+        lambda: cards.cancel_card(b.ctx, b.cashier, P1, OK),
+        lambda: set_payment_password(b.ctx, b.cashier, P1, "246810"),
+        lambda: update_profile(b.ctx, b.cashier, P1, name="孙二"),
+        lambda: adjust_points(b.ctx, b.cashier, P1, 500, "活动", OK),
+        lambda: cards.freeze_card(b.ctx, b.cashier, P1),
+    ):
+        with pytest.raises(RuleError) as exc:
+            attempt()
+        assert exc.value.code == "member_other_store" and "S001" in exc.value.message
+    top_up(b.ctx, b.cashier, P1, 10_000, "cash")  # serving is fine
+    cards.report_lost(b.ctx, b.cashier, P1)
+    b.sync()
+    assert syncstate.status(b.ctx).refused == ()
+    a.sync()
+    with a.ctx.reader() as uow:
+        assert uow.card(uow.member(member_id).card_id).status == "lost"
+    # A second counter of the home store may.
+    a2 = make_counter("S001")
+    a2.sync()
+    set_payment_password(a2.ctx, a2.cashier, P1, "246810")
+    a2.sync()
+    assert syncstate.status(a2.ctx).refused == ()
+    assert hq_member(hq, member_id).pay_password_hash is not None
+
+
+def test_another_stores_member_is_served_but_not_cancelled_or_changed(
+    hq: HQServer, make_counter: Callable[..., Counter], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    older_counter(monkeypatch)
     a, b, member_id = two_stores(make_counter)
     top_up(b.ctx, b.cashier, P1, 10_000, "cash")  # served: applied
     cards.cancel_card(b.ctx, b.cashier, P1, OK)  # not b's to cancel: quarantined
@@ -201,8 +242,12 @@ def test_another_stores_member_is_served_but_not_cancelled_or_changed(
 
 
 def test_home_only_operations_and_waiting_events_are_named(
-    hq: HQServer, make_counter: Callable[..., Counter], capsys: pytest.CaptureFixture[str]
+    hq: HQServer,
+    make_counter: Callable[..., Counter],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    older_counter(monkeypatch)
     a, b, member_id = two_stores(make_counter)
     set_payment_password(b.ctx, b.cashier, P1, "246810")
     update_profile(b.ctx, b.cashier, P1, name="孙二")
