@@ -137,7 +137,12 @@ def set_rules(engine: Engine, data: dict[str, Any]) -> dict[str, Any]:
             == 0
         ):
             conn.execute(insert(t.rules).values(id=1, rules_json=text, updated_at=now))
-        add_changes(conn, [("rules", None, {"rules": clean})], now)
+        # Each version is kept: a counter's top-up is checked against the rules it held.
+        version = (conn.scalar(select(func.max(t.rules_history.c.version))) or 0) + 1
+        conn.execute(
+            insert(t.rules_history).values(version=version, rules_json=text, created_at=now)
+        )
+        add_changes(conn, [("rules", None, {"rules": clean, "version": version})], now)
     return clean
 
 

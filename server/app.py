@@ -11,10 +11,12 @@ import logging
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError
 from starlette.concurrency import run_in_threadpool
 
+from server import gate
 from server.backup import EPOCH_HEADER
 from server.errors import HQError
 from server.logs import RequestLog
@@ -86,15 +88,28 @@ class EpochHeader:
         await self.app(scope, receive, sending)
 
 
-def create_app(service: HQService) -> FastAPI:
+def create_app(
+    service: HQService,
+    *,
+    max_body: int = gate.DEFAULT_MAX_BODY,
+    rates: dict[str, gate.Rate] | None = None,
+) -> FastAPI:
     app = FastAPI(
         title="Member Counter HQ",
         version="1.0",
         description="Sync API between store counters and HQ. Amounts are integer fen.",
     )
     app.state.service = service
+    limiter = gate.RateLimiter(rates)
     app.add_middleware(EpochHeader, service=service)
+    # Bodies are bounded before anything reads them (the signature check included).
+    app.add_middleware(gate.BodyLimit, max_bytes=max_body)
     app.add_middleware(RequestLog)
+
+    def paced(device: Any, route: str) -> None:
+        wait = limiter.check(device.device_id, route)
+        if wait:
+            raise HQError("rate_limited", retry_after=wait)
 
     @app.middleware("http")
     async def _unexpected(request: Request, call_next: Any) -> Response:
@@ -110,8 +125,21 @@ def create_app(service: HQService) -> FastAPI:
     @app.exception_handler(HQError)
     async def _hq_error(_request: Request, exc: HQError) -> JSONResponse:
         log.info("refused: %s", exc.code)
-        body = wire.ErrorBody(code=exc.code, message=exc.message, **exc.extra)  # type: ignore[arg-type]
-        return JSONResponse(status_code=exc.status, content=body.model_dump(mode="json"))
+        extra = dict(exc.extra)
+        retry = extra.pop("retry_after", None)
+        body = wire.ErrorBody(code=exc.code, message=exc.message, **extra)  # type: ignore[arg-type]
+        headers = {"Retry-After": str(retry)} if retry is not None else None
+        return JSONResponse(
+            status_code=exc.status, content=body.model_dump(mode="json"), headers=headers
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # Where and what kind of fault, never the input: it may be a phone number, or
+        # whatever a prober sent to see it echoed.
+        where = sorted({".".join(str(p) for p in e.get("loc", ())) for e in exc.errors()})
+        body = wire.ErrorBody(code="invalid_request", message="invalid: " + ", ".join(where)[:300])
+        return JSONResponse(status_code=422, content=body.model_dump(mode="json"))
 
     @app.exception_handler(DataError)
     async def _data_error(_request: Request, exc: DataError) -> JSONResponse:
@@ -135,6 +163,7 @@ def create_app(service: HQService) -> FastAPI:
         summary="Push outbox events in device_seq order; each is applied once",
     )
     def push(req: wire.PushRequest, device: Device) -> wire.PushResponse:
+        paced(device, "push")
         return service.push(device.device_id, req)
 
     @app.get(
@@ -160,7 +189,18 @@ def create_app(service: HQService) -> FastAPI:
         summary="Find a member at HQ by phone, card number or id (before the counter pulls)",
     )
     def lookup(req: wire.LookupRequest, device: Device) -> wire.LookupResponse:
+        paced(device, "lookup")
         return service.lookup(req.query)
+
+    @app.post(
+        wire.MEMBER_CHANGES_PATH,
+        response_model=wire.PullResponse,
+        responses=_ERRORS,
+        summary="Every change about one member, for a counter repairing what it misses",
+    )
+    def member_changes(req: wire.MemberChangesRequest, device: Device) -> wire.PullResponse:
+        paced(device, "lookup")
+        return service.member_changes(req.member_id)
 
     @app.get(wire.HEALTH_PATH, response_model=wire.Health, summary="Liveness and database kind")
     def health() -> wire.Health:
@@ -181,4 +221,18 @@ def app_from_env() -> FastAPI:
 
     from server.db import make_engine
 
-    return create_app(HQService(make_engine(os.environ["MEMBER_HQ_DB"])))
+    return create_app(
+        HQService(make_engine(os.environ["MEMBER_HQ_DB"])), **limits_from(os.environ)
+    )
+
+
+def limits_from(values: Any) -> dict[str, Any]:
+    """``max_body`` and ``rates`` from ``serve``'s settings (MEMBER_HQ_MAX_BODY_BYTES, ...)."""
+    rates = dict(gate.DEFAULT_RATES)
+    for route in ("push", "lookup"):
+        value = values.get(f"MEMBER_HQ_{route.upper()}_RATE")
+        if value is not None:
+            rate = float(value)
+            rates[route] = gate.Rate(rate, max(1, int(rate * 10)))
+    size = values.get("MEMBER_HQ_MAX_BODY_BYTES")
+    return {"max_body": int(size) if size else gate.DEFAULT_MAX_BODY, "rates": rates}

@@ -34,6 +34,19 @@ class Applier:
         self.moves: dict[str, list[int]] = {}  # member -> [principal, bonus, points, spend]
         self.spends: dict[str, tuple[str, str, str | None]] = {}  # member -> last spend event
 
+    def mark(self) -> tuple[dict[str, int], dict[str, list[int]], dict[str, Any]]:
+        """Where the batch stands: :meth:`undo` goes back there (an event HQ refused)."""
+        return (
+            {k: len(v) for k, v in self.rows.items()},
+            {k: list(v) for k, v in self.moves.items()},
+            dict(self.spends),
+        )
+
+    def undo(self, mark: tuple[dict[str, int], dict[str, list[int]], dict[str, Any]]) -> None:
+        lengths, self.moves, self.spends = mark
+        for name in list(self.rows):
+            del self.rows[name][lengths.get(name, 0) :]
+
     def add(self, table: Any, row: dict[str, Any]) -> None:
         self.rows.setdefault(table.name, []).append(row)
 
@@ -122,6 +135,7 @@ def apply_effects(
                 "store_code": store_code,
                 "business_date": eff.business_date,
                 "created_at": now,
+                "original_txn_id": eff.original_txn_id,
             },
         )
     for e in eff.sv_entries:
@@ -319,3 +333,33 @@ def _member_changes(conn: Connection, eff: Effects, now: dt.datetime) -> None:
                 .where(m.id == eff.member_id)
                 .values(**values, field_clocks=json.dumps(clocks, sort_keys=True), updated_at=now)
             )
+
+
+def apply_staff(
+    conn: Connection,
+    event_type: str,
+    payload: dict[str, Any],
+    device_id: str,
+    store_code: str,
+    now: dt.datetime,
+) -> None:
+    """The counter's own staff accounts HQ learns (checked by :mod:`server.validate`): the
+    first admin of ``store.initialised`` and each account of ``staff.added``."""
+    if event_type == "store.initialised":
+        staff_id, staff_no, role = payload["staff_id"], payload["staff_no"], "admin"
+    elif event_type == "staff.added":
+        staff_id, staff_no = payload["added_staff_id"], payload["added_staff_no"]
+        role = payload["role"]
+    else:
+        return
+    conn.execute(
+        insert(t.store_staff).values(
+            device_id=device_id,
+            staff_id=staff_id,
+            store_code=store_code,
+            staff_no=staff_no,
+            role=role,
+            active=True,
+            created_at=now,
+        )
+    )

@@ -49,6 +49,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--keyfile", help="TLS private key (PEM)")
     serve.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
     serve.add_argument("--log-level", default="info", choices=LEVELS, help="default info")
+    serve.add_argument(
+        "--max-body-bytes", type=int, default=2 * 1024 * 1024,
+        help="larger request bodies are refused before they are read (default 2 MB)",
+    )  # fmt: skip
+    serve.add_argument(
+        "--push-rate", type=float, default=20.0,
+        help="pushes per second per device (burst 10x; 0: no limit)",
+    )  # fmt: skip
+    serve.add_argument(
+        "--lookup-rate", type=float, default=5.0,
+        help="online lookups per second per device (burst 10x; 0: no limit)",
+    )  # fmt: skip
 
     bak = sub.add_parser("backup", help="consistent copy of an SQLite HQ (serve may run)")
     bak.add_argument("file")
@@ -116,6 +128,21 @@ def build_parser() -> argparse.ArgumentParser:
     conflicts = sub.add_parser("conflicts", help="offline overdrafts and other conflicts")
     conflicts.add_argument("--all", action="store_true", help="include resolved ones")
 
+    quar = sub.add_parser(
+        "quarantine", help="events HQ refused: list, show, resolve (void or apply)"
+    ).add_subparsers(dest="action", required=True)
+    qlist = quar.add_parser("list", help="held events (--all: resolved ones too)")
+    qlist.add_argument("--all", action="store_true")
+    qshow = quar.add_parser("show", help="one event with its payload and reason")
+    qshow.add_argument("id", type=int)
+    qres = quar.add_parser("resolve", help="void the event, or apply it (after a correction)")
+    qres.add_argument("id", type=int)
+    how = qres.add_mutually_exclusive_group(required=True)
+    how.add_argument("--void", action="store_true", help="never apply it")
+    how.add_argument("--apply", action="store_true", help="check it again and apply it")
+    qres.add_argument("--payload", metavar="FILE", help="with --apply: corrected payload (JSON)")
+    qres.add_argument("--note", help="why (kept with the event)")
+
     members = sub.add_parser("members", help="duplicate members and merging").add_subparsers(
         dest="action", required=True
     )
@@ -141,7 +168,7 @@ def database_url(args: argparse.Namespace) -> str:
 def _serve(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
     import uvicorn
 
-    from server.app import create_app
+    from server.app import create_app, limits_from
     from server.logs import log_config
     from server.service import HQService
 
@@ -154,12 +181,19 @@ def _serve(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
         "log_config": log_config(args.log_level),
         "access_log": False,  # server.logs writes one line per request instead
     }
+    limits = {
+        "MEMBER_HQ_MAX_BODY_BYTES": str(args.max_body_bytes),
+        "MEMBER_HQ_PUSH_RATE": str(args.push_rate),
+        "MEMBER_HQ_LOOKUP_RATE": str(args.lookup_rate),
+    }
     if args.workers > 1:
         # Each worker process opens the database itself (the schema is migrated already).
         os.environ[DB_ENV] = database_url(args)
+        os.environ.update(limits)
         uvicorn.run("server.app:app_from_env", factory=True, workers=args.workers, **options)
     else:
-        uvicorn.run(create_app(HQService(engine)), **options)
+        app = create_app(HQService(engine), **limits_from(limits))
+        uvicorn.run(app, **options)
     return {"stopped": True}
 
 
@@ -179,6 +213,30 @@ def _rules_set(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
 def _store_add(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
     admin.add_store(engine, args.code, args.name)
     return admin.new_enrollment_code(engine, args.code, args.ttl_hours)
+
+
+def _quarantine_resolve(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
+    from server import quarantine
+
+    payload = None
+    if args.payload:
+        if not args.apply:
+            raise HQError("quarantine_invalid", "--payload goes with --apply")
+        payload = json.loads(Path(args.payload).read_text(encoding="utf-8"))
+    action = "void" if args.void else "apply"
+    return quarantine.resolve(engine, args.id, action, payload=payload, note=args.note)
+
+
+def _quarantine_list(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
+    from server import quarantine
+
+    return {"quarantine": quarantine.list_quarantine(engine, None if args.all else "held")}
+
+
+def _quarantine_show(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
+    from server import quarantine
+
+    return quarantine.show_quarantine(engine, args.id)
 
 
 def _release_set(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
@@ -209,6 +267,9 @@ HANDLERS: dict[tuple[str, str | None], Callable[[Engine, argparse.Namespace], An
     ("staff", "disable"): _staff_disable,
     ("staff", "list"): lambda e, a: {"staff": admin.list_staff(e)},
     ("conflicts", None): lambda e, a: {"conflicts": admin.list_conflicts(e, a.all)},
+    ("quarantine", "list"): _quarantine_list,
+    ("quarantine", "show"): _quarantine_show,
+    ("quarantine", "resolve"): _quarantine_resolve,
     ("members", "duplicates"): lambda e, a: {"duplicates": admin.list_duplicates(e)},
     ("members", "merge"): lambda e, a: admin.merge_members(e, a.keep, a.drop),
     ("mark-restored", None): lambda e, a: backup.mark_restored(e),

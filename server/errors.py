@@ -29,9 +29,15 @@ MESSAGES = {
     "backup_postgres": "this command is for an SQLite HQ",
     "backup_invalid": "not a usable HQ backup",
     "restore_target_exists": "the database to restore into is not empty",
+    "quarantine_unknown": "no such quarantined event",
+    "quarantine_invalid": "this quarantined event cannot be resolved so",
+    "body_too_large": "request body too large",
+    "rate_limited": "too many requests",
 }
 
 STATUS = {
+    "body_too_large": 413,
+    "rate_limited": 429,
     "event_conflict": 409,
     "payload_hash": 422,
     "event_invalid": 422,

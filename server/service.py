@@ -27,8 +27,9 @@ from sqlalchemy.exc import IntegrityError
 
 from app.domain.audit import canonical_json, payload_hash
 from app.domain.phone import looks_like_phone, mask_phone, normalise_phone
+from server import quarantine, validate
 from server import tables as t
-from server.apply import Applier, apply_event
+from server.apply import Applier, apply_event, apply_staff
 from server.errors import HQError
 from sync import signing, wire
 
@@ -77,6 +78,96 @@ def add_changes(
             for seq, (kind, origin, body) in zip(seqs, changes, strict=True)
         ],
     )
+
+
+def _stored_result(conn: Connection, device_id: str, ev: wire.WireEvent) -> wire.EventResult | None:
+    """A resent event HQ holds (applied or quarantined) with this very payload; else None."""
+    stored = conn.execute(
+        select(t.event.c.event_id, t.event.c.payload_hash).where(
+            t.event.c.device_id == device_id, t.event.c.device_seq == ev.device_seq
+        )
+    ).first()
+    held = None if stored is not None else quarantine.at_seq(conn, device_id, ev.device_seq)
+    row = stored or held
+    if row is None or row.event_id != ev.event_id or row.payload_hash != ev.payload_hash:
+        return None
+    if held is not None and held.status != "applied":
+        return wire.EventResult(
+            event_id=ev.event_id,
+            device_seq=ev.device_seq,
+            status="quarantined",
+            code=held.code,
+            reason=held.reason,
+            waiting_on=held.waiting_on,
+        )
+    return wire.EventResult(event_id=ev.event_id, device_seq=ev.device_seq, status="duplicate")
+
+
+def admit(
+    conn: Connection,
+    batch: validate.Batch,
+    applier: Applier,
+    dev: Any,
+    event_id: str,
+    device_seq: int,
+    event_type: str,
+    payload: dict[str, Any],
+    hash_: str,
+    created_at: dt.datetime,
+    now: dt.datetime,
+) -> tuple[str, str | None, dict[str, Any]] | None:
+    """Check one event and apply it (raises :class:`validate.Refused`); returns the change
+    other counters pull, if they need one."""
+    validate.check(batch, event_type, payload, device_seq)
+    applier.add(
+        t.event,
+        {
+            "event_id": event_id,
+            "device_id": dev.device_id,
+            "device_seq": device_seq,
+            "type": event_type,
+            "payload": canonical_json(payload),
+            "payload_hash": hash_,
+            "created_at": created_at.replace(tzinfo=None),
+            "applied_at": now,
+        },
+    )
+    try:
+        apply_staff(conn, event_type, payload, dev.device_id, dev.store_code, now)
+        wanted = apply_event(
+            conn, event_type, payload, event_id=event_id, store_code=dev.store_code, now=now,
+            applier=applier,
+        )  # fmt: skip
+    except HQError as exc:
+        raise validate.Refused("schema", detail=exc.detail or exc.code) from None
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise validate.Refused("schema", detail="a field is missing or malformed") from None
+    if not wanted:
+        return None
+    body = {"event_id": event_id, "type": event_type, "payload": payload,
+            "store_code": dev.store_code}  # fmt: skip
+    return ("event", dev.device_id, body)
+
+
+def admit_later(
+    conn: Connection, row: Any, payload: dict[str, Any], now: dt.datetime
+) -> validate.Refused | None:
+    """Apply a quarantined event now (HQ staff resolved it), or say why not. The device's
+    row is locked by the caller."""
+    dev = conn.execute(select(t.device).where(t.device.c.device_id == row.device_id)).one()
+    applier = Applier(conn, now)
+    batch = validate.Batch(conn, row.device_id, row.store_code)
+    try:
+        with conn.begin_nested():
+            change = admit(
+                conn, batch, applier, dev, row.event_id, row.device_seq, row.type, payload,
+                row.payload_hash, row.created_at, now,
+            )  # fmt: skip
+            applier.flush()
+    except validate.Refused as exc:
+        return exc
+    add_changes(conn, [change] if change else [], now)
+    return None
 
 
 class HQService:
@@ -187,9 +278,9 @@ class HQService:
 
     # -- push -----------------------------------------------------------------
     def push(self, device_id: str, req: wire.PushRequest) -> wire.PushResponse:
-        for ev in req.events:
-            if payload_hash(ev.payload) != ev.payload_hash:
-                raise HQError("payload_hash", f"device_seq {ev.device_seq}")
+        """Take the device's events in order. Each new one is checked (:mod:`server.validate`)
+        and applied, or — refused, or waiting on a refused one of the same member — kept in
+        the quarantine with its reason; either way its number is taken and the chain goes on."""
         now = self.clock()
         results: list[wire.EventResult] = []
         conflict: HQError | None = None
@@ -202,30 +293,23 @@ class HQService:
             last = dev.last_seq
             changes: list[tuple[str, str | None, dict[str, Any]]] = []
             applier = Applier(conn, now)
+            batch = validate.Batch(conn, device_id, dev.store_code)
             ids = [ev.event_id for ev in req.events]
             known_ids = set(
                 conn.scalars(select(t.event.c.event_id).where(t.event.c.event_id.in_(ids)))
+            ) | set(
+                conn.scalars(
+                    select(t.quarantine.c.event_id).where(t.quarantine.c.event_id.in_(ids))
+                )
             )
+            held: dict[str, str] = {}  # member -> the refused event of this batch it waits on
             for ev in sorted(req.events, key=lambda e: e.device_seq):
                 if ev.device_seq <= last:
-                    stored = conn.execute(
-                        select(t.event.c.event_id, t.event.c.payload_hash).where(
-                            t.event.c.device_id == device_id,
-                            t.event.c.device_seq == ev.device_seq,
-                        )
-                    ).first()
-                    if (
-                        stored is None
-                        or stored.event_id != ev.event_id
-                        or stored.payload_hash != ev.payload_hash
-                    ):
+                    result = _stored_result(conn, device_id, ev)
+                    if result is None:
                         conflict = HQError("event_conflict", f"device_seq {ev.device_seq}")
                         break
-                    results.append(
-                        wire.EventResult(
-                            event_id=ev.event_id, device_seq=ev.device_seq, status="duplicate"
-                        )
-                    )
+                    results.append(result)
                     continue
                 if ev.device_seq > last + 1:
                     results.append(
@@ -238,68 +322,79 @@ class HQService:
                     conflict = HQError("event_conflict", f"event {ev.event_id}")
                     break
                 known_ids.add(ev.event_id)
-                applier.add(
-                    t.event,
-                    {
-                        "event_id": ev.event_id,
-                        "device_id": device_id,
-                        "device_seq": ev.device_seq,
-                        "type": ev.type,
-                        "payload": canonical_json(ev.payload),
-                        "payload_hash": ev.payload_hash,
-                        "created_at": ev.created_at.replace(tzinfo=None),
-                        "applied_at": now,
-                    },
-                )
-                try:
-                    wanted = apply_event(
-                        conn,
-                        ev.type,
-                        ev.payload,
-                        event_id=ev.event_id,
-                        store_code=dev.store_code,
-                        now=now,
-                        applier=applier,
+                member_id = validate.member_of(ev.type, ev.payload)
+                waiting_on = None
+                if member_id is not None:
+                    waiting_on = held.get(member_id) or quarantine.held_for(
+                        conn, device_id, member_id
                     )
-                except HQError:
-                    raise
-                except (KeyError, TypeError, ValueError, AttributeError):
-                    # A payload HQ cannot read: refuse the batch, apply none of it. The
-                    # counter shows the detail: words, not an exception's class name.
-                    raise HQError(
-                        "event_invalid",
-                        f"device_seq {ev.device_seq}: a field is missing or malformed",
-                    ) from None
-                except Exception as exc:
-                    log.error(
-                        "event %s (device %s, seq %s) could not be applied: %s",
-                        ev.event_id, device_id, ev.device_seq, type(exc).__name__,
-                    )  # fmt: skip
-                    raise
-                if wanted:
-                    changes.append(
-                        (
-                            "event",
-                            device_id,
-                            {
-                                "event_id": ev.event_id,
-                                "type": ev.type,
-                                "payload": ev.payload,
-                                "store_code": dev.store_code,
-                            },
+                refusal: validate.Refused | None = None
+                if waiting_on is not None:
+                    refusal = validate.Refused("waiting", event_id=waiting_on)
+                elif payload_hash(ev.payload) != ev.payload_hash:
+                    refusal = validate.Refused("payload_hash")
+                else:
+                    mark = applier.mark()
+                    try:
+                        with conn.begin_nested():
+                            change = admit(
+                                conn, batch, applier, dev, ev.event_id, ev.device_seq, ev.type,
+                                ev.payload, ev.payload_hash, ev.created_at, now,
+                            )  # fmt: skip
+                    except validate.Refused as exc:
+                        applier.undo(mark)
+                        refusal = exc
+                    except Exception as exc:
+                        log.error(
+                            "event %s (device %s, seq %s) could not be applied: %s",
+                            ev.event_id, device_id, ev.device_seq, type(exc).__name__,
+                        )  # fmt: skip
+                        raise
+                    else:
+                        if change is not None:
+                            changes.append(change)
+                last = ev.device_seq
+                if refusal is None:
+                    results.append(
+                        wire.EventResult(
+                            event_id=ev.event_id, device_seq=ev.device_seq, status="applied"
                         )
                     )
-                last = ev.device_seq
+                    continue
+                if member_id is not None:
+                    held.setdefault(member_id, ev.event_id)
+                log.info(
+                    "event %s (device %s, seq %s) quarantined: %s",
+                    ev.event_id, device_id, ev.device_seq, refusal.code,
+                )  # fmt: skip
+                quarantine.put(
+                    conn,
+                    event_id=ev.event_id,
+                    device_id=device_id,
+                    device_seq=ev.device_seq,
+                    store_code=dev.store_code,
+                    event_type=ev.type,
+                    payload=ev.payload,
+                    payload_hash=ev.payload_hash,
+                    created_at=ev.created_at.replace(tzinfo=None),
+                    member_id=member_id,
+                    code=refusal.code,
+                    reason=refusal.reason,
+                    waiting_on=waiting_on,
+                    now=now,
+                )
                 results.append(
                     wire.EventResult(
-                        event_id=ev.event_id, device_seq=ev.device_seq, status="applied"
+                        event_id=ev.event_id,
+                        device_seq=ev.device_seq,
+                        status="quarantined",
+                        code=refusal.code,
+                        reason=refusal.reason,
+                        waiting_on=waiting_on,
                     )
                 )
             try:
                 applier.flush()
-            except IntegrityError:
-                # A ledger row id HQ already holds from another event: refuse the batch.
-                raise HQError("event_invalid", "a row of this batch exists already") from None
             except Exception as exc:
                 log.error(
                     "events %s (device %s) could not be written: %s",
@@ -365,6 +460,34 @@ class HQService:
             f'{{"changes":[{changes}],"cursor":{cursor},"watermark":{watermark},'
             f'"has_more":{"true" if has_more else "false"}}}'
         ).encode()
+
+    def member_changes(self, member_id: str) -> wire.PullResponse:
+        """The changes about ``member_id`` (its events, in order), whoever made them."""
+        needle = f'%"member_id":"{member_id}"%'  # an id is hex and dashes: no LIKE wildcard
+        with self.engine.connect().execution_options(hq_readonly=True) as conn:
+            watermark = (
+                conn.scalar(select(t.counter.c.value).where(t.counter.c.name == "server_seq")) or 0
+            )
+            rows = conn.execute(
+                select(t.change.c.server_seq, t.change.c.kind, t.change.c.body)
+                .where(
+                    t.change.c.kind == "event",
+                    t.change.c.server_seq <= watermark,
+                    t.change.c.body.like(needle),
+                )
+                .order_by(t.change.c.server_seq)
+                .limit(wire.MAX_PULL)
+            ).all()
+            conn.rollback()
+        return wire.PullResponse(
+            changes=[
+                wire.Change(server_seq=r.server_seq, kind=r.kind, body=json.loads(r.body))
+                for r in rows
+            ],
+            cursor=0,
+            watermark=watermark,
+            has_more=len(rows) == wire.MAX_PULL,
+        )
 
     # -- online lookup --------------------------------------------------------
     def lookup(self, query: str) -> wire.LookupResponse:

@@ -129,6 +129,7 @@ txn = Table(
     Column("store_code", String(32)),
     Column("business_date", String(10)),
     Column("created_at", DateTime, nullable=False),
+    Column("original_txn_id", String(36), index=True),  # what a refund refunds (h0003)
 )
 
 sv_entry = Table(
@@ -231,3 +232,54 @@ duplicate = Table(
 )
 
 Index("ix_hq_member_status_phone", member.c.status, member.c.phone)
+
+# -- HQ as the authority (h0003) ------------------------------------------------------
+
+# Events HQ refused (or that wait on a refused one): never applied, never handed to other
+# counters, kept with the reason until HQ staff void them or apply them after a correction.
+quarantine = Table(
+    "hq_quarantine",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("device_id", String(36), nullable=False),
+    Column("device_seq", BigInteger, nullable=False),
+    Column("store_code", String(32), nullable=False),
+    Column("type", String(48), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("payload_hash", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("received_at", DateTime, nullable=False),
+    Column("member_id", String(36), index=True),
+    Column("code", String(48), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("waiting_on", String(36)),  # the held event this one depends on (same member)
+    Column("status", String(16), nullable=False),  # held, voided, applied
+    Column("resolved_at", DateTime),
+    Column("note", Text),
+    UniqueConstraint("device_id", "device_seq", name="uq_hq_quarantine_device_seq"),
+)
+
+# The staff each counter made (store.initialised, staff.added), as HQ accepted them.
+store_staff = Table(
+    "hq_store_staff",
+    metadata,
+    Column("device_id", String(36), primary_key=True),
+    Column("staff_id", String(36), primary_key=True),
+    Column("store_code", String(32), nullable=False),
+    Column("staff_no", String(32), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+# Every rules version HQ ever published: a top-up is checked against the one its counter held.
+rules_history = Table(
+    "hq_rules_history",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("rules_json", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+Index("ix_hq_quarantine_status_device", quarantine.c.status, quarantine.c.device_id)

@@ -32,6 +32,9 @@ def _add_parsers(subparsers: argparse._SubParsersAction) -> None:
     sub.add_parser("now", help="push pending events and pull changes now")
     sub.add_parser("status", help="pending events, last success, last error, cursor")
     sub.add_parser("reset", help="forget HQ (refused while events are pending)")
+    sub.add_parser(
+        "repair", help="fetch from HQ the members that parked changes wait for, and retry them"
+    )
     lookup = sub.add_parser(
         "lookup", help="find a member at HQ (phone, card number) and bring them here at once"
     )
@@ -87,7 +90,27 @@ def _now(ctx: CounterContext, actor: Actor | None, args: argparse.Namespace) -> 
 
 
 def _status(ctx: CounterContext, actor: Actor | None, args: argparse.Namespace) -> dict[str, Any]:
-    return syncstate.status(ctx).to_dict()
+    from app.services import parking
+
+    return {**syncstate.status(ctx).to_dict(), "parked_changes": parking.parked(ctx)}
+
+
+def _repair(ctx: CounterContext, actor: Actor | None, args: argparse.Namespace) -> dict[str, Any]:
+    from sync import parking
+
+    client = _client(ctx)
+    try:
+        result = parking.repair(ctx, client)
+    except SyncError as exc:
+        raise _failed(exc) from None
+    finally:
+        client.close()
+    return {**result, **_status(ctx, actor, args)}
+
+
+def _repair_lines(data: dict[str, Any]) -> list[str]:
+    head = f"已从总部取回 {len(data['members'])} 位会员的数据,应用 {data['applied']} 条"
+    return [head, *_status_lines(data)]
 
 
 def _reset(ctx: CounterContext, actor: Actor | None, args: argparse.Namespace) -> dict[str, Any]:
@@ -121,7 +144,27 @@ def _status_lines(data: dict[str, Any]) -> list[str]:
         f"游标:{data['cursor']}",
         f"本机版本:{data['app_version']}",
         *update,
+        *_refused_lines(data.get("refused") or []),
+        *_parked_lines(data.get("parked_changes") or []),
     ]
+
+
+def _parked_lines(parked: list[dict[str, Any]]) -> list[str]:
+    if not parked:
+        return []
+    lines = [f"暂缓的总部数据:{len(parked)} 条(可运行 sync repair)"]
+    for p in parked:
+        lines.append(f"  #{p['server_seq']} {p['type']}:{p['reason']}")
+    return lines
+
+
+def _refused_lines(refused: list[dict[str, Any]]) -> list[str]:
+    if not refused:
+        return []
+    lines = [f"总部拒收:{len(refused)} 条(请联系总部处理)"]
+    for r in refused:
+        lines.append(f"  #{r['device_seq']} {r['type']}:{r['reason']}")
+    return lines
 
 
 def _now_lines(data: dict[str, Any]) -> list[str]:
@@ -157,13 +200,15 @@ EXTENSION = Extension(
         ("sync", "status"): _status,
         ("sync", "reset"): _reset,
         ("sync", "lookup"): _lookup,
+        ("sync", "repair"): _repair,
         ("staff", "recover"): _recover,
     },
-    no_actor=frozenset({("sync", "now"), ("sync", "status")}),
+    no_actor=frozenset({("sync", "now"), ("sync", "status"), ("sync", "repair")}),
     text_renderers={
         ("sync", "status"): _status_lines,
         ("sync", "now"): _now_lines,
         ("sync", "lookup"): _lookup_lines,
+        ("sync", "repair"): _repair_lines,
     },
 )
 

@@ -203,6 +203,11 @@ class HQClient:
     def lookup(self, query: str) -> wire.LookupResponse:
         return _parse(wire.LookupResponse, self._signed("POST", wire.LOOKUP_PATH, {"query": query}))
 
+    def member_changes(self, member_id: str) -> wire.PullResponse:
+        """Every change HQ holds about one member (``sync repair``)."""
+        body = {"member_id": member_id}
+        return _parse(wire.PullResponse, self._signed("POST", wire.MEMBER_CHANGES_PATH, body))
+
     def health(self) -> wire.Health:
         data = _send(
             self.session,

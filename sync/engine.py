@@ -46,6 +46,22 @@ def push_all(ctx: CounterContext, client: HQClient, batch: int = PUSH_BATCH) -> 
                 acked_total += syncstate.acknowledge(ctx, exc.acked_seq)
             raise
         acked_total += syncstate.acknowledge(ctx, resp.acked_seq)
+        types = {i.event_id: i.type for i in items}
+        syncstate.note_refused(
+            ctx,
+            [
+                syncstate.Refusal(
+                    r.event_id,
+                    r.device_seq,
+                    types.get(r.event_id, ""),
+                    r.code or "",
+                    r.reason or "",
+                    r.waiting_on,
+                )
+                for r in resp.results
+                if r.status == "quarantined"
+            ],
+        )
         if resp.acked_seq < items[0].device_seq - 1:
             log.warning("HQ holds events only up to %s: sending again from there", resp.acked_seq)
         elif resp.acked_seq < items[0].device_seq:

@@ -19,6 +19,7 @@ ENROLL_PATH = f"{PREFIX}/enroll"
 PUSH_PATH = f"{PREFIX}/events"
 PULL_PATH = f"{PREFIX}/changes"
 LOOKUP_PATH = f"{PREFIX}/members/lookup"
+MEMBER_CHANGES_PATH = f"{PREFIX}/members/changes"
 HEALTH_PATH = f"{PREFIX}/health"
 
 # Every request names the counter's release in its User-Agent; HQ keeps it per device.
@@ -75,13 +76,18 @@ class PushRequest(_Model):
     events: list[WireEvent] = Field(max_length=MAX_BATCH)
 
 
-EventStatus = Literal["applied", "duplicate", "gap"]
+EventStatus = Literal["applied", "duplicate", "gap", "quarantined"]
 
 
 class EventResult(_Model):
     event_id: str
     device_seq: int
     status: EventStatus
+    # quarantined: HQ refused the event (or holds it behind a refused one of the same
+    # member); its number is taken all the same, so the device's later events go on.
+    code: str | None = None
+    reason: str | None = None  # in Chinese, for the counter's sync status
+    waiting_on: str | None = None
 
 
 class PushResponse(_Model):
@@ -104,6 +110,10 @@ class PullResponse(_Model):
 
 class LookupRequest(_Model):
     query: str = Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$")
+
+
+class MemberChangesRequest(_Model):
+    member_id: str = _ID
 
 
 class MemberSummary(_Model):

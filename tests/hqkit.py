@@ -84,9 +84,10 @@ def hq_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
 class HQServer:
     """HQ's app served by uvicorn in a thread; ``restart`` keeps the database and the port."""
 
-    def __init__(self, url: str, tls: tuple[str, str] | None = None) -> None:
+    def __init__(self, url: str, tls: tuple[str, str] | None = None, **app_options: Any) -> None:
         self.url = url
         self.tls = tls  # (certificate, key) PEM files: serve HTTPS
+        self.app_options = app_options  # create_app's (max_body, rates)
         self.engine = open_database(url)
         self.service = HQService(self.engine)
         self.port = 0
@@ -103,7 +104,7 @@ class HQServer:
         sock.bind(("127.0.0.1", self.port))
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
-            create_app(self.service),
+            create_app(self.service, **self.app_options),
             log_level="warning",
             # uvicorn's own loggers go to the root logger like every other log of the suite,
             # so the suite's log scan (tests/logscan.py) and caplog see them.

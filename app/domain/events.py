@@ -13,6 +13,9 @@ from typing import Any
 
 PROFILE_FIELDS = ("name", "gender", "birthday", "email", "address")
 
+# Events that bring a new member: a registration at a counter, or an import of an old system's.
+NEW_MEMBER_EVENTS = ("member.registered", "member.imported")
+
 CARD_STATUS_EVENTS = {
     "card.reported_lost": "lost",
     "card.frozen": "frozen",
@@ -25,6 +28,7 @@ class Effects:
     type: str
     member_id: str | None = None
     txn_id: str | None = None
+    original_txn_id: str | None = None  # what a refund refunds
     business_date: str | None = None
     new_member: dict[str, Any] | None = None  # the registration's profile
     new_card: dict[str, Any] | None = None  # {card_id, card_no, member_id}
@@ -63,12 +67,13 @@ def _owned(rows: list[dict[str, Any]] | None, member_id: str | None) -> list[dic
 def effects(event_type: str, payload: dict[str, Any]) -> Effects:
     """The facts an event of ``event_type`` carries (nothing for store and staff events)."""
     member_id = payload.get("member_id")
-    if event_type == "member.registered":
+    if event_type in NEW_MEMBER_EVENTS:
         member_id = payload["member"]["member_id"]
     eff = Effects(
         type=event_type,
         member_id=member_id,
         txn_id=payload.get("txn_id"),
+        original_txn_id=payload.get("original_txn_id"),
         business_date=payload.get("business_date"),
         sv_entries=_owned(payload.get("sv_entries"), member_id),
         points_lots=_owned(payload.get("points_lots"), member_id),
@@ -78,11 +83,14 @@ def effects(event_type: str, payload: dict[str, Any]) -> Effects:
     delta = payload.get("cumulative_spend_delta_fen")
     if delta and member_id:
         eff.spend_delta[member_id] = int(delta)
-    if event_type == "member.registered":
+    if event_type in NEW_MEMBER_EVENTS:
         eff.new_member = dict(payload["member"])
         card = payload.get("card")
         if card:
             eff.new_card = {**card, "member_id": member_id}
+        opening = payload.get("cumulative_spend_fen")  # an import's spend in the old system
+        if opening and member_id:
+            eff.spend_delta[member_id] = int(opening)
     elif event_type == "member.payment_password_set":
         eff.password_hash = payload["password_hash"]
     elif event_type in CARD_STATUS_EVENTS:

@@ -17,6 +17,75 @@ _language = "zh"
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # (中文, English)
+    "member_other_store": (
+        "{name} 是门店 {store} 的会员:此业务只能在该店办理",
+        "{name} is a member of store {store}: only that store can do this",
+    ),
+    "pull_clash": (
+        "与本机已有的数据冲突(如卡号重复),暂缓处理",
+        "Clashes with data on this counter (e.g. a card number); set aside",
+    ),
+    "pull_invalid": ("总部发来的数据无法读取,暂缓处理", "Data from HQ this counter cannot read"),
+    # HQ's refusals of a counter's event (server.validate): shown in ``sync status``.
+    "hq_schema": ("事件内容格式不正确:{detail}", "The event is malformed: {detail}"),
+    "hq_type_unknown": ("总部不认识此类事件:{type}", "HQ does not know this event type: {type}"),
+    "hq_type_forbidden": (
+        "收银台不能发送此类事件:{type}",
+        "A counter may not send this kind of event: {type}",
+    ),
+    "hq_payload_hash": ("事件内容与校验值不符", "The event does not match its hash"),
+    "hq_staff_unknown": (
+        "员工 {staff} 在总部未登记或已停用",
+        "Staff {staff} is unknown at HQ or inactive",
+    ),
+    "hq_staff_role": (
+        "员工 {staff} 无权进行此操作({action})",
+        "Staff {staff} may not do this ({action})",
+    ),
+    "hq_approval_missing": ("此操作需要店长授权,事件未附授权人", "This needs a manager's approval"),
+    "hq_approver_invalid": (
+        "授权人 {staff} 无权授权此操作",
+        "Staff {staff} cannot approve this",
+    ),
+    "hq_device_mismatch": (
+        "收银台只能以自身名义为本店操作",
+        "A counter acts only as itself, for its own store",
+    ),
+    "hq_member_unknown": ("总部没有找到会员 {member_id}", "HQ has no member {member_id}"),
+    "hq_member_foreign": (
+        "会员属于门店 {home},本店不能进行此操作({action})",
+        "The member belongs to store {home}; this store may not do this ({action})",
+    ),
+    "hq_id_taken": ("编号已被使用:{what} {id}", "This id is taken: {what} {id}"),
+    "hq_card_taken": ("卡号 {card_no} 已属于其他会员", "Card {card_no} belongs to another member"),
+    "hq_card_unknown": ("会员没有这张卡:{card_id}", "The member has no such card: {card_id}"),
+    "hq_lot_unknown": (
+        "积分批次不存在或不属于该会员:{lot_id}",
+        "No such points lot of this member: {lot_id}",
+    ),
+    "hq_money_mismatch": ("金额对不上:{detail}", "The amounts do not add up: {detail}"),
+    "hq_bonus_mismatch": (
+        "赠送金额与规则不符:充值 {amount:money} 应送 {expected:money},事件为 {bonus:money}",
+        "The bonus breaks the rules: a top-up of {amount:money} earns {expected:money}, "
+        "not {bonus:money}",
+    ),
+    "hq_rules_version_unknown": ("总部没有规则版本 {version}", "HQ has no rules version {version}"),
+    "hq_txn_unknown": ("总部没有找到原交易 {txn_id}", "HQ has no transaction {txn_id}"),
+    "hq_txn_foreign": (
+        "原交易不是本店所做,不能在本店退款({txn_id})",
+        "The transaction was made at another store ({txn_id})",
+    ),
+    "hq_already_refunded": ("原交易已退款({txn_id})", "Already refunded ({txn_id})"),
+    "hq_refund_mismatch": (
+        "退款与原交易不符:{detail}",
+        "The refund does not match the transaction: {detail}",
+    ),
+    "hq_waiting": (
+        "同一会员的事件 {event_id} 被总部拒收,本事件等待其处理",
+        "Waits for the refused event {event_id} of the same member",
+    ),
+    "hq_text_invalid": ("{field} 含有不允许的字符", "{field} has characters that are not allowed"),
+    "hq_voided": ("总部已作废此事件", "HQ voided this event"),
     "address_length": ("地址不能超过 200 个字", "The address may have at most 200 characters"),
     "adjust_zero": ("调整数量不能为 0", "The adjustment cannot be zero"),
     "already_refunded": (
@@ -432,7 +501,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "导入文件第 {line} 行含有空字符(NUL),这不是文本格式的 CSV 文件"
         "(如是 Excel 的“Unicode 文本”,请另存为“CSV UTF-8”)",
         "Line {line} of the import file contains NUL bytes: this is not a text CSV file "
-        "(Excel's \"Unicode text\"? Save it as \"CSV UTF-8\")",
+        '(Excel\'s "Unicode text"? Save it as "CSV UTF-8")',
     ),
     "import_too_big": (
         "导入文件过大({size} MB),最多 {limit} MB;请拆分成几个文件",

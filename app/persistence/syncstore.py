@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import DataError, IntegrityError
 
+from app.domain.errors import RuleError
 from app.persistence.tables import (
     Card,
     MemberFieldClock,
@@ -14,6 +17,8 @@ from app.persistence.tables import (
     PointsEntry,
     PointsLot,
     StoredValueEntry,
+    SyncParked,
+    SyncRefused,
     SyncState,
     Txn,
 )
@@ -30,6 +35,108 @@ def state_for_update(uow: UnitOfWork) -> SyncState:
         row = SyncState(id=1, cursor=0, hlc="")
         uow.session.add(row)
     return row
+
+
+def rules_version(uow: UnitOfWork) -> int | None:
+    """The version of HQ's rules this counter holds (None: its own rules)."""
+    row = uow.session.get(SyncState, 1)
+    return row.rules_version if row is not None else None
+
+
+@contextmanager
+def savepoint(uow: UnitOfWork) -> Iterator[None]:
+    """Run a part of the transaction that may fail on its own: on any error it is undone
+    (the rest stays), and a constraint the database refuses is a :class:`RuleError`."""
+    uow.flush()  # what came before is written, so only this part's rows are undone
+    nested = uow.session.begin_nested()
+    try:
+        yield
+        uow.flush()
+    except (IntegrityError, DataError):
+        uow.discard_staged()
+        nested.rollback()
+        raise RuleError("pull_clash") from None
+    except BaseException:
+        uow.discard_staged()
+        nested.rollback()
+        raise
+    nested.commit()
+
+
+def parked(uow: UnitOfWork, limit: int | None = None) -> Sequence[SyncParked]:
+    stmt = select(SyncParked).order_by(SyncParked.server_seq)
+    return uow.session.scalars(stmt.limit(limit) if limit else stmt).all()
+
+
+def parked_count(uow: UnitOfWork) -> int:
+    return int(uow.session.scalar(select(func.count()).select_from(SyncParked)) or 0)
+
+
+def park(
+    uow: UnitOfWork,
+    server_seq: int,
+    kind: str,
+    body: str,
+    member_id: str | None,
+    code: str,
+    reason: str,
+    at: dt.datetime,
+) -> None:
+    row = uow.session.get(SyncParked, server_seq)
+    if row is None:
+        uow.add(
+            SyncParked(
+                server_seq=server_seq,
+                kind=kind,
+                body=body,
+                member_id=member_id,
+                code=code,
+                reason=reason,
+                tries=1,
+                parked_at=at,
+            )
+        )
+    else:
+        row.code, row.reason, row.tries = code, reason, row.tries + 1
+    uow.flush()
+
+
+def unpark(uow: UnitOfWork, server_seq: int) -> None:
+    row = uow.session.get(SyncParked, server_seq)
+    if row is not None:
+        uow.session.delete(row)
+        uow.flush()
+
+
+def refused(uow: UnitOfWork) -> Sequence[SyncRefused]:
+    return uow.session.scalars(select(SyncRefused).order_by(SyncRefused.device_seq)).all()
+
+
+def put_refused(
+    uow: UnitOfWork,
+    event_id: str,
+    device_seq: int,
+    type_: str,
+    code: str,
+    reason: str,
+    waiting_on: str | None,
+    at: dt.datetime,
+) -> None:
+    row = uow.session.get(SyncRefused, event_id)
+    if row is None:
+        uow.add(
+            SyncRefused(
+                event_id=event_id,
+                device_seq=device_seq,
+                type=type_,
+                code=code,
+                reason=reason,
+                waiting_on=waiting_on,
+                at=at,
+            )
+        )
+    else:
+        row.code, row.reason, row.waiting_on, row.at = code, reason, waiting_on, at
 
 
 def pending_count(uow: UnitOfWork) -> int:
@@ -128,6 +235,21 @@ def replace_search_keys(uow: UnitOfWork, member_id: str, keys: Sequence[str]) ->
 
     uow.session.execute(delete(MemberSearchKey).where(MemberSearchKey.member_id == member_id))
     uow.add(*(MemberSearchKey(member_id=member_id, key=k) for k in keys))
+
+
+def home_store_of(uow: UnitOfWork, member_id: str) -> str | None:
+    """The store that registered (or imported) a member this counter learned from HQ ("HQ"
+    for one HQ made); None for a member this counter made itself."""
+    note = uow.session.scalar(
+        select(Txn.note)
+        .where(
+            Txn.member_id == member_id,
+            Txn.kind == "remote",
+            Txn.note.like("member.registered %") | Txn.note.like("member.imported %"),
+        )
+        .limit(1)
+    )
+    return note.split(" ", 1)[1] if note and " " in note else None
 
 
 def members_registered_elsewhere(uow: UnitOfWork, member_ids: set[str]) -> set[str]:

@@ -383,6 +383,8 @@ class SyncState(Base):
     hlc: Mapped[str] = mapped_column(String(64), default="")
     # "epoch:server_seq" of HQ's database as last seen; a new epoch means HQ was restored.
     hq_epoch: Mapped[str | None] = mapped_column(String(64))
+    # The version of HQ's rules last pulled; events carry it so HQ checks them by those rules.
+    rules_version: Mapped[int | None] = mapped_column(Integer)
 
 
 class MemberFieldClock(Base):
@@ -392,6 +394,35 @@ class MemberFieldClock(Base):
     member_id: Mapped[str] = mapped_column(fk("member.id"), primary_key=True)
     field: Mapped[str] = mapped_column(String(24), primary_key=True)
     hlc: Mapped[str] = mapped_column(String(64))
+
+
+class SyncRefused(Base):
+    """An event of this counter HQ refused (quarantined) or holds back, with HQ's reason."""
+
+    __tablename__ = "sync_refused"
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    device_seq: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(48))
+    code: Mapped[str] = mapped_column(String(48))
+    reason: Mapped[str] = mapped_column(Text)
+    waiting_on: Mapped[str | None] = mapped_column(String(36))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class SyncParked(Base):
+    """A change pulled from HQ that could not apply here (a member this counter does not
+    hold, a clash with local data, data it cannot read): kept with the reason and retried
+    after every pull, so it never stops the changes after it."""
+
+    __tablename__ = "sync_parked"
+    server_seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(16))
+    body: Mapped[str] = mapped_column(Text)
+    member_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    code: Mapped[str] = mapped_column(String(48))
+    reason: Mapped[str] = mapped_column(Text)
+    tries: Mapped[int] = mapped_column(Integer, default=1)
+    parked_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 Index("ix_outbox_pending", OutboxEvent.pushed_at, OutboxEvent.device_seq)

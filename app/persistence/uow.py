@@ -103,6 +103,10 @@ class UnitOfWork:
             for (table, _), values in appends.items():
                 conn.execute(_INSERTS[table.name], values)
 
+    def discard_staged(self) -> None:
+        """Forget the ledger rows staged since the last flush (a savepoint rolled back)."""
+        self._appends = {}
+
     @property
     def writable(self) -> bool:
         return not self._readonly

@@ -12,6 +12,7 @@ from app.domain.pricing import EXTERNAL_METHODS, check_method
 from app.persistence.tables import Card, Member, TxnTender
 from app.persistence.uow import UnitOfWork
 from app.services.context import CounterContext, load_rules
+from app.services.home import ensure_home_member
 from app.services.ledger import new_txn, post_points, post_stored_value
 from app.services.lookup import resolve_member
 from app.services.members import unique_card_no
@@ -76,11 +77,16 @@ def _set_status(
     return CardResult(txn.id, member.id, card.card_no, status)
 
 
-def _member_for_card_op(ctx: CounterContext, uow: UnitOfWork, query: str) -> Member:
-    """Card operations identify the member by phone (the card may be lost) or the card."""
+def _member_for_card_op(
+    ctx: CounterContext, uow: UnitOfWork, query: str, *, home_only: bool = True
+) -> Member:
+    """Card operations identify the member by phone (the card may be lost) or the card;
+    all but reporting a loss are the member's home store's."""
     member = resolve_member(ctx, uow, query)
     if member.status != "active":
         raise RuleError("member_cancelled", name=member.name)
+    if home_only:
+        ensure_home_member(uow, member)
     return member
 
 
@@ -88,7 +94,7 @@ def report_lost(ctx: CounterContext, actor: Actor, query: str) -> CardResult:
     """The card stops working at once; the member, balances and points stay."""
     require(actor, Permission.CARD_LOST)
     with ctx.uow() as uow:
-        member = _member_for_card_op(ctx, uow, query)
+        member = _member_for_card_op(ctx, uow, query, home_only=False)
         card = _current_card(uow, member)
         if card.status == "frozen":  # a freeze is lifted by a manager, not by reporting loss
             raise RuleError("card_frozen", card_no=card.card_no)

@@ -47,11 +47,11 @@ from app.domain.phone import mask_phone
 from app.domain.points import expiry_for
 from app.domain.pricing import tier_for_spend
 from app.domain.rules import Rules
-from app.persistence import bulk
+from app.persistence import bulk, syncstore
 from app.persistence.uow import UnitOfWork
 from app.services.context import CounterContext, load_rules
 from app.services.members import Cleaned, Registration, clean_registration
-from app.services.recording import audit_content
+from app.services.recording import audit_content, envelope
 from app.services.search_keys import search_keys
 from app.services.security import Actor, Permission, require
 from app.services.spreadsheets import Table, read_table
@@ -376,6 +376,7 @@ class _Chain:
         last_hash, last_seq = uow.chain_heads()
         self.prev = last_hash or GENESIS
         self.seq = last_seq
+        self.rules_version = syncstore.rules_version(uow)
         self.device_id = device_id
         self.actor = actor
         self.now = now
@@ -397,7 +398,7 @@ class _Chain:
         values["prev_hash"] = self.prev
         values["hash"] = self.prev = chain_hash(self.prev, audit_content(SimpleNamespace(**values)))
         self.audit.append(values)
-        body = {**payload, "staff_id": self.actor.staff_id, "approved_by": None,
+        body = {**payload, **envelope(self.actor, None, self.rules_version),
                 "at": self.now.isoformat()}  # fmt: skip
         self.seq += 1
         self.outbox.append(

@@ -16,6 +16,7 @@ from app.persistence.tables import Card, Member, MemberSearchKey, Txn
 from app.persistence.uow import UnitOfWork
 from app.services.context import CounterContext, load_rules
 from app.services.hashing import normalise_secret
+from app.services.home import ensure_home_member
 from app.services.lookup import MemberView, member_view, resolve_member
 from app.services.recording import member_state, record
 from app.services.search_keys import search_keys
@@ -229,6 +230,7 @@ def set_payment_password(
         check_payment_password(ctx, query, old_password)
     with ctx.uow() as uow:
         member = resolve_member(ctx, uow, query)
+        ensure_home_member(uow, member)
         if member.pay_password_hash is not None and old_password is None:
             raise RuleError("payment_password_exists")
         _write_password(ctx, uow, actor, member, hashed, action="member.set_password")
@@ -246,6 +248,7 @@ def reset_payment_password(
     hashed = ctx.hasher.hash(password)
     with ctx.uow() as uow:
         member = resolve_member(ctx, uow, query)
+        ensure_home_member(uow, member)
         _write_password(ctx, uow, actor, member, hashed, "member.reset_password", approver)
         uow.commit()
 

@@ -10,6 +10,7 @@ from app.domain.errors import RuleError, ValidationError
 from app.domain.text import check_text
 from app.persistence import syncstore
 from app.services.context import CounterContext
+from app.services.home import ensure_home_member
 from app.services.ledger import (
     earn_points,
     new_txn,
@@ -106,6 +107,7 @@ def adjust_points(
         raise ValidationError("adjust_zero")
     with ctx.reader() as uow:
         member = resolve_member(ctx, uow, query)
+        ensure_home_member(uow, member)
         usable = usable_points(uow, member.id, ctx.business_date(uow))
         if delta < 0 and usable < -delta:
             raise RuleError("points_insufficient", balance=usable, points=-delta)

@@ -14,6 +14,7 @@ from app.domain.errors import ValidationError
 from app.domain.hlc import ZERO, Stamp, tick
 from app.persistence import syncstore
 from app.services.context import CounterContext
+from app.services.home import ensure_home_member
 from app.services.lookup import MemberView, member_view, resolve_member
 from app.services.members import Registration, clean_registration
 from app.services.recording import record
@@ -38,6 +39,7 @@ def update_profile(
     require(actor, Permission.MEMBER_REGISTER)
     with ctx.uow() as uow:
         member = resolve_member(ctx, uow, query)
+        ensure_home_member(uow, member)
         probe = Registration(
             name=name if name is not None else member.name,
             phone=member.phone,

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.domain.audit import GENESIS, canonical_json, chain_hash, payload_hash
 from app.domain.ids import uuid7
+from app.persistence import syncstore
 from app.persistence.tables import AuditEntry, Member, OutboxEvent
 from app.persistence.uow import UnitOfWork
 from app.services.context import CounterContext
@@ -38,6 +39,20 @@ def audit_content(entry: AuditEntry) -> dict[str, Any]:
         "entity_id": entry.entity_id,
         "before": entry.before,
         "after": entry.after,
+    }
+
+
+def envelope(
+    actor: Actor | None, approver: Actor | None, rules_version: int | None
+) -> dict[str, Any]:
+    """Who did it (local id and staff number, which HQ checks) and the HQ rules version the
+    counter held (None: its own rules), as every outbox event carries them."""
+    return {
+        "staff_id": actor.staff_id if actor else None,
+        "staff_no": actor.staff_no if actor else None,
+        "approved_by": approver.staff_id if approver else None,
+        "approver_no": approver.staff_no if approver else None,
+        "rules_version": rules_version,
     }
 
 
@@ -84,8 +99,7 @@ def record(
     store = uow.store()
     body = {
         **payload,
-        "staff_id": actor.staff_id if actor else None,
-        "approved_by": approver.staff_id if approver else None,
+        **envelope(actor, approver, syncstore.rules_version(uow)),
         "at": now.isoformat(),
     }
     event = OutboxEvent(

@@ -35,6 +35,7 @@ from app.persistence.tables import (
     Txn,
 )
 from app.persistence.uow import UnitOfWork
+from app.services import parking
 from app.services.context import CounterContext
 from app.services.recording import record
 from app.services.search_keys import search_keys
@@ -53,8 +54,11 @@ class PullApplied:
     applied: int
 
 
-def apply_changes(ctx: CounterContext, changes: Sequence[PulledChange], cursor: int) -> PullApplied:
-    """Apply a batch pulled from HQ and store ``cursor`` in the same transaction."""
+def apply_changes(
+    ctx: CounterContext, changes: Sequence[PulledChange], cursor: int, *, replay: bool = False
+) -> PullApplied:
+    """Apply a batch pulled from HQ and store ``cursor`` in the same transaction
+    (``replay``: changes fetched again by ``sync repair``, applied whatever the cursor)."""
     with ctx.uow() as uow:
         state = syncstore.state_for_update(uow)
         if cursor <= state.cursor and not changes:
@@ -62,15 +66,12 @@ def apply_changes(ctx: CounterContext, changes: Sequence[PulledChange], cursor: 
         before = state.cursor
         applied = 0
         for change in changes:
-            if change.server_seq <= before:
+            if change.server_seq <= before and not replay:
                 continue  # already applied by an earlier pull
-            if change.kind == "event":
-                _apply_event(ctx, uow, state, change.body)
-            elif change.kind == "rules":
-                _apply_rules(uow, change.body["rules"])
-            elif change.kind == "staff":
-                _apply_staff(ctx, uow, change.body)
-            applied += 1
+            # One that cannot apply here is parked with its reason; the rest goes on.
+            if parking.attempt(ctx, uow, state, change, _apply_one):
+                applied += 1
+        applied += parking.retry(ctx, uow, state, _apply_one)
         state.cursor = max(before, cursor)
         state.last_pull_at = ctx.now()
         if applied:
@@ -88,6 +89,25 @@ def apply_changes(ctx: CounterContext, changes: Sequence[PulledChange], cursor: 
             )
         uow.commit()
         return PullApplied(state.cursor, applied)
+
+
+def retry_parked(ctx: CounterContext) -> int:
+    """Try every parked change again now (``sync repair``); returns how many applied."""
+    with ctx.uow() as uow:
+        state = syncstore.state_for_update(uow)
+        done = parking.retry(ctx, uow, state, _apply_one)
+        uow.commit()
+        return done
+
+
+def _apply_one(ctx: CounterContext, uow: UnitOfWork, state: Any, change: PulledChange) -> None:
+    if change.kind == "event":
+        _apply_event(ctx, uow, state, change.body)
+    elif change.kind == "rules":
+        _apply_rules(uow, change.body["rules"])
+        state.rules_version = change.body.get("version")
+    elif change.kind == "staff":
+        _apply_staff(ctx, uow, change.body)
 
 
 def _apply_rules(uow: UnitOfWork, data: dict[str, Any]) -> None:
@@ -204,7 +224,7 @@ def _apply_event(ctx: CounterContext, uow: UnitOfWork, state: Any, body: dict[st
     if fresh:  # cumulative spend moves once per transaction, like the ledgers
         for member_id, delta in eff.spend_delta.items():
             _member(uow, member_id).cumulative_spend_fen += delta
-    _member_changes(ctx, uow, state, eff, now)
+    _member_changes(ctx, uow, state, eff, now, fresh)
 
 
 def _register(ctx: CounterContext, uow: UnitOfWork, eff: Effects) -> None:
@@ -246,7 +266,12 @@ def _register(ctx: CounterContext, uow: UnitOfWork, eff: Effects) -> None:
 
 
 def _member_changes(
-    ctx: CounterContext, uow: UnitOfWork, state: Any, eff: Effects, now: dt.datetime
+    ctx: CounterContext,
+    uow: UnitOfWork,
+    state: Any,
+    eff: Effects,
+    now: dt.datetime,
+    fresh: bool = True,
 ) -> None:
     if eff.new_card is not None and uow.card(eff.new_card["card_id"]) is None:
         # A card number another store already uses here stays unknown to this counter:
@@ -276,7 +301,7 @@ def _member_changes(
     tier = final_tier(eff)
     if tier is not None and eff.member_id:
         member = _member(uow, eff.member_id)
-        for change in eff.tier_changes:
+        for change in eff.tier_changes if fresh else ():  # (a replayed change: logged once)
             uow.add(
                 TierChange(
                     member_id=member.id,

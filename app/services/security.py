@@ -169,7 +169,7 @@ def sign_in(ctx: CounterContext, staff_no: str, pin: str) -> Actor:
             before=None,
             after={"failed_pins": staff.failed_pins, "locked": staff.locked},
             event_type="staff.locked" if staff.locked else None,
-            payload={"staff_id": staff.id},
+            payload={"locked_staff_id": staff.id},
         )
         uow.commit()
     if left <= 0:

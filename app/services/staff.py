@@ -73,7 +73,13 @@ def add_staff(
             before=None,
             after=info,
             event_type="staff.added",
-            payload=info,
+            # The envelope's staff_id names who added; HQ learns the new account from these.
+            payload={
+                "added_staff_id": staff.id,
+                "added_staff_no": staff_no,
+                "name": name,
+                "role": new_role.value,
+            },
         )
         uow.commit()
         return _view(staff)
@@ -98,7 +104,7 @@ def unlock_staff(ctx: CounterContext, actor: Actor, staff_no: str) -> StaffView:
             before=before,
             after={"locked": False, "failed_pins": 0},
             event_type="staff.unlocked",
-            payload={"staff_id": staff.id},
+            payload={"unlocked_staff_id": staff.id},
         )
         uow.commit()
         return _view(staff)

@@ -73,6 +73,8 @@ def init_store(
         code_for_recovery = issue_counter_code(ctx, uow)
         actor = Actor(admin.id, admin.staff_no, admin.name, Role.ADMIN)
         info = {"code": code, "name": name, "device_id": store.device_id, "timezone": timezone}
+        # The rules the store starts with: HQ checks its top-ups by them until it pulls HQ's.
+        first_rules = json.loads(store.rules_json)
         record(
             ctx,
             uow,
@@ -83,7 +85,7 @@ def init_store(
             before=None,
             after=info,
             event_type="store.initialised",
-            payload=info,
+            payload={**info, "rules": first_rules},
         )
         uow.commit()
         return StoreInfo(code, name, store.device_id, timezone, recovery_code=code_for_recovery)

@@ -9,6 +9,7 @@ from app.domain.pricing import EXTERNAL_METHODS, check_method, topup_bonus
 from app.domain.text import check_text
 from app.persistence.tables import TxnTender
 from app.services.context import CounterContext, load_rules
+from app.services.home import ensure_home_member
 from app.services.ledger import ensure_can_transact, new_txn, post_stored_value
 from app.services.lookup import resolve_member
 from app.services.recording import member_state, record
@@ -109,6 +110,8 @@ def adjust_stored_value(
         raise ValidationError("reason_required")
     if principal_delta_fen == 0 and bonus_delta_fen == 0:
         raise ValidationError("adjust_zero")
+    with ctx.reader() as uow:
+        ensure_home_member(uow, resolve_member(ctx, uow, query))
     approver = approve(ctx, approval, Permission.STORED_VALUE_ADJUST)
     with ctx.uow() as uow:
         member = resolve_member(ctx, uow, query)

@@ -28,6 +28,28 @@ class OutboxItem:
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """An event HQ refused (quarantined) or holds behind a refused one, with HQ's reason."""
+
+    event_id: str
+    device_seq: int
+    type: str
+    code: str
+    reason: str
+    waiting_on: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "event_id": self.event_id,
+            "device_seq": self.device_seq,
+            "type": self.type,
+            "code": self.code,
+            "reason": self.reason,
+            "waiting_on": self.waiting_on,
+        }
+
+
+@dataclass(frozen=True)
 class SyncStatus:
     enrolled: bool
     server_url: str | None
@@ -39,6 +61,8 @@ class SyncStatus:
     last_error_at: dt.datetime | None
     app_version: str = __version__
     recommended: Release | None = None  # what HQ recommends, when it is newer than this one
+    refused: tuple[Refusal, ...] = ()  # this counter's events HQ refused, newest last
+    parked: int = 0  # changes from HQ that could not apply here yet (app.services.parking)
 
     @property
     def update_available(self) -> bool:
@@ -61,6 +85,8 @@ class SyncStatus:
             "update_available": self.update_available,
             "recommended_version": self.recommended.version if self.recommended else None,
             "installer_url": self.recommended.url if self.recommended else None,
+            "refused": [r.to_dict() for r in self.refused],
+            "parked": self.parked,
         }
 
 
@@ -91,6 +117,11 @@ def status(ctx: CounterContext) -> SyncStatus:
             last_error=state.last_error if state else None,
             last_error_at=state.last_error_at if state else None,
             recommended=recommended,
+            refused=tuple(
+                Refusal(r.event_id, r.device_seq, r.type, r.code, r.reason, r.waiting_on)
+                for r in syncstore.refused(uow)
+            ),
+            parked=syncstore.parked_count(uow),
         )
 
 
@@ -123,6 +154,18 @@ def acknowledge(ctx: CounterContext, acked_seq: int) -> int:
         syncstore.state_for_update(uow).last_push_at = now
         uow.commit()
         return marked
+
+
+def note_refused(ctx: CounterContext, refusals: list[Refusal]) -> None:
+    """Keep what HQ said about events it refused (shown by ``sync status``)."""
+    if not refusals:
+        return
+    with ctx.uow() as uow:
+        for r in refusals:
+            syncstore.put_refused(
+                uow, r.event_id, r.device_seq, r.type, r.code, r.reason, r.waiting_on, ctx.now()
+            )
+        uow.commit()
 
 
 def ensure_no_pending(ctx: CounterContext) -> None:

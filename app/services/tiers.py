@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from app.domain.errors import ValidationError
 from app.domain.text import check_text
 from app.services.context import CounterContext, load_rules
+from app.services.home import ensure_home_member
 from app.services.ledger import change_tier, ensure_can_transact, new_txn
 from app.services.lookup import resolve_member
 from app.services.recording import member_state, record
@@ -36,6 +37,7 @@ def override_tier(
     with ctx.reader() as uow:
         load_rules(uow).tier(tier)  # refuse an unknown tier before asking for approval
         member = resolve_member(ctx, uow, query)
+        ensure_home_member(uow, member)
         if member.tier_code == tier:
             raise ValidationError("tier_unchanged", tier=tier)
     approver = approve(ctx, approval, Permission.TIER_OVERRIDE)

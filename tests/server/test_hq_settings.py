@@ -43,9 +43,20 @@ def test_every_serve_option_is_a_setting() -> None:
     """An option serve gains (request limits, key files...) needs no change here."""
     parser = build_parser()
     serve = settings._subparser(parser, "serve")
-    serve.add_argument("--max-body-bytes", type=int, default=1_000_000)
-    settings.apply(parser, ["serve"], {"MEMBER_HQ_MAX_BODY_BYTES": "2048"})
-    assert parser.parse_args(["serve"]).max_body_bytes == 2048
+    serve.add_argument("--key-file-of-tomorrow", default="none")
+    env = {
+        "MEMBER_HQ_MAX_BODY_BYTES": "2048",
+        "MEMBER_HQ_PUSH_RATE": "2.5",
+        "MEMBER_HQ_KEY_FILE_OF_TOMORROW": "k.pem",
+    }
+    settings.apply(parser, ["serve"], env)
+    args = parser.parse_args(["serve"])
+    assert (args.max_body_bytes, args.push_rate, args.key_file_of_tomorrow) == (
+        2048,
+        2.5,
+        "k.pem",
+    )
+    assert build_parser().parse_args(["serve"]).max_body_bytes == 2 * 1024 * 1024
 
 
 @pytest.mark.parametrize(

@@ -116,8 +116,11 @@ def test_concurrent_pushes_of_one_batch_apply_it_once(hq: HQServer, make_counter
     assert sorted(admin.member_balances(hq.engine).values()) == [(55_000, 0, 50)]
 
 
-def test_a_payload_hq_cannot_read_is_refused_whole(hq: HQServer, make_counter) -> None:
+def test_a_payload_hq_cannot_read_is_quarantined_and_the_rest_applies(
+    hq: HQServer, make_counter
+) -> None:
     from app.domain.audit import payload_hash
+    from server.quarantine import list_quarantine
     from sync.client import wire_events
 
     counter = busy_counter(make_counter)
@@ -126,10 +129,14 @@ def test_a_payload_hq_cannot_read_is_refused_whole(hq: HQServer, make_counter) -
     del bad["payload"]["sv_entries"][0]["principal_fen"]
     bad["payload_hash"] = payload_hash(bad["payload"])
     client = counter.client()
-    with pytest.raises(SyncError) as exc:
-        client._signed("POST", "/v1/events", {"events": [*events[:-1], bad]})
-    assert exc.value.status == 422 and exc.value.code == "event_invalid"
-    assert hq_counts(hq)["events"] == 0
+    answer = client._signed("POST", "/v1/events", {"events": [*events[:-1], bad]})
+    results = answer["results"]
+    assert [r["status"] for r in results] == ["applied"] * (len(events) - 1) + ["quarantined"]
+    assert results[-1]["code"] == "hq_schema" and "sv_entries" in results[-1]["reason"]
+    assert answer["acked_seq"] == bad["device_seq"]  # the chain goes on
+    assert hq_counts(hq)["events"] == len(events) - 1
+    held = list_quarantine(hq.engine)
+    assert [q["event_id"] for q in held] == [bad["event_id"]]
 
 
 def test_pull_json_is_the_pull_response(hq: HQServer, make_counter) -> None:

@@ -1,4 +1,6 @@
-"""Every kind of member event made at one store reaches HQ and the other store the same."""
+"""Every kind of member event made at one counter reaches HQ and the store's other counter
+the same. (Cancelling, passwords, cards, tiers and adjustments are the home store's: another
+store's attempts are quarantined at HQ, see tests/server/test_authority.py.)"""
 
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ OK = Approval(MANAGER_NO, MANAGER_PIN)
 def test_card_password_tier_points_adjust_and_refunds_replicate(hq: HQServer, make_counter) -> None:
     import pytest
 
-    a, b = make_counter("S001"), make_counter("S002")
+    a, b = make_counter("S001"), make_counter("S001")  # two counters of one store
     view = register_member(a.ctx, a.cashier, Registration(name="钱一", phone=PHONE, consent=True))
     member_id = view.member_id
     topup = stored_value.top_up(a.ctx, a.cashier, PHONE, 100_000, "cash")  # +150 bonus
@@ -84,7 +86,7 @@ def test_card_password_tier_points_adjust_and_refunds_replicate(hq: HQServer, ma
 
 
 def test_cancel_at_one_store_ends_the_membership_everywhere(hq: HQServer, make_counter) -> None:
-    a, b = make_counter("S001"), make_counter("S002")
+    a, b = make_counter("S001"), make_counter("S001")  # two counters of one store
     view = register_member(a.ctx, a.cashier, Registration(name="钱二", phone=PHONE, consent=True))
     stored_value.top_up(a.ctx, a.cashier, PHONE, 10_000, "cash")
     a.sync()

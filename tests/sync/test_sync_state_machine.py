@@ -1,6 +1,11 @@
 """A hypothesis state machine: three stores and HQ, with the network cut, answers dropped
 and stores synced in any order. After everyone syncs twice, every store agrees with HQ,
 every balance equals its ledger, no event is applied twice and no money appears or vanishes.
+
+A fourth, hostile store (issue 11) pushes forged events about the honest stores' members —
+money out of nothing, a cancel of another store's member, an unknown type, an unknown staff
+— each signed with its own valid secret: every one ends in HQ's quarantine, and the honest
+stores' invariants hold as if it did not exist.
 """
 
 from __future__ import annotations
@@ -24,8 +29,11 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import create_engine, func, select, text
 
+from app.domain.audit import payload_hash
 from app.domain.errors import CounterError
+from app.domain.ids import uuid7
 from app.domain.pricing import STORED_VALUE
+from app.services import syncstate
 from app.services.checkout import checkout
 from app.services.members import Registration, register_member
 from app.services.refunds import refund
@@ -34,12 +42,14 @@ from app.services.stored_value import top_up
 from server import admin
 from server import tables as t
 from server.db import sqlite_url
-from sync.client import SyncError
+from sync import wire
+from sync.client import SyncError, wire_events
 from tests.faultproxy import FaultProxy
 from tests.hqkit import MANAGER_NO, MANAGER_PIN, Counter, HQServer, pg_base_url
 
 N_STORES = 3
 STORES = st.integers(0, N_STORES - 1)
+FORGERIES = ("inflate", "unknown_type", "cancel", "unknown_staff", "credit")
 
 
 class SyncMachine(RuleBasedStateMachine):
@@ -61,6 +71,17 @@ class SyncMachine(RuleBasedStateMachine):
             counter.enroll(proxy.base_url, self.hq.new_store(code))
             self.stores.append(counter)
             self.proxies.append(proxy)
+        self.hostile = Counter(self.tmp, "S666")
+        self.hostile.enroll(self.hq.base_url, self.hq.new_store("S666"))
+        self.hostile.sync()  # its own store and staff: honest, applied
+        self.own = register_member(
+            self.hostile.ctx,
+            self.hostile.cashier,
+            Registration(name="内鬼", phone="13666666666", consent=True),
+        ).member_id
+        self.hostile.sync()
+        self.forged = 0
+        self.hostile_device = syncstate.device_id(self.hostile.ctx)[0]
         self.expected: dict[str, int] = {}  # member id -> stored value the model expects
         self.known: list[set[str]] = [set() for _ in range(N_STORES)]
         self.phones = iter(range(10_000))
@@ -79,6 +100,7 @@ class SyncMachine(RuleBasedStateMachine):
                 p.close()
             for c in self.stores:
                 c.close()
+            self.hostile.close()
             self.hq.close()
             self.drop_database()
             shutil.rmtree(self.tmp, ignore_errors=True)
@@ -158,6 +180,77 @@ class SyncMachine(RuleBasedStateMachine):
         back = sum(fen for method, fen in r.money_back if method == STORED_VALUE)
         self.expected[r.member_id] += back
 
+    # -- the hostile store -------------------------------------------------------
+    @rule(member=members, how=st.sampled_from(FORGERIES), yuan=st.integers(1, 800))
+    def forge(self, member: str, how: str, yuan: int) -> None:
+        """Turn the hostile counter's next honest event into a forgery about ``member`` and
+        push it signed with the counter's own secret: HQ must quarantine it."""
+        with self.hq.engine.connect() as conn:
+            victim = conn.execute(select(t.member).where(t.member.c.id == member)).first()
+        if victim is None:
+            return  # HQ does not hold the member yet
+        h = self.hostile
+        if how == "credit":
+            checkout(h.ctx, h.cashier, self.own, 100, tenders=[("cash", 100)])
+        else:
+            top_up(h.ctx, h.cashier, self.own, yuan * 100, "cash")
+        [event] = wire_events(syncstate.outbox_batch(h.ctx, 1))
+        pay = event["payload"]
+        if how == "credit":
+            pay["member_id"] = member
+            pay["sv_entries"] = [
+                {"entry_id": uuid7(), "kind": "spend", "principal_fen": yuan * 100,
+                 "bonus_fen": 0, "reverses": None}
+            ]  # fmt: skip
+        else:
+            pay["member_id"] = member
+            pay["sv_entries"][0]["entry_id"] = uuid7()
+        if how == "inflate":
+            pay["sv_entries"][0]["principal_fen"] = 1_000_000_000
+        elif how == "unknown_type":
+            event["type"] = "topup"
+        elif how == "unknown_staff":
+            pay["staff_id"], pay["staff_no"] = uuid7(), "x99"
+        elif how == "cancel":
+            event["type"] = "card.cancelled"
+            total = victim.principal_fen + victim.bonus_fen
+            event["payload"] = {
+                **{k: pay[k] for k in ("txn_id", "member_id", "business_date", "staff_id",
+                                       "staff_no", "approved_by", "approver_no",
+                                       "rules_version", "at")},
+                "card_id": victim.card_id,
+                "approved_by": pay["staff_id"],
+                "approver_no": pay["staff_no"],
+                "tenders": [{"method": "cash", "amount_fen": -victim.principal_fen,
+                             "change_fen": 0}] if victim.principal_fen else [],
+                "sv_entries": [{"entry_id": uuid7(), "kind": "cancel",
+                                "principal_fen": -victim.principal_fen,
+                                "bonus_fen": -victim.bonus_fen, "reverses": None}]
+                if total else [],
+                "points_entries": [],
+            }  # fmt: skip
+        event["payload_hash"] = payload_hash(event["payload"])
+        client = h.client()
+        try:
+            answer = client._signed("POST", wire.PUSH_PATH, {"events": [event]})
+        finally:
+            client.close()
+        syncstate.acknowledge(h.ctx, answer["acked_seq"])
+        [result] = answer["results"]
+        assert result["status"] == "quarantined", (how, result)
+        assert answer["acked_seq"] == event["device_seq"]
+        self.forged += 1
+
+    @invariant()
+    def every_forgery_is_in_quarantine(self) -> None:
+        with self.hq.engine.connect() as conn:
+            held = conn.scalar(
+                select(func.count())
+                .select_from(t.quarantine)
+                .where(t.quarantine.c.device_id == self.hostile_device)
+            )
+        assert held == self.forged
+
     # -- invariants ------------------------------------------------------------
     @invariant()
     def balances_equal_ledgers(self) -> None:
@@ -168,13 +261,12 @@ class SyncMachine(RuleBasedStateMachine):
     @invariant()
     def hq_holds_each_event_once_and_gapless(self) -> None:
         with self.hq.engine.connect() as conn:
-            rows = conn.execute(
-                select(t.event.c.device_id, func.count(), func.max(t.event.c.device_seq)).group_by(
-                    t.event.c.device_id
-                )
-            ).all()
-        for _device, count, last in rows:
-            assert count == last  # sequence 1..last, each once
+            seqs: dict[str, list[int]] = {}
+            for table in (t.event, t.quarantine):  # a refused event takes its number too
+                for device, seq in conn.execute(select(table.c.device_id, table.c.device_seq)):
+                    seqs.setdefault(device, []).append(seq)
+        for numbers in seqs.values():
+            assert sorted(numbers) == list(range(1, len(numbers) + 1))  # 1..last, each once
 
     @precondition(lambda self: len(self.expected) > 0)
     @rule()
@@ -196,7 +288,17 @@ class SyncMachine(RuleBasedStateMachine):
                     m = uow.member(member)
                     assert (m.principal_fen, m.bonus_fen, m.points) == (p, b, pts)
         with self.hq.engine.connect() as conn:
-            hq_events = conn.scalar(select(func.count()).select_from(t.event))
+            hq_events = conn.scalar(
+                select(func.count())
+                .select_from(t.event)
+                .where(t.event.c.device_id != self.hostile_device)
+            )
+            # Nothing the hostile store sent beyond its own store, staff and member applied.
+            assert conn.scalar(
+                select(func.count())
+                .select_from(t.sv_entry)
+                .where(t.sv_entry.c.member_id.not_in(list(self.expected)))
+            ) == 0
             hq_ledger = {
                 tuple(r)
                 for r in conn.execute(

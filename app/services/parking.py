@@ -1,0 +1,106 @@
+"""Changes pulled from HQ that cannot apply here are parked, never fatal (issue 11).
+
+A change that fails — it names a member this counter does not hold, clashes with local data
+(a card number), or cannot be read — is undone on its own (a savepoint), kept in
+``sync_parked`` with the reason, and the pull goes on with the rest and moves its cursor.
+After every pull batch the parked changes whose need may have arrived are tried again; those
+that apply leave the list. ``sync status`` lists them; ``sync repair`` fetches the members
+they need from HQ (:mod:`sync.parking`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from app.domain.audit import canonical_json
+from app.domain.errors import CounterError
+from app.domain.messages import render
+from app.persistence import syncstore
+from app.persistence.uow import UnitOfWork
+from app.services.context import CounterContext
+
+log = logging.getLogger("member_counter.sync")
+
+RETRY_LIMIT = 500  # parked changes tried again after one pull batch
+Apply = Callable[[CounterContext, UnitOfWork, Any, Any], None]
+
+
+def member_of(body: dict[str, Any]) -> str | None:
+    payload = body.get("payload") if isinstance(body.get("payload"), dict) else {}
+    value = payload.get("member_id")
+    if value is None and isinstance(payload.get("member"), dict):
+        value = payload["member"].get("member_id")
+    return value if isinstance(value, str) and len(value) <= 36 else None
+
+
+def _try(ctx: CounterContext, uow: UnitOfWork, state: Any, change: Any, apply: Apply) -> Any:
+    """None when the change applied; else (code, reason)."""
+    try:
+        with syncstore.savepoint(uow):
+            apply(ctx, uow, state, change)
+    except CounterError as exc:
+        return exc.code, exc.message
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return "pull_invalid", render("pull_invalid")
+    return None
+
+
+def attempt(ctx: CounterContext, uow: UnitOfWork, state: Any, change: Any, apply: Apply) -> bool:
+    """Apply one pulled change, or park it with the reason; True when it applied."""
+    problem = _try(ctx, uow, state, change, apply)
+    if problem is None:
+        return True
+    code, reason = problem
+    body = change.body if isinstance(change.body, dict) else {}
+    syncstore.park(
+        uow, change.server_seq, change.kind, canonical_json(change.body), member_of(body),
+        code, reason, ctx.now(),
+    )  # fmt: skip
+    log.warning("change %s from HQ parked: %s", change.server_seq, code)
+    return False
+
+
+def retry(ctx: CounterContext, uow: UnitOfWork, state: Any, apply: Apply) -> int:
+    """Try the parked changes again (a member they wait for is skipped until it is here);
+    returns how many applied."""
+    from app.services.remote import PulledChange
+
+    done = 0
+    for row in syncstore.parked(uow, RETRY_LIMIT):
+        if row.code == "member_not_found" and row.member_id and uow.member(row.member_id) is None:
+            continue
+        change = PulledChange(row.server_seq, row.kind, json.loads(row.body))
+        problem = _try(ctx, uow, state, change, apply)
+        if problem is None:
+            syncstore.unpark(uow, row.server_seq)
+            done += 1
+        else:
+            row.code, row.reason = problem
+            row.tries += 1
+    return done
+
+
+def parked(ctx: CounterContext) -> list[dict[str, Any]]:
+    with ctx.reader() as uow:
+        return [
+            {
+                "server_seq": r.server_seq,
+                "kind": r.kind,
+                "type": json.loads(r.body).get("type") if r.kind == "event" else r.kind,
+                "member_id": r.member_id,
+                "code": r.code,
+                "reason": r.reason,
+                "tries": r.tries,
+            }
+            for r in syncstore.parked(uow)
+        ]
+
+
+def waiting_members(ctx: CounterContext) -> list[str]:
+    """Members parked changes wait for that this counter does not hold."""
+    with ctx.reader() as uow:
+        ids = {r.member_id for r in syncstore.parked(uow) if r.member_id}
+        return sorted(m for m in ids if uow.member(m) is None)

@@ -1,0 +1,335 @@
+"""The strict shape of every event a counter sends (pydantic, ``extra="forbid"``, strict types).
+
+One model per event type the counter emits (``app/services``: the ``event_type=`` of each
+:func:`app.services.recording.record` call, and the import's ``member.imported``). Amounts
+are integer fen within sane ranges; the signs each type may carry are fixed here, the sums
+and the state they depend on are checked by :mod:`server.validate`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.domain.events import PROFILE_FIELDS
+from app.domain.pricing import EXTERNAL_METHODS, TENDER_METHODS
+
+MAX_FEN = 10_000_000_000  # ¥100,000,000: far above any real amount, far below overflow
+MAX_POINTS = 1_000_000_000
+MAX_ROWS = 5_000  # ledger rows one event may carry (a cancel voids every lot)
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
+]
+Date = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+Stamp = Annotated[str, StringConstraints(min_length=10, max_length=40)]
+StaffNo = Annotated[str, StringConstraints(min_length=1, max_length=32)]
+Code = Annotated[str, StringConstraints(min_length=1, max_length=32)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Fen = Annotated[int, Field(ge=-MAX_FEN, le=MAX_FEN)]
+PlusFen = Annotated[int, Field(ge=0, le=MAX_FEN)]
+MinusFen = Annotated[int, Field(ge=-MAX_FEN, le=0)]
+Points = Annotated[int, Field(ge=-MAX_POINTS, le=MAX_POINTS)]
+PlusPoints = Annotated[int, Field(ge=0, le=MAX_POINTS)]
+CardNo = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{4,32}$")]
+Phone = Annotated[str, StringConstraints(pattern=r"^1[3-9]\d{9}$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Envelope(_Strict):
+    """What :func:`app.services.recording.envelope` adds to every event."""
+
+    staff_id: Id | None = None
+    staff_no: StaffNo | None = None
+    approved_by: Id | None = None
+    approver_no: StaffNo | None = None
+    rules_version: Annotated[int, Field(ge=1, le=2**31)] | None = None
+    at: Stamp
+
+
+class SvEntry(_Strict):
+    entry_id: Id
+    kind: Literal[
+        "topup", "spend", "spend_reversal", "topup_refund", "adjust", "cancel", "migration"
+    ]
+    principal_fen: Fen
+    bonus_fen: Fen
+    reverses: Id | None = None
+
+
+class PointsEntry(_Strict):
+    entry_id: Id
+    lot_id: Id
+    kind: Literal[
+        "earn", "redeem", "redeem_reversal", "clawback", "adjust", "expire", "void", "migration"
+    ]
+    points: Points
+    reverses: Id | None = None
+
+
+class Lot(_Strict):
+    lot_id: Id
+    points: Annotated[int, Field(ge=1, le=MAX_POINTS)]
+    earned_on: Date
+    expires_on: Date
+    source: Literal["checkout", "adjust", "migration"]
+
+
+class Tender(_Strict):
+    method: Literal[TENDER_METHODS]  # type: ignore[valid-type]
+    amount_fen: Fen
+    change_fen: PlusFen
+
+
+class TierChange(_Strict):
+    from_: Code = Field(alias="from")
+    to: Code
+    reason: Literal["auto_upgrade", "refund", "override"]
+
+
+class Profile(_Strict):
+    member_id: Id
+    name: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+    phone: Phone
+    gender: Literal["m", "f"] | None = None
+    birthday: Date | None = None
+    email: Annotated[str, StringConstraints(max_length=254)] | None = None
+    address: Annotated[str, StringConstraints(max_length=200)] | None = None
+    referrer_id: Id | None = None
+    source: Annotated[str, StringConstraints(max_length=32)] | None = None
+    consent_at: Stamp | None = None
+    tier: Code
+
+
+class CardRef(_Strict):
+    card_id: Id
+    card_no: CardNo
+
+
+class FieldChange(_Strict):
+    value: Annotated[str, StringConstraints(max_length=254)] | None
+    hlc: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class Registered(Envelope):
+    txn_id: Id
+    member: Profile
+    card: CardRef
+
+
+class Imported(Envelope):
+    txn_id: Id
+    batch_id: Id
+    business_date: Date
+    member: Profile
+    card: CardRef
+    cumulative_spend_fen: PlusFen
+    sv_entries: list[SvEntry] = Field(max_length=1)
+    points_lots: list[Lot] = Field(max_length=1)
+    points_entries: list[PointsEntry] = Field(max_length=1)
+
+
+class ImportBatch(Envelope):
+    file: Annotated[str, StringConstraints(max_length=255)]
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    encoding: Annotated[str, StringConstraints(max_length=32)]
+    mapping: dict[Annotated[str, StringConstraints(max_length=64)], str | None]
+    batch_id: Id
+    business_date: Date
+    counts: dict[Annotated[str, StringConstraints(max_length=32)], PlusFen]
+    totals: dict[Annotated[str, StringConstraints(max_length=32)], PlusFen]
+
+
+class PasswordSet(Envelope):
+    member_id: Id
+    password_hash: Annotated[str, StringConstraints(pattern=r"^\$argon2id?\$[!-~]{10,240}$")]
+
+
+class ProfileUpdated(Envelope):
+    member_id: Id
+    fields: dict[Literal[PROFILE_FIELDS], FieldChange] = Field(min_length=1)  # type: ignore[valid-type]
+
+
+class ToppedUp(Envelope):
+    txn_id: Id
+    member_id: Id
+    business_date: Date
+    amount_fen: Annotated[int, Field(ge=1, le=MAX_FEN)]
+    bonus_fen: PlusFen
+    tenders: list[Tender] = Field(min_length=1, max_length=1)
+    sv_entries: list[SvEntry] = Field(min_length=1, max_length=1)
+
+
+class Adjusted(Envelope):
+    txn_id: Id
+    member_id: Id
+    business_date: Date
+    reason: Text
+    sv_entries: list[SvEntry] = Field(min_length=1, max_length=1)
+
+
+class TopupRefunded(Envelope):
+    txn_id: Id
+    original_txn_id: Id
+    member_id: Id
+    business_date: Date
+    tenders: list[Tender] = Field(max_length=1)
+    sv_entries: list[SvEntry] = Field(min_length=1, max_length=1)
+
+
+class Checkout(Envelope):
+    txn_id: Id
+    member_id: Id
+    business_date: Date
+    amount_fen: Annotated[int, Field(ge=1, le=MAX_FEN)]
+    discount_fen: PlusFen
+    points_used: PlusPoints
+    points_value_fen: PlusFen
+    due_fen: PlusFen
+    tenders: list[Tender] = Field(max_length=len(TENDER_METHODS))
+    points_earned: PlusPoints
+    cumulative_spend_delta_fen: PlusFen
+    tier_before: Code
+    tier_after: Code
+    tier_changes: list[TierChange] = Field(max_length=1)
+    sv_entries: list[SvEntry] = Field(max_length=1)
+    points_lots: list[Lot] = Field(max_length=1)
+    points_entries: list[PointsEntry] = Field(max_length=MAX_ROWS)
+
+
+class Refunded(Envelope):
+    txn_id: Id
+    original_txn_id: Id
+    member_id: Id
+    business_date: Date
+    tenders: list[Tender] = Field(max_length=len(TENDER_METHODS))
+    cumulative_spend_delta_fen: MinusFen
+    points_shortfall: PlusPoints
+    tier_changes: list[TierChange] = Field(max_length=1)
+    sv_entries: list[SvEntry] = Field(max_length=1)
+    points_entries: list[PointsEntry] = Field(max_length=MAX_ROWS)
+
+
+class CardStatus(Envelope):
+    txn_id: Id
+    member_id: Id
+    card_id: Id
+    card_no: CardNo
+    status: Literal["lost", "frozen", "active"]
+
+
+class CardReplaced(Envelope):
+    txn_id: Id
+    member_id: Id
+    old_card_id: Id
+    card: CardRef
+    fee_fen: PlusFen
+    tenders: list[Tender] = Field(max_length=1)
+    business_date: Date
+
+
+class CardCancelled(Envelope):
+    txn_id: Id
+    member_id: Id
+    card_id: Id
+    business_date: Date
+    tenders: list[Tender] = Field(max_length=1)
+    sv_entries: list[SvEntry] = Field(max_length=1)
+    points_entries: list[PointsEntry] = Field(max_length=MAX_ROWS)
+
+
+class PointsExpired(Envelope):
+    txn_id: Id
+    member_id: Id
+    as_of: Date
+    points_entries: list[PointsEntry] = Field(min_length=1, max_length=MAX_ROWS)
+
+
+class PointsAdjusted(Envelope):
+    txn_id: Id
+    member_id: Id
+    reason: Text
+    points_lots: list[Lot] = Field(max_length=1)
+    points_entries: list[PointsEntry] = Field(min_length=1, max_length=MAX_ROWS)
+
+
+class TierOverridden(Envelope):
+    txn_id: Id
+    member_id: Id
+    reason: Text
+    tier_changes: list[TierChange] = Field(min_length=1, max_length=1)
+
+
+class StoreInitialised(Envelope):
+    code: Code
+    name: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    device_id: Id
+    timezone: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    rules: dict[str, Any]
+
+
+class StaffAdded(Envelope):
+    added_staff_id: Id
+    added_staff_no: StaffNo
+    name: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+    role: Literal["cashier", "manager", "admin"]
+
+
+class StaffUnlocked(Envelope):
+    unlocked_staff_id: Id
+
+
+class StaffLocked(Envelope):
+    locked_staff_id: Id
+
+
+class RulesChanged(Envelope):
+    rules: dict[str, Any]
+    changed: list[Annotated[str, StringConstraints(max_length=64)]] = Field(max_length=64)
+
+
+class DayClosed(Envelope):
+    business_date: Date
+    net_sales_fen: Fen
+    topups_fen: Fen
+    over_short_fen: Fen
+    report_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    report: dict[str, Any]
+
+
+SCHEMAS: dict[str, type[Envelope]] = {
+    "member.registered": Registered,
+    "member.imported": Imported,
+    "member.import_batch": ImportBatch,
+    "member.payment_password_set": PasswordSet,
+    "member.profile_updated": ProfileUpdated,
+    "stored_value.topped_up": ToppedUp,
+    "stored_value.adjusted": Adjusted,
+    "stored_value.topup_refunded": TopupRefunded,
+    "checkout.completed": Checkout,
+    "checkout.refunded": Refunded,
+    "card.reported_lost": CardStatus,
+    "card.frozen": CardStatus,
+    "card.unfrozen": CardStatus,
+    "card.replaced": CardReplaced,
+    "card.cancelled": CardCancelled,
+    "points.expired": PointsExpired,
+    "points.adjusted": PointsAdjusted,
+    "tier.overridden": TierOverridden,
+    "store.initialised": StoreInitialised,
+    "staff.added": StaffAdded,
+    "staff.unlocked": StaffUnlocked,
+    "staff.locked": StaffLocked,
+    "rules.changed": RulesChanged,
+    "day.closed": DayClosed,
+}
+
+# Types only HQ itself makes: a counter that sends one is refused.
+HQ_ONLY = frozenset({"member.merged"})
+
+EXTERNAL = frozenset(EXTERNAL_METHODS)

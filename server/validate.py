@@ -1,0 +1,709 @@
+"""HQ trusts no counter: each pushed event is checked here, in the push's transaction,
+before it is applied.
+
+1. **Shape**: the strict schema of its type (:mod:`server.schemas`); unknown types and the
+   types only HQ makes are refused.
+2. **Who**: the staff (and approver) known at HQ — the counter's own accounts HQ accepted
+   from its ``store.initialised``/``staff.added``, or HQ's chain-wide staff — active, with
+   the role the operation needs; a device acts only as itself for its own store.
+3. **Whose member**: the member exists at HQ (or the event creates it with new ids); another
+   store's member may be served (top-up, checkout, refunds of sales made here, report of a
+   lost card) but not cancelled, given a password, changed or adjusted.
+4. **Money adds up**, by the same pure rules (:mod:`app.domain.pricing`) the counter used
+   and the rules version it held: tenders equal the amount due, a top-up's principal is
+   what was paid and its bonus what the rules grant, stored-value postings equal the
+   stored-value tender, a refund mirrors the transaction it refunds, once.
+
+A failed check raises :class:`Refused` with a code and a reason in Chinese
+(:mod:`app.domain.messages`); :mod:`server.quarantine` keeps the event.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError as SchemaError
+from sqlalchemy import Connection, select
+
+from app.domain.errors import CounterError
+from app.domain.events import CARD_STATUS_EVENTS
+from app.domain.messages import render
+from app.domain.pricing import (
+    STORED_VALUE,
+    max_points_for_bill,
+    points_earned,
+    points_value_fen,
+    settle_tenders,
+    topup_bonus,
+)
+from app.domain.rules import Rules, default_rules
+from app.domain.text import refused_chars
+from app.services.security import APPROVER_ROLES, ROLE_PERMISSIONS, Permission, Role
+from server import schemas as s
+from server import tables as t
+
+
+class Refused(Exception):
+    """An event HQ will not apply: ``code`` (``hq_...``) and the reason in words."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.code = f"hq_{code}"
+        self.params = params
+        super().__init__(self.code)
+
+    @property
+    def reason(self) -> str:
+        return render(self.code, **self.params)
+
+
+# type -> (permission of the staff, needs a manager's approval, home store only)
+POLICY: dict[str, tuple[Permission | None, bool, bool]] = {
+    "member.registered": (Permission.MEMBER_REGISTER, False, False),
+    "member.imported": (Permission.MEMBER_IMPORT, False, False),
+    "member.import_batch": (Permission.MEMBER_IMPORT, False, False),
+    "member.payment_password_set": (Permission.MEMBER_SET_PASSWORD, False, True),
+    "member.profile_updated": (Permission.MEMBER_REGISTER, False, True),
+    "stored_value.topped_up": (Permission.TOPUP, False, False),
+    "stored_value.adjusted": (Permission.STORED_VALUE_ADJUST, True, True),
+    "stored_value.topup_refunded": (Permission.REFUND, True, False),
+    "checkout.completed": (Permission.CHECKOUT, False, False),
+    "checkout.refunded": (Permission.REFUND, True, False),
+    "card.reported_lost": (Permission.CARD_LOST, False, False),
+    "card.frozen": (Permission.CARD_FREEZE, False, True),
+    "card.unfrozen": (Permission.CARD_UNFREEZE, False, True),
+    "card.replaced": (Permission.CARD_REPLACE, False, True),
+    "card.cancelled": (Permission.CARD_CANCEL, True, True),
+    "points.expired": (Permission.POINTS_EXPIRE, False, True),
+    "points.adjusted": (Permission.POINTS_ADJUST, True, True),
+    "tier.overridden": (Permission.TIER_OVERRIDE, True, True),
+    "store.initialised": (None, False, False),
+    "staff.added": (Permission.STAFF_ADD, False, False),
+    "staff.unlocked": (Permission.STAFF_UNLOCK, False, False),
+    "staff.locked": (None, False, False),  # the counter locks an account itself
+    "rules.changed": (Permission.RULES_EDIT, False, False),
+    "day.closed": (Permission.DAY_CLOSE, False, False),
+}
+
+
+def member_of(event_type: str, payload: dict[str, Any]) -> str | None:
+    """The member an event concerns (read before any check: for the wait on a refused one)."""
+    value = payload.get("member_id")
+    if value is None and isinstance(payload.get("member"), dict):
+        value = payload["member"].get("member_id")
+    return value if isinstance(value, str) and len(value) <= 36 else None
+
+
+@dataclass
+class TxnInfo:
+    type: str
+    member_id: str | None
+    store_code: str | None
+    payload: dict[str, Any]
+
+
+@dataclass
+class Batch:
+    """What one push has staged but not yet written (HQ writes ledgers at the end of a
+    batch): the ids it created, its transactions and lots, so a later event of the same
+    batch is checked against them."""
+
+    conn: Connection
+    device_id: str
+    store_code: str
+    ids: set[str] = field(default_factory=set)
+    txns: dict[str, TxnInfo] = field(default_factory=dict)
+    lots: dict[str, str] = field(default_factory=dict)  # lot -> member
+    refunded: set[str] = field(default_factory=set)
+
+    # -- what HQ holds ------------------------------------------------------------------
+    def member(self, member_id: str) -> Any:
+        row = self.conn.execute(select(t.member).where(t.member.c.id == member_id)).first()
+        if row is None:
+            raise Refused("member_unknown", member_id=member_id)
+        return row
+
+    def txn(self, txn_id: str) -> TxnInfo:
+        if txn_id in self.txns:
+            return self.txns[txn_id]
+        row = self.conn.execute(
+            select(t.txn.c.type, t.txn.c.member_id, t.txn.c.store_code, t.event.c.payload)
+            .join(t.event, t.event.c.event_id == t.txn.c.event_id)
+            .where(t.txn.c.id == txn_id)
+        ).first()
+        if row is None:
+            raise Refused("txn_unknown", txn_id=txn_id)
+        return TxnInfo(row.type, row.member_id, row.store_code, json.loads(row.payload))
+
+    def already_refunded(self, txn_id: str) -> bool:
+        return txn_id in self.refunded or (
+            self.conn.scalar(select(t.txn.c.id).where(t.txn.c.original_txn_id == txn_id).limit(1))
+            is not None
+        )
+
+    def fresh(self, what: str, table: Any, column: Any, ids: Iterable[str]) -> None:
+        """Ids the event creates must be new, at HQ and within this batch."""
+        wanted = list(ids)
+        if len(set(wanted)) != len(wanted):
+            raise Refused("id_taken", what=what, id=wanted[0])
+        for i in wanted:
+            if i in self.ids:
+                raise Refused("id_taken", what=what, id=i)
+        if wanted:
+            taken = self.conn.scalar(select(column).where(column.in_(wanted)).limit(1))
+            if taken is not None:
+                raise Refused("id_taken", what=what, id=taken)
+
+    def lot_of(self, lot_id: str, member_id: str) -> None:
+        owner = self.lots.get(lot_id) or self.conn.scalar(
+            select(t.points_lot.c.member_id).where(t.points_lot.c.id == lot_id)
+        )
+        if owner != member_id:
+            raise Refused("lot_unknown", lot_id=lot_id)
+
+    def card_of(self, card_id: str, member_id: str) -> Any:
+        row = self.conn.execute(select(t.card).where(t.card.c.id == card_id)).first()
+        if row is None or row.member_id != member_id:
+            raise Refused("card_unknown", card_id=card_id)
+        return row
+
+    def card_no_free(self, card_no: str) -> None:
+        taken = self.conn.scalar(
+            select(t.card.c.id).where(t.card.c.card_no == card_no, t.card.c.status != "replaced")
+        )
+        if taken is not None:
+            raise Refused("card_taken", card_no=card_no)
+
+    # -- rules the counter held ---------------------------------------------------------
+    def rules_held(self, version: int | None, device_seq: int) -> list[Rules]:
+        """The rules an event may have been made by. With a version: that version of HQ's
+        history. Without: the counter's own (its last ``rules.changed`` or the rules it
+        started with), or HQ's current ones (a counter that pulled them before HQ kept
+        versions)."""
+        if version is not None:
+            text = self.conn.scalar(
+                select(t.rules_history.c.rules_json).where(t.rules_history.c.version == version)
+            )
+            if text is None:
+                raise Refused("rules_version_unknown", version=version)
+            return [Rules.from_dict(json.loads(text))]
+        held: list[Rules] = []
+        row = self.conn.execute(
+            select(t.event.c.type, t.event.c.payload)
+            .where(
+                t.event.c.device_id == self.device_id,
+                t.event.c.device_seq < device_seq,
+                t.event.c.type.in_(("rules.changed", "store.initialised")),
+            )
+            .order_by(t.event.c.device_seq.desc())
+            .limit(1)
+        ).first()
+        if row is not None:
+            with contextlib.suppress(CounterError, KeyError, TypeError, ValueError):
+                held.append(Rules.from_dict(json.loads(row.payload)["rules"]))
+        if not held:
+            held.append(default_rules())
+        current = self.conn.scalar(select(t.rules.c.rules_json).where(t.rules.c.id == 1))
+        if current is not None:
+            held.append(Rules.from_dict(json.loads(current)))
+        return held
+
+    # -- who ----------------------------------------------------------------------------
+    def role_of(self, staff_id: str | None, staff_no: str | None) -> Role | None:
+        if staff_id is not None:
+            row = self.conn.execute(
+                select(t.store_staff).where(
+                    t.store_staff.c.device_id == self.device_id,
+                    t.store_staff.c.staff_id == staff_id,
+                )
+            ).first()
+            if row is not None:
+                ok = row.active and (staff_no is None or staff_no == row.staff_no)
+                return Role(row.role) if ok else None
+        if staff_no is not None:
+            row = self.conn.execute(select(t.staff).where(t.staff.c.staff_no == staff_no)).first()
+            if row is not None and row.active:
+                return Role(row.role)
+        return None
+
+
+def parse(event_type: str, payload: dict[str, Any]) -> s.Envelope:
+    if event_type in s.HQ_ONLY:
+        raise Refused("type_forbidden", type=event_type)
+    schema = s.SCHEMAS.get(event_type)
+    if schema is None:
+        raise Refused("type_unknown", type=event_type[:48])
+    try:
+        return schema.model_validate(payload)
+    except SchemaError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "-"
+        # The field and the kind of fault, never the value: it may be a phone number.
+        raise Refused("schema", detail=f"{where} ({first.get('type', 'invalid')})") from None
+
+
+def _text_ok(values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        if isinstance(value, str) and refused_chars(value):
+            raise Refused("text_invalid", field=name)
+
+
+def check(batch: Batch, event_type: str, payload: dict[str, Any], device_seq: int) -> None:
+    """Refuse (raise :class:`Refused`) what HQ must not apply; stage what it will."""
+    ev = parse(event_type, payload)
+    permission, approval, home_only = POLICY[event_type]
+    _who(batch, event_type, ev, permission, approval)
+    member = None
+    member_id = member_of(event_type, payload)
+    if member_id is not None and event_type not in ("member.registered", "member.imported"):
+        member = batch.member(member_id)
+        if home_only and member.store_code != batch.store_code:
+            raise Refused("member_foreign", home=member.store_code or "总部", action=event_type)
+    if isinstance(ev, s.CardStatus) and CARD_STATUS_EVENTS[event_type] != ev.status:
+        raise Refused("schema", detail="status")
+    _CHECKS[type(ev)](batch, ev, member, device_seq)
+    txn_id = getattr(ev, "txn_id", None)
+    if txn_id is not None:
+        batch.txns[txn_id] = TxnInfo(event_type, member_id, batch.store_code, payload)
+        original = getattr(ev, "original_txn_id", None)
+        if original is not None:
+            batch.refunded.add(original)
+
+
+def _who(
+    batch: Batch, event_type: str, ev: s.Envelope, permission: Permission | None, approval: bool
+) -> None:
+    if event_type == "store.initialised":
+        assert isinstance(ev, s.StoreInitialised)
+        if ev.device_id != batch.device_id or ev.code != batch.store_code:
+            raise Refused("device_mismatch")
+        return
+    if permission is None:
+        return
+    staff = ev.staff_no or ev.staff_id or "-"
+    role = batch.role_of(ev.staff_id, ev.staff_no)
+    if role is None:
+        raise Refused("staff_unknown", staff=staff)
+    if permission not in ROLE_PERMISSIONS[role]:
+        raise Refused("staff_role", staff=staff, action=event_type)
+    if approval:
+        if ev.approved_by is None and ev.approver_no is None:
+            raise Refused("approval_missing")
+        approver = ev.approver_no or ev.approved_by or "-"
+        arole = batch.role_of(ev.approved_by, ev.approver_no)
+        if arole is None:
+            raise Refused("staff_unknown", staff=approver)
+        if arole not in APPROVER_ROLES or permission not in ROLE_PERMISSIONS[arole]:
+            raise Refused("approver_invalid", staff=approver)
+
+
+# -- per type -------------------------------------------------------------------------
+def _money(detail: str) -> Refused:
+    return Refused("money_mismatch", detail=detail)
+
+
+def _ledger_ids(
+    batch: Batch,
+    txn_id: str | None,
+    sv: list[s.SvEntry] = (),  # type: ignore[assignment]
+    lots: list[s.Lot] = (),  # type: ignore[assignment]
+    entries: list[s.PointsEntry] = (),  # type: ignore[assignment]
+    member_id: str | None = None,
+) -> None:
+    """New ids are new; points entries name lots of the member (held or made here)."""
+    if txn_id is not None:
+        batch.fresh("txn", t.txn, t.txn.c.id, [txn_id])
+    batch.fresh("sv_entry", t.sv_entry, t.sv_entry.c.entry_id, [e.entry_id for e in sv])
+    batch.fresh("lot", t.points_lot, t.points_lot.c.id, [lot.lot_id for lot in lots])
+    batch.fresh(
+        "points_entry", t.points_entry, t.points_entry.c.entry_id, [e.entry_id for e in entries]
+    )
+    new_lots = {lot.lot_id for lot in lots}
+    for e in entries:
+        if e.lot_id not in new_lots:
+            assert member_id is not None
+            batch.lot_of(e.lot_id, member_id)
+    ids = [txn_id] if txn_id else []
+    ids += [e.entry_id for e in sv] + [lot.lot_id for lot in lots] + [e.entry_id for e in entries]
+    batch.ids.update(ids)
+    for lot in lots:
+        assert member_id is not None
+        batch.lots[lot.lot_id] = member_id
+
+
+def _kinds(rows: Iterable[Any], allowed: set[str]) -> None:
+    for r in rows:
+        if r.kind not in allowed:
+            raise _money(f"ledger kind {r.kind}")
+
+
+def _new_member(batch: Batch, ev: s.Registered | s.Imported) -> None:
+    m = ev.member
+    _text_ok({f"member.{k}": getattr(m, k) for k in ("name", "email", "address", "source")})
+    batch.fresh("member", t.member, t.member.c.id, [m.member_id])
+    batch.fresh("card", t.card, t.card.c.id, [ev.card.card_id])
+    batch.card_no_free(ev.card.card_no)
+    batch.ids.update((m.member_id, ev.card.card_id))
+
+
+def _registered(batch: Batch, ev: s.Registered, _member: Any, _seq: int) -> None:
+    _new_member(batch, ev)
+    _ledger_ids(batch, ev.txn_id)
+
+
+def _imported(batch: Batch, ev: s.Imported, _member: Any, _seq: int) -> None:
+    _new_member(batch, ev)
+    mid = ev.member.member_id
+    _kinds(ev.sv_entries, {"migration"})
+    _kinds(ev.points_entries, {"migration"})
+    for e in ev.sv_entries:
+        if e.principal_fen < 0 or e.bonus_fen < 0 or e.reverses is not None:
+            raise _money("opening balance below zero")
+    if len(ev.points_lots) != len(ev.points_entries):
+        raise _money("opening points: one lot, one entry")
+    for lot, e in zip(ev.points_lots, ev.points_entries, strict=True):
+        if lot.source != "migration" or e.lot_id != lot.lot_id or e.points != lot.points:
+            raise _money("opening points")
+    _ledger_ids(batch, ev.txn_id, ev.sv_entries, ev.points_lots, ev.points_entries, mid)
+
+
+def _nothing(_batch: Batch, _ev: s.Envelope, _member: Any, _seq: int) -> None:
+    return None
+
+
+def _profile(_batch: Batch, ev: s.ProfileUpdated, _member: Any, _seq: int) -> None:
+    _text_ok({f"fields.{name}": change.value for name, change in ev.fields.items()})
+
+
+def _topped_up(batch: Batch, ev: s.ToppedUp, member: Any, seq: int) -> None:
+    tender = ev.tenders[0]
+    if tender.method not in s.EXTERNAL or tender.amount_fen != ev.amount_fen or tender.change_fen:
+        raise _money("the tender is not the amount paid")
+    entry = ev.sv_entries[0]
+    if (entry.kind, entry.principal_fen, entry.bonus_fen, entry.reverses) != (
+        "topup",
+        ev.amount_fen,
+        ev.bonus_fen,
+        None,
+    ):
+        raise _money("the posting is not the amount paid and its bonus")
+    held = batch.rules_held(ev.rules_version, seq)
+    if not any(
+        ev.amount_fen <= r.max_topup_fen and topup_bonus(r, ev.amount_fen) == ev.bonus_fen
+        for r in held
+    ):
+        raise Refused(
+            "bonus_mismatch",
+            amount=ev.amount_fen,
+            expected=topup_bonus(held[0], ev.amount_fen),
+            bonus=ev.bonus_fen,
+        )
+    _ledger_ids(batch, ev.txn_id, ev.sv_entries, member_id=member.id)
+
+
+def _adjusted(batch: Batch, ev: s.Adjusted, member: Any, _seq: int) -> None:
+    _text_ok({"reason": ev.reason})
+    entry = ev.sv_entries[0]
+    if entry.kind != "adjust" or entry.reverses is not None:
+        raise _money(f"ledger kind {entry.kind}")
+    if entry.principal_fen == 0 and entry.bonus_fen == 0:
+        raise _money("an adjustment of nothing")
+    _ledger_ids(batch, ev.txn_id, ev.sv_entries, member_id=member.id)
+
+
+def _settled(due: int, tenders: list[s.Tender]) -> None:
+    try:
+        settled = settle_tenders(due, [(x.method, x.amount_fen) for x in tenders])
+    except CounterError:
+        raise _money("the tenders are not the amount due") from None
+    if [x.change_fen for x in settled] != [x.change_fen for x in tenders]:
+        raise _money("the change is wrong")
+
+
+def _tiers(held: Rules, before: str, after: str, changes: list[s.TierChange]) -> bool:
+    codes = {x.code for x in held.tiers}
+    names = {before, after, *(c.from_ for c in changes), *(c.to for c in changes)}
+    return names <= codes and (changes[-1].to if changes else before) == after
+
+
+def _checkout(batch: Batch, ev: s.Checkout, member: Any, seq: int) -> None:
+    _settled(ev.due_fen, ev.tenders)
+    sv_paid = sum(x.amount_fen for x in ev.tenders if x.method == STORED_VALUE)
+    _kinds(ev.sv_entries, {"spend"})
+    if sv_paid:
+        if len(ev.sv_entries) != 1:
+            raise _money("a stored-value tender needs its posting")
+        e = ev.sv_entries[0]
+        if e.principal_fen > 0 or e.bonus_fen > 0 or -(e.principal_fen + e.bonus_fen) != sv_paid:
+            raise _money("the stored-value posting is not the stored-value tender")
+    elif ev.sv_entries:
+        raise _money("a stored-value posting without its tender")
+    if ev.cumulative_spend_delta_fen != ev.due_fen:
+        raise _money("the spend is not the amount paid")
+    _kinds(ev.points_entries, {"redeem", "earn"})
+    redeemed = -sum(e.points for e in ev.points_entries if e.kind == "redeem")
+    if any(e.points >= 0 for e in ev.points_entries if e.kind == "redeem"):
+        raise _money("points redeemed with the wrong sign")
+    if redeemed != ev.points_used:
+        raise _money("the points redeemed are not the points used")
+    earns = [e for e in ev.points_entries if e.kind == "earn"]
+    if ev.points_earned:
+        lot = ev.points_lots[0] if len(ev.points_lots) == 1 else None
+        if (
+            lot is None
+            or len(earns) != 1
+            or lot.source != "checkout"
+            or lot.points != ev.points_earned
+            or earns[0].points != ev.points_earned
+            or earns[0].lot_id != lot.lot_id
+        ):
+            raise _money("the points earned are not one new lot")
+    elif earns or ev.points_lots:
+        raise _money("points earned out of nothing")
+
+    def by(rules: Rules) -> bool:
+        try:
+            tier = rules.tier(ev.tier_before)
+            discount = ev.amount_fen * tier.discount_bp // 10000
+            after = ev.amount_fen - discount
+            value = points_value_fen(rules, ev.points_used)
+        except CounterError:
+            return False
+        return (
+            discount == ev.discount_fen
+            and value == ev.points_value_fen
+            and ev.points_used <= max_points_for_bill(rules, after)
+            and ev.due_fen == after - value
+            and ev.points_earned == points_earned(rules, ev.due_fen, tier)
+            and _tiers(rules, ev.tier_before, ev.tier_after, ev.tier_changes)
+        )
+
+    if not any(by(r) for r in batch.rules_held(ev.rules_version, seq)):
+        raise _money("discount, points or amount due break the rules")
+    _ledger_ids(batch, ev.txn_id, ev.sv_entries, ev.points_lots, ev.points_entries, member.id)
+
+
+def _original(batch: Batch, txn_id: str, kind: str, member_id: str) -> TxnInfo:
+    original = batch.txn(txn_id)
+    if original.type != kind or original.member_id != member_id:
+        raise Refused("txn_unknown", txn_id=txn_id)
+    if original.store_code != batch.store_code:
+        raise Refused("txn_foreign", txn_id=txn_id)
+    if batch.already_refunded(txn_id):
+        raise Refused("already_refunded", txn_id=txn_id)
+    return original
+
+
+def _refund(detail: str) -> Refused:
+    return Refused("refund_mismatch", detail=detail)
+
+
+def _refunded(batch: Batch, ev: s.Refunded, member: Any, _seq: int) -> None:
+    orig = _original(batch, ev.original_txn_id, "checkout.completed", member.id).payload
+    back = sorted(
+        (x["method"], -(x["amount_fen"] - x["change_fen"]))
+        for x in orig["tenders"]
+        if x["method"] != STORED_VALUE
+    )
+    if sorted((x.method, x.amount_fen) for x in ev.tenders) != back or any(
+        x.change_fen for x in ev.tenders
+    ):
+        raise _refund("money back is not what was paid")
+    spends = {e["entry_id"]: e for e in orig.get("sv_entries") or () if e["kind"] == "spend"}
+    if len(ev.sv_entries) != len(spends):
+        raise _refund("stored value back")
+    for e in ev.sv_entries:
+        o = spends.get(e.reverses or "")
+        if (
+            e.kind != "spend_reversal"
+            or o is None
+            or (e.principal_fen, e.bonus_fen) != (-o["principal_fen"], -o["bonus_fen"])
+        ):
+            raise _refund("stored value back")
+    if ev.cumulative_spend_delta_fen != -orig["due_fen"]:
+        raise _refund("the spend taken back")
+    entries = {e["entry_id"]: e for e in orig.get("points_entries") or ()}
+    earned = sum(e["points"] for e in entries.values() if e["kind"] == "earn")
+    redeems = {i for i, e in entries.items() if e["kind"] == "redeem"}
+    clawed = 0
+    restored: set[str] = set()
+    _kinds(ev.points_entries, {"redeem_reversal", "clawback"})
+    for e in ev.points_entries:
+        o = entries.get(e.reverses or "")
+        if o is None:
+            raise _refund("points entry names no entry of the sale")
+        if e.kind == "redeem_reversal":
+            if o["kind"] != "redeem" or (e.lot_id, e.points) != (o["lot_id"], -o["points"]):
+                raise _refund("points given back")
+            restored.add(o["entry_id"])
+        else:
+            if o["kind"] != "earn" or e.points >= 0:
+                raise _refund("points clawed back")
+            clawed -= e.points
+    if restored != redeems or clawed + ev.points_shortfall != earned:
+        raise _refund("points given back or clawed back")
+    held = batch.rules_held(ev.rules_version, _seq)
+    after = ev.tier_changes[-1].to if ev.tier_changes else member.tier_code
+    if not any(
+        {c.to for c in ev.tier_changes} | {after} <= {x.code for x in r.tiers} for r in held
+    ):
+        raise _refund("tier")
+    _ledger_ids(batch, ev.txn_id, ev.sv_entries, (), ev.points_entries, member.id)
+
+
+def _topup_refunded(batch: Batch, ev: s.TopupRefunded, member: Any, _seq: int) -> None:
+    orig = _original(batch, ev.original_txn_id, "stored_value.topped_up", member.id).payload
+    topup = orig["sv_entries"][0]
+    e = ev.sv_entries[0]
+    if (e.kind, e.principal_fen, e.bonus_fen, e.reverses) != (
+        "topup_refund",
+        -orig["amount_fen"],
+        -orig["bonus_fen"],
+        topup["entry_id"],
+    ):
+        raise _refund("stored value taken back")
+    paid = orig["tenders"][0]
+    if [(x.method, x.amount_fen, x.change_fen) for x in ev.tenders] != [
+        (paid["method"], -orig["amount_fen"], 0)
+    ]:
+        raise _refund("money back is not what was paid")
+    _ledger_ids(batch, ev.txn_id, ev.sv_entries, member_id=member.id)
+
+
+def _card_status(batch: Batch, ev: s.CardStatus, member: Any, _seq: int) -> None:
+    batch.card_of(ev.card_id, member.id)
+    _ledger_ids(batch, ev.txn_id)
+
+
+def _card_replaced(batch: Batch, ev: s.CardReplaced, member: Any, _seq: int) -> None:
+    batch.card_of(ev.old_card_id, member.id)
+    batch.fresh("card", t.card, t.card.c.id, [ev.card.card_id])
+    batch.card_no_free(ev.card.card_no)
+    paid = [(x.method, x.amount_fen, x.change_fen) for x in ev.tenders]
+    if ev.fee_fen and (len(paid) != 1 or paid[0][1:] != (ev.fee_fen, 0)):
+        raise _money("the fee is not what was paid")
+    if not ev.fee_fen and paid:
+        raise _money("paid for no fee")
+    if any(x.method not in s.EXTERNAL for x in ev.tenders):
+        raise _money("a fee paid from stored value")
+    batch.ids.add(ev.card.card_id)
+    _ledger_ids(batch, ev.txn_id)
+
+
+def _card_cancelled(batch: Batch, ev: s.CardCancelled, member: Any, _seq: int) -> None:
+    batch.card_of(ev.card_id, member.id)
+    _kinds(ev.sv_entries, {"cancel"})
+    principal = 0
+    for e in ev.sv_entries:
+        if e.principal_fen > 0 or e.bonus_fen > 0:
+            raise _money("a cancellation that adds value")
+        principal = -e.principal_fen
+    paid = [(x.method, x.amount_fen, x.change_fen) for x in ev.tenders]
+    if principal and (
+        len(paid) != 1 or paid[0][1:] != (-principal, 0) or paid[0][0] not in s.EXTERNAL
+    ):
+        raise _money("the principal paid back is not the principal voided")
+    if not principal and paid:
+        raise _money("money paid back for nothing")
+    _kinds(ev.points_entries, {"void"})
+    if any(e.points >= 0 for e in ev.points_entries):
+        raise _money("points voided with the wrong sign")
+    _ledger_ids(batch, ev.txn_id, ev.sv_entries, (), ev.points_entries, member.id)
+
+
+def _points_expired(batch: Batch, ev: s.PointsExpired, member: Any, _seq: int) -> None:
+    _kinds(ev.points_entries, {"expire"})
+    if any(e.points >= 0 for e in ev.points_entries):
+        raise _money("points expired with the wrong sign")
+    _ledger_ids(batch, ev.txn_id, (), (), ev.points_entries, member.id)
+
+
+def _points_adjusted(batch: Batch, ev: s.PointsAdjusted, member: Any, _seq: int) -> None:
+    _text_ok({"reason": ev.reason})
+    if ev.points_lots:
+        lot = ev.points_lots[0]
+        e = ev.points_entries[0]
+        if (
+            len(ev.points_entries) != 1
+            or lot.source != "adjust"
+            or (e.kind, e.lot_id, e.points) != ("earn", lot.lot_id, lot.points)
+        ):
+            raise _money("points added are not one new lot")
+    else:
+        _kinds(ev.points_entries, {"adjust"})
+        if any(e.points >= 0 for e in ev.points_entries):
+            raise _money("points taken with the wrong sign")
+    _ledger_ids(batch, ev.txn_id, (), ev.points_lots, ev.points_entries, member.id)
+
+
+def _tier_overridden(batch: Batch, ev: s.TierOverridden, member: Any, seq: int) -> None:
+    _text_ok({"reason": ev.reason})
+    change = ev.tier_changes[0]
+    held = batch.rules_held(ev.rules_version, seq)
+    if change.reason != "override" or not any(change.to in {x.code for x in r.tiers} for r in held):
+        raise Refused("schema", detail="tier_changes")
+    _ledger_ids(batch, ev.txn_id)
+
+
+def _staff_added(batch: Batch, ev: s.StaffAdded, _member: Any, _seq: int) -> None:
+    _text_ok({"name": ev.name})
+    role = batch.role_of(ev.staff_id, ev.staff_no)
+    if ev.role == "admin" and role != Role.ADMIN:
+        raise Refused("staff_role", staff=ev.staff_no or "-", action="staff.added admin")
+    taken = batch.conn.scalar(
+        select(t.store_staff.c.staff_id).where(
+            t.store_staff.c.device_id == batch.device_id,
+            t.store_staff.c.staff_id == ev.added_staff_id,
+        )
+    )
+    if taken is not None:
+        raise Refused("id_taken", what="staff", id=ev.added_staff_id)
+
+
+def _store_initialised(batch: Batch, ev: s.StoreInitialised, _member: Any, _seq: int) -> None:
+    _text_ok({"name": ev.name})
+    known = batch.conn.scalar(
+        select(t.store_staff.c.staff_id).where(t.store_staff.c.device_id == batch.device_id)
+    )
+    if known is not None or ev.staff_id is None or ev.staff_no is None:
+        raise Refused("device_mismatch")
+    try:
+        Rules.from_dict(ev.rules)
+    except (CounterError, KeyError, TypeError, ValueError):
+        raise Refused("schema", detail="rules") from None
+
+
+def _rules_changed(_batch: Batch, ev: s.RulesChanged, _member: Any, _seq: int) -> None:
+    try:
+        Rules.from_dict(ev.rules)
+    except (CounterError, KeyError, TypeError, ValueError):
+        raise Refused("schema", detail="rules") from None
+
+
+_CHECKS: dict[type[s.Envelope], Any] = {
+    s.Registered: _registered,
+    s.Imported: _imported,
+    s.ImportBatch: _nothing,
+    s.PasswordSet: _nothing,
+    s.ProfileUpdated: _profile,
+    s.ToppedUp: _topped_up,
+    s.Adjusted: _adjusted,
+    s.TopupRefunded: _topup_refunded,
+    s.Checkout: _checkout,
+    s.Refunded: _refunded,
+    s.CardStatus: _card_status,
+    s.CardReplaced: _card_replaced,
+    s.CardCancelled: _card_cancelled,
+    s.PointsExpired: _points_expired,
+    s.PointsAdjusted: _points_adjusted,
+    s.TierOverridden: _tier_overridden,
+    s.StoreInitialised: _store_initialised,
+    s.StaffAdded: _staff_added,
+    s.StaffUnlocked: _nothing,
+    s.StaffLocked: _nothing,
+    s.RulesChanged: _rules_changed,
+    s.DayClosed: _nothing,
+}

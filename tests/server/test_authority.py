@@ -1,0 +1,411 @@
+"""HQ is the authority (issue 11): every event a counter pushes is checked before it is
+applied; what fails is quarantined with its reason, applied nowhere, and wedges nothing.
+
+Each attack is the one seen against a real ``member-hq serve``: a real counter's event,
+altered and re-signed with that counter's own secret (a compromised or buggy counter),
+pushed to a real HQ on 127.0.0.1 (SQLite and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.domain.audit import payload_hash
+from app.domain.ids import uuid7
+from app.services import cards, syncstate
+from app.services.checkout import checkout
+from app.services.members import Registration, register_member, set_payment_password
+from app.services.points import adjust_points
+from app.services.profile import update_profile
+from app.services.refunds import refund
+from app.services.security import Approval
+from app.services.stored_value import top_up
+from server import admin
+from server import tables as t
+from server.cli import main as hq_main
+from server.quarantine import list_quarantine
+from sync import wire
+from sync.client import wire_events
+from tests.hqkit import MANAGER_NO, MANAGER_PIN, Counter, HQServer
+
+P1, P2, P3 = "13900000101", "13900000102", "13900000103"
+OK = Approval(MANAGER_NO, MANAGER_PIN)
+
+
+def two_stores(make_counter: Callable[..., Counter]) -> tuple[Counter, Counter, str]:
+    """S001 with its member (¥1,000 stored, +150 bonus), S002 that has pulled them."""
+    a, b = make_counter("S001"), make_counter("S002")
+    member_id = register_member(
+        a.ctx, a.cashier, Registration(name="孙一", phone=P1, consent=True)
+    ).member_id
+    top_up(a.ctx, a.cashier, P1, 100_000, "cash")
+    a.sync()
+    b.sync()
+    return a, b, member_id
+
+
+def forge(counter: Counter, change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    """The counter's oldest pending event, altered by ``change`` (the whole wire event) and
+    signed with the counter's own secret; the counter then holds it as sent. HQ's answer."""
+    [event] = wire_events(syncstate.outbox_batch(counter.ctx, 1))
+    event = copy.deepcopy(event)
+    change(event)
+    event["payload_hash"] = payload_hash(event["payload"])
+    client = counter.client()
+    try:
+        answer = client._signed("POST", wire.PUSH_PATH, {"events": [event]})
+    finally:
+        client.close()
+    syncstate.acknowledge(counter.ctx, answer["acked_seq"])
+    [result] = answer["results"]
+    assert answer["acked_seq"] == event["device_seq"]  # the number is taken: no wedge
+    return result
+
+
+def hq_member(hq: HQServer, member_id: str) -> Any:
+    from sqlalchemy import select
+
+    with hq.engine.connect() as conn:
+        return conn.execute(select(t.member).where(t.member.c.id == member_id)).one()
+
+
+def balances(counter: Counter, member_id: str) -> tuple[int, int, int, str]:
+    with counter.ctx.reader() as uow:
+        m = uow.member(member_id)
+        return (m.principal_fen, m.bonus_fen, m.points, m.status)
+
+
+def quarantined(result: dict[str, Any], code: str) -> str:
+    assert result["status"] == "quarantined", result
+    assert result["code"] == code, result
+    reason = result["reason"]
+    assert reason and any("\u4e00" <= ch <= "\u9fff" for ch in reason)  # words, in Chinese
+    return reason
+
+
+def test_forged_money_is_quarantined_and_reaches_no_counter(
+    hq: HQServer, make_counter: Callable[..., Counter]
+) -> None:
+    a, b, member_id = two_stores(make_counter)
+    # One member of S001 per attack: a refused event holds back the same member's later
+    # events of that device (see the test below), so each attack gets a member of its own.
+    targets = [
+        register_member(
+            a.ctx, a.cashier, Registration(name=f"孙{i}", phone=f"1390000{i:04d}", consent=True)
+        ).member_id
+        for i in range(7)
+    ]
+    phones = [f"1390000{i:04d}" for i in range(7)]
+    for phone in phones:
+        top_up(a.ctx, a.cashier, phone, 100_000, "cash")
+    a.sync()
+    b.sync()
+    before = {m: balances(a, m) for m in targets}
+    cursor = a.client().pull(0, 1000).cursor
+    huge = {"principal_fen": 1_000_000_000, "bonus_fen": 0}
+
+    def unknown_type(ev: dict[str, Any]) -> None:  # "topup" of 1 fen, a ¥10,000,000 row
+        ev["type"] = "topup"
+        ev["payload"]["amount_fen"] = 1
+        ev["payload"]["sv_entries"][0].update(huge)
+        ev["payload"]["points_entries"] = [
+            {"entry_id": uuid7(), "lot_id": uuid7(), "kind": "earn", "points": 99_999_999}
+        ]
+
+    def one_fen_for_millions(ev: dict[str, Any]) -> None:
+        ev["payload"]["amount_fen"] = 1
+        ev["payload"]["tenders"][0]["amount_fen"] = 1
+        ev["payload"]["sv_entries"][0].update(huge)
+
+    def bonus_out_of_rules(ev: dict[str, Any]) -> None:
+        ev["payload"]["bonus_fen"] = 50_000
+        ev["payload"]["sv_entries"][0]["bonus_fen"] = 50_000
+
+    def points_smuggled(ev: dict[str, Any]) -> None:
+        ev["payload"]["points_entries"] = []
+
+    for phone, (forged, code) in zip(
+        phones,
+        [
+            (unknown_type, "hq_type_unknown"),
+            (one_fen_for_millions, "hq_money_mismatch"),
+            (bonus_out_of_rules, "hq_bonus_mismatch"),
+            (points_smuggled, "hq_schema"),
+        ],
+        strict=False,
+    ):
+        top_up(b.ctx, b.cashier, phone, 10_000, "cash")  # a top-up another store may do
+        quarantined(forge(b, forged), code)
+
+    # A checkout that credits the balance, one with a negative spend, one by nobody.
+    def credits(ev: dict[str, Any]) -> None:
+        entry = ev["payload"]["sv_entries"][0]
+        entry["principal_fen"], entry["bonus_fen"] = 5_000, 0
+
+    def negative_spend(ev: dict[str, Any]) -> None:
+        ev["payload"]["cumulative_spend_delta_fen"] = -100_000_000
+
+    def unknown_staff(ev: dict[str, Any]) -> None:
+        ev["payload"]["staff_id"] = uuid7()
+        ev["payload"]["staff_no"] = "x99"
+
+    for phone, (forged, code) in zip(
+        phones[4:],
+        [
+            (credits, "hq_money_mismatch"),
+            (negative_spend, "hq_schema"),
+            (unknown_staff, "hq_staff_unknown"),
+        ],
+        strict=True,
+    ):
+        checkout(b.ctx, b.cashier, phone, 5_000)
+        quarantined(forge(b, forged), code)
+
+    assert len(list_quarantine(hq.engine)) == 7
+    for m in targets:
+        row = hq_member(hq, m)
+        assert (row.principal_fen, row.bonus_fen, row.points) == (100_000, 15_000, 0)
+        assert row.cumulative_spend_fen == 0
+    a.sync()
+    assert {m: balances(a, m) for m in targets} == before  # nothing reached the home store
+    assert a.client().pull(cursor, 1000).changes == []
+
+    # The device's honest events go on: a real top-up of an untouched member applies.
+    top_up(b.ctx, b.cashier, P1, 10_000, "cash")
+    b.sync()
+    a.sync()
+    assert balances(a, member_id)[:2] == (110_000, 15_000)
+    status = syncstate.status(b.ctx)
+    assert status.online and status.pending == 0 and status.last_error is None
+
+
+def older_counter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A counter of a release without the home-store check (or a tampered one): it makes the
+    events HQ must refuse."""
+    from app.persistence import syncstore
+
+    monkeypatch.setattr(syncstore, "home_store_of", lambda _uow, _member_id: None)
+
+
+def test_the_counter_refuses_home_store_operations_on_another_stores_member(
+    hq: HQServer, make_counter: Callable[..., Counter]
+) -> None:
+    from app.domain.errors import RuleError
+
+    a, b, member_id = two_stores(make_counter)
+    for attempt in (
+        lambda: cards.cancel_card(b.ctx, b.cashier, P1, OK),
+        lambda: set_payment_password(b.ctx, b.cashier, P1, "246810"),
+        lambda: update_profile(b.ctx, b.cashier, P1, name="孙二"),
+        lambda: adjust_points(b.ctx, b.cashier, P1, 500, "活动", OK),
+        lambda: cards.freeze_card(b.ctx, b.cashier, P1),
+    ):
+        with pytest.raises(RuleError) as exc:
+            attempt()
+        assert exc.value.code == "member_other_store" and "S001" in exc.value.message
+    top_up(b.ctx, b.cashier, P1, 10_000, "cash")  # serving is fine
+    cards.report_lost(b.ctx, b.cashier, P1)
+    b.sync()
+    assert syncstate.status(b.ctx).refused == ()
+    a.sync()
+    with a.ctx.reader() as uow:
+        assert uow.card(uow.member(member_id).card_id).status == "lost"
+    # A second counter of the home store may.
+    a2 = make_counter("S001")
+    a2.sync()
+    set_payment_password(a2.ctx, a2.cashier, P1, "246810")
+    a2.sync()
+    assert syncstate.status(a2.ctx).refused == ()
+    assert hq_member(hq, member_id).pay_password_hash is not None
+
+
+def test_another_stores_member_is_served_but_not_cancelled_or_changed(
+    hq: HQServer, make_counter: Callable[..., Counter], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    older_counter(monkeypatch)
+    a, b, member_id = two_stores(make_counter)
+    top_up(b.ctx, b.cashier, P1, 10_000, "cash")  # served: applied
+    cards.cancel_card(b.ctx, b.cashier, P1, OK)  # not b's to cancel: quarantined
+    b.sync()
+    [cancel] = [q for q in list_quarantine(hq.engine) if q["type"] == "card.cancelled"]
+    assert cancel["code"] == "hq_member_foreign" and "S001" in cancel["reason"]
+    row = hq_member(hq, member_id)
+    assert (row.status, row.principal_fen, row.bonus_fen) == ("active", 110_000, 15_000)
+    a.sync()
+    assert balances(a, member_id) == (110_000, 15_000, 0, "active")
+
+
+def test_home_only_operations_and_waiting_events_are_named(
+    hq: HQServer,
+    make_counter: Callable[..., Counter],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    older_counter(monkeypatch)
+    a, b, member_id = two_stores(make_counter)
+    set_payment_password(b.ctx, b.cashier, P1, "246810")
+    update_profile(b.ctx, b.cashier, P1, name="孙二")
+    adjust_points(b.ctx, b.cashier, P1, 500, "活动", OK)
+    top_up(b.ctx, b.cashier, P1, 10_000, "cash")  # depends on the refused ones: waits
+    own = register_member(b.ctx, b.cashier, Registration(name="周一", phone=P2, consent=True))
+    top_up(b.ctx, b.cashier, P2, 20_000, "cash")  # independent: applies
+    b.sync()
+
+    held = list_quarantine(hq.engine)
+    assert [q["type"] for q in held] == [
+        "member.payment_password_set",
+        "member.profile_updated",
+        "points.adjusted",
+        "stored_value.topped_up",
+    ]
+    assert held[0]["code"] == "hq_member_foreign"
+    for q in held[1:]:  # the same member's later events wait on the refused one, named
+        assert q["code"] == "hq_waiting" and q["waiting_on"] == held[0]["event_id"]
+        assert held[0]["event_id"] in q["reason"]
+    row = hq_member(hq, member_id)
+    assert (row.name, row.pay_password_hash, row.points) == ("孙一", None, 0)
+    assert hq_member(hq, own.member_id).principal_fen == 20_000
+
+    # The counter says so, event by event, in words.
+    assert hq_main(["--db", hq.url, "quarantine", "list"]) == 0
+    from launcher import main as counter_main
+
+    capsys.readouterr()
+    assert counter_main(["--data-dir", str(b.data_dir), "sync", "status"]) == 0
+    out = capsys.readouterr().out
+    assert "总部拒收:4 条" in out and "门店 S001" in out
+
+    # HQ staff void the password change: the profile change waited on it, and is still
+    # refused by its own reason; voiding that and the points releases the top-up.
+    def run(*args: str) -> tuple[int, dict[str, Any]]:
+        capsys.readouterr()
+        code = hq_main(["--db", hq.url, "--json", "quarantine", *args])
+        return code, json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+
+    code, shown = run("show", str(held[3]["id"]))
+    assert code == 0 and shown["payload"]["amount_fen"] == 10_000
+    code, done = run("resolve", str(held[0]["id"]), "--void", "--note", "不是本店会员")
+    assert code == 0 and done["status"] == "voided"
+    assert done["released"][0]["status"] == "held"  # the profile change: refused on its own
+    for q in held[1:3]:
+        assert run("resolve", str(q["id"]), "--void")[0] == 0
+    assert [q["status"] for q in list_quarantine(hq.engine, None)] == [
+        "voided",
+        "voided",
+        "voided",
+        "applied",
+    ]
+    assert hq_member(hq, member_id).principal_fen == 110_000
+    a.sync()
+    assert balances(a, member_id)[:2] == (110_000, 15_000)
+    code, again = run("resolve", str(held[0]["id"]), "--apply")
+    assert code == 3 and again["code"] == "quarantine_invalid"
+
+
+def test_a_corrected_event_is_applied_by_hq_staff(
+    hq: HQServer, make_counter: Callable[..., Counter], tmp_path: Path, capsys
+) -> None:
+    a, b, member_id = two_stores(make_counter)
+    top_up(b.ctx, b.cashier, P1, 50_000, "cash")
+
+    def wrong_bonus(ev: dict[str, Any]) -> None:
+        ev["payload"]["bonus_fen"] = 4_000
+        ev["payload"]["sv_entries"][0]["bonus_fen"] = 4_000
+
+    quarantined(forge(b, wrong_bonus), "hq_bonus_mismatch")
+    [held] = list_quarantine(hq.engine)
+    capsys.readouterr()
+    assert hq_main(["--db", hq.url, "--json", "quarantine", "show", str(held["id"])]) == 0
+    payload = json.loads(capsys.readouterr().out)["payload"]
+    path = tmp_path / "fixed.json"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    # Applied as it is: refused again, with the reason.
+    assert hq_main(["--db", hq.url, "quarantine", "resolve", str(held["id"]), "--apply"]) == 3
+    payload["bonus_fen"] = payload["sv_entries"][0]["bonus_fen"] = 5_000  # 充500送50
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    args = ["quarantine", "resolve", str(held["id"]), "--apply", "--payload", str(path)]
+    assert hq_main(["--db", hq.url, *args]) == 0
+    assert hq_member(hq, member_id).principal_fen == 150_000
+    assert hq_member(hq, member_id).bonus_fen == 20_000
+    a.sync()
+    assert balances(a, member_id)[:2] == (150_000, 20_000)
+
+
+def test_bonus_is_checked_by_the_rules_version_the_counter_held(
+    hq: HQServer, make_counter: Callable[..., Counter]
+) -> None:
+    _a, b, member_id = two_stores(make_counter)
+    rules = admin.get_rules(hq.engine)
+    rules["topup_bonuses"] = [{"min_fen": 10_000, "bonus_fen": 3_000}]  # 充100送30
+    admin.set_rules(hq.engine, rules)
+    top_up(b.ctx, b.cashier, P1, 10_000, "cash")  # made by the rules b holds: no bonus
+    b.sync()  # pushes it (no HQ version: b's own rules), then pulls version 1
+    top_up(b.ctx, b.cashier, P1, 10_000, "cash")  # by version 1: +30
+    b.sync()
+    assert syncstate.status(b.ctx).refused == ()
+    row = hq_member(hq, member_id)
+    assert (row.principal_fen, row.bonus_fen) == (120_000, 18_000)
+    top_up(b.ctx, b.cashier, P1, 10_000, "cash")
+
+    def old_bonus(ev: dict[str, Any]) -> None:  # version 1 held, the old rules' bonus claimed
+        assert ev["payload"]["rules_version"] == 1
+        ev["payload"]["bonus_fen"] = ev["payload"]["sv_entries"][0]["bonus_fen"] = 0
+
+    reason = quarantined(forge(b, old_bonus), "hq_bonus_mismatch")
+    assert "¥30.00" in reason
+
+
+def test_refunds_only_of_sales_made_here_and_only_once(
+    hq: HQServer, make_counter: Callable[..., Counter]
+) -> None:
+    a, b, member_id = two_stores(make_counter)
+    sale_b = checkout(b.ctx, b.cashier, P1, 20_000)
+    refund(b.ctx, b.cashier, sale_b.txn_id, OK)
+    b.sync()
+    first_refund = refund_payload(hq, sale_b.txn_id)
+    top_up(b.ctx, b.cashier, P1, 10_000, "cash")
+
+    def second_refund(ev: dict[str, Any]) -> None:  # the same refund again, with new ids
+        ev["type"] = "checkout.refunded"
+        ev["payload"] = copy.deepcopy(first_refund)
+        ev["payload"]["txn_id"] = uuid7()
+        for entry in ev["payload"]["sv_entries"] + ev["payload"]["points_entries"]:
+            entry["entry_id"] = uuid7()
+
+    quarantined(forge(b, second_refund), "hq_already_refunded")
+
+    # A sale made at S001 cannot be refunded at S002.
+    other = register_member(a.ctx, a.cashier, Registration(name="吴三", phone=P3, consent=True))
+    top_up(a.ctx, a.cashier, P3, 50_000, "cash")
+    sale_a = checkout(a.ctx, a.cashier, P3, 10_000)
+    a.sync()
+    b.sync()
+    sale_b3 = checkout(b.ctx, b.cashier, P3, 10_000)
+    b.sync()
+    refund(b.ctx, b.cashier, sale_b3.txn_id, OK)
+
+    def of_a_sale(ev: dict[str, Any]) -> None:
+        ev["payload"]["original_txn_id"] = sale_a.txn_id
+
+    quarantined(forge(b, of_a_sale), "hq_txn_foreign")
+    assert hq_member(hq, member_id).cumulative_spend_fen == 0  # sold and refunded once
+    assert hq_member(hq, other.member_id).cumulative_spend_fen == 20_000
+
+
+def refund_payload(hq: HQServer, original_txn_id: str) -> dict[str, Any]:
+    from sqlalchemy import select
+
+    with hq.engine.connect() as conn:
+        text = conn.scalar(
+            select(t.event.c.payload)
+            .join(t.txn, t.txn.c.event_id == t.event.c.event_id)
+            .where(t.txn.c.original_txn_id == original_txn_id)
+        )
+    assert text is not None
+    return json.loads(text)
