@@ -1982,6 +1982,14 @@ Each code works once (a new one is given then); it is shown only now, and this c
         <translation>Pulled up to</translation>
     </message>
     <message>
+        <source>总部拒收</source>
+        <translation>Refused by HQ</translation>
+    </message>
+    <message>
+        <source>暂未应用</source>
+        <translation>Not applied yet</translation>
+    </message>
+    <message>
         <source>本机版本</source>
         <translation>This counter&apos;s version</translation>
     </message>
@@ -2036,6 +2044,26 @@ Each code works once (a new one is given then); it is shown only now, and this c
     <message>
         <source>{0} 条</source>
         <translation>{0}</translation>
+    </message>
+    <message>
+        <source>{0} 条总部数据暂未能在本机应用,所需会员到达后自动补上</source>
+        <translation>{0} changes from HQ cannot be applied here yet; they apply once the members they need arrive</translation>
+    </message>
+    <message>
+        <source>{0} 条,请店长联系总部处理:</source>
+        <translation>{0}; a manager should ask HQ to resolve them:</translation>
+    </message>
+    <message>
+        <source>第 {0} 笔:等待前一笔处理后再上传</source>
+        <translation>No. {0}: waits for an earlier one to be resolved</translation>
+    </message>
+    <message>
+        <source>第 {0} 笔:{1}</source>
+        <translation>No. {0}: {1}</translation>
+    </message>
+    <message>
+        <source>……另有 {0} 条</source>
+        <translation>… and {0} more</translation>
     </message>
     <message>
         <source>正在同步…</source>

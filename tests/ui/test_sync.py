@@ -176,3 +176,39 @@ def back_to(qtbot: Any, window: MainWindow) -> None:
     """After a dialog closes, the window is active again (as a desktop makes it)."""
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+
+
+def test_f12_names_what_hq_refused_and_what_waits_here(qtbot, counter_window) -> None:
+    """What HQ said about this counter's refused events (as the sync worker records it) and
+    the changes from HQ parked here are in F12 in plain words, with HQ's reason."""
+    from app.services.syncstate import Refusal, note_refused
+
+    window, store = counter_window
+    note_refused(store.ctx, [
+        Refusal("e1", 7, "topup", "hq_money_mismatch", "充值金额与本金不符"),
+        Refusal("e2", 8, "checkout", "hq_waiting", "等待第 7 笔", waiting_on="e1"),
+    ])  # fmt: skip
+    with store.ctx.uow() as uow:
+        from app.persistence import syncstore
+
+        syncstore.park(uow, 41, "member.changed", "{}", None, "member_not_found",
+                       "没有找到会员", store.ctx.now())  # fmt: skip
+        uow.commit()
+    sign_in(qtbot, window, MANAGER_NO, MANAGER_PIN)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.counter, timeout=5000)
+    idle(qtbot, window)
+
+    def f12(d: QDialog) -> None:
+        assert isinstance(d, SyncDialog)
+        qtbot.waitUntil(lambda: d.current is not None, timeout=5000)
+        refused = d.fields["refused"].text()
+        assert refused.splitlines() == [
+            "2 条,请店长联系总部处理:",
+            "第 7 笔:充值金额与本金不符",
+            "第 8 笔:等待前一笔处理后再上传",
+        ]
+        assert d.fields["parked"].text().startswith("1 条总部数据暂未能在本机应用")
+        save_screenshot(d, "15-sync-refused")
+        d.accept()
+
+    in_dialog(qtbot, lambda: qtbot.keyClick(window.counter.scan_box, Qt.Key.Key_F12), f12)

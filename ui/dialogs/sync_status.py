@@ -27,6 +27,8 @@ class SyncDialog(OpDialog):
             ("success", self.tr("上次成功")),
             ("error", self.tr("上次错误")),
             ("cursor", self.tr("已下载到")),
+            ("refused", self.tr("总部拒收")),
+            ("parked", self.tr("暂未应用")),
             ("version", self.tr("本机版本")),
         ):
             self.fields[key] = QLabel("—", self)
@@ -81,6 +83,12 @@ class SyncDialog(OpDialog):
             f"{self._when(s.last_error_at)} {s.last_error}" if s.last_error else "—"
         )
         self.fields["cursor"].setText(str(s.cursor))
+        self.fields["refused"].setText(self._refused_text(s))
+        self.fields["parked"].setText(
+            self.tr("{0} 条总部数据暂未能在本机应用,所需会员到达后自动补上").format(s.parked)
+            if s.parked
+            else "—"
+        )
         self.fields["version"].setText(s.app_version)
         show_update(self.update_label, s)
         self.adjustSize()
@@ -93,6 +101,20 @@ class SyncDialog(OpDialog):
         self.confirm_button.setVisible(can_enroll)
         self.sync_now.setEnabled(s.enrolled)
         self.revalidate()
+
+    def _refused_text(self, s: SyncStatus) -> str:
+        """Each event HQ refused or holds, with HQ's reason (the newest five, then a count)."""
+        if not s.refused:
+            return "—"
+        lines = [self.tr("{0} 条,请店长联系总部处理:").format(len(s.refused))]
+        for r in s.refused[-5:]:
+            if r.waiting_on:
+                lines.append(self.tr("第 {0} 笔:等待前一笔处理后再上传").format(r.device_seq))
+            else:
+                lines.append(self.tr("第 {0} 笔:{1}").format(r.device_seq, r.reason))
+        if len(s.refused) > 5:
+            lines.append(self.tr("……另有 {0} 条").format(len(s.refused) - 5))
+        return "\n".join(lines)
 
     def _when(self, at: dt.datetime | None) -> str:
         return self.session.local(at).strftime("%Y-%m-%d %H:%M:%S") if at else "—"
