@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPushBu
 from app.services.security import Role
 from app.services.syncstate import SyncStatus, status
 from ui.dialogs.about import show_update, update_notice
-from ui.dialogs.base import OpDialog, caption, run_modal
+from ui.dialogs.base import OpDialog, caption, place_on_screen, run_modal
 from ui.ops import Op
 from ui.session import Session
 
@@ -91,7 +91,6 @@ class SyncDialog(OpDialog):
         )
         self.fields["version"].setText(s.app_version)
         show_update(self.update_label, s)
-        self.adjustSize()
         manager = self.session.actor is not None and self.session.actor.role in (
             Role.MANAGER,
             Role.ADMIN,
@@ -101,6 +100,10 @@ class SyncDialog(OpDialog):
         self.confirm_button.setVisible(can_enroll)
         self.sync_now.setEnabled(s.enrolled)
         self.revalidate()
+        # Rows came and went (the enrollment form, refusals): fit them, centred again.
+        self.adjustSize()
+        if self.isVisible():
+            place_on_screen(self)
 
     def _refused_text(self, s: SyncStatus) -> str:
         """Each event HQ refused or holds, with HQ's reason (the newest five, then a count)."""
