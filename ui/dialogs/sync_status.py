@@ -60,8 +60,18 @@ class SyncDialog(OpDialog):
         self.cancel_button.setText(self.tr("关闭 (Esc)"))
         for f in (self.server, self.code):
             f.textChanged.connect(self.revalidate)
+        # Who cannot enroll never sees the form, not even before the status arrives: the
+        # dialog is sized and centred for what it shows.
+        self.enroll_box.setVisible(self._may_enroll())
+        self.confirm_button.setVisible(self._may_enroll())
         session.sync.events.status_changed.connect(self.show_status)
         self.refresh()
+
+    def _may_enroll(self) -> bool:
+        """A manager or admin, on a counter that can enroll (the status says if it is yet)."""
+        actor = self.session.actor
+        manager = actor is not None and actor.role in (Role.MANAGER, Role.ADMIN)
+        return manager and self.session.sync.enroll is not None
 
     def refresh(self) -> None:
         ctx = self.session.ctx
@@ -91,11 +101,7 @@ class SyncDialog(OpDialog):
         )
         self.fields["version"].setText(s.app_version)
         show_update(self.update_label, s)
-        manager = self.session.actor is not None and self.session.actor.role in (
-            Role.MANAGER,
-            Role.ADMIN,
-        )
-        can_enroll = manager and not s.enrolled and self.session.sync.enroll is not None
+        can_enroll = self._may_enroll() and not s.enrolled
         self.enroll_box.setVisible(can_enroll)
         self.confirm_button.setVisible(can_enroll)
         self.sync_now.setEnabled(s.enrolled)
