@@ -38,9 +38,9 @@ SPEC = HERE / "member-counter.spec"
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
-import bundle_layout as layout  # noqa: E402
-
 from app.version import __version__  # noqa: E402
+
+import bundle_layout as layout  # noqa: E402
 
 WINDOWS = sys.platform == "win32"
 SIGN_ENV = "MEMBER_COUNTER_SIGN"

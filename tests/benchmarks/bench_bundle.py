@@ -30,10 +30,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "packaging"))
 
+from tests.benchmarks.docfile import write_section  # noqa: E402
+
 import build  # noqa: E402  (packaging/build.py)
 import bundle_layout as layout  # noqa: E402
-
-from tests.benchmarks.docfile import write_section  # noqa: E402
 
 BEGIN, END = "<!-- bench_bundle:begin -->", "<!-- bench_bundle:end -->"
 COMMAND = ".venv/bin/python -m tests.benchmarks.bench_bundle"
