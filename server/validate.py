@@ -31,7 +31,7 @@ from sqlalchemy import Connection, select
 
 from app.domain.errors import CounterError
 from app.domain.events import CARD_STATUS_EVENTS
-from app.domain.messages import render
+from app.domain.messages import render_in
 from app.domain.pricing import (
     STORED_VALUE,
     max_points_for_bill,
@@ -57,7 +57,9 @@ class Refused(Exception):
 
     @property
     def reason(self) -> str:
-        return render(self.code, **self.params)
+        """In Chinese whatever language the process shows (the wire's reason is Chinese; a
+        counter renders the code in its own language from it)."""
+        return render_in("zh", self.code, **self.params)
 
 
 # type -> (permission of the staff, needs a manager's approval, home store only)

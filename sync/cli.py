@@ -12,6 +12,7 @@ from typing import Any
 from app.cli import Extension, commands
 from app.domain import recovery
 from app.domain.errors import PermissionDeniedError, RuleError
+from app.domain.messages import render_refusal
 from app.services import syncstate
 from app.services.context import CounterContext
 from app.services.security import Actor, Role
@@ -163,7 +164,8 @@ def _refused_lines(refused: list[dict[str, Any]]) -> list[str]:
         return []
     lines = [f"总部拒收:{len(refused)} 条(请联系总部处理)"]
     for r in refused:
-        lines.append(f"  #{r['device_seq']} {r['type']}:{r['reason']}")
+        reason = render_refusal(r.get("code") or "", r["reason"])
+        lines.append(f"  #{r['device_seq']} {r['type']}:{reason}")
     return lines
 
 

@@ -8,6 +8,7 @@ named with ``{field:label}`` (from :data:`FIELD_LABELS`) in the language shown.
 
 from __future__ import annotations
 
+import re
 import string
 from typing import Any
 
@@ -637,10 +638,15 @@ def current_language() -> str:
 class _Formatter(string.Formatter):
     """``{amount:money}`` shows fen as ¥1,234.50; everything else formats as usual."""
 
+    def __init__(self, language: str | None = None) -> None:
+        super().__init__()
+        self.language = language  # None: the UI's
+
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec == "label":
             labels = FIELD_LABELS.get(str(value))
-            return labels[1 if _language == "en" else 0] if labels else str(value)
+            english = (self.language or _language) == "en"
+            return labels[1 if english else 0] if labels else str(value)
         if format_spec == "money" and isinstance(value, int):
             from app.domain.money import format_cny  # money imports errors, which imports this
 
@@ -651,12 +657,65 @@ class _Formatter(string.Formatter):
 _FORMATTER = _Formatter()
 
 
-def render(code: str, **params: Any) -> str:
+def _render(language: str, code: str, params: dict[str, Any]) -> str:
     texts = MESSAGES.get(code)
     if texts is None:
         return code
-    template = texts[1] if _language == "en" else texts[0]
+    template = texts[1] if language == "en" else texts[0]
     try:
-        return _FORMATTER.format(template, **params)
+        return _Formatter(language).format(template, **params)
     except (KeyError, IndexError, ValueError):
         return template.replace(":money}", "}").replace(":label}", "}")
+
+
+def render(code: str, **params: Any) -> str:
+    return _render(_language, code, params)
+
+
+def render_in(language: str, code: str, /, **params: Any) -> str:
+    """:func:`render` in ``language`` whatever the UI's (HQ words its refusals in Chinese)."""
+    return _render("en" if language.lower().startswith("en") else "zh", code, params)
+
+
+_PATTERNS: dict[str, re.Pattern[str] | None] = {}
+
+
+def _pattern(template: str) -> re.Pattern[str] | None:
+    """A Chinese template as a pattern that reads its parameters back out of a text."""
+    if template not in _PATTERNS:
+        parts: list[str] = []
+        seen: set[str] = set()
+        try:
+            for literal, name, _spec, _conversion in _FORMATTER.parse(template):
+                parts.append(re.escape(literal))
+                if name is None:
+                    continue
+                if not name.isidentifier():
+                    raise ValueError(name)
+                parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.+?)")
+                seen.add(name)
+            _PATTERNS[template] = re.compile("".join(parts), re.DOTALL)
+        except (ValueError, re.error):
+            _PATTERNS[template] = None
+    return _PATTERNS[template]
+
+
+def render_refusal(code: str, reason: str) -> str:
+    """HQ's refusal of an event in the UI's language. HQ sends a code and its reason in
+    Chinese, worded by the code's template here; the reason is read back against that
+    template for its parameters and the code rendered again in the language shown. A code
+    this counter does not know, or a reason its template does not fit (another release of
+    HQ worded it otherwise), is shown as HQ wrote it."""
+    texts = MESSAGES.get(code)
+    if texts is None or _language != "en":
+        return reason  # Chinese: HQ's own words
+    pattern = _pattern(texts[0])
+    found = pattern.fullmatch(reason) if pattern is not None else None
+    if found is None:
+        return reason
+    params: dict[str, Any] = found.groupdict()
+    for _literal, name, spec, _conversion in _FORMATTER.parse(texts[0]):
+        if name and spec == "label":  # the label HQ wrote back to its field's name
+            zh = {labels[0]: key for key, labels in FIELD_LABELS.items()}
+            params[name] = zh.get(params[name], params[name])
+    return _render("en", code, params)

@@ -9,6 +9,7 @@ from typing import Any
 
 from app.domain import offline
 from app.domain.errors import RuleError
+from app.domain.messages import render_refusal
 from app.domain.release import Release
 from app.persistence import syncstore
 from app.services.context import CounterContext, load_rules
@@ -37,6 +38,12 @@ class Refusal:
     code: str
     reason: str
     waiting_on: str | None = None
+
+    @property
+    def text(self) -> str:
+        """HQ's reason in the UI's language (HQ's own words for a code this release does not
+        know)."""
+        return render_refusal(self.code, self.reason)
 
     def to_dict(self) -> dict[str, Any]:
         return {

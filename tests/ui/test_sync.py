@@ -178,15 +178,39 @@ def back_to(qtbot: Any, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
 
 
-def test_f12_names_what_hq_refused_and_what_waits_here(qtbot, counter_window) -> None:
-    """What HQ said about this counter's refused events (as the sync worker records it) and
-    the changes from HQ parked here are in F12 in plain words, with HQ's reason."""
+REFUSED = {
+    "zh": [
+        "3 条,请店长联系总部处理:",
+        "第 7 笔:赠送金额与规则不符:充值 ¥1,000.00 应送 ¥100.00,事件为 ¥200.00",
+        "第 8 笔:等待前一笔处理后再上传",
+        "第 9 笔:总部新版本才有的拒收原因",
+    ],
+    "en": [
+        "3; a manager should ask HQ to resolve them:",
+        "No. 7: The bonus breaks the rules: a top-up of ¥1,000.00 earns ¥100.00, not ¥200.00",
+        "No. 8: waits for an earlier one to be resolved",
+        "No. 9: 总部新版本才有的拒收原因",  # a code this release does not know: HQ's words
+    ],
+}
+PARKED = {"zh": "1 条总部数据暂未能在本机应用", "en": "1 changes from HQ cannot be applied"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_f12_names_what_hq_refused_and_what_waits_here(qtbot, qapp, counter_window, lang) -> None:
+    """What HQ said about this counter's refused events (as the sync worker records it: HQ's
+    code and its reason in Chinese) and the changes from HQ parked here are in F12 in plain
+    words, in the UI's language: the reason rendered from its code, HQ's own words for a
+    code this release does not know."""
     from app.services.syncstate import Refusal, note_refused
+    from server.validate import Refused
 
     window, store = counter_window
+    bonus = Refused("bonus_mismatch", amount=100_000, expected=10_000, bonus=20_000)
+    waiting = Refused("waiting", event_id="e1")
     note_refused(store.ctx, [
-        Refusal("e1", 7, "topup", "hq_money_mismatch", "充值金额与本金不符"),
-        Refusal("e2", 8, "checkout", "hq_waiting", "等待第 7 笔", waiting_on="e1"),
+        Refusal("e1", 7, "topup", bonus.code, bonus.reason),
+        Refusal("e2", 8, "checkout", waiting.code, waiting.reason, waiting_on="e1"),
+        Refusal("e3", 9, "topup", "hq_from_a_newer_hq", "总部新版本才有的拒收原因"),
     ])  # fmt: skip
     with store.ctx.uow() as uow:
         from app.persistence import syncstore
@@ -194,21 +218,20 @@ def test_f12_names_what_hq_refused_and_what_waits_here(qtbot, counter_window) ->
         syncstore.park(uow, 41, "member.changed", "{}", None, "member_not_found",
                        "没有找到会员", store.ctx.now())  # fmt: skip
         uow.commit()
-    sign_in(qtbot, window, MANAGER_NO, MANAGER_PIN)
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.counter, timeout=5000)
-    idle(qtbot, window)
+    i18n.install(qapp, lang)
+    try:
+        sign_in(qtbot, window, MANAGER_NO, MANAGER_PIN)
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.counter, timeout=5000)
+        idle(qtbot, window)
 
-    def f12(d: QDialog) -> None:
-        assert isinstance(d, SyncDialog)
-        qtbot.waitUntil(lambda: d.current is not None, timeout=5000)
-        refused = d.fields["refused"].text()
-        assert refused.splitlines() == [
-            "2 条,请店长联系总部处理:",
-            "第 7 笔:充值金额与本金不符",
-            "第 8 笔:等待前一笔处理后再上传",
-        ]
-        assert d.fields["parked"].text().startswith("1 条总部数据暂未能在本机应用")
-        save_screenshot(d, "15-sync-refused")
-        d.accept()
+        def f12(d: QDialog) -> None:
+            assert isinstance(d, SyncDialog)
+            qtbot.waitUntil(lambda: d.current is not None, timeout=5000)
+            assert d.fields["refused"].text().splitlines() == REFUSED[lang]
+            assert d.fields["parked"].text().startswith(PARKED[lang])
+            save_screenshot(d, "15-sync-refused" + ("" if lang == "zh" else "-en"))
+            d.accept()
 
-    in_dialog(qtbot, lambda: qtbot.keyClick(window.counter.scan_box, Qt.Key.Key_F12), f12)
+        in_dialog(qtbot, lambda: qtbot.keyClick(window.counter.scan_box, Qt.Key.Key_F12), f12)
+    finally:
+        i18n.install(qapp, "zh")

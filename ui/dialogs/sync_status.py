@@ -120,7 +120,7 @@ class SyncDialog(OpDialog):
             if r.waiting_on:
                 lines.append(self.tr("第 {0} 笔:等待前一笔处理后再上传").format(r.device_seq))
             else:
-                lines.append(self.tr("第 {0} 笔:{1}").format(r.device_seq, r.reason))
+                lines.append(self.tr("第 {0} 笔:{1}").format(r.device_seq, r.text))
         if len(s.refused) > 5:
             lines.append(self.tr("……另有 {0} 条").format(len(s.refused) - 5))
         return "\n".join(lines)
