@@ -115,10 +115,13 @@ def admit(
     hash_: str,
     created_at: dt.datetime,
     now: dt.datetime,
+    checked: bool = True,
 ) -> tuple[str, str | None, dict[str, Any]] | None:
     """Check one event and apply it (raises :class:`validate.Refused`); returns the change
-    other counters pull, if they need one."""
-    validate.check(batch, event_type, payload, device_seq)
+    other counters pull, if they need one. ``checked=False`` (benchmarks only) applies it
+    unchecked."""
+    if checked:
+        validate.check(batch, event_type, payload, device_seq)
     applier.add(
         t.event,
         {
@@ -171,9 +174,12 @@ def admit_later(
 
 
 class HQService:
-    def __init__(self, engine: Engine, clock: Clock = utcnow) -> None:
+    def __init__(self, engine: Engine, clock: Clock = utcnow, *, checks: bool = True) -> None:
+        """``checks=False`` applies pushed events without :mod:`server.validate`'s checks:
+        for the push benchmark's baseline only (no setting or serve option turns it off)."""
         self.engine = engine
         self.clock = clock
+        self.checks = checks
         self.is_postgres = engine.dialect.name == "postgresql"
         self.known_epoch: str | None = None
 
@@ -293,7 +299,8 @@ class HQService:
             last = dev.last_seq
             changes: list[tuple[str, str | None, dict[str, Any]]] = []
             applier = Applier(conn, now)
-            batch = validate.Batch(conn, device_id, dev.store_code)
+            batch = validate.Batch(conn, device_id, dev.store_code, after_seq=last)
+            batch.prefetch((ev.type, ev.payload) for ev in req.events if ev.device_seq > last)
             ids = [ev.event_id for ev in req.events]
             known_ids = set(
                 conn.scalars(select(t.event.c.event_id).where(t.event.c.event_id.in_(ids)))
@@ -325,9 +332,7 @@ class HQService:
                 member_id = validate.member_of(ev.type, ev.payload)
                 waiting_on = None
                 if member_id is not None:
-                    waiting_on = held.get(member_id) or quarantine.held_for(
-                        conn, device_id, member_id
-                    )
+                    waiting_on = held.get(member_id) or batch.held_for(member_id)
                 refusal: validate.Refused | None = None
                 if waiting_on is not None:
                     refusal = validate.Refused("waiting", event_id=waiting_on)
@@ -339,7 +344,7 @@ class HQService:
                         with conn.begin_nested():
                             change = admit(
                                 conn, batch, applier, dev, ev.event_id, ev.device_seq, ev.type,
-                                ev.payload, ev.payload_hash, ev.created_at, now,
+                                ev.payload, ev.payload_hash, ev.created_at, now, self.checks,
                             )  # fmt: skip
                     except validate.Refused as exc:
                         applier.undo(mark)

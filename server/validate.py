@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,30 +107,234 @@ class TxnInfo:
     payload: dict[str, Any]
 
 
+def _chunks(values: Iterable[str], size: int = 500) -> Iterator[list[str]]:
+    items = sorted(values)
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+# The tables whose new ids an event names (Batch.fresh), by table name.
+_ID_COLUMNS = {
+    "hq_member": t.member.c.id,
+    "hq_card": t.card.c.id,
+    "hq_txn": t.txn.c.id,
+    "hq_sv_entry": t.sv_entry.c.entry_id,
+    "hq_points_lot": t.points_lot.c.id,
+    "hq_points_entry": t.points_entry.c.entry_id,
+}
+
+
+@dataclass
+class Named:
+    """The ids, numbers and staff a batch's events name, read from their raw payloads
+    before any check: what :meth:`Batch.prefetch` looks up, one query per table."""
+
+    ids: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in _ID_COLUMNS})
+    members: set[str] = field(default_factory=set)
+    cards: set[str] = field(default_factory=set)
+    card_nos: set[str] = field(default_factory=set)
+    lots: set[str] = field(default_factory=set)
+    originals: set[str] = field(default_factory=set)
+    staff_nos: set[str] = field(default_factory=set)
+
+    @staticmethod
+    def _text(value: Any) -> str | None:
+        return value if isinstance(value, str) and 0 < len(value) <= 36 else None
+
+    def _list(self, payload: dict[str, Any], key: str, *names: str) -> list[str]:
+        rows = payload.get(key)
+        out = []
+        for row in rows if isinstance(rows, list) else ():
+            for name in names:
+                value = self._text(row.get(name)) if isinstance(row, dict) else None
+                if value is not None:
+                    out.append(value)
+        return out
+
+    def add(self, event_type: str, payload: dict[str, Any]) -> None:
+        text = self._text
+        member = member_of(event_type, payload)
+        if member is not None:
+            self.members.add(member)
+            self.ids["hq_member"].add(member)
+        card = payload.get("card")
+        if isinstance(card, dict):
+            for value in (text(card.get("card_id")),):
+                if value is not None:
+                    self.ids["hq_card"].add(value)
+                    self.cards.add(value)
+            if isinstance(card.get("card_no"), str) and len(card["card_no"]) <= 64:
+                self.card_nos.add(card["card_no"])
+        for key in ("card_id", "old_card_id"):
+            value = text(payload.get(key))
+            if value is not None:
+                self.cards.add(value)
+        value = text(payload.get("txn_id"))
+        if value is not None:
+            self.ids["hq_txn"].add(value)
+        value = text(payload.get("original_txn_id"))
+        if value is not None:
+            self.originals.add(value)
+        self.ids["hq_sv_entry"].update(self._list(payload, "sv_entries", "entry_id"))
+        self.ids["hq_points_lot"].update(self._list(payload, "points_lots", "lot_id"))
+        self.ids["hq_points_entry"].update(self._list(payload, "points_entries", "entry_id"))
+        self.lots.update(self._list(payload, "points_entries", "lot_id"))
+        for key in ("staff_no", "approver_no"):
+            value = payload.get(key)
+            if isinstance(value, str) and len(value) <= 32:
+                self.staff_nos.add(value)
+
+
 @dataclass
 class Batch:
     """What one push has staged but not yet written (HQ writes ledgers at the end of a
     batch): the ids it created, its transactions and lots, so a later event of the same
-    batch is checked against them."""
+    batch is checked against them.
+
+    :meth:`prefetch` reads, one query per table, what HQ held at the batch's start about
+    everything the batch's events name; each check answers from it and asks the database
+    only what the prefetch cannot answer exactly (a row this batch wrote: a member, card or
+    staff account is written at once). Without a prefetch every check asks the database."""
 
     conn: Connection
     device_id: str
     store_code: str
+    # The device's last device_seq when the batch began: its own rules events all lie at or
+    # before it, so the rules it held are the same for every newer event of the batch.
+    after_seq: int | None = None
     ids: set[str] = field(default_factory=set)
     txns: dict[str, TxnInfo] = field(default_factory=dict)
     lots: dict[str, str] = field(default_factory=dict)  # lot -> member
     refunded: set[str] = field(default_factory=set)
+    card_nos: set[str] = field(default_factory=set)  # taken by a card this batch made
+    # -- the prefetch: (what was asked, what HQ holds) ------------------------------------
+    asked: Named | None = None
+    taken: dict[str, set[str]] = field(default_factory=dict)  # table -> ids HQ holds
+    known_members: dict[str, Any] = field(default_factory=dict)
+    known_cards: dict[str, Any] = field(default_factory=dict)
+    taken_card_nos: set[str] = field(default_factory=set)
+    known_lots: dict[str, str] = field(default_factory=dict)
+    known_txns: dict[str, TxnInfo] = field(default_factory=dict)
+    refunded_before: set[str] = field(default_factory=set)
+    store_staff: dict[str, Any] | None = None  # staff_id -> this device's account
+    chain_staff: dict[str, Any] = field(default_factory=dict)
+    held: dict[str, str] | None = None  # member -> first held event of this device
+    _rules: dict[Any, list[Rules]] = field(default_factory=dict)
+
+    def prefetch(self, events: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        """Read what HQ holds about every id, card number and staff the events name."""
+        named = Named()
+        for event_type, payload in events:
+            if isinstance(payload, dict):
+                named.add(event_type, payload)
+        conn = self.conn
+        for name, column in _ID_COLUMNS.items():
+            found: set[str] = set()
+            for chunk in _chunks(named.ids[name]):
+                found.update(conn.scalars(select(column).where(column.in_(chunk))))
+            self.taken[name] = found
+        for chunk in _chunks(named.members):
+            for row in conn.execute(
+                select(t.member.c.id, t.member.c.store_code).where(t.member.c.id.in_(chunk))
+            ):
+                self.known_members[row.id] = row
+        for chunk in _chunks(named.cards):
+            for row in conn.execute(
+                select(t.card.c.id, t.card.c.member_id).where(t.card.c.id.in_(chunk))
+            ):
+                self.known_cards[row.id] = row
+        for chunk in _chunks(named.card_nos):
+            self.taken_card_nos.update(
+                conn.scalars(
+                    select(t.card.c.card_no).where(
+                        t.card.c.card_no.in_(chunk), t.card.c.status != "replaced"
+                    )
+                )
+            )
+        for chunk in _chunks(named.lots):
+            for lot_id, member_id in conn.execute(
+                select(t.points_lot.c.id, t.points_lot.c.member_id).where(
+                    t.points_lot.c.id.in_(chunk)
+                )
+            ):
+                self.known_lots[lot_id] = member_id
+        for chunk in _chunks(named.originals):
+            for row in conn.execute(
+                select(
+                    t.txn.c.id,
+                    t.txn.c.type,
+                    t.txn.c.member_id,
+                    t.txn.c.store_code,
+                    t.event.c.payload,
+                )
+                .join(t.event, t.event.c.event_id == t.txn.c.event_id)
+                .where(t.txn.c.id.in_(chunk))
+            ):
+                self.known_txns[row.id] = TxnInfo(
+                    row.type, row.member_id, row.store_code, json.loads(row.payload)
+                )
+            self.refunded_before.update(
+                conn.scalars(
+                    select(t.txn.c.original_txn_id).where(t.txn.c.original_txn_id.in_(chunk))
+                )
+            )
+        self.store_staff = {
+            row.staff_id: row
+            for row in conn.execute(
+                select(t.store_staff).where(t.store_staff.c.device_id == self.device_id)
+            )
+        }
+        for chunk in _chunks(named.staff_nos):
+            for row in conn.execute(select(t.staff).where(t.staff.c.staff_no.in_(chunk))):
+                self.chain_staff[row.staff_no] = row
+        self.held = {}
+        for member_id, event_id in conn.execute(
+            select(t.quarantine.c.member_id, t.quarantine.c.event_id)
+            .where(
+                t.quarantine.c.status == "held",
+                t.quarantine.c.device_id == self.device_id,
+                t.quarantine.c.member_id.is_not(None),
+            )
+            .order_by(t.quarantine.c.device_seq)
+        ):
+            self.held.setdefault(member_id, event_id)
+        self.asked = named
 
     # -- what HQ holds ------------------------------------------------------------------
+    def held_for(self, member_id: str) -> str | None:
+        """The first held event of this device about ``member_id`` when the batch began
+        (the push loop keeps the ones it holds itself)."""
+        if self.held is not None:
+            return self.held.get(member_id)
+        from server import quarantine
+
+        return quarantine.held_for(self.conn, self.device_id, member_id)
+
     def member(self, member_id: str) -> Any:
-        row = self.conn.execute(select(t.member).where(t.member.c.id == member_id)).first()
+        """The member's id and home store (neither ever changes)."""
+        if self.asked is not None and member_id in self.known_members:
+            return self.known_members[member_id]
+        # Not held when the batch began (or not asked): made by this batch, or unknown.
+        row = self.conn.execute(
+            select(t.member.c.id, t.member.c.store_code).where(t.member.c.id == member_id)
+        ).first()
         if row is None:
             raise Refused("member_unknown", member_id=member_id)
         return row
 
+    def tier_of(self, member_id: str) -> str:
+        """The member's tier now (an earlier event of the batch may have moved it)."""
+        return self.conn.scalar(select(t.member.c.tier_code).where(t.member.c.id == member_id))
+
     def txn(self, txn_id: str) -> TxnInfo:
         if txn_id in self.txns:
             return self.txns[txn_id]
+        if self.asked is not None and txn_id in self.asked.originals:
+            # Transactions are written at the batch's end: HQ holds what it held at its start.
+            info = self.known_txns.get(txn_id)
+            if info is None:
+                raise Refused("txn_unknown", txn_id=txn_id)
+            return info
         row = self.conn.execute(
             select(t.txn.c.type, t.txn.c.member_id, t.txn.c.store_code, t.event.c.payload)
             .join(t.event, t.event.c.event_id == t.txn.c.event_id)
@@ -141,7 +345,11 @@ class Batch:
         return TxnInfo(row.type, row.member_id, row.store_code, json.loads(row.payload))
 
     def already_refunded(self, txn_id: str) -> bool:
-        return txn_id in self.refunded or (
+        if txn_id in self.refunded:
+            return True
+        if self.asked is not None and txn_id in self.asked.originals:
+            return txn_id in self.refunded_before
+        return (
             self.conn.scalar(select(t.txn.c.id).where(t.txn.c.original_txn_id == txn_id).limit(1))
             is not None
         )
@@ -154,44 +362,83 @@ class Batch:
         for i in wanted:
             if i in self.ids:
                 raise Refused("id_taken", what=what, id=i)
-        if wanted:
+        if not wanted:
+            return
+        asked = self.asked.ids.get(table.name) if self.asked is not None else None
+        if asked is not None and _ID_COLUMNS[table.name] is column and asked.issuperset(wanted):
+            # Rows this batch wrote carry ids of self.ids: HQ's others are the prefetched.
+            taken = next((i for i in wanted if i in self.taken[table.name]), None)
+        else:
             taken = self.conn.scalar(select(column).where(column.in_(wanted)).limit(1))
-            if taken is not None:
-                raise Refused("id_taken", what=what, id=taken)
+        if taken is not None:
+            raise Refused("id_taken", what=what, id=taken)
 
     def lot_of(self, lot_id: str, member_id: str) -> None:
-        owner = self.lots.get(lot_id) or self.conn.scalar(
-            select(t.points_lot.c.member_id).where(t.points_lot.c.id == lot_id)
-        )
+        owner = self.lots.get(lot_id)
+        if owner is None:
+            if self.asked is not None and lot_id in self.asked.lots:
+                owner = self.known_lots.get(lot_id)  # lots are written at the batch's end
+            else:
+                owner = self.conn.scalar(
+                    select(t.points_lot.c.member_id).where(t.points_lot.c.id == lot_id)
+                )
         if owner != member_id:
             raise Refused("lot_unknown", lot_id=lot_id)
 
     def card_of(self, card_id: str, member_id: str) -> Any:
-        row = self.conn.execute(select(t.card).where(t.card.c.id == card_id)).first()
+        row = self.known_cards.get(card_id) if self.asked is not None else None
+        if row is None:  # not held when the batch began: made by it, or unknown
+            row = self.conn.execute(
+                select(t.card.c.id, t.card.c.member_id).where(t.card.c.id == card_id)
+            ).first()
         if row is None or row.member_id != member_id:
             raise Refused("card_unknown", card_id=card_id)
         return row
 
     def card_no_free(self, card_no: str) -> None:
-        taken = self.conn.scalar(
-            select(t.card.c.id).where(t.card.c.card_no == card_no, t.card.c.status != "replaced")
-        )
-        if taken is not None:
-            raise Refused("card_taken", card_no=card_no)
+        # Answered from the prefetch when no card of the number was active at the batch's
+        # start and none was made by it; otherwise (a refusal, or a card replaced since)
+        # the database says.
+        if (
+            self.asked is None
+            or card_no not in self.asked.card_nos
+            or card_no in self.taken_card_nos
+            or card_no in self.card_nos
+        ):
+            taken = self.conn.scalar(
+                select(t.card.c.id).where(
+                    t.card.c.card_no == card_no, t.card.c.status != "replaced"
+                )
+            )
+            if taken is not None:
+                raise Refused("card_taken", card_no=card_no)
+        self.card_nos.add(card_no)
 
     # -- rules the counter held ---------------------------------------------------------
+    def _rules_of(self, key: Any, text: str) -> Rules:
+        """Parsed once per batch."""
+        if key not in self._rules:
+            self._rules[key] = [Rules.from_dict(json.loads(text))]
+        return self._rules[key][0]
+
     def rules_held(self, version: int | None, device_seq: int) -> list[Rules]:
         """The rules an event may have been made by. With a version: that version of HQ's
         history. Without: the counter's own (its last ``rules.changed`` or the rules it
         started with), or HQ's current ones (a counter that pulled them before HQ kept
         versions)."""
         if version is not None:
-            text = self.conn.scalar(
-                select(t.rules_history.c.rules_json).where(t.rules_history.c.version == version)
-            )
-            if text is None:
-                raise Refused("rules_version_unknown", version=version)
-            return [Rules.from_dict(json.loads(text))]
+            key = ("version", version)
+            if key not in self._rules:
+                text = self.conn.scalar(
+                    select(t.rules_history.c.rules_json).where(t.rules_history.c.version == version)
+                )
+                if text is None:
+                    raise Refused("rules_version_unknown", version=version)
+                self._rules_of(key, text)
+            return list(self._rules[key])
+        same = self.after_seq is not None and device_seq > self.after_seq
+        if same and "held" in self._rules:
+            return list(self._rules["held"])
         held: list[Rules] = []
         row = self.conn.execute(
             select(t.event.c.type, t.event.c.payload)
@@ -211,22 +458,31 @@ class Batch:
         current = self.conn.scalar(select(t.rules.c.rules_json).where(t.rules.c.id == 1))
         if current is not None:
             held.append(Rules.from_dict(json.loads(current)))
+        if same:
+            self._rules["held"] = list(held)
         return held
 
     # -- who ----------------------------------------------------------------------------
     def role_of(self, staff_id: str | None, staff_no: str | None) -> Role | None:
         if staff_id is not None:
-            row = self.conn.execute(
-                select(t.store_staff).where(
-                    t.store_staff.c.device_id == self.device_id,
-                    t.store_staff.c.staff_id == staff_id,
-                )
-            ).first()
+            row = self.store_staff.get(staff_id) if self.store_staff is not None else None
+            if row is None:  # not this device's at the batch's start: added by it, or none
+                row = self.conn.execute(
+                    select(t.store_staff).where(
+                        t.store_staff.c.device_id == self.device_id,
+                        t.store_staff.c.staff_id == staff_id,
+                    )
+                ).first()
             if row is not None:
                 ok = row.active and (staff_no is None or staff_no == row.staff_no)
                 return Role(row.role) if ok else None
         if staff_no is not None:
-            row = self.conn.execute(select(t.staff).where(t.staff.c.staff_no == staff_no)).first()
+            if self.asked is not None and staff_no in self.asked.staff_nos:
+                row = self.chain_staff.get(staff_no)  # events never write HQ's own staff
+            else:
+                row = self.conn.execute(
+                    select(t.staff).where(t.staff.c.staff_no == staff_no)
+                ).first()
             if row is not None and row.active:
                 return Role(row.role)
         return None
@@ -548,7 +804,7 @@ def _refunded(batch: Batch, ev: s.Refunded, member: Any, _seq: int) -> None:
     if restored != redeems or clawed + ev.points_shortfall != earned:
         raise _refund("points given back or clawed back")
     held = batch.rules_held(ev.rules_version, _seq)
-    after = ev.tier_changes[-1].to if ev.tier_changes else member.tier_code
+    after = ev.tier_changes[-1].to if ev.tier_changes else batch.tier_of(member.id)
     if not any(
         {c.to for c in ev.tier_changes} | {after} <= {x.code for x in r.tiers} for r in held
     ):

@@ -32,7 +32,7 @@ from server.cli import main as hq_main
 from server.quarantine import list_quarantine
 from sync import wire
 from sync.client import wire_events
-from tests.hqkit import MANAGER_NO, MANAGER_PIN, Counter, HQServer
+from tests.hqkit import MANAGER_NO, MANAGER_PIN, Counter, HQServer, hq_counts
 
 P1, P2, P3 = "13900000101", "13900000102", "13900000103"
 OK = Approval(MANAGER_NO, MANAGER_PIN)
@@ -409,3 +409,81 @@ def refund_payload(hq: HQServer, original_txn_id: str) -> dict[str, Any]:
         )
     assert text is not None
     return json.loads(text)
+
+
+def test_one_batch_is_checked_against_itself_and_hq(
+    hq: HQServer, make_counter: Callable[..., Counter]
+) -> None:
+    """HQ reads what a batch names once, before checking it (server.validate.Batch.prefetch):
+    in one push, forgeries that collide with rows made earlier in the same batch, and with
+    rows HQ held before it, are refused as one at a time, and the honest events apply."""
+    a, _b, p1 = two_stores(make_counter)
+    old_sale = checkout(a.ctx, a.cashier, P1, 20_000)
+    a.sync()
+    x = register_member(a.ctx, a.cashier, Registration(name="郑二", phone=P2, consent=True))
+    top_up(a.ctx, a.cashier, P2, 50_000, "cash")
+    sale_x = checkout(a.ctx, a.cashier, P2, 10_000)
+    refund(a.ctx, a.cashier, sale_x.txn_id, OK)
+    refund(a.ctx, a.cashier, old_sale.txn_id, OK)  # of a sale HQ held before the batch
+    v = register_member(a.ctx, a.cashier, Registration(name="钱五", phone=P3, consent=True))
+    honest = wire_events(syncstate.outbox_batch(a.ctx, 100))
+    assert [e["type"] for e in honest] == [
+        "member.registered", "stored_value.topped_up", "checkout.completed",
+        "checkout.refunded", "checkout.refunded", "member.registered",
+    ]  # fmt: skip
+    reg_x, topup_x, _sale, refund_x, refund_old, _reg_v = honest
+
+    def like(event: dict[str, Any], change: Callable[[dict[str, Any]], None]) -> dict:
+        ev = copy.deepcopy(event)
+        ev["event_id"] = uuid7()
+        p = ev["payload"]
+        p["txn_id"] = uuid7()
+        for entry in p.get("sv_entries", []) + p.get("points_entries", []):
+            entry["entry_id"] = uuid7()
+        change(p)
+        return ev
+
+    def other_member(p: dict[str, Any]) -> None:
+        p["member"]["member_id"] = uuid7()
+        p["member"]["phone"] = "13900000199"
+
+    def new_card(p: dict[str, Any]) -> None:
+        other_member(p)
+        p["card"]["card_id"] = uuid7()
+
+    def nobody(p: dict[str, Any]) -> None:
+        p["member_id"] = uuid7()
+
+    def for_v_with_a_txn_id_hq_holds(p: dict[str, Any]) -> None:
+        p["member_id"] = v.member_id
+        p["txn_id"] = old_sale.txn_id
+
+    forged = [
+        (like(reg_x, new_card), "hq_card_taken"),  # the card number made by this batch
+        (like(reg_x, other_member), "hq_id_taken"),  # the card id made by this batch
+        (like(refund_x, lambda p: None), "hq_already_refunded"),  # refunded in this batch
+        (like(refund_old, lambda p: None), "hq_already_refunded"),  # HQ's sale, same batch
+        (like(topup_x, nobody), "hq_member_unknown"),
+        (like(topup_x, for_v_with_a_txn_id_hq_holds), "hq_id_taken"),
+    ]
+    events = honest + [ev for ev, _code in forged]
+    for seq, ev in enumerate(events, honest[0]["device_seq"]):
+        ev["device_seq"] = seq
+        ev["payload_hash"] = payload_hash(ev["payload"])
+    client = a.client()
+    try:
+        answer = client._signed("POST", wire.PUSH_PATH, {"events": events})
+    finally:
+        client.close()
+    assert answer["acked_seq"] == events[-1]["device_seq"]
+    results = answer["results"]
+    assert [r["status"] for r in results[: len(honest)]] == ["applied"] * len(honest)
+    for result, (_ev, code) in zip(results[len(honest) :], forged, strict=True):
+        quarantined(result, code)
+    assert len(list_quarantine(hq.engine)) == len(forged)
+    syncstate.acknowledge(a.ctx, honest[-1]["device_seq"])
+    for member_id in (p1, x.member_id, v.member_id):  # HQ holds what the counter holds
+        row = hq_member(hq, member_id)
+        assert (row.principal_fen, row.bonus_fen, row.points) == balances(a, member_id)[:3]
+    assert hq_member(hq, x.member_id).principal_fen == 50_000
+    assert hq_counts(hq)["members"] == 3
