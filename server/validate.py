@@ -320,6 +320,9 @@ class Batch:
         ).first()
         if row is None:
             raise Refused("member_unknown", member_id=member_id)
+        if self.asked is not None:
+            # Written by an event of this batch already applied: a member row stays.
+            self.known_members[member_id] = row
         return row
 
     def tier_of(self, member_id: str) -> str:
@@ -391,6 +394,8 @@ class Batch:
             row = self.conn.execute(
                 select(t.card.c.id, t.card.c.member_id).where(t.card.c.id == card_id)
             ).first()
+            if row is not None and self.asked is not None:
+                self.known_cards[card_id] = row  # a card's member never changes
         if row is None or row.member_id != member_id:
             raise Refused("card_unknown", card_id=card_id)
         return row
@@ -473,6 +478,8 @@ class Batch:
                         t.store_staff.c.staff_id == staff_id,
                     )
                 ).first()
+                if row is not None and self.store_staff is not None:
+                    self.store_staff[staff_id] = row  # events add accounts, never change them
             if row is not None:
                 ok = row.active and (staff_no is None or staff_no == row.staff_no)
                 return Role(row.role) if ok else None
