@@ -280,6 +280,17 @@ def test_home_only_operations_and_waiting_events_are_named(
     assert counter_main(["--data-dir", str(b.data_dir), "sync", "status"]) == 0
     out = capsys.readouterr().out
     assert "总部拒收:4 条" in out and "门店 S001" in out
+    # In English, HQ's reasons are rendered from their codes.
+    from app.domain.messages import set_language
+
+    try:
+        assert counter_main(["--lang", "en", "--data-dir", str(b.data_dir), "sync", "status"]) == 0
+    finally:
+        set_language("zh")
+    out = capsys.readouterr().out
+    assert "The member belongs to store S001; this store may not do this" in out
+    assert f"Waits for the refused event {held[0]['event_id']} of the same member" in out
+    assert "门店 S001" not in out
 
     # HQ staff void the password change: the profile change waited on it, and is still
     # refused by its own reason; voiding that and the points releases the top-up.
