@@ -12,13 +12,28 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 
 from app.domain.events import Effects, effects, final_tier
 from app.domain.hlc import newer
 from app.domain.text import refused_chars
 from server import tables as t
 from server.errors import HQError
+
+_m = t.member.c
+# Compiled once (parameters, not values): a push runs it once per member it touches.
+_MOVE = (
+    update(t.member)
+    .where(_m.id == bindparam("mid"))
+    .values(
+        principal_fen=_m.principal_fen + bindparam("p"),
+        bonus_fen=_m.bonus_fen + bindparam("b"),
+        points=_m.points + bindparam("pts"),
+        cumulative_spend_fen=_m.cumulative_spend_fen + bindparam("spend"),
+        updated_at=bindparam("now"),
+    )
+    .returning(_m.principal_fen, _m.bonus_fen, _m.points)
+)
 
 
 class Applier:
@@ -74,20 +89,11 @@ class Applier:
             self.conn.execute(insert(t.metadata.tables[name]), values)
         moves, self.moves = self.moves, {}
         spends, self.spends = self.spends, {}
-        m = t.member.c
         for member_id in sorted(moves):  # one order everywhere: concurrent batches never deadlock
             p, b, pts, spend = moves[member_id]
             row = self.conn.execute(
-                update(t.member)
-                .where(m.id == member_id)
-                .values(
-                    principal_fen=m.principal_fen + p,
-                    bonus_fen=m.bonus_fen + b,
-                    points=m.points + pts,
-                    cumulative_spend_fen=m.cumulative_spend_fen + spend,
-                    updated_at=self.now,
-                )
-                .returning(m.principal_fen, m.bonus_fen, m.points)
+                _MOVE,
+                {"mid": member_id, "p": p, "b": b, "pts": pts, "spend": spend, "now": self.now},
             ).first()
             spent = spends.get(member_id)
             # An offline spend that took a balance below zero: a fact, listed for the manager.
@@ -240,30 +246,31 @@ def _register(conn: Connection, eff: Effects, store_code: str | None, now: dt.da
         )
     ).all()
     conn.execute(
-        insert(t.member).values(
-            id=member_id,
-            store_code=store_code,
-            name=m["name"],
-            phone=m["phone"],
-            gender=m.get("gender"),
-            birthday=m.get("birthday"),
-            email=m.get("email"),
-            address=m.get("address"),
-            referrer_id=m.get("referrer_id"),
-            source=m.get("source"),
-            consent_at=m.get("consent_at"),
-            status="active",
-            card_id=eff.new_card["card_id"] if eff.new_card else None,
-            tier_code=m.get("tier") or "normal",
-            tier_overridden=False,
-            cumulative_spend_fen=0,
-            principal_fen=0,
-            bonus_fen=0,
-            points=0,
-            field_clocks="{}",
-            created_at=now,
-            updated_at=now,
-        )
+        insert(t.member),  # parameters, not .values(): compiled once for every registration
+        {
+            "id": member_id,
+            "store_code": store_code,
+            "name": m["name"],
+            "phone": m["phone"],
+            "gender": m.get("gender"),
+            "birthday": m.get("birthday"),
+            "email": m.get("email"),
+            "address": m.get("address"),
+            "referrer_id": m.get("referrer_id"),
+            "source": m.get("source"),
+            "consent_at": m.get("consent_at"),
+            "status": "active",
+            "card_id": eff.new_card["card_id"] if eff.new_card else None,
+            "tier_code": m.get("tier") or "normal",
+            "tier_overridden": False,
+            "cumulative_spend_fen": 0,
+            "principal_fen": 0,
+            "bonus_fen": 0,
+            "points": 0,
+            "field_clocks": "{}",
+            "created_at": now,
+            "updated_at": now,
+        },
     )
     for (other,) in clash:
         conn.execute(
@@ -280,12 +287,13 @@ def _member_changes(conn: Connection, eff: Effects, now: dt.datetime) -> None:
         and conn.scalar(select(t.card.c.id).where(t.card.c.id == eff.new_card["card_id"])) is None
     ):
         conn.execute(
-            insert(t.card).values(
-                id=eff.new_card["card_id"],
-                card_no=eff.new_card["card_no"],
-                member_id=eff.new_card["member_id"],
-                status="active",
-            )
+            insert(t.card),
+            {
+                "id": eff.new_card["card_id"],
+                "card_no": eff.new_card["card_no"],
+                "member_id": eff.new_card["member_id"],
+                "status": "active",
+            },
         )
         conn.execute(
             update(t.member)
