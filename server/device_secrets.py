@@ -46,15 +46,16 @@ class SecretKeyError(ValueError):
 
 def _parse_keys(text: str, where: str) -> list[bytes]:
     keys = []
-    for raw in text.replace(",", "\n").splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        try:
-            Fernet(line.encode())
-        except (ValueError, TypeError):
-            raise SecretKeyError(f"{where}: key {len(keys) + 1} is not a Fernet key") from None
-        keys.append(line.encode())
+    for line in text.splitlines():
+        for part in line.split("#", 1)[0].split(","):
+            key = part.strip()
+            if not key:
+                continue
+            try:
+                Fernet(key.encode())
+            except (ValueError, TypeError):
+                raise SecretKeyError(f"{where}: key {len(keys) + 1} is not a Fernet key") from None
+            keys.append(key.encode())
     if not keys:
         raise SecretKeyError(f"{where}: no key")
     return keys
