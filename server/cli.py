@@ -421,10 +421,17 @@ def _backup(args: argparse.Namespace) -> dict[str, Any]:
 
 def _restore(args: argparse.Namespace) -> dict[str, Any]:
     url = database_url(args)
-    target = backup.restore(url, Path(args.file))
-    # A backup from an earlier release is migrated here (its clear secrets encrypted).
-    engine = open_database(url, keyring_of(args, url, create=True))
+    source = Path(args.file)
+    # The key its secrets were encrypted with, checked before anything is restored; a backup
+    # from an earlier release (clear secrets) gets a new key, and is migrated below.
+    keyring = device_secrets.load_keyring(
+        key_file(args), create_unless=lambda: device_secrets.file_holds_encrypted(source)
+    )
+    target = backup.restore(url, source)
+    engine = open_database(url, keyring)
     try:
+        if keyring is not None:
+            device_secrets.check_opens(engine, keyring)
         marked = backup.mark_restored(engine)
         devices = len(admin.list_devices(engine))
     finally:

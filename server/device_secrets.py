@@ -156,6 +156,25 @@ def holds_encrypted(engine: Engine) -> bool:
     return first is not None
 
 
+def file_holds_encrypted(path: Path) -> bool:
+    """:func:`holds_encrypted` of an SQLite file (a backup), opened read-only as it is."""
+    import sqlite3
+
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        row = db.execute(
+            "SELECT 1 FROM hq_device WHERE secret LIKE ? LIMIT 1", (TOKEN_PREFIX + "%",)
+        ).fetchone()
+    except sqlite3.Error:
+        return False  # no hq_device table (not an HQ backup: restore says so)
+    finally:
+        db.close()
+    return row is not None
+
+
 def load_keyring(
     key_file: Path,
     env: Mapping[str, str] | None = None,
