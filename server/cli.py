@@ -195,7 +195,7 @@ def key_file(args: argparse.Namespace) -> Path:
     data_dir = Path(
         args.data_dir or os.environ.get(DATA_DIR_ENV) or user_data_dir("member-hq", APP_AUTHOR)
     )
-    return private_dir(data_dir) / device_secrets.KEY_FILENAME
+    return data_dir / device_secrets.KEY_FILENAME
 
 
 def _holds_encrypted(url: str) -> bool:

@@ -26,7 +26,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import Connection, Engine, inspect, select, update
 
-from app.private_files import open_private, tighten
+from app.private_files import open_private, private_dir, tighten
 from server import tables as t
 
 log = logging.getLogger("member_hq")
@@ -197,6 +197,8 @@ def load_keyring(
             "encrypted: name the key they were made with (--secret-key-file or "
             f"{KEY_ENV}); a new key would lock every counter out"
         )
+    if not key_file.parent.exists():
+        private_dir(key_file.parent)
     write_key_file(key_file, [Fernet.generate_key()])
     log.info("created secret key file %s", key_file)
     return Keyring.from_file(key_file)
