@@ -82,6 +82,9 @@ def hq_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
         yield from _pg_database(tmp_path)
 
 
+_KEYRINGS: dict[str, Keyring] = {}
+
+
 class HQServer:
     """HQ's app served by uvicorn in a thread; ``restart`` keeps the database and the port."""
 
@@ -89,7 +92,9 @@ class HQServer:
         self.url = url
         self.tls = tls  # (certificate, key) PEM files: serve HTTPS
         self.app_options = app_options  # create_app's (max_body, rates)
-        self.keyring = Keyring.generate()  # the counters' secrets are stored encrypted
+        # The counters' secrets are stored encrypted: every server on one database (a second
+        # process, a restart) holds the same key.
+        self.keyring = _KEYRINGS.setdefault(url, Keyring.generate())
         self.engine = open_database(url, self.keyring)
         self.service = HQService(self.engine, keyring=self.keyring)
         self.port = 0
