@@ -23,8 +23,11 @@ from app.services.hashing import Hasher
 from app.services.security import Role, check_pin_format
 from server import tables as t
 from server.apply import apply_effects
+from server.device_secrets import Keyring
 from server.errors import HQError
 from server.service import add_changes, code_hash, utcnow
+from server.validate import member_of
+from sync import signing
 
 _STORE_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
@@ -89,13 +92,96 @@ def list_devices(engine: Engine) -> list[dict[str, Any]]:
 def revoke_device(engine: Engine, device_id: str) -> None:
     with engine.begin() as conn:
         done = conn.execute(
-            update(t.device).where(t.device.c.device_id == device_id).values(revoked_at=utcnow())
+            update(t.device)
+            .where(t.device.c.device_id == device_id)
+            .values(revoked_at=utcnow(), next_secret=None)
         )
         if done.rowcount == 0:
             raise HQError("device_unknown", device_id)
 
 
-def device_recovery_code(engine: Engine, device_id: str) -> dict[str, Any]:
+def parse_since(text: str) -> dt.datetime:
+    """An ISO 8601 time as HQ stores times (naive UTC); one without an offset is UTC."""
+    try:
+        when = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise HQError("time_invalid", text) from None
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.UTC).replace(tzinfo=None)
+    return when
+
+
+def pushed_since(
+    engine: Engine, device_id: str, since: dt.datetime | None = None
+) -> dict[str, Any]:
+    """What ``device_id`` pushed from ``since`` (default: its enrollment) for review: the
+    events HQ applied and those it quarantined — ids, types, members, times; no payload."""
+    with engine.connect() as conn:
+        dev = conn.execute(select(t.device).where(t.device.c.device_id == device_id)).first()
+        if dev is None:
+            raise HQError("device_unknown", device_id)
+        start = since or dev.enrolled_at
+        e, q = t.event.c, t.quarantine.c
+        events = conn.execute(
+            select(e.event_id, e.device_seq, e.type, e.payload, e.applied_at)
+            .where(e.device_id == device_id, e.applied_at >= start)
+            .order_by(e.device_seq)
+        ).all()
+        held = conn.execute(
+            select(q.event_id, q.device_seq, q.type, q.member_id, q.received_at, q.code, q.status)
+            .where(q.device_id == device_id, q.received_at >= start)
+            .order_by(q.device_seq)
+        ).all()
+    return {
+        "device_id": device_id,
+        "store_code": dev.store_code,
+        "since": _dt(start),
+        "events": [
+            {
+                "event_id": r.event_id,
+                "device_seq": r.device_seq,
+                "type": r.type,
+                "member_id": member_of(r.type, json.loads(r.payload)),
+                "pushed_at": _dt(r.applied_at),
+            }
+            for r in events
+        ],
+        "quarantined": [
+            {
+                "event_id": r.event_id,
+                "device_seq": r.device_seq,
+                "type": r.type,
+                "member_id": r.member_id,
+                "pushed_at": _dt(r.received_at),
+                "code": r.code,
+                "status": r.status,
+            }
+            for r in held
+        ],
+    }
+
+
+def rotate_device_secret(engine: Engine, keyring: Keyring, device_id: str) -> dict[str, Any]:
+    """A new secret for ``device_id``, kept beside the old one: HQ hands it to the counter on
+    its next signed request (sealed under the old secret) and the old one stops working the
+    first time the counter signs with the new one. A second rotation before that replaces
+    the waiting secret."""
+    with engine.begin() as conn:
+        dev = conn.execute(
+            select(t.device).where(t.device.c.device_id == device_id).with_for_update()
+        ).first()
+        if dev is None or dev.revoked_at is not None:
+            raise HQError("device_unknown", device_id)
+        keyring.decrypt(dev.secret)  # a wrong key refuses here, not at the counter's request
+        conn.execute(
+            update(t.device)
+            .where(t.device.c.device_id == device_id)
+            .values(next_secret=keyring.encrypt(signing.new_secret()))
+        )
+    return {"device_id": device_id, "store_code": dev.store_code, "handover": "pending"}
+
+
+def device_recovery_code(engine: Engine, keyring: Keyring, device_id: str) -> dict[str, Any]:
     """A one-time code that unlocks the admin of the counter ``device_id`` (for a store that
     locked itself out): made with the device's secret, checked by the counter offline."""
     with engine.connect() as conn:
@@ -103,7 +189,7 @@ def device_recovery_code(engine: Engine, device_id: str) -> dict[str, Any]:
     if dev is None or dev.revoked_at is not None:
         raise HQError("device_unknown", device_id)
     now = dt.datetime.now(dt.UTC)
-    code = recovery.hq_code(dev.secret, device_id, now)
+    code = recovery.hq_code(keyring.decrypt(dev.secret), device_id, now)
     expires = now + dt.timedelta(hours=recovery.HQ_TTL_HOURS)
     return {"device_id": device_id, "store_code": dev.store_code, "recovery_code": code,
             "valid_until": expires.isoformat(timespec="minutes")}  # fmt: skip

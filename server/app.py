@@ -21,7 +21,7 @@ from server.backup import EPOCH_HEADER
 from server.errors import HQError
 from server.logs import RequestLog
 from server.service import HQService
-from sync import wire
+from sync import handover, wire
 
 log = logging.getLogger("member_hq")
 
@@ -57,9 +57,12 @@ async def signed_device(
     service: HQService = request.app.state.service
     body = await request.body()
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return await run_in_threadpool(
-        service.authenticate, request.method, path, request.headers, body
+    dev, sealed = await run_in_threadpool(
+        service.authenticate_handover, request.method, path, request.headers, body
     )
+    if sealed is not None:
+        request.state.next_secret = sealed  # NextSecretHeader puts it on the answer
+    return dev
 
 
 Device = Annotated[Any, Depends(signed_device)]
@@ -88,6 +91,30 @@ class EpochHeader:
         await self.app(scope, receive, sending)
 
 
+class NextSecretHeader:
+    """A device whose secret HQ rotated gets the new one, sealed under the old
+    (:mod:`sync.handover`), on every answer to a request it signed with the old one."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                state = scope.get("state") or {}
+                sealed = state.get("next_secret") if isinstance(state, dict) else None
+                if sealed:
+                    header = (handover.HEADER.lower().encode(), sealed.encode())
+                    message["headers"] = [*message.get("headers", ()), header]
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
 def create_app(
     service: HQService,
     *,
@@ -102,6 +129,7 @@ def create_app(
     app.state.service = service
     limiter = gate.RateLimiter(rates)
     app.add_middleware(EpochHeader, service=service)
+    app.add_middleware(NextSecretHeader)
     # Bodies are bounded before anything reads them (the signature check included).
     app.add_middleware(gate.BodyLimit, max_bytes=max_body)
     app.add_middleware(RequestLog)
@@ -218,11 +246,15 @@ def app_from_env() -> FastAPI:
     """The app for ``uvicorn --factory`` worker processes: the database URL is in
     ``MEMBER_HQ_DB`` (``member-hq serve --workers N`` sets it)."""
     import os
+    from pathlib import Path
 
     from server.db import make_engine
+    from server.device_secrets import KEY_FILE_ENV, load_keyring
 
+    keyring = load_keyring(Path(os.environ.get(KEY_FILE_ENV, "")))
     return create_app(
-        HQService(make_engine(os.environ["MEMBER_HQ_DB"])), **limits_from(os.environ)
+        HQService(make_engine(os.environ["MEMBER_HQ_DB"]), keyring=keyring),
+        **limits_from(os.environ),
     )
 
 

@@ -22,8 +22,8 @@ from sqlalchemy import Engine
 
 from app.private_files import private_dir, tighten_tree
 from app.version import APP_AUTHOR, __version__
-from server import admin, backup, settings
-from server.db import open_database, sqlite_url
+from server import admin, backup, device_secrets, settings
+from server.db import make_engine, open_database, sqlite_url
 from server.errors import HQError
 from server.logs import LEVELS
 
@@ -39,9 +39,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--db", help=f"database URL (default ${DB_ENV}, else SQLite in the data dir)")
     p.add_argument("--data-dir", help=f"data directory (default ${DATA_DIR_ENV})")
+    p.add_argument(
+        "--secret-key-file", metavar="FILE",
+        help=f"key of the counters' secrets (default {device_secrets.KEY_FILENAME} in the data "
+        f"dir; ${device_secrets.KEY_ENV} holds the key itself instead)",
+    )  # fmt: skip
     p.add_argument("--json", action="store_true", help="print JSON")
     sub = p.add_subparsers(dest="command", required=True)
 
+    sub.add_parser("init", help="create the database and the secret key file, if missing")
     serve = sub.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8700)
@@ -94,12 +100,29 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", required=True
     )
     device.add_parser("list")
-    revoke = device.add_parser("revoke")
+    revoke = device.add_parser(
+        "revoke", help="refuse the counter from now on; list what it pushed, for review"
+    )
     revoke.add_argument("device_id")
+    revoke.add_argument(
+        "--since", metavar="ISO_TIME",
+        help="list what it pushed from then (default: its enrollment; no offset: UTC)",
+    )  # fmt: skip
+    rotate = device.add_parser(
+        "rotate-secret", help="a new secret, handed to the running counter at its next sync"
+    )
+    rotate.add_argument("device_id")
     rescue = device.add_parser(
         "recovery-code", help="a one-time code that unlocks a counter's admin (24 hours)"
     )
     rescue.add_argument("device_id")
+
+    key = sub.add_parser(
+        "secret-key", help="the key the counters' secrets are encrypted with"
+    ).add_subparsers(dest="action", required=True)
+    key.add_parser("rotate", help="a new key first in the key file, every secret re-encrypted")
+    key.add_parser("reencrypt", help="every stored secret encrypted again with the newest key")
+    key.add_parser("prune", help="drop the older keys (once every secret opens with the newest)")
 
     rules = sub.add_parser("rules", help="rules every counter pulls").add_subparsers(
         dest="action", required=True
@@ -165,6 +188,107 @@ def database_url(args: argparse.Namespace) -> str:
     return sqlite_url(data_dir)
 
 
+def key_file(args: argparse.Namespace) -> Path:
+    """The secret key file named by the settings, else ``hq-secret.key`` in the data dir."""
+    if args.secret_key_file:
+        return Path(args.secret_key_file)
+    data_dir = Path(
+        args.data_dir or os.environ.get(DATA_DIR_ENV) or user_data_dir("member-hq", APP_AUTHOR)
+    )
+    return data_dir / device_secrets.KEY_FILENAME
+
+
+def _holds_encrypted(url: str) -> bool:
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return False
+    engine = make_engine(url)
+    try:
+        return device_secrets.holds_encrypted(engine)
+    finally:
+        engine.dispose()
+
+
+def keyring_of(args: argparse.Namespace, url: str, create: bool) -> device_secrets.Keyring | None:
+    """The keyring of the settings; ``create``: a new key file if none (serve, init)."""
+    return device_secrets.load_keyring(
+        key_file(args), create_unless=(lambda: _holds_encrypted(url)) if create else None
+    )
+
+
+def _keyring(args: argparse.Namespace) -> device_secrets.Keyring:
+    if args.keyring is None:
+        raise HQError("secret_key_missing", str(key_file(args)))
+    return args.keyring
+
+
+def _init(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
+    device_secrets.check_opens(engine, _keyring(args))
+    using = "$" + device_secrets.KEY_ENV if os.environ.get(device_secrets.KEY_ENV) else None
+    return {"database": engine.dialect.name, "secret_key": using or str(key_file(args))}
+
+
+def _key_file_only(args: argparse.Namespace) -> Path:
+    if os.environ.get(device_secrets.KEY_ENV, "").strip():
+        raise HQError(
+            "secret_key_invalid",
+            f"the key comes from ${device_secrets.KEY_ENV}: put the new key first there "
+            "(new,old), restart serve, then run `member-hq secret-key reencrypt`",
+        )
+    return key_file(args)
+
+
+def _reencrypt(engine: Engine, keyring: device_secrets.Keyring) -> int:
+    with engine.begin() as conn:
+        return device_secrets.reencrypt(conn, keyring)
+
+
+def _key_rotate(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
+    from cryptography.fernet import Fernet
+
+    path = _key_file_only(args)
+    old = _keyring(args)
+    device_secrets.check_opens(engine, old)
+    keyring = device_secrets.Keyring([Fernet.generate_key(), *old.keys], path)
+    device_secrets.write_key_file(path, keyring.keys)  # serve re-reads it when it must
+    return {"secret_key_file": str(path), "keys": len(keyring.keys),
+            "reencrypted": _reencrypt(engine, keyring)}  # fmt: skip
+
+
+def _key_reencrypt(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
+    return {"reencrypted": _reencrypt(engine, _keyring(args))}
+
+
+def _key_prune(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
+    path = _key_file_only(args)
+    keyring = _keyring(args)
+    if not device_secrets.opens_with_newest_only(engine, keyring):
+        raise HQError(
+            "secret_key_invalid", "some secrets need an older key: run secret-key reencrypt"
+        )
+    device_secrets.write_key_file(path, keyring.keys[:1])
+    return {"secret_key_file": str(path), "keys": 1, "dropped": len(keyring.keys) - 1}
+
+
+def _device_revoke(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
+    since = admin.parse_since(args.since) if args.since else None
+    admin.revoke_device(engine, args.device_id)
+    return {"revoked": args.device_id, **admin.pushed_since(engine, args.device_id, since)}
+
+
+def _revoke_text(data: dict[str, Any]) -> str:
+    lines = [f"revoked: {data['revoked']} (store {data['store_code']})"]
+    for title, rows in (("pushed", data["events"]), ("quarantined", data["quarantined"])):
+        lines.append(f"{title} since {data['since']}: {len(rows)}")
+        if rows:
+            cols = ["pushed_at", "event_id", "device_seq", "type", "member_id"]
+            cols += ["code", "status"] if title == "quarantined" else []
+            table = [cols] + [[str(r[c] if r[c] is not None else "-") for c in cols] for r in rows]
+            widths = [max(len(row[i]) for row in table) for i in range(len(cols))]
+            lines += ["  " + "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True))
+                      for row in table]  # fmt: skip
+    return "\n".join(lines)
+
+
 def _serve(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
     import uvicorn
 
@@ -186,13 +310,17 @@ def _serve(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
         "MEMBER_HQ_PUSH_RATE": str(args.push_rate),
         "MEMBER_HQ_LOOKUP_RATE": str(args.lookup_rate),
     }
+    keyring = _keyring(args)
+    device_secrets.check_opens(engine, keyring)  # a wrong key file stops here, not per request
     if args.workers > 1:
         # Each worker process opens the database itself (the schema is migrated already).
         os.environ[DB_ENV] = database_url(args)
         os.environ.update(limits)
+        if not os.environ.get(device_secrets.KEY_ENV, "").strip():
+            os.environ[device_secrets.KEY_FILE_ENV] = str(key_file(args))
         uvicorn.run("server.app:app_from_env", factory=True, workers=args.workers, **options)
     else:
-        app = create_app(HQService(engine), **limits_from(limits))
+        app = create_app(HQService(engine, keyring=keyring), **limits_from(limits))
         uvicorn.run(app, **options)
     return {"stopped": True}
 
@@ -248,10 +376,17 @@ HANDLERS: dict[tuple[str, str | None], Callable[[Engine, argparse.Namespace], An
     ("store", "add"): _store_add,
     ("store", "list"): lambda e, a: {"stores": admin.list_stores(e)},
     ("device", "list"): lambda e, a: {"devices": admin.list_devices(e)},
-    ("device", "revoke"): lambda e, a: (
-        admin.revoke_device(e, a.device_id) or {"revoked": a.device_id}
+    ("init", None): _init,
+    ("device", "revoke"): _device_revoke,
+    ("device", "rotate-secret"): lambda e, a: admin.rotate_device_secret(
+        e, _keyring(a), a.device_id
     ),
-    ("device", "recovery-code"): lambda e, a: admin.device_recovery_code(e, a.device_id),
+    ("device", "recovery-code"): lambda e, a: admin.device_recovery_code(
+        e, _keyring(a), a.device_id
+    ),
+    ("secret-key", "rotate"): _key_rotate,
+    ("secret-key", "reencrypt"): _key_reencrypt,
+    ("secret-key", "prune"): _key_prune,
     ("rules", "show"): lambda e, a: admin.get_rules(e),
     ("rules", "set"): _rules_set,
     ("rules", "offline"): lambda e, a: admin.set_offline_limits(
@@ -286,9 +421,17 @@ def _backup(args: argparse.Namespace) -> dict[str, Any]:
 
 def _restore(args: argparse.Namespace) -> dict[str, Any]:
     url = database_url(args)
-    target = backup.restore(url, Path(args.file))
-    engine = open_database(url)  # a backup from an earlier release is migrated here
+    source = Path(args.file)
+    # The key its secrets were encrypted with, checked before anything is restored; a backup
+    # from an earlier release (clear secrets) gets a new key, and is migrated below.
+    keyring = device_secrets.load_keyring(
+        key_file(args), create_unless=lambda: device_secrets.file_holds_encrypted(source)
+    )
+    target = backup.restore(url, source)
+    engine = open_database(url, keyring)
     try:
+        if keyring is not None:
+            device_secrets.check_opens(engine, keyring)
         marked = backup.mark_restored(engine)
         devices = len(admin.list_devices(engine))
     finally:
@@ -302,6 +445,10 @@ NO_DATABASE: dict[tuple[str, str | None], Callable[[argparse.Namespace], Any]] =
 }
 
 
+# The commands that create the secret key file when none is configured.
+CREATES_KEY = {("serve", None), ("init", None)}
+
+
 def _text(data: Any) -> str:
     if isinstance(data, dict) and len(data) == 1:
         ((key, value),) = data.items()
@@ -312,6 +459,11 @@ def _text(data: Any) -> str:
     if isinstance(data, dict):
         return "\n".join(f"{k}: {v}" for k, v in data.items())
     return str(data)
+
+
+TEXT: dict[tuple[str, str | None], Callable[[Any], str]] = {
+    ("device", "revoke"): _revoke_text,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -328,7 +480,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if key in NO_DATABASE:
             data = NO_DATABASE[key](args)
         else:
-            engine = open_database(database_url(args))
+            url = database_url(args)
+            args.keyring = keyring_of(args, url, create=key in CREATES_KEY)
+            engine = open_database(url, args.keyring)
             try:
                 data = HANDLERS[key](engine, args)
             finally:
@@ -342,7 +496,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, ValueError) as exc:
         print(str(exc) or "cannot do this", file=sys.stderr)  # a sentence, no class name
         return 2
-    print(json.dumps(data, ensure_ascii=False) if args.json else _text(data))
+    text = TEXT.get(key, _text)
+    print(json.dumps(data, ensure_ascii=False) if args.json else text(data))
     return 0
 
 

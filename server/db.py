@@ -15,6 +15,7 @@ from app.persistence.migrate import MIGRATION_LOCK
 from app.private_files import private_file
 from server import tables as t
 from server.backup import EPOCH, new_epoch
+from server.device_secrets import Keyring
 
 DB_FILENAME = "hq.sqlite3"
 
@@ -59,11 +60,13 @@ def _config() -> Config:
     return cfg
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring HQ's schema to the newest revision and seed the rows HQ always has."""
+def upgrade(engine: Engine, keyring: Keyring | None = None) -> None:
+    """Bring HQ's schema to the newest revision and seed the rows HQ always has. ``keyring``
+    encrypts the clear device secrets of a database from before h0005."""
     cfg = _config()
     with MIGRATION_LOCK, engine.connect() as conn:
         cfg.attributes["connection"] = conn
+        cfg.attributes["keyring"] = keyring
         command.upgrade(cfg, "head")
         conn.commit()
     with engine.begin() as conn:
@@ -72,11 +75,11 @@ def upgrade(engine: Engine) -> None:
                 conn.execute(insert(t.counter).values(name=name, value=first))
 
 
-def open_database(url: str) -> Engine:
+def open_database(url: str, keyring: Keyring | None = None) -> Engine:
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         path = Path(url.removeprefix("sqlite:///"))
         if path.parent.is_dir():
             private_file(path)  # 0600 before SQLite creates it (its -wal and -shm follow)
     engine = make_engine(url)
-    upgrade(engine)
+    upgrade(engine, keyring)
     return engine

@@ -33,6 +33,9 @@ MESSAGES = {
     "quarantine_invalid": "this quarantined event cannot be resolved so",
     "body_too_large": "request body too large",
     "rate_limited": "too many requests",
+    "time_invalid": "not an ISO 8601 time (e.g. 2026-01-31T08:00+08:00)",
+    "secret_key_missing": "HQ has no secret key for the counters' secrets (member-hq init)",
+    "secret_key_invalid": "the secret key cannot open the counters' secrets",
 }
 
 STATUS = {

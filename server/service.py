@@ -30,8 +30,9 @@ from app.domain.phone import looks_like_phone, mask_phone, normalise_phone
 from server import quarantine, validate
 from server import tables as t
 from server.apply import Applier, apply_event, apply_staff
+from server.device_secrets import Keyring
 from server.errors import HQError
-from sync import signing, wire
+from sync import handover, signing, wire
 
 Clock = Callable[[], dt.datetime]
 # Names events by id and errors by type only: an event's payload (a member's phone, e-mail,
@@ -174,14 +175,28 @@ def admit_later(
 
 
 class HQService:
-    def __init__(self, engine: Engine, clock: Clock = utcnow, *, checks: bool = True) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock = utcnow,
+        *,
+        keyring: Keyring | None = None,
+        checks: bool = True,
+    ) -> None:
         """``checks=False`` applies pushed events without :mod:`server.validate`'s checks:
         for the push benchmark's baseline only (no setting or serve option turns it off)."""
         self.engine = engine
         self.clock = clock
+        self._keyring = keyring  # the counters' secrets are stored encrypted with it
         self.checks = checks
         self.is_postgres = engine.dialect.name == "postgresql"
         self.known_epoch: str | None = None
+
+    @property
+    def keyring(self) -> Keyring:
+        if self._keyring is None:
+            raise HQError("secret_key_missing")
+        return self._keyring
 
     def epoch(self) -> str:
         """This database's epoch (read once: a restore happens while serve is stopped)."""
@@ -208,6 +223,7 @@ class HQService:
                 select(t.device).where(t.device.c.device_id == req.device_id).with_for_update()
             ).first()
             secret = signing.new_secret()
+            stored = self.keyring.encrypt(secret)
             if known is not None:
                 # Re-enrollment with a fresh code from HQ: a new secret, the same event stream.
                 if known.store_code != row.store_code:
@@ -215,7 +231,7 @@ class HQService:
                 conn.execute(
                     update(t.device)
                     .where(t.device.c.device_id == req.device_id)
-                    .values(secret=secret, revoked_at=None, enrolled_at=now)
+                    .values(secret=stored, next_secret=None, revoked_at=None, enrolled_at=now)
                 )
             else:
                 conn.execute(
@@ -223,7 +239,7 @@ class HQService:
                         device_id=req.device_id,
                         store_code=row.store_code,
                         name=req.device_name,
-                        secret=secret,
+                        secret=stored,
                         enrolled_at=now,
                         last_seq=0,
                     )
@@ -245,6 +261,28 @@ class HQService:
     # -- authentication -------------------------------------------------------
     def authenticate(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Any:
         """The device row of a correctly signed, fresh, first-seen request; else HQError."""
+        return self.authenticate_handover(method, path, headers, body)[0]
+
+    def _signed_with(self, dev: Any, signed: signing.SignedHeaders, *check: Any) -> str:
+        """Which of the device's secrets signed the request ("current" or "next")."""
+        try:
+            signing.check_signature(self.keyring.decrypt(dev.secret), signed, *check)
+            return "current"
+        except signing.SignatureError as exc:
+            if dev.next_secret is None:
+                raise HQError(exc.code) from None
+        try:
+            signing.check_signature(self.keyring.decrypt(dev.next_secret), signed, *check)
+        except signing.SignatureError as exc:
+            raise HQError(exc.code) from None
+        return "next"
+
+    def authenticate_handover(
+        self, method: str, path: str, headers: Mapping[str, str], body: bytes
+    ) -> tuple[Any, str | None]:
+        """:meth:`authenticate`, and the device's rotated secret sealed for it
+        (:mod:`sync.handover`) while it still signs with the old one, else None. The first
+        request signed with the rotated secret makes it the only one."""
         try:
             signed = signing.read_headers(headers)
             signing.check_fresh(signed, time.time())
@@ -258,12 +296,24 @@ class HQService:
                 ).first()
                 if dev is None:
                     raise HQError("unknown_device")
-                try:
-                    signing.check_signature(dev.secret, signed, method, path, body)
-                except signing.SignatureError as exc:
-                    raise HQError(exc.code) from None
+                used = self._signed_with(dev, signed, method, path, body)
                 if dev.revoked_at is not None:
                     raise HQError("device_revoked")
+                sealed = None
+                if used == "next":
+                    # The counter has the new secret: the old one stops working now.
+                    conn.execute(
+                        update(t.device)
+                        .where(t.device.c.device_id == dev.device_id)
+                        .values(secret=dev.next_secret, next_secret=None)
+                    )
+                    log.info("device %s signs with its rotated secret", dev.device_id)
+                elif dev.next_secret is not None:
+                    sealed = handover.seal(
+                        self.keyring.decrypt(dev.secret),
+                        dev.device_id,
+                        self.keyring.decrypt(dev.next_secret),
+                    )
                 version = wire.client_version(headers.get("user-agent"))
                 if version is not None and version != dev.app_version:
                     conn.execute(
@@ -280,7 +330,7 @@ class HQService:
                     conn.execute(delete(t.nonce).where(t.nonce.c.at < cutoff))
         except IntegrityError:
             raise HQError("nonce_reused") from None
-        return dev
+        return dev, sealed
 
     # -- push -----------------------------------------------------------------
     def push(self, device_id: str, req: wire.PushRequest) -> wire.PushResponse:

@@ -50,7 +50,10 @@ device = Table(
     Column("device_id", String(36), primary_key=True),
     Column("store_code", String(32), nullable=False),
     Column("name", String(64)),
-    Column("secret", String(64), nullable=False),
+    # Fernet tokens (server.device_secrets), never the clear secret. next_secret: the one
+    # `member-hq device rotate-secret` made, handed to the counter until it signs with it.
+    Column("secret", String(255), nullable=False),
+    Column("next_secret", String(255)),
     Column("enrolled_at", DateTime, nullable=False),
     Column("revoked_at", DateTime),
     Column("last_seq", BigInteger, nullable=False, default=0),

@@ -76,7 +76,7 @@ def _client(ctx: CounterContext) -> HQClient:
     config = load_config(_data_dir(ctx))
     if config is None:
         raise RuleError("sync_not_enrolled")
-    return HQClient(config)
+    return HQClient(config, data_dir=_data_dir(ctx))
 
 
 def _now(ctx: CounterContext, actor: Actor | None, args: argparse.Namespace) -> dict[str, Any]:

@@ -5,8 +5,11 @@ whether to retry (``unreachable``, ``server``) or to stop and tell someone (``re
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -14,12 +17,13 @@ from pydantic import ValidationError
 
 from app.services.syncstate import OutboxItem
 from app.version import __version__
-from sync import signing, wire
-from sync.config import SyncConfig
+from sync import handover, signing, wire
+from sync.config import SyncConfig, save_config
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read
 EPOCH_HEADER = "X-MC-HQ-Epoch"  # server.backup: "epoch:server_seq at the restore"
 USER_AGENT = wire.user_agent(__version__)
+log = logging.getLogger("member_counter.sync")
 
 
 class SyncError(Exception):
@@ -64,6 +68,7 @@ def _send(
     timeout: float | tuple[float, float],
     raw: bool = False,
     on_epoch: Callable[[str], None] | None = None,
+    on_next_secret: Callable[[str], None] | None = None,
 ) -> Any:
     """The answer's JSON (or, with ``raw``, its bytes) — or a SyncError saying what failed."""
     try:
@@ -76,6 +81,8 @@ def _send(
         raise SyncError("unreachable", _unreachable(exc)) from None
     if on_epoch is not None and EPOCH_HEADER in resp.headers:
         on_epoch(resp.headers[EPOCH_HEADER])
+    if on_next_secret is not None and handover.HEADER in resp.headers:
+        on_next_secret(resp.headers[handover.HEADER])
     if resp.status_code >= 500:
         raise SyncError("server", f"HTTP {resp.status_code}", status=resp.status_code)
     if raw and resp.status_code < 400:
@@ -152,8 +159,10 @@ class HQClient:
         *,
         timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
         clock: Callable[[], float] = time.time,
+        data_dir: Path | None = None,
     ) -> None:
         self.config = config
+        self.data_dir = data_dir  # where a secret HQ rotated is saved (sync.json)
         self.base = config.server_url.rstrip("/")
         self.timeout = timeout
         self.clock = clock  # the system clock: HQ refuses one more than 5 minutes off
@@ -163,6 +172,22 @@ class HQClient:
 
     def _saw_epoch(self, value: str) -> None:
         self.epoch = value
+
+    def _saw_next_secret(self, sealed: str) -> None:
+        """HQ rotated this counter's secret: keep the new one (saved before it is used, so a
+        crash in between leaves the old one, which HQ still takes) and sign with it."""
+        try:
+            secret = handover.unseal(self.config.secret, self.config.device_id, sealed)
+        except handover.HandoverError:
+            log.warning("HQ sent a new device secret that does not open; kept the current one")
+            return
+        if secret == self.config.secret:
+            return
+        config = replace(self.config, secret=secret)
+        if self.data_dir is not None:
+            save_config(self.data_dir, config)
+        self.config = config
+        log.info("took the device secret HQ rotated")
 
     def close(self) -> None:
         self.session.close()
@@ -186,6 +211,7 @@ class HQClient:
             timeout=self.timeout,
             raw=raw,
             on_epoch=self._saw_epoch,
+            on_next_secret=self._saw_next_secret,
         )
 
     def push(self, items: Sequence[OutboxItem]) -> wire.PushResponse:

@@ -107,7 +107,7 @@ class SyncWorker:
                     if client is None or client.config != config:
                         from sync.client import HQClient
 
-                        client = HQClient(config, timeout=self.timeout)
+                        client = HQClient(config, timeout=self.timeout, data_dir=self.data_dir)
                     delay = self.run_round(ctx, client)
                 self._publish(ctx)
                 self._wake.wait(delay)

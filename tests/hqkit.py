@@ -29,6 +29,7 @@ from app.services.store import init_store
 from server import admin
 from server.app import create_app
 from server.db import open_database, sqlite_url
+from server.device_secrets import KEY_ENV, Keyring
 from server.service import HQService
 from sync import enrollment, signing
 from sync.client import HQClient
@@ -81,6 +82,9 @@ def hq_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
         yield from _pg_database(tmp_path)
 
 
+_KEYRINGS: dict[str, Keyring] = {}
+
+
 class HQServer:
     """HQ's app served by uvicorn in a thread; ``restart`` keeps the database and the port."""
 
@@ -88,8 +92,11 @@ class HQServer:
         self.url = url
         self.tls = tls  # (certificate, key) PEM files: serve HTTPS
         self.app_options = app_options  # create_app's (max_body, rates)
-        self.engine = open_database(url)
-        self.service = HQService(self.engine)
+        # The counters' secrets are stored encrypted: every server on one database (a second
+        # process, a restart) holds the same key.
+        self.keyring = _KEYRINGS.setdefault(url, Keyring.generate())
+        self.engine = open_database(url, self.keyring)
+        self.service = HQService(self.engine, keyring=self.keyring)
         self.port = 0
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -149,7 +156,10 @@ class HQServer:
 def hq(hq_db: Database) -> Iterator[HQServer]:
     server = HQServer(hq_db.url)
     server.start()
-    yield server
+    with pytest.MonkeyPatch.context() as mp:
+        # `member-hq --db URL ...` in a test (and serve started from one) holds HQ's key.
+        mp.setenv(KEY_ENV, server.keyring.keys[0].decode())
+        yield server
     server.close()
 
 
@@ -184,7 +194,7 @@ class Counter:
     def client(self, **kw: Any) -> HQClient:
         config = load_config(self.data_dir)
         assert config is not None
-        return HQClient(config, **kw)
+        return HQClient(config, **{"data_dir": self.data_dir, **kw})
 
     def sync(self, **kw: Any) -> SyncReport:
         client = self.client(**kw)

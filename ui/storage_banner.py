@@ -21,9 +21,9 @@ def low_space_text(free_bytes: int | None) -> str:
     """The status bar's warning while the data directory's disk runs low ("" when it does not)."""
     if free_bytes is None or free_bytes >= LOW_DISK_BYTES:
         return ""
-    return QCoreApplication.translate(
-        "StorageBanner", "磁盘只剩 {0} MB,请尽快清理"
-    ).format(free_bytes // (1024 * 1024))
+    return QCoreApplication.translate("StorageBanner", "磁盘只剩 {0} MB,请尽快清理").format(
+        free_bytes // (1024 * 1024)
+    )
 
 
 class StorageBanner(QLabel):

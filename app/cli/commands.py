@@ -70,9 +70,7 @@ def staff_recover(
     args: argparse.Namespace,
     verify_hq: recovery.HqVerifier | None = None,
 ) -> Result:
-    r = recovery.recover_admin(
-        ctx, args.code, args.new_pin, staff_no=args.no, verify_hq=verify_hq
-    )
+    r = recovery.recover_admin(ctx, args.code, args.new_pin, staff_no=args.no, verify_hq=verify_hq)
     return {"staff_no": r.staff_no, "unlocked": True, "used": r.source,
             "recovery_code": r.recovery_code}  # fmt: skip
 
@@ -268,9 +266,7 @@ def audit_verify(ctx: CounterContext, actor: Actor, _args: argparse.Namespace) -
 
 
 def do_backup(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Result:
-    r = backups.backup(
-        ctx, actor, Path(args.path) if args.path else None, overwrite=args.overwrite
-    )
+    r = backups.backup(ctx, actor, Path(args.path) if args.path else None, overwrite=args.overwrite)
     return {"path": r.path, "bytes": r.bytes, "members": r.members, "integrity": r.integrity}
 
 

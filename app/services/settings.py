@@ -93,9 +93,7 @@ class ReceiptTemplate:
 
     def checked(self) -> ReceiptTemplate:
         def lines(values: Any, what: str) -> tuple[str, ...]:
-            items = tuple(
-                check_text(str(v).strip(), "receipt_text") or "" for v in (values or ())
-            )
+            items = tuple(check_text(str(v).strip(), "receipt_text") or "" for v in (values or ()))
             if len(items) > MAX_TEMPLATE_LINES or any(len(v) > MAX_LINE_LENGTH for v in items):
                 raise ValidationError(
                     "setting_invalid",

@@ -220,9 +220,7 @@ def read_table(path: Path | str) -> Table:
         else:
             rows, encoding = _read_csv(path)
     except OSError as exc:
-        raise ValidationError(
-            "import_file_unreadable", detail=exc.strerror or str(exc)
-        ) from None
+        raise ValidationError("import_file_unreadable", detail=exc.strerror or str(exc)) from None
     if not rows:
         raise ValidationError("import_empty")
     headers = rows[0]

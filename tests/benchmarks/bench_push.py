@@ -44,6 +44,7 @@ from app.services.store import init_store
 from app.services.stored_value import top_up
 from server import admin
 from server.db import open_database, sqlite_url
+from server.device_secrets import KEY_ENV, Keyring
 from sync import client as sync_client
 from sync import engine, enrollment, wire
 from sync.config import load_config
@@ -105,8 +106,12 @@ def serve(url: str, port: int, checks: bool) -> None:
     from server.app import create_app
     from server.service import HQService
 
-    app = create_app(HQService(open_database(url), checks=checks))
+    keyring = Keyring([os.environ[KEY_ENV].encode()])  # hq_process's, for every run
+    app = create_app(HQService(open_database(url, keyring), keyring=keyring, checks=checks))
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+BENCH_KEY = Keyring.generate()  # every HQ process of one run opens the same secrets
 
 
 @contextlib.contextmanager
@@ -114,7 +119,10 @@ def hq_process(url: str, checks: bool) -> Iterator[str]:
     port = free_port()
     cmd = [sys.executable, "-m", "tests.benchmarks.bench_push", "--serve", url, str(port)]
     log = open(os.devnull, "wb")  # noqa: SIM115
-    proc = subprocess.Popen(cmd + ([] if checks else ["--unchecked"]), stdout=log, stderr=log)
+    env = {**os.environ, KEY_ENV: os.environ.get(KEY_ENV) or BENCH_KEY.keys[0].decode()}
+    proc = subprocess.Popen(
+        cmd + ([] if checks else ["--unchecked"]), stdout=log, stderr=log, env=env
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

@@ -37,6 +37,7 @@ from typing import Any
 
 import psycopg
 import requests
+from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -53,6 +54,7 @@ from app.services.store import init_store
 from app.services.stored_value import top_up
 from server import admin
 from server.db import open_database, sqlite_url
+from server.device_secrets import KEY_ENV
 from sync import client as sync_client
 from sync import engine, enrollment, wire
 from sync.config import SyncConfig, load_config
@@ -69,6 +71,9 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+BENCH_KEY = Fernet.generate_key().decode()
 
 
 @contextlib.contextmanager
@@ -90,6 +95,8 @@ def hq_process(url: str, workers: int = 1) -> Iterator[str]:
         ],
         stdout=log,
         stderr=log,
+        # HQ's key of the counters' secrets: one for the run, no key file left behind.
+        env={**os.environ, KEY_ENV: os.environ.get(KEY_ENV) or BENCH_KEY},
     )
     base = f"http://127.0.0.1:{port}"
     try:

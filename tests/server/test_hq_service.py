@@ -235,6 +235,14 @@ def test_hq_from_the_unit_backed_up_restored_and_counters_sync_on(
         data_b = tmp_path / "hq-b"
         second = Service(tmp_path, write_config(tmp_path / "hq-b.toml", port), data_b)
         services.append(second)
+        # Without the key its counters' secrets were encrypted with, nothing is restored.
+        refused = subprocess.run(
+            [second.argv[0], "--config", str(second.config), "restore", str(backup_file)],
+            capture_output=True, text=True, env=second.env,
+        )  # fmt: skip
+        assert refused.returncode == 2 and "encrypted" in refused.stderr
+        assert not (data_b / "hq.sqlite3").exists() and not (data_b / "hq-secret.key").exists()
+        shutil.copy(data_a / "hq-secret.key", data_b / "hq-secret.key")  # kept apart from it
         restored = second.cli("restore", str(backup_file))
         assert restored["devices"] == 2 and restored["epoch"] > 0
         refused = subprocess.run(

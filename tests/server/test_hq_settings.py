@@ -63,8 +63,8 @@ def test_every_serve_option_is_a_setting() -> None:
     ("text", "env", "says"),
     [
         ("[serve]\nprot = 8700\n", {}, "unknown setting 'prot'"),
-        ("[serve]\nport = \"eighty\"\n", {}, "port"),
-        ("[serve]\nlog_level = \"loud\"\n", {}, "not one of"),
+        ('[serve]\nport = "eighty"\n', {}, "port"),
+        ('[serve]\nlog_level = "loud"\n', {}, "not one of"),
         ("[srve]\nport = 1\n", {}, "unknown table [srve]"),
         ("port = 8700\n", {}, "unknown setting 'port'"),
         ("[serve\n", {}, "config file"),

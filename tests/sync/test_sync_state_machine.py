@@ -294,11 +294,14 @@ class SyncMachine(RuleBasedStateMachine):
                 .where(t.event.c.device_id != self.hostile_device)
             )
             # Nothing the hostile store sent beyond its own store, staff and member applied.
-            assert conn.scalar(
-                select(func.count())
-                .select_from(t.sv_entry)
-                .where(t.sv_entry.c.member_id.not_in(list(self.expected)))
-            ) == 0
+            assert (
+                conn.scalar(
+                    select(func.count())
+                    .select_from(t.sv_entry)
+                    .where(t.sv_entry.c.member_id.not_in(list(self.expected)))
+                )
+                == 0
+            )
             hq_ledger = {
                 tuple(r)
                 for r in conn.execute(

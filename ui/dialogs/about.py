@@ -18,7 +18,7 @@ from ui.session import Session
 
 
 def update_text(s: SyncStatus | None) -> str:
-    """"新版本可用 …" when HQ recommends a newer release, else an empty string."""
+    """ "新版本可用 …" when HQ recommends a newer release, else an empty string."""
     if s is None or s.recommended is None:
         return ""
     where = s.recommended.url or QCoreApplication.translate("Update", "请向总部索取安装程序")
