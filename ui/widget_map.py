@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractSpinBox,
     QApplication,
     QCheckBox,
     QComboBox,
@@ -37,6 +38,7 @@ def _kind(w: QWidget) -> str:
         (QAbstractButton, "button"),
         (QLineEdit, "field"),
         (QComboBox, "combo"),
+        (QAbstractSpinBox, "spin"),
         (QLabel, "label"),
     ):
         if isinstance(w, cls):
@@ -49,6 +51,8 @@ def _text(w: QWidget) -> str:
         return w.text()
     if isinstance(w, QLineEdit):
         return w.placeholderText() if not w.text() else f"={w.text()}"
+    if isinstance(w, QAbstractSpinBox):
+        return f"={w.text()}"
     if isinstance(w, QComboBox):
         return w.currentText()
     return ""
@@ -83,7 +87,7 @@ def describe_windows() -> list[dict[str, Any]]:
             if not w.isVisible() or w.window() is not top:
                 continue
             kind = _kind(w)
-            if kind == "widget" or isinstance(w.parent(), QLineEdit):
+            if kind == "widget" or isinstance(w.parent(), QLineEdit | QAbstractSpinBox):
                 continue  # a line edit's own clear button: Esc clears too
             text = _text(w)
             if kind == "label" and not text:

@@ -78,6 +78,9 @@ def fields_in_order(dialog: QWidget) -> list[QWidget]:
             and w.isEnabled()
             and w.focusPolicy() & Qt.FocusPolicy.TabFocus
             and dialog.isAncestorOf(w)
+            # a spin box's or combo box's own line edit is part of that field, not the next
+            # one (Enter in the idle lock went "on" into it and never saved)
+            and not isinstance(w.parent(), QAbstractSpinBox | QComboBox)
             and w not in found
         ):
             found.append(w)
@@ -162,6 +165,10 @@ class OpDialog(QDialog):
     A refusal shows its message and leaves the dialog open with what was typed; only a
     committed operation closes it, with ``result_value`` set.
     """
+
+    # An edit form that opens filled in (settings, rules): complete from the start, so Enter
+    # moves on field by field and saves only from the last one, never from the first.
+    commits_from_last_only = False
 
     def __init__(self, session: Session, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -262,7 +269,8 @@ class OpDialog(QDialog):
         if focus not in fields:  # a button or the dialog itself: Enter means confirm
             self.confirm()
             return
-        if self.enter_commits():
+        last = fields.index(focus) == len(fields) - 1
+        if self.enter_commits() and (last or not self.commits_from_last_only):
             self.confirm()
             return
         needed = self.needed_field()
