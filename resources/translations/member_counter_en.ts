@@ -1411,10 +1411,25 @@ Reason: {0}</translation>
     </message>
 </context>
 <context>
+    <name>ReceiptDialog</name>
+    <message>
+        <source>整张小票</source>
+        <translation>Whole receipt</translation>
+    </message>
+    <message>
+        <source>关闭 (Esc)</source>
+        <translation>Close (Esc)</translation>
+    </message>
+</context>
+<context>
     <name>ReceiptPane</name>
     <message>
         <source>小票</source>
         <translation>Receipt</translation>
+    </message>
+    <message>
+        <source>整张查看 {0}</source>
+        <translation>Whole {0}</translation>
     </message>
 </context>
 <context>
