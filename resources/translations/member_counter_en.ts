@@ -783,6 +783,10 @@ Reason: {0}</translation>
         <translation>Import members from an old system&apos;s CSV or Excel file: a dry run reports every row first; the import is all or nothing</translation>
     </message>
     <message>
+        <source>文件路径(可粘贴),如 D:\export\members.csv</source>
+        <translation>File path (paste it), e.g. D:\export\members.csv</translation>
+    </message>
+    <message>
         <source>未选择文件</source>
         <translation>No file chosen</translation>
     </message>

@@ -189,3 +189,46 @@ def test_first_run_esc_makes_no_store(screen: XSession, tmp_path: Path, shots_di
         assert not made, "Esc made a store"
     finally:
         app.stop()
+
+
+def members(app: App) -> int:
+    return app.query("SELECT count(*) FROM member")[0][0]
+
+
+def import_file(app: App, path: Path) -> None:
+    """F10's 会员导入: the path typed into its field (IME on), Enter reads it, Enter dry-runs."""
+    s = app.screen
+    app.open("7", "会员导入", 0.8)
+    assert focused_name(app) == "importPath", "the path field has no focus"
+    s.type(str(path), enter=True)  # a person typing (a burst would be a scan)
+    app.settle(1.0)
+    focused = app.focused()
+    assert focused is not None and focused["kind"] == "combo", focused  # the mapping
+    app.control("试运行", kind="button")
+    s.key("Return")  # the mapping is complete: the dry run
+    app.settle(1.5)
+    app.control("导入 (Enter)", kind="button")
+
+
+def test_import_walks_file_mapping_dry_run_and_import_with_enter(app: App, tmp_path: Path) -> None:
+    path = tmp_path / "old-members.csv"
+    path.write_text("姓名,手机号,余额\n王芳,13912340000,10\n李雷,13912340001,20\n", "utf-8")
+    app.sign_in(ADMIN)
+    s = app.screen
+    before = members(app)
+    app.open("F10", "店长功能", 0.5)
+    import_file(app, path)
+    assert members(app) == before, "the dry run imported"
+    s.key("Escape")  # cancelled after the dry run: nothing imported
+    s.wait_active("店长功能")
+    app.settle(0.5)
+    assert members(app) == before
+    import_file(app, path)
+    s.key("Return")  # import
+    app.settle(2.0)
+    app.control("完成 (Enter)", kind="button")
+    assert members(app) == before + 2
+    assert app.query("SELECT name FROM member WHERE phone = '13912340001'") == [("李雷",)]
+    s.key("Return")
+    s.wait_active("店长功能")
+    s.key("Escape")
