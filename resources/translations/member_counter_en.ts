@@ -1428,10 +1428,6 @@ Reason: {0}</translation>
 <context>
     <name>ReceiptPane</name>
     <message>
-        <source>小票</source>
-        <translation>Receipt</translation>
-    </message>
-    <message>
         <source>整张查看 {0}</source>
         <translation>Whole {0}</translation>
     </message>
