@@ -75,6 +75,11 @@ def _fits(w: QWidget, text: str) -> bool:
     return True
 
 
+def _clipped_sideways(w: QWidget) -> bool:
+    seen = w.visibleRegion().boundingRect()
+    return not seen.isEmpty() and seen.width() < w.width()
+
+
 def describe_windows() -> list[dict[str, Any]]:
     focus = QApplication.focusWidget()
     found: list[dict[str, Any]] = []
@@ -103,6 +108,9 @@ def describe_windows() -> list[dict[str, Any]]:
                     "fits": _fits(w, text.lstrip("=")),
                     "enabled": w.isEnabled(),
                     "focus": w is focus,
+                    # cut at the side by what holds it (a scroll area too narrow): scrolled
+                    # out of view up or down is fine, half a button at the right is not
+                    "clipped": _clipped_sideways(w),
                     "echo": int(w.echoMode().value) if isinstance(w, QLineEdit) else None,
                 }
             )

@@ -133,6 +133,12 @@ def test_rules_enter_walks_the_fields_and_saves_from_the_last(app: App) -> None:
         app.settle(0.2)
         names.append(focused_name(app))
     assert names == ["pointsPerYuanCash", "maxPointsRatio", "cardFee", "maxTopup"], names
+    focused = app.focused()
+    dialog = next(w for w in app.windows() if "会员规则" in w["title"])
+    _x, y, _w, h = focused["rect"]  # type: ignore[index]
+    bottom = dialog["rect"][1] + dialog["rect"][3]
+    assert dialog["rect"][1] <= y and y + h <= bottom - 60, "the field Enter went to is off view"
+    app.shot("rules-last-field")
     assert rules_updates(app) == before
     s.key("Return")  # the last field: saved
     s.wait_active("店长功能")
