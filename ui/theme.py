@@ -43,7 +43,6 @@ QPushButton[role="action"] {{ min-height: 56px; font-size: 17px; text-align: lef
     padding-left: 12px; }}
 QPushButton[role="action"][compact="true"] {{ min-height: 44px; max-height: 44px;
     font-size: 15px; }}
-QPlainTextEdit#receiptText {{ font-size: 12px; }}
 QPushButton[role="key"] {{ min-height: 56px; min-width: 72px; font-size: 22px; }}
 QPushButton[role="preset"] {{ min-height: 48px; font-size: 18px; }}
 QPushButton[role="preset"]:checked {{ background: {ACCENT}; color: white; border: none; }}

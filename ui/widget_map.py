@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractSpinBox,
     QApplication,
     QCheckBox,
     QComboBox,
@@ -37,6 +38,7 @@ def _kind(w: QWidget) -> str:
         (QAbstractButton, "button"),
         (QLineEdit, "field"),
         (QComboBox, "combo"),
+        (QAbstractSpinBox, "spin"),
         (QLabel, "label"),
     ):
         if isinstance(w, cls):
@@ -49,6 +51,8 @@ def _text(w: QWidget) -> str:
         return w.text()
     if isinstance(w, QLineEdit):
         return w.placeholderText() if not w.text() else f"={w.text()}"
+    if isinstance(w, QAbstractSpinBox):
+        return f"={w.text()}"
     if isinstance(w, QComboBox):
         return w.currentText()
     return ""
@@ -71,6 +75,11 @@ def _fits(w: QWidget, text: str) -> bool:
     return True
 
 
+def _clipped_sideways(w: QWidget) -> bool:
+    seen = w.visibleRegion().boundingRect()
+    return not seen.isEmpty() and seen.width() < w.width()
+
+
 def describe_windows() -> list[dict[str, Any]]:
     focus = QApplication.focusWidget()
     found: list[dict[str, Any]] = []
@@ -83,7 +92,7 @@ def describe_windows() -> list[dict[str, Any]]:
             if not w.isVisible() or w.window() is not top:
                 continue
             kind = _kind(w)
-            if kind == "widget" or isinstance(w.parent(), QLineEdit):
+            if kind == "widget" or isinstance(w.parent(), QLineEdit | QAbstractSpinBox):
                 continue  # a line edit's own clear button: Esc clears too
             text = _text(w)
             if kind == "label" and not text:
@@ -99,6 +108,9 @@ def describe_windows() -> list[dict[str, Any]]:
                     "fits": _fits(w, text.lstrip("=")),
                     "enabled": w.isEnabled(),
                     "focus": w is focus,
+                    # cut at the side by what holds it (a scroll area too narrow): scrolled
+                    # out of view up or down is fine, half a button at the right is not
+                    "clipped": _clipped_sideways(w),
                     "echo": int(w.echoMode().value) if isinstance(w, QLineEdit) else None,
                 }
             )

@@ -783,6 +783,10 @@ Reason: {0}</translation>
         <translation>Import members from an old system&apos;s CSV or Excel file: a dry run reports every row first; the import is all or nothing</translation>
     </message>
     <message>
+        <source>文件路径(可粘贴),如 D:\export\members.csv</source>
+        <translation>File path (paste it), e.g. D:\export\members.csv</translation>
+    </message>
+    <message>
         <source>未选择文件</source>
         <translation>No file chosen</translation>
     </message>
@@ -1411,10 +1415,21 @@ Reason: {0}</translation>
     </message>
 </context>
 <context>
+    <name>ReceiptDialog</name>
+    <message>
+        <source>整张小票</source>
+        <translation>Whole receipt</translation>
+    </message>
+    <message>
+        <source>关闭 (Esc)</source>
+        <translation>Close (Esc)</translation>
+    </message>
+</context>
+<context>
     <name>ReceiptPane</name>
     <message>
-        <source>小票</source>
-        <translation>Receipt</translation>
+        <source>整张查看 {0}</source>
+        <translation>Whole {0}</translation>
     </message>
 </context>
 <context>

@@ -54,6 +54,8 @@ def problems(app: App, window: dict[str, Any]) -> list[str]:
             found.append(f"{name} shows a raw code")
         if not c["fits"]:
             found.append(f"{name} is cut off ({c['rect'][2]} px wide)")
+        if c.get("clipped") and c["kind"] in ("button", "field", "combo", "checkbox"):
+            found.append(f"{name} is cut off at the side by its scroll area")
         cx, cy, cw, ch = c["rect"]
         if c["kind"] == "button" and (cx < x or cy < y or cx + cw > x + w or cy + ch > y + h):
             found.append(f"{name} lies outside its window")

@@ -104,7 +104,8 @@ def test_a_rules_change_applies_to_the_next_top_up(qtbot, window, ctx, cashier, 
         assert d.bonuses.setData(cell, "80")
         assert d.tiers.setData(d.tiers.index(1, TiersEditModel.Col.NAME), "银卡会员")
         save_screenshot(d, "52-rules")
-        qtbot.keyClick(d, Qt.Key.Key_Return)
+        d.max_topup.setFocus()
+        qtbot.keyClick(d.max_topup, Qt.Key.Key_Return)  # Enter saves from the last field
         qtbot.waitUntil(lambda: not d.isVisible(), timeout=5000)
 
     out = through_menu(qtbot, window, "rules", edit)

@@ -77,7 +77,10 @@ def test_switching_to_english_is_remembered_and_applied(qtbot, window, qapp) -> 
         assert isinstance(d, SettingsDialog)
         d.language.setCurrentIndex(d.language.findData("en"))
         save_screenshot(d, "08-settings")
-        qtbot.keyClick(d.language, Qt.Key.Key_Return)
+        qtbot.keyClick(d.language, Qt.Key.Key_Return)  # on to the idle lock, not saved yet
+        assert d.isVisible() and d.focusWidget() is d.idle
+        assert window.prefs.language == "zh"
+        qtbot.keyClick(d.idle, Qt.Key.Key_Return)  # the tab's last field saves
 
     try:
         in_dialog(qtbot, window.open_settings, choose_english)

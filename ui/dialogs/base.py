@@ -78,6 +78,9 @@ def fields_in_order(dialog: QWidget) -> list[QWidget]:
             and w.isEnabled()
             and w.focusPolicy() & Qt.FocusPolicy.TabFocus
             and dialog.isAncestorOf(w)
+            # a spin box's or combo box's own line edit is part of that field, not the next
+            # one (Enter in the idle lock went "on" into it and never saved)
+            and not isinstance(w.parent(), QAbstractSpinBox | QComboBox)
             and w not in found
         ):
             found.append(w)
@@ -107,7 +110,7 @@ class BodyScroll(QScrollArea):
         widget.installEventFilter(self)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LayoutRequest and obj is self._inner:
+        if event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Resize) and obj is self._inner:
             # An event to itself, not QTimer.singleShot(0, self, self._grow): that kept the
             # bound method (this scroll area, its fields' wrappers) alive for good whenever
             # the dialog was deleted before it fired — one per dialog, all day. Qt drops an
@@ -128,10 +131,19 @@ class BodyScroll(QScrollArea):
         inner = self.widget()
         if inner is None or not dialog.isVisible():
             return
+        screen = dialog.screen().availableGeometry()
+        # A scroll bar that appeared takes its width from the fields: a row wider than what is
+        # left (English split payment: "Bank card", "¥100", "Reset") was cut off at the right.
+        narrow = inner.minimumSizeHint().width() - self.viewport().width()
+        if narrow > 0 and dialog.width() < screen.width() - 8:
+            width = min(dialog.width() + narrow, screen.width() - 8)
+            inside = dialog.geometry()
+            left = inside.center().x() - width // 2
+            left = min(max(left, screen.left()), screen.right() - width)
+            dialog.setGeometry(left, inside.top(), width, inside.height())
         missing = inner.sizeHint().height() - self.viewport().height()
         if missing <= 0:
             return
-        screen = dialog.screen().availableGeometry()
         frame, inside = dialog.frameGeometry(), dialog.geometry()
         above = inside.top() - frame.top() or TITLE_BAR_PX  # the title bar (not framed yet: guess)
         below = max(frame.bottom() - inside.bottom(), 0)
@@ -162,6 +174,10 @@ class OpDialog(QDialog):
     A refusal shows its message and leaves the dialog open with what was typed; only a
     committed operation closes it, with ``result_value`` set.
     """
+
+    # An edit form that opens filled in (settings, rules): complete from the start, so Enter
+    # moves on field by field and saves only from the last one, never from the first.
+    commits_from_last_only = False
 
     def __init__(self, session: Session, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -262,7 +278,8 @@ class OpDialog(QDialog):
         if focus not in fields:  # a button or the dialog itself: Enter means confirm
             self.confirm()
             return
-        if self.enter_commits():
+        last = fields.index(focus) == len(fields) - 1
+        if self.enter_commits() and (last or not self.commits_from_last_only):
             self.confirm()
             return
         needed = self.needed_field()
@@ -272,6 +289,8 @@ class OpDialog(QDialog):
         i = fields.index(focus)
         if i + 1 < len(fields):
             fields[i + 1].setFocus()
+            if self.scroll.isAncestorOf(fields[i + 1]):  # the rules at 768 px: below the fold
+                self.scroll.ensureWidgetVisible(fields[i + 1])
             if isinstance(fields[i + 1], QLineEdit):
                 fields[i + 1].selectAll()
         else:

@@ -15,7 +15,7 @@ from app.services.store import StoreInfo, init_store
 from ui.dialogs.base import OpDialog, caption, run_modal
 from ui.dialogs.recovery_code import RecoveryCodeDialog
 from ui.session import Session
-from ui.widgets.fields import DigitsEdit
+from ui.widgets.fields import DigitsEdit, LatinEdit
 
 
 class FirstRunDialog(OpDialog):
@@ -41,13 +41,17 @@ class FirstRunDialog(OpDialog):
         self.demo_button.clicked.connect(self.create_demo)
         self.body.addWidget(self.demo_button)
         form = QFormLayout()
-        self.code = QLineEdit(self)
+        self.code = LatinEdit(self)  # SH001: letters the pinyin IME would take
+        self.code.setObjectName("storeCode")
         self.code.setPlaceholderText(self.tr("如 SH001"))
         self.name = QLineEdit(self)
+        self.name.setObjectName("storeName")
         self.name.setPlaceholderText(self.tr("如 上海南京路店"))
         self.pin = DigitsEdit(8, self)
+        self.pin.setObjectName("adminPin")
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin2 = DigitsEdit(8, self)
+        self.pin2.setObjectName("adminPin2")
         self.pin2.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow(self.tr("门店编码"), self.code)
         form.addRow(self.tr("门店名称"), self.name)
@@ -65,6 +69,7 @@ class FirstRunDialog(OpDialog):
         self.error.setMinimumHeight(2 * self.error.fontMetrics().lineSpacing() + 4)
         self.revalidate()
         self.error.clear()
+        self.code.setFocus()  # Enter on the empty form still starts the demo (the default)
 
     def problem(self) -> str | None:
         if not (self.code.text().strip() and self.name.text().strip()):
@@ -81,7 +86,7 @@ class FirstRunDialog(OpDialog):
         key = event.key()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.busy:
             if self.code.text() or self.name.text() or self.pin.text():
-                self.confirm()
+                self.enter_pressed()  # the form's grammar: on to the next field, then create
             else:
                 self.create_demo()
             return

@@ -82,6 +82,8 @@ def _lines(edit: QPlainTextEdit) -> tuple[str, ...]:
 
 
 class SettingsDialog(OpDialog):
+    commits_from_last_only = True  # it opens filled in: Enter walks the tab, saves from its end
+
     def __init__(self, session: Session, prefs: Prefs, parent: QWidget | None = None) -> None:
         super().__init__(session, self.tr("设置"), parent)
         self.setMinimumWidth(640)
@@ -100,16 +102,19 @@ class SettingsDialog(OpDialog):
             self._loaded
         ).failure(lambda exc: self.error.setText(describe(exc))).run()
         self.revalidate()
+        self.language.setFocus()
 
     # -- tabs ------------------------------------------------------------------------
     def _counter_tab(self) -> None:
         page, form = _form(self)
         self.language = QComboBox(page)
+        self.language.setObjectName("language")
         for code, name in LANGUAGES.items():
             self.language.addItem(name, code)
         self.language.setCurrentIndex(list(LANGUAGES).index(self.prefs.language))
         form.addRow(self.tr("界面语言 / Language"), self.language)
         self.idle = QSpinBox(page)
+        self.idle.setObjectName("idleLock")
         self.idle.setRange(0, 120)
         self.idle.setSuffix(self.tr(" 分钟"))
         self.idle.setSpecialValueText(self.tr("不自动锁屏"))

@@ -12,9 +12,12 @@ from ui.dialogs.about import show_update, update_notice
 from ui.dialogs.base import OpDialog, caption, place_on_screen, run_modal
 from ui.ops import Op
 from ui.session import Session
+from ui.widgets.fields import LatinEdit
 
 
 class SyncDialog(OpDialog):
+    commits_from_last_only = True  # Enter goes on to the optional CA file, registers from there
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, self.tr("总部同步"), parent)
         self.current: SyncStatus | None = None
@@ -43,11 +46,15 @@ class SyncDialog(OpDialog):
         self.body.addWidget(self.sync_now)
         self.enroll_box = QGroupBox(self.tr("注册到总部(店长)"), self)
         enroll = QFormLayout(self.enroll_box)
-        self.server = QLineEdit(self.enroll_box)
+        # An address and a code: typed with the pinyin IME on, it would swallow the letters.
+        self.server = LatinEdit(self.enroll_box)
+        self.server.setObjectName("enrollServer")
         self.server.setPlaceholderText("https://hq.example.com:8700")
-        self.code = QLineEdit(self.enroll_box)
+        self.code = LatinEdit(self.enroll_box)
+        self.code.setObjectName("enrollCode")
         self.code.setPlaceholderText(self.tr("总部 member-hq store add 给出的注册码"))
         self.ca = QLineEdit(self.enroll_box)
+        self.ca.setObjectName("enrollCa")
         self.ca.setPlaceholderText(self.tr("私有 CA 证书文件(选填)"))
         enroll.addRow(self.tr("总部地址"), self.server)
         enroll.addRow(self.tr("注册码"), self.code)
@@ -64,6 +71,8 @@ class SyncDialog(OpDialog):
         # dialog is sized and centred for what it shows.
         self.enroll_box.setVisible(self._may_enroll())
         self.confirm_button.setVisible(self._may_enroll())
+        if self._may_enroll():
+            self.server.setFocus()
         session.sync.events.status_changed.connect(self.show_status)
         self.refresh()
 
@@ -106,6 +115,9 @@ class SyncDialog(OpDialog):
         self.confirm_button.setVisible(can_enroll)
         self.sync_now.setEnabled(s.enrolled)
         self.revalidate()
+        focus = self.focusWidget()
+        if can_enroll and (focus is None or not self.enroll_box.isAncestorOf(focus)):
+            self.server.setFocus()  # the form's first field, as the dialog opens
         # Rows came and went (the enrollment form, refusals): fit them, centred again.
         self.adjustSize()
         if self.isVisible():

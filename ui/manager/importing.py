@@ -39,6 +39,7 @@ from ui.errors import describe
 from ui.models import RowsModel
 from ui.ops import Op
 from ui.session import Session
+from ui.widgets.fields import LatinEdit
 
 
 def field_name(fld: str) -> str:
@@ -160,8 +161,15 @@ class ImportDialog(OpDialog):
         )
         fl.addWidget(caption(intro, first))
         row = QHBoxLayout()
+        # The file's path typed (or pasted) straight in, Enter reads it: the keyboard needs no
+        # file chooser, and a pinyin IME never sees the path's letters.
+        self.path_edit = LatinEdit(first)
+        self.path_edit.setObjectName("importPath")
+        self.path_edit.setPlaceholderText(self.tr("文件路径(可粘贴),如 D:\\export\\members.csv"))
+        self.path_edit.textChanged.connect(lambda _t: self.revalidate())
+        row.addWidget(self.path_edit, 1)
         self.file_label = QLabel(self.tr("未选择文件"), first)
-        row.addWidget(self.file_label, 1)
+        self.file_label.hide()  # what was read is named on the next page
         choose = QPushButton(self.tr("选择文件…"), first)
         choose.setAutoDefault(False)
         choose.clicked.connect(self.choose_file)
@@ -218,6 +226,7 @@ class ImportDialog(OpDialog):
         self.bridge.progressed.connect(self._progressed)
         self.confirm_button.setText(self.tr("下一步 (Enter)"))
         self.revalidate()
+        self.path_edit.setFocus()
         if path is not None:
             self.load(path)
 
@@ -232,6 +241,8 @@ class ImportDialog(OpDialog):
     def load(self, path: Path) -> None:
         self.path = path
         self.file_label.setText(str(path))
+        if self.path_edit.text() != str(path):
+            self.path_edit.setText(str(path))
         self.error.setText(self.tr("正在读取文件…"))
         Op(self.session.tasks, lambda: read_table(path), owner=self).success(self._read).failure(
             lambda exc: self.error.setText(describe(exc))
@@ -257,6 +268,9 @@ class ImportDialog(OpDialog):
         self.pages.setCurrentIndex(Page.MAPPING)
         self.confirm_button.setText(self.tr("试运行 (Enter)"))
         self.revalidate()
+        first = next(iter(self.combos.values()), None)
+        if first is not None:
+            first.setFocus()  # the mapping's first field: Enter runs the dry run when complete
 
     def mapping(self) -> dict[str, str | None]:
         return {f: (c.currentData() or None) for f, c in self.combos.items()}
@@ -264,7 +278,7 @@ class ImportDialog(OpDialog):
     # -- validation ----------------------------------------------------------------------
     def problem(self) -> str | None:
         if self.page == Page.FILE:
-            return self.tr("请选择要导入的文件")
+            return None if self.path_edit.text().strip() else self.tr("请选择要导入的文件")
         if self.page == Page.MAPPING:
             chosen = [h for h in self.mapping().values() if h]
             missing = [field_name(f) for f in REQUIRED if not self.mapping().get(f)]
@@ -284,6 +298,9 @@ class ImportDialog(OpDialog):
 
     # -- steps 2 and 3 ---------------------------------------------------------------------
     def perform(self) -> None:
+        if self.page == Page.FILE:  # Enter in the path: read the file (a refusal says why)
+            self.load(Path(self.path_edit.text().strip().strip('"')))
+            return
         ctx, actor, path = self.session.ctx, self.session.cashier, self.path
         assert path is not None
         mapping = self.mapping()

@@ -168,6 +168,8 @@ class BonusesEditModel(EditableModel[TopUpBonus]):
 
 
 class RulesDialog(OpDialog):
+    commits_from_last_only = True  # it opens filled in: Enter walks the fields, saves from the last
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, self.tr("会员规则"), parent)
         self.resize(860, 820)
@@ -223,6 +225,11 @@ class RulesDialog(OpDialog):
         self.max_points_ratio = DigitsEdit(3, self)
         self.card_fee = MoneyEdit(self)
         self.max_topup = MoneyEdit(self)
+        for name, edit in (("pointsPerYuan", self.points_per_yuan),
+                           ("pointsPerYuanCash", self.points_per_yuan_cash),
+                           ("maxPointsRatio", self.max_points_ratio),
+                           ("cardFee", self.card_fee), ("maxTopup", self.max_topup)):  # fmt: skip
+            edit.setObjectName(name)
         form.addRow(self.tr("每消费 1 元得积分"), self.points_per_yuan)
         form.addRow(self.tr("多少积分抵 1 元"), self.points_per_yuan_cash)
         form.addRow(self.tr("积分最多抵扣账单的(%)"), self.max_points_ratio)
@@ -265,6 +272,9 @@ class RulesDialog(OpDialog):
                       self.card_fee, self.max_topup):  # fmt: skip
                 w.setEnabled(False)
             self.confirm_button.hide()
+        else:  # the first field, ready to be typed over (the tables take a double click)
+            self.points_per_yuan.setFocus()
+            self.points_per_yuan.selectAll()
         self.revalidate()
 
     def _add_tier(self) -> None:
