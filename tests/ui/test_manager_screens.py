@@ -28,7 +28,12 @@ from ui import i18n
 from ui.manager.audit import AuditDialog, AuditModel
 from ui.manager.importing import ImportRowsModel
 from ui.manager.menu import ManagerMenu
-from ui.manager.range_report import CashiersModel, MemberExportDialog, RangeReportDialog
+from ui.manager.range_report import (
+    CashiersModel,
+    MemberExportDialog,
+    RangeReportDialog,
+    day_labels,
+)
 from ui.manager.reports_z import DayCloseDialog
 from ui.manager.rules import BonusesEditModel, RulesDialog, TiersEditModel
 from ui.manager.shift import HandoverDialog, OpenShiftDialog
@@ -149,6 +154,15 @@ def test_range_report_charts_and_export(
         assert d.report["totals"] == expected["totals"]
         bars = d.days_chart.series()[0].barSets()
         assert bars[0].at(29) == 1130.0 and bars[1].at(29) == 1000.0
+        # 30 days: every second one back from today named in full (not "…"), the rest
+        # blank and distinct.
+        [x_axis] = d.days_chart.axes(Qt.Orientation.Horizontal)
+        names = x_axis.categories()
+        assert not x_axis.truncateLabels()
+        assert [n for n in names if n.strip("\u200b")] == [
+            (day - dt.timedelta(days=29 - i)).strftime("%m-%d") for i in range(1, 30, 2)
+        ]
+        assert len(set(names)) == 30
         pie = d.tier_chart.series()[0]
         assert sorted(s.value() for s in pie.slices()) == [1.0, 1.0]  # normal, silver
         assert d.cashiers.rowCount() == 1
@@ -283,3 +297,12 @@ def test_the_main_screens_in_english(qtbot, window, qapp, ctx, cashier, manager,
         in_dialog(qtbot, lambda: AuditDialog.ask(window, window.session), audit)
     finally:
         i18n.install(qapp, "zh")
+
+
+def test_day_labels_name_at_most_sixteen_days() -> None:
+    dates = [(dt.date(2026, 1, 1) + dt.timedelta(days=i)).isoformat() for i in range(365)]
+    labels = day_labels(dates)
+    named = [x for x in labels if x.strip("\u200b")]
+    assert len(named) <= 16 and named[-1] == "12-31"
+    assert len(set(labels)) == 365
+    assert day_labels(dates[:7]) == [d[5:] for d in dates[:7]]

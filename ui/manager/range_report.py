@@ -97,6 +97,15 @@ def _chart_view(chart: QChart, parent: QWidget) -> QChartView:
     return view
 
 
+def day_labels(dates: list[str], most: int = 16) -> list[str]:
+    """A chart's day labels (MM-DD): every k-th day back from the last one named, so that
+    at most ``most`` are; the others blank (zero-width spaces, each a different count:
+    categories are unique)."""
+    step = max(1, -(-len(dates) // most))
+    last = len(dates) - 1
+    return [d[5:] if (last - i) % step == 0 else "\u200b" * (i + 1) for i, d in enumerate(dates)]
+
+
 class RangeReportDialog(QDialog):
     """Turnover and top-ups by day, tiers, members, points, cards and cashiers for a range."""
 
@@ -247,10 +256,10 @@ class RangeReportDialog(QDialog):
         for s in sets:
             series.append(s)
         chart.addSeries(series)
-        labels = [d["date"][5:] for d in days]
         x = QBarCategoryAxis()
-        x.append(labels)
-        if len(labels) > 15:
+        x.append(day_labels([d["date"] for d in days]))
+        x.setTruncateLabels(False)  # a narrow bar's date is shown whole, not as "…"
+        if len(days) > 15:
             x.setLabelsAngle(-90)
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(x)
