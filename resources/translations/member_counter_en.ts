@@ -2233,6 +2233,214 @@ Installer: {2}</translation>
         <source>内容</source>
         <translation>Content</translation>
     </message>
+    <message>
+        <source>备份数据</source>
+        <translation>Backup</translation>
+    </message>
+    <message>
+        <source>恢复备份</source>
+        <translation>Restore backup</translation>
+    </message>
+    <message>
+        <source>注销会员</source>
+        <translation>Cancel membership</translation>
+    </message>
+    <message>
+        <source>冻结卡</source>
+        <translation>Freeze card</translation>
+    </message>
+    <message>
+        <source>解冻卡</source>
+        <translation>Unfreeze card</translation>
+    </message>
+    <message>
+        <source>挂失</source>
+        <translation>Report card lost</translation>
+    </message>
+    <message>
+        <source>补卡</source>
+        <translation>Replace card</translation>
+    </message>
+    <message>
+        <source>收银结账</source>
+        <translation>Checkout</translation>
+    </message>
+    <message>
+        <source>消费退款</source>
+        <translation>Refund of a purchase</translation>
+    </message>
+    <message>
+        <source>时钟回拨</source>
+        <translation>Clock set back</translation>
+    </message>
+    <message>
+        <source>日结</source>
+        <translation>Daily close</translation>
+    </message>
+    <message>
+        <source>导出会员</source>
+        <translation>Export members</translation>
+    </message>
+    <message>
+        <source>导入会员</source>
+        <translation>Import member</translation>
+    </message>
+    <message>
+        <source>批量导入</source>
+        <translation>Import batch</translation>
+    </message>
+    <message>
+        <source>登记会员</source>
+        <translation>Register member</translation>
+    </message>
+    <message>
+        <source>设置支付密码</source>
+        <translation>Set payment password</translation>
+    </message>
+    <message>
+        <source>重置支付密码</source>
+        <translation>Reset payment password</translation>
+    </message>
+    <message>
+        <source>修改资料</source>
+        <translation>Edit profile</translation>
+    </message>
+    <message>
+        <source>查看完整手机号</source>
+        <translation>View full mobile number</translation>
+    </message>
+    <message>
+        <source>调整积分</source>
+        <translation>Adjust points</translation>
+    </message>
+    <message>
+        <source>积分过期</source>
+        <translation>Points expired</translation>
+    </message>
+    <message>
+        <source>修改会员规则</source>
+        <translation>Edit member rules</translation>
+    </message>
+    <message>
+        <source>修改设置</source>
+        <translation>Change setting</translation>
+    </message>
+    <message>
+        <source>开班</source>
+        <translation>Open shift</translation>
+    </message>
+    <message>
+        <source>交班</source>
+        <translation>Hand over shift</translation>
+    </message>
+    <message>
+        <source>交班点款</source>
+        <translation>Shift count</translation>
+    </message>
+    <message>
+        <source>重新点款</source>
+        <translation>Recount</translation>
+    </message>
+    <message>
+        <source>添加员工</source>
+        <translation>Add staff</translation>
+    </message>
+    <message>
+        <source>员工锁定</source>
+        <translation>Staff locked</translation>
+    </message>
+    <message>
+        <source>密码错误</source>
+        <translation>Wrong PIN</translation>
+    </message>
+    <message>
+        <source>解锁员工</source>
+        <translation>Unlock staff</translation>
+    </message>
+    <message>
+        <source>恢复管理员</source>
+        <translation>Recover administrator</translation>
+    </message>
+    <message>
+        <source>恢复管理员被拒</source>
+        <translation>Administrator recovery refused</translation>
+    </message>
+    <message>
+        <source>新恢复码</source>
+        <translation>New recovery code</translation>
+    </message>
+    <message>
+        <source>开店</source>
+        <translation>Store set up</translation>
+    </message>
+    <message>
+        <source>调整储值</source>
+        <translation>Adjust stored value</translation>
+    </message>
+    <message>
+        <source>储值充值</source>
+        <translation>Top-up</translation>
+    </message>
+    <message>
+        <source>充值退款</source>
+        <translation>Top-up refund</translation>
+    </message>
+    <message>
+        <source>接收总部数据</source>
+        <translation>Changes from HQ</translation>
+    </message>
+    <message>
+        <source>手动调整等级</source>
+        <translation>Tier override</translation>
+    </message>
+    <message>
+        <source>备份</source>
+        <translation>Backup</translation>
+    </message>
+    <message>
+        <source>会员卡</source>
+        <translation>Card</translation>
+    </message>
+    <message>
+        <source>时钟</source>
+        <translation>Clock</translation>
+    </message>
+    <message>
+        <source>营业日</source>
+        <translation>Business day</translation>
+    </message>
+    <message>
+        <source>导出</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <source>会员</source>
+        <translation>Member</translation>
+    </message>
+    <message>
+        <source>设置</source>
+        <translation>Setting</translation>
+    </message>
+    <message>
+        <source>班次</source>
+        <translation>Shift</translation>
+    </message>
+    <message>
+        <source>员工</source>
+        <translation>Staff</translation>
+    </message>
+    <message>
+        <source>门店</source>
+        <translation>Store</translation>
+    </message>
+    <message>
+        <source>总部同步</source>
+        <translation>HQ sync</translation>
+    </message>
+    <message>
+        <source>交易</source>
+        <translation>Transaction</translation>
+    </message>
 </context>
 <context>
     <name>errors</name>

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.services.audit_log import AuditPage, AuditRow, browse_audit
 from ui.dialogs.base import run_modal
 from ui.errors import describe
+from ui.manager.audit_words import action_words, entity_words
 from ui.manager.reports_z import pydate, qdate
 from ui.models import RowsModel
 from ui.ops import Op
@@ -73,21 +74,27 @@ class AuditModel(RowsModel[AuditRow]):
             self.Col.TIME: row.at[:19].replace("T", " "),
             self.Col.STAFF: f"{row.staff_no or ''} {row.staff_name or ''}".strip(),
             self.Col.APPROVED: row.approved_by or "",
-            self.Col.ACTION: row.action,
-            self.Col.ENTITY: row.entity,
+            self.Col.ACTION: action_words(row.action),
+            self.Col.ENTITY: entity_words(row.entity),
             self.Col.ENTITY_ID: row.entity_id or "",
             self.Col.AFTER: _brief(row.after),
         }[col]
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """The whole entry (before and after) as the tooltip of its content cell."""
+        """The whole entry (before and after) as the tooltip of its content cell; the stored
+        code as the tooltip of the action and entity cells."""
         if (
             role == Qt.ItemDataRole.ToolTipRole
             and index.isValid()
-            and index.column() == self.Col.AFTER
             and 0 <= index.row() < self.rowCount()
         ):
             row = self.row_at(index.row())
+            if index.column() == self.Col.ACTION:
+                return row.action
+            if index.column() == self.Col.ENTITY:
+                return row.entity
+            if index.column() != self.Col.AFTER:
+                return super().data(index, role)
             return json.dumps(
                 {"before": row.before, "after": row.after}, ensure_ascii=False, indent=1
             )
