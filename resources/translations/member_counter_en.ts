@@ -70,12 +70,8 @@
         <translation>Staff no.</translation>
     </message>
     <message>
-        <source>如 checkout、card、shift.close</source>
-        <translation>e.g. checkout, card, shift.close</translation>
-    </message>
-    <message>
-        <source>如 member、txn、shift</source>
-        <translation>e.g. member, txn, shift</translation>
+        <source>全部</source>
+        <translation>All</translation>
     </message>
     <message>
         <source>从</source>
@@ -2440,6 +2436,34 @@ Installer: {2}</translation>
     <message>
         <source>交易</source>
         <translation>Transaction</translation>
+    </message>
+    <message>
+        <source>备份与恢复(全部)</source>
+        <translation>Backup and restore (all)</translation>
+    </message>
+    <message>
+        <source>卡操作(全部)</source>
+        <translation>Card operations (all)</translation>
+    </message>
+    <message>
+        <source>会员资料(全部)</source>
+        <translation>Member records (all)</translation>
+    </message>
+    <message>
+        <source>积分(全部)</source>
+        <translation>Points (all)</translation>
+    </message>
+    <message>
+        <source>开班与交班(全部)</source>
+        <translation>Shifts (all)</translation>
+    </message>
+    <message>
+        <source>员工(全部)</source>
+        <translation>Staff (all)</translation>
+    </message>
+    <message>
+        <source>储值(全部)</source>
+        <translation>Stored value (all)</translation>
     </message>
 </context>
 <context>

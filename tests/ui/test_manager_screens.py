@@ -65,7 +65,8 @@ def test_the_audit_viewer_filters_and_shows_a_tampered_chain_loudly(
         assert d.chain.property("role") == "caption"
         total = d.page.total
         assert d.model.rowCount() == total == browse_audit(ctx, manager).total
-        d.action.setText("shift")
+        d.action.setCurrentIndex(d.action.findData("shift"))  # 开班与交班(全部)
+        assert d.action.currentText() == "开班与交班(全部)"
         qtbot.keyClick(d.action, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: d.page.total != total, timeout=5000)
         cells = [d.model.index(r, AuditModel.Col.ACTION) for r in range(3)]

@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QDateEdit,
     QDialog,
     QGridLayout,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 from app.services.audit_log import AuditPage, AuditRow, browse_audit
 from ui.dialogs.base import run_modal
 from ui.errors import describe
-from ui.manager.audit_words import action_words, entity_words
+from ui.manager.audit_words import action_words, entity_words, filter_choices
 from ui.manager.reports_z import pydate, qdate
 from ui.models import RowsModel
 from ui.ops import Op
@@ -120,10 +121,13 @@ class AuditDialog(QDialog):
             edit.setDate(qdate(day))
         self.staff = QLineEdit(self)
         self.staff.setPlaceholderText(self.tr("工号"))
-        self.action = QLineEdit(self)
-        self.action.setPlaceholderText(self.tr("如 checkout、card、shift.close"))
-        self.entity = QLineEdit(self)
-        self.entity.setPlaceholderText(self.tr("如 member、txn、shift"))
+        actions, entities = filter_choices()
+        self.action = QComboBox(self)
+        self.entity = QComboBox(self)
+        for box, choices in ((self.action, actions), (self.entity, entities)):
+            box.addItem(self.tr("全部"), None)
+            for words, code in choices:
+                box.addItem(words, code)
         for i, (label, widget) in enumerate(
             (
                 (self.tr("从"), self.start),
@@ -164,8 +168,8 @@ class AuditDialog(QDialog):
         ctx, actor = self.session.ctx, self.session.cashier
         start, end = pydate(self.start.date()), pydate(self.end.date())
         staff = self.staff.text().strip() or None
-        action = self.action.text().strip() or None
-        entity = self.entity.text().strip() or None
+        action = self.action.currentData()
+        entity = self.entity.currentData()
         self.count.setText(self.tr("正在查询…"))
         Op(
             self.session.tasks,

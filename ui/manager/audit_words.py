@@ -64,6 +64,31 @@ ENTITIES: dict[str, str] = {
 }
 
 
+# Families the action filter offers as one choice ("card" finds card.lost, card.replace, ...).
+FAMILIES: dict[str, str] = {
+    "backup": QT_TRANSLATE_NOOP("audit", "备份与恢复(全部)"),
+    "card": QT_TRANSLATE_NOOP("audit", "卡操作(全部)"),
+    "member": QT_TRANSLATE_NOOP("audit", "会员资料(全部)"),
+    "points": QT_TRANSLATE_NOOP("audit", "积分(全部)"),
+    "shift": QT_TRANSLATE_NOOP("audit", "开班与交班(全部)"),
+    "staff": QT_TRANSLATE_NOOP("audit", "员工(全部)"),
+    "stored_value": QT_TRANSLATE_NOOP("audit", "储值(全部)"),
+}
+
+
+def filter_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(words, code) for the action filter (families first, then each action) and for the
+    entity filter, in the UI's language."""
+    families = [(_words(w), code) for code, w in FAMILIES.items()]
+    actions = sorted((_words(w), code) for code, w in ACTIONS.items())
+    entities = sorted((_words(w), code) for code, w in ENTITIES.items())
+    return families + actions, entities
+
+
+def _words(source: str) -> str:
+    return QCoreApplication.translate("audit", source)
+
+
 def action_words(code: str) -> str:
     """The action's name; one this release has no name for is shown as its code."""
     words = ACTIONS.get(code)
