@@ -128,6 +128,12 @@ class AuditDialog(QDialog):
             box.addItem(self.tr("全部"), None)
             for words, code in choices:
                 box.addItem(words, code)
+            # The row fits 1024 px in English: the box is narrow, its list as wide as it needs.
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(7)
+            box.view().setMinimumWidth(box.view().sizeHintForColumn(0) + 24)
         for i, (label, widget) in enumerate(
             (
                 (self.tr("从"), self.start),
