@@ -18,7 +18,6 @@ import argparse
 import contextlib
 import datetime as dt
 import os
-import platform
 import shutil
 import sqlite3
 import subprocess
@@ -48,6 +47,7 @@ from server.device_secrets import KEY_ENV, Keyring
 from sync import client as sync_client
 from sync import engine, enrollment, wire
 from sync.config import load_config
+from tests.benchmarks.bench_core import machine
 from tests.benchmarks.bench_sync import free_port, pg_schema
 from tests.benchmarks.docfile import write_section
 
@@ -173,12 +173,7 @@ def push_run(template: Path, work: Path, db_url: str, name: str, checks: bool) -
 
 # -- report ------------------------------------------------------------------------------
 def render(argv: list[str], results: dict[str, Any]) -> str:
-    cpu = platform.processor() or platform.machine()
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+    m = machine()
     mix = ", ".join(f"{n:,} {kind}" for kind, n in sorted(results["types"].items()))
     lines = [
         BEGIN,
@@ -186,10 +181,10 @@ def render(argv: list[str], results: dict[str, Any]) -> str:
         "",
         f"- **Command:** `.venv/bin/python -m tests.benchmarks.bench_push {' '.join(argv)}`",
         f"- **Date:** {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
-        f"- **Machine:** {cpu}, {os.cpu_count()} cores (shared with other work); "
-        f"{platform.platform()}. HQ serves on 127.0.0.1 in its own process (uvicorn, one "
+        f"- **Machine:** {m['cpu']}, {m['cores']} cores (shared with other work); "
+        f"{m['os']}. HQ serves on 127.0.0.1 in its own process (uvicorn, one "
         "worker); the counter pushes from the benchmark process.",
-        f"- **Software:** Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}",
+        f"- **Software:** Python {m['python']}, SQLite {m['sqlite']}",
         f"- **Events** (made once by the counter's services, the same for every run): {mix}.",
         "",
         f"Pushed in batches of {BATCH}, each batch one transaction at HQ. *Checked* = HQ as "
