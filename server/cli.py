@@ -109,7 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="list what it pushed from then (default: its enrollment; no offset: UTC)",
     )  # fmt: skip
     rotate = device.add_parser(
-        "rotate-secret", help="a new secret, handed to the running counter at its next sync"
+        "rotate-secret",
+        help="a new secret, handed to the running counter at its next sync (routine rotation: "
+        "a secret that may have leaked needs revoke and a new enrollment)",
     )
     rotate.add_argument("device_id")
     rescue = device.add_parser(
