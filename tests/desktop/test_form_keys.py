@@ -238,3 +238,30 @@ def test_import_walks_file_mapping_dry_run_and_import_with_enter(app: App, tmp_p
     s.key("Return")
     s.wait_active("店长功能")
     s.key("Escape")
+
+
+def test_audit_filter_is_chosen_in_words_with_keys(app: App) -> None:
+    """The audit viewer's action filter is a list of words: Tab to it, arrow keys to
+    储值(全部), Enter searches; the rows shown are the store's top-ups, named in words."""
+    app.sign_in(ADMIN)
+    s = app.screen
+    topups = app.query("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'stored_value.%'")[0][0]
+    assert topups > 0
+    app.open("F10", "店长功能", 0.5)
+    app.open("9", "审计日志", 1.0)
+    action = app.control("全部", window="审计日志", kind="combo")
+    s.click(action["rect"][0] + 10, action["rect"][1] + action["rect"][3] // 2)
+    app.settle(0.4)
+    s.key("Escape")  # the list a click opened closes; the box keeps the focus
+    app.settle(0.3)
+    for _ in range(7):  # 全部, then the families: backup, card, member, points, shift, staff
+        s.key("Down")
+        app.settle(0.1)
+    assert app.control("储值(全部)", window="审计日志", kind="combo")
+    s.key("Return")
+    app.settle(1.0)
+    assert app.control(f"共 {topups} 条", window="审计日志"), "Enter did not search"
+    app.shot("audit-filter-words")
+    s.key("Escape")
+    s.wait_active("店长功能")
+    s.key("Escape")
