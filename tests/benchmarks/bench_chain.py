@@ -1,0 +1,726 @@
+"""Chain-scale load (figures, not a test): N counters, each the enrolled device of its own
+store, syncing at the real interval against ``member-hq serve --workers W`` on PostgreSQL.
+
+    .venv/bin/python -m tests.benchmarks.bench_chain [--counters 2000] [--seconds 120]
+        [--interval 15] [--workers 2] [--pg URL] [--write]
+
+Events are the counter's own: a template counter makes them once with the services
+(``init_store``, ``add_staff``, ``register_member``, ``top_up``, ``checkout``, ``refund``).
+Each simulated device replays them with its own ids: its ``store.initialised`` and
+``staff.added`` (its device id, store code and staff ids), then member cycles (a
+registration, a top-up, three checkouts, a refund), each cycle with new UUIDs, phone
+number and card number. Every UUID is replaced by one of the same length and the payload
+stays canonical JSON, so the payload hash is recomputed over the text; HQ checks every
+event as always (a quarantined event is counted as an error).
+
+Setup (not measured as load): stores ``S0001..`` and enrollment codes through
+:mod:`server.admin`, enrollment and the first push (store and staff) through
+:class:`server.service.HQService` in this process. Then, for ``--seconds``, each counter
+wakes every ``--interval`` s (first wake jittered over one interval), pushes the next
+``--events`` events and pulls from its cursor page by page (``--pull-batch``, as
+``sync.engine.pull_all``) until HQ says there is no more, at most ``--max-pages`` pages a
+round. Counters start at the watermark of the end of setup (as if joined from a snapshot).
+Clients: ``--clients`` threads, each with one ``requests.Session``, signing with
+:mod:`sync.signing`; each thread serves a share of the counters from its own schedule.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import hashlib
+import heapq
+import itertools
+import json
+import os
+import random
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter as Tally
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from sqlalchemy import Engine, text
+
+from app.domain.audit import payload_hash
+from app.domain.ids import uuid7
+from app.ports import FixedClock
+from app.services.checkout import checkout
+from app.services.context import open_counter
+from app.services.hashing import Hasher
+from app.services.members import Registration, register_member
+from app.services.refunds import refund
+from app.services.security import Approval, sign_in
+from app.services.staff import add_staff
+from app.services.store import init_store
+from app.services.stored_value import top_up
+from app.version import __version__
+from server import admin
+from server.db import open_database
+from server.device_secrets import KEY_ENV, Keyring
+from server.service import HQService
+from sync import signing, wire
+from tests.benchmarks.bench_core import machine
+from tests.benchmarks.bench_sync import BENCH_KEY, free_port, pg_schema
+from tests.benchmarks.docfile import write_section
+
+BEGIN, END = "<!-- bench_chain:begin -->", "<!-- bench_chain:end -->"
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+TEMPLATE_STORE = "T0001"
+TEMPLATE_PHONE = "13700000001"
+ADMIN_PIN, MANAGER_NO, MANAGER_PIN = "9512", "m01", "5826"
+UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+USER_AGENT = wire.user_agent(__version__)
+TIMEOUT = (5.0, 30.0)
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+# -- the template: events made once by the counter's services ------------------------------
+@dataclass(frozen=True)
+class Template:
+    device_id: str
+    staff_ids: tuple[str, ...]  # the admin's and the manager's (per device)
+    boot: list[tuple[str, str]]  # (type, canonical payload): store.initialised, staff.added
+    cycle: list[tuple[str, str]]  # one member's events, self-contained
+    card_no: str
+
+
+def build_template(work: Path) -> Template:
+    """One store, one manager, one member cycle, made by the services."""
+    data_dir = work / "counter-template"
+    ctx = open_counter(data_dir, clock=FixedClock(dt.datetime.now(dt.UTC)), hasher=Hasher.fast())
+    init_store(ctx, code=TEMPLATE_STORE, name="压测门店", admin_pin=ADMIN_PIN)
+    actor = sign_in(ctx, "admin", ADMIN_PIN)
+    add_staff(ctx, actor, staff_no=MANAGER_NO, name="店长", role="manager", pin=MANAGER_PIN)
+    register_member(ctx, actor, Registration(name="压测会员", phone=TEMPLATE_PHONE, consent=True))
+    top_up(ctx, actor, TEMPLATE_PHONE, 20_000, "cash")
+    sale = checkout(ctx, actor, TEMPLATE_PHONE, 1_500)  # stored value, points earned
+    checkout(ctx, actor, TEMPLATE_PHONE, 3_000, pay="cash")
+    checkout(ctx, actor, TEMPLATE_PHONE, 3_000, points=10)  # points redeemed
+    refund(ctx, actor, sale.txn_id, Approval(MANAGER_NO, MANAGER_PIN))
+    ctx.close()
+    with sqlite3.connect(str(data_dir / "counter.sqlite3")) as con:
+        rows = con.execute(
+            "SELECT device_id, type, payload FROM outbox ORDER BY device_seq"
+        ).fetchall()
+    device_id = rows[0][0]
+    events = [(kind, json.dumps(json.loads(p), ensure_ascii=False, sort_keys=True,
+                                separators=(",", ":"))) for _, kind, p in rows]  # fmt: skip
+    boot, cycle = events[:2], events[2:]
+    assert [k for k, _ in boot] == ["store.initialised", "staff.added"], boot
+    init, added = json.loads(boot[0][1]), json.loads(boot[1][1])
+    registered = json.loads(cycle[0][1])
+    return Template(
+        device_id=device_id,
+        staff_ids=(init["staff_id"], added["added_staff_id"]),
+        boot=boot,
+        cycle=cycle,
+        card_no=registered["card"]["card_no"],
+    )
+
+
+_PHONES = itertools.count(1)  # itertools.count is atomic under the GIL
+_CARDS = itertools.count(1)
+
+
+class Forge:
+    """One device's events from the template: its own device id, store and staff ids; each
+    member cycle with new ids, phone number and card number."""
+
+    def __init__(self, tpl: Template, device_id: str, store_code: str) -> None:
+        self.tpl = tpl
+        self.store_code = store_code
+        self.device_map = {tpl.device_id: device_id} | {s: uuid7() for s in tpl.staff_ids}
+
+    def _reid(self, payload: str, cycle_map: dict[str, str]) -> str:
+        def swap(m: re.Match[str]) -> str:
+            old = m.group(0)
+            new = self.device_map.get(old)
+            if new is None:
+                new = cycle_map.get(old)
+                if new is None:
+                    new = cycle_map[old] = uuid7()
+            return new
+
+        return UUID_RE.sub(swap, payload)
+
+    def boot(self) -> list[tuple[str, str]]:
+        out = []
+        for kind, payload in self.tpl.boot:
+            payload = self._reid(payload, {})
+            if kind == "store.initialised":
+                payload = payload.replace(
+                    f'"code":"{TEMPLATE_STORE}"', f'"code":"{self.store_code}"', 1
+                )
+            out.append((kind, payload))
+        return out
+
+    def cycle(self) -> list[tuple[str, str]]:
+        cycle_map: dict[str, str] = {}
+        phone = f"13{next(_PHONES) % 10**9:09d}"
+        card_no = f"9{next(_CARDS) % 10**11:011d}"
+        out = []
+        for kind, payload in self.tpl.cycle:
+            payload = self._reid(payload, cycle_map)
+            payload = payload.replace(f'"phone":"{TEMPLATE_PHONE}"', f'"phone":"{phone}"')
+            payload = payload.replace(f'"card_no":"{self.tpl.card_no}"', f'"card_no":"{card_no}"')
+            out.append((kind, payload))
+        return out
+
+
+def wire_event(seq: int, kind: str, payload: str, created_at: str) -> str:
+    """One event as the push body carries it; the payload text is canonical JSON already."""
+    digest = hashlib.sha256(payload.encode()).hexdigest()
+    return (
+        f'{{"event_id":"{uuid7()}","device_seq":{seq},"type":"{kind}","payload":{payload},'
+        f'"payload_hash":"{digest}","created_at":"{created_at}"}}'
+    )
+
+
+def self_check(tpl: Template) -> None:
+    """The forged text is canonical JSON: its hash is the hash HQ computes."""
+    forge = Forge(tpl, uuid7(), "S9999")
+    for kind, payload in forge.boot() + forge.cycle():
+        ev = json.loads(wire_event(1, kind, payload, "2026-01-01T00:00:00"))
+        assert ev["payload_hash"] == payload_hash(ev["payload"]), kind
+
+
+# -- HQ in its own processes, and what they cost --------------------------------------------
+def hq_key() -> str:
+    return os.environ.get(KEY_ENV) or BENCH_KEY
+
+
+@contextlib.contextmanager
+def hq_process(url: str, workers: int, log_path: Path) -> Iterator[tuple[str, int]]:
+    """``member-hq serve --workers W`` on 127.0.0.1; yields its base URL and pid."""
+    port = free_port()
+    log = open(log_path, "wb")  # noqa: SIM115
+    cmd = [sys.executable, "-m", "server", "--db", url, "serve", "--port", str(port),
+           "--workers", str(workers)]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=log, stderr=log, env={**os.environ, KEY_ENV: hq_key()})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                requests.get(base + wire.HEALTH_PATH, timeout=1).raise_for_status()
+                break
+            except requests.RequestException:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        yield base, proc.pid
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+        log.close()
+
+
+def proc_cpu(pid: int) -> float:
+    """User + system CPU seconds of one process (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime
+
+
+def descendants(root: int) -> set[int]:
+    parents: dict[int, int] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                parents[int(d.name)] = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    found, todo = {root}, [root]
+    while todo:
+        p = todo.pop()
+        kids = [c for c, pp in parents.items() if pp == p and c not in found]
+        found.update(kids)
+        todo.extend(kids)
+    return found
+
+
+def backend_pids(engine: Engine, app_name: str) -> set[int]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT pid FROM pg_stat_activity WHERE application_name = :a"), {"a": app_name}
+        )
+        return {r[0] for r in rows}
+
+
+def cpu_of(pids: set[int]) -> dict[int, float]:
+    return {p: proc_cpu(p) for p in pids}
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU spent since ``before``; a process gone by ``after`` is left out (a lower bound)."""
+    return sum(max(0.0, v - before.get(p, 0.0)) for p, v in after.items())
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
+    parts = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = parts[3] + parts[4]
+    return (sum(parts) - idle) / CLK_TCK, sum(parts) / CLK_TCK
+
+
+# -- the database: sizes ------------------------------------------------------------------
+def schema_of(url: str) -> str:
+    return url.split("search_path%3D", 1)[1].split("&", 1)[0]
+
+
+def table_sizes(engine: Engine, schema: str) -> dict[str, int]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = :s AND c.relkind = 'r'"
+            ),
+            {"s": schema},
+        )
+        return {name: int(size) for name, size in rows}
+
+
+def row_counts(engine: Engine, names: list[str]) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {n: int(conn.scalar(text(f'SELECT count(*) FROM "{n}"')) or 0) for n in names}
+
+
+# -- setup: stores, enrollment, each device's first push ----------------------------------
+@dataclass
+class Device:
+    device_id: str
+    secret: str
+    store_code: str
+    forge: Forge
+    seq: int = 1  # the next device_seq
+    pending: list[tuple[int, str]] = field(default_factory=list)  # (device_seq, event JSON)
+    cursor: int = 0
+    rounds: int = 0
+    pulled_changes: int = 0
+    pulled_bytes: int = 0
+
+    def take(self, n: int, created_at: str) -> None:
+        """Queue events until ``n`` are pending (a new member cycle when one ends)."""
+        while len(self.pending) < n:
+            for kind, payload in self.forge.cycle():
+                self.pending.append((self.seq, wire_event(self.seq, kind, payload, created_at)))
+                self.seq += 1
+
+
+def store_codes(counters: int, per_store: int) -> list[str]:
+    return [f"S{i // per_store + 1:04d}" for i in range(counters)]
+
+
+def setup_devices(
+    engine: Engine, tpl: Template, counters: int, per_store: int, threads: int = 4
+) -> list[Device]:
+    codes = store_codes(counters, per_store)
+    for code in dict.fromkeys(codes):
+        admin.add_store(engine, code, f"门店{code}")
+    enrol = [admin.new_enrollment_code(engine, c)["code"] for c in codes]
+    keys = [k.strip().encode() for k in hq_key().split(",") if k.strip()]
+    service = HQService(engine, keyring=Keyring(keys))
+    now = dt.datetime.now(dt.UTC).isoformat()
+
+    def one(i: int) -> Device:
+        device_id = uuid7()
+        resp = service.enroll(
+            wire.EnrollRequest(code=enrol[i], device_id=device_id, store_code=codes[i])
+        )
+        dev = Device(device_id, resp.secret, codes[i], Forge(tpl, device_id, codes[i]))
+        boot = [wire_event(k + 1, kind, p, now) for k, (kind, p) in enumerate(dev.forge.boot())]
+        req = wire.PushRequest.model_validate_json('{"events":[' + ",".join(boot) + "]}")
+        result = service.push(device_id, req)
+        assert result.acked_seq == 2 and all(r.status == "applied" for r in result.results), result
+        dev.seq = 3
+        return dev
+
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(one, range(counters)))
+
+
+# -- the load: client threads -------------------------------------------------------------
+@dataclass
+class Stats:
+    push_ms: list[float] = field(default_factory=list)
+    pull_ms: list[float] = field(default_factory=list)
+    lag_ms: list[float] = field(default_factory=list)  # a round's start after its due time
+    errors: Tally[str] = field(default_factory=Tally)
+    statuses: Tally[str] = field(default_factory=Tally)
+    rounds: int = 0
+    backlog_rounds: int = 0  # rounds that stopped at --max-pages with more to pull
+    requests: int = 0
+
+    def merge(self, other: Stats) -> None:
+        self.push_ms += other.push_ms
+        self.pull_ms += other.pull_ms
+        self.lag_ms += other.lag_ms
+        self.errors.update(other.errors)
+        self.statuses.update(other.statuses)
+        self.rounds += other.rounds
+        self.backlog_rounds += other.backlog_rounds
+        self.requests += other.requests
+
+
+@dataclass(frozen=True)
+class Load:
+    base: str
+    interval: float
+    events: int
+    pull_batch: int
+    max_pages: int
+
+
+_TAIL = re.compile(rb'"cursor":(\d+),"watermark":\d+,"has_more":(true|false)\}$')
+
+
+class Client:
+    """One thread's HTTP client: signed requests over one session."""
+
+    def __init__(self, load: Load, stats: Stats) -> None:
+        self.load = load
+        self.stats = stats
+        self.session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=1)
+        self.session.mount("http://", adapter)
+        self.session.headers["User-Agent"] = USER_AGENT
+
+    def _send(self, dev: Device, method: str, path: str, body: bytes) -> requests.Response:
+        headers = signing.sign_request(dev.device_id, dev.secret, method, path, body)
+        if body:
+            headers["Content-Type"] = "application/json"
+        self.stats.requests += 1
+        return self.session.request(
+            method, self.load.base + path, data=body or None, headers=headers, timeout=TIMEOUT
+        )
+
+    def _failed(self, op: str, resp: requests.Response) -> None:
+        code = f"HTTP {resp.status_code}"
+        with contextlib.suppress(ValueError, AttributeError):
+            code += " " + str(resp.json().get("code"))
+        self.stats.errors[f"{op}: {code}"] += 1
+
+    def push(self, dev: Device) -> None:
+        batch = dev.pending[: self.load.events]
+        body = ('{"events":[' + ",".join(e for _, e in batch) + "]}").encode()
+        t0 = time.perf_counter()
+        try:
+            resp = self._send(dev, "POST", wire.PUSH_PATH, body)
+        except requests.RequestException as exc:
+            self.stats.errors[f"push: {type(exc).__name__}"] += 1
+            return
+        self.stats.push_ms.append((time.perf_counter() - t0) * 1000)
+        if resp.status_code != 200:
+            self._failed("push", resp)
+            return
+        data = resp.json()
+        for r in data["results"]:
+            status = r["status"] + (f" {r['code']}" if r.get("code") else "")
+            self.stats.statuses[status] += 1
+            if r["status"] == "quarantined":
+                self.stats.errors[f"quarantined: {r.get('code')}"] += 1
+        acked = data["acked_seq"]
+        dev.pending = [(s, e) for s, e in dev.pending if s > acked]
+
+    def pull(self, dev: Device) -> None:
+        for _ in range(self.load.max_pages):
+            path = f"{wire.PULL_PATH}?since={dev.cursor}&limit={self.load.pull_batch}"
+            t0 = time.perf_counter()
+            try:
+                resp = self._send(dev, "GET", path, b"")
+            except requests.RequestException as exc:
+                self.stats.errors[f"pull: {type(exc).__name__}"] += 1
+                return
+            content = resp.content
+            self.stats.pull_ms.append((time.perf_counter() - t0) * 1000)
+            m = _TAIL.search(content) if resp.status_code == 200 else None
+            if m is None:
+                self._failed("pull", resp)
+                return
+            dev.cursor = int(m[1])
+            dev.pulled_changes += content.count(b'{"server_seq":')
+            dev.pulled_bytes += len(content)
+            if m[2] == b"false":
+                return
+        self.stats.backlog_rounds += 1
+
+    def round(self, dev: Device) -> None:
+        dev.take(self.load.events, dt.datetime.now(dt.UTC).isoformat())
+        self.push(dev)
+        self.pull(dev)
+        dev.rounds += 1
+        self.stats.rounds += 1
+
+
+def client_thread(load: Load, devices: list[Device], start: float, stop: float) -> Stats:
+    """Serve ``devices`` from one schedule until ``stop``: each round at its due time."""
+    stats = Stats()
+    client = Client(load, stats)
+    rng = random.Random(len(devices) * 7919 + int(start))
+    due = [(start + rng.uniform(0, load.interval), i) for i in range(len(devices))]
+    heapq.heapify(due)
+    try:
+        while due:
+            at, i = heapq.heappop(due)
+            if at >= stop:
+                break
+            wait = at - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            stats.lag_ms.append(max(0.0, time.monotonic() - at) * 1000)
+            client.round(devices[i])
+            heapq.heappush(due, (at + load.interval, i))
+    finally:
+        client.session.close()
+    return stats
+
+
+def run_load(
+    load: Load, devices: list[Device], seconds: float, clients: int
+) -> tuple[Stats, float]:
+    shares = [devices[k::clients] for k in range(clients) if devices[k::clients]]
+    start = time.monotonic() + 0.5
+    stop = start + seconds
+    with ThreadPoolExecutor(len(shares)) as pool:
+        parts = list(pool.map(lambda d: client_thread(load, d, start, stop), shares))
+    elapsed = time.monotonic() - start
+    total = Stats()
+    for part in parts:
+        total.merge(part)
+    return total, elapsed
+
+
+# -- one run ------------------------------------------------------------------------------
+def pct(values: list[float], q: float) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=1000, method="inclusive")[int(q * 1000) - 1]
+
+
+def measure(args: argparse.Namespace, work: Path, url: str) -> dict[str, Any]:
+    tpl = build_template(work)
+    self_check(tpl)
+    app_name = "bench_chain_" + uuid7()[-12:]
+    schema = schema_of(url)
+    engine = open_database(f"{url}&application_name=bench_chain_setup")
+    url = f"{url}&application_name={app_name}"  # HQ's connections, for their CPU
+    results: dict[str, Any] = {"schema": schema}
+    try:
+        t0 = time.perf_counter()
+        devices = setup_devices(engine, tpl, args.counters, args.per_store)
+        results["setup_s"] = time.perf_counter() - t0
+        print(f"enrolled {len(devices)} devices in {results['setup_s']:.0f} s", flush=True)
+        with engine.connect() as conn:
+            watermark = int(
+                conn.scalar(text("SELECT value FROM hq_counter WHERE name = 'server_seq'")) or 0
+            )
+        for dev in devices:
+            dev.cursor = watermark
+        with hq_process(url, args.workers, work / "hq.log") as (base, root):
+            load = Load(base, args.interval, args.events, args.pull_batch, args.max_pages)
+            sizes0 = table_sizes(engine, schema)
+            hq_pids = descendants(root)
+            pg_pids = backend_pids(engine, app_name)
+            hq0, pg0 = cpu_of(hq_pids), cpu_of(pg_pids)
+            busy0, self0 = machine_busy(), time.process_time()
+            stats, elapsed = run_load(load, devices, args.seconds, args.clients)
+            self1, busy1 = time.process_time(), machine_busy()
+            hq1 = cpu_of(descendants(root) | hq_pids)
+            pg1 = cpu_of(backend_pids(engine, app_name) | pg_pids)
+            sizes1 = table_sizes(engine, schema)
+        results |= {
+            "stats": stats,
+            "elapsed": elapsed,
+            "hq_cpu": cpu_spent(hq0, hq1),
+            "pg_cpu": cpu_spent(pg0, pg1),
+            "self_cpu": self1 - self0,
+            "machine_busy": busy1[0] - busy0[0],
+            "machine_total": busy1[1] - busy0[1],
+            "sizes": (sizes0, sizes1),
+            "rows": row_counts(engine, ["hq_event", "hq_change", "hq_quarantine"]),
+            "devices": devices,
+            "hq_log_errors": hq_log_errors(work / "hq.log"),
+        }
+    finally:
+        engine.dispose()
+    return results
+
+
+def hq_log_errors(path: Path) -> int:
+    with contextlib.suppress(OSError):
+        return sum(1 for line in path.read_text(errors="replace").splitlines() if "ERROR" in line)
+    return 0
+
+
+# -- report ------------------------------------------------------------------------------
+def mib(n: float) -> str:
+    return f"{n / 2**20:,.1f} MiB"
+
+
+def summary(args: argparse.Namespace, r: dict[str, Any]) -> dict[str, Any]:
+    s: Stats = r["stats"]
+    devices: list[Device] = r["devices"]
+    sizes0, sizes1 = r["sizes"]
+    growth = sum(sizes1.values()) - sum(sizes0.values())
+    applied = s.statuses.get("applied", 0)
+    rounds = max(1, s.rounds)
+    per_day = 86_400 / args.interval
+    changes = sum(d.pulled_changes for d in devices)
+    pulled = sum(d.pulled_bytes for d in devices)
+    return {
+        "requests": s.requests,
+        "rps": s.requests / r["elapsed"],
+        "rounds": s.rounds,
+        "rounds_due": args.counters * args.seconds / args.interval,
+        "applied": applied,
+        "events_per_s": applied / r["elapsed"],
+        "errors": sum(s.errors.values()),
+        "error_kinds": s.errors.most_common(8),
+        "push": (pct(s.push_ms, 0.5), pct(s.push_ms, 0.99), len(s.push_ms)),
+        "pull": (pct(s.pull_ms, 0.5), pct(s.pull_ms, 0.99), len(s.pull_ms)),
+        "lag": (pct(s.lag_ms, 0.5), pct(s.lag_ms, 0.99)),
+        "backlog_rounds": s.backlog_rounds,
+        "hq_cpu_ms_per_req": 1000 * r["hq_cpu"] / max(1, s.requests),
+        "pg_cpu_ms_per_req": 1000 * r["pg_cpu"] / max(1, s.requests),
+        "self_cpu_ms_per_req": 1000 * r["self_cpu"] / max(1, s.requests),
+        "growth": growth,
+        "growth_day": growth * 86_400 / r["elapsed"],
+        "bytes_per_event": growth / max(1, applied),
+        "top_tables": sorted(
+            ((n, sizes1[n] - sizes0.get(n, 0)) for n in sizes1), key=lambda x: -x[1]
+        )[:4],
+        "changes_round": changes / rounds,
+        "bytes_round": pulled / rounds,
+        "changes_day": changes / rounds * per_day,
+        "bytes_day": pulled / rounds * per_day,
+    }
+
+
+def render(argv: list[str], args: argparse.Namespace, r: dict[str, Any]) -> str:
+    m = machine()
+    x = summary(args, r)
+    busy = 100 * r["machine_busy"] / max(1e-9, r["machine_total"])
+    lines = [
+        BEGIN,
+        f"## Chain: {args.counters:,} counters syncing every {args.interval:g} s",
+        "",
+        f"- **Command:** `.venv/bin/python -m tests.benchmarks.bench_chain {' '.join(argv)}`",
+        f"- **Date:** {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
+        f"- **Machine:** {m['cpu']}, {m['cores']} cores, {m['memory']} (shared with other "
+        f"work; whole machine {busy:.0f} % busy during the run); {m['os']}. HQ: "
+        f"`member-hq serve --workers {args.workers}` on 127.0.0.1 over PostgreSQL on the "
+        f"same machine; the {args.counters:,} counters are {args.clients} client threads "
+        "of the benchmark process.",
+        f"- **Software:** Python {m['python']}, SQLAlchemy {m['sqlalchemy']}",
+        "",
+        f"Each counter is the enrolled device of its own store ({args.per_store} per store). "
+        f"Every {args.interval:g} s (first round jittered over one interval) it pushes "
+        f"{args.events} events — the counter services' own events (registration, top-up, "
+        "checkouts by stored value, cash and points, a refund), re-identified per device and "
+        "member — and then pulls from its cursor in pages of "
+        f"{args.pull_batch} until HQ has no more (at most {args.max_pages} pages a round). "
+        f"Measured for {r['elapsed']:.0f} s after enrollment ({r['setup_s']:.0f} s, not "
+        "counted). Latency per HTTP request in ms, from the client.",
+        "",
+        "| requests | req/s | rounds (due) | events applied/s | errors | push p50 | push p99 "
+        "| pull p50 | pull p99 | round start late p50 / p99 |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {x['requests']:,} | {x['rps']:.0f} | {x['rounds']:,} ({x['rounds_due']:,.0f}) "
+        f"| {x['events_per_s']:.0f} | {x['errors']:,} | {x['push'][0]:.0f} "
+        f"| {x['push'][1]:.0f} | {x['pull'][0]:.0f} | {x['pull'][1]:.0f} "
+        f"| {x['lag'][0]:.0f} / {x['lag'][1]:.0f} |",
+        "",
+        "Errors by kind: "
+        + ("; ".join(f"{k} × {n:,}" for k, n in x["error_kinds"]) or "none")
+        + f". Quarantined at HQ after the run: {r['rows']['hq_quarantine']:,}. "
+        f"Rounds cut at {args.max_pages} pages with changes left: {x['backlog_rounds']:,}.",
+        "",
+        "### Cost per request",
+        "",
+        "CPU seconds from `/proc/<pid>/stat` before and after the run: HQ = the serve "
+        "process and its workers; PostgreSQL = the backends of HQ's connections "
+        "(by `application_name`); client = this benchmark process.",
+        "",
+        "| HQ CPU ms/request | PostgreSQL CPU ms/request | client CPU ms/request |",
+        "|---:|---:|---:|",
+        f"| {x['hq_cpu_ms_per_req']:.2f} | {x['pg_cpu_ms_per_req']:.2f} "
+        f"| {x['self_cpu_ms_per_req']:.2f} |",
+        "",
+        "### Database growth",
+        "",
+        f"HQ's tables (`pg_total_relation_size`) grew {mib(x['growth'])} for "
+        f"{x['applied']:,} events applied ({x['bytes_per_event']:,.0f} B an event): "
+        f"{mib(x['growth_day'])} a day at this run's rate. Largest: "
+        + ", ".join(f"{n} {mib(b)}" for n, b in x["top_tables"])
+        + ".",
+        "",
+        "### What each counter pulls",
+        "",
+        "HQ sends every member change of the chain to every counter (all but its own).",
+        "",
+        "| changes a round | bytes a round | changes a day | bytes a day |",
+        "|---:|---:|---:|---:|",
+        f"| {x['changes_round']:,.0f} | {x['bytes_round']:,.0f} | {x['changes_day']:,.0f} "
+        f"| {mib(x['bytes_day'])} |",
+        "",
+        END,
+    ]
+    return "\n".join(lines)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    p.add_argument("--counters", type=int, default=2000)
+    p.add_argument("--per-store", type=int, default=1, help="counters per store")
+    p.add_argument("--seconds", type=float, default=120)
+    p.add_argument("--interval", type=float, default=15, help="each counter syncs this often")
+    p.add_argument("--events", type=int, default=3, help="events pushed a round")
+    p.add_argument("--pull-batch", type=int, default=200, help="as sync.engine.PULL_BATCH")
+    p.add_argument("--max-pages", type=int, default=50, help="pull pages a round at most")
+    p.add_argument("--workers", type=int, default=2, help="member-hq serve --workers")
+    p.add_argument("--clients", type=int, default=32, help="client threads")
+    p.add_argument("--pg", default=os.environ.get("MEMBER_COUNTER_TEST_PG_URL") or DEFAULT_PG)
+    p.add_argument("--write", action="store_true", help="write docs/benchmarks.md")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parse_args(argv)
+    os.environ.setdefault("MEMBER_COUNTER_TEST_FAST_HASH", "1")
+    os.environ.setdefault(KEY_ENV, BENCH_KEY)
+    work = Path(tempfile.mkdtemp(prefix="bench-chain-"))
+    try:
+        with pg_schema(args.pg) as url:
+            results = measure(args, work, url)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    section = render(argv, args, results)
+    print(section)
+    print(f"HQ log lines with ERROR: {results['hq_log_errors']}")
+    if args.write:
+        write_section(BEGIN, END, section)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
