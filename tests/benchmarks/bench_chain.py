@@ -42,12 +42,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter as Tally
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +72,7 @@ from server.db import open_database
 from server.device_secrets import KEY_ENV, Keyring
 from server.service import HQService
 from sync import signing, wire
+from sync.worker import backoff_delay
 from tests.benchmarks.bench_core import machine
 from tests.benchmarks.bench_sync import BENCH_KEY, free_port, pg_schema
 from tests.benchmarks.docfile import write_section
@@ -85,6 +85,7 @@ ADMIN_PIN, MANAGER_NO, MANAGER_PIN = "9512", "m01", "5826"
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 USER_AGENT = wire.user_agent(__version__)
 TIMEOUT = (5.0, 30.0)
+DRAIN_SECONDS = 10  # rounds still running at the end may pull this long, then stop
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -315,6 +316,7 @@ class Device:
     pending: list[tuple[int, str]] = field(default_factory=list)  # (device_seq, event JSON)
     cursor: int = 0
     rounds: int = 0
+    failures: int = 0  # rounds failed in a row (the worker's backoff)
     pulled_changes: int = 0
     pulled_bytes: int = 0
 
@@ -388,6 +390,7 @@ class Load:
     events: int
     pull_batch: int
     max_pages: int
+    drain_until: float = float("inf")  # monotonic time: no new pull page after it
 
 
 _TAIL = re.compile(rb'"cursor":(\d+),"watermark":\d+,"has_more":(true|false)\}$')
@@ -419,7 +422,7 @@ class Client:
             code += " " + str(resp.json().get("code"))
         self.stats.errors[f"{op}: {code}"] += 1
 
-    def push(self, dev: Device) -> None:
+    def push(self, dev: Device) -> bool:
         batch = dev.pending[: self.load.events]
         body = ('{"events":[' + ",".join(e for _, e in batch) + "]}").encode()
         t0 = time.perf_counter()
@@ -427,11 +430,11 @@ class Client:
             resp = self._send(dev, "POST", wire.PUSH_PATH, body)
         except requests.RequestException as exc:
             self.stats.errors[f"push: {type(exc).__name__}"] += 1
-            return
+            return False
         self.stats.push_ms.append((time.perf_counter() - t0) * 1000)
         if resp.status_code != 200:
             self._failed("push", resp)
-            return
+            return False
         data = resp.json()
         for r in data["results"]:
             status = r["status"] + (f" {r['code']}" if r.get("code") else "")
@@ -440,39 +443,47 @@ class Client:
                 self.stats.errors[f"quarantined: {r.get('code')}"] += 1
         acked = data["acked_seq"]
         dev.pending = [(s, e) for s, e in dev.pending if s > acked]
+        return True
 
-    def pull(self, dev: Device) -> None:
+    def pull(self, dev: Device) -> bool:
         for _ in range(self.load.max_pages):
+            if time.monotonic() > self.load.drain_until:
+                self.stats.errors["pull: cut at the end of the run"] += 1
+                return False
             path = f"{wire.PULL_PATH}?since={dev.cursor}&limit={self.load.pull_batch}"
             t0 = time.perf_counter()
             try:
                 resp = self._send(dev, "GET", path, b"")
             except requests.RequestException as exc:
                 self.stats.errors[f"pull: {type(exc).__name__}"] += 1
-                return
+                return False
             content = resp.content
             self.stats.pull_ms.append((time.perf_counter() - t0) * 1000)
             m = _TAIL.search(content) if resp.status_code == 200 else None
             if m is None:
                 self._failed("pull", resp)
-                return
+                return False
             dev.cursor = int(m[1])
             dev.pulled_changes += content.count(b'{"server_seq":')
             dev.pulled_bytes += len(content)
             if m[2] == b"false":
-                return
+                return True
         self.stats.backlog_rounds += 1
+        return True
 
-    def round(self, dev: Device) -> None:
+    def round(self, dev: Device) -> bool:
+        """Push, then pull (as ``sync.engine.sync_once``: a failed push skips the pull)."""
         dev.take(self.load.events, dt.datetime.now(dt.UTC).isoformat())
-        self.push(dev)
-        self.pull(dev)
+        ok = self.push(dev) and self.pull(dev)
         dev.rounds += 1
         self.stats.rounds += 1
+        dev.failures = 0 if ok else dev.failures + 1
+        return ok
 
 
 def client_thread(load: Load, devices: list[Device], start: float, stop: float) -> Stats:
-    """Serve ``devices`` from one schedule until ``stop``: each round at its due time."""
+    """Serve ``devices`` from one schedule until ``stop``. As ``sync.worker.SyncWorker``:
+    the next round ``interval`` after a round ends, or after the backoff when it failed."""
     stats = Stats()
     client = Client(load, stats)
     rng = random.Random(len(devices) * 7919 + int(start))
@@ -487,8 +498,10 @@ def client_thread(load: Load, devices: list[Device], start: float, stop: float) 
             if wait > 0:
                 time.sleep(wait)
             stats.lag_ms.append(max(0.0, time.monotonic() - at) * 1000)
-            client.round(devices[i])
-            heapq.heappush(due, (at + load.interval, i))
+            dev = devices[i]
+            ok = client.round(dev)
+            delay = load.interval if ok else backoff_delay(dev.failures, 2.0, 300.0, rng)
+            heapq.heappush(due, (time.monotonic() + delay, i))
     finally:
         client.session.close()
     return stats
@@ -500,6 +513,7 @@ def run_load(
     shares = [devices[k::clients] for k in range(clients) if devices[k::clients]]
     start = time.monotonic() + 0.5
     stop = start + seconds
+    load = replace(load, drain_until=stop + DRAIN_SECONDS)
     with ThreadPoolExecutor(len(shares)) as pool:
         parts = list(pool.map(lambda d: client_thread(load, d, start, stop), shares))
     elapsed = time.monotonic() - start
@@ -581,6 +595,8 @@ def summary(args: argparse.Namespace, r: dict[str, Any]) -> dict[str, Any]:
     devices: list[Device] = r["devices"]
     sizes0, sizes1 = r["sizes"]
     growth = sum(sizes1.values()) - sum(sizes0.values())
+    # Nonces are kept 3 × the signing window, then pruned: that table stops growing.
+    kept = growth - (sizes1.get("hq_nonce", 0) - sizes0.get("hq_nonce", 0))
     applied = s.statuses.get("applied", 0)
     rounds = max(1, s.rounds)
     per_day = 86_400 / args.interval
@@ -603,8 +619,8 @@ def summary(args: argparse.Namespace, r: dict[str, Any]) -> dict[str, Any]:
         "pg_cpu_ms_per_req": 1000 * r["pg_cpu"] / max(1, s.requests),
         "self_cpu_ms_per_req": 1000 * r["self_cpu"] / max(1, s.requests),
         "growth": growth,
-        "growth_day": growth * 86_400 / r["elapsed"],
-        "bytes_per_event": growth / max(1, applied),
+        "growth_day": kept * 86_400 / r["elapsed"],
+        "bytes_per_event": kept / max(1, applied),
         "top_tables": sorted(
             ((n, sizes1[n] - sizes0.get(n, 0)) for n in sizes1), key=lambda x: -x[1]
         )[:4],
@@ -628,21 +644,23 @@ def render(argv: list[str], args: argparse.Namespace, r: dict[str, Any]) -> str:
         f"- **Machine:** {m['cpu']}, {m['cores']} cores, {m['memory']} (shared with other "
         f"work; whole machine {busy:.0f} % busy during the run); {m['os']}. HQ: "
         f"`member-hq serve --workers {args.workers}` on 127.0.0.1 over PostgreSQL on the "
-        f"same machine; the {args.counters:,} counters are {args.clients} client threads "
-        "of the benchmark process.",
+        f"same machine; the {args.counters:,} counters are "
+        f"{min(args.clients, args.counters)} client threads of the benchmark process.",
         f"- **Software:** Python {m['python']}, SQLAlchemy {m['sqlalchemy']}",
         "",
         f"Each counter is the enrolled device of its own store ({args.per_store} per store). "
-        f"Every {args.interval:g} s (first round jittered over one interval) it pushes "
+        f"{args.interval:g} s after each round (the first jittered over one interval; after a "
+        "failed round, the worker's backoff) it pushes "
         f"{args.events} events — the counter services' own events (registration, top-up, "
         "checkouts by stored value, cash and points, a refund), re-identified per device and "
         "member — and then pulls from its cursor in pages of "
         f"{args.pull_batch} until HQ has no more (at most {args.max_pages} pages a round). "
         f"Measured for {r['elapsed']:.0f} s after enrollment ({r['setup_s']:.0f} s, not "
-        "counted). Latency per HTTP request in ms, from the client.",
+        "counted). Latency per HTTP request in ms, from the client. *Started late*: a round "
+        "waiting for its client thread, busy with another counter (ms; the client's share).",
         "",
-        "| requests | req/s | rounds (due) | events applied/s | errors | push p50 | push p99 "
-        "| pull p50 | pull p99 | round start late p50 / p99 |",
+        "| requests | req/s | rounds (at 0 ms latency) | events applied/s | errors "
+        "| push p50 | push p99 | pull p50 | pull p99 | round started late p50 / p99 |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         f"| {x['requests']:,} | {x['rps']:.0f} | {x['rounds']:,} ({x['rounds_due']:,.0f}) "
         f"| {x['events_per_s']:.0f} | {x['errors']:,} | {x['push'][0]:.0f} "
@@ -668,8 +686,9 @@ def render(argv: list[str], args: argparse.Namespace, r: dict[str, Any]) -> str:
         "### Database growth",
         "",
         f"HQ's tables (`pg_total_relation_size`) grew {mib(x['growth'])} for "
-        f"{x['applied']:,} events applied ({x['bytes_per_event']:,.0f} B an event): "
-        f"{mib(x['growth_day'])} a day at this run's rate. Largest: "
+        f"{x['applied']:,} events applied; without `hq_nonce` (pruned after "
+        f"{3 * signing.WINDOW_SECONDS // 60} minutes) {x['bytes_per_event']:,.0f} B an event, "
+        f"{mib(x['growth_day'])} for 24 hours at this run's rate. Largest: "
         + ", ".join(f"{n} {mib(b)}" for n, b in x["top_tables"])
         + ".",
         "",
@@ -697,7 +716,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--pull-batch", type=int, default=200, help="as sync.engine.PULL_BATCH")
     p.add_argument("--max-pages", type=int, default=50, help="pull pages a round at most")
     p.add_argument("--workers", type=int, default=2, help="member-hq serve --workers")
-    p.add_argument("--clients", type=int, default=32, help="client threads")
+    p.add_argument(
+        "--clients", type=int, default=500, help="client threads (at most one per counter)"
+    )
     p.add_argument("--pg", default=os.environ.get("MEMBER_COUNTER_TEST_PG_URL") or DEFAULT_PG)
     p.add_argument("--write", action="store_true", help="write docs/benchmarks.md")
     return p.parse_args(argv)
