@@ -42,6 +42,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter as Tally
 from collections.abc import Iterator
@@ -85,6 +86,7 @@ ADMIN_PIN, MANAGER_NO, MANAGER_PIN = "9512", "m01", "5826"
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 USER_AGENT = wire.user_agent(__version__)
 TIMEOUT = (5.0, 30.0)
+STACK_BYTES = 512 * 1024
 DRAIN_SECONDS = 10  # rounds still running at the end may pull this long, then stop
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -371,6 +373,8 @@ class Stats:
     rounds: int = 0
     backlog_rounds: int = 0  # rounds that stopped at --max-pages with more to pull
     requests: int = 0
+    in_window: int = 0  # requests answered before the end of the run
+    cut_at_end: int = 0  # rounds whose pull stopped at the end of the run
 
     def merge(self, other: Stats) -> None:
         self.push_ms += other.push_ms
@@ -381,6 +385,8 @@ class Stats:
         self.rounds += other.rounds
         self.backlog_rounds += other.backlog_rounds
         self.requests += other.requests
+        self.in_window += other.in_window
+        self.cut_at_end += other.cut_at_end
 
 
 @dataclass(frozen=True)
@@ -390,7 +396,8 @@ class Load:
     events: int
     pull_batch: int
     max_pages: int
-    drain_until: float = float("inf")  # monotonic time: no new pull page after it
+    stop: float = float("inf")  # monotonic time: the end of the run, no new round after it
+    drain_until: float = float("inf")  # no new pull page after it
 
 
 _TAIL = re.compile(rb'"cursor":(\d+),"watermark":\d+,"has_more":(true|false)\}$')
@@ -412,9 +419,12 @@ class Client:
         if body:
             headers["Content-Type"] = "application/json"
         self.stats.requests += 1
-        return self.session.request(
+        resp = self.session.request(
             method, self.load.base + path, data=body or None, headers=headers, timeout=TIMEOUT
         )
+        if time.monotonic() <= self.load.stop:
+            self.stats.in_window += 1
+        return resp
 
     def _failed(self, op: str, resp: requests.Response) -> None:
         code = f"HTTP {resp.status_code}"
@@ -448,8 +458,8 @@ class Client:
     def pull(self, dev: Device) -> bool:
         for _ in range(self.load.max_pages):
             if time.monotonic() > self.load.drain_until:
-                self.stats.errors["pull: cut at the end of the run"] += 1
-                return False
+                self.stats.cut_at_end += 1
+                return True
             path = f"{wire.PULL_PATH}?since={dev.cursor}&limit={self.load.pull_batch}"
             t0 = time.perf_counter()
             try:
@@ -486,7 +496,7 @@ def client_thread(load: Load, devices: list[Device], start: float, stop: float) 
     the next round ``interval`` after a round ends, or after the backoff when it failed."""
     stats = Stats()
     client = Client(load, stats)
-    rng = random.Random(len(devices) * 7919 + int(start))
+    rng = random.Random(devices[0].device_id)  # each thread its own jitter
     due = [(start + rng.uniform(0, load.interval), i) for i in range(len(devices))]
     heapq.heapify(due)
     try:
@@ -510,13 +520,15 @@ def client_thread(load: Load, devices: list[Device], start: float, stop: float) 
 def run_load(
     load: Load, devices: list[Device], seconds: float, clients: int
 ) -> tuple[Stats, float]:
-    shares = [devices[k::clients] for k in range(clients) if devices[k::clients]]
-    start = time.monotonic() + 0.5
+    clients = min(clients or len(devices), len(devices))
+    shares = [devices[k::clients] for k in range(clients)]
+    start = time.monotonic() + 1.0
     stop = start + seconds
-    load = replace(load, drain_until=stop + DRAIN_SECONDS)
+    load = replace(load, stop=stop, drain_until=stop + DRAIN_SECONDS)
+    threading.stack_size(STACK_BYTES)  # thousands of client threads, small stacks
     with ThreadPoolExecutor(len(shares)) as pool:
         parts = list(pool.map(lambda d: client_thread(load, d, start, stop), shares))
-    elapsed = time.monotonic() - start
+    elapsed = max(time.monotonic(), stop) - start  # the window, and any drain after it
     total = Stats()
     for part in parts:
         total.merge(part)
@@ -599,12 +611,16 @@ def summary(args: argparse.Namespace, r: dict[str, Any]) -> dict[str, Any]:
     kept = growth - (sizes1.get("hq_nonce", 0) - sizes0.get("hq_nonce", 0))
     applied = s.statuses.get("applied", 0)
     rounds = max(1, s.rounds)
-    per_day = 86_400 / args.interval
     changes = sum(d.pulled_changes for d in devices)
     pulled = sum(d.pulled_bytes for d in devices)
+    # A day at the simulated rate: every counter pushing --events every --interval.
+    nominal_day = args.counters * args.events * 86_400 / args.interval
+    bytes_per_change = pulled / max(1, changes)
+    elapsed = r["elapsed"]
     return {
         "requests": s.requests,
-        "rps": s.requests / r["elapsed"],
+        "rps": s.in_window / args.seconds,
+        "cut_at_end": s.cut_at_end,
         "rounds": s.rounds,
         "rounds_due": args.counters * args.seconds / args.interval,
         "applied": applied,
@@ -615,37 +631,43 @@ def summary(args: argparse.Namespace, r: dict[str, Any]) -> dict[str, Any]:
         "pull": (pct(s.pull_ms, 0.5), pct(s.pull_ms, 0.99), len(s.pull_ms)),
         "lag": (pct(s.lag_ms, 0.5), pct(s.lag_ms, 0.99)),
         "backlog_rounds": s.backlog_rounds,
+        "cores": (r["hq_cpu"] / elapsed, r["pg_cpu"] / elapsed, r["self_cpu"] / elapsed),
         "hq_cpu_ms_per_req": 1000 * r["hq_cpu"] / max(1, s.requests),
         "pg_cpu_ms_per_req": 1000 * r["pg_cpu"] / max(1, s.requests),
         "self_cpu_ms_per_req": 1000 * r["self_cpu"] / max(1, s.requests),
         "growth": growth,
-        "growth_day": kept * 86_400 / r["elapsed"],
+        "growth_day": kept * 86_400 / elapsed,
         "bytes_per_event": kept / max(1, applied),
+        "growth_nominal_day": kept / max(1, applied) * nominal_day,
+        "nominal_events_day": nominal_day,
         "top_tables": sorted(
             ((n, sizes1[n] - sizes0.get(n, 0)) for n in sizes1), key=lambda x: -x[1]
         )[:4],
         "changes_round": changes / rounds,
         "bytes_round": pulled / rounds,
-        "changes_day": changes / rounds * per_day,
-        "bytes_day": pulled / rounds * per_day,
+        "bytes_per_change": bytes_per_change,
+        "changes_day": changes / args.counters * 86_400 / elapsed,
+        "bytes_day": pulled / args.counters * 86_400 / elapsed,
+        # each counter pulls every member change of the chain but its own
+        "nominal_changes_day": nominal_day * (args.counters - 1) / args.counters,
+        "nominal_bytes_day": nominal_day * (args.counters - 1) / args.counters * bytes_per_change,
     }
 
 
-def render(argv: list[str], args: argparse.Namespace, r: dict[str, Any]) -> str:
+def head_lines(argv: list[str], args: argparse.Namespace, r: dict[str, Any]) -> list[str]:
     m = machine()
-    x = summary(args, r)
     busy = 100 * r["machine_busy"] / max(1e-9, r["machine_total"])
-    lines = [
-        BEGIN,
+    threads = min(args.clients or args.counters, args.counters)
+    return [
         f"## Chain: {args.counters:,} counters syncing every {args.interval:g} s",
         "",
         f"- **Command:** `.venv/bin/python -m tests.benchmarks.bench_chain {' '.join(argv)}`",
         f"- **Date:** {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
-        f"- **Machine:** {m['cpu']}, {m['cores']} cores, {m['memory']} (shared with other "
-        f"work; whole machine {busy:.0f} % busy during the run); {m['os']}. HQ: "
+        f"- **Machine:** {m['cpu']}, {m['cores']} cores, {m['memory']}; {m['os']}. Shared "
+        f"with other work: the whole machine was {busy:.0f} % busy during the run. HQ: "
         f"`member-hq serve --workers {args.workers}` on 127.0.0.1 over PostgreSQL on the "
-        f"same machine; the {args.counters:,} counters are "
-        f"{min(args.clients, args.counters)} client threads of the benchmark process.",
+        f"same machine; the {args.counters:,} counters are {threads:,} client threads of the "
+        "benchmark process.",
         f"- **Software:** Python {m['python']}, SQLAlchemy {m['sqlalchemy']}",
         "",
         f"Each counter is the enrolled device of its own store ({args.per_store} per store). "
@@ -653,57 +675,103 @@ def render(argv: list[str], args: argparse.Namespace, r: dict[str, Any]) -> str:
         "failed round, the worker's backoff) it pushes "
         f"{args.events} events — the counter services' own events (registration, top-up, "
         "checkouts by stored value, cash and points, a refund), re-identified per device and "
-        "member — and then pulls from its cursor in pages of "
-        f"{args.pull_batch} until HQ has no more (at most {args.max_pages} pages a round). "
-        f"Measured for {r['elapsed']:.0f} s after enrollment ({r['setup_s']:.0f} s, not "
-        "counted). Latency per HTTP request in ms, from the client. *Started late*: a round "
-        "waiting for its client thread, busy with another counter (ms; the client's share).",
+        "member; HQ checks each as always — and then pulls from its cursor in pages of "
+        f"{args.pull_batch} until HQ has no more (at most {args.max_pages} pages a round), "
+        "starting at the watermark after enrollment. Stores, enrollment and each device's "
+        f"first push (its store and staff) took {r['setup_s']:.0f} s before the run, not "
+        "counted.",
+    ]
+
+
+def load_lines(args: argparse.Namespace, r: dict[str, Any], x: dict[str, Any]) -> list[str]:
+    return [
+        f"### Load for {args.seconds:g} s",
         "",
-        "| requests | req/s | rounds (at 0 ms latency) | events applied/s | errors "
-        "| push p50 | push p99 | pull p50 | pull p99 | round started late p50 / p99 |",
+        "Latency per HTTP request in ms, from the client. *Rounds*: rounds made, and how "
+        "many there would be if HQ answered at once. *Late*: rounds that waited for their "
+        "client thread (the client's share of any delay; 0 with one thread a counter). "
+        f"Requests still running at the end finished (the run took {r['elapsed']:.0f} s); "
+        "req/s counts those answered in the window.",
+        "",
+        "| req/s | requests | rounds (at 0 ms) | events applied/s | errors "
+        "| push p50 | push p99 | pull p50 | pull p99 | late p50 / p99 |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        f"| {x['requests']:,} | {x['rps']:.0f} | {x['rounds']:,} ({x['rounds_due']:,.0f}) "
-        f"| {x['events_per_s']:.0f} | {x['errors']:,} | {x['push'][0]:.0f} "
-        f"| {x['push'][1]:.0f} | {x['pull'][0]:.0f} | {x['pull'][1]:.0f} "
-        f"| {x['lag'][0]:.0f} / {x['lag'][1]:.0f} |",
+        f"| {x['rps']:.0f} | {x['requests']:,} | {x['rounds']:,} ({x['rounds_due']:,.0f}) "
+        f"| {x['events_per_s']:.0f} | {x['errors']:,} | {x['push'][0]:,.0f} "
+        f"| {x['push'][1]:,.0f} | {x['pull'][0]:,.0f} | {x['pull'][1]:,.0f} "
+        f"| {x['lag'][0]:,.0f} / {x['lag'][1]:,.0f} |",
         "",
-        "Errors by kind: "
+        "Errors by kind (a quarantined event is one): "
         + ("; ".join(f"{k} × {n:,}" for k, n in x["error_kinds"]) or "none")
-        + f". Quarantined at HQ after the run: {r['rows']['hq_quarantine']:,}. "
-        f"Rounds cut at {args.max_pages} pages with changes left: {x['backlog_rounds']:,}.",
+        + f". Quarantined at HQ after the run: {r['rows']['hq_quarantine']:,}. Rounds cut "
+        f"at {args.max_pages} pages with changes left: {x['backlog_rounds']:,}; pulls stopped "
+        f"{DRAIN_SECONDS} s after the end: {x['cut_at_end']:,}.",
+    ]
+
+
+def cost_lines(x: dict[str, Any]) -> list[str]:
+    hq, pg, client = x["cores"]
+    return [
+        "### CPU",
         "",
-        "### Cost per request",
+        "CPU seconds from `/proc/<pid>/stat` before and after the run, per request and as "
+        "cores busy: HQ = the serve process and its workers; PostgreSQL = the backends of "
+        "HQ's connections (by `application_name`; a backend closed during the run is left "
+        "out); client = this benchmark process.",
         "",
-        "CPU seconds from `/proc/<pid>/stat` before and after the run: HQ = the serve "
-        "process and its workers; PostgreSQL = the backends of HQ's connections "
-        "(by `application_name`); client = this benchmark process.",
-        "",
-        "| HQ CPU ms/request | PostgreSQL CPU ms/request | client CPU ms/request |",
-        "|---:|---:|---:|",
-        f"| {x['hq_cpu_ms_per_req']:.2f} | {x['pg_cpu_ms_per_req']:.2f} "
+        "| | HQ | PostgreSQL | client |",
+        "|---|---:|---:|---:|",
+        f"| CPU ms a request | {x['hq_cpu_ms_per_req']:.2f} | {x['pg_cpu_ms_per_req']:.2f} "
         f"| {x['self_cpu_ms_per_req']:.2f} |",
-        "",
+        f"| cores busy | {hq:.2f} | {pg:.2f} | {client:.2f} |",
+    ]
+
+
+def growth_lines(x: dict[str, Any]) -> list[str]:
+    return [
         "### Database growth",
         "",
         f"HQ's tables (`pg_total_relation_size`) grew {mib(x['growth'])} for "
-        f"{x['applied']:,} events applied; without `hq_nonce` (pruned after "
-        f"{3 * signing.WINDOW_SECONDS // 60} minutes) {x['bytes_per_event']:,.0f} B an event, "
-        f"{mib(x['growth_day'])} for 24 hours at this run's rate. Largest: "
+        f"{x['applied']:,} events applied. Without `hq_nonce` (pruned after "
+        f"{3 * signing.WINDOW_SECONDS // 60} minutes): {x['bytes_per_event']:,.0f} B an "
+        f"event; {mib(x['growth_day'])} in 24 hours at this run's rate, "
+        f"{mib(x['growth_nominal_day'])} at the simulated one "
+        f"({x['nominal_events_day']:,.0f} events a day). Largest: "
         + ", ".join(f"{n} {mib(b)}" for n, b in x["top_tables"])
         + ".",
-        "",
+    ]
+
+
+def pull_lines(x: dict[str, Any]) -> list[str]:
+    return [
         "### What each counter pulls",
         "",
-        "HQ sends every member change of the chain to every counter (all but its own).",
+        "HQ sends every member change of the chain to every counter but its maker. A day: "
+        "at this run's rate, and at the simulated one (each counter pulls every other "
+        f"counter's events; {x['bytes_per_change']:,.0f} B a change as sent).",
         "",
-        "| changes a round | bytes a round | changes a day | bytes a day |",
-        "|---:|---:|---:|---:|",
+        "| changes a round | bytes a round | changes a day (run) | bytes a day (run) "
+        "| changes a day (simulated) | bytes a day (simulated) |",
+        "|---:|---:|---:|---:|---:|---:|",
         f"| {x['changes_round']:,.0f} | {x['bytes_round']:,.0f} | {x['changes_day']:,.0f} "
-        f"| {mib(x['bytes_day'])} |",
-        "",
-        END,
+        f"| {mib(x['bytes_day'])} | {x['nominal_changes_day']:,.0f} "
+        f"| {mib(x['nominal_bytes_day'])} |",
     ]
-    return "\n".join(lines)
+
+
+def render(argv: list[str], args: argparse.Namespace, r: dict[str, Any]) -> str:
+    x = summary(args, r)
+    parts = [
+        head_lines(argv, args, r),
+        load_lines(args, r, x),
+        cost_lines(x),
+        growth_lines(x),
+        pull_lines(x),
+    ]
+    lines = [BEGIN]
+    for part in parts:
+        lines += [*part, ""]
+    return "\n".join([*lines, END])
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -717,7 +785,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--max-pages", type=int, default=50, help="pull pages a round at most")
     p.add_argument("--workers", type=int, default=2, help="member-hq serve --workers")
     p.add_argument(
-        "--clients", type=int, default=500, help="client threads (at most one per counter)"
+        "--clients", type=int, default=0, help="client threads (default 0: one per counter)"
     )
     p.add_argument("--pg", default=os.environ.get("MEMBER_COUNTER_TEST_PG_URL") or DEFAULT_PG)
     p.add_argument("--write", action="store_true", help="write docs/benchmarks.md")
