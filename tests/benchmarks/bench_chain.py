@@ -260,12 +260,55 @@ def descendants(root: int) -> set[int]:
     return found
 
 
-def backend_pids(engine: Engine, app_name: str) -> set[int]:
-    with engine.connect() as conn:
-        rows = conn.execute(
-            text("SELECT pid FROM pg_stat_activity WHERE application_name = :a"), {"a": app_name}
-        )
-        return {r[0] for r in rows}
+class Backends:
+    """HQ's PostgreSQL backends, sampled every ``every`` s during the run (in a thread):
+    their CPU (each backend's last reading, so one closed between samples loses at most
+    ``every`` s of it) and what they wait on."""
+
+    def __init__(self, engine: Engine, app_name: str, every: float = 2.0) -> None:
+        self.engine, self.app_name, self.every = engine, app_name, every
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.waits: Tally[str] = Tally()
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def sample(self) -> None:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT pid, state, wait_event_type, wait_event FROM pg_stat_activity "
+                    "WHERE application_name = :a"
+                ),
+                {"a": self.app_name},
+            ).all()
+        for pid, state, kind, event in rows:
+            cpu = proc_cpu(pid)
+            self.first.setdefault(pid, cpu if not self.samples else 0.0)
+            self.last[pid] = max(cpu, self.last.get(pid, 0.0))
+            if state == "active" or kind == "Lock":
+                self.waits[f"{kind}:{event}" if kind else "on CPU"] += 1
+            else:
+                self.waits[state or "-"] += 1
+        self.samples += 1
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            with contextlib.suppress(Exception):  # a failed sample is only a missing sample
+                self.sample()
+
+    def start(self) -> None:
+        self.sample()
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sample()
+
+    def cpu(self) -> float:
+        return sum(max(0.0, v - self.first.get(p, 0.0)) for p, v in self.last.items())
 
 
 def cpu_of(pids: set[int]) -> dict[int, float]:
@@ -565,19 +608,22 @@ def measure(args: argparse.Namespace, work: Path, url: str) -> dict[str, Any]:
             load = Load(base, args.interval, args.events, args.pull_batch, args.max_pages)
             sizes0 = table_sizes(engine, schema)
             hq_pids = descendants(root)
-            pg_pids = backend_pids(engine, app_name)
-            hq0, pg0 = cpu_of(hq_pids), cpu_of(pg_pids)
+            backends = Backends(engine, app_name)
+            backends.start()
+            hq0 = cpu_of(hq_pids)
             busy0, self0 = machine_busy(), time.process_time()
             stats, elapsed = run_load(load, devices, args.seconds, args.clients)
             self1, busy1 = time.process_time(), machine_busy()
             hq1 = cpu_of(descendants(root) | hq_pids)
-            pg1 = cpu_of(backend_pids(engine, app_name) | pg_pids)
+            backends.stop()
             sizes1 = table_sizes(engine, schema)
         results |= {
             "stats": stats,
             "elapsed": elapsed,
             "hq_cpu": cpu_spent(hq0, hq1),
-            "pg_cpu": cpu_spent(pg0, pg1),
+            "pg_cpu": backends.cpu(),
+            "pg_waits": backends.waits,
+            "pg_backends": len(backends.last),
             "self_cpu": self1 - self0,
             "machine_busy": busy1[0] - busy0[0],
             "machine_total": busy1[1] - busy0[1],
@@ -709,21 +755,34 @@ def load_lines(args: argparse.Namespace, r: dict[str, Any], x: dict[str, Any]) -
     ]
 
 
-def cost_lines(x: dict[str, Any]) -> list[str]:
+def waits_text(r: dict[str, Any]) -> str:
+    waits: Tally[str] = r["pg_waits"]
+    total = max(1, sum(waits.values()))
+    shares = "; ".join(f"{k} {100 * n / total:.0f} %" for k, n in waits.most_common(6))
+    return (
+        f"HQ's PostgreSQL backends ({r['pg_backends']} seen), sampled every 2 s "
+        f"(`pg_stat_activity`: state, or what an active one waits on): {shares}."
+    )
+
+
+def cost_lines(r: dict[str, Any], x: dict[str, Any]) -> list[str]:
     hq, pg, client = x["cores"]
     return [
         "### CPU",
         "",
         "CPU seconds from `/proc/<pid>/stat` before and after the run, per request and as "
         "cores busy: HQ = the serve process and its workers; PostgreSQL = the backends of "
-        "HQ's connections (by `application_name`; a backend closed during the run is left "
-        "out); client = this benchmark process.",
+        "HQ's connections (by `application_name`, read every 2 s: a backend opened and "
+        "closed between two readings is missed, so a lower bound); client = this benchmark "
+        "process.",
         "",
         "| | HQ | PostgreSQL | client |",
         "|---|---:|---:|---:|",
         f"| CPU ms a request | {x['hq_cpu_ms_per_req']:.2f} | {x['pg_cpu_ms_per_req']:.2f} "
         f"| {x['self_cpu_ms_per_req']:.2f} |",
         f"| cores busy | {hq:.2f} | {pg:.2f} | {client:.2f} |",
+        "",
+        waits_text(r),
     ]
 
 
@@ -764,7 +823,7 @@ def render(argv: list[str], args: argparse.Namespace, r: dict[str, Any]) -> str:
     parts = [
         head_lines(argv, args, r),
         load_lines(args, r, x),
-        cost_lines(x),
+        cost_lines(r, x),
         growth_lines(x),
         pull_lines(x),
     ]
