@@ -734,8 +734,9 @@ def load_lines(args: argparse.Namespace, r: dict[str, Any], x: dict[str, Any]) -
         f"### Load for {args.seconds:g} s",
         "",
         "Latency per HTTP request in ms, from the client. *Rounds*: rounds made, and how "
-        "many there would be if HQ answered at once. *Late*: rounds that waited for their "
-        "client thread (the client's share of any delay; 0 with one thread a counter). "
+        "many there would be if HQ answered at once. *Late*: how long after its time a round "
+        "started, the client's own share of any delay (its thread busy with another counter, "
+        "or the client process short of CPU). "
         f"Requests still running at the end finished (the run took {r['elapsed']:.0f} s); "
         "req/s counts those answered in the window.",
         "",
