@@ -16,12 +16,19 @@ event as always (a quarantined event is counted as an error).
 Setup (not measured as load): stores ``S0001..`` and enrollment codes through
 :mod:`server.admin`, enrollment and the first push (store and staff) through
 :class:`server.service.HQService` in this process. Then, for ``--seconds``, each counter
-wakes every ``--interval`` s (first wake jittered over one interval), pushes the next
+runs rounds as ``sync.worker.SyncWorker`` does: ``--interval`` s after each round (the first
+jittered over one interval; the worker's backoff after a failed one) it pushes the next
 ``--events`` events and pulls from its cursor page by page (``--pull-batch``, as
 ``sync.engine.pull_all``) until HQ says there is no more, at most ``--max-pages`` pages a
 round. Counters start at the watermark of the end of setup (as if joined from a snapshot).
-Clients: ``--clients`` threads, each with one ``requests.Session``, signing with
-:mod:`sync.signing`; each thread serves a share of the counters from its own schedule.
+Clients: ``--clients`` threads (default one per counter), each with one
+``requests.Session``, signing with :mod:`sync.signing`; a thread serves its share of the
+counters from its own schedule.
+
+Figures: latency, errors by kind, req/s, CPU of HQ's processes, of its PostgreSQL backends
+and of this process (``/proc``), table growth, what each counter pulls. :func:`render`
+puts one group of lines per figure; ``--write`` replaces this benchmark's section of
+``docs/benchmarks.md``.
 """
 
 from __future__ import annotations
