@@ -21,11 +21,13 @@ from app.domain.release import Release
 from app.domain.rules import Rules, default_rules
 from app.services.hashing import Hasher
 from app.services.security import Role, check_pin_format
+from server import streams
 from server import tables as t
 from server.apply import apply_effects
 from server.device_secrets import Keyring
 from server.errors import HQError
 from server.service import add_changes, code_hash, utcnow
+from server.streams import Outgoing
 from server.validate import member_of
 from sync import signing
 
@@ -45,6 +47,7 @@ def add_store(engine: Engine, code: str, name: str) -> None:
         existing = conn.scalar(select(t.store.c.name).where(t.store.c.code == code))
         if existing is None:
             conn.execute(insert(t.store).values(code=code, name=name, created_at=utcnow()))
+        streams.ensure(conn, code)
 
 
 def new_enrollment_code(engine: Engine, store_code: str, ttl_hours: float = 24) -> dict[str, Any]:
@@ -228,7 +231,7 @@ def set_rules(engine: Engine, data: dict[str, Any]) -> dict[str, Any]:
         conn.execute(
             insert(t.rules_history).values(version=version, rules_json=text, created_at=now)
         )
-        add_changes(conn, [("rules", None, {"rules": clean, "version": version})], now)
+        add_changes(conn, [Outgoing("rules", {"rules": clean, "version": version})], now)
     return clean
 
 
@@ -317,7 +320,7 @@ def put_staff(
             "pin_hash": pin_hash,
             "active": active,
         }
-        add_changes(conn, [("staff", None, body)], now)
+        add_changes(conn, [Outgoing("staff", body)], now)
     return {k: v for k, v in body.items() if k != "pin_hash"}
 
 
@@ -472,22 +475,16 @@ def merge_members(engine: Engine, keep: str, drop: str) -> dict[str, Any]:
             )
             .values(status="merged", merged_at=now)
         )
-        add_changes(
-            conn,
-            [
-                (
-                    "event",
-                    None,
-                    {
-                        "event_id": event_id,
-                        "type": "member.merged",
-                        "payload": payload,
-                        "store_code": None,
-                    },
-                )
-            ],
-            now,
-        )
+        body = {
+            "event_id": event_id,
+            "type": "member.merged",
+            "payload": payload,
+            "store_code": None,
+        }
+        # The stores that served the dropped member serve the kept one from now on.
+        had = {d.store_code, *streams.holders(conn, [drop])[drop]}
+        streams.add_holders(conn, keep, {s for s in had if s}, now)
+        add_changes(conn, [streams.event_change(body, None, None)], now)
     return {"kept": keep, "dropped": drop, "event_id": event_id}
 
 

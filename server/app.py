@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from sqlalchemy.exc import DataError
 from starlette.concurrency import run_in_threadpool
 
@@ -62,6 +62,7 @@ async def signed_device(
     )
     if sealed is not None:
         request.state.next_secret = sealed  # NextSecretHeader puts it on the answer
+    request.state.store_code = dev.store_code  # EpochHeader names that store's stream
     return dev
 
 
@@ -69,8 +70,9 @@ Device = Annotated[Any, Depends(signed_device)]
 
 
 class EpochHeader:
-    """Every answer names the database's epoch (see :mod:`server.backup`): a counter that
-    sees it change re-sends and re-pulls what a restored backup misses."""
+    """Every answer names the database's epoch (see :mod:`server.backup`) and, to a signed
+    request, where its store's stream stood at the last restore: a counter that sees the
+    epoch change re-sends and re-pulls what a restored backup misses."""
 
     def __init__(self, app: Any, service: HQService) -> None:
         self.app = app
@@ -80,15 +82,34 @@ class EpochHeader:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        epoch = self.service.known_epoch or await run_in_threadpool(self.service.epoch)
-        header = (EPOCH_HEADER.lower().encode(), epoch.encode())
+        service = self.service
+        epoch = service.known_epoch or await run_in_threadpool(service.epoch)
 
         async def sending(message: Any) -> None:
             if message["type"] == "http.response.start":
+                state = scope.get("state") or {}
+                store = state.get("store_code") if isinstance(state, dict) else None
+                value = epoch
+                if store:
+                    value = service.epoch_for(store) or await run_in_threadpool(
+                        service.load_epoch_for, store
+                    )
+                header = (EPOCH_HEADER.lower().encode(), value.encode())
                 message["headers"] = [*message.get("headers", ()), header]
             await send(message)
 
         await self.app(scope, receive, sending)
+
+
+class LinesResponse(StreamingResponse):
+    """NDJSON lines sent as they are made. Starlette's StreamingResponse also listens for the
+    client leaving, and under the body-reading middlewares here it hears that at once and
+    cancels the answer before it starts; a counter that leaves simply breaks the send."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.stream_response(send)
+        if self.background is not None:
+            await self.background()
 
 
 class NextSecretHeader:
@@ -206,9 +227,28 @@ def create_app(
         limit: Annotated[int, Query(ge=1, le=wire.MAX_PULL)] = 500,
     ) -> Response:
         return Response(
-            content=service.pull_json(device.device_id, since, limit),
-            media_type="application/json",
+            content=service.pull_json(device, since, limit), media_type="application/json"
         )
+
+    @app.get(
+        wire.SNAPSHOT_PATH,
+        responses={**_ERRORS, 200: {"content": {"application/x-ndjson": {}}}},
+        summary="The device's store scope now (rules, staff, members with their rows), "
+        "as NDJSON lines read in one transaction, and the stream position to follow from",
+    )
+    def snapshot(device: Device) -> LinesResponse:
+        paced(device, "snapshot")
+        return LinesResponse(service.snapshot_lines(device), media_type="application/x-ndjson")
+
+    @app.post(
+        wire.FETCH_PATH,
+        responses={**_ERRORS, 404: {"model": wire.ErrorBody}},
+        summary="Hold a member of another store at the device's store from now on; "
+        "returns the member as HQ has them (one snapshot line)",
+    )
+    def fetch(req: wire.MemberChangesRequest, device: Device) -> Response:
+        paced(device, "lookup")
+        return Response(content=service.fetch(device, req.member_id), media_type="application/json")
 
     @app.post(
         wire.LOOKUP_PATH,

@@ -7,9 +7,9 @@ backed up with ``pg_dump -Fc`` and restored with ``pg_restore`` into a fresh dat
 ``member-hq mark-restored``.
 
 Marking a database restored gives it a new *epoch*, which HQ sends with every answer
-(:data:`EPOCH_HEADER`, ``epoch:server_seq at the restore``). A counter that sees the epoch
-change sends again the events the backup misses and pulls again from that point, so what
-happened after the backup is neither lost nor applied twice.
+(:data:`EPOCH_HEADER`, ``epoch:position of the device's store stream at the restore``). A
+counter that sees the epoch change sends again the events the backup misses and pulls again
+from that point, so what happened after the backup is neither lost nor applied twice.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from server import tables as t
 from server.errors import HQError
 
 EPOCH_HEADER = "X-MC-HQ-Epoch"
-EPOCH, RESTORED_SEQ, SERVER_SEQ = "epoch", "restored_seq", "server_seq"
+EPOCH, RESTORED_SEQ = "epoch", "restored_seq"
 
 
 def _counter(engine: Engine, name: str) -> int | None:
@@ -47,20 +47,22 @@ def new_epoch() -> int:
 
 
 def epoch_value(engine: Engine) -> str:
-    """``epoch:restored_seq`` of this database, as sent in :data:`EPOCH_HEADER`."""
+    """``epoch:0`` of this database, as sent in :data:`EPOCH_HEADER` to an unsigned request
+    (a signed one gets its store stream's position: ``HQService.load_epoch_for``)."""
     return f"{_counter(engine, EPOCH) or 0}:{_counter(engine, RESTORED_SEQ) or 0}"
 
 
 def mark_restored(engine: Engine) -> dict[str, Any]:
-    """A new epoch: the counters re-send and re-pull from this database's last change."""
+    """A new epoch: the counters re-send and re-pull from their stream's last change here."""
     with engine.begin() as conn:
-        seq = conn.scalar(
-            select(t.counter.c.value).where(t.counter.c.name == SERVER_SEQ).with_for_update()
+        positions = dict(
+            conn.execute(select(t.stream.c.store_code, t.stream.c.value).with_for_update()).all()
         )
+        conn.execute(update(t.stream).values(restored=t.stream.c.value))
         epoch = new_epoch()
         _set_counter(conn, EPOCH, epoch)
-        _set_counter(conn, RESTORED_SEQ, int(seq or 0))
-    return {"epoch": epoch, "restored_seq": int(seq or 0)}
+        _set_counter(conn, RESTORED_SEQ, 0)
+    return {"epoch": epoch, "restored": positions}
 
 
 def sqlite_file(url: str) -> Path:

@@ -70,7 +70,7 @@ def upgrade(engine: Engine, keyring: Keyring | None = None) -> None:
         command.upgrade(cfg, "head")
         conn.commit()
     with engine.begin() as conn:
-        for name, first in (("server_seq", 0), (EPOCH, new_epoch())):
+        for name, first in ((EPOCH, new_epoch()),):
             if conn.scalar(select(t.counter.c.value).where(t.counter.c.name == name)) is None:
                 conn.execute(insert(t.counter).values(name=name, value=first))
 

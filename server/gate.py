@@ -97,7 +97,12 @@ class Rate:
     burst: int
 
 
-DEFAULT_RATES = {"push": Rate(20.0, 200), "lookup": Rate(5.0, 50)}
+# A join (snapshot) is rare: a few at once, then one a minute.
+DEFAULT_RATES = {
+    "push": Rate(20.0, 200),
+    "lookup": Rate(5.0, 50),
+    "snapshot": Rate(1 / 60, 5),
+}
 
 
 class RateLimiter:

@@ -5,10 +5,9 @@ deliveries of the same batch apply it once; events are taken in device_seq
 order, a gap stops the batch, an id or number already stored is answered from
 the store (same payload) or refused (another payload).
 
-Pull: every change gets a ``server_seq`` from the single ``hq_counter`` row.
-Its row lock is held from the increment to COMMIT, so numbers commit in order
-and the watermark (the counter's committed value) never passes a change that a
-concurrent transaction has yet to commit.
+Pull: a counter reads its own store's stream (:mod:`server.streams`), up to the stream's
+committed watermark; a new counter joins from a snapshot of its scope instead
+(:mod:`server.snapshot`), and a member of another store is fetched online before it is served.
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.domain.audit import canonical_json, payload_hash
 from app.domain.phone import looks_like_phone, mask_phone, normalise_phone
-from server import quarantine, validate
+from server import quarantine, snapshot, streams, validate
 from server import tables as t
 from server.apply import Applier, apply_event, apply_staff
 from server.device_secrets import Keyring
@@ -48,37 +47,9 @@ def code_hash(code: str) -> str:
     return hashlib.sha256(code.strip().upper().replace("-", "").encode()).hexdigest()
 
 
-def allocate_seqs(conn: Connection, n: int) -> list[int]:
-    """``n`` new server_seq numbers; the counter row stays locked until this transaction ends."""
-    last = conn.execute(
-        update(t.counter)
-        .where(t.counter.c.name == "server_seq")
-        .values(value=t.counter.c.value + n)
-        .returning(t.counter.c.value)
-    ).scalar_one()
-    return list(range(last - n + 1, last + 1))
-
-
-def add_changes(
-    conn: Connection, changes: list[tuple[str, str | None, dict[str, Any]]], now: dt.datetime
-) -> None:
-    """Number and store (kind, origin device, body) changes, in this order."""
-    if not changes:
-        return
-    seqs = allocate_seqs(conn, len(changes))
-    conn.execute(
-        insert(t.change),
-        [
-            {
-                "server_seq": seq,
-                "kind": kind,
-                "origin_device": origin,
-                "body": canonical_json(body),
-                "created_at": now,
-            }
-            for seq, (kind, origin, body) in zip(seqs, changes, strict=True)
-        ],
-    )
+def add_changes(conn: Connection, changes: list[streams.Outgoing], now: dt.datetime) -> None:
+    """Number and store ``changes`` in the streams that need them (:func:`streams.publish`)."""
+    streams.publish(conn, changes, now)
 
 
 def _stored_result(conn: Connection, device_id: str, ev: wire.WireEvent) -> wire.EventResult | None:
@@ -117,7 +88,7 @@ def admit(
     created_at: dt.datetime,
     now: dt.datetime,
     checked: bool = True,
-) -> tuple[str, str | None, dict[str, Any]] | None:
+) -> streams.Outgoing | None:
     """Check one event and apply it (raises :class:`validate.Refused`); returns the change
     other counters pull, if they need one. ``checked=False`` (benchmarks only) applies it
     unchecked."""
@@ -150,7 +121,7 @@ def admit(
         return None
     body = {"event_id": event_id, "type": event_type, "payload": payload,
             "store_code": dev.store_code}  # fmt: skip
-    return ("event", dev.device_id, body)
+    return streams.event_change(body, dev.device_id, dev.store_code)
 
 
 def admit_later(
@@ -191,6 +162,7 @@ class HQService:
         self.checks = checks
         self.is_postgres = engine.dialect.name == "postgresql"
         self.known_epoch: str | None = None
+        self._store_epochs: dict[str, str] = {}
 
     @property
     def keyring(self) -> Keyring:
@@ -205,6 +177,20 @@ class HQService:
 
             self.known_epoch = epoch_value(self.engine)
         return self.known_epoch
+
+    def epoch_for(self, store_code: str) -> str | None:
+        """``epoch:restored`` for a device of ``store_code``, once it has been read."""
+        return self._store_epochs.get(store_code)
+
+    def load_epoch_for(self, store_code: str) -> str:
+        """The epoch, and where the store's stream stood at the last restore (read once per
+        store: a restore happens while serve is stopped)."""
+        epoch = self.epoch().partition(":")[0]
+        with self.engine.connect() as conn:
+            _value, restored = streams.watermark(conn, store_code)
+        value = f"{epoch}:{restored}"
+        self._store_epochs[store_code] = value
+        return value
 
     # -- enrollment -----------------------------------------------------------
     def enroll(self, req: wire.EnrollRequest) -> wire.EnrollResponse:
@@ -347,7 +333,7 @@ class HQService:
             if dev.revoked_at is not None:
                 raise HQError("device_revoked")
             last = dev.last_seq
-            changes: list[tuple[str, str | None, dict[str, Any]]] = []
+            changes: list[streams.Outgoing] = []
             applier = Applier(conn, now)
             batch = validate.Batch(conn, device_id, dev.store_code, after_seq=last)
             batch.prefetch((ev.type, ev.payload) for ev in req.events if ev.device_seq > last)
@@ -469,20 +455,22 @@ class HQService:
         return wire.PushResponse(acked_seq=last, results=results)
 
     # -- pull -----------------------------------------------------------------
-    def _pull_rows(self, device_id: str, since: int, limit: int) -> tuple[list[Any], int, int]:
+    def _pull_rows(
+        self, device_id: str, store_code: str, since: int, limit: int
+    ) -> tuple[list[Any], int, int]:
         limit = max(1, min(limit, wire.MAX_PULL))
+        c = t.change.c
         with self.engine.connect().execution_options(hq_readonly=True) as conn:
-            watermark = (
-                conn.scalar(select(t.counter.c.value).where(t.counter.c.name == "server_seq")) or 0
-            )
+            watermark, _restored = streams.watermark(conn, store_code)
             rows = conn.execute(
-                select(t.change.c.server_seq, t.change.c.kind, t.change.c.body)
+                select(c.server_seq, c.kind, c.body)
                 .where(
-                    t.change.c.server_seq > since,
-                    t.change.c.server_seq <= watermark,
-                    or_(t.change.c.origin_device.is_(None), t.change.c.origin_device != device_id),
+                    c.store_code == store_code,
+                    c.server_seq > since,
+                    c.server_seq <= watermark,
+                    or_(c.origin_device.is_(None), c.origin_device != device_id),
                 )
-                .order_by(t.change.c.server_seq)
+                .order_by(c.server_seq)
                 .limit(limit)
             ).all()
             conn.rollback()
@@ -490,8 +478,9 @@ class HQService:
         cursor = rows[-1].server_seq if has_more else max(watermark, since)
         return rows, cursor, watermark
 
-    def pull(self, device_id: str, since: int, limit: int) -> wire.PullResponse:
-        rows, cursor, watermark = self._pull_rows(device_id, since, limit)
+    def pull(self, dev: Any, since: int, limit: int) -> wire.PullResponse:
+        """The changes of ``dev``'s store stream after ``since`` (not those it made)."""
+        rows, cursor, watermark = self._pull_rows(dev.device_id, dev.store_code, since, limit)
         return wire.PullResponse(
             changes=[
                 wire.Change(server_seq=r.server_seq, kind=r.kind, body=json.loads(r.body))
@@ -502,10 +491,10 @@ class HQService:
             has_more=len(rows) == max(1, min(limit, wire.MAX_PULL)),
         )
 
-    def pull_json(self, device_id: str, since: int, limit: int) -> bytes:
+    def pull_json(self, dev: Any, since: int, limit: int) -> bytes:
         """:meth:`pull` as the JSON HQ sends: the stored bodies are canonical JSON already,
         so they go out as they are instead of being parsed and serialised again."""
-        rows, cursor, watermark = self._pull_rows(device_id, since, limit)
+        rows, cursor, watermark = self._pull_rows(dev.device_id, dev.store_code, since, limit)
         has_more = len(rows) == max(1, min(limit, wire.MAX_PULL))
         changes = ",".join(
             f'{{"server_seq":{r.server_seq},"kind":{json.dumps(r.kind)},"body":{r.body}}}'
@@ -517,22 +506,26 @@ class HQService:
         ).encode()
 
     def member_changes(self, member_id: str) -> wire.PullResponse:
-        """The changes about ``member_id`` (its events, in order), whoever made them."""
+        """The changes about ``member_id`` (its events, in order), whoever made them: its home
+        store's stream has every one of them."""
         needle = f'%"member_id":"{member_id}"%'  # an id is hex and dashes: no LIKE wildcard
+        c = t.change.c
         with self.engine.connect().execution_options(hq_readonly=True) as conn:
-            watermark = (
-                conn.scalar(select(t.counter.c.value).where(t.counter.c.name == "server_seq")) or 0
-            )
-            rows = conn.execute(
-                select(t.change.c.server_seq, t.change.c.kind, t.change.c.body)
-                .where(
-                    t.change.c.kind == "event",
-                    t.change.c.server_seq <= watermark,
-                    t.change.c.body.like(needle),
-                )
-                .order_by(t.change.c.server_seq)
-                .limit(wire.MAX_PULL)
-            ).all()
+            home = streams.homes(conn, [member_id]).get(member_id)
+            rows = []
+            if home:
+                watermark, _restored = streams.watermark(conn, home)
+                rows = conn.execute(
+                    select(c.server_seq, c.kind, c.body)
+                    .where(
+                        c.store_code == home,
+                        c.kind == "event",
+                        c.server_seq <= watermark,
+                        c.body.like(needle),
+                    )
+                    .order_by(c.server_seq)
+                    .limit(wire.MAX_PULL)
+                ).all()
             conn.rollback()
         return wire.PullResponse(
             changes=[
@@ -540,9 +533,24 @@ class HQService:
                 for r in rows
             ],
             cursor=0,
-            watermark=watermark,
+            watermark=0,
             has_more=len(rows) == wire.MAX_PULL,
         )
+
+    # -- scope: fetching a member, joining from a snapshot -------------------------------
+    def fetch(self, dev: Any, member_id: str) -> bytes:
+        """``dev``'s store holds ``member_id`` from now on: their changes reach its stream,
+        and their state as HQ has it now is returned (:func:`snapshot.member_json`)."""
+        now = self.clock()
+        with self.engine.begin() as conn:
+            if not streams.hold(conn, dev.store_code, member_id, now):
+                raise HQError("member_unknown", member_id)
+            found = snapshot.members(conn, [member_id])
+        return snapshot.dumps(found[0])
+
+    def snapshot_lines(self, dev: Any) -> Any:
+        """The NDJSON lines of ``dev``'s store scope (:mod:`server.snapshot`)."""
+        return snapshot.lines(self.engine, dev.store_code)
 
     # -- online lookup --------------------------------------------------------
     def lookup(self, query: str) -> wire.LookupResponse:

@@ -3,8 +3,8 @@
 Ledger tables (``hq_sv_entry``, ``hq_points_entry``, ``hq_points_lot``) are
 append-only and keyed by the ids the counters gave their rows, so an entry is
 stored once however often it is delivered. ``hq_change`` numbers every change
-the counters pull with a gapless ``server_seq`` handed out by the single
-``hq_counter`` row, whose lock makes those numbers commit in order.
+the counters pull in per-store streams (``hq_stream``, :mod:`server.streams`): each stream
+numbers its changes with a gapless ``server_seq`` whose row lock makes them commit in order.
 """
 
 from __future__ import annotations
@@ -180,14 +180,38 @@ counter = Table(
     Column("value", BigInteger, nullable=False),
 )
 
+# One row per (store stream, change): a change about members is in the stream of each store
+# that needs it (server.streams); hq_change (one global stream) until h0006.
 change = Table(
-    "hq_change",
+    "hq_stream_change",
     metadata,
+    Column("store_code", String(32), primary_key=True),
     Column("server_seq", BigInteger, primary_key=True, autoincrement=False),
     Column("kind", String(16), nullable=False),
     Column("origin_device", String(36)),
     Column("body", Text, nullable=False),
     Column("created_at", DateTime, nullable=False),
+)
+
+# Each store's stream: ``value`` its last committed number (the watermark a pull reads),
+# ``restored`` the value it had when this database was last restored from a backup.
+stream = Table(
+    "hq_stream",
+    metadata,
+    Column("store_code", String(32), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+    Column("restored", BigInteger, nullable=False, default=0),
+)
+
+# The other stores' members a store keeps (it served them, or fetched them to serve them):
+# their changes reach that store's stream too.
+holding = Table(
+    "hq_holding",
+    metadata,
+    Column("store_code", String(32), primary_key=True),
+    Column("member_id", String(36), primary_key=True),
+    Column("since", DateTime, nullable=False),
+    Index("ix_hq_holding_member", "member_id"),
 )
 
 rules = Table(
@@ -235,6 +259,7 @@ duplicate = Table(
 )
 
 Index("ix_hq_member_status_phone", member.c.status, member.c.phone)
+Index("ix_hq_member_store", member.c.store_code)
 
 # -- HQ as the authority (h0003) ------------------------------------------------------
 

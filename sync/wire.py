@@ -20,6 +20,8 @@ PUSH_PATH = f"{PREFIX}/events"
 PULL_PATH = f"{PREFIX}/changes"
 LOOKUP_PATH = f"{PREFIX}/members/lookup"
 MEMBER_CHANGES_PATH = f"{PREFIX}/members/changes"
+FETCH_PATH = f"{PREFIX}/members/fetch"
+SNAPSHOT_PATH = f"{PREFIX}/snapshot"
 HEALTH_PATH = f"{PREFIX}/health"
 
 # Every request names the counter's release in its User-Agent; HQ keeps it per device.

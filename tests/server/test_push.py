@@ -147,8 +147,14 @@ def test_pull_json_is_the_pull_response(hq: HQServer, make_counter) -> None:
 
     a, b = make_counter("S001"), busy_counter(make_counter)
     b.sync()
+    from server import tables as t
+
+    with hq.engine.connect() as conn:  # the device row the routes hand the service
+        dev = conn.execute(
+            t.device.select().where(t.device.c.device_id == a.client().config.device_id)
+        ).one()
     for since, limit in ((0, 500), (0, 2), (3, 2)):
-        raw = json.loads(hq.service.pull_json(a.client().config.device_id, since, limit))
-        model = hq.service.pull(a.client().config.device_id, since, limit)
+        raw = json.loads(hq.service.pull_json(dev, since, limit))
+        model = hq.service.pull(dev, since, limit)
         assert wire.PullResponse.model_validate(raw) == model
     assert model.changes and model.changes[0].body["type"]

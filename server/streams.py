@@ -1,0 +1,210 @@
+"""Per-store change streams: what each store's counters pull, numbered without one lock.
+
+Every store has a stream (``hq_stream``) with its own sequence. A change about members goes
+to the stream of each member's home store, to the streams of the stores that hold them
+(``hq_holding``: they served the member and keep them) and to the stream of the store that
+made it; a chain-wide change (rules, staff) goes to every stream. A counter pulls its own
+store's stream only, so what it receives is proportional to its scope, not to the chain.
+
+Numbers are taken with the stream row locked until COMMIT, so within a stream they commit
+in order and the stream's value is a watermark that never passes an uncommitted change
+(a PostgreSQL sequence would: its numbers are handed out before their rows commit). Two
+stores pushing about their own members lock different rows and never wait for each other.
+Several streams are locked in store-code order; the holders of a change's members are read
+again after the home streams are locked, because :func:`hold` (an online fetch) takes the
+home stream's lock before it adds a holder: a change either reaches the new holder or is
+already in the member state the fetch returned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from app.domain.audit import canonical_json
+from app.domain.events import effects
+from server import tables as t
+
+CHUNK = 500  # ids per IN (...) list
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A change to publish: ``kind`` "event", "rules" or "staff"; ``members`` the members an
+    event concerns (empty for a chain-wide change); ``store_code`` the store that made it."""
+
+    kind: str
+    body: dict[str, Any]
+    origin_device: str | None = None
+    store_code: str | None = None
+    members: tuple[str, ...] = field(default=())
+
+    @property
+    def chain_wide(self) -> bool:
+        return self.kind != "event"
+
+
+def event_change(
+    body: dict[str, Any], origin_device: str | None, store_code: str | None
+) -> Outgoing:
+    """The change of an applied event (its body: event_id, type, payload, store_code)."""
+    eff = effects(body["type"], body["payload"])
+    members = set(eff.member_ids) | set(eff.merged_into or ())
+    return Outgoing("event", body, origin_device, store_code, tuple(sorted(members)))
+
+
+def _chunks(ids: Sequence[str]) -> Iterable[Sequence[str]]:
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i : i + CHUNK]
+
+
+def homes(conn: Connection, member_ids: Iterable[str]) -> dict[str, str | None]:
+    ids = sorted(set(member_ids))
+    found: dict[str, str | None] = {}
+    for part in _chunks(ids):
+        found.update(
+            conn.execute(
+                select(t.member.c.id, t.member.c.store_code).where(t.member.c.id.in_(part))
+            ).all()
+        )
+    return found
+
+
+def holders(conn: Connection, member_ids: Iterable[str]) -> dict[str, set[str]]:
+    ids = sorted(set(member_ids))
+    held: dict[str, set[str]] = defaultdict(set)
+    for part in _chunks(ids):
+        for member_id, store_code in conn.execute(
+            select(t.holding.c.member_id, t.holding.c.store_code).where(
+                t.holding.c.member_id.in_(part)
+            )
+        ):
+            held[member_id].add(store_code)
+    return held
+
+
+def all_streams(conn: Connection) -> list[str]:
+    return list(conn.scalars(select(t.stream.c.store_code).order_by(t.stream.c.store_code)))
+
+
+def lock(conn: Connection, stores: Iterable[str]) -> dict[str, int]:
+    """Lock these streams (store-code order) until COMMIT; their current values."""
+    wanted = sorted(set(stores))
+    values: dict[str, int] = {}
+    for part in _chunks(wanted):
+        values.update(
+            conn.execute(
+                select(t.stream.c.store_code, t.stream.c.value)
+                .where(t.stream.c.store_code.in_(part))
+                .order_by(t.stream.c.store_code)
+                .with_for_update()
+            ).all()
+        )
+    return values
+
+
+def ensure(conn: Connection, store_code: str) -> None:
+    """The store's stream exists (made with the store; this covers stores made before)."""
+    if conn.scalar(select(t.stream.c.store_code).where(t.stream.c.store_code == store_code)):
+        return
+    conn.execute(insert(t.stream).values(store_code=store_code, value=0, restored=0))
+
+
+def _add_holdings(conn: Connection, pairs: set[tuple[str, str]], now: dt.datetime) -> None:
+    if pairs:
+        conn.execute(
+            insert(t.holding),
+            [{"store_code": s, "member_id": m, "since": now} for s, m in sorted(pairs)],
+        )
+
+
+def publish(conn: Connection, changes: Sequence[Outgoing], now: dt.datetime) -> None:
+    """Number and store ``changes`` (in this order) in every stream that needs them. A store
+    that made a change about another store's member holds that member from now on."""
+    if not changes:
+        return
+    member_ids = {m for c in changes for m in c.members}
+    home = homes(conn, member_ids)
+    everyone = all_streams(conn) if any(c.chain_wide for c in changes) else []
+    first = set(everyone) | {h for h in home.values() if h}
+    first |= {c.store_code for c in changes if c.store_code}
+    locked = lock(conn, first)
+    held = holders(conn, member_ids)  # after the home streams are locked: see the module doc
+    late = {s for stores in held.values() for s in stores} - set(locked)
+    if late:
+        locked.update(lock(conn, late))
+    new_holdings: set[tuple[str, str]] = set()
+    for c in changes:
+        if c.store_code and not c.chain_wide:
+            for m in c.members:
+                if home.get(m) not in (None, c.store_code) and c.store_code not in held[m]:
+                    new_holdings.add((c.store_code, m))
+                    held[m].add(c.store_code)
+    rows: list[dict[str, Any]] = []
+    next_seq = dict(locked)
+    for c in changes:
+        if c.chain_wide:
+            targets = set(everyone)
+        else:
+            targets = {home[m] for m in c.members if home.get(m)}
+            targets |= {s for m in c.members for s in held[m]}
+            if c.store_code:
+                targets.add(c.store_code)
+        body = canonical_json(c.body)
+        for store_code in sorted(targets & set(locked)):
+            next_seq[store_code] += 1
+            rows.append(
+                {
+                    "store_code": store_code,
+                    "server_seq": next_seq[store_code],
+                    "kind": c.kind,
+                    "origin_device": c.origin_device,
+                    "body": body,
+                    "created_at": now,
+                }
+            )
+    for store_code, value in next_seq.items():
+        if value != locked[store_code]:
+            conn.execute(
+                update(t.stream).where(t.stream.c.store_code == store_code).values(value=value)
+            )
+    if rows:
+        conn.execute(insert(t.change), rows)
+    _add_holdings(conn, new_holdings, now)
+
+
+def hold(conn: Connection, store_code: str, member_id: str, now: dt.datetime) -> bool:
+    """``store_code`` holds ``member_id`` from now on (an online fetch); False when HQ has no
+    such member. Takes the home stream's lock first (see the module doc); the caller reads
+    the member's state after this, in the same transaction."""
+    home = homes(conn, [member_id])
+    if member_id not in home:
+        return False
+    home_store = home[member_id]
+    if home_store:
+        lock(conn, [home_store])
+    if home_store != store_code and store_code not in holders(conn, [member_id])[member_id]:
+        _add_holdings(conn, {(store_code, member_id)}, now)
+    return True
+
+
+def add_holders(
+    conn: Connection, member_id: str, stores: Iterable[str], now: dt.datetime
+) -> None:
+    """These stores hold ``member_id`` too (e.g. the stores of a member merged into it)."""
+    home = homes(conn, [member_id]).get(member_id)
+    have = holders(conn, [member_id])[member_id]
+    _add_holdings(conn, {(s, member_id) for s in stores if s and s != home and s not in have}, now)
+
+
+def watermark(conn: Connection, store_code: str) -> tuple[int, int]:
+    """(value, restored) of the store's stream: committed changes only."""
+    row = conn.execute(
+        select(t.stream.c.value, t.stream.c.restored).where(t.stream.c.store_code == store_code)
+    ).first()
+    return (int(row.value), int(row.restored)) if row else (0, 0)
