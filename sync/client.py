@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from sync import handover, signing, wire
 from sync.config import SyncConfig, save_config
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read
-EPOCH_HEADER = "X-MC-HQ-Epoch"  # server.backup: "epoch:server_seq at the restore"
+EPOCH_HEADER = "X-MC-HQ-Epoch"  # server.backup: "epoch:the store stream at the restore"
 USER_AGENT = wire.user_agent(__version__)
 log = logging.getLogger("member_counter.sync")
 
@@ -233,6 +233,48 @@ class HQClient:
         """Every change HQ holds about one member (``sync repair``)."""
         body = {"member_id": member_id}
         return _parse(wire.PullResponse, self._signed("POST", wire.MEMBER_CHANGES_PATH, body))
+
+    def fetch(self, member_id: str) -> dict[str, Any]:
+        """Hold ``member_id`` at this counter's store from now on; the member as HQ has them
+        (one snapshot line, :mod:`server.snapshot`)."""
+        data = self._signed("POST", wire.FETCH_PATH, {"member_id": member_id})
+        if not isinstance(data, dict) or not isinstance(data.get("member"), dict):
+            raise SyncError("server", "unexpected answer to a member fetch")
+        return data
+
+    def snapshot(self) -> Iterator[bytes]:
+        """The lines of HQ's snapshot of this counter's store scope, as they arrive; a
+        SyncError when HQ cannot be reached or refuses (``status`` 404: an HQ before
+        scoped replication)."""
+        path = wire.SNAPSHOT_PATH
+        headers = signing.sign_request(
+            self.config.device_id, self.config.secret, "GET", path, b"", now=self.clock()
+        )
+        try:
+            resp = self.session.get(
+                self.base + path, headers=headers, verify=self.config.verify,
+                timeout=self.timeout, stream=True,
+            )  # fmt: skip
+        except requests.exceptions.SSLError as exc:
+            raise SyncError("refused", f"TLS: {exc}", code="tls") from None
+        except requests.RequestException as exc:
+            raise SyncError("unreachable", _unreachable(exc)) from None
+        with resp:
+            if EPOCH_HEADER in resp.headers:
+                self._saw_epoch(resp.headers[EPOCH_HEADER])
+            if handover.HEADER in resp.headers:
+                self._saw_next_secret(resp.headers[handover.HEADER])
+            if resp.status_code >= 400:
+                code = "http_" + str(resp.status_code)
+                kind = "server" if resp.status_code >= 500 else "refused"
+                raise SyncError(kind, f"HTTP {resp.status_code}", code=code,
+                                status=resp.status_code)  # fmt: skip
+            try:
+                for line in resp.iter_lines(chunk_size=65536):
+                    if line:
+                        yield line
+            except requests.RequestException as exc:
+                raise SyncError("unreachable", _unreachable(exc)) from None
 
     def health(self) -> wire.Health:
         data = _send(

@@ -1,4 +1,5 @@
-"""One sync round: push the outbox in device_seq order, then pull changes since the cursor.
+"""One sync round: push the outbox in device_seq order, then pull changes since the cursor
+(or, for a counter that never did, join from HQ's snapshot of its store's scope).
 
 Only data moves here; what it means for the counter's tables is
 :mod:`app.services.syncstate` (acknowledgements, status) and
@@ -12,7 +13,8 @@ import logging
 from dataclasses import dataclass
 
 from app.domain.errors import CounterError
-from app.services import remote, syncstate
+from app.persistence import scopestore
+from app.services import parking, remote, scope, syncstate
 from app.services.context import CounterContext
 from sync import wire
 from sync.client import HQClient, SyncError
@@ -30,14 +32,23 @@ class SyncReport:
     cursor: int
 
 
+MAX_FETCH = 5  # members of other stores fetched per online lookup
+MAX_PARKED_FETCH = 20  # members parked changes wait for, fetched per round
+
+
 def push_all(ctx: CounterContext, client: HQClient, batch: int = PUSH_BATCH) -> int:
-    """Send pending events until HQ holds them all; returns how many HQ acknowledged."""
+    """Send pending events until HQ holds them all; returns how many HQ acknowledged. A
+    member of another store this counter served without holding them (offline, a top-up)
+    is fetched afterwards: HQ keeps this store up to date about them from then on."""
     acked_total = 0
     rounds = 0
+    served: set[str] = set()
     while True:
         items = syncstate.outbox_batch(ctx, batch)
         if not items:
+            fetch_unheld(ctx, client, served)
             return acked_total
+        served |= syncstate.members_named(items)
         rounds += 1
         try:
             resp = client.push(items)
@@ -70,9 +81,39 @@ def push_all(ctx: CounterContext, client: HQClient, batch: int = PUSH_BATCH) -> 
             raise SyncError("server", "push does not progress")
 
 
+def fetch_unheld(ctx: CounterContext, client: HQClient, member_ids: set[str]) -> int:
+    """Fetch those of ``member_ids`` this counter has but does not hold; returns how many."""
+    if not member_ids:
+        return 0
+    with ctx.reader() as uow:
+        unheld = scopestore.unheld_among(uow, member_ids)
+    for member_id in sorted(unheld):
+        scope.fetched(ctx, client.fetch(member_id))
+    return len(unheld)
+
+
+def join(ctx: CounterContext, client: HQClient) -> int | None:
+    """Take the store's scope from HQ's snapshot; None when HQ has no snapshots (a release
+    before scoped replication: the counter pulls the whole stream as before)."""
+    try:
+        joined = scope.join(ctx, client.snapshot())
+    except SyncError as exc:
+        if exc.status == 404:
+            return None
+        raise
+    log.info(
+        "joined HQ at %s: %s members held, %s no longer held",
+        joined.cursor, joined.members, joined.unheld,
+    )  # fmt: skip
+    return joined.members
+
+
 def pull_all(ctx: CounterContext, client: HQClient, batch: int = PULL_BATCH) -> int:
-    """Apply HQ's changes since the stored cursor, batch by batch; returns how many."""
+    """Apply HQ's changes since the stored cursor, batch by batch; returns how many. A
+    counter that never joined takes its scope from HQ's snapshot first."""
     applied = 0
+    if not syncstate.joined(ctx):
+        applied += join(ctx, client) or 0
     cursor = syncstate.cursor(ctx)
     while True:
         resp = client.pull(cursor, batch)
@@ -81,7 +122,23 @@ def pull_all(ctx: CounterContext, client: HQClient, batch: int = PULL_BATCH) -> 
         applied += result.applied
         cursor = result.cursor
         if not resp.has_more:
-            return applied
+            return applied + fetch_parked(ctx, client)
+
+
+def fetch_parked(ctx: CounterContext, client: HQClient) -> int:
+    """Fetch the members parked changes wait for (a change about a member this store did
+    not hold, e.g. the member another was merged into) and retry the parked changes."""
+    waiting = parking.waiting_members(ctx)[:MAX_PARKED_FETCH]
+    fetched = 0
+    for member_id in waiting:
+        try:
+            scope.fetched(ctx, client.fetch(member_id))
+        except SyncError as exc:
+            if exc.code != "member_unknown":
+                raise
+            continue  # HQ has no such member: the change stays parked with its reason
+        fetched += 1
+    return remote.retry_parked(ctx) if fetched else 0
 
 
 def sync_once(ctx: CounterContext, client: HQClient) -> SyncReport:
@@ -107,9 +164,10 @@ def sync_once(ctx: CounterContext, client: HQClient) -> SyncReport:
 
 
 def lookup_and_fetch(ctx: CounterContext, client: HQClient, query: str) -> list[wire.MemberSummary]:
-    """Find a member at HQ (registered elsewhere minutes ago) and, if HQ knows them, pull
-    at once so the cashier can serve them now rather than after the next round."""
+    """Find a member at HQ (registered elsewhere, or at this store minutes ago) and fetch
+    them, so the cashier serves them now with HQ's balances; from then on this store holds
+    them and their later changes reach it."""
     found = client.lookup(query).members
-    if found:
-        pull_all(ctx, client)
+    for member in found[:MAX_FETCH]:
+        scope.fetched(ctx, client.fetch(member.member_id))
     return found

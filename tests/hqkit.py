@@ -203,6 +203,17 @@ class Counter:
         finally:
             client.close()
 
+    def lookup(self, query: str) -> list[Any]:
+        """Online lookup, as the cashier's window makes it for a member not found here: the
+        members HQ finds are fetched and held here from now on."""
+        from sync.engine import lookup_and_fetch
+
+        client = self.client()
+        try:
+            return lookup_and_fetch(self.ctx, client, query)
+        finally:
+            client.close()
+
     def close(self) -> None:
         self.ctx.close()
 

@@ -222,6 +222,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gender_invalid": ("性别只能是男或女:{value}", "Gender must be m or f: {value}"),
     "member_cancelled": ("会员 {name} 已注销", "Member {name} has been cancelled"),
     "member_not_found": ("没有找到会员:{query}", "No member found: {query}"),
+    "member_not_held": (
+        "这是其他门店的会员,本机没有其最新余额:请联网后重新查找该会员,再使用储值或积分"
+        "(充值和现金等付款不受影响)",
+        "This member belongs to another store and this counter does not have their latest "
+        "balances: find the member again while online before paying with stored value or "
+        "points (top-ups and cash or other payments still work)",
+    ),
+    "snapshot_invalid": (
+        "总部的门店数据不完整,将在下一次同步时重新获取",
+        "HQ's store data came incomplete; it is fetched again at the next sync",
+    ),
     "method_invalid": ("不支持的支付方式:{method}", "Unknown payment method: {method}"),
     "name_invalid": ("姓名含有不可用的字符", "The name contains characters that cannot be used"),
     "name_length": ("姓名应为 1–32 个字", "The name must have 1–32 characters"),

@@ -88,6 +88,9 @@ class Member(Base):
     # kept by triggers on ``txn`` and ``member`` (migration 0005), never written by code:
     # the range report counts churn from it without reading every member's transactions.
     joined_on: Mapped[dt.date | None] = mapped_column(Date)
+    # False for a member of another store this counter has but is not kept up to date about
+    # (pulled before HQ scoped what each store receives): served only after an online fetch.
+    held: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("1"))
 
     __table_args__ = (
         Index(
@@ -385,6 +388,9 @@ class SyncState(Base):
     hq_epoch: Mapped[str | None] = mapped_column(String(64))
     # The version of HQ's rules last pulled; events carry it so HQ checks them by those rules.
     rules_version: Mapped[int | None] = mapped_column(Integer)
+    # When this counter last took its store's scope from an HQ snapshot (None: never, so the
+    # next pull joins from one instead of replaying the stream).
+    joined_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class MemberFieldClock(Base):

@@ -33,6 +33,7 @@ from app.services.ledger import (
 from app.services.lookup import resolve_member
 from app.services.members import check_payment_password
 from app.services.recording import member_state, record
+from app.services.scope import require_held
 from app.services.security import Actor, Permission, require
 
 
@@ -92,6 +93,8 @@ def checkout(
     uses_stored_value = (tenders is None and pay == STORED_VALUE) or any(
         m == STORED_VALUE for m, _ in (tenders or ())
     )
+    if uses_stored_value or points > 0:
+        require_held(found)  # balances of a member not kept up to date here may be old
     if uses_stored_value and found.pay_password_hash is not None:
         check_payment_password(ctx, member_id, payment_password)
 
@@ -99,6 +102,8 @@ def checkout(
         rules = load_rules(uow)
         member = resolve_member(ctx, uow, member_id)
         ensure_can_transact(uow, member)
+        if uses_stored_value or points > 0:
+            require_held(member)
         before = member_state(member)
         tier = rules.tier(member.tier_code)
         # A regular holds a lot per purchase: their balances are summed only when points are

@@ -51,6 +51,9 @@ class MemberView:
     birthday: dt.date | None
     gender: str | None
     email: str | None
+    # False: another store's member this counter is not kept up to date about (app.services
+    # .scope); an online lookup fetches them before stored value or points are spent.
+    held: bool = True
 
     @property
     def stored_value_fen(self) -> int:
@@ -92,6 +95,7 @@ def member_views(
                 birthday=m.birthday,
                 gender=m.gender,
                 email=m.email,
+                held=bool(m.held),
             )
         )
     return views

@@ -37,14 +37,15 @@ def member_of(body: dict[str, Any]) -> str | None:
 
 
 def _try(ctx: CounterContext, uow: UnitOfWork, state: Any, change: Any, apply: Apply) -> Any:
-    """None when the change applied; else (code, reason)."""
+    """None when the change applied; else (code, reason, the member it waits for or None)."""
     try:
         with syncstore.savepoint(uow):
             apply(ctx, uow, state, change)
     except CounterError as exc:
-        return exc.code, exc.message
+        missing = exc.params.get("query") if exc.code == "member_not_found" else None
+        return exc.code, exc.message, missing if isinstance(missing, str) else None
     except (KeyError, TypeError, ValueError, AttributeError):
-        return "pull_invalid", render("pull_invalid")
+        return "pull_invalid", render("pull_invalid"), None
     return None
 
 
@@ -53,11 +54,11 @@ def attempt(ctx: CounterContext, uow: UnitOfWork, state: Any, change: Any, apply
     problem = _try(ctx, uow, state, change, apply)
     if problem is None:
         return True
-    code, reason = problem
+    code, reason, missing = problem
     body = change.body if isinstance(change.body, dict) else {}
     syncstore.park(
-        uow, change.server_seq, change.kind, canonical_json(change.body), member_of(body),
-        code, reason, ctx.now(),
+        uow, change.server_seq, change.kind, canonical_json(change.body),
+        missing or member_of(body), code, reason, ctx.now(),
     )  # fmt: skip
     log.warning("change %s from HQ parked: %s", change.server_seq, code)
     return False
@@ -78,7 +79,8 @@ def retry(ctx: CounterContext, uow: UnitOfWork, state: Any, apply: Apply) -> int
             syncstore.unpark(uow, row.server_seq)
             done += 1
         else:
-            row.code, row.reason = problem
+            row.code, row.reason, missing = problem
+            row.member_id = missing or row.member_id
             row.tries += 1
     return done
 

@@ -104,13 +104,13 @@ def _apply_one(ctx: CounterContext, uow: UnitOfWork, state: Any, change: PulledC
     if change.kind == "event":
         _apply_event(ctx, uow, state, change.body)
     elif change.kind == "rules":
-        _apply_rules(uow, change.body["rules"])
+        apply_rules(uow, change.body["rules"])
         state.rules_version = change.body.get("version")
     elif change.kind == "staff":
-        _apply_staff(ctx, uow, change.body)
+        apply_staff(ctx, uow, change.body)
 
 
-def _apply_rules(uow: UnitOfWork, data: dict[str, Any]) -> None:
+def apply_rules(uow: UnitOfWork, data: dict[str, Any]) -> None:
     rules = Rules.from_dict(data)  # refuses rules this counter cannot use
     store = uow.store()
     if store is None:
@@ -118,7 +118,7 @@ def _apply_rules(uow: UnitOfWork, data: dict[str, Any]) -> None:
     store.rules_json = json.dumps(rules.to_dict(), ensure_ascii=False)
 
 
-def _apply_staff(ctx: CounterContext, uow: UnitOfWork, body: dict[str, Any]) -> None:
+def apply_staff(ctx: CounterContext, uow: UnitOfWork, body: dict[str, Any]) -> None:
     staff = uow.staff_by_no(body["staff_no"])
     if staff is None:
         uow.add(

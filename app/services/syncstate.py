@@ -4,11 +4,13 @@ last attempt went. ``sync`` calls these; the window's status bar reads :func:`st
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from app.domain import offline
 from app.domain.errors import RuleError
+from app.domain.events import effects
 from app.domain.messages import render_refusal
 from app.domain.release import Release
 from app.persistence import syncstore
@@ -205,6 +207,24 @@ def mark_reset(ctx: CounterContext) -> None:
         state.last_success_at = None
         state.hq_epoch = None
         uow.commit()
+
+
+def joined(ctx: CounterContext) -> bool:
+    """Whether this counter took its store's scope from an HQ snapshot."""
+    with ctx.reader() as uow:
+        state = syncstore.state(uow)
+        return state is not None and state.joined_at is not None
+
+
+def members_named(items: list[OutboxItem]) -> set[str]:
+    """The members these outbox events are about."""
+    found: set[str] = set()
+    for item in items:
+        try:
+            found |= effects(item.type, json.loads(item.payload)).member_ids
+        except (KeyError, TypeError, ValueError):
+            continue
+    return found
 
 
 def note_epoch(ctx: CounterContext, value: str) -> bool:

@@ -39,7 +39,8 @@ OK = Approval(MANAGER_NO, MANAGER_PIN)
 
 
 def two_stores(make_counter: Callable[..., Counter]) -> tuple[Counter, Counter, str]:
-    """S001 with its member (¥1,000 stored, +150 bonus), S002 that has pulled them."""
+    """S001 with its member (¥1,000 stored, +150 bonus), S002 that has fetched them (online
+    lookup: it serves them)."""
     a, b = make_counter("S001"), make_counter("S002")
     member_id = register_member(
         a.ctx, a.cashier, Registration(name="孙一", phone=P1, consent=True)
@@ -47,6 +48,7 @@ def two_stores(make_counter: Callable[..., Counter]) -> tuple[Counter, Counter, 
     top_up(a.ctx, a.cashier, P1, 100_000, "cash")
     a.sync()
     b.sync()
+    b.lookup(P1)
     return a, b, member_id
 
 
@@ -106,6 +108,8 @@ def test_forged_money_is_quarantined_and_reaches_no_counter(
         top_up(a.ctx, a.cashier, phone, 100_000, "cash")
     a.sync()
     b.sync()
+    for phone in phones:
+        b.lookup(phone)
     before = {m: balances(a, m) for m in targets}
     cursor = a.client().pull(0, 1000).cursor
     huge = {"principal_fen": 1_000_000_000, "bonus_fen": 0}
@@ -397,6 +401,7 @@ def test_refunds_only_of_sales_made_here_and_only_once(
     sale_a = checkout(a.ctx, a.cashier, P3, 10_000)
     a.sync()
     b.sync()
+    b.lookup(P3)
     sale_b3 = checkout(b.ctx, b.cashier, P3, 10_000)
     b.sync()
     refund(b.ctx, b.cashier, sale_b3.txn_id, OK)

@@ -202,6 +202,7 @@ def test_hq_from_the_unit_backed_up_restored_and_counters_sync_on(
         b.sync()
         register_member(b.ctx, b.cashier, Registration(name="李四", phone=PHONE_B, consent=True))
         top_up(b.ctx, b.cashier, PHONE_B, 50_000, "wechat")
+        b.lookup(PHONE_A)  # each store serves the other's member after an online lookup
         checkout(b.ctx, b.cashier, PHONE_A, 12_300)
         b.sync()
         a.sync()
@@ -210,6 +211,7 @@ def test_hq_from_the_unit_backed_up_restored_and_counters_sync_on(
         backup_file = tmp_path / "backups" / "hq.sqlite3"
         made = first.cli("backup", str(backup_file))
         assert made["revision"].startswith("h") and (backup_file.stat().st_mode & 0o777) == 0o600
+        a.lookup(PHONE_B)
         checkout(a.ctx, a.cashier, PHONE_B, 4_500)
         top_up(a.ctx, a.cashier, PHONE_A, 20_000, "alipay")
         a.sync()

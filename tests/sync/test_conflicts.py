@@ -70,6 +70,7 @@ def test_offline_overdraft_is_kept_and_listed_as_conflict(
     member_id = member_with(a, 10_000)
     a.sync()
     b.sync()
+    b.lookup(PHONE)  # B serves A's member: found online, held at B
     go_offline(a, b)
     checkout(a.ctx, a.cashier, PHONE, 8_000)
     checkout(b.ctx, b.cashier, PHONE, 8_000)  # each within its own limit
@@ -130,6 +131,7 @@ def test_same_phone_at_two_stores_is_merged_explicitly(hq: HQServer, make_counte
     (pair,) = json.loads(capsys.readouterr().out)["duplicates"]
     assert {pair["member_a"], pair["member_b"]} == {kept, dropped}
     assert pair["phone"] == "139****0051"
+    b.lookup(PHONE)  # HQ has both: B fetches A's and holds it as a duplicate
     with pytest.raises(RuleError) as exc:  # B sees A's member as a duplicate until merged
         top_up(b.ctx, b.cashier, kept, 100, "cash")
     assert exc.value.code == "member_duplicate"
@@ -192,6 +194,7 @@ def test_points_expire_once_across_stores(hq: HQServer, make_counter) -> None:
     member_id = member_with(a, 20_000)
     a.sync()
     b.sync()
+    b.lookup(PHONE)
     checkout(b.ctx, b.cashier, PHONE, 5_000)  # 50 points earned at B for A's member
     b.sync()
     a.sync()

@@ -33,6 +33,16 @@ def old_system_file(path: Path, n: int) -> Path:
     return path
 
 
+def rows_of(counter: Counter, sql: str) -> list[tuple]:
+    import sqlite3
+
+    conn = sqlite3.connect(str(counter.ctx.db.path))
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
 def expected(i: int) -> tuple[int, int, int]:
     return ((100 + i % 50) * 100 + 50, (i % 7) * 100, i % 300)
 
@@ -40,7 +50,8 @@ def expected(i: int) -> tuple[int, int, int]:
 def imported_and_served(
     make_counter: Callable[..., Counter], hq: HQServer, tmp_path: Path, n: int
 ) -> dict[str, float]:
-    a, b, c = make_counter("S001"), make_counter("S002"), make_counter("S003")
+    # b: another store; c: a second counter of the importing store, which holds them all.
+    a, b, c = make_counter("S001"), make_counter("S002"), make_counter("S001")
     for counter in (a, b, c):
         counter.sync()
     seconds: dict[str, float] = {}
@@ -61,7 +72,7 @@ def imported_and_served(
     last = n - 1
     phone = f"139{last:08d}"
     start = time.perf_counter()
-    found = lookup_and_fetch(b.ctx, b.client(), phone)  # looks up, then pulls
+    found = lookup_and_fetch(b.ctx, b.client(), phone)  # looks up, then fetches
     seconds["pull"] = time.perf_counter() - start
     assert [m.card_no for m in found] == [f"C{last:08d}"]
     assert found[0].store_code == "S001" and found[0].principal_fen == expected(last)[0]
@@ -69,6 +80,9 @@ def imported_and_served(
     b.sync()
     c.sync()
     a.sync()
+    with c.ctx.reader() as uow:
+        assert uow.ledger_mismatches() == []
+    assert len(rows_of(c, "SELECT id FROM member")) == n
     for counter in (a, b, c):
         view = show_member(counter.ctx, counter.cashier, f"C{last:08d}")
         assert view.principal_fen == expected(last)[0] + 10_000

@@ -9,27 +9,29 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import func, select
-
 from app.domain.ids import uuid7
 from app.persistence import syncstore
 from app.services import parking, syncstate
 from app.services.members import Registration, register_member
 from app.services.stored_value import top_up
 from launcher import main as counter_main
-from server import tables as t
+from server import streams
 from server.service import add_changes
+from sync import engine
 from tests.helpers import ledger_checked
 from tests.hqkit import Counter, HQServer
 
 P1, P2 = "13900000201", "13900000202"
 
 
-def inject(hq: HQServer, *bodies: dict[str, Any]) -> None:
+def inject(hq: HQServer, store_code: str, *bodies: dict[str, Any]) -> None:
     """Changes HQ holds but would not accept today (an HQ restored from before issue 11, a
-    bug): written straight into its change stream."""
+    bug): written straight into the store's change stream."""
     with hq.engine.begin() as conn:
-        add_changes(conn, [("event", None, body) for body in bodies], dt.datetime.now())
+        add_changes(
+            conn, [streams.event_change(body, None, store_code) for body in bodies],
+            dt.datetime.now(),
+        )  # fmt: skip
 
 
 def topup_of(member_id: str, fen: int) -> dict[str, Any]:
@@ -70,14 +72,15 @@ def test_a_change_that_cannot_apply_is_parked_and_the_rest_applies(
     a = make_counter("S001")
     mine = register_member(a.ctx, a.cashier, Registration(name="冯一", phone=P1, consent=True))
     a.sync()
-    stranger = uuid7()  # a member no counter holds
+    b = make_counter("S001")  # a second counter of the store
+    b.sync()
+    stranger = uuid7()  # a member nobody has, HQ neither: fetching it fails
     malformed = topup_of(mine.member_id, 100)
     del malformed["payload"]["sv_entries"][0]["principal_fen"]
-    inject(hq, topup_of(stranger, 7_700), malformed)
+    inject(hq, "S001", topup_of(stranger, 7_700), malformed)
     top_up(a.ctx, a.cashier, P1, 10_000, "cash")  # after the bad ones
     a.sync()
 
-    b = make_counter("S002")
     b.sync()  # never raises: what cannot apply is parked
     status = syncstate.status(b.ctx)
     assert status.last_error is None and status.online and status.parked == 2
@@ -92,7 +95,7 @@ def test_a_change_that_cannot_apply_is_parked_and_the_rest_applies(
     assert "暂缓的总部数据:2 条" in out and "没有找到会员" in out and "离线" not in out
 
     # What it waited for arrives: it applies; the unreadable one stays parked.
-    inject(hq, registration_of(stranger, P2))
+    inject(hq, "S001", registration_of(stranger, P2))
     b.sync()
     assert principal(b, stranger) == 7_700
     assert [p["code"] for p in parking.parked(b.ctx)] == ["pull_invalid"]
@@ -101,20 +104,19 @@ def test_a_change_that_cannot_apply_is_parked_and_the_rest_applies(
 
 
 def test_sync_repair_fetches_the_members_parked_changes_wait_for(
-    hq: HQServer, make_counter: Callable[..., Counter], capsys
+    hq: HQServer, make_counter: Callable[..., Counter], capsys, monkeypatch
 ) -> None:
     a = make_counter("S001")
     member = register_member(a.ctx, a.cashier, Registration(name="冯二", phone=P1, consent=True))
     top_up(a.ctx, a.cashier, P1, 10_000, "cash")
     a.sync()
     b = make_counter("S002")
-    with hq.engine.connect() as conn:  # b joins after all that (as from a snapshot)
-        watermark = conn.scalar(select(func.max(t.change.c.server_seq)))
-    with b.ctx.uow() as uow:
-        syncstore.state_for_update(uow).cursor = watermark
-        uow.commit()
+    b.sync()
+    with hq.engine.begin() as conn:  # b fetched the member, and the answer was lost
+        streams.hold(conn, "S002", member.member_id, dt.datetime.now())
     top_up(a.ctx, a.cashier, P1, 5_000, "cash")
     a.sync()
+    monkeypatch.setattr(engine, "MAX_PARKED_FETCH", 0)  # as if HQ could not be asked
     b.sync()
     assert principal(b, member.member_id) is None
     assert [p["code"] for p in parking.parked(b.ctx)] == ["member_not_found"]
@@ -124,5 +126,26 @@ def test_sync_repair_fetches_the_members_parked_changes_wait_for(
     data = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert code == 0 and data["members"] == [member.member_id] and data["parked_left"] == 0
     assert ledger_checked(b.ctx, member.member_id) == (15_000, 0, 0)  # each entry once
+    monkeypatch.undo()
     b.sync()
     assert syncstate.status(b.ctx).parked == 0 and principal(b, member.member_id) == 15_000
+
+
+def test_a_change_about_a_member_not_here_fetches_them(
+    hq: HQServer, make_counter: Callable[..., Counter]
+) -> None:
+    """HQ holds the member for the store but the counter does not have them (the answer to
+    a fetch was lost): the change that names them is parked, the member fetched, and the
+    change applied, in the same round."""
+    a = make_counter("S001")
+    member = register_member(a.ctx, a.cashier, Registration(name="冯三", phone=P1, consent=True))
+    a.sync()
+    b = make_counter("S002")
+    b.sync()
+    with hq.engine.begin() as conn:
+        streams.hold(conn, "S002", member.member_id, dt.datetime.now())
+    top_up(a.ctx, a.cashier, P1, 20_000, "cash")
+    a.sync()
+    b.sync()
+    assert syncstate.status(b.ctx).parked == 0
+    assert ledger_checked(b.ctx, member.member_id) == ledger_checked(a.ctx, member.member_id)

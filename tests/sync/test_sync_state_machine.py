@@ -1,6 +1,8 @@
 """A hypothesis state machine: three stores and HQ, with the network cut, answers dropped
-and stores synced in any order. After everyone syncs twice, every store agrees with HQ,
-every balance equals its ledger, no event is applied twice and no money appears or vanishes.
+and stores synced in any order; a store serves another store's member after an online
+lookup (replication is scoped: a store holds its own members and those it served). After
+everyone syncs twice, every store holds exactly its scope and agrees with HQ about it, every
+balance equals its ledger, no event is applied twice and no money appears or vanishes.
 
 A fourth, hostile store (issue 11) pushes forged events about the honest stores' members —
 money out of nothing, a cancel of another store's member, an unknown type, an unknown staff
@@ -125,6 +127,13 @@ class SyncMachine(RuleBasedStateMachine):
     def _refresh_known(self, i: int) -> None:
         with self.stores[i].ctx.reader() as uow:
             self.known[i] = {m for m in self.expected if uow.member(m) is not None}
+
+    @rule(member=members, i=STORES)
+    def look_up(self, member: str, i: int) -> None:
+        """The cashier's online lookup of a member not found here: fetched and held."""
+        with contextlib.suppress(SyncError):
+            self.stores[i].lookup(member)
+        self._refresh_known(i)
 
     # -- counter operations -------------------------------------------------
     @rule(target=members, i=STORES)
@@ -280,10 +289,25 @@ class SyncMachine(RuleBasedStateMachine):
         for i in range(N_STORES):
             self._refresh_known(i)
         hq_balances = admin.member_balances(self.hq.engine)
+        with self.hq.engine.connect() as conn:
+            home = dict(conn.execute(select(t.member.c.id, t.member.c.store_code)).all())
+            holdings = set(conn.execute(select(t.holding.c.store_code, t.holding.c.member_id)))
+        scope = [
+            {
+                m
+                for m in self.expected
+                if home.get(m) == c.store_code or (c.store_code, m) in holdings
+            }
+            for c in self.stores
+        ]
+        for i, c in enumerate(self.stores):  # each store holds its scope, and no other member
+            assert self.known[i] == scope[i], (c.store_code, self.known[i] ^ scope[i])
         for member, fen in self.expected.items():
             p, b, pts = hq_balances[member]
             assert p + b == fen, (member, p + b, fen)  # money conserved, nothing twice
-            for c in self.stores:
+            for i, c in enumerate(self.stores):
+                if member not in scope[i]:
+                    continue
                 with c.ctx.reader() as uow:
                     m = uow.member(member)
                     assert (m.principal_fen, m.bonus_fen, m.points) == (p, b, pts)
@@ -302,26 +326,21 @@ class SyncMachine(RuleBasedStateMachine):
                 )
                 == 0
             )
-            hq_ledger = {
-                tuple(r)
-                for r in conn.execute(
-                    select(
-                        t.sv_entry.c.entry_id, t.sv_entry.c.principal_fen, t.sv_entry.c.bonus_fen
-                    )
-                )
-            }
-            hq_points = {
-                tuple(r)
-                for r in conn.execute(select(t.points_entry.c.entry_id, t.points_entry.c.points))
-            }
-        for c in self.stores:  # every copy of the ledgers holds the same rows
+            sv, pe = t.sv_entry.c, t.points_entry.c
+            hq_ledger = set(
+                conn.execute(select(sv.member_id, sv.entry_id, sv.principal_fen, sv.bonus_fen))
+            )
+            hq_points = set(conn.execute(select(pe.member_id, pe.entry_id, pe.points)))
+        for i, c in enumerate(self.stores):  # each copy holds HQ's rows of its scope, no other
             with c.ctx.reader() as uow:
                 rows = uow.session.execute(
-                    text("SELECT entry_id, principal_fen, bonus_fen FROM sv_entry")
+                    text("SELECT member_id, entry_id, principal_fen, bonus_fen FROM sv_entry")
                 ).all()
-                points = uow.session.execute(text("SELECT entry_id, points FROM points_entry"))
-                assert {tuple(r) for r in rows} == hq_ledger
-                assert {tuple(r) for r in points} == hq_points
+                points = uow.session.execute(
+                    text("SELECT member_id, entry_id, points FROM points_entry")
+                )
+                assert {tuple(r) for r in rows} == {r for r in hq_ledger if r[0] in scope[i]}
+                assert {tuple(r) for r in points} == {r for r in hq_points if r[0] in scope[i]}
         outboxes = 0
         for c in self.stores:
             with c.ctx.reader() as uow:

@@ -51,6 +51,7 @@ def test_register_at_a_serve_at_b_and_a_sees_it(hq: HQServer, make_counter) -> N
     a.sync()
 
     b.sync()
+    b.lookup(phone)  # not B's member: found online, held at B from now on
     at_b = show_member(b.ctx, b.cashier, phone)
     assert at_b.member_id == view.member_id
     assert at_b.stored_value_fen == 55_000

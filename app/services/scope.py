@@ -1,0 +1,281 @@
+"""What this counter holds of the chain (scoped replication): its store's members, and the
+other stores' members it fetched to serve them.
+
+A member comes whole from HQ — a line of HQ's snapshot (``server.snapshot``): the member,
+cards, transactions and every ledger row. Rows are added by their ids (one already here is
+not added twice) and the balances are then the sums of the member's rows, as at HQ, so a
+member fetched again, or a change pulled later that repeats a row, counts nothing twice. A
+member this counter changed and has not pushed yet keeps its own status, tier and profile:
+they are ahead of HQ's, and HQ sends back nothing this counter made.
+
+Joining: a counter that never took its scope from HQ reads HQ's snapshot (one transaction at
+HQ, at a stream position) instead of replaying the stream, a page of members per local
+transaction, and sets its cursor to that position only at the end; an interrupted join starts
+again and adds nothing twice. Members that came from HQ earlier and are not in the scope stay
+on the counter but are no longer held: served after an online fetch, not from stale balances.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from app.domain.errors import RuleError
+from app.persistence import scopestore, syncstore
+from app.persistence.tables import (
+    Card,
+    Member,
+    MemberFieldClock,
+    PointsEntry,
+    PointsLot,
+    StoredValueEntry,
+    Txn,
+)
+from app.persistence.uow import UnitOfWork
+from app.services.context import CounterContext
+from app.services.recording import record
+from app.services.search_keys import search_keys
+
+PAGE = 200  # members applied per local transaction while joining
+
+
+@dataclass(frozen=True)
+class Joined:
+    cursor: int
+    members: int
+    unheld: int
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _datetime(text: str | None, default: dt.datetime) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=None) if text else default
+
+
+def apply_members(ctx: CounterContext, uow: UnitOfWork, lines: list[dict[str, Any]]) -> int:
+    """Merge members as HQ has them (snapshot lines) into this counter; they are held here
+    from now on. Returns how many were new here."""
+    if not lines:
+        return 0
+    now = ctx.now()
+    ids = [line["member"]["id"] for line in lines]
+    known = scopestore.members_by_id(uow, ids)
+    pending = scopestore.pending_members(uow) & set(ids)
+    k = scopestore.keys(uow)
+
+    def have(kind: str, field: str, part: str) -> set[str]:
+        return scopestore.existing(uow, k[kind], [r[field] for line in lines for r in line[part]])
+
+    txns, sv, lots, pts = (
+        have("txn", "id", "txns"),
+        have("sv", "entry_id", "sv"),
+        have("lot", "lot_id", "lots"),
+        have("points", "entry_id", "points"),
+    )
+    cards = have("card", "id", "cards")
+    taken = scopestore.taken_card_nos(uow, [c["card_no"] for line in lines for c in line["cards"]])
+    referrers = (
+        set(ids)
+        | set(known)
+        | scopestore.existing(
+            uow, k["member"], [line["member"].get("referrer_id") or "" for line in lines]
+        )
+    )
+    new = 0
+    for line in lines:
+        m = line["member"]
+        member = known.get(m["id"])
+        if member is None:
+            member = _new_member(ctx, uow, m, referrers, now)
+            new += 1
+        elif m["id"] not in pending:
+            _refresh(uow, member, m)
+        member.held = True
+        for c in line["cards"]:
+            if c["id"] in cards or c["card_no"] in taken:
+                continue  # a number another member uses here stays unknown: found by phone
+            taken.add(c["card_no"])
+            uow.add(
+                Card(id=c["id"], card_no=c["card_no"], member_id=m["id"], status=c["status"],
+                     issued_at=now, replaced_by=c.get("replaced_by"))
+            )  # fmt: skip
+        for x in line["txns"]:
+            if x["id"] in txns:
+                continue
+            txns.add(x["id"])
+            uow.add(
+                Txn(id=x["id"], kind="remote", member_id=m["id"],
+                    created_at=_datetime(x.get("created_at"), now),
+                    business_date=_date(x.get("business_date")) or ctx.business_date(uow),
+                    note=f"{x['type']} {x.get('store_code') or 'HQ'}")
+            )  # fmt: skip
+        uow.flush()
+        for lot in line["lots"]:
+            if lot["lot_id"] not in lots:
+                lots.add(lot["lot_id"])
+                uow.add(
+                    PointsLot(id=lot["lot_id"], member_id=m["id"], txn_id=lot["txn_id"],
+                              points=lot["points"], earned_on=_date(lot["earned_on"]),
+                              expires_on=_date(lot["expires_on"]), source=lot["source"])
+                )  # fmt: skip
+        for e in line["sv"]:
+            if e["entry_id"] not in sv:
+                sv.add(e["entry_id"])
+                uow.add(
+                    StoredValueEntry(entry_id=e["entry_id"], member_id=m["id"],
+                                     txn_id=e["txn_id"], kind=e["kind"],
+                                     principal_fen=e["principal_fen"], bonus_fen=e["bonus_fen"],
+                                     reverses_entry_id=e.get("reverses"), created_at=now)
+                )  # fmt: skip
+        uow.flush()
+        for e in line["points"]:
+            if e["entry_id"] not in pts:
+                pts.add(e["entry_id"])
+                uow.add(
+                    PointsEntry(entry_id=e["entry_id"], member_id=m["id"], lot_id=e["lot_id"],
+                                txn_id=e["txn_id"], kind=e["kind"], points=e["points"],
+                                reverses_entry_id=e.get("reverses"), created_at=now)
+                )  # fmt: skip
+        uow.flush()
+        member.principal_fen, member.bonus_fen, member.points = scopestore.ledger_sums(uow, m["id"])
+        if m.get("card_id") and (m["card_id"] in cards or uow.card(m["card_id"]) is not None):
+            member.card_id = m["card_id"]
+        member.updated_at = now
+    uow.flush()
+    return new
+
+
+def _new_member(
+    ctx: CounterContext,
+    uow: UnitOfWork,
+    m: dict[str, Any],
+    referrers: set[str],
+    now: dt.datetime,
+) -> Member:
+    clash = uow.member_by_phone(m["phone"])
+    status = m["status"]
+    if status == "active" and clash is not None:
+        status = "duplicate"  # two stores registered one phone while apart: a manager merges
+    member = Member(
+        id=m["id"], name=m["name"], phone=m["phone"], phone_last4=m["phone"][-4:],
+        gender=m.get("gender"), birthday=_date(m.get("birthday")), email=m.get("email"),
+        address=m.get("address"),
+        referrer_id=m.get("referrer_id") if m.get("referrer_id") in referrers else None,
+        source=m.get("source"), consent_at=_datetime(m.get("consent_at"), now), status=status,
+        tier_code=m.get("tier_code") or "normal", tier_overridden=bool(m.get("tier_overridden")),
+        cumulative_spend_fen=int(m.get("cumulative_spend_fen") or 0), principal_fen=0,
+        bonus_fen=0, points=0, pay_password_hash=m.get("pay_password_hash"),
+        pay_password_failures=0, created_at=now, created_by=None, updated_at=now, held=True,
+    )  # fmt: skip
+    uow.add(member)
+    for name, stamp in (m.get("field_clocks") or {}).items():
+        uow.add(MemberFieldClock(member_id=member.id, field=name, hlc=stamp))
+    syncstore.replace_search_keys(uow, member.id, search_keys(member.name))
+    uow.flush()
+    return member
+
+
+def _refresh(uow: UnitOfWork, member: Member, m: dict[str, Any]) -> None:
+    """HQ's word on a member this counter has and has nothing pending about."""
+    status = m["status"]
+    if status == "active" and member.status == "duplicate":
+        status = "duplicate"
+    member.status = status
+    member.tier_code = m.get("tier_code") or member.tier_code
+    member.tier_overridden = bool(m.get("tier_overridden"))
+    member.cumulative_spend_fen = int(m.get("cumulative_spend_fen") or 0)
+    member.pay_password_hash = m.get("pay_password_hash")
+    renamed = member.name != m["name"]
+    for name in ("name", "phone", "gender", "email", "address", "source"):
+        if m.get(name) is not None or name in ("gender", "email", "address"):
+            setattr(member, name, m.get(name))
+    member.phone_last4 = member.phone[-4:]
+    member.birthday = _date(m.get("birthday"))
+    for name, stamp in (m.get("field_clocks") or {}).items():
+        clock = syncstore.field_clock(uow, member.id, name)
+        if clock is None:
+            uow.add(MemberFieldClock(member_id=member.id, field=name, hlc=stamp))
+        elif stamp > clock.hlc:
+            clock.hlc = stamp
+    if renamed:
+        syncstore.replace_search_keys(uow, member.id, search_keys(member.name))
+
+
+def fetched(ctx: CounterContext, line: dict[str, Any]) -> bool:
+    """One member fetched from HQ (an online lookup before serving them): held from now on.
+    True when the member was new here."""
+    with ctx.uow() as uow:
+        new = apply_members(ctx, uow, [line]) > 0
+        uow.commit()
+    return new
+
+
+def join(ctx: CounterContext, lines: Iterable[bytes]) -> Joined:
+    """Take this store's scope from HQ's snapshot lines (see the module doc)."""
+    it: Iterator[bytes] = iter(lines)
+    header = json.loads(next(it))
+    if header.get("snapshot") != 1:
+        raise RuleError("snapshot_invalid")
+    from app.services import remote
+
+    with ctx.uow() as uow:
+        state = syncstore.state_for_update(uow)
+        if header.get("rules") is not None:
+            remote.apply_rules(uow, header["rules"])
+            state.rules_version = header.get("rules_version")
+        for staff in header.get("staff") or ():
+            remote.apply_staff(ctx, uow, staff)
+        uow.commit()
+    held: set[str] = set()
+    page: list[dict[str, Any]] = []
+    ended = None
+    for raw in it:
+        line = json.loads(raw)
+        if line.get("end"):
+            ended = line
+            break
+        page.append(line)
+        held.add(line["member"]["id"])
+        if len(page) >= PAGE:
+            _apply_page(ctx, page)
+            page = []
+    if ended is None or ended.get("members") != len(held):
+        raise RuleError("snapshot_invalid")  # cut off: the next round joins again
+    _apply_page(ctx, page)
+    cursor = int(header["cursor"])
+    with ctx.uow() as uow:
+        state = syncstore.state_for_update(uow)
+        unheld = scopestore.set_unheld_except(uow, held)
+        scopestore.clear_parked(uow)  # what they waited for came with the snapshot
+        before = state.cursor
+        state.cursor = cursor
+        state.joined_at = ctx.now()
+        state.last_pull_at = ctx.now()
+        record(
+            ctx, uow, None, action="sync.join", entity="sync", entity_id=None,
+            before={"cursor": before},
+            after={"cursor": cursor, "members": len(held), "unheld": unheld},
+            event_type=None, payload={},
+        )  # fmt: skip
+        uow.commit()
+    return Joined(cursor, len(held), unheld)
+
+
+def _apply_page(ctx: CounterContext, page: list[dict[str, Any]]) -> None:
+    if not page:
+        return
+    with ctx.uow() as uow:
+        apply_members(ctx, uow, page)
+        uow.commit()
+
+
+def require_held(member: Member) -> None:
+    """Stored value and points of a member this counter is not kept up to date about are
+    spent only after an online fetch: its balances here may be old."""
+    if not member.held:
+        raise RuleError("member_not_held")

@@ -1,0 +1,205 @@
+"""Scoped replication: a counter holds its store's members and the other stores' members it
+served; a new counter joins from HQ's snapshot; stores push without waiting for each other."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from app.domain.errors import NotFoundError, RuleError
+from app.services.checkout import checkout
+from app.services.lookup import show_member
+from app.services.members import Registration, register_member
+from app.services.stored_value import top_up
+from server import streams
+from server import tables as t
+from tests.helpers import ledger_checked
+from tests.hqkit import Counter, HQServer
+
+
+def member_ids(counter: Counter) -> set[str]:
+    conn = sqlite3.connect(str(counter.ctx.db.path))
+    try:
+        return {r[0] for r in conn.execute("SELECT id FROM member")}
+    finally:
+        conn.close()
+
+
+def rows(counter: Counter, sql: str) -> set[tuple]:
+    conn = sqlite3.connect(str(counter.ctx.db.path))
+    try:
+        return set(conn.execute(sql).fetchall())
+    finally:
+        conn.close()
+
+
+def register(counter: Counter, name: str, phone: str, topup: int = 0) -> str:
+    view = register_member(
+        counter.ctx, counter.cashier, Registration(name=name, phone=phone, consent=True)
+    )
+    if topup:
+        top_up(counter.ctx, counter.cashier, phone, topup, "cash")
+    return view.member_id
+
+
+def test_a_counter_holds_its_own_store_and_no_other(hq: HQServer, make_counter) -> None:
+    a, b = make_counter("S001"), make_counter("S002")
+    ma = register(a, "张三", "13900000001", 10_000)
+    mb = register(b, "李四", "13900000002", 20_000)
+    a2 = make_counter("S001")  # a second counter of store A
+    for c in (a, b, a2, a, b, a2):
+        c.sync()
+    assert member_ids(a) == member_ids(a2) == {ma}
+    assert member_ids(b) == {mb}
+    assert show_member(a2.ctx, a2.cashier, "13900000001").stored_value_fen == 10_000
+    assert ledger_checked(a2.ctx, ma) == ledger_checked(a.ctx, ma)
+    with pytest.raises(NotFoundError):
+        show_member(a.ctx, a.cashier, "13900000002")
+    with hq.engine.connect() as conn:
+        b_stream = conn.execute(
+            select(t.change.c.body).where(t.change.c.store_code == "S002")
+        ).scalars()
+        assert not any(ma in body for body in b_stream)
+        assert conn.scalar(select(func.count()).select_from(t.holding)) == 0
+
+
+def test_a_member_served_elsewhere_is_held_there_and_follows(hq: HQServer, make_counter) -> None:
+    a, b = make_counter("S001"), make_counter("S002")
+    phone = "13900000011"
+    member = register(a, "王五", phone, 50_000)
+    a.sync()
+    b.sync()
+    assert member not in member_ids(b)
+    found = b.lookup(phone)  # the cashier's online lookup: fetched and held at B
+    assert [f.member_id for f in found] == [member]
+    assert show_member(b.ctx, b.cashier, phone).stored_value_fen == 55_000
+    assert ledger_checked(b.ctx, member) == ledger_checked(a.ctx, member)
+    with hq.engine.connect() as conn:
+        assert conn.execute(select(t.holding.c.store_code, t.holding.c.member_id)).all() == [
+            ("S002", member)
+        ]
+    checkout(b.ctx, b.cashier, phone, 3_000)  # B serves them from what it fetched
+    b.sync()
+    top_up(a.ctx, a.cashier, phone, 10_000, "wechat")  # their later changes reach B
+    a.sync()
+    b.sync()
+    a.sync()
+    at_a, at_b = show_member(a.ctx, a.cashier, phone), show_member(b.ctx, b.cashier, phone)
+    assert at_a.stored_value_fen == at_b.stored_value_fen == 55_000 - 3_000 + 10_000
+    assert ledger_checked(a.ctx, member) == ledger_checked(b.ctx, member)
+    sv = "SELECT entry_id, principal_fen, bonus_fen FROM sv_entry"
+    assert rows(a, sv) == rows(b, sv)
+    c = make_counter("S003")  # a third store never sees them
+    c.sync()
+    assert member not in member_ids(c)
+
+
+def test_a_reinstalled_counter_joins_from_a_snapshot_with_exactly_hqs_scope(
+    hq: HQServer, make_counter
+) -> None:
+    a, b = make_counter("S001"), make_counter("S002")
+    own = [register(a, f"会员{i}", f"139000001{i:02d}", 1_000 * (i + 1)) for i in range(12)]
+    for i in range(0, 12, 3):
+        checkout(a.ctx, a.cashier, f"139000001{i:02d}", 500, points=0)
+    foreign = register(b, "外店", "13900000200", 30_000)
+    b.sync()
+    a.sync()
+    a.lookup("13900000200")
+    checkout(a.ctx, a.cashier, "13900000200", 1_000)
+    a.sync()
+    b.sync()
+    fresh = make_counter("S001")  # the same store, installed again
+    report = fresh.sync()
+    assert report.pulled >= len(own) + 1
+    with hq.engine.connect() as conn:
+        cursor, _ = streams.watermark(conn, "S001")
+        hq_balances = {
+            r.id: (r.principal_fen, r.bonus_fen, r.points)
+            for r in conn.execute(select(t.member).where(t.member.c.id.in_([*own, foreign])))
+        }
+        hq_sv = {
+            tuple(r)
+            for r in conn.execute(
+                select(t.sv_entry.c.entry_id, t.sv_entry.c.principal_fen, t.sv_entry.c.bonus_fen)
+            )
+        }
+    assert report.cursor == cursor
+    assert member_ids(fresh) == {*own, foreign}
+    for member_id in (*own, foreign):
+        assert ledger_checked(fresh.ctx, member_id) == hq_balances[member_id]
+    assert rows(fresh, "SELECT entry_id, principal_fen, bonus_fen FROM sv_entry") == hq_sv
+    # It follows the stream from the snapshot's position: the next change arrives once.
+    top_up(b.ctx, b.cashier, "13900000200", 5_000, "cash")
+    b.sync()
+    fresh.sync()
+    fresh.sync()
+    assert show_member(fresh.ctx, fresh.cashier, "13900000200").stored_value_fen == (
+        sum(hq_balances[foreign][:2]) + 5_000
+    )
+
+
+def test_a_member_not_held_spends_nothing_until_fetched(hq: HQServer, make_counter) -> None:
+    a, b = make_counter("S001"), make_counter("S002")
+    phone = "13900000021"
+    member = register(a, "赵六", phone, 20_000)
+    a.sync()
+    b.lookup(phone)
+    # As an upgraded counter has them: pulled before HQ scoped the streams, not held.
+    conn = sqlite3.connect(str(b.ctx.db.path))
+    conn.execute("UPDATE member SET held = 0 WHERE id = ?", (member,))
+    conn.commit()
+    conn.close()
+    with pytest.raises(RuleError) as refused:
+        checkout(b.ctx, b.cashier, phone, 1_000)
+    assert refused.value.code == "member_not_held"
+    assert "联网" in refused.value.message
+    with pytest.raises(RuleError):
+        checkout(b.ctx, b.cashier, phone, 1_000, points=100, tenders=[("cash", 1_000)])
+    checkout(b.ctx, b.cashier, phone, 1_000, tenders=[("cash", 1_000)])  # cash still works
+    top_up(b.ctx, b.cashier, phone, 1_000, "cash")  # and a top-up
+    b.sync()  # it served them: fetched with the push, held from now on
+    assert ledger_checked(b.ctx, member) == ledger_checked(a.ctx, member) or a.sync()
+    checkout(b.ctx, b.cashier, phone, 1_000)
+    b.sync()
+    a.sync()
+    assert ledger_checked(b.ctx, member) == ledger_checked(a.ctx, member)
+
+
+# SQLite has one writer by design; the per-store locks are what PostgreSQL runs on.
+@pytest.mark.parametrize("hq_db", ["postgresql"], indirect=True)
+def test_stores_push_without_waiting_for_each_other(hq: HQServer, make_counter) -> None:
+    """One store's push transaction held open (its stream locked) while another store's push
+    completes; a second counter of the first store does wait: the lock is real."""
+    a, b, a2 = make_counter("S001"), make_counter("S002"), make_counter("S001")
+    register(a, "甲", "13900000031")
+    register(b, "乙", "13900000032")
+    register(a2, "丙", "13900000033")
+    held_open = threading.Event()
+    release = threading.Event()
+
+    def hold_stream_a() -> None:
+        with hq.engine.begin() as conn:
+            streams.lock(conn, ["S001"])
+            held_open.set()
+            release.wait(20)
+
+    holder = threading.Thread(target=hold_stream_a)
+    holder.start()
+    assert held_open.wait(10)
+    try:
+        started = time.monotonic()
+        b.sync()
+        assert time.monotonic() - started < 5
+        done = threading.Event()
+        waiter = threading.Thread(target=lambda: (a2.sync(), done.set()))
+        waiter.start()
+        assert not done.wait(2)  # store A's own push waits for store A's stream
+    finally:
+        release.set()
+        holder.join()
+    waiter.join(20)
+    assert done.is_set()
