@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.errors import RuleError
 from app.domain.money import format_cny
 from app.domain.phone import looks_like_phone
 from app.ports import CustomerDisplay
@@ -233,8 +234,9 @@ class CounterScreen(QWidget):
         self.message.setText(text)
 
     # -- finding a member -----------------------------------------------------------
-    def scan(self, text: str, *, after_hq: bool = False) -> None:
-        """Find members by ``text``; ``after_hq``: HQ was already asked for this text."""
+    def scan(self, text: str, *, after_hq: bool = False, hq_down: bool = False) -> None:
+        """Find members by ``text``; ``after_hq``: HQ was already asked for this text
+        (``hq_down``: and could not be reached)."""
         text = text.strip()
         self.ime_off()
         if not text:
@@ -245,7 +247,7 @@ class CounterScreen(QWidget):
         token = self._new_search()
         ctx, actor = self.session.ctx, self.session.cashier
         Op(self.session.tasks, lambda: find_members(ctx, actor, text), owner=self).success(
-            lambda found: self._found(text, found, after_hq, token)
+            lambda found: self._found(text, found, after_hq, token, hq_down)
         ).failure(lambda exc: self.say(describe(exc), error=True)).run()
 
     def _new_search(self) -> int:
@@ -257,12 +259,21 @@ class CounterScreen(QWidget):
     def _current(self, token: int) -> bool:
         return token == self._search
 
-    def _found(self, text: str, found: list[MemberView], after_hq: bool, token: int) -> None:
+    def _found(
+        self, text: str, found: list[MemberView], after_hq: bool, token: int, hq_down: bool
+    ) -> None:
         if not self._current(token):
             return
         self.say("")
+        one_unheld = len(found) == 1 and not found[0].held
+        if one_unheld and not after_hq and self.session.sync.lookup is not None:
+            # Another store's member with old balances here: HQ's, before serving them.
+            self.ask_hq(text, token)
+            return
         if len(found) == 1:
             self.show_member(found[0])
+            if not found[0].held:
+                self.say(describe(RuleError("member_not_held")), error=True)
         elif found:
             self.candidates = found
             self.candidate_list.clear()
@@ -282,7 +293,10 @@ class CounterScreen(QWidget):
         else:
             self.member = None
             self.update_actions()
-            self.not_found_label.setText(self.tr("没有找到会员:{0}").format(text))
+            missing = self.tr("没有找到会员:{0}").format(text)
+            if hq_down:  # another store's member is found online only
+                missing += "\n" + self.tr("总部暂时连不上:其他门店的会员要联网才能查到")
+            self.not_found_label.setText(missing)
             phone = text if looks_like_phone(text) else ""
             self.register_found.setText(
                 self.tr("登记 {0} 为新会员 (F1)").format(phone)
@@ -299,12 +313,12 @@ class CounterScreen(QWidget):
         assert lookup is not None
         self.say(self.tr("本店没有,正在总部查找…"))
 
-        def searched(_found: int) -> None:
+        def searched(found: int) -> None:
             if self._current(token):
-                self.scan(text, after_hq=True)
+                self.scan(text, after_hq=True, hq_down=found < 0)
 
         Op(self.session.tasks, lambda: lookup(text), owner=self, io=True).success(searched).failure(
-            lambda _exc: searched(0)
+            lambda _exc: searched(-1)
         ).run()
 
     def _candidate_chosen(self, item: QListWidgetItem) -> None:

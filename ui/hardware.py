@@ -72,7 +72,8 @@ class SyncLink:
 
     events: SyncEvents = field(default_factory=SyncEvents)
     trigger: Callable[[], None] = _nothing  # sync now (after a sale, or on request)
-    # Find a member at HQ not yet pulled, pulling them at once; runs on a worker thread.
+    # Find a member at HQ not held here, fetching them at once (how many; -1: HQ could not be
+    # reached); runs on a worker thread.
     lookup: Callable[[str], int] | None = None
     # Enroll with HQ: (server URL, enrollment code, CA file or None); raises on refusal.
     enroll: Callable[[str, str, str | None], None] | None = None

@@ -141,7 +141,8 @@ class CounterSync:
         return self
 
     def lookup(self, query: str) -> int:
-        """Members HQ knows by ``query``, pulled here at once; 0 when HQ is not reachable."""
+        """Members HQ knows by ``query``, fetched here at once; -1 when HQ cannot be reached
+        (or refuses), 0 when it finds no one."""
         config = load_config(self.data_dir)
         if config is None:
             return 0
@@ -153,7 +154,7 @@ class CounterSync:
             return len(lookup_and_fetch(self.ctx, client, query))
         except SyncError as exc:
             log.info("online lookup failed: %s", exc)
-            return 0
+            return -1
         finally:
             client.close()
 

@@ -463,6 +463,10 @@ F1 registers a new member</translation>
         <translation>No member found: {0}</translation>
     </message>
     <message>
+        <source>总部暂时连不上:其他门店的会员要联网才能查到</source>
+        <translation>HQ cannot be reached: members of other stores are found online only</translation>
+    </message>
+    <message>
         <source>登记 {0} 为新会员 (F1)</source>
         <translation>Register {0} as a new member (F1)</translation>
     </message>
@@ -2380,6 +2384,10 @@ Installer: {2}</translation>
     <message>
         <source>充值退款</source>
         <translation>Top-up refund</translation>
+    </message>
+    <message>
+        <source>从总部取得本店数据</source>
+        <translation>Store data from HQ (joined)</translation>
     </message>
     <message>
         <source>接收总部数据</source>

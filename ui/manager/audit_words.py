@@ -44,6 +44,7 @@ ACTIONS: dict[str, str] = {
     "stored_value.adjust": QT_TRANSLATE_NOOP("audit", "调整储值"),
     "stored_value.topup": QT_TRANSLATE_NOOP("audit", "储值充值"),
     "stored_value.topup_refund": QT_TRANSLATE_NOOP("audit", "充值退款"),
+    "sync.join": QT_TRANSLATE_NOOP("audit", "从总部取得本店数据"),
     "sync.pull": QT_TRANSLATE_NOOP("audit", "接收总部数据"),
     "tier.override": QT_TRANSLATE_NOOP("audit", "手动调整等级"),
 }
