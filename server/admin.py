@@ -488,6 +488,21 @@ def merge_members(engine: Engine, keep: str, drop: str) -> dict[str, Any]:
     return {"kept": keep, "dropped": drop, "event_id": event_id}
 
 
+HOLDING_DAYS = 548  # about 18 months
+
+
+def release_holdings(engine: Engine, days: int = HOLDING_DAYS) -> dict[str, Any]:
+    """Stores stop receiving the other stores' members they have not served in ``days``
+    (:func:`streams.release_stale`); their counters fetch them again when they next serve
+    them."""
+    if days < 1:
+        raise HQError("holding_days", f"{days}")
+    now = utcnow()
+    with engine.begin() as conn:
+        released = streams.release_stale(conn, now - dt.timedelta(days=days), now)
+    return {"released": released, "days": days}
+
+
 def member_balances(engine: Engine) -> dict[str, tuple[int, int, int]]:
     """Every member's cached (principal, bonus, points) at HQ."""
     with engine.connect() as conn:

@@ -8,6 +8,7 @@ Nothing here logs a member's phone number: lookups go in the POST body.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request
@@ -106,8 +107,18 @@ class LinesResponse(StreamingResponse):
     client leaving, and under the body-reading middlewares here it hears that at once and
     cancels the answer before it starts; a counter that leaves simply breaks the send."""
 
+    def __init__(self, lines: Iterator[bytes], **kw: Any) -> None:
+        self._lines = lines
+        super().__init__(lines, **kw)
+
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        await self.stream_response(send)
+        try:
+            await self.stream_response(send)
+        finally:
+            # A counter that left mid-way: end the read transaction now, not at collection.
+            close = getattr(self._lines, "close", None)
+            if close is not None:
+                await run_in_threadpool(close)
         if self.background is not None:
             await self.background()
 

@@ -172,6 +172,16 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", required=True
     )
     members.add_parser("duplicates")
+    holdings = sub.add_parser(
+        "holdings", help="the other stores' members each store keeps"
+    ).add_subparsers(dest="action", required=True)
+    release = holdings.add_parser(
+        "release", help="stop sending stores the members they have not served for DAYS"
+    )
+    release.add_argument(
+        "--days", type=int, default=admin.HOLDING_DAYS,
+        help=f"days since a store last served the member (default {admin.HOLDING_DAYS})",
+    )  # fmt: skip
     merge = members.add_parser("merge")
     merge.add_argument("--keep", required=True)
     merge.add_argument("--drop", required=True)
@@ -409,6 +419,7 @@ HANDLERS: dict[tuple[str, str | None], Callable[[Engine, argparse.Namespace], An
     ("quarantine", "resolve"): _quarantine_resolve,
     ("members", "duplicates"): lambda e, a: {"duplicates": admin.list_duplicates(e)},
     ("members", "merge"): lambda e, a: admin.merge_members(e, a.keep, a.drop),
+    ("holdings", "release"): lambda e, a: admin.release_holdings(e, a.days),
     ("mark-restored", None): lambda e, a: backup.mark_restored(e),
     ("release", "set"): _release_set,
     ("release", "show"): lambda e, a: {"release": admin.get_release(e)},

@@ -22,6 +22,7 @@ MESSAGES = {
     "store_exists": "store already exists",
     "device_unknown": "no such device",
     "member_unknown": "no such member",
+    "holding_days": "the number of days must be at least 1",
     "merge_invalid": "these members cannot be merged",
     "rules_invalid": "rules rejected",
     "staff_invalid": "staff account rejected",

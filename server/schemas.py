@@ -330,6 +330,6 @@ SCHEMAS: dict[str, type[Envelope]] = {
 }
 
 # Types only HQ itself makes: a counter that sends one is refused.
-HQ_ONLY = frozenset({"member.merged"})
+HQ_ONLY = frozenset({"member.merged", "member.released"})
 
 EXTERNAL = frozenset(EXTERNAL_METHODS)

@@ -24,13 +24,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from app.domain.audit import canonical_json
 from app.domain.events import effects
+from app.domain.ids import uuid7
 from server import tables as t
 
 CHUNK = 500  # ids per IN (...) list
+RELEASED = "member.released"  # HQ's change: a store no longer holds this member
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Outgoing:
     origin_device: str | None = None
     store_code: str | None = None
     members: tuple[str, ...] = field(default=())
+    only: str | None = None  # for this store's stream alone (a holding released)
 
     @property
     def chain_wide(self) -> bool:
@@ -133,16 +136,22 @@ def publish(conn: Connection, changes: Sequence[Outgoing], now: dt.datetime) -> 
     everyone = all_streams(conn) if any(c.chain_wide for c in changes) else []
     first = set(everyone) | {h for h in home.values() if h}
     first |= {c.store_code for c in changes if c.store_code}
+    first |= {c.only for c in changes if c.only}
     locked = lock(conn, first)
     held = holders(conn, member_ids)  # after the home streams are locked: see the module doc
     late = {s for stores in held.values() for s in stores} - set(locked)
     if late:
         locked.update(lock(conn, late))
     new_holdings: set[tuple[str, str]] = set()
+    served: set[tuple[str, str]] = set()  # holdings served again: kept from now on
     for c in changes:
-        if c.store_code and not c.chain_wide:
+        if c.store_code and c.kind == "event":
             for m in c.members:
-                if home.get(m) not in (None, c.store_code) and c.store_code not in held[m]:
+                if home.get(m) in (None, c.store_code):
+                    continue
+                if c.store_code in held[m]:
+                    served.add((c.store_code, m))
+                else:
                     new_holdings.add((c.store_code, m))
                     held[m].add(c.store_code)
     rows: list[dict[str, Any]] = []
@@ -150,6 +159,8 @@ def publish(conn: Connection, changes: Sequence[Outgoing], now: dt.datetime) -> 
     for c in changes:
         if c.chain_wide:
             targets = set(everyone)
+        elif c.only:
+            targets = {c.only}
         else:
             targets = {home[m] for m in c.members if home.get(m)}
             targets |= {s for m in c.members for s in held[m]}
@@ -176,6 +187,12 @@ def publish(conn: Connection, changes: Sequence[Outgoing], now: dt.datetime) -> 
     if rows:
         conn.execute(insert(t.change), rows)
     _add_holdings(conn, new_holdings, now)
+    for store_code, member_id in sorted(served):
+        conn.execute(
+            update(t.holding)
+            .where(t.holding.c.store_code == store_code, t.holding.c.member_id == member_id)
+            .values(since=now)
+        )
 
 
 def hold(conn: Connection, store_code: str, member_id: str, now: dt.datetime) -> bool:
@@ -188,14 +205,48 @@ def hold(conn: Connection, store_code: str, member_id: str, now: dt.datetime) ->
     home_store = home[member_id]
     if home_store:
         lock(conn, [home_store])
-    if home_store != store_code and store_code not in holders(conn, [member_id])[member_id]:
+    if home_store == store_code:
+        return True
+    if store_code in holders(conn, [member_id])[member_id]:
+        conn.execute(
+            update(t.holding)
+            .where(t.holding.c.store_code == store_code, t.holding.c.member_id == member_id)
+            .values(since=now)
+        )
+    else:
         _add_holdings(conn, {(store_code, member_id)}, now)
     return True
 
 
-def add_holders(
-    conn: Connection, member_id: str, stores: Iterable[str], now: dt.datetime
-) -> None:
+def release_stale(conn: Connection, before: dt.datetime, now: dt.datetime) -> int:
+    """Stores stop holding the other stores' members they have not served (fetched or made a
+    change about) since ``before``: each such store's stream gets a ``released`` change, after
+    which its counters serve that member only after an online lookup again."""
+    stale = conn.execute(
+        select(t.holding.c.store_code, t.holding.c.member_id).where(t.holding.c.since < before)
+    ).all()
+    if not stale:
+        return 0
+    for store_code, member_id in stale:
+        conn.execute(
+            delete(t.holding).where(
+                t.holding.c.store_code == store_code, t.holding.c.member_id == member_id
+            )
+        )
+    # An event any counter release can read (one before this meets no effects in it).
+    publish(
+        conn,
+        [
+            Outgoing("event", {"event_id": uuid7(), "type": RELEASED, "store_code": None,
+                               "payload": {"member_id": m}}, only=s)
+            for s, m in stale
+        ],
+        now,
+    )  # fmt: skip
+    return len(stale)
+
+
+def add_holders(conn: Connection, member_id: str, stores: Iterable[str], now: dt.datetime) -> None:
     """These stores hold ``member_id`` too (e.g. the stores of a member merged into it)."""
     home = homes(conn, [member_id]).get(member_id)
     have = holders(conn, [member_id])[member_id]

@@ -204,7 +204,8 @@ stream = Table(
 )
 
 # The other stores' members a store keeps (it served them, or fetched them to serve them):
-# their changes reach that store's stream too.
+# their changes reach that store's stream too. ``since``: when it last served them; a holding
+# not served for the retention period (member-hq holdings release) is released.
 holding = Table(
     "hq_holding",
     metadata,

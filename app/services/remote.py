@@ -153,6 +153,13 @@ def _member(uow: UnitOfWork, member_id: str) -> Member:
 
 
 def _apply_event(ctx: CounterContext, uow: UnitOfWork, state: Any, body: dict[str, Any]) -> None:
+    if body["type"] == "member.released":
+        # HQ no longer sends this store another store's member it has not served for long:
+        # kept here, served again after an online lookup.
+        member = uow.member(body["payload"]["member_id"])
+        if member is not None:
+            member.held = False
+        return
     eff = effects(body["type"], body["payload"])
     if eff.member_id is None:
         return

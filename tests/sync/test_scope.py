@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.domain.errors import NotFoundError, RuleError
+from app.services import syncstate
 from app.services.checkout import checkout
 from app.services.lookup import show_member
 from app.services.members import Registration, register_member
@@ -203,3 +204,74 @@ def test_stores_push_without_waiting_for_each_other(hq: HQServer, make_counter) 
         holder.join()
     waiter.join(20)
     assert done.is_set()
+
+
+def test_a_join_cut_off_half_way_starts_again_and_counts_nothing_twice(
+    hq: HQServer, make_counter, monkeypatch
+) -> None:
+    from sync.client import HQClient, SyncError
+
+    a = make_counter("S001")
+    members = [register(a, f"会员{i}", f"139000003{i:02d}", 2_000) for i in range(5)]
+    a.sync()
+    fresh = make_counter("S001")
+    whole = HQClient.snapshot
+
+    def cut(self: HQClient):
+        lines = whole(self)
+        for _ in range(3):  # the header and two members, then the line drops
+            yield next(lines)
+        lines.close()
+
+    monkeypatch.setattr(HQClient, "snapshot", cut)
+    with pytest.raises(SyncError):
+        fresh.sync()
+    assert syncstate.status(fresh.ctx).last_error is not None
+    assert not syncstate.joined(fresh.ctx) and syncstate.cursor(fresh.ctx) == 0
+    monkeypatch.undo()
+    fresh.sync()
+    assert syncstate.joined(fresh.ctx)
+    for member_id in members:
+        assert ledger_checked(fresh.ctx, member_id) == ledger_checked(a.ctx, member_id)
+    with fresh.ctx.reader() as uow:
+        assert uow.ledger_mismatches() == []
+
+
+def test_a_member_not_served_for_long_is_released_and_fetched_again(
+    hq: HQServer, make_counter, capsys
+) -> None:
+    import datetime as dt
+    import json
+
+    from sqlalchemy import update
+
+    from server.cli import main as hq_main
+
+    a, b = make_counter("S001"), make_counter("S002")
+    phone = "13900000041"
+    member = register(a, "钱七", phone, 30_000)
+    a.sync()
+    b.lookup(phone)
+    checkout(b.ctx, b.cashier, phone, 1_000)
+    b.sync()  # served again: the holding is fresh
+    capsys.readouterr()
+    assert hq_main(["--db", hq.url, "--json", "holdings", "release"]) == 0
+    assert json.loads(capsys.readouterr().out)["released"] == 0
+    with hq.engine.begin() as conn:  # 19 months without serving them at S002
+        conn.execute(update(t.holding).values(since=dt.datetime(2025, 5, 1)))
+    assert hq_main(["--db", hq.url, "--json", "holdings", "release"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"released": 1, "days": 548}
+    b.sync()
+    with pytest.raises(RuleError) as refused:  # kept at S002, but no longer kept up to date
+        checkout(b.ctx, b.cashier, phone, 1_000)
+    assert refused.value.code == "member_not_held"
+    top_up(a.ctx, a.cashier, phone, 10_000, "cash")
+    a.sync()
+    b.sync()
+    assert (
+        show_member(b.ctx, b.cashier, phone).stored_value_fen
+        != show_member(a.ctx, a.cashier, phone).stored_value_fen
+    )  # S002 no longer receives their changes
+    b.lookup(phone)  # served again: fetched, held, HQ's balances
+    assert ledger_checked(b.ctx, member) == ledger_checked(a.ctx, member)
+    checkout(b.ctx, b.cashier, phone, 1_000)
