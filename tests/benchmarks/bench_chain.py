@@ -60,7 +60,7 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 
 from app.domain.audit import payload_hash
 from app.domain.ids import uuid7
@@ -605,12 +605,8 @@ def measure(args: argparse.Namespace, work: Path, url: str) -> dict[str, Any]:
         devices = setup_devices(engine, tpl, args.counters, args.per_store)
         results["setup_s"] = time.perf_counter() - t0
         print(f"enrolled {len(devices)} devices in {results['setup_s']:.0f} s", flush=True)
-        with engine.connect() as conn:
-            watermark = int(
-                conn.scalar(text("SELECT value FROM hq_counter WHERE name = 'server_seq'")) or 0
-            )
-        for dev in devices:
-            dev.cursor = watermark
+        results["scoped"] = start_cursors(engine, devices)
+        change_table = "hq_stream_change" if results["scoped"] else "hq_change"
         with hq_process(url, args.workers, work / "hq.log") as (base, root):
             load = Load(base, args.interval, args.events, args.pull_batch, args.max_pages)
             sizes0 = table_sizes(engine, schema)
@@ -635,13 +631,130 @@ def measure(args: argparse.Namespace, work: Path, url: str) -> dict[str, Any]:
             "machine_busy": busy1[0] - busy0[0],
             "machine_total": busy1[1] - busy0[1],
             "sizes": (sizes0, sizes1),
-            "rows": row_counts(engine, ["hq_event", "hq_change", "hq_quarantine"]),
+            "rows": row_counts(engine, ["hq_event", change_table, "hq_quarantine"]),
             "devices": devices,
             "hq_log_errors": hq_log_errors(work / "hq.log"),
         }
     finally:
         engine.dispose()
     return results
+
+
+def start_cursors(engine: Engine, devices: list[Device]) -> bool:
+    """Each counter starts at its stream's watermark after setup (as if joined from a
+    snapshot); True when HQ keeps a stream per store, False for one global stream (a release
+    before scoped replication, measured with ``--baseline``)."""
+    with engine.connect() as conn:
+        if inspect(conn).has_table("hq_stream"):
+            at = dict(conn.execute(text("SELECT store_code, value FROM hq_stream")).all())
+            for dev in devices:
+                dev.cursor = int(at.get(dev.store_code, 0))
+            return True
+        watermark = conn.scalar(text("SELECT value FROM hq_counter WHERE name = 'server_seq'"))
+    for dev in devices:
+        dev.cursor = int(watermark or 0)
+    return False
+
+
+# -- a counter joining a big chain ----------------------------------------------------------
+JOIN_STORE, JOIN_STORES = "J0001", 200
+
+
+def fill_chain(engine: Engine, members: int, own: int) -> None:
+    """``members`` members at HQ across ``JOIN_STORES`` stores, ``own`` of them at
+    ``JOIN_STORE``; each with a card, a registration, a top-up (¥100 + ¥10 bonus) and a lot
+    of 100 points. Written with SQL (a year of pushes would take hours), as HQ keeps them."""
+    for i in range(1, JOIN_STORES + 1):
+        admin.add_store(engine, f"J{i:04d}", f"门店J{i:04d}")
+    uid = "lpad(to_hex(i), 8, '0') || '-{0}-7000-8000-' || lpad(to_hex(i), 12, '0')"
+    member, card, txn, entry, lot, pentry = (uid.format(f"{k:04d}") for k in range(1, 7))
+    home = (
+        f"CASE WHEN i <= {own} THEN '{JOIN_STORE}' "
+        f"ELSE 'J' || lpad((2 + i % {JOIN_STORES - 1})::text, 4, '0') END"
+    )
+    series = f"FROM generate_series(1, {members}) AS i"
+    statements = [
+        "INSERT INTO hq_member (id, store_code, name, phone, status, card_id, tier_code, "
+        "tier_overridden, cumulative_spend_fen, principal_fen, bonus_fen, points, field_clocks, "
+        f"created_at, updated_at) SELECT {member}, {home}, '会员' || i, "
+        f"'139' || lpad(i::text, 8, '0'), 'active', {card}, 'normal', false, 0, 10000, 1000, "
+        f"100, '{{}}', now(), now() {series}",
+        f"INSERT INTO hq_card (id, card_no, member_id, status) SELECT {card}, "
+        f"'J' || lpad(i::text, 11, '0'), {member}, 'active' {series}",
+        "INSERT INTO hq_txn (id, event_id, type, member_id, store_code, business_date, "
+        f"created_at) SELECT {txn}, {txn}, 'stored_value.topped_up', {member}, {home}, "
+        f"'2026-01-01', now() {series}",
+        "INSERT INTO hq_sv_entry (entry_id, member_id, txn_id, event_id, kind, principal_fen, "
+        f"bonus_fen) SELECT {entry}, {member}, {txn}, {txn}, 'topup', 10000, 1000 {series}",
+        "INSERT INTO hq_points_lot (id, member_id, txn_id, points, earned_on, expires_on, "
+        f"source) SELECT {lot}, {member}, {txn}, 100, '2026-01-01', '2027-12-31', 'earn' "
+        f"{series}",
+        "INSERT INTO hq_points_entry (entry_id, member_id, lot_id, txn_id, event_id, kind, "
+        f"points) SELECT {pentry}, {member}, {lot}, {txn}, {txn}, 'earn', 100 {series}",
+    ]
+    with engine.begin() as conn:
+        for sql in statements:
+            conn.execute(text(sql))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("ANALYZE"))
+
+
+def measure_join(args: argparse.Namespace, work: Path, url: str) -> dict[str, Any]:
+    """A new counter of ``JOIN_STORE`` enrolls and makes its first sync (the snapshot join)
+    against ``member-hq serve`` over a chain of ``--join-members`` members."""
+    from sync import enrollment
+    from sync.client import HQClient
+    from sync.config import load_config
+    from sync.engine import sync_once
+
+    engine = open_database(f"{url}&application_name=bench_chain_join")
+    try:
+        t0 = time.perf_counter()
+        fill_chain(engine, args.join_members, args.join_own)
+        filled = time.perf_counter() - t0
+        code = admin.new_enrollment_code(engine, JOIN_STORE)["code"]
+        with hq_process(url, args.workers, work / "hq-join.log") as (base, _root):
+            data_dir = work / "joining-counter"
+            ctx = open_counter(data_dir, clock=FixedClock(dt.datetime.now(dt.UTC)),
+                               hasher=Hasher.fast())  # fmt: skip
+            init_store(ctx, code=JOIN_STORE, name="新开门店", admin_pin=ADMIN_PIN)
+            enrollment.enroll(ctx, data_dir, base, code)
+            config = load_config(data_dir)
+            assert config is not None
+            client = HQClient(config, data_dir=data_dir, timeout=(5.0, 300.0))
+            t1 = time.perf_counter()
+            report = sync_once(ctx, client)
+            seconds = time.perf_counter() - t1
+            client.close()
+            with ctx.reader() as uow:
+                held = len(uow.session.execute(text("SELECT id FROM member")).all())
+                mismatches = uow.ledger_mismatches()
+            ctx.close()
+        size = sum(f.stat().st_size for f in data_dir.glob("*.sqlite3*"))
+        return {"fill_s": filled, "join_s": seconds, "held": held, "pulled": report.pulled,
+                "mismatches": len(mismatches), "db_bytes": size}  # fmt: skip
+    finally:
+        engine.dispose()
+
+
+def join_lines(args: argparse.Namespace, j: dict[str, Any]) -> list[str]:
+    return [
+        "### A counter joining the chain",
+        "",
+        f"HQ holds {args.join_members:,} members in {JOIN_STORES} stores, {args.join_own:,} of "
+        f"them the joining store's (each with a card, a transaction, a stored-value row, a "
+        f"points lot and its entry; written with SQL in {j['fill_s']:.0f} s). A new counter "
+        "of that store enrolls and makes its first sync: it takes the snapshot of its scope "
+        "(`GET /v1/snapshot`) and applies it.",
+        "",
+        "| first sync (join) | members held | counter database | balances ≠ ledger |",
+        "|---:|---:|---:|---:|",
+        f"| {j['join_s']:.1f} s | {j['held']:,} | {mib(j['db_bytes'])} | {j['mismatches']} |",
+        "",
+        "Baseline: one global stream has no snapshot; a counter replays every change of the "
+        "chain from the start (measured before this design at about 1,400 changes/s, i.e. "
+        "hours for a chain of this size), so it is not run here.",
+    ]
 
 
 def hq_log_errors(path: Path) -> int:
@@ -670,7 +783,12 @@ def summary(args: argparse.Namespace, r: dict[str, Any]) -> dict[str, Any]:
     nominal_day = args.counters * args.events * 86_400 / args.interval
     bytes_per_change = pulled / max(1, changes)
     elapsed = r["elapsed"]
+    if r.get("scoped"):
+        nominal_pull = nominal_day / args.counters * (args.per_store - 1)
+    else:
+        nominal_pull = nominal_day * (args.counters - 1) / args.counters
     return {
+        "scoped": bool(r.get("scoped")),
         "requests": s.requests,
         "rps": s.in_window / args.seconds,
         "cut_at_end": s.cut_at_end,
@@ -701,9 +819,10 @@ def summary(args: argparse.Namespace, r: dict[str, Any]) -> dict[str, Any]:
         "bytes_per_change": bytes_per_change,
         "changes_day": changes / args.counters * 86_400 / elapsed,
         "bytes_day": pulled / args.counters * 86_400 / elapsed,
-        # each counter pulls every member change of the chain but its own
-        "nominal_changes_day": nominal_day * (args.counters - 1) / args.counters,
-        "nominal_bytes_day": nominal_day * (args.counters - 1) / args.counters * bytes_per_change,
+        # one stream: each counter pulls every member change of the chain but its own; a
+        # stream per store: those of its store's other counters (and of members it holds)
+        "nominal_changes_day": nominal_pull,
+        "nominal_bytes_day": nominal_pull * bytes_per_change,
     }
 
 
@@ -813,9 +932,14 @@ def pull_lines(x: dict[str, Any]) -> list[str]:
     return [
         "### What each counter pulls",
         "",
-        "HQ sends every member change of the chain to every counter but its maker. A day: "
-        "at this run's rate, and at the simulated one (each counter pulls every other "
-        f"counter's events; {x['bytes_per_change']:,.0f} B a change as sent).",
+        (
+            "HQ sends a counter its store's stream: the changes its store's other counters "
+            "made, those about members it holds, and chain-wide ones. "
+            if x["scoped"]
+            else "HQ sends every member change of the chain to every counter but its maker. "
+        )
+        + "A day: at this run's rate, and at the simulated one "
+        f"({x['bytes_per_change']:,.0f} B a change as sent).",
         "",
         "| changes a round | bytes a round | changes a day (run) | bytes a day (run) "
         "| changes a day (simulated) | bytes a day (simulated) |",
@@ -823,6 +947,40 @@ def pull_lines(x: dict[str, Any]) -> list[str]:
         f"| {x['changes_round']:,.0f} | {x['bytes_round']:,.0f} | {x['changes_day']:,.0f} "
         f"| {mib(x['bytes_day'])} | {x['nominal_changes_day']:,.0f} "
         f"| {mib(x['nominal_bytes_day'])} |",
+    ]
+
+
+def side_by_side(ref: str, base: dict[str, Any], x: dict[str, Any]) -> list[str]:
+    def row(name: str, get: Any, fmt: str) -> str:
+        return f"| {name} | {format(get(base), fmt)} | {format(get(x), fmt)} |"
+
+    return [
+        "### Side by side",
+        "",
+        f"The same load, first against HQ as of `{ref}` (one change stream for the chain, "
+        "numbered under one lock), then against this tree (a stream per store), in this run.",
+        "",
+        f"| | one stream (`{ref}`) | a stream per store |",
+        "|---|---:|---:|",
+        row("req/s", lambda d: d["rps"], ",.0f"),
+        row("errors", lambda d: d["errors"], ","),
+        row("events applied/s", lambda d: d["events_per_s"], ",.0f"),
+        row("push p50 / ms", lambda d: d["push"][0], ",.0f"),
+        row("push p99 / ms", lambda d: d["push"][1], ",.0f"),
+        row("pull p50 / ms", lambda d: d["pull"][0], ",.0f"),
+        row("pull p99 / ms", lambda d: d["pull"][1], ",.0f"),
+        row("HQ CPU ms a request", lambda d: d["hq_cpu_ms_per_req"], ".2f"),
+        row("PostgreSQL CPU ms a request", lambda d: d["pg_cpu_ms_per_req"], ".2f"),
+        row("changes pulled a round", lambda d: d["changes_round"], ",.0f"),
+        row("bytes pulled a round", lambda d: d["bytes_round"], ",.0f"),
+        row(
+            "changes a counter pulls a day (simulated)", lambda d: d["nominal_changes_day"], ",.0f"
+        ),
+        row(
+            "database growth a day, MiB (simulated)",
+            lambda d: d["growth_nominal_day"] / 2**20,
+            ",.0f",
+        ),
     ]
 
 
@@ -835,6 +993,10 @@ def render(argv: list[str], args: argparse.Namespace, r: dict[str, Any]) -> str:
         growth_lines(x),
         pull_lines(x),
     ]
+    if r.get("baseline"):
+        parts.insert(1, side_by_side(args.baseline, r["baseline"], x))
+    if r.get("join"):
+        parts.append(join_lines(args, r["join"]))
     lines = [BEGIN]
     for part in parts:
         lines += [*part, ""]
@@ -855,8 +1017,55 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--clients", type=int, default=0, help="client threads (default 0: one per counter)"
     )
     p.add_argument("--pg", default=os.environ.get("MEMBER_COUNTER_TEST_PG_URL") or DEFAULT_PG)
+    p.add_argument(
+        "--join-members", type=int, default=0,
+        help="also time a counter joining a chain of this many members (0: not)",
+    )  # fmt: skip
+    p.add_argument("--join-own", type=int, default=5000, help="of them the joining store's")
+    p.add_argument(
+        "--baseline", metavar="REF",
+        help="first run the same load against HQ as of this git revision (side by side)",
+    )  # fmt: skip
+    p.add_argument("--json-out", type=Path, help=argparse.SUPPRESS)  # the baseline's figures
     p.add_argument("--write", action="store_true", help="write docs/benchmarks.md")
     return p.parse_args(argv)
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run_baseline(args: argparse.Namespace, argv: list[str], work: Path) -> dict[str, Any]:
+    """The same load against HQ as of ``--baseline``: that revision checked out beside this
+    tree, with this benchmark file, HQ and its setup run from there."""
+    tree = work / "baseline-tree"
+    subprocess.run(
+        ["git", "worktree", "add", "--detach", str(tree), args.baseline],
+        cwd=REPO, check=True, capture_output=True,
+    )  # fmt: skip
+    try:
+        shutil.copy(Path(__file__), tree / "tests" / "benchmarks" / "bench_chain.py")
+        out = work / "baseline.json"
+        skip = {"--baseline", "--join-members", "--join-own"}
+        child: list[str] = []
+        it = iter(argv)
+        for a in it:
+            name = a.split("=", 1)[0]
+            if name in skip:
+                if "=" not in a:
+                    next(it, None)
+            elif a != "--write":
+                child.append(a)
+        env = {**os.environ, "PYTHONPATH": str(tree)}
+        subprocess.run(
+            [sys.executable, "-m", "tests.benchmarks.bench_chain", *child, "--json-out",
+             str(out)],
+            cwd=tree, env=env, check=True,
+        )  # fmt: skip
+        return json.loads(out.read_text(encoding="utf-8"))
+    finally:
+        subprocess.run(
+            ["git", "worktree", "remove", "--force", str(tree)], cwd=REPO, capture_output=True
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -866,8 +1075,17 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault(KEY_ENV, BENCH_KEY)
     work = Path(tempfile.mkdtemp(prefix="bench-chain-"))
     try:
+        baseline = run_baseline(args, argv, work) if args.baseline else None
         with pg_schema(args.pg) as url:
             results = measure(args, work, url)
+        results["baseline"] = baseline
+        if args.json_out:
+            x = summary(args, results)
+            args.json_out.write_text(json.dumps(x, default=str), encoding="utf-8")
+            return 0
+        if args.join_members:
+            with pg_schema(args.pg) as url:
+                results["join"] = measure_join(args, work, url)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     section = render(argv, args, results)
