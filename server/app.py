@@ -258,7 +258,7 @@ def create_app(
         "returns the member as HQ has them (one snapshot line)",
     )
     def fetch(req: wire.MemberChangesRequest, device: Device) -> Response:
-        paced(device, "lookup")
+        paced(device, "fetch")
         return Response(content=service.fetch(device, req.member_id), media_type="application/json")
 
     @app.post(

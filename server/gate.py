@@ -101,6 +101,7 @@ class Rate:
 DEFAULT_RATES = {
     "push": Rate(20.0, 200),
     "lookup": Rate(5.0, 50),
+    "fetch": Rate(1.0, 30),  # a member taken to be served: a queue's worth, then one a second
     "snapshot": Rate(1 / 60, 5),
 }
 

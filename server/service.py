@@ -540,12 +540,14 @@ class HQService:
     # -- scope: fetching a member, joining from a snapshot -------------------------------
     def fetch(self, dev: Any, member_id: str) -> bytes:
         """``dev``'s store holds ``member_id`` from now on: their changes reach its stream,
-        and their state as HQ has it now is returned (:func:`snapshot.member_json`)."""
+        and their state as HQ has it now is returned (a line of :mod:`server.snapshot`)."""
         now = self.clock()
         with self.engine.begin() as conn:
             if not streams.hold(conn, dev.store_code, member_id, now):
                 raise HQError("member_unknown", member_id)
             found = snapshot.members(conn, [member_id])
+        # Who took which member (by id, never the phone): the trail of every holding.
+        log.info("device %s (%s) fetched member %s", dev.device_id, dev.store_code, member_id)
         return snapshot.dumps(found[0])
 
     def snapshot_lines(self, dev: Any) -> Any:

@@ -13,7 +13,8 @@ stores pushing about their own members lock different rows and never wait for ea
 Several streams are locked in store-code order; the holders of a change's members are read
 again after the home streams are locked, because :func:`hold` (an online fetch) takes the
 home stream's lock before it adds a holder: a change either reaches the new holder or is
-already in the member state the fetch returned.
+already in the member state the fetch returned (:func:`lock_with_holders` keeps the
+store-code order then).
 """
 
 from __future__ import annotations
@@ -112,18 +113,61 @@ def lock(conn: Connection, stores: Iterable[str]) -> dict[str, int]:
 
 
 def ensure(conn: Connection, store_code: str) -> None:
-    """The store's stream exists (made with the store; this covers stores made before)."""
+    """The store's stream exists (made with the store; this covers a member whose home
+    store HQ has no stream for): a change for it is never dropped."""
     if conn.scalar(select(t.stream.c.store_code).where(t.stream.c.store_code == store_code)):
         return
-    conn.execute(insert(t.stream).values(store_code=store_code, value=0, restored=0))
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    conn.execute(
+        upsert(t.stream).values(store_code=store_code, value=0, restored=0).on_conflict_do_nothing()
+    )
 
 
 def _add_holdings(conn: Connection, pairs: set[tuple[str, str]], now: dt.datetime) -> None:
-    if pairs:
-        conn.execute(
-            insert(t.holding),
-            [{"store_code": s, "member_id": m, "since": now} for s, m in sorted(pairs)],
-        )
+    """Insert holdings; one a concurrent transaction inserted first is kept as it is."""
+    if not pairs:
+        return
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    conn.execute(
+        upsert(t.holding).on_conflict_do_nothing(),
+        [{"store_code": s, "member_id": m, "since": now} for s, m in sorted(pairs)],
+    )
+
+
+def lock_with_holders(
+    conn: Connection, wanted: set[str], member_ids: set[str]
+) -> tuple[dict[str, int], dict[str, set[str]]]:
+    """Lock ``wanted`` and the streams of every holder of ``member_ids``, all in store-code
+    order, and return their values and the holders as read under those locks. Holders are
+    read first, then again once the home streams are locked (a fetch adds a holder under
+    its home stream's lock): one added in between is locked after a rollback to a savepoint
+    (which releases the locks taken since) so that the order always holds."""
+    held = holders(conn, member_ids)
+    wanted = set(wanted) | {s for stores in held.values() for s in stores}
+    for store_code in sorted(wanted):
+        ensure(conn, store_code)
+    for _attempt in range(3):
+        savepoint = conn.begin_nested()
+        locked = lock(conn, wanted)
+        held = holders(conn, member_ids)
+        late = {s for stores in held.values() for s in stores} - set(locked)
+        if not late:
+            savepoint.commit()
+            return locked, held
+        savepoint.rollback()
+        wanted |= late
+        for store_code in sorted(late):
+            ensure(conn, store_code)
+    locked = lock(conn, wanted)  # holders still moving: take them as they are now
+    held = holders(conn, member_ids)
+    locked.update(lock(conn, {s for stores in held.values() for s in stores} - set(locked)))
+    return locked, held
 
 
 def publish(conn: Connection, changes: Sequence[Outgoing], now: dt.datetime) -> None:
@@ -134,14 +178,10 @@ def publish(conn: Connection, changes: Sequence[Outgoing], now: dt.datetime) -> 
     member_ids = {m for c in changes for m in c.members}
     home = homes(conn, member_ids)
     everyone = all_streams(conn) if any(c.chain_wide for c in changes) else []
-    first = set(everyone) | {h for h in home.values() if h}
-    first |= {c.store_code for c in changes if c.store_code}
-    first |= {c.only for c in changes if c.only}
-    locked = lock(conn, first)
-    held = holders(conn, member_ids)  # after the home streams are locked: see the module doc
-    late = {s for stores in held.values() for s in stores} - set(locked)
-    if late:
-        locked.update(lock(conn, late))
+    wanted = set(everyone) | {h for h in home.values() if h}
+    wanted |= {c.store_code for c in changes if c.store_code}
+    wanted |= {c.only for c in changes if c.only}
+    locked, held = lock_with_holders(conn, wanted, member_ids)
     new_holdings: set[tuple[str, str]] = set()
     served: set[tuple[str, str]] = set()  # holdings served again: kept from now on
     for c in changes:
@@ -167,7 +207,7 @@ def publish(conn: Connection, changes: Sequence[Outgoing], now: dt.datetime) -> 
             if c.store_code:
                 targets.add(c.store_code)
         body = canonical_json(c.body)
-        for store_code in sorted(targets & set(locked)):
+        for store_code in sorted(targets):
             next_seq[store_code] += 1
             rows.append(
                 {
@@ -203,8 +243,10 @@ def hold(conn: Connection, store_code: str, member_id: str, now: dt.datetime) ->
     if member_id not in home:
         return False
     home_store = home[member_id]
-    if home_store:
-        lock(conn, [home_store])
+    # The home stream (which every change about the member takes); a member without a home
+    # store: the fetching store's own, which every change it will receive takes.
+    ensure(conn, home_store or store_code)
+    lock(conn, [home_store or store_code])
     if home_store == store_code:
         return True
     if store_code in holders(conn, [member_id])[member_id]:
@@ -247,8 +289,11 @@ def release_stale(conn: Connection, before: dt.datetime, now: dt.datetime) -> in
 
 
 def add_holders(conn: Connection, member_id: str, stores: Iterable[str], now: dt.datetime) -> None:
-    """These stores hold ``member_id`` too (e.g. the stores of a member merged into it)."""
+    """These stores hold ``member_id`` too (e.g. the stores of a member merged into it).
+    Under the member's home stream lock, like :func:`hold`."""
     home = homes(conn, [member_id]).get(member_id)
+    if home:
+        lock(conn, [home])
     have = holders(conn, [member_id])[member_id]
     _add_holdings(conn, {(s, member_id) for s in stores if s and s != home and s not in have}, now)
 

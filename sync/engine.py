@@ -95,12 +95,19 @@ def fetch_unheld(ctx: CounterContext, client: HQClient, member_ids: set[str]) ->
 def join(ctx: CounterContext, client: HQClient) -> int | None:
     """Take the store's scope from HQ's snapshot; None when HQ has no snapshots (a release
     before scoped replication: the counter pulls the whole stream as before)."""
+    before = syncstate.epoch(ctx)
     try:
-        joined = scope.join(ctx, client.snapshot())
+        joined = scope.join(ctx, client.snapshot(), epoch=lambda: client.epoch)
     except SyncError as exc:
         if exc.status == 404:
             return None
         raise
+    now = client.epoch
+    if before and now and before.partition(":")[0] != now.partition(":")[0]:
+        # HQ's epoch changed since this counter last synced (restored, or upgraded): it may
+        # miss events it once acknowledged. Ask what it holds and send the rest.
+        syncstate.acknowledge(ctx, client.push([]).acked_seq)
+        push_all(ctx, client)
     log.info(
         "joined HQ at %s: %s members held, %s no longer held",
         joined.cursor, joined.members, joined.unheld,
@@ -127,16 +134,22 @@ def pull_all(ctx: CounterContext, client: HQClient, batch: int = PULL_BATCH) -> 
 
 def fetch_parked(ctx: CounterContext, client: HQClient) -> int:
     """Fetch the members parked changes wait for (a change about a member this store did
-    not hold, e.g. the member another was merged into) and retry the parked changes."""
-    waiting = parking.waiting_members(ctx)[:MAX_PARKED_FETCH]
+    not hold, e.g. the member another was merged into) and retry the parked changes. A
+    member HQ does not know is asked about again in later rounds, a few times
+    (``parking.FETCH_TRIES``; ``sync repair`` asks again on demand); a fetch that fails
+    otherwise waits for the next round and never fails this one, whose push and pull are
+    done."""
+    waiting = parking.waiting_members(ctx, max_tries=parking.FETCH_TRIES)[:MAX_PARKED_FETCH]
     fetched = 0
     for member_id in waiting:
         try:
             scope.fetched(ctx, client.fetch(member_id))
         except SyncError as exc:
-            if exc.code != "member_unknown":
-                raise
-            continue  # HQ has no such member: the change stays parked with its reason
+            if exc.code == "member_unknown":
+                parking.fetch_failed(ctx, member_id)
+                continue  # the change stays parked with its reason
+            log.info("fetching members parked changes wait for: %s", exc)
+            break
         fetched += 1
     return remote.retry_parked(ctx) if fetched else 0
 

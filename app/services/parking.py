@@ -101,8 +101,22 @@ def parked(ctx: CounterContext) -> list[dict[str, Any]]:
         ]
 
 
-def waiting_members(ctx: CounterContext) -> list[str]:
-    """Members parked changes wait for that this counter does not hold."""
+FETCH_TRIES = 5  # fetches of a member parked changes wait for, before the rounds stop asking
+
+
+def waiting_members(ctx: CounterContext, *, max_tries: int | None = None) -> list[str]:
+    """Members parked changes wait for that this counter does not hold (with ``max_tries``:
+    only those HQ was asked about fewer times than that), oldest first."""
     with ctx.reader() as uow:
-        ids = {r.member_id for r in syncstore.parked(uow) if r.member_id}
-        return sorted(m for m in ids if uow.member(m) is None)
+        rows = [r for r in syncstore.parked(uow) if r.member_id]
+        ids = [r.member_id for r in rows if max_tries is None or r.tries < max_tries]
+        return [m for m in dict.fromkeys(ids) if uow.member(m) is None]
+
+
+def fetch_failed(ctx: CounterContext, member_id: str) -> None:
+    """HQ could not give ``member_id``: the changes waiting for them count one more try."""
+    with ctx.uow() as uow:
+        for row in syncstore.parked(uow):
+            if row.member_id == member_id:
+                row.tries += 1
+        uow.commit()

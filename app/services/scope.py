@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
+import logging
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from app.domain.errors import RuleError
+from app.domain.errors import CounterError, RuleError
+from app.domain.events import PROFILE_FIELDS
+from app.domain.hlc import newer
 from app.persistence import scopestore, syncstore
 from app.persistence.tables import (
     Card,
@@ -40,6 +43,7 @@ from app.services.recording import record
 from app.services.search_keys import search_keys
 
 PAGE = 200  # members applied per local transaction while joining
+log = logging.getLogger("member_counter.sync")
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ def apply_members(ctx: CounterContext, uow: UnitOfWork, lines: list[dict[str, An
     )
     cards = have("card", "id", "cards")
     taken = scopestore.taken_card_nos(uow, [c["card_no"] for line in lines for c in line["cards"]])
+    seen = {"cards": cards, "txns": txns, "sv": sv, "lots": lots, "pts": pts, "taken": taken}
     referrers = (
         set(ids)
         | set(known)
@@ -88,65 +93,97 @@ def apply_members(ctx: CounterContext, uow: UnitOfWork, lines: list[dict[str, An
     )
     new = 0
     for line in lines:
-        m = line["member"]
-        member = known.get(m["id"])
-        if member is None:
-            member = _new_member(ctx, uow, m, referrers, now)
-            new += 1
-        elif m["id"] not in pending:
-            _refresh(uow, member, m)
-        member.held = True
-        for c in line["cards"]:
-            if c["id"] in cards or c["card_no"] in taken:
-                continue  # a number another member uses here stays unknown: found by phone
-            taken.add(c["card_no"])
-            uow.add(
-                Card(id=c["id"], card_no=c["card_no"], member_id=m["id"], status=c["status"],
-                     issued_at=now, replaced_by=c.get("replaced_by"))
-            )  # fmt: skip
-        for x in line["txns"]:
-            if x["id"] in txns:
-                continue
-            txns.add(x["id"])
-            uow.add(
-                Txn(id=x["id"], kind="remote", member_id=m["id"],
-                    created_at=_datetime(x.get("created_at"), now),
-                    business_date=_date(x.get("business_date")) or ctx.business_date(uow),
-                    note=f"{x['type']} {x.get('store_code') or 'HQ'}")
-            )  # fmt: skip
-        uow.flush()
-        for lot in line["lots"]:
-            if lot["lot_id"] not in lots:
-                lots.add(lot["lot_id"])
-                uow.add(
-                    PointsLot(id=lot["lot_id"], member_id=m["id"], txn_id=lot["txn_id"],
-                              points=lot["points"], earned_on=_date(lot["earned_on"]),
-                              expires_on=_date(lot["expires_on"]), source=lot["source"])
-                )  # fmt: skip
-        for e in line["sv"]:
-            if e["entry_id"] not in sv:
-                sv.add(e["entry_id"])
-                uow.add(
-                    StoredValueEntry(entry_id=e["entry_id"], member_id=m["id"],
-                                     txn_id=e["txn_id"], kind=e["kind"],
-                                     principal_fen=e["principal_fen"], bonus_fen=e["bonus_fen"],
-                                     reverses_entry_id=e.get("reverses"), created_at=now)
-                )  # fmt: skip
-        uow.flush()
-        for e in line["points"]:
-            if e["entry_id"] not in pts:
-                pts.add(e["entry_id"])
-                uow.add(
-                    PointsEntry(entry_id=e["entry_id"], member_id=m["id"], lot_id=e["lot_id"],
-                                txn_id=e["txn_id"], kind=e["kind"], points=e["points"],
-                                reverses_entry_id=e.get("reverses"), created_at=now)
-                )  # fmt: skip
-        uow.flush()
-        member.principal_fen, member.bonus_fen, member.points = scopestore.ledger_sums(uow, m["id"])
-        if m.get("card_id") and (m["card_id"] in cards or uow.card(m["card_id"]) is not None):
-            member.card_id = m["card_id"]
-        member.updated_at = now
+        before = {name: set(ids) for name, ids in seen.items()}
+        try:
+            with syncstore.savepoint(uow):
+                new += _merge(ctx, uow, line, known, pending, referrers, now, seen)
+        except CounterError as exc:
+            # One member this counter cannot take (a clash with data here): the others go
+            # on; a change about them waits (parked) until it can.
+            seen.update(before)
+            log.warning("member %s from HQ not taken: %s", line["member"]["id"], exc.code)
     uow.flush()
+    return new
+
+
+def _merge(
+    ctx: CounterContext,
+    uow: UnitOfWork,
+    line: dict[str, Any],
+    known: dict[str, Member],
+    pending: set[str],
+    referrers: set[str],
+    now: dt.datetime,
+    seen: dict[str, set[str]],
+) -> int:
+    """One snapshot line merged in; 1 when the member was new here."""
+    cards, txns, sv, lots, pts, taken = (
+        seen["cards"],
+        seen["txns"],
+        seen["sv"],
+        seen["lots"],
+        seen["pts"],
+        seen["taken"],
+    )
+    m = line["member"]
+    new = 0
+    member = known.get(m["id"])
+    if member is None:
+        member = _new_member(ctx, uow, m, referrers, now)
+        new = 1
+    elif m["id"] not in pending:
+        _refresh(uow, member, m)
+    member.held = True
+    for c in line["cards"]:
+        if c["id"] in cards or c["card_no"] in taken:
+            continue  # a number another member uses here stays unknown: found by phone
+        taken.add(c["card_no"])
+        uow.add(
+            Card(id=c["id"], card_no=c["card_no"], member_id=m["id"], status=c["status"],
+                 issued_at=now, replaced_by=c.get("replaced_by"))
+        )  # fmt: skip
+    for x in line["txns"]:
+        if x["id"] in txns:
+            continue
+        txns.add(x["id"])
+        uow.add(
+            Txn(id=x["id"], kind="remote", member_id=m["id"],
+                created_at=_datetime(x.get("created_at"), now),
+                business_date=_date(x.get("business_date")) or ctx.business_date(uow),
+                note=f"{x['type']} {x.get('store_code') or 'HQ'}")
+        )  # fmt: skip
+    uow.flush()
+    for lot in line["lots"]:
+        if lot["lot_id"] not in lots:
+            lots.add(lot["lot_id"])
+            uow.add(
+                PointsLot(id=lot["lot_id"], member_id=m["id"], txn_id=lot["txn_id"],
+                          points=lot["points"], earned_on=_date(lot["earned_on"]),
+                          expires_on=_date(lot["expires_on"]), source=lot["source"])
+            )  # fmt: skip
+    for e in line["sv"]:
+        if e["entry_id"] not in sv:
+            sv.add(e["entry_id"])
+            uow.add(
+                StoredValueEntry(entry_id=e["entry_id"], member_id=m["id"],
+                                 txn_id=e["txn_id"], kind=e["kind"],
+                                 principal_fen=e["principal_fen"], bonus_fen=e["bonus_fen"],
+                                 reverses_entry_id=e.get("reverses"), created_at=now)
+            )  # fmt: skip
+    uow.flush()
+    for e in line["points"]:
+        if e["entry_id"] not in pts:
+            pts.add(e["entry_id"])
+            uow.add(
+                PointsEntry(entry_id=e["entry_id"], member_id=m["id"], lot_id=e["lot_id"],
+                            txn_id=e["txn_id"], kind=e["kind"], points=e["points"],
+                            reverses_entry_id=e.get("reverses"), created_at=now)
+            )  # fmt: skip
+    uow.flush()
+    member.principal_fen, member.bonus_fen, member.points = scopestore.ledger_sums(uow, m["id"])
+    if m.get("card_id") and (m["card_id"] in cards or uow.card(m["card_id"]) is not None):
+        member.card_id = m["card_id"]
+    member.updated_at = now
     return new
 
 
@@ -181,26 +218,35 @@ def _new_member(
 
 
 def _refresh(uow: UnitOfWork, member: Member, m: dict[str, Any]) -> None:
-    """HQ's word on a member this counter has and has nothing pending about."""
+    """HQ's word on a member this counter has and has nothing pending about: its status
+    (``duplicate`` while another active member here has the phone), tier, spend, verifier;
+    each profile field whose stamp at HQ is newer than the one here (last writer wins)."""
+    clash = uow.member_by_phone(m["phone"])
     status = m["status"]
-    if status == "active" and member.status == "duplicate":
-        status = "duplicate"
+    if status == "active" and clash is not None and clash.id != member.id:
+        status = "duplicate"  # two stores registered one phone while apart: a manager merges
     member.status = status
+    member.phone, member.phone_last4 = m["phone"], m["phone"][-4:]
     member.tier_code = m.get("tier_code") or member.tier_code
     member.tier_overridden = bool(m.get("tier_overridden"))
     member.cumulative_spend_fen = int(m.get("cumulative_spend_fen") or 0)
     member.pay_password_hash = m.get("pay_password_hash")
-    renamed = member.name != m["name"]
-    for name in ("name", "phone", "gender", "email", "address", "source"):
-        if m.get(name) is not None or name in ("gender", "email", "address"):
-            setattr(member, name, m.get(name))
-    member.phone_last4 = member.phone[-4:]
-    member.birthday = _date(m.get("birthday"))
-    for name, stamp in (m.get("field_clocks") or {}).items():
+    member.source = m.get("source") or member.source
+    renamed = False
+    stamps = m.get("field_clocks") or {}
+    for name in PROFILE_FIELDS:
         clock = syncstore.field_clock(uow, member.id, name)
-        if clock is None:
+        stamp = stamps.get(name)
+        if clock is not None and not newer(stamp, clock.hlc):
+            continue  # written here later than HQ's (or at the same moment)
+        value = _date(m.get(name)) if name == "birthday" else m.get(name)
+        if name == "name":
+            renamed = value != member.name
+            value = value or member.name
+        setattr(member, name, value)
+        if stamp and clock is None:
             uow.add(MemberFieldClock(member_id=member.id, field=name, hlc=stamp))
-        elif stamp > clock.hlc:
+        elif stamp and clock is not None:
             clock.hlc = stamp
     if renamed:
         syncstore.replace_search_keys(uow, member.id, search_keys(member.name))
@@ -215,8 +261,13 @@ def fetched(ctx: CounterContext, line: dict[str, Any]) -> bool:
     return new
 
 
-def join(ctx: CounterContext, lines: Iterable[bytes]) -> Joined:
-    """Take this store's scope from HQ's snapshot lines (see the module doc)."""
+def join(
+    ctx: CounterContext,
+    lines: Iterable[bytes],
+    epoch: Callable[[], str | None] | None = None,
+) -> Joined:
+    """Take this store's scope from HQ's snapshot lines (see the module doc). ``epoch``:
+    HQ's epoch as its answer named it, stored with the cursor (the position is in it)."""
     it: Iterator[bytes] = iter(lines)
     header = json.loads(next(it))
     if header.get("snapshot") != 1:
@@ -255,6 +306,9 @@ def join(ctx: CounterContext, lines: Iterable[bytes]) -> Joined:
         before = state.cursor
         state.cursor = cursor
         state.joined_at = ctx.now()
+        seen = epoch() if epoch is not None else None
+        if seen:
+            state.hq_epoch = seen
         state.last_pull_at = ctx.now()
         record(
             ctx, uow, None, action="sync.join", entity="sync", entity_id=None,

@@ -209,6 +209,13 @@ def mark_reset(ctx: CounterContext) -> None:
         uow.commit()
 
 
+def epoch(ctx: CounterContext) -> str | None:
+    """HQ's epoch as this counter last saw it."""
+    with ctx.reader() as uow:
+        state = syncstore.state(uow)
+        return state.hq_epoch if state else None
+
+
 def joined(ctx: CounterContext) -> bool:
     """Whether this counter took its store's scope from an HQ snapshot."""
     with ctx.reader() as uow:
@@ -244,6 +251,8 @@ def note_epoch(ctx: CounterContext, value: str) -> bool:
         restored = before is not None and before.partition(":")[0] != epoch
         if restored:
             state.cursor = min(state.cursor, int(seq))
+            # What HQ holds for this store (the members it holds) is the backup's: join again.
+            state.joined_at = None
         uow.commit()
         return restored
 

@@ -275,3 +275,113 @@ def test_a_member_not_served_for_long_is_released_and_fetched_again(
     b.lookup(phone)  # served again: fetched, held, HQ's balances
     assert ledger_checked(b.ctx, member) == ledger_checked(a.ctx, member)
     checkout(b.ctx, b.cashier, phone, 1_000)
+
+
+@pytest.mark.parametrize("hq_db", ["postgresql"], indirect=True)
+def test_two_stores_publishing_about_one_held_member_do_not_deadlock(
+    hq: HQServer, monkeypatch
+) -> None:
+    """The member's home store and a store holding them publish at the same moment, each
+    having read the holders before the other locked: both lock in store-code order."""
+    import datetime as dt
+
+    from app.domain.ids import uuid7
+
+    for code in ("S001", "S002"):
+        hq.new_store(code)
+    member = uuid7()
+    now = dt.datetime.now()
+    with hq.engine.begin() as conn:
+        conn.execute(
+            t.member.insert().values(
+                id=member, store_code="S002", name="孙", phone="13900000051", status="active",
+                tier_code="normal", tier_overridden=False, cumulative_spend_fen=0,
+                principal_fen=0, bonus_fen=0, points=0, field_clocks="{}", created_at=now,
+                updated_at=now,
+            )
+        )  # fmt: skip
+        streams.hold(conn, "S001", member, now)
+    both_read = threading.Barrier(2, timeout=10)
+    real = streams.holders
+    first = threading.local()
+
+    def holders(conn, member_ids):
+        found = real(conn, member_ids)
+        if not getattr(first, "done", False):
+            first.done = True
+            both_read.wait()  # each has read the holders; now both go for the locks
+        return found
+
+    monkeypatch.setattr(streams, "holders", holders)
+    errors: list[BaseException] = []
+
+    def push_from(store: str) -> None:
+        body = {"event_id": uuid7(), "type": "stored_value.topped_up", "store_code": store,
+                "payload": {"member_id": member, "sv_entries": []}}  # fmt: skip
+        try:
+            with hq.engine.begin() as conn:
+                streams.publish(conn, [streams.event_change(body, None, store)], now)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=push_from, args=(s,)) for s in ("S002", "S001")]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(30)
+    assert errors == []
+    with hq.engine.connect() as conn:
+        assert streams.watermark(conn, "S001")[0] == streams.watermark(conn, "S002")[0] == 2
+
+
+def test_a_member_whose_phone_another_has_here_is_taken_as_a_duplicate(
+    hq: HQServer, make_counter
+) -> None:
+    """HQ's member has a phone an active member of this counter has (two stores registered
+    it while apart): the fetch keeps both, the fetched one a duplicate; nothing wedges."""
+    a, b = make_counter("S001"), make_counter("S002")
+    phone = "13900000061"
+    theirs = register(a, "周一", phone, 10_000)
+    a.sync()
+    ours = register(b, "周二", phone)  # not pushed yet: HQ does not know it
+    found = b.lookup(phone)
+    assert [f.member_id for f in found] == [theirs]
+    with b.ctx.reader() as uow:
+        assert uow.member(theirs).status == "duplicate" and uow.member(ours).status == "active"
+    b.lookup(phone)  # fetched again (refreshed): still a duplicate, no clash
+    b.sync()
+    with b.ctx.reader() as uow:
+        assert uow.member(theirs).status == "duplicate"
+    assert syncstate.status(b.ctx).last_error is None
+
+
+def test_an_upgraded_counter_joins_once_and_does_not_replay(hq: HQServer, make_counter) -> None:
+    """A counter that synced with HQ before it kept a stream per store (it has an old
+    epoch): it joins from the snapshot, sends again what HQ may miss, and does not pull
+    the whole stream again."""
+    a = make_counter("S001")
+    for i in range(4):
+        register(a, f"会员{i}", f"139000007{i:02d}", 1_000)
+    a.sync()
+    b = make_counter("S001")
+    with b.ctx.uow() as uow:
+        from app.persistence import syncstore
+
+        syncstore.state_for_update(uow).hq_epoch = "424242:0"  # from before the upgrade
+        uow.commit()
+    report = b.sync()
+    assert report.pulled == 4  # the four members, from the snapshot; no replay after it
+    assert syncstate.epoch(b.ctx).split(":")[0] != "424242"
+    assert b.sync().pulled == 0
+
+
+def test_a_restored_hq_makes_the_counter_join_again(hq: HQServer, make_counter) -> None:
+    a = make_counter("S001")
+    register(a, "吴一", "13900000081", 1_000)
+    a.sync()
+    assert syncstate.joined(a.ctx)
+    epoch, _, seq = syncstate.epoch(a.ctx).partition(":")
+    assert syncstate.note_epoch(a.ctx, f"{int(epoch) + 1}:{seq}")  # HQ restored
+    assert not syncstate.joined(a.ctx)  # what HQ holds for the store is the backup's
+    a.sync()
+    assert syncstate.joined(a.ctx)

@@ -83,19 +83,25 @@ def upgrade() -> None:
         conn.execute(sa.select(_member.c.id, _member.c.store_code)).all()
     )
     held: dict[str, set[str]] = defaultdict(set)
-    seq = dict.fromkeys(stores, 0)
+    # A stream for every store a member or a device names too, so no change is dropped.
+    named = {h for h in home.values() if h}
+    named |= set(
+        conn.scalars(sa.select(sa.column("store_code")).select_from(sa.table("hq_device")))
+    )
+    seq = dict.fromkeys(sorted(set(stores) | named), 0)
     rows: list[dict[str, Any]] = []
     holdings: set[tuple[str, str]] = set()
     for old in conn.execute(sa.select(_old).order_by(_old.c.server_seq)):
         body = json.loads(old.body)
         if old.kind != "event":
-            targets = set(stores)
+            targets = set(seq)
         else:
             maker = body.get("store_code")
             members = _members(body)
             targets = {h for m in members if (h := home.get(m))}
             targets |= {s for m in members for s in held[m]}
             if maker:
+                seq.setdefault(maker, 0)
                 targets.add(maker)
                 for m in members:
                     if home.get(m) not in (None, maker):
