@@ -74,7 +74,11 @@ def test_settings_enter_walks_and_saves_from_the_last_field(app: App) -> None:
     assert idle_minutes(app) == before
     app.open("ctrl+comma", "设置", 0.8)
     s.key("Return")
-    app.settle(0.3)
+    for _ in range(20):  # the field has the focus before the keys meant for it go
+        app.settle(0.2)
+        if focused_name(app) == "idleLock":
+            break
+    assert focused_name(app) == "idleLock"
     s.key("ctrl+a")
     s.type("17", enter=True)  # the tab's last field: Enter saves
     app.settle(0.5)
