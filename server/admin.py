@@ -47,7 +47,7 @@ def add_store(engine: Engine, code: str, name: str) -> None:
         existing = conn.scalar(select(t.store.c.name).where(t.store.c.code == code))
         if existing is None:
             conn.execute(insert(t.store).values(code=code, name=name, created_at=utcnow()))
-        streams.ensure(conn, code)
+        streams.ensure(conn, [code])
 
 
 def new_enrollment_code(engine: Engine, store_code: str, ttl_hours: float = 24) -> dict[str, Any]:

@@ -112,30 +112,39 @@ def lock(conn: Connection, stores: Iterable[str]) -> dict[str, int]:
     return values
 
 
-def ensure(conn: Connection, store_code: str) -> None:
-    """The store's stream exists (made with the store; this covers a member whose home
-    store HQ has no stream for): a change for it is never dropped."""
-    if conn.scalar(select(t.stream.c.store_code).where(t.stream.c.store_code == store_code)):
-        return
+def _upsert(conn: Connection, table: Any) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING on this database: a row a concurrent transaction
+    inserted first is kept as it is."""
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as upsert
     else:
         from sqlalchemy.dialects.sqlite import insert as upsert
-    conn.execute(
-        upsert(t.stream).values(store_code=store_code, value=0, restored=0).on_conflict_do_nothing()
-    )
+    return upsert(table).on_conflict_do_nothing()
+
+
+def ensure(conn: Connection, stores: Iterable[str]) -> None:
+    """These stores' streams exist (made with the store; this covers a member whose home
+    store HQ has no stream for): a change for them is never dropped. One read when they
+    all do."""
+    wanted = sorted({s for s in stores if s})
+    have: set[str] = set()
+    for part in _chunks(wanted):
+        have.update(
+            conn.scalars(select(t.stream.c.store_code).where(t.stream.c.store_code.in_(part)))
+        )
+    missing = [s for s in wanted if s not in have]
+    if missing:
+        conn.execute(
+            _upsert(conn, t.stream), [{"store_code": s, "value": 0, "restored": 0} for s in missing]
+        )
 
 
 def _add_holdings(conn: Connection, pairs: set[tuple[str, str]], now: dt.datetime) -> None:
     """Insert holdings; one a concurrent transaction inserted first is kept as it is."""
     if not pairs:
         return
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert
     conn.execute(
-        upsert(t.holding).on_conflict_do_nothing(),
+        _upsert(conn, t.holding),
         [{"store_code": s, "member_id": m, "since": now} for s, m in sorted(pairs)],
     )
 
@@ -150,8 +159,7 @@ def lock_with_holders(
     (which releases the locks taken since) so that the order always holds."""
     held = holders(conn, member_ids)
     wanted = set(wanted) | {s for stores in held.values() for s in stores}
-    for store_code in sorted(wanted):
-        ensure(conn, store_code)
+    ensure(conn, wanted)
     for _attempt in range(3):
         savepoint = conn.begin_nested()
         locked = lock(conn, wanted)
@@ -162,8 +170,7 @@ def lock_with_holders(
             return locked, held
         savepoint.rollback()
         wanted |= late
-        for store_code in sorted(late):
-            ensure(conn, store_code)
+        ensure(conn, late)
     locked = lock(conn, wanted)  # holders still moving: take them as they are now
     held = holders(conn, member_ids)
     locked.update(lock(conn, {s for stores in held.values() for s in stores} - set(locked)))
@@ -245,7 +252,7 @@ def hold(conn: Connection, store_code: str, member_id: str, now: dt.datetime) ->
     home_store = home[member_id]
     # The home stream (which every change about the member takes); a member without a home
     # store: the fetching store's own, which every change it will receive takes.
-    ensure(conn, home_store or store_code)
+    ensure(conn, [home_store or store_code])
     lock(conn, [home_store or store_code])
     if home_store == store_code:
         return True

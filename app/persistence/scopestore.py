@@ -109,13 +109,12 @@ def unheld_among(uow: UnitOfWork, ids: Collection[str]) -> set[str]:
     return found
 
 
-def keys(uow: UnitOfWork) -> dict[str, object]:
-    """The key columns :func:`existing` reads, by name."""
-    return {
-        "member": Member.id,
-        "card": Card.id,
-        "txn": Txn.id,
-        "sv": StoredValueEntry.entry_id,
-        "lot": PointsLot.id,
-        "points": PointsEntry.entry_id,
-    }
+# The key columns :func:`existing` reads, by name.
+KEYS: dict[str, object] = {
+    "member": Member.id,
+    "card": Card.id,
+    "txn": Txn.id,
+    "sv": StoredValueEntry.entry_id,
+    "lot": PointsLot.id,
+    "points": PointsEntry.entry_id,
+}

@@ -70,7 +70,7 @@ def apply_members(ctx: CounterContext, uow: UnitOfWork, lines: list[dict[str, An
     ids = [line["member"]["id"] for line in lines]
     known = scopestore.members_by_id(uow, ids)
     pending = scopestore.pending_members(uow) & set(ids)
-    k = scopestore.keys(uow)
+    k = scopestore.KEYS
 
     def have(kind: str, field: str, part: str) -> set[str]:
         return scopestore.existing(uow, k[kind], [r[field] for line in lines for r in line[part]])
