@@ -199,8 +199,15 @@ def render_test_page(options: RenderOptions) -> bytes:
 Sender = Callable[..., None]
 
 
-def _send(address: str, data: bytes, *, paper_check: bool = False) -> None:
-    transports.send(address, data, paper_check=paper_check)
+def _send(
+    address: str,
+    data: bytes,
+    *,
+    paper_check: bool = False,
+    confirm: bool = False,
+    timeout: float = transports.DEFAULT_TIMEOUT,
+) -> None:
+    transports.send(address, data, paper_check=paper_check, confirm=confirm, timeout=timeout)
 
 
 class EscposReceiptPrinter:
@@ -213,11 +220,13 @@ class EscposReceiptPrinter:
         logo_path: str = "",
         address: str | None = None,
         sender: Sender = _send,
+        timeout: float = transports.DEFAULT_TIMEOUT,
     ) -> None:
         self.settings = settings
         self.address = address or settings.address
         self.options = RenderOptions.of(settings, logo_path)
         self._send = sender
+        self.timeout = timeout  # seconds for the connection, each write and the status answer
 
     def render(self, document: Receipt, *, open_drawer: bool = False) -> bytes:
         kick = open_drawer and self.settings.drawer_kick_on_cash
@@ -227,7 +236,13 @@ class EscposReceiptPrinter:
         if not self.address:
             raise PrinterError(render("printer_not_configured"))
         data = self.render(document, open_drawer=open_drawer)
-        self._send(self.address, data, paper_check=self.settings.check_paper)
+        self._send(
+            self.address,
+            data,
+            paper_check=self.settings.check_paper,
+            confirm=self.settings.confirm_print,
+            timeout=self.timeout,
+        )
 
     def print_test_page(self) -> bytes:
         data = render_test_page(self.options)
