@@ -426,6 +426,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "打印机无法打印:{detail}",
         "The printer cannot print: {detail}",
     ),
+    "printer_not_confirmed": (
+        "打印机未确认打印(将重打):{detail}",
+        "The printer did not confirm the print (it will be printed again): {detail}",
+    ),
+    "printer_no_status": (
+        "{seconds} 秒内没有状态应答",
+        "no status answer within {seconds} s",
+    ),
+    "printer_offline": (
+        "打印机离线(开盖、缺纸或故障)",
+        "the printer is offline (cover open, out of paper or an error)",
+    ),
     "print_job_not_found": ("没有找到打印任务:{job_id}", "No such print job: {job_id}"),
     "print_job_printed": (
         "打印任务 {job_id} 已打印,如需再打请用重打印",

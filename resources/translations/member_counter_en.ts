@@ -1753,6 +1753,10 @@ Each code works once (a new one is given then); it is shown only now, and this c
         <translation>Check for paper before printing</translation>
     </message>
     <message>
+        <source>等打印机确认已打印(不能应答的型号请关闭)</source>
+        <translation>Wait for the printer to confirm each receipt (turn off for models that cannot answer)</translation>
+    </message>
+    <message>
         <source>打印测试页</source>
         <translation>Print a test page</translation>
     </message>
