@@ -441,8 +441,11 @@ def import_lines(data: Result, errors_only: bool = False) -> list[str]:
             continue
         if r["action"] == "create" and len(data["rows"]) > 200:
             continue  # a big file: list only the rows that need attention
-        extra = [r.get("tier"), _t(r["status"]) if r.get("status", "active") != "active"
-                 else None, r.get("birthday")]
+        extra = [
+            r.get("tier"),
+            _t(r["status"]) if r.get("status", "active") != "active" else None,
+            r.get("birthday"),
+        ]
         lines.append(f"  {_t('line').format(n=r['line'])}  {_t(r['action'])}  {r['name']} "
                      f"{r['phone']}" + "".join(f"  {x}" for x in extra if x)
                      + (f"  {r['message']}" if r["message"] else ""))  # fmt: skip

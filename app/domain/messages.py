@@ -509,8 +509,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "import_date_invalid": ("日期格式不正确:{value}", "Not a date: {value}"),
     "import_phone_scientific": (
-        "手机号 {value} 被表格存成了科学计数法,位数已丢失;请在原系统重新导出,"
-        "或把该列设为文本格式",
+        "手机号 {value} 被表格存成了科学计数法,位数已丢失;请在原系统重新导出,或把该列设为文本格式",
         "Phone {value} was stored in scientific notation and lost digits; export it again, "
         "or format the column as text",
     ),

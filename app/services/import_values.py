@@ -54,7 +54,7 @@ def date_text(text: str) -> str:
 
 
 def month_day(text: str) -> str | None:
-    """"MM-DD" of a birthday written without a year, else None (not such a form)."""
+    """ "MM-DD" of a birthday written without a year, else None (not such a form)."""
     m = _MONTH_DAY.fullmatch(_nfkc(text))
     if m is None:
         return None

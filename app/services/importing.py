@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -52,10 +51,6 @@ from app.domain.text import check_text
 from app.persistence import bulk, syncstore
 from app.persistence.uow import UnitOfWork
 from app.services.context import CounterContext, load_rules
-from app.services.members import Cleaned, Registration, clean_registration
-from app.services.recording import audit_content, envelope
-from app.services.search_keys import search_keys
-from app.services.security import Actor, Permission, require
 from app.services.import_columns import (
     FIELDS,
     REQUIRED,
@@ -75,6 +70,10 @@ from app.services.import_values import (
     phone_text,
     status_of,
 )
+from app.services.members import Cleaned, Registration, clean_registration
+from app.services.recording import audit_content, envelope
+from app.services.search_keys import search_keys
+from app.services.security import Actor, Permission, require
 from app.services.spreadsheets import Table, read_table
 
 PROGRESS_EVERY = 1000
@@ -84,8 +83,17 @@ HOME_STORE_MAX = 64
 
 Progress = Callable[[str, int, int], None]  # (stage "check" | "write", done, total)
 
-__all__ = ["FIELDS", "REQUIRED", "guess_mapping", "parse_mapping", "resolve_mapping",
-           "read_members_table", "import_members", "ImportReport", "RowResult"]  # fmt: skip
+__all__ = [
+    "FIELDS",
+    "REQUIRED",
+    "ImportReport",
+    "RowResult",
+    "guess_mapping",
+    "import_members",
+    "parse_mapping",
+    "read_members_table",
+    "resolve_mapping",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -198,6 +206,7 @@ class ImportRefusedError(RuleError):
 
 
 # -- reading one row ---------------------------------------------------------------------
+
 
 def _money(text: str) -> int:
     text = (text or "").strip()
@@ -539,9 +548,12 @@ def _write(
             state["card_status"] = r.status
         # What the old system said beyond the profile: only when the file has it, so an
         # import of names and balances sends the event it always has.
-        origin = {"card_status": r.status if r.status != "active" else None,
-                  "notes": r.notes, "home_store": r.home_store,
-                  "registered_at": r.registered_at.isoformat() if r.registered_at else None}
+        origin = {
+            "card_status": r.status if r.status != "active" else None,
+            "notes": r.notes,
+            "home_store": r.home_store,
+            "registered_at": r.registered_at.isoformat() if r.registered_at else None,
+        }
         origin = {k: v for k, v in origin.items() if v is not None}  # fmt: skip
         chain.add(
             "member.import", "member", mid,
@@ -585,7 +597,7 @@ def _understood(
     value in it became."""
     by_header = {h: f for f, h in columns.items()}
     out = []
-    for i, header in enumerate(table.headers):
+    for header in table.headers:
         if not header:
             continue
         fld = by_header.get(header)

@@ -156,7 +156,9 @@ _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
-_MERGE = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\s+ref="([A-Z]{1,3}[0-9]+):([A-Z]{1,3}[0-9]+)"')
+_MERGE = re.compile(
+    rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\s+ref="([A-Z]{1,3}[0-9]+):([A-Z]{1,3}[0-9]+)"'
+)
 
 
 def _merged_ranges(archive: zipfile.ZipFile, member: str) -> list[Merge]:
