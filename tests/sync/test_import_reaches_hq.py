@@ -139,3 +139,31 @@ def test_what_an_old_system_said_reaches_hq_and_the_other_counters(
     ]
     for counter in (a, b, c):
         assert syncstate.status(counter.ctx).last_error is None
+
+
+def test_hq_accepts_exactly_what_an_import_may_say(
+    hq: HQServer, make_counter: Callable[..., Counter], tmp_path: Path
+) -> None:
+    """A birthday that is no day of the year, a card state an import cannot bring, a field
+    the event does not have: quarantined, the member applied nowhere."""
+    from tests.server.test_authority import forge, quarantined
+
+    a = make_counter("S001")
+    a.sync()
+    path = tmp_path / "old.csv"
+    rows = [f"会员{i},1390000{i:04d},02-28,停用,备注{i}" for i in range(4)]
+    path.write_text("姓名,手机号,生日,状态,备注\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert import_members(a.ctx, a.admin, path).imported
+
+    def payload(change: Callable[[dict], None]) -> Callable[[dict], None]:
+        return lambda event: change(event["payload"])
+
+    forged = [
+        (lambda p: p["member"].update(birthday="--02-30"), "hq_schema"),
+        (lambda p: p["member"].update(birthday="--2-28"), "hq_schema"),
+        (lambda p: p.update(card_status="cancelled"), "hq_schema"),
+        (lambda p: p.update(tier_overridden=True), "hq_schema"),
+    ]
+    for change, code in forged:
+        quarantined(forge(a, payload(change)), code)
+    assert hq_counts(hq)["members"] == 0

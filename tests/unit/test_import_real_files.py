@@ -21,6 +21,7 @@ from app.services.import_columns import FIELDS
 from app.services.importing import ImportRefusedError, import_members, read_members_table
 from app.services.lookup import show_member
 from tests.helpers import Snapshot, query, refused
+from tests.integration.test_cli import cli as cli
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -282,3 +283,37 @@ def test_mapping_errors_and_help_list_the_fields_one_can_map(
     flat = " ".join(help_text.split())
     assert "--header-row" in flat and "--tier-map" in flat
     assert ", ".join(FIELDS) in flat
+
+
+def test_the_command_names_the_header_row_maps_tiers_and_says_what_it_understood(
+    cli, tmp_path: Path
+) -> None:
+    from app.cli.manager import import_lines
+    from tests.integration.test_cli import MANAGER
+
+    path = template_xlsx(tmp_path / "template.xlsx")
+    code, data, _err = cli.run("import", "members", str(path), "--dry-run", "--header-row", "3",
+                               "--tier-map", "VIP=金卡", staff=MANAGER)  # fmt: skip
+    assert code == 0, data
+    assert data["header_lines"] == [3, 4] and data["counts"]["create"] == 5
+    assert [(r["line"], r["tier"], r["status"], r["birthday"]) for r in data["rows"]] == [
+        (e[0], e[7], e[8], e[9]) for e in EXPECTED
+    ]
+    text = "\n".join(import_lines(data))
+    assert "表头:第 3, 4 行" in text
+    assert "储值信息/赠送余额 → bonus" in text
+    assert "会员等级 → tier  金卡 → gold, VIP → gold, 普通 → normal, 钻石 → diamond" in text
+    assert "状态 → status  正常 → active, 停用 → frozen, 挂失 → lost, 冻结 → frozen" in text
+    assert "第 6 行  新建  李四 13900139000  gold  冻结  05-20" in text
+    code, err, _ = cli.run("import", "members", str(path), "--dry-run",
+                           "--mapping", '{"tier2": "会员等级"}', staff=MANAGER)  # fmt: skip
+    assert code == 3 and err["code"] == "import_field_unknown"
+    assert "unknown" not in err["error"] and "'tier2'" in err["error"]
+    assert ", ".join(FIELDS) in err["error"]
+    code, err, _ = cli.run("import", "members", str(path), "--dry-run", staff=MANAGER)
+    assert code == 0 and err["counts"]["error"] == 1  # VIP is no tier here: its row says so
+    code, err, _ = cli.run("import", "members", str(path), staff=MANAGER)
+    assert code == 3 and err["code"] == "import_has_errors"
+    code, done, _ = cli.run("import", "members", str(path), "--tier-map", "VIP=金卡",
+                            staff=MANAGER)  # fmt: skip
+    assert code == 0 and done["imported"] and done["counts"]["create"] == 5
