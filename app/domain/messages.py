@@ -565,7 +565,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{errors} row(s) have errors; nothing was imported. Fix them first "
         "(a dry run reports every row)",
     ),
-    "import_mapping_invalid": ("列映射不正确:{detail}", "Invalid column mapping: {detail}"),
+    "import_mapping_invalid": (
+        "列映射不正确:{detail}(可映射的字段:{fields})",
+        "Invalid column mapping: {detail} (the fields one can map: {fields})",
+    ),
     "over_short_reason_required": (
         "现金长短款 {amount:money},请填写原因",
         "Cash over/short {amount:money}: a reason is required",

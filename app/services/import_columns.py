@@ -75,6 +75,10 @@ def fields_list() -> str:
     return ", ".join(FIELDS)
 
 
+def _invalid(detail: str) -> ValidationError:
+    return ValidationError("import_mapping_invalid", detail=detail, fields=fields_list())
+
+
 def _unknown_field(key: str) -> ValidationError:
     return ValidationError("import_field_unknown", field=key, fields=fields_list())
 
@@ -110,18 +114,18 @@ def parse_mapping(spec: str | Mapping[str, str | None] | None) -> dict[str, str 
             try:
                 text = Path(text).read_text(encoding="utf-8-sig")
             except OSError as exc:
-                raise ValidationError("import_mapping_invalid", detail=str(exc)) from None
+                raise _invalid(str(exc)) from None
         try:
             spec = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ValidationError("import_mapping_invalid", detail=str(exc)) from None
+            raise _invalid(str(exc)) from None
     if not isinstance(spec, Mapping):
-        raise ValidationError("import_mapping_invalid", detail="expected an object")
+        raise _invalid("expected an object")
     for key, value in spec.items():
         if key not in FIELDS:
             raise _unknown_field(key)
         if value is not None and (not isinstance(value, str) or not value.strip()):
-            raise ValidationError("import_mapping_invalid", detail=f"{key}: a column header")
+            raise _invalid(f"{key}: a column header")
     return dict(spec)
 
 
@@ -133,7 +137,7 @@ def _column(headers: list[str], kids: list[str], fld: str, header: str) -> str:
     if len(hits) == 1:
         return hits[0]
     detail = f"{fld}: no column {header!r}" if not hits else f"{fld}: {header!r} is ambiguous"
-    raise ValidationError("import_mapping_invalid", detail=detail)
+    raise _invalid(detail)
 
 
 def resolve_mapping(
@@ -152,7 +156,7 @@ def resolve_mapping(
         if header is None:
             continue
         if not header.strip():
-            raise ValidationError("import_mapping_invalid", detail=f"{fld}: a blank header")
+            raise _invalid(f"{fld}: a blank header")
         final[fld] = _column(headers, kids, fld, header)
     missing = [f for f in REQUIRED if f not in final]
     if missing:

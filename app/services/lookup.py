@@ -58,6 +58,11 @@ class MemberView:
     notes: str | None = None
 
     @property
+    def birth_month_day(self) -> str | None:
+        """ "MM-DD" of the birthday, with or without its year (birthday care needs no more)."""
+        return self.birthday.strftime("%m-%d") if self.birthday else self.birthday_md
+
+    @property
     def stored_value_fen(self) -> int:
         return self.principal_fen + self.bonus_fen
 

@@ -167,3 +167,27 @@ def test_the_header_row_is_found_below_a_title_and_can_be_named(
         d.reject()
 
     in_dialog(qtbot, lambda: ImportDialog.ask(window, window.session, path), handle)
+
+
+def test_a_birthday_without_a_year_is_this_months_birthday(qtbot, ctx, tmp_path) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from app.services.importing import import_members
+    from app.services.lookup import show_member
+    from app.services.security import sign_in
+    from ui.member_panel import MemberPanel
+
+    manager = sign_in(ctx, MANAGER_NO, MANAGER_PIN)
+    path = tmp_path / "old.csv"
+    path.write_text("姓名,手机号,生日\n王芳,13912340000,3月20日\n", encoding="utf-8")
+    assert import_members(ctx, manager, path).imported
+    view = show_member(ctx, manager, "13912340000")
+    assert view.birthday is None and view.birth_month_day == "03-20"
+    panel = MemberPanel()
+    qtbot.addWidget(panel)
+    with ctx.reader() as uow:
+        today = ctx.local_date(uow)
+    assert today.month == 3
+    panel.show_member(view, today)
+    tags = [w.text() for w in panel.findChildren(QLabel) if w.property("role") == "tag"]
+    assert "本月生日 03-20" in tags

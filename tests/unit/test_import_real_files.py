@@ -276,6 +276,11 @@ def test_mapping_errors_and_help_list_the_fields_one_can_map(
     assert exc.value.code == "import_field_unknown"
     text = str(exc.value.params) + exc.value.params["fields"]
     assert "'level'" not in exc.value.params["fields"] and all(f in text for f in FIELDS)
+    for wrong in ({"phone": "没有这一列"}, {"points": ""}, {"name": 3}):
+        with pytest.raises(CounterError) as exc:
+            import_members(ctx, manager, path, dry_run=True, mapping=wrong)
+        assert exc.value.code == "import_mapping_invalid"
+        assert f"可映射的字段:{', '.join(FIELDS)}" in exc.value.message
     help_text = subprocess.run(
         [sys.executable, "-m", "launcher", "import", "members", "--help"],
         cwd=REPO, capture_output=True, text=True, timeout=60, check=True,
