@@ -83,23 +83,27 @@ def _unknown_field(key: str) -> ValidationError:
     return ValidationError("import_field_unknown", field=key, fields=fields_list())
 
 
+def _rank(fld: str, text: str) -> int:
+    """Where ``text`` stands in the field's synonyms (a header matched without its note: last)."""
+    names = FIELDS[fld]
+    return names.index(_norm(text)) if _norm(text) in names else len(names)
+
+
 def guess_mapping(headers: list[str], children: Sequence[str] | None = None) -> dict[str, str]:
     """{field: header} for the fields whose header (or child name) is one of the common ones.
 
-    A field's first synonym wins over its later ones; a column serves one field."""
+    A field's earlier synonym wins over its later ones, then the column further left; a
+    column serves one field."""
     kids = list(children) if children is not None else headers
-    found: dict[int, tuple[str, int]] = {}  # column -> (field, rank of the synonym)
+    found: list[tuple[int, int, str]] = []  # (rank of the synonym, column, field)
     for i, (h, c) in enumerate(zip(headers, kids, strict=True)):
-        if not h:
-            continue
-        for text in (h, c):
+        text = next((t for t in (h, c) if h and field_of(t) is not None), None)
+        if text is not None:
             fld = field_of(text)
-            if fld is not None:
-                found.setdefault(i, (fld, FIELDS[fld].index(_norm(text))
-                                      if _norm(text) in FIELDS[fld] else 99))  # fmt: skip
-                break
+            assert fld is not None
+            found.append((_rank(fld, text), i, fld))
     mapping: dict[str, str] = {}
-    for i, (fld, _rank) in sorted(found.items(), key=lambda kv: (kv[1][1], kv[0])):
+    for _order, i, fld in sorted(found):
         mapping.setdefault(fld, headers[i])
     return {f: mapping[f] for f in FIELDS if f in mapping}
 

@@ -1,11 +1,16 @@
 """Member import and migration (会员导入与迁移) from an old system's CSV or Excel file.
 
-1. **Read** the file: CSV in UTF-8, UTF-8 with BOM or GBK (detected), or .xlsx.
-2. **Map columns** to fields: guessed from common Chinese and English headers
-   (姓名, 手机号, 卡号, 余额, 积分, 生日, ...), overridable field by field.
+1. **Read** the file: CSV in UTF-8, UTF-8 with BOM or GBK (detected), or .xlsx; the header
+   row found among title and blank rows (or named), a two-level merged header read as one
+   (:mod:`app.services.table_header`).
+2. **Map columns** to fields: guessed from the common Chinese and English headers of the
+   synonym table (:mod:`app.services.import_columns`, docs/import.md), overridable field by
+   field; the old system's tier names mapped to tiers here by name or ``tier_map``.
 3. **Check every row** with the rules of registration (:func:`clean_registration`):
    name, mainland mobile (full-width digits, +86, spaces accepted), birthday, gender,
-   e-mail, card number; opening balances and points must be non-negative amounts.
+   e-mail, card number; opening balances and points must be non-negative amounts. Cells
+   as spreadsheets keep them (phones and dates as numbers, birthdays without a year,
+   未知 genders, statuses) are read by :mod:`app.services.import_values`.
 4. **De-duplicate**: within the file by normalised phone and card number (the very
    same row twice is skipped; two different rows with one phone or card are an
    error), and against the database (a phone that is already an active member is
