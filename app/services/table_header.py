@@ -8,8 +8,8 @@ known columns; read together with the row below as one two-level header when tha
 more. A column of a two-level header is named "parent/child" (储值信息/赠送余额), or by
 the one cell it has. The rows above the header and its sub-header are never data.
 
-A parent row is a real parent (and not a title over the header) when some column has a
-parent and no child (a cell merged down) or when there are two parent groups or more.
+A parent row is a real parent (and not a title over the header) when it has two different
+names or more; at the same count of known columns a one-row header wins over a two-row one.
 A parent's name covers the columns its merged range spans (.xlsx) or, when nothing is
 merged (CSV), the blank cells to its right that have a child.
 """
@@ -59,10 +59,8 @@ def _two_level(parent: list[str], child: list[str], line: int,
     """(names, children) of ``parent`` over ``child``, or None if ``parent`` is no parent."""
     parents = _parents(parent, child, line, merges)
     kids = (child + [""] * len(parents))[: len(parents)]
-    alone = any(p and not c for p, c in zip(parents, kids, strict=True))
-    groups = {p for p, c in zip(parents, kids, strict=True) if p and c}
-    if not (alone or len(groups) >= 2) or not any(kids):
-        return None
+    if len({p for p in parents if p}) < 2 or not any(kids):
+        return None  # one cell over everything is a title, not a parent
     names = [
         f"{p}{SEPARATOR}{c}" if p and c and p != c else (p or c)
         for p, c in zip(parents, kids, strict=True)
@@ -106,10 +104,10 @@ def find_header(
         raise ValidationError("import_header_row", line=header_row)
     if is_header is None:
         return _at(rows, 0, merges, None)
-    best, best_score = None, 0
+    best, best_key = None, (0, 0)
     for k in range(min(SCAN_ROWS, len(rows))):
         header = _at(rows, k, merges, is_header)
-        score = _score(header.names, header.children, is_header)
-        if score > best_score:
-            best, best_score = header, score
+        key = (_score(header.names, header.children, is_header), -len(header.lines))
+        if key[0] > 0 and key > best_key:  # the first of equals wins
+            best, best_key = header, key
     return best or _at(rows, 0, merges, None)

@@ -322,3 +322,27 @@ def test_the_command_names_the_header_row_maps_tiers_and_says_what_it_understood
     code, done, _ = cli.run("import", "members", str(path), "--tier-map", "VIP=金卡",
                             staff=MANAGER)  # fmt: skip
     assert code == 0 and done["imported"] and done["counts"]["create"] == 5
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_title_right_above_the_header_is_no_parent(
+    ctx: CounterContext, manager, tmp_path: Path, suffix: str
+) -> None:
+    """No blank row between title and header, and a column without a header: the title is
+    skipped, the header is one row, its columns keep their own names."""
+    rows = [["会员列表(共 2 人)"], ["姓名", "手机号", "", "积分"],
+            ["张三", "13800138000", "x", "5"], ["李四", "13900139000", "", "6"]]  # fmt: skip
+    path = tmp_path / f"titled{suffix}"
+    if suffix == ".csv":
+        write_csv(path, rows, "utf-8")
+    else:
+        book = Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.active.merge_cells("A1:D1")
+        book.save(path)
+    report = import_members(ctx, manager, path, dry_run=True)
+    assert report.header_lines == (2,)
+    assert report.mapping == {"name": "姓名", "phone": "手机号", "points": "积分"}
+    assert [(r.line, r.action, r.name, r.points) for r in report.rows] == [
+        (3, "create", "张三", 5), (4, "create", "李四", 6)]  # fmt: skip
