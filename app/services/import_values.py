@@ -1,6 +1,6 @@
 """Cells of an import file as old systems and spreadsheets write them.
 
-- Phones typed into Excel as numbers: 13800138000.0, or 1.3800138E+10 with every digit
+- Phones typed into Excel as numbers: 13800138000.0, or 1.3800138000E+10 with all 11 digits
   (1.38001E+10 has lost digits: refused, the number cannot be known).
 - Dates: 2024-05-01, 2024/5/1, 2024年5月1日, 20240501, with a time or not, and Excel's
   date serial numbers (45413 is 2024-05-01; 45413.5 is noon).
