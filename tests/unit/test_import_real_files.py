@@ -17,6 +17,7 @@ from openpyxl import Workbook
 
 from app.domain.errors import CounterError
 from app.services.context import CounterContext
+from app.services.exporting import export_members
 from app.services.import_columns import FIELDS
 from app.services.importing import ImportRefusedError, import_members, read_members_table
 from app.services.lookup import show_member
@@ -130,6 +131,14 @@ def test_a_template_with_a_title_and_a_merged_two_level_header_is_understood(
     assert show_member(ctx, manager, "1004").tier == "diamond"
     # A frozen or lost card is served no more until a manager lifts it.
     assert show_member(ctx, manager, "1002").card_status == "frozen"
+    # The export gives the birthday as the import kept it; re-imported, 卡号 is the card.
+    out = tmp_path / "export.csv"
+    export_members(ctx, manager, out)
+    again = read_members_table(out)
+    births = {r[again.headers.index("卡号")]: r[again.headers.index("生日")] for r in again.rows}
+    assert births == {"1001": "05-20", "1002": "05-20", "1003": "02-29", "1004": "1990-01-01",
+                      "1005": "1988-12-01"}  # fmt: skip
+    assert import_members(ctx, manager, out, dry_run=True).mapping["card_no"] == "卡号"
 
 
 def test_the_header_row_can_be_named(
