@@ -21,6 +21,7 @@ A failed check raises :class:`Refused` with a code and a reason in Chinese
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -656,10 +657,21 @@ def _kinds(rows: Iterable[Any], allowed: set[str]) -> None:
 def _new_member(batch: Batch, ev: s.Registered | s.Imported) -> None:
     m = ev.member
     _text_ok({f"member.{k}": getattr(m, k) for k in ("name", "email", "address", "source")})
+    _birthday_ok(m.birthday)
     batch.fresh("member", t.member, t.member.c.id, [m.member_id])
     batch.fresh("card", t.card, t.card.c.id, [ev.card.card_id])
     batch.card_no_free(ev.card.card_no)
     batch.ids.update((m.member_id, ev.card.card_id))
+
+
+def _birthday_ok(text: str | None) -> None:
+    """A birthday that is a real day of the year (--02-29 is one)."""
+    if text is None:
+        return
+    try:
+        dt.date.fromisoformat(text.replace("--", "2000-", 1) if text.startswith("--") else text)
+    except ValueError:
+        raise Refused("schema", detail="member.birthday (date)") from None
 
 
 def _registered(batch: Batch, ev: s.Registered, _member: Any, _seq: int) -> None:
@@ -669,6 +681,7 @@ def _registered(batch: Batch, ev: s.Registered, _member: Any, _seq: int) -> None
 
 def _imported(batch: Batch, ev: s.Imported, _member: Any, _seq: int) -> None:
     _new_member(batch, ev)
+    _text_ok({"notes": ev.notes, "home_store": ev.home_store})
     mid = ev.member.member_id
     _kinds(ev.sv_entries, {"migration"})
     _kinds(ev.points_entries, {"migration"})
