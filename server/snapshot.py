@@ -18,6 +18,7 @@ later change that repeats a row (by its id) is not counted twice.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -25,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, or_, select
 
+from app.domain.window import CARRIED, carried_ids, window_start_at
 from server import streams
 from server import tables as t
 
@@ -42,8 +44,11 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def members(conn: Connection, ids: Sequence[str]) -> list[dict[str, Any]]:
-    """Each of ``ids`` HQ has, with all its rows (in ``ids`` order)."""
+def members(
+    conn: Connection, ids: Sequence[str], since: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """Each of ``ids`` HQ has, with all its rows (in ``ids`` order); with ``since``, the
+    history window's rows only (:func:`window`)."""
     if not ids:
         return []
     rows = {r.id: r for r in conn.execute(select(t.member).where(t.member.c.id.in_(ids)))}
@@ -81,11 +86,14 @@ def members(conn: Connection, ids: Sequence[str]) -> list[dict[str, Any]]:
     tx = t.txn.c
     wanted = sorted(i for i in users if i)
     seen: set[tuple[str, str]] = set()
+    dated: dict[str, str] = {}  # txn id -> its business date (ISO)
     for part in [wanted[i : i + PAGE] for i in range(0, len(wanted), PAGE)] or [[]]:
         for x in conn.execute(
             select(t.txn).where(or_(tx.member_id.in_(ids), tx.id.in_(part))).order_by(tx.id)
         ):
             # A transaction goes with the member it names, or with a member whose rows use it.
+            if x.business_date:
+                dated[x.id] = x.business_date
             owners = ({x.member_id} if x.member_id in by else set()) | users.get(x.id, set())
             for owner in sorted(owners):
                 if (owner, x.id) in seen:
@@ -103,11 +111,65 @@ def members(conn: Connection, ids: Sequence[str]) -> list[dict[str, Any]]:
         data = {name: _iso(getattr(row, name)) for name in _MEMBER_FIELDS}
         data["field_clocks"] = json.loads(row.field_clocks or "{}")
         parts = by[member_id]
+        if since is not None:
+            window(member_id, parts, since, dated)
         out.append(
             {"member": data, **{k: parts.get(k, []) for k in ("cards", "txns", "sv", "lots",
                                                              "points")}}
         )  # fmt: skip
+        if since is not None:
+            out[-1]["window"] = since.isoformat()
     return out
+
+
+def window(
+    member_id: str,
+    parts: dict[str, list[dict[str, Any]]],
+    since: dt.date,
+    dated: dict[str, str],
+) -> None:
+    """Keep the rows a counter keeps (:mod:`app.domain.window`): stored-value rows of
+    transactions dated before ``since`` become one carried row; lots with nothing left whose
+    rows are all before it go with their entries; transactions before it go unless a kept
+    row names them (as :mod:`app.persistence.historystore` does at the counter)."""
+    first = since.isoformat()
+
+    def old(txn_id: str | None) -> bool:
+        day = dated.get(txn_id or "")
+        return day is not None and day < first
+
+    sv = parts.get("sv", [])
+    carried = [e for e in sv if old(e["txn_id"])]
+    kept_sv = [e for e in sv if not old(e["txn_id"])]
+    left: dict[str, int] = defaultdict(int)
+    recent: set[str] = set()  # lots with a row in the window
+    for e in parts.get("points", []):
+        left[e["lot_id"]] += e["points"]
+        if not old(e["txn_id"]):
+            recent.add(e["lot_id"])
+    lots = parts.get("lots", [])
+    gone = {
+        x["lot_id"]
+        for x in lots
+        if old(x["txn_id"]) and not left[x["lot_id"]] and x["lot_id"] not in recent
+    }
+    parts["lots"] = [x for x in lots if x["lot_id"] not in gone]
+    parts["points"] = [e for e in parts.get("points", []) if e["lot_id"] not in gone]
+    named = {e["txn_id"] for e in kept_sv}
+    named |= {x["txn_id"] for x in parts["lots"]} | {e["txn_id"] for e in parts["points"]}
+    parts["txns"] = [x for x in parts.get("txns", []) if not old(x["id"]) or x["id"] in named]
+    if carried:
+        txn_id, entry_id = carried_ids(member_id, since)
+        parts["txns"].append(
+            {"id": txn_id, "type": CARRIED, "store_code": None,
+             "business_date": first, "created_at": window_start_at(since).isoformat()}
+        )  # fmt: skip
+        kept_sv.append(
+            {"entry_id": entry_id, "txn_id": txn_id, "kind": CARRIED,
+             "principal_fen": sum(e["principal_fen"] for e in carried),
+             "bonus_fen": sum(e["bonus_fen"] for e in carried), "reverses": None}
+        )  # fmt: skip
+    parts["sv"] = kept_sv
 
 
 def dumps(data: dict[str, Any]) -> bytes:
@@ -141,8 +203,9 @@ def _header(conn: Connection, store_code: str) -> dict[str, Any]:
     }
 
 
-def lines(engine: Engine, store_code: str) -> Iterator[bytes]:
-    """The store's scope as NDJSON lines (see the module doc), read in one transaction."""
+def lines(engine: Engine, store_code: str, since: dt.date | None = None) -> Iterator[bytes]:
+    """The store's scope as NDJSON lines (see the module doc), read in one transaction;
+    ``since``: the history window's rows only."""
     options: dict[str, Any] = {"hq_readonly": True}
     if engine.dialect.name == "postgresql":
         options["isolation_level"] = "REPEATABLE READ"
@@ -150,6 +213,6 @@ def lines(engine: Engine, store_code: str) -> Iterator[bytes]:
         yield dumps(_header(conn, store_code)) + b"\n"
         ids = scope_ids(conn, store_code)
         for i in range(0, len(ids), PAGE):
-            for member in members(conn, ids[i : i + PAGE]):
+            for member in members(conn, ids[i : i + PAGE], since):
                 yield dumps(member) + b"\n"
         yield dumps({"end": True, "members": len(ids)}) + b"\n"
