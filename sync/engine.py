@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from app.domain.errors import CounterError
 from app.persistence import scopestore
-from app.services import parking, remote, scope, syncstate
+from app.services import history_window, parking, remote, scope, syncstate
 from app.services.context import CounterContext
 from sync import wire
 from sync.client import HQClient, SyncError
@@ -173,7 +173,17 @@ def sync_once(ctx: CounterContext, client: HQClient) -> SyncReport:
         syncstate.record_result(ctx, f"local: {exc.code}: {exc.message}")
         raise SyncError("local", exc.message, code=exc.code) from exc
     syncstate.record_result(ctx, None)
+    carry_history(ctx)
     return SyncReport(pushed, pulled, syncstate.cursor(ctx))
+
+
+def carry_history(ctx: CounterContext) -> None:
+    """Once a day, after a round that reached HQ: the history before the window goes
+    (:mod:`app.services.history_window`). A failure here never fails the round."""
+    try:
+        history_window.carry_due(ctx)
+    except CounterError as exc:
+        log.warning("history not carried forward: %s", exc.code)
 
 
 def lookup_and_fetch(ctx: CounterContext, client: HQClient, query: str) -> list[wire.MemberSummary]:

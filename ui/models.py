@@ -27,6 +27,7 @@ def kind_name(kind: str) -> str:
         "topup": QCoreApplication.translate("history", "充值"),
         "topup_refund": QCoreApplication.translate("history", "充值退款"),
         "sv_adjust": QCoreApplication.translate("history", "余额调整"),
+        "carried": QCoreApplication.translate("history", "结转(此前记录在总部)"),
         "checkout": QCoreApplication.translate("history", "消费"),
         "refund": QCoreApplication.translate("history", "消费退款"),
         "card_lost": QCoreApplication.translate("history", "挂失"),

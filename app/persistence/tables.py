@@ -399,6 +399,9 @@ class SyncState(Base):
     # When this counter last took its store's scope from an HQ snapshot (None: never, so the
     # next pull joins from one instead of replaying the stream).
     joined_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The last day this counter carried its members' history before the window forward
+    # (app.services.history_window): once a day.
+    history_carried_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class MemberFieldClock(Base):
@@ -440,3 +443,16 @@ class SyncParked(Base):
 
 
 Index("ix_outbox_pending", OutboxEvent.pushed_at, OutboxEvent.device_seq)
+
+
+# -- the history window (migration 0012) ---------------------------------------------------
+
+
+class HistoryGate(Base):
+    """While a row names a member, that member's ledger rows of transactions dated before
+    ``since`` may be deleted (the triggers of migration 0012): only inside the transaction
+    that carries them forward (:mod:`app.persistence.historystore`)."""
+
+    __tablename__ = "history_gate"
+    member_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    since: Mapped[dt.date] = mapped_column(Date)

@@ -24,7 +24,8 @@ from app.services.security import Actor, Permission, require
 PAGE = 50
 MAX_PAGE = 500
 
-TOPUP_KINDS = frozenset({"topup", "topup_refund", "sv_adjust"})
+# "carried": what the stored-value history before the window added up to (app.domain.window)
+TOPUP_KINDS = frozenset({"topup", "topup_refund", "sv_adjust", "carried"})
 CHECKOUT_KINDS = frozenset({"checkout"})
 REFUND_KINDS = frozenset({"refund", "topup_refund"})
 REFUNDABLE_KINDS = frozenset({"checkout", "topup"})

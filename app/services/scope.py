@@ -27,7 +27,8 @@ from typing import Any
 from app.domain.errors import CounterError, RuleError
 from app.domain.events import PROFILE_FIELDS, birthday_parts
 from app.domain.hlc import newer
-from app.persistence import scopestore, syncstore
+from app.domain.window import CARRIED
+from app.persistence import historystore, scopestore, syncstore
 from app.persistence.tables import (
     Card,
     Member,
@@ -134,6 +135,22 @@ def _merge(
     elif m["id"] not in pending:
         _refresh(uow, member, m)
     member.held = True
+    if line.get("window"):
+        if m["id"] in pending:
+            # Its rows here are ahead of HQ's: its history is carried on a later day, and
+            # HQ's carried row (which sums rows this counter still has) is not taken.
+            carried = {x["id"] for x in line["txns"] if x["type"] == CARRIED}
+            line = {**line, "txns": [x for x in line["txns"] if x["id"] not in carried],
+                    "sv": [e for e in line["sv"] if e["txn_id"] not in carried]}  # fmt: skip
+        else:
+            hq = next(
+                ((e["principal_fen"], e["bonus_fen"]) for e in line["sv"] if e["kind"] == CARRIED),
+                (0, 0),
+            )
+            done = historystore.carry(uow, m["id"], dt.date.fromisoformat(line["window"]), hq)
+            if done.written:
+                txns.add(done.written[0])
+                sv.add(done.written[1])
     for c in line["cards"]:
         if c["id"] in cards or c["card_no"] in taken:
             continue  # a number another member uses here stays unknown: found by phone
@@ -147,7 +164,7 @@ def _merge(
             continue
         txns.add(x["id"])
         uow.add(
-            Txn(id=x["id"], kind="remote", member_id=m["id"],
+            Txn(id=x["id"], kind=CARRIED if x["type"] == CARRIED else "remote", member_id=m["id"],
                 created_at=_datetime(x.get("created_at"), now),
                 business_date=_date(x.get("business_date")) or ctx.business_date(uow),
                 note=f"{x['type']} {x.get('store_code') or 'HQ'}")
