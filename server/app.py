@@ -336,6 +336,17 @@ def create_app(
         return Response(content=service.fetch(device, req.member_id), media_type="application/json")
 
     @app.post(
+        wire.HISTORY_PATH,
+        response_model=wire.HistoryResponse,
+        responses={**_ERRORS, 404: {"model": wire.ErrorBody}},
+        summary="A member's transactions older than a counter keeps (its home store's "
+        "devices and those of stores holding the member)",
+    )
+    def history(req: wire.HistoryRequest, device: Device) -> wire.HistoryResponse:
+        paced(device, "lookup")
+        return service.history(device, req)
+
+    @app.post(
         wire.LOOKUP_PATH,
         response_model=wire.LookupResponse,
         responses=_ERRORS,

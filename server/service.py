@@ -21,11 +21,12 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.domain.audit import canonical_json, payload_hash
 from app.domain.phone import looks_like_phone, mask_phone, normalise_phone
+from app.domain.window import window_start
 from server import quarantine, snapshot, streams, validate
 from server import tables as t
 from server.apply import Applier, apply_event, apply_staff
@@ -553,14 +554,67 @@ class HQService:
         with self.engine.begin() as conn:
             if not streams.hold(conn, dev.store_code, member_id, now):
                 raise HQError("member_unknown", member_id)
-            found = snapshot.members(conn, [member_id])
+            found = snapshot.members(conn, [member_id], self.window_start())
         # Who took which member (by id, never the phone): the trail of every holding.
         log.info("device %s (%s) fetched member %s", dev.device_id, dev.store_code, member_id)
         return snapshot.dumps(found[0])
 
+    def history(self, dev: Any, req: wire.HistoryRequest) -> wire.HistoryResponse:
+        """A member's transactions before ``req.before``, newest first, with what each moved
+        in stored value and points: the history older than a counter keeps. Only for a
+        device of the member's home store or of a store holding them (else as unknown)."""
+        m, tx = t.member.c, t.txn.c
+        with self.engine.connect().execution_options(hq_readonly=True) as conn:
+            home = conn.scalar(select(m.store_code).where(m.id == req.member_id))
+            holds = conn.scalar(
+                select(t.holding.c.member_id).where(
+                    t.holding.c.store_code == dev.store_code,
+                    t.holding.c.member_id == req.member_id,
+                )
+            )
+            if home != dev.store_code and holds is None:
+                raise HQError("member_unknown", req.member_id)
+            sv = t.sv_entry.c
+            pe = t.points_entry.c
+            moved_p = (
+                select(func.coalesce(func.sum(sv.principal_fen), 0))
+                .where(sv.txn_id == tx.id, sv.member_id == req.member_id)
+                .scalar_subquery()
+            )
+            moved_b = (
+                select(func.coalesce(func.sum(sv.bonus_fen), 0))
+                .where(sv.txn_id == tx.id, sv.member_id == req.member_id)
+                .scalar_subquery()
+            )
+            moved_pts = (
+                select(func.coalesce(func.sum(pe.points), 0))
+                .where(pe.txn_id == tx.id, pe.member_id == req.member_id)
+                .scalar_subquery()
+            )
+            rows = conn.execute(
+                select(tx.id, tx.type, tx.store_code, tx.business_date, tx.created_at,
+                       moved_p.label("p"), moved_b.label("b"), moved_pts.label("pts"))
+                .where(tx.member_id == req.member_id, tx.business_date < req.before.isoformat())
+                .order_by(tx.business_date.desc(), tx.created_at.desc(), tx.id.desc())
+                .limit(req.limit + 1)
+            ).all()  # fmt: skip
+        txns = [
+            wire.HistoryTxn(id=r.id, type=r.type, store_code=r.store_code,
+                            business_date=r.business_date, created_at=r.created_at,
+                            principal_fen=int(r.p), bonus_fen=int(r.b), points=int(r.pts))
+            for r in rows[: req.limit]
+        ]  # fmt: skip
+        return wire.HistoryResponse(
+            member_id=req.member_id, txns=txns, has_more=len(rows) > req.limit
+        )
+
     def snapshot_lines(self, dev: Any) -> Any:
         """The NDJSON lines of ``dev``'s store scope (:mod:`server.snapshot`)."""
-        return snapshot.lines(self.engine, dev.store_code)
+        return snapshot.lines(self.engine, dev.store_code, self.window_start())
+
+    def window_start(self) -> dt.date:
+        """The first day of the history a counter keeps (:mod:`app.domain.window`)."""
+        return window_start(self.clock().date())
 
     # -- online lookup --------------------------------------------------------
     def lookup(self, query: str) -> wire.LookupResponse:

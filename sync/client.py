@@ -4,6 +4,7 @@ whether to retry (``unreachable``, ``server``) or to stop and tell someone (``re
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import time
@@ -233,6 +234,12 @@ class HQClient:
         """Every change HQ holds about one member (``sync repair``)."""
         body = {"member_id": member_id}
         return _parse(wire.PullResponse, self._signed("POST", wire.MEMBER_CHANGES_PATH, body))
+
+    def history(self, member_id: str, before: dt.date, limit: int = 100) -> wire.HistoryResponse:
+        """The member's transactions before ``before`` as HQ has them (older than the
+        counter keeps: :mod:`app.domain.window`)."""
+        body = {"member_id": member_id, "before": before.isoformat(), "limit": limit}
+        return _parse(wire.HistoryResponse, self._signed("POST", wire.HISTORY_PATH, body))
 
     def fetch(self, member_id: str) -> dict[str, Any]:
         """Hold ``member_id`` at this counter's store from now on; the member as HQ has them

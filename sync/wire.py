@@ -22,6 +22,7 @@ LOOKUP_PATH = f"{PREFIX}/members/lookup"
 MEMBER_CHANGES_PATH = f"{PREFIX}/members/changes"
 FETCH_PATH = f"{PREFIX}/members/fetch"
 SNAPSHOT_PATH = f"{PREFIX}/snapshot"
+HISTORY_PATH = f"{PREFIX}/members/history"
 HEALTH_PATH = f"{PREFIX}/health"
 
 # Every request names the counter's release in its User-Agent; HQ keeps it per device.
@@ -116,6 +117,31 @@ class LookupRequest(_Model):
 
 class MemberChangesRequest(_Model):
     member_id: str = _ID
+
+
+class HistoryRequest(_Model):
+    """A member's transactions dated before ``before`` (older than a counter keeps)."""
+
+    member_id: str = _ID
+    before: dt.date
+    limit: int = Field(default=100, ge=1, le=500)
+
+
+class HistoryTxn(_Model):
+    id: str
+    type: str
+    store_code: str | None
+    business_date: str | None
+    created_at: dt.datetime
+    principal_fen: int  # what the transaction's stored-value rows moved
+    bonus_fen: int
+    points: int  # what its points rows moved
+
+
+class HistoryResponse(_Model):
+    member_id: str
+    txns: list[HistoryTxn]  # newest first
+    has_more: bool
 
 
 class MemberSummary(_Model):

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.domain.errors import RuleError
 from app.domain.money import format_cny
 from app.domain.phone import looks_like_phone
+from app.domain.window import window_start
 from app.ports import CustomerDisplay
 from app.services.history import (
     Cursor,
@@ -33,12 +34,15 @@ from app.services.history import (
     member_history,
     registration_txn,
 )
+from app.services.history_window import OlderTxn
 from app.services.lookup import MemberView, find_members, show_member
 from app.services.printing import enqueue_receipt
 from app.services.receipts import has_receipt, last_receipt_of, receipt_preview
 from app.services.settings import printer_settings
+from ui.dialogs.base import run_modal
 from ui.dialogs.card_ops import CardOpsDialog
 from ui.dialogs.checkout import CheckoutDialog
+from ui.dialogs.older_history import OlderHistoryDialog
 from ui.dialogs.password import PaymentPasswordDialog
 from ui.dialogs.refund import RefundDialog
 from ui.dialogs.register import RegisterDialog
@@ -130,6 +134,7 @@ class CounterScreen(QWidget):
         self.pages.addWidget(nf)
         self.panel = MemberPanel(self)
         self.panel.page_wanted.connect(self.load_history_page)
+        self.panel.older_wanted.connect(self.show_older_history)
         self.pages.addWidget(self.panel)
         main.addWidget(self.pages, 1)
         self.last_txn_id: str | None = None
@@ -328,6 +333,7 @@ class CounterScreen(QWidget):
 
     def show_member(self, view: MemberView) -> None:
         self.member = view
+        self.panel.older_from_hq = self.session.sync.older_history is not None
         self.panel.show_member(view, self.session.today())
         self.pages.setCurrentIndex(Page.MEMBER)
         self.update_actions()
@@ -362,6 +368,27 @@ class CounterScreen(QWidget):
             owner=self,
             read=True,
         ).success(lambda page: self.panel.add_page(member_id, page)).failure(failed).run()
+
+    def show_older_history(self, member_id: str) -> None:
+        """The member's history before the window, asked of HQ (off the UI thread)."""
+        older = self.session.sync.older_history
+        if older is None or self.member is None or self.member.member_id != member_id:
+            return
+        name = self.member.name
+        self.say(self.tr("正在向总部查询更早的记录…"))
+
+        def shown(result: tuple[list[OlderTxn], bool]) -> None:
+            self.say("")
+            if self.member is None or self.member.member_id != member_id:
+                return  # another member is on screen by now
+            rows, more = result
+            since = window_start(self.session.today()).isoformat()
+            run_modal(OlderHistoryDialog(name, since, rows, more, self))
+            self.focus_scan()
+
+        Op(self.session.tasks, lambda: older(member_id), owner=self, io=True).success(
+            shown
+        ).failure(lambda exc: self.say(describe(exc), error=True)).run()
 
     def _history_loaded(self, history: MemberHistory) -> None:
         if self.member is None or history.member_id != self.member.member_id:

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 
 if TYPE_CHECKING:  # the sign-in screen shows before the core is imported (ui/main.py)
     from app.ports import CustomerDisplay
+    from app.services.history_window import OlderTxn
     from app.services.printing import PrintJob
     from app.services.settings import PrinterSettings
     from app.services.syncstate import SyncStatus
@@ -77,4 +78,7 @@ class SyncLink:
     lookup: Callable[[str], int] | None = None
     # Enroll with HQ: (server URL, enrollment code, CA file or None); raises on refusal.
     enroll: Callable[[str, str, str | None], None] | None = None
+    # A member's transactions older than this counter keeps, asked of HQ: (member id) ->
+    # (rows newest first, whether HQ has more); raises CounterError; runs on a worker thread.
+    older_history: Callable[[str], tuple[list[OlderTxn], bool]] | None = None
     close: Callable[[], None] = _nothing

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.money import format_cny
+from app.domain.window import window_start
 from app.services.history import Cursor, HistoryPage, MemberHistory, Tab
 from app.services.lookup import MemberView
 from ui.models import CheckoutsModel, PointsModel, RefundsModel, RowsModel, TiersModel, TopUpsModel
@@ -35,6 +37,7 @@ class MemberPanel(QWidget):
     and older rows exist; the answer comes back through ``add_page``."""
 
     page_wanted = Signal(str, object, object)
+    older_wanted = Signal(str)  # member id: their history before the window, from HQ
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,6 +108,17 @@ class MemberPanel(QWidget):
             self.tables[tab.value] = table = self._table(model)
             self.tabs.addTab(table, title)
         layout.addWidget(self.tabs, 1)
+        # History older than this counter keeps (app.domain.window) is HQ's to show.
+        self.older_from_hq = False  # the counter is enrolled with HQ
+        self.older = QPushButton(self.tr("更早记录(总部)"), self)
+        self.older.setMinimumHeight(44)
+        self.older.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scan box keeps the keys
+        self.older.clicked.connect(self._older_clicked)
+        self.older.hide()
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.older)
+        layout.addLayout(row)
 
     def _table(self, model: RowsModel) -> QTableView:
         table = QTableView(self)
@@ -143,6 +157,10 @@ class MemberPanel(QWidget):
         )
         self.spend.setText(format_cny(view.cumulative_spend_fen))
         self._set_tags(self._tags(view, today))
+        since = window_start(today)
+        self.older.setVisible(
+            self.older_from_hq and (view.joined_on is None or view.joined_on < since)
+        )
 
     def _card_warning(self, view: MemberView) -> str:
         if view.status == "cancelled":
@@ -194,7 +212,12 @@ class MemberPanel(QWidget):
     def page_failed(self, tab: Tab) -> None:
         self.models[tab].page_failed()
 
+    def _older_clicked(self) -> None:
+        if self.view is not None:
+            self.older_wanted.emit(self.view.member_id)
+
     def clear(self) -> None:
         self.view = None
+        self.older.hide()
         for model in self.models.values():
             model.set_rows([])

@@ -6,13 +6,17 @@ contract in pyproject.toml holds it to that).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from app.domain.errors import CounterError
+from app.domain.window import window_start
 from app.ports import Clock, CustomerDisplay, PrinterError
 from app.services.context import CounterContext
+from app.services.history_window import OlderTxn
 from app.services.settings import PrinterSettings, display_settings, scanner_settings
 from devices.print_queue import PrintQueueWorker
 from devices.wedge import WedgeDetector, detector_from_settings
@@ -158,6 +162,33 @@ class CounterSync:
         finally:
             client.close()
 
+    def older_history(self, member_id: str) -> tuple[list[OlderTxn], bool]:
+        """The member's transactions before the history window, as HQ has them (newest
+        first, up to 200), and whether HQ has more; CounterError when HQ cannot answer."""
+        config = load_config(self.data_dir)
+        if config is None:
+            raise CounterError("sync_not_enrolled")
+        from sync.client import HQClient, SyncError
+
+        with self.ctx.reader() as uow:
+            since = window_start(self.ctx.local_date(uow))
+            store = uow.store()
+            tz = ZoneInfo(store.timezone if store else "Asia/Shanghai")
+        client = HQClient(config, timeout=(3.0, 10.0))
+        try:
+            answer = client.history(member_id, since, limit=200)
+        except SyncError as exc:
+            raise CounterError("sync_failed", detail=str(exc)) from None
+        finally:
+            client.close()
+        rows = [
+            OlderTxn(at=x.created_at.replace(tzinfo=dt.UTC).astimezone(tz).replace(tzinfo=None),
+                     kind=x.type, store_code=x.store_code, principal_fen=x.principal_fen,
+                     bonus_fen=x.bonus_fen, points=x.points)
+            for x in answer.txns
+        ]  # fmt: skip
+        return rows, answer.has_more
+
     def enroll(self, server_url: str, code: str, ca_bundle: str | None) -> None:
         from sync import enrollment
         from sync.client import SyncError
@@ -177,5 +208,6 @@ class CounterSync:
             trigger=self.worker.trigger,
             lookup=self.lookup,
             enroll=self.enroll,
+            older_history=self.older_history,
             close=self.close,
         )

@@ -56,6 +56,7 @@ class MemberView:
     held: bool = True
     birthday_md: str | None = None  # "MM-DD" of a birthday known without its year
     notes: str | None = None
+    joined_on: dt.date | None = None  # registered (or imported) here; None: elsewhere
 
     @property
     def birth_month_day(self) -> str | None:
@@ -105,6 +106,7 @@ def member_views(
                 held=bool(m.held),
                 birthday_md=m.birthday_md,
                 notes=m.notes,
+                joined_on=m.joined_on,
             )
         )
     return views
