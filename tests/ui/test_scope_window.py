@@ -54,3 +54,46 @@ def test_a_member_not_here_with_hq_out_of_reach_says_so(qtbot, window) -> None:
     counter.scan("13900139001")
     qtbot.waitUntil(lambda: "13900139001" in counter.not_found_label.text(), timeout=5000)
     assert "总部暂时连不上" not in counter.not_found_label.text()
+
+
+def test_history_before_the_window_is_asked_of_hq(qtbot, window, register, ctx) -> None:
+    import datetime as dt
+
+    from app.services.history_window import OlderTxn
+    from tests.ui.conftest import in_dialog
+
+    view = register(name="张三", phone=PHONE)
+    counter = signed_in_counter(qtbot, window)
+    counter.open_member(PHONE)
+    qtbot.waitUntil(lambda: counter.member is not None, timeout=5000)
+    idle(qtbot, window)
+    assert counter.panel.older.isHidden()  # not enrolled with HQ: this counter has it all
+    asked: list[str] = []
+
+    def older(member_id: str) -> tuple[list[OlderTxn], bool]:
+        asked.append(member_id)
+        at = dt.datetime(2024, 5, 1, 10, 30)
+        row = OlderTxn(at, "stored_value.topped_up", "S002", 50_000, 5_000, 0)
+        return [row], True
+
+    window.session.sync.older_history = older
+    conn = sqlite3.connect(str(ctx.db.path))
+    conn.execute("UPDATE member SET joined_on = NULL WHERE id = ?", (view.member_id,))
+    conn.commit()  # (a member registered at another store)
+    conn.close()
+    counter.refresh_member()
+    qtbot.waitUntil(lambda: not counter.panel.older.isHidden(), timeout=5000)
+    seen: dict[str, str] = {}
+
+    def read(dialog) -> None:
+        table = dialog.table
+        seen["row"] = " ".join(table.item(0, j).text() for j in range(table.columnCount()))
+        dialog.accept()
+
+    def ask() -> None:  # HQ answers on a worker thread; then the dialog opens
+        counter.panel.older.click()
+        qtbot.waitUntil(lambda: "row" in seen, timeout=5000)
+
+    in_dialog(qtbot, ask, read)
+    assert asked == [view.member_id]
+    assert seen["row"] == "2024-05-01 10:30 充值 S002 +¥550.00 ", seen
