@@ -463,6 +463,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Business date {date} is before the closed date {closed} and cannot be closed",
     ),
     "close_future": ("不能日结未来的日期:{date}", "A future date cannot be closed: {date}"),
+    "close_not_started": (
+        "营业日 {date} 还没有开始({start} 开始),现在不能日结;此前的业务已记入该营业日",
+        "Business date {date} has not started yet (it starts at {start}) and cannot be closed "
+        "now; what was done since the last close is dated into it",
+    ),
+    "day_start_before_close": (
+        "营业日切换时间改为 {start} 后,现在属于营业日 {date},早于已日结的 {closed}:"
+        "请过了 {start} 再改;没有更改",
+        "With the business day starting at {start}, now would belong to {date}, before the "
+        "closed date {closed}: change it after {start}. Nothing was changed",
+    ),
+    "day_start_invalid": (
+        "营业日切换时间不正确:{value}(请填 0–23 点或 HH:MM,如 04:00)",
+        "Invalid business-day start: {value} (an hour 0–23 or HH:MM, e.g. 04:00)",
+    ),
     "count_missing": (
         "请输入清点的现金总额,或按面额输入张数(二选一)",
         "Enter the counted cash as a total or by denomination (one of them)",

@@ -570,7 +570,7 @@ def import_members(
     columns = resolve_mapping(table.headers, override)
     if dry_run:
         with ctx.reader() as uow:
-            rows = _plan(uow, table, columns, ctx.local_date(uow), progress)
+            rows = _plan(uow, table, columns, ctx.business_date(uow), progress)
         return ImportReport(str(path), table.encoding, columns, [r.result() for r in rows], True)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     with ctx.uow() as uow:

@@ -1,23 +1,28 @@
 """Counter-local settings: the receipt printer, the receipt's store text, the customer display,
-the scanners and the automatic backups.
+the scanners, the automatic backups and the business-day start (营业日切换时间).
 
 Settings belong to this counter (not synced). Reading needs nobody signed in (the print worker
 reads them); changing one needs a manager or admin and leaves an audit entry (no outbox
-event: HQ does not care which printer a counter uses).
+event: HQ does not care which printer a counter uses). The business day is this counter's
+too: its daily close and Z report are its own, and HQ takes each event's business date as
+the counter dated it.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import PurePath, PureWindowsPath
 from typing import Any
 
-from app.domain.errors import ValidationError
+from app.domain import business_day
+from app.domain.errors import RuleError, ValidationError
 from app.domain.printer_address import parse_printer_address
 from app.domain.receipt import columns_for_width
 from app.domain.text import check_text
 from app.persistence import local
+from app.persistence.uow import UnitOfWork
 from app.services.context import CounterContext
 from app.services.recording import record
 from app.services.security import Actor, Permission, require
@@ -179,14 +184,27 @@ class BackupSettings:
         return replace(self, auto=bool(self.auto), keep=int(self.keep), folder=folder)
 
 
+@dataclass(frozen=True)
+class BusinessDaySettings:
+    """When the store's business day starts: an operation before it belongs to the day before."""
+
+    day_start: str = business_day.format_day_start(business_day.DEFAULT_DAY_START)
+
+    def checked(self) -> BusinessDaySettings:
+        start = business_day.parse_day_start(self.day_start)  # an hour 0–23 or HH:MM
+        return replace(self, day_start=business_day.format_day_start(start))
+
+
 SCANNER = "scanner"
 BACKUP = "backup"
+BUSINESS_DAY = business_day.SETTING_KEY
 _TYPES: dict[str, type] = {
     PRINTER: PrinterSettings,
     RECEIPT: ReceiptTemplate,
     DISPLAY: DisplaySettings,
     SCANNER: ScannerSettings,
     BACKUP: BackupSettings,
+    BUSINESS_DAY: BusinessDaySettings,
 }
 
 
@@ -219,8 +237,16 @@ def get_setting(ctx: CounterContext, key: str) -> Any:
     return _from_dict(cls, data if isinstance(data, dict) else {})
 
 
-def set_setting(ctx: CounterContext, actor: Actor, key: str, value: Any) -> Any:
-    """Validate and store a setting (manager or admin); one transaction with its audit entry."""
+def set_setting(
+    ctx: CounterContext,
+    actor: Actor,
+    key: str,
+    value: Any,
+    check: Callable[[UnitOfWork, Any], None] | None = None,
+) -> Any:
+    """Validate and store a setting (manager or admin); one transaction with its audit entry.
+
+    ``check`` may refuse the checked value against what the database holds."""
     require(actor, Permission.SETTINGS_EDIT)
     cls = _TYPES.get(key)
     if cls is None:
@@ -232,6 +258,8 @@ def set_setting(ctx: CounterContext, actor: Actor, key: str, value: Any) -> Any:
     value = value.checked()  # type: ignore[attr-defined]
     body = json.dumps(asdict(value), ensure_ascii=False, sort_keys=True)
     with ctx.uow() as uow:
+        if check is not None:
+            check(uow, value)
         before = local.put_setting(uow, key, body, ctx.now(), actor.staff_id)
         record(
             ctx,
@@ -306,4 +334,31 @@ def set_backup_settings(
     ctx: CounterContext, actor: Actor, settings: BackupSettings
 ) -> BackupSettings:
     value: BackupSettings = set_setting(ctx, actor, BACKUP, settings)
+    return value
+
+
+def business_day_settings(ctx: CounterContext) -> BusinessDaySettings:
+    value: BusinessDaySettings = get_setting(ctx, BUSINESS_DAY)
+    return value
+
+
+def set_business_day_settings(
+    ctx: CounterContext, actor: Actor, settings: BusinessDaySettings
+) -> BusinessDaySettings:
+    """Change when the business day starts; applies from the next operation (an operation
+    already dated keeps its date; a closed date stays closed)."""
+
+    def after_the_last_close(uow: UnitOfWork, value: BusinessDaySettings) -> None:
+        # A later start may put the clock back into a closed date (04:00 → 05:00 at 04:30,
+        # the date just closed): that would refuse every operation until the new start.
+        start = business_day.parse_day_start(value.day_start)
+        by_clock = business_day.clock_date(ctx.local_now(uow), start)
+        closed = uow.business_day_marks()[0]
+        if closed is not None and by_clock < closed:
+            raise RuleError("day_start_before_close", start=value.day_start,
+                            date=by_clock.isoformat(), closed=closed.isoformat())  # fmt: skip
+
+    value: BusinessDaySettings = set_setting(
+        ctx, actor, BUSINESS_DAY, settings, after_the_last_close
+    )
     return value
