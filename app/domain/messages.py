@@ -474,6 +474,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "With the business day starting at {start}, now would belong to {date}, before the "
         "closed date {closed}: change it after {start}. Nothing was changed",
     ),
+    "day_start_moves_date": (
+        "现在把营业日切换时间改为 {start},会把当前营业日从 {date} 改成 {new}:"
+        "请在营业时间内(不在新旧切换时间之间)再改;没有更改",
+        "Changing the business-day start to {start} now would move the current business date "
+        "from {date} to {new}: change it during trading hours (not between the old and new "
+        "start). Nothing was changed",
+    ),
     "day_start_invalid": (
         "营业日切换时间不正确:{value}(请填 0–23 点或 HH:MM,如 04:00)",
         "Invalid business-day start: {value} (an hour 0–23 or HH:MM, e.g. 04:00)",

@@ -346,19 +346,24 @@ def set_business_day_settings(
     ctx: CounterContext, actor: Actor, settings: BusinessDaySettings
 ) -> BusinessDaySettings:
     """Change when the business day starts; applies from the next operation (an operation
-    already dated keeps its date; a closed date stays closed)."""
+    already dated keeps its date; a closed date stays closed).
 
-    def after_the_last_close(uow: UnitOfWork, value: BusinessDaySettings) -> None:
-        # A later start may put the clock back into a closed date (04:00 → 05:00 at 04:30,
-        # the date just closed): that would refuse every operation until the new start.
-        start = business_day.parse_day_start(value.day_start)
-        by_clock = business_day.clock_date(ctx.local_now(uow), start)
-        closed = uow.business_day_marks()[0]
-        if closed is not None and by_clock < closed:
+    It is refused while it would move the current business date (between the old and the new
+    start, say 02:30 when moving 04:00 → 02:00: the night's operations would fall in two
+    dates), and when it would put the clock back into a closed date (04:00 → 05:00 at 04:30
+    just after the close): that would refuse every operation until the new start."""
+
+    def keeps_the_date(uow: UnitOfWork, value: BusinessDaySettings) -> None:
+        now, closed = ctx.local_now(uow), uow.business_day_marks()[0]
+        old = business_day.clock_date(now, ctx.day_start(uow))
+        new = business_day.clock_date(now, business_day.parse_day_start(value.day_start))
+        if closed is not None and new < closed:
             raise RuleError("day_start_before_close", start=value.day_start,
-                            date=by_clock.isoformat(), closed=closed.isoformat())  # fmt: skip
+                            date=new.isoformat(), closed=closed.isoformat())  # fmt: skip
+        before, after = (business_day.business_date(d, closed) for d in (old, new))
+        if before != after:
+            raise RuleError("day_start_moves_date", start=value.day_start,
+                            date=before.isoformat(), new=after.isoformat())  # fmt: skip
 
-    value: BusinessDaySettings = set_setting(
-        ctx, actor, BUSINESS_DAY, settings, after_the_last_close
-    )
+    value: BusinessDaySettings = set_setting(ctx, actor, BUSINESS_DAY, settings, keeps_the_date)
     return value

@@ -61,6 +61,12 @@ def test_close_at_21_then_past_midnight_and_4_the_top_up_is_in_the_next_z_to_the
     now = business_day_now(ctx)
     assert (now.business_date, now.calendar_date, now.started) == (D1, D, False)
     assert shifts.x_report(ctx, manager)["business_date"] == "2026-03-16"
+    # The late shift hands over before midnight; the night shift goes on into the 16th.
+    at(clock, 23, 50)
+    shifts.count_shift(ctx, cashier, total_fen=10_000 + 52_030)
+    shifts.close_shift(ctx, cashier)
+    at(clock, 23, 55)
+    night_shift = shifts.open_shift(ctx, cashier, 0)
     at(clock, 23, 59, ss=59)
     spend = checkout(ctx, cashier, a.member_id, 1_234)  # stored value
     at(clock, 0, 0, D1)  # the calendar passes midnight: still the 16th, not the 17th
@@ -75,11 +81,14 @@ def test_close_at_21_then_past_midnight_and_4_the_top_up_is_in_the_next_z_to_the
     assert business_day_now(ctx).started
     for txn in (spend.txn_id, wechat.txn_id, cash_sale.txn_id, morning.txn_id):
         assert date_of(ctx, txn) == "2026-03-16"
-    assert [s.shift_id for s in shifts.shifts_of_day(ctx, manager, D1)] == [late_shift.shift_id]
+    assert [s.shift_id for s in shifts.shifts_of_day(ctx, manager, D1)] == [
+        late_shift.shift_id,
+        night_shift.shift_id,
+    ]
     assert [s.business_date for s in shifts.shifts_of_day(ctx, manager, D)] == [D]
 
     at(clock, 20, 50, D1)
-    shifts.count_shift(ctx, cashier, total_fen=10_000 + 52_030 + 880)
+    shifts.count_shift(ctx, cashier, total_fen=880)
     shifts.close_shift(ctx, cashier)
     at(clock, 21, 0, D1)
     z16 = closing.close_day(ctx, manager)  # the default date: the 16th
@@ -92,10 +101,12 @@ def test_close_at_21_then_past_midnight_and_4_the_top_up_is_in_the_next_z_to_the
     }
     assert z16["sales"]["count"] == 2 and z16["sales"]["net_fen"] == 2_114
     assert z16["drawer_by_method"] == {"alipay": 100, "cash": 52_910, "wechat": 12_345}
-    assert z16["outside_shifts"]["drawer_by_method"] == {}  # all of it in the late shift
-    (s16,) = z16["shifts"]
-    assert s16["shift_id"] == late_shift.shift_id
-    assert (s16["expected_fen"], s16["over_short_fen"]) == (62_910, 0)
+    # All of it in the two shifts, the one of the late evening (before the 16th's 04:00) too.
+    assert z16["outside_shifts"]["drawer_by_method"] == {}
+    assert [(s["shift_id"], s["expected_fen"], s["over_short_fen"]) for s in z16["shifts"]] == [
+        (late_shift.shift_id, 62_030, 0),
+        (night_shift.shift_id, 880, 0),
+    ]
     # 1,150 + 520.30 + 50 + 123.45 + 1 − 12.34, as the ledgers say.
     assert z16["liability"]["total_fen"] == 183_241
     # The 15th's report is as it was closed: none of the late night is in it.
@@ -218,6 +229,14 @@ def test_the_day_start_is_set_audited_and_only_by_a_manager(
     refused(snapshot, "day_start_before_close", set_business_day_settings, ctx, manager,
             BusinessDaySettings("05:00"))  # fmt: skip
     assert set_business_day_settings(ctx, manager, BusinessDaySettings("4")).day_start == "04:00"
+    # Between the old start and the new one the change would move today's date: refused.
+    at(clock, 3, 0, D1 + dt.timedelta(days=2))  # the 17th's night (04:00 start)
+    refused(snapshot, "day_start_moves_date", set_business_day_settings, ctx, manager,
+            BusinessDaySettings("02:00"))  # fmt: skip
+    assert business_day_now(ctx).business_date == D1 + dt.timedelta(days=1)
+    assert (
+        set_business_day_settings(ctx, manager, BusinessDaySettings("03:30")).day_start == "03:30"
+    )
 
 
 def test_the_rules_of_the_date() -> None:

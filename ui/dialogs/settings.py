@@ -349,11 +349,12 @@ class SettingsDialog(OpDialog):
         """(setter, value) for each device setting that differs from what was loaded."""
         assert self.loaded is not None
         pairs = (
+            # First: the one that can be refused by the database's state (see its setter).
+            (set_business_day_settings, self.business_day().checked(), self.loaded.business_day),
             (set_printer_settings, self.printer().checked(), self.loaded.printer),
             (set_scanner_settings, self.scanner().checked(), self.loaded.scanner),
             (set_display_settings, self.display().checked(), self.loaded.display),
             (set_receipt_template, self.receipt().checked(), self.loaded.receipt),
-            (set_business_day_settings, self.business_day().checked(), self.loaded.business_day),
         )
         return [(setter, value) for setter, value, old in pairs if value != old]
 
