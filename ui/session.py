@@ -78,12 +78,12 @@ class Session:
         calendar date until it has been read."""
         if self.business_day is not None:
             return self.business_day.business_date
-        return (
-            self._clock()
-            .now()
-            .astimezone(ZoneInfo(self.store.timezone if self.store else "Asia/Shanghai"))
-            .date()
-        )
+        return self.calendar_date()
+
+    def calendar_date(self) -> dt.date:
+        """The store's local calendar date (what times such as the audit log's are dated by)."""
+        tz = ZoneInfo(self.store.timezone if self.store else "Asia/Shanghai")
+        return self._clock().now().astimezone(tz).date()
 
     def report_day(self) -> dt.date:
         """The date the Z report opens on: the business date, or just after a daily close
