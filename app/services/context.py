@@ -68,9 +68,10 @@ class CounterContext:
         has been closed (日结), the next date at once (app.domain.business_day).
 
         This is the one place every dated write asks for its date, so it is also the
-        one place the daily close's lock is enforced: in a write unit of work a date
-        that has been closed (日结) refuses the operation, before anything is written.
-        It is also where the clock is held to never running backwards: see check_clock.
+        one place the daily close's lock is kept: nothing is dated into a closed date (and
+        should one be asked for, a write unit of work refuses it before anything is
+        written). It is also where the clock is held to never running backwards: see
+        check_clock.
         """
         by_clock = self.clock_date(uow)
         last_closed = uow.business_day_marks()[0]

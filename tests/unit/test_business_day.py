@@ -60,6 +60,8 @@ def test_close_at_21_then_past_midnight_and_4_the_top_up_is_in_the_next_z_to_the
     assert date_of(ctx, late.txn_id) == "2026-03-16"
     now = business_day_now(ctx)
     assert (now.business_date, now.calendar_date, now.started) == (D1, D, False)
+    with ctx.lookup() as q:  # the scan box's reads date (points expiring soon) the same way
+        assert ctx.business_date(q) == D1
     assert shifts.x_report(ctx, manager)["business_date"] == "2026-03-16"
     # The late shift hands over before midnight; the night shift goes on into the 16th.
     at(clock, 23, 50)
