@@ -46,6 +46,12 @@ class PrinterError(OSError):
     """
 
 
+class PrintUnconfirmedError(PrinterError):
+    """The job's bytes went out (all or part of them) but the printer did not confirm it:
+    the connection dropped or was reset, or no status answer came. The receipt may have
+    printed, so the retry is marked 重打印."""
+
+
 class ReceiptPrinter(Protocol):
     """Prints receipt documents (``app.domain.receipt.Receipt``) on paper."""
 

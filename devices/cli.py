@@ -81,6 +81,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--enabled", action=argparse.BooleanOptionalAction, default=None)
     p.add_argument("--check-paper", action=argparse.BooleanOptionalAction, default=None,
                    help="ask the printer's paper sensor before each job")  # fmt: skip
+    p.add_argument("--confirm", action=argparse.BooleanOptionalAction, default=None,
+                   help="a job is done when the printer answers its status after it "
+                   "(default on; --no-confirm for models that cannot answer)")  # fmt: skip
     printer.add_parser("profiles", help="printer profiles python-escpos knows")
 
     receipt = sub.add_parser("receipt", help="receipts").add_subparsers(
@@ -176,6 +179,7 @@ def printer_set(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> 
         ("drawer", "drawer_kick_on_cash"),
         ("enabled", "enabled"),
         ("check_paper", "check_paper"),
+        ("confirm", "confirm_print"),
     )
     for flag, name in flags:
         value = getattr(args, flag)

@@ -28,6 +28,7 @@ from app.domain.receipt import (
     columns_for_width,
     layout,
     two_columns,
+    wrap,
 )
 from app.ports import PrinterError
 from app.services.settings import PrinterSettings
@@ -105,6 +106,14 @@ class _Writer:
             self.p.print_and_feed(4)
 
 
+def _end_of_job(w: _Writer) -> None:
+    """Leave the printer as it was found: plain text, legacy code pages, then ESC @."""
+    w.style(False, (1, 1))
+    if w.options.encoding == "UTF-8":
+        w.p._raw(FS_ENCODING_LEGACY)
+    w.p.hw("INIT")
+
+
 def render_document(
     document: Receipt, options: RenderOptions, *, open_drawer: bool = False
 ) -> bytes:
@@ -125,59 +134,80 @@ def render_document(
             w.logo()
         elif isinstance(item, CutLine):
             w.cut()
-    w.style(False, (1, 1))
-    if options.encoding == "UTF-8":
-        w.p._raw(FS_ENCODING_LEGACY)
+    _end_of_job(w)
     return w.p.output
 
 
 SAMPLES = {
     "GB18030": "中文测试 会员收银台 ￥12.50",
     "GBK": "中文测试 会员收银台 ￥12.50",
-    "Big5": "中文測試 會員收銀台 ￥12.50",
+    "Big5": "中文测试 会员收银台 ￥12.50",  # printed in traditional (中文測試 會員收銀臺)
     "UTF-8": "中文测试 會員收銀 ￥12.50",
 }
+QR_TEST_PAYLOAD = "MEMBER-COUNTER-TEST"
 
 
 def render_test_page(options: RenderOptions) -> bytes:
-    """A page that prints a line in every encoding, a column ruler, both kinds of QR, a cut.
+    """A page that names its own encoding, then prints a line in every encoding, a column
+    ruler, both kinds of QR, a cut. Every line fits the paper.
 
     The store picks the encoding whose line comes out as Chinese.
     """
     columns = columns_for_width(options.width)
     w = _Writer(options)
+
+    def lines(*texts: str) -> None:
+        for text in texts:
+            for line in wrap(text, columns):
+                w.line(line)
+
     w.p.hw("INIT")
-    w.p._raw(b"PRINTER TEST\n")
-    w.p._raw(f"width {options.width}mm, {columns} columns, profile {options.profile}\n".encode())
+    w.p._raw(mode_command(options.encoding))
+    lines(
+        "打印机测试页 PRINTER TEST",
+        f"本页编码 {options.encoding}",
+        f"纸宽 {options.width}mm {columns}列",
+        f"型号配置 {options.profile}",
+    )
     w.p._raw(("1234567890" * 5)[:columns].encode() + b"\n")
+    if options.encoding == "UTF-8":
+        w.p._raw(FS_ENCODING_LEGACY)  # the legacy encodings' lines are read as such
     for encoding in ENCODINGS:
         w.p._raw(f"[{encoding}]\n".encode())
         w.p._raw(mode_command(encoding))
-        w.p._raw(encode_text(SAMPLES[encoding], encoding) + b"\n")
-        for text in two_columns("合计 Total 3件", "￥1,234.50", columns):
+        texts = [SAMPLES[encoding], *two_columns("合计 Total 3件", "￥1,234.50", columns)]
+        for text in texts:
             w.p._raw(encode_text(text, encoding) + b"\n")
         if encoding == "UTF-8":
             w.p._raw(FS_ENCODING_LEGACY)
     w.p._raw(mode_command(options.encoding))
-    payload = "MEMBER-COUNTER-TEST"
+    lines("请选用中文正常的那一行的编码")
     module = QR_MODULE[options.width]
     if w.p.profile.supports("qrCode"):
         w.p._raw(b"native QR (GS ( k):\n")
         w.p.set(align="center")
-        w.p.qr(payload, ec=QR_ECLEVEL_M, size=module, native=True)
+        w.p.qr(QR_TEST_PAYLOAD, ec=QR_ECLEVEL_M, size=module, native=True)
         w.p.set(align="left")
         w.p._raw(b"\n")
     w.p._raw(b"image QR (GS v 0):\n")
-    w.p._raw(qr_raster(payload, module=module, paper_dots=w.dots))
+    w.p._raw(qr_raster(QR_TEST_PAYLOAD, module=module, paper_dots=w.dots))
     w.cut()
+    _end_of_job(w)
     return w.p.output
 
 
 Sender = Callable[..., None]
 
 
-def _send(address: str, data: bytes, *, paper_check: bool = False) -> None:
-    transports.send(address, data, paper_check=paper_check)
+def _send(
+    address: str,
+    data: bytes,
+    *,
+    paper_check: bool = False,
+    confirm: bool = False,
+    timeout: float = transports.DEFAULT_TIMEOUT,
+) -> None:
+    transports.send(address, data, paper_check=paper_check, confirm=confirm, timeout=timeout)
 
 
 class EscposReceiptPrinter:
@@ -190,11 +220,13 @@ class EscposReceiptPrinter:
         logo_path: str = "",
         address: str | None = None,
         sender: Sender = _send,
+        timeout: float = transports.DEFAULT_TIMEOUT,
     ) -> None:
         self.settings = settings
         self.address = address or settings.address
         self.options = RenderOptions.of(settings, logo_path)
         self._send = sender
+        self.timeout = timeout  # seconds for the connection, each write and the status answer
 
     def render(self, document: Receipt, *, open_drawer: bool = False) -> bytes:
         kick = open_drawer and self.settings.drawer_kick_on_cash
@@ -204,7 +236,13 @@ class EscposReceiptPrinter:
         if not self.address:
             raise PrinterError(render("printer_not_configured"))
         data = self.render(document, open_drawer=open_drawer)
-        self._send(self.address, data, paper_check=self.settings.check_paper)
+        self._send(
+            self.address,
+            data,
+            paper_check=self.settings.check_paper,
+            confirm=self.settings.confirm_print,
+            timeout=self.timeout,
+        )
 
     def print_test_page(self) -> bytes:
         data = render_test_page(self.options)

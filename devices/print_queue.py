@@ -1,13 +1,17 @@
 """The print worker: takes jobs off the durable queue and prints them, on its own thread.
 
-It never touches a business transaction: it reads a job, prints it, and marks the job done —
-or, when the printer is off, out of paper or unplugged, records the error and queues the job
-again with exponential backoff (given up as ``failed`` after ``max_attempts``; a person can
-retry it). Claiming is a compare-and-set in the database, so however many workers run and
-however a manual retry races the recovery of an interrupted job, each job prints once.
+It never touches a business transaction: it reads a job, prints it, and marks the job done
+once the printer confirmed it (``PrinterSettings.confirm_print``) — or, when the printer is
+off, out of paper, unplugged or did not confirm, records the error and queues the job again
+with exponential backoff (given up as ``failed`` after ``max_attempts``; a person can
+retry it). A job whose bytes went out unconfirmed may have printed: its retry is marked
+重打印. Claiming is a compare-and-set in the database, so however many workers run and
+however a manual retry races the recovery of an interrupted job, no job is printed by two
+workers.
 
 ``on_job(job)`` is called at every state change and ``on_printer(online, detail)`` when the
-printer is found up or down — plain callbacks the UI bridges to Qt signals.
+printer is found up or down, or down for another reason (off, out of paper, not confirming)
+— plain callbacks the UI bridges to Qt signals.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from collections.abc import Callable
 from app.domain.errors import CounterError
 from app.domain.ids import uuid7
 from app.domain.messages import render
-from app.ports import PrinterError, ReceiptPrinter
+from app.ports import PrinterError, PrintUnconfirmedError, ReceiptPrinter
 from app.services import printing
 from app.services.context import CounterContext
 from app.services.printing import PrintJob
@@ -38,8 +42,12 @@ JobListener = Callable[[PrintJob], None]
 PrinterListener = Callable[[bool, "str | None"], None]
 
 
-def configured_printer(ctx: CounterContext) -> PrinterFor:
-    """Jobs print on the counter's configured printer (or the address the job names)."""
+def configured_printer(ctx: CounterContext, *, timeout: float | None = None) -> PrinterFor:
+    """Jobs print on the counter's configured printer (or the address the job names).
+
+    ``timeout``: seconds for the connection, each write and the printer's status answer
+    (default: the transports' own).
+    """
 
     def printer_for(job: PrintJob) -> ReceiptPrinter:
         settings = printer_settings(ctx)
@@ -49,7 +57,9 @@ def configured_printer(ctx: CounterContext) -> PrinterFor:
         from devices.escpos_printer import EscposReceiptPrinter, logo_file
 
         logo = logo_file(receipt_template(ctx).logo_path)
-        return EscposReceiptPrinter(settings, logo_path=logo, address=address)
+        if timeout is None:
+            return EscposReceiptPrinter(settings, logo_path=logo, address=address)
+        return EscposReceiptPrinter(settings, logo_path=logo, address=address, timeout=timeout)
 
     return printer_for
 
@@ -78,6 +88,7 @@ class PrintQueueWorker:
         self.lease = lease
         self.idle_wait = idle_wait
         self.printer_online: bool | None = None
+        self.printer_detail: str | None = None
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -166,7 +177,8 @@ class PrintQueueWorker:
             if not give_up:
                 retry_at = self.ctx.now() + dt.timedelta(seconds=self.delay(job.attempts))
             error = error or render("printer_unavailable", detail="")
-            printing.fail(self.ctx, job.id, token, error, retry_at)
+            maybe_printed = isinstance(exc, PrintUnconfirmedError)
+            printing.fail(self.ctx, job.id, token, error, retry_at, maybe_printed=maybe_printed)
             self._emit_printer(False, error)
         else:
             printing.finish(self.ctx, job.id, token)
@@ -178,7 +190,7 @@ class PrintQueueWorker:
             self.on_job(job)
 
     def _emit_printer(self, online: bool, detail: str | None) -> None:
-        if online != self.printer_online:
-            self.printer_online = online
+        if (online, detail) != (self.printer_online, self.printer_detail):
+            self.printer_online, self.printer_detail = online, detail
             if self.on_printer is not None:
                 self.on_printer(online, detail)

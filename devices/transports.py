@@ -4,26 +4,40 @@
 ``File``; ``serial:`` → :class:`SerialUrl`, which opens the port with pyserial's
 ``serial_for_url`` (so ``loop://`` and ``socket://`` work too). Every failure to reach the
 printer comes out as :class:`app.ports.PrinterError` with a readable reason.
+
+Printers that can answer (network, serial, USB) are asked for their real-time status (ESC/POS
+``DLE EOT n``): for the paper sensor before a job (when the settings ask for it) and, to
+confirm the job, after it. A job whose bytes went out but that the printer did not confirm —
+the connection dropped or was reset, no answer came in time, the printer says it is offline —
+is a :class:`app.ports.PrintUnconfirmedError`: it may have printed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import serial
 from escpos import printer as escpos_printers
 from escpos.capabilities import CAPABILITIES
+from escpos.constants import RT_MASK_NOPAPER, RT_STATUS_ONLINE, RT_STATUS_PAPER
 from escpos.escpos import Escpos
 from escpos.exceptions import Error as EscposError
 
 from app.domain.errors import ValidationError
 from app.domain.messages import render
 from app.domain.printer_address import PrinterAddress, parse_printer_address
-from app.ports import PrinterError
+from app.ports import PrinterError, PrintUnconfirmedError
 
 DEFAULT_TIMEOUT = 5.0
+# Printers that answer status queries: the others (a file, a Windows queue) only take bytes.
+ANSWERING = frozenset({"tcp", "serial", "usb"})
+# A real-time status byte (DLE EOT n) has bit 1 and bit 4 set, bits 0 and 7 clear; the
+# automatic status back (ASB) of some printers has bit 1 clear and is not taken for one.
+_STATUS_BITS, _STATUS_FIXED = 0x93, 0x12
+_OFFLINE = 0x08  # DLE EOT 1: offline (cover open, paper out, an error)
 
 
 def profile_names() -> list[str]:
@@ -59,8 +73,11 @@ class SerialUrl(Escpos):
         self.device.flush()  # type: ignore[attr-defined]
 
     def _read(self) -> bytes:
+        # What has arrived, once a byte has (read(16) would wait out the timeout for 16).
         assert self.device
-        return bytes(self.device.read(16))  # type: ignore[attr-defined]
+        device: Any = self.device
+        first = bytes(device.read(1))
+        return first + bytes(device.read(device.in_waiting)) if first else first
 
     def close(self) -> None:
         if not self._device:
@@ -107,14 +124,49 @@ def open_transport(
     return transport
 
 
-def check_paper(transport: Escpos) -> None:
+def ask_status(transport: Escpos, query: bytes, timeout: float) -> int | None:
+    """Send a real-time status query (``DLE EOT n``) and wait up to ``timeout`` seconds for
+    its answer byte; None when none came (the printer said nothing or closed the connection).
+
+    Raises NotImplementedError for a transport that cannot read, OSError (and the transport's
+    own errors) when the connection fails.
+    """
+    transport._raw(query)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            data = transport._read()
+        except TimeoutError:  # a socket's timeout
+            return None
+        if not data:  # the connection closed, or a serial read waited out its timeout
+            return None
+        for byte in data:  # bytes that are no status answer (ASB) are passed over
+            if byte & _STATUS_BITS == _STATUS_FIXED:
+                return byte
+    return None
+
+
+def check_paper(transport: Escpos, timeout: float = DEFAULT_TIMEOUT) -> None:
     """Refuse to print on a printer whose paper sensor says the roll is out."""
     try:
-        status = transport.paper_status()
+        status = ask_status(transport, RT_STATUS_PAPER, timeout)
     except NotImplementedError:
         return  # a transport that cannot read (file, Windows queue): nothing to ask
-    if status == 0:
+    if status is not None and status & RT_MASK_NOPAPER == RT_MASK_NOPAPER:
         raise PrinterError(render("printer_no_paper"))
+
+
+def confirm_printed(transport: Escpos, timeout: float = DEFAULT_TIMEOUT) -> None:
+    """Ask the printer for its status after a job; PrintUnconfirmedError unless it answers
+    that it is online."""
+    status = ask_status(transport, RT_STATUS_ONLINE, timeout)
+    if status is None:
+        detail = render("printer_no_status", seconds=f"{timeout:g}")
+    elif status & _OFFLINE:
+        detail = render("printer_offline")
+    else:
+        return
+    raise PrintUnconfirmedError(render("printer_not_confirmed", detail=detail))
 
 
 def send(
@@ -123,17 +175,30 @@ def send(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     paper_check: bool = False,
+    confirm: bool = False,
 ) -> None:
-    """Open the printer, (check its paper,) write ``data`` in one go, close it."""
-    transport = open_transport(address, timeout=timeout)
+    """Open the printer, (check its paper,) write ``data`` in one go, (wait for the printer
+    to confirm it,) close it.
+
+    ``confirm`` applies to printers that can answer (:data:`ANSWERING`); a failure once the
+    bytes started to go out is a PrintUnconfirmedError (the job may have printed).
+    """
+    parsed = address if isinstance(address, PrinterAddress) else parse_printer_address(address)
+    transport = open_transport(parsed, timeout=timeout)
+    sending = False
     try:
-        if paper_check:
-            check_paper(transport)
+        if paper_check and parsed.kind in ANSWERING:
+            check_paper(transport, timeout)
+        sending = True
         transport._raw(data)
+        if confirm and parsed.kind in ANSWERING:
+            confirm_printed(transport, timeout)
     except PrinterError:
         raise
     except (EscposError, OSError, serial.SerialException) as exc:
-        detail = " ".join(f"{address}: {exc}".split())
+        detail = " ".join(f"{parsed}: {exc}".split())
+        if sending:
+            raise PrintUnconfirmedError(render("printer_not_confirmed", detail=detail)) from exc
         raise PrinterError(render("printer_unavailable", detail=detail)) from exc
     finally:
         with contextlib.suppress(EscposError, OSError, RuntimeError, serial.SerialException):

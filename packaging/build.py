@@ -73,6 +73,8 @@ def required_files(bundle: Path) -> list[str]:
         "_internal/app/persistence/migrations/env.py",
         "_internal/app/persistence/migrations/versions/0001_*.py",
         "_internal/escpos/capabilities.json",
+        "_internal/opencc/config/s2tw.json",
+        "_internal/opencc/dictionary/STCharacters.txt",
         qt + "translations/qtbase_zh_CN.qm",
         qt + "translations/qtbase_en.qm",
         plugins + "platforms/*offscreen*",

@@ -8,8 +8,8 @@ Nothing here logs a member's phone number: lookups go in the POST body.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from typing import Annotated, Any
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,6 +25,7 @@ from server.service import HQService
 from sync import handover, wire
 
 log = logging.getLogger("member_hq")
+T = TypeVar("T")
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": wire.ErrorBody, "description": "not signed, stale, replayed or unknown device"},
@@ -68,6 +69,90 @@ async def signed_device(
 
 
 Device = Annotated[Any, Depends(signed_device)]
+
+
+class SignedRequest:
+    """A request to check and answer in one trip to a worker thread (:meth:`run`): for
+    routes without a body to parse, whose work is short (pull)."""
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+
+    async def run(self, work: Callable[[Any], T]) -> T:
+        """``work(device)`` once the signature holds (as :func:`signed_device`)."""
+        request = self.request
+        service: HQService = request.app.state.service
+        body = await request.body()
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+        def checked() -> T:
+            dev, sealed = service.authenticate_handover(request.method, path, request.headers, body)
+            if sealed is not None:
+                request.state.next_secret = sealed
+            request.state.store_code = dev.store_code
+            return work(dev)
+
+        return await run_in_threadpool(checked)
+
+
+async def signed_request(
+    request: Request,
+    x_mc_device: Annotated[
+        str | None, Header(description="the device id given at enrollment")
+    ] = None,
+    x_mc_timestamp: Annotated[
+        str | None, Header(description="Unix time of the request; ±300 s of HQ's clock")
+    ] = None,
+    x_mc_nonce: Annotated[
+        str | None, Header(description="8–64 letters or digits, never reused by the device")
+    ] = None,
+    x_mc_signature: Annotated[
+        str | None,
+        Header(
+            description="hex HMAC-SHA256 with the device secret over METHOD, path with "
+            "query, timestamp, nonce and the body's SHA-256, joined by newlines"
+        ),
+    ] = None,
+) -> SignedRequest:
+    """As :func:`signed_device`, the check made in :meth:`SignedRequest.run`."""
+    return SignedRequest(request)
+
+
+Signed = Annotated[SignedRequest, Depends(signed_request)]
+
+
+class Unexpected:
+    """Any fault no handler answered: a plain 500, logged by type. Never the exception's
+    text, which for a database error repeats the row (a member's phone and e-mail) and the
+    request body. (Plain ASGI: Starlette's BaseHTTPMiddleware costs a task and two streams
+    on every request.)"""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Any) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as exc:
+            method, path = scope.get("method"), scope.get("path")
+            log.error("%s %s failed: %s", method, path, type(exc).__name__)
+            if started:
+                return  # the answer is cut off; the client sees the connection end
+            body = wire.ErrorBody(code="internal", message="HQ could not handle this request")
+            await JSONResponse(status_code=500, content=body.model_dump(mode="json"))(
+                scope, receive, send
+            )
 
 
 class EpochHeader:
@@ -165,22 +250,12 @@ def create_app(
     # Bodies are bounded before anything reads them (the signature check included).
     app.add_middleware(gate.BodyLimit, max_bytes=max_body)
     app.add_middleware(RequestLog)
+    app.add_middleware(Unexpected)
 
     def paced(device: Any, route: str) -> None:
         wait = limiter.check(device.device_id, route)
         if wait:
             raise HQError("rate_limited", retry_after=wait)
-
-    @app.middleware("http")
-    async def _unexpected(request: Request, call_next: Any) -> Response:
-        # Any other fault: a plain 500, logged by type. Never the exception's text, which for
-        # a database error repeats the row (a member's phone and e-mail) and the request body.
-        try:
-            return await call_next(request)
-        except Exception as exc:
-            log.error("%s %s failed: %s", request.method, request.url.path, type(exc).__name__)
-            body = wire.ErrorBody(code="internal", message="HQ could not handle this request")
-            return JSONResponse(status_code=500, content=body.model_dump(mode="json"))
 
     @app.exception_handler(HQError)
     async def _hq_error(_request: Request, exc: HQError) -> JSONResponse:
@@ -232,14 +307,13 @@ def create_app(
         responses=_ERRORS,
         summary="Changes after a cursor, up to the committed watermark",
     )
-    def pull(
-        device: Device,
+    async def pull(
+        signed: Signed,
         since: Annotated[int, Query(ge=0, le=2**62)] = 0,
         limit: Annotated[int, Query(ge=1, le=wire.MAX_PULL)] = 500,
     ) -> Response:
-        return Response(
-            content=service.pull_json(device, since, limit), media_type="application/json"
-        )
+        content = await signed.run(lambda device: service.pull_json(device, since, limit))
+        return Response(content=content, media_type="application/json")
 
     @app.get(
         wire.SNAPSHOT_PATH,

@@ -24,6 +24,8 @@ Id = Annotated[
     StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
 ]
 Date = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+# A member's birthday: a date, or ISO 8601's --MM-DD when only the month and day are known.
+Birthday = Annotated[str, StringConstraints(pattern=r"^(\d{4}|-)-\d{2}-\d{2}$")]
 Stamp = Annotated[str, StringConstraints(min_length=10, max_length=40)]
 StaffNo = Annotated[str, StringConstraints(min_length=1, max_length=32)]
 Code = Annotated[str, StringConstraints(min_length=1, max_length=32)]
@@ -97,7 +99,7 @@ class Profile(_Strict):
     name: Annotated[str, StringConstraints(min_length=1, max_length=32)]
     phone: Phone
     gender: Literal["m", "f"] | None = None
-    birthday: Date | None = None
+    birthday: Birthday | None = None
     email: Annotated[str, StringConstraints(max_length=254)] | None = None
     address: Annotated[str, StringConstraints(max_length=200)] | None = None
     referrer_id: Id | None = None
@@ -132,6 +134,11 @@ class Imported(Envelope):
     sv_entries: list[SvEntry] = Field(max_length=1)
     points_lots: list[Lot] = Field(max_length=1)
     points_entries: list[PointsEntry] = Field(max_length=1)
+    # What the old system said beyond the profile, sent only when the file has it.
+    card_status: Literal["frozen", "lost"] | None = None
+    notes: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
+    home_store: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    registered_at: Stamp | None = None
 
 
 class ImportBatch(Envelope):
@@ -143,6 +150,7 @@ class ImportBatch(Envelope):
     business_date: Date
     counts: dict[Annotated[str, StringConstraints(max_length=32)], PlusFen]
     totals: dict[Annotated[str, StringConstraints(max_length=32)], PlusFen]
+    tier_map: dict[Code, Code] | None = None  # the old system's tier names -> tiers here
 
 
 class PasswordSet(Envelope):

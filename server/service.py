@@ -47,9 +47,12 @@ def code_hash(code: str) -> str:
     return hashlib.sha256(code.strip().upper().replace("-", "").encode()).hexdigest()
 
 
-def add_changes(conn: Connection, changes: list[streams.Outgoing], now: dt.datetime) -> None:
-    """Number and store ``changes`` in the streams that need them (:func:`streams.publish`)."""
-    streams.publish(conn, changes, now)
+def add_changes(
+    conn: Connection, changes: list[streams.Outgoing], now: dt.datetime, *, fast: bool = False
+) -> None:
+    """Number and store ``changes`` in the streams that need them (:func:`streams.publish`;
+    ``fast`` may raise :class:`streams.Relock`)."""
+    streams.publish(conn, changes, now, fast=fast)
 
 
 def _stored_result(conn: Connection, device_id: str, ev: wire.WireEvent) -> wire.EventResult | None:
@@ -322,7 +325,16 @@ class HQService:
     def push(self, device_id: str, req: wire.PushRequest) -> wire.PushResponse:
         """Take the device's events in order. Each new one is checked (:mod:`server.validate`)
         and applied, or — refused, or waiting on a refused one of the same member — kept in
-        the quarantine with its reason; either way its number is taken and the chain goes on."""
+        the quarantine with its reason; either way its number is taken and the chain goes on.
+
+        The changes are published the fast way (:func:`streams.publish`); in the rare case
+        that cannot keep the streams' lock order, the whole push runs again the careful way."""
+        try:
+            return self._push(device_id, req, fast=True)
+        except streams.Relock:
+            return self._push(device_id, req, fast=False)
+
+    def _push(self, device_id: str, req: wire.PushRequest, *, fast: bool) -> wire.PushResponse:
         now = self.clock()
         results: list[wire.EventResult] = []
         conflict: HQError | None = None
@@ -336,15 +348,11 @@ class HQService:
             changes: list[streams.Outgoing] = []
             applier = Applier(conn, now)
             batch = validate.Batch(conn, device_id, dev.store_code, after_seq=last)
-            batch.prefetch((ev.type, ev.payload) for ev in req.events if ev.device_seq > last)
-            ids = [ev.event_id for ev in req.events]
-            known_ids = set(
-                conn.scalars(select(t.event.c.event_id).where(t.event.c.event_id.in_(ids)))
-            ) | set(
-                conn.scalars(
-                    select(t.quarantine.c.event_id).where(t.quarantine.c.event_id.in_(ids))
-                )
+            batch.prefetch(
+                ((ev.type, ev.payload) for ev in req.events if ev.device_seq > last),
+                event_ids=[ev.event_id for ev in req.events],
             )
+            known_ids = set(batch.known_events)
             held: dict[str, str] = {}  # member -> the refused event of this batch it waits on
             for ev in sorted(req.events, key=lambda e: e.device_seq):
                 if ev.device_seq <= last:
@@ -448,7 +456,7 @@ class HQService:
                 .where(t.device.c.device_id == device_id)
                 .values(last_seq=last, last_seen_at=now)
             )
-            add_changes(conn, changes, now)
+            add_changes(conn, changes, now, fast=fast)
         if conflict is not None:
             conflict.extra["acked_seq"] = last
             raise conflict

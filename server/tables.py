@@ -259,6 +259,16 @@ duplicate = Table(
     UniqueConstraint("member_a", "member_b", name="uq_hq_duplicate_pair"),
 )
 
+# The rules a counter held when it made an event (validate.Batch.rules_held): its last
+# rules.changed or store.initialised, found without reading all its other events.
+RULES_EVENT_TYPES = ("rules.changed", "store.initialised")
+Index(
+    "ix_hq_event_rules",
+    event.c.device_id,
+    event.c.device_seq,
+    postgresql_where=event.c.type.in_(RULES_EVENT_TYPES),
+    sqlite_where=event.c.type.in_(RULES_EVENT_TYPES),
+)
 Index("ix_hq_member_status_phone", member.c.status, member.c.phone)
 Index("ix_hq_member_store", member.c.store_code)
 

@@ -21,13 +21,14 @@ A failed check raises :class:`Refused` with a code and a reason in Chinese
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError as SchemaError
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, String, cast, literal, null, select, union_all
 
 from app.domain.errors import CounterError
 from app.domain.events import CARD_STATUS_EVENTS
@@ -124,6 +125,55 @@ _ID_COLUMNS = {
 }
 
 
+class _Row(NamedTuple):
+    id: str
+    store_code: str | None
+
+
+class _CardRow(NamedTuple):
+    id: str
+    member_id: str | None
+
+
+def _held_ids(conn: Connection, sets: dict[str, set[str]]) -> dict[str, list[tuple[str, Any]]]:
+    """Which of these ids HQ holds, in one query (a UNION ALL, ``CHUNK`` ids a list): for
+    each key of ``sets`` the (id, other) pairs found. Keys: "m" members (other: home store),
+    "c" cards (their member), "n" card numbers in use, "l" points lots (their member),
+    "e" events applied or in quarantine, and the tables of :data:`_ID_COLUMNS`."""
+    other: Any = cast(null(), String)
+    queries: dict[str, Any] = {
+        "m": lambda ids: select(t.member.c.id, t.member.c.store_code).where(t.member.c.id.in_(ids)),
+        "c": lambda ids: select(t.card.c.id, t.card.c.member_id).where(t.card.c.id.in_(ids)),
+        "n": lambda ids: select(t.card.c.card_no, other).where(
+            t.card.c.card_no.in_(ids), t.card.c.status != "replaced"
+        ),
+        "l": lambda ids: select(t.points_lot.c.id, t.points_lot.c.member_id).where(
+            t.points_lot.c.id.in_(ids)
+        ),
+        "e": lambda ids: (
+            union_all(
+                select(t.event.c.event_id, other).where(t.event.c.event_id.in_(ids)),
+                select(t.quarantine.c.event_id, other).where(t.quarantine.c.event_id.in_(ids)),
+            )
+            .subquery()
+            .select()
+        ),
+    }
+    for name in ("hq_txn", "hq_sv_entry", "hq_points_entry"):
+        column = _ID_COLUMNS[name]
+        queries[name] = lambda ids, column=column: select(column, other).where(column.in_(ids))
+    parts = []
+    for key, ids in sets.items():
+        for chunk in _chunks(ids):
+            q = queries[key](chunk).subquery()
+            parts.append(select(literal(key).label("k"), *q.c))
+    found: dict[str, list[tuple[str, Any]]] = {key: [] for key in sets}
+    if parts:
+        for key, id_, value in conn.execute(union_all(*parts) if len(parts) > 1 else parts[0]):
+            found[key].append((id_, value))
+    return found
+
+
 @dataclass
 class Named:
     """The ids, numbers and staff a batch's events name, read from their raw payloads
@@ -216,48 +266,47 @@ class Batch:
     known_lots: dict[str, str] = field(default_factory=dict)
     known_txns: dict[str, TxnInfo] = field(default_factory=dict)
     refunded_before: set[str] = field(default_factory=set)
+    known_events: set[str] = field(default_factory=set)  # applied or held of those asked
     store_staff: dict[str, Any] | None = None  # staff_id -> this device's account
     chain_staff: dict[str, Any] = field(default_factory=dict)
     held: dict[str, str] | None = None  # member -> first held event of this device
     _rules: dict[Any, list[Rules]] = field(default_factory=dict)
 
-    def prefetch(self, events: Iterable[tuple[str, dict[str, Any]]]) -> None:
-        """Read what HQ holds about every id, card number and staff the events name."""
+    def prefetch(
+        self, events: Iterable[tuple[str, dict[str, Any]]], event_ids: Iterable[str] = ()
+    ) -> None:
+        """Read what HQ holds about every id, card number and staff the events name, and
+        which of ``event_ids`` HQ already has (applied or in quarantine): the ids in one
+        query (:func:`_held_ids`), the rest in one query per kind."""
         named = Named()
         for event_type, payload in events:
             if isinstance(payload, dict):
                 named.add(event_type, payload)
         conn = self.conn
-        for name, column in _ID_COLUMNS.items():
-            found: set[str] = set()
-            for chunk in _chunks(named.ids[name]):
-                found.update(conn.scalars(select(column).where(column.in_(chunk))))
-            self.taken[name] = found
-        for chunk in _chunks(named.members):
-            for row in conn.execute(
-                select(t.member.c.id, t.member.c.store_code).where(t.member.c.id.in_(chunk))
-            ):
-                self.known_members[row.id] = row
-        for chunk in _chunks(named.cards):
-            for row in conn.execute(
-                select(t.card.c.id, t.card.c.member_id).where(t.card.c.id.in_(chunk))
-            ):
-                self.known_cards[row.id] = row
-        for chunk in _chunks(named.card_nos):
-            self.taken_card_nos.update(
-                conn.scalars(
-                    select(t.card.c.card_no).where(
-                        t.card.c.card_no.in_(chunk), t.card.c.status != "replaced"
-                    )
-                )
-            )
-        for chunk in _chunks(named.lots):
-            for lot_id, member_id in conn.execute(
-                select(t.points_lot.c.id, t.points_lot.c.member_id).where(
-                    t.points_lot.c.id.in_(chunk)
-                )
-            ):
-                self.known_lots[lot_id] = member_id
+        lots = named.ids["hq_points_lot"] | named.lots
+        sets = {
+            "m": named.members,
+            "c": named.cards,
+            "n": named.card_nos,
+            "l": lots,
+            "hq_txn": named.ids["hq_txn"],
+            "hq_sv_entry": named.ids["hq_sv_entry"],
+            "hq_points_entry": named.ids["hq_points_entry"],
+            "e": set(event_ids),
+        }
+        found = _held_ids(conn, sets)
+        self.known_members = {i: _Row(i, other) for i, other in found["m"]}
+        self.known_cards = {i: _CardRow(i, other) for i, other in found["c"]}
+        self.taken_card_nos = {i for i, _ in found["n"]}
+        self.known_lots = {i: other for i, other in found["l"] if i in named.lots}
+        self.taken = {
+            "hq_member": {i for i in named.ids["hq_member"] if i in self.known_members},
+            "hq_card": {i for i in named.ids["hq_card"] if i in self.known_cards},
+            "hq_points_lot": {i for i, _ in found["l"] if i in named.ids["hq_points_lot"]},
+        }
+        for name in ("hq_txn", "hq_sv_entry", "hq_points_entry"):
+            self.taken[name] = {i for i, _ in found[name]}
+        self.known_events = {i for i, _ in found["e"]}
         for chunk in _chunks(named.originals):
             for row in conn.execute(
                 select(
@@ -450,7 +499,7 @@ class Batch:
             .where(
                 t.event.c.device_id == self.device_id,
                 t.event.c.device_seq < device_seq,
-                t.event.c.type.in_(("rules.changed", "store.initialised")),
+                t.event.c.type.in_(t.RULES_EVENT_TYPES),
             )
             .order_by(t.event.c.device_seq.desc())
             .limit(1)
@@ -608,10 +657,21 @@ def _kinds(rows: Iterable[Any], allowed: set[str]) -> None:
 def _new_member(batch: Batch, ev: s.Registered | s.Imported) -> None:
     m = ev.member
     _text_ok({f"member.{k}": getattr(m, k) for k in ("name", "email", "address", "source")})
+    _birthday_ok(m.birthday)
     batch.fresh("member", t.member, t.member.c.id, [m.member_id])
     batch.fresh("card", t.card, t.card.c.id, [ev.card.card_id])
     batch.card_no_free(ev.card.card_no)
     batch.ids.update((m.member_id, ev.card.card_id))
+
+
+def _birthday_ok(text: str | None) -> None:
+    """A birthday that is a real day of the year (--02-29 is one)."""
+    if text is None:
+        return
+    try:
+        dt.date.fromisoformat(text.replace("--", "2000-", 1) if text.startswith("--") else text)
+    except ValueError:
+        raise Refused("schema", detail="member.birthday (date)") from None
 
 
 def _registered(batch: Batch, ev: s.Registered, _member: Any, _seq: int) -> None:
@@ -621,6 +681,7 @@ def _registered(batch: Batch, ev: s.Registered, _member: Any, _seq: int) -> None
 
 def _imported(batch: Batch, ev: s.Imported, _member: Any, _seq: int) -> None:
     _new_member(batch, ev)
+    _text_ok({"notes": ev.notes, "home_store": ev.home_store})
     mid = ev.member.member_id
     _kinds(ev.sv_entries, {"migration"})
     _kinds(ev.points_entries, {"migration"})

@@ -156,8 +156,9 @@ class MemberPanel(QWidget):
 
     def _tags(self, view: MemberView, today: dt.date) -> list[str]:
         tags = []
-        if view.birthday and view.birthday.month == today.month:
-            tags.append(self.tr("本月生日 {0}").format(view.birthday.strftime("%m-%d")))
+        birthday = view.birth_month_day  # a birthday without its year is one too
+        if birthday and int(birthday[:2]) == today.month:
+            tags.append(self.tr("本月生日 {0}").format(birthday))
         if not view.has_payment_password:
             tags.append(self.tr("未设支付密码"))
         if view.points_expiring_soon:

@@ -165,6 +165,8 @@ def import_members(ctx: CounterContext, actor: Actor, args: argparse.Namespace) 
             dry_run=args.dry_run,
             skip_errors=args.skip_errors,
             progress=_progress(args.json),
+            header_row=args.header_row,
+            tier_map=args.tier_map,
         )
     except importing.ImportRefusedError as exc:
         # The refusal message goes to the caller; which rows are wrong goes to stderr.
@@ -263,6 +265,7 @@ _L = {
         "read_only": "(总部管理,只读)", "backup": "自动备份",
         "tiers": "等级", "threshold": "累计消费", "multiplier": "积分倍率",
         "topup_rules": "充值赠送", "points_rules": "积分规则",
+        "header_at": "表头:第 {lines} 行", "not_mapped": "(不导入)", "frozen": "冻结",
     },
     "en": {
         "opened": "Shift opened", "counted": "Counted", "closed": "Shift closed",
@@ -292,6 +295,7 @@ _L = {
         "read_only": "(managed by HQ, read-only)", "tiers": "Tiers", "backup": "backup",
         "threshold": "spend from", "multiplier": "points ×", "topup_rules": "Top-up bonuses",
         "points_rules": "Points",
+        "header_at": "header: line {lines}", "not_mapped": "(not imported)", "frozen": "frozen",
     },
 }  # fmt: skip
 
@@ -425,13 +429,26 @@ def import_lines(data: Result, errors_only: bool = False) -> list[str]:
     counts, totals = data["counts"], data["totals"]
     title = _t("dry_run") if data["dry_run"] else (_t("done") if data["imported"] else "")
     lines = [] if errors_only else [f"{_t('import')} {data['file']} ({data['encoding']})  {title}"]
+    if not errors_only and data.get("columns"):
+        header = ", ".join(str(n) for n in data["header_lines"])
+        lines.append("  " + _t("header_at").format(lines=header))
+        for c in data["columns"]:  # what each column was understood as
+            values = "  " + ", ".join(f"{k} → {v}" for k, v in c["values"].items())
+            lines.append(f"    {c['column']} → {c['field'] or _t('not_mapped')}"
+                         + (values if c["values"] else ""))  # fmt: skip
     for r in data["rows"]:
         if errors_only and r["action"] != "error":
             continue
         if r["action"] == "create" and len(data["rows"]) > 200:
             continue  # a big file: list only the rows that need attention
+        extra = [
+            r.get("tier"),
+            _t(r["status"]) if r.get("status", "active") != "active" else None,
+            r.get("birthday"),
+        ]
         lines.append(f"  {_t('line').format(n=r['line'])}  {_t(r['action'])}  {r['name']} "
-                     f"{r['phone']}" + (f"  {r['message']}" if r["message"] else ""))  # fmt: skip
+                     f"{r['phone']}" + "".join(f"  {x}" for x in extra if x)
+                     + (f"  {r['message']}" if r["message"] else ""))  # fmt: skip
     if not errors_only:
         lines.append("  " + "  ".join(f"{_t(k)} {v}" for k, v in counts.items()))
         lines.append(f"  {_t('principal')} {_c(totals['principal'])}  {_t('bonus')} "

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from app.services.import_columns import FIELDS as IMPORT_FIELDS
+
 SubParsers = argparse._SubParsersAction
 
 
@@ -51,10 +53,28 @@ def add_parsers(sub: SubParsers, audit: SubParsers, parser_class: type) -> None:
     imp = sub.add_parser("import", help="import from an old system").add_subparsers(
         dest="action", required=True, parser_class=parser_class
     )
-    p = imp.add_parser("members", help="members with balances and points from .csv or .xlsx")
+    p = imp.add_parser(
+        "members",
+        help="members with balances and points from .csv or .xlsx",
+        description="Import members from an old system's .csv (UTF-8 or GBK) or .xlsx file. "
+        "The header row is found by itself (title and blank rows above it are skipped; a "
+        "two-level merged header names its columns parent/child, e.g. 储值信息/赠送余额); "
+        "columns are matched by their common names (docs/import.md). Fields one can map: "
+        f"{', '.join(IMPORT_FIELDS)}.",
+    )
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true", help="only report what would happen")
-    p.add_argument("--mapping", metavar="JSON_OR_FILE", help='e.g. {"phone": "联系电话"}')
+    p.add_argument(
+        "--mapping",
+        metavar="JSON_OR_FILE",
+        help='{field: column header}, e.g. {"phone": "联系电话"}; fields: '
+        + ", ".join(IMPORT_FIELDS),
+    )
+    p.add_argument("--header-row", type=int, metavar="N",
+                   help="the header is line N of the file (default: found by itself)")  # fmt: skip
+    p.add_argument("--tier-map", metavar="OLD=TIER,...",
+                   help="the old system's tier names to tiers here, e.g. 'VIP=金卡,普通=普卡' "
+                   "(a tier named as one here needs none)")  # fmt: skip
     p.add_argument("--skip-errors", action="store_true", help="import the good rows anyway")
 
     exp = sub.add_parser("export", help="export for the manager").add_subparsers(

@@ -8,6 +8,8 @@ event through :func:`effects` and write the result into their own tables.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +17,27 @@ PROFILE_FIELDS = ("name", "gender", "birthday", "email", "address")
 
 # Events that bring a new member: a registration at a counter, or an import of an old system's.
 NEW_MEMBER_EVENTS = ("member.registered", "member.imported")
+
+# A birthday known by month and day only travels as ISO 8601's "--MM-DD".
+_MONTH_DAY = re.compile(r"--(\d{2}-\d{2})")
+
+
+def birthday_wire(birthday: dt.date | None, month_day: str | None) -> str | None:
+    """A member's birthday in an event: YYYY-MM-DD, or --MM-DD without a year."""
+    if birthday is not None:
+        return birthday.isoformat()
+    return f"--{month_day}" if month_day else None
+
+
+def birthday_parts(text: str | None) -> tuple[dt.date | None, str | None]:
+    """(birthday, month_day) of an event's birthday (see :func:`birthday_wire`)."""
+    if not text:
+        return None, None
+    m = _MONTH_DAY.fullmatch(text)
+    if m is not None:
+        return None, m[1]
+    return dt.date.fromisoformat(text), None
+
 
 CARD_STATUS_EVENTS = {
     "card.reported_lost": "lost",
@@ -88,6 +111,8 @@ def effects(event_type: str, payload: dict[str, Any]) -> Effects:
         card = payload.get("card")
         if card:
             eff.new_card = {**card, "member_id": member_id}
+            if payload.get("card_status"):  # an import's frozen or lost card
+                eff.card_status.append((card["card_id"], payload["card_status"]))
         opening = payload.get("cumulative_spend_fen")  # an import's spend in the old system
         if opening and member_id:
             eff.spend_delta[member_id] = int(opening)

@@ -426,6 +426,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "打印机无法打印:{detail}",
         "The printer cannot print: {detail}",
     ),
+    "printer_not_confirmed": (
+        "打印机未确认打印(将重打):{detail}",
+        "The printer did not confirm the print (it will be printed again): {detail}",
+    ),
+    "printer_no_status": (
+        "{seconds} 秒内没有状态应答",
+        "no status answer within {seconds} s",
+    ),
+    "printer_offline": (
+        "打印机离线(开盖、缺纸或故障)",
+        "the printer is offline (cover open, out of paper or an error)",
+    ),
     "print_job_not_found": ("没有找到打印任务:{job_id}", "No such print job: {job_id}"),
     "print_job_printed": (
         "打印任务 {job_id} 已打印,如需再打请用重打印",
@@ -501,8 +513,44 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The export file must be .xlsx or .csv: {path}",
     ),
     "import_columns_missing": (
-        "导入文件缺少必需的列:{fields}(可用 --mapping 指定列名)",
-        "The import file lacks required columns: {fields} (name them with --mapping)",
+        "导入文件缺少必需的列:{fields}(可用 --mapping 指定列名,可映射的字段:{known})",
+        "The import file lacks required columns: {fields} (name them with --mapping; "
+        "the fields one can map: {known})",
+    ),
+    "import_field_unknown": (
+        "列映射不正确:没有字段 '{field}';可映射的字段:{fields}",
+        "Invalid column mapping: unknown field '{field}'; the fields one can map: {fields}",
+    ),
+    "import_header_row": (
+        "导入文件第 {line} 行是空行或不存在,不能作为表头行",
+        "Line {line} of the import file is blank or missing: it cannot be the header row",
+    ),
+    "import_tier_map_invalid": (
+        "等级对应写法不正确:{part}(应为 旧等级=本店等级,如 VIP=金卡)",
+        "Invalid tier mapping: {part} (write old=tier here, e.g. VIP=Gold)",
+    ),
+    "import_tier_map_unknown": (
+        "等级对应 {old}={tier}:本店没有等级 {tier}(本店等级:{tiers})",
+        "Tier mapping {old}={tier}: there is no tier {tier} here (tiers here: {tiers})",
+    ),
+    "import_tier_unknown": (
+        "会员等级 {value} 不是本店的等级(本店等级:{tiers});可用 --tier-map 指定对应",
+        "Tier {value} is not a tier here (tiers here: {tiers}); map it with --tier-map",
+    ),
+    "import_status_unknown": (
+        "无法识别的会员状态:{value}(可识别:{known})",
+        "Unknown member status: {value} (known: {known})",
+    ),
+    "import_date_invalid": ("日期格式不正确:{value}", "Not a date: {value}"),
+    "import_phone_scientific": (
+        "手机号 {value} 被表格存成了科学计数法,位数已丢失;请在原系统重新导出,或把该列设为文本格式",
+        "Phone {value} was stored in scientific notation and lost digits; export it again, "
+        "or format the column as text",
+    ),
+    "notes_length": ("备注不能超过 {max} 个字", "Notes may have at most {max} characters"),
+    "home_store_length": (
+        "注册门店不能超过 {max} 个字",
+        "The home store may have at most {max} characters",
     ),
     "import_empty": ("导入文件没有数据行", "The import file has no data rows"),
     "import_file_unreadable": (
@@ -551,7 +599,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{errors} row(s) have errors; nothing was imported. Fix them first "
         "(a dry run reports every row)",
     ),
-    "import_mapping_invalid": ("列映射不正确:{detail}", "Invalid column mapping: {detail}"),
+    "import_mapping_invalid": (
+        "列映射不正确:{detail}(可映射的字段:{fields})",
+        "Invalid column mapping: {detail} (the fields one can map: {fields})",
+    ),
     "over_short_reason_required": (
         "现金长短款 {amount:money},请填写原因",
         "Cash over/short {amount:money}: a reason is required",
@@ -646,6 +697,8 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "name": ("姓名", "The name"),
     "email": ("邮箱", "The e-mail address"),
     "address": ("地址", "The address"),
+    "notes": ("备注", "The notes"),
+    "home_store": ("注册门店", "The home store"),
     "source": ("来源渠道", "The source channel"),
     "staff_name": ("员工姓名", "The staff name"),
     "store_name": ("门店名称", "The store name"),

@@ -237,9 +237,15 @@ def fail(
     error: str,
     *,
     retry_at: dt.datetime | None,
+    reprint_document: str | None = None,
 ) -> bool:
-    """A claimed job could not print: queue it again at ``retry_at``, or give up (None)."""
+    """A claimed job could not print: queue it again at ``retry_at``, or give up (None).
+
+    ``reprint_document``: the job may have printed; what it prints next (marked 重打印).
+    """
     values: dict[str, object] = {"last_error": error[:2000], "claim": None}
+    if reprint_document is not None:
+        values.update(document=reprint_document, reprint=True)
     if retry_at is None:
         values["state"] = FAILED
     else:

@@ -449,6 +449,7 @@ def member_rows(uow: UnitOfWork, after_id: str | None, limit: int) -> Sequence[A
             Member.points,
             Member.cumulative_spend_fen,
             Member.birthday,
+            Member.birthday_md,
             Member.gender,
             Member.created_at,
         )

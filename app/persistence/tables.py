@@ -66,6 +66,9 @@ class Member(Base):
     phone_last4: Mapped[str] = mapped_column(String(4), index=True)
     gender: Mapped[str | None] = mapped_column(String(1))
     birthday: Mapped[dt.date | None] = mapped_column(Date)
+    # A birthday known by month and day only ("05-20", as most old systems keep it): set
+    # when ``birthday`` is not (birthday care needs no year).
+    birthday_md: Mapped[str | None] = mapped_column(String(5))
     email: Mapped[str | None] = mapped_column(String(254))
     address: Mapped[str | None] = mapped_column(String(200))
     referrer_id: Mapped[str | None] = mapped_column(fk("member.id"))
@@ -91,6 +94,11 @@ class Member(Base):
     # False for a member of another store this counter has but is not kept up to date about
     # (pulled before HQ scoped what each store receives): served only after an online fetch.
     held: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("1"))
+    # Kept from an import (migration 0011): the manager's notes on the member, and the old
+    # system's registration time and home store as it named them.
+    notes: Mapped[str | None] = mapped_column(String(500))
+    registered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    home_store: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         Index(

@@ -74,12 +74,12 @@ def export_members(
                     return
                 for r in page:
                     (mid, name, phone, card_no, card_status, status, tier, principal, bonus,
-                     points, spend, birthday, gender, created) = r  # fmt: skip
+                     points, spend, birthday, birthday_md, gender, created) = r  # fmt: skip
                     yield [
                         mid, name, phone if full else mask_phone(phone), card_no, card_status,
                         status, tier_names.get(tier, tier), _yuan(principal), _yuan(bonus),
                         _yuan(principal + bonus), points, _yuan(spend),
-                        birthday.isoformat() if birthday else None, gender,
+                        birthday.isoformat() if birthday else birthday_md, gender,
                         created.isoformat(" ", "seconds") if created else None,
                     ]  # fmt: skip
                 after = page[-1][0]

@@ -1,11 +1,16 @@
 """Member import and migration (会员导入与迁移) from an old system's CSV or Excel file.
 
-1. **Read** the file: CSV in UTF-8, UTF-8 with BOM or GBK (detected), or .xlsx.
-2. **Map columns** to fields: guessed from common Chinese and English headers
-   (姓名, 手机号, 卡号, 余额, 积分, 生日, ...), overridable field by field.
+1. **Read** the file: CSV in UTF-8, UTF-8 with BOM or GBK (detected), or .xlsx; the header
+   row found among title and blank rows (or named), a two-level merged header read as one
+   (:mod:`app.services.table_header`).
+2. **Map columns** to fields: guessed from the common Chinese and English headers of the
+   synonym table (:mod:`app.services.import_columns`, docs/import.md), overridable field by
+   field; the old system's tier names mapped to tiers here by name or ``tier_map``.
 3. **Check every row** with the rules of registration (:func:`clean_registration`):
    name, mainland mobile (full-width digits, +86, spaces accepted), birthday, gender,
-   e-mail, card number; opening balances and points must be non-negative amounts.
+   e-mail, card number; opening balances and points must be non-negative amounts. Cells
+   as spreadsheets keep them (phones and dates as numbers, birthdays without a year,
+   未知 genders, statuses) are read by :mod:`app.services.import_values`.
 4. **De-duplicate**: within the file by normalised phone and card number (the very
    same row twice is skipped; two different rows with one phone or card are an
    error), and against the database (a phone that is already an active member is
@@ -28,7 +33,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -40,6 +44,7 @@ from typing import Any
 from app.domain.audit import GENESIS, canonical_json, chain_hash, payload_hash
 from app.domain.cards import generate_card_no
 from app.domain.errors import CounterError, RuleError, ValidationError
+from app.domain.events import birthday_wire
 from app.domain.ids import uuid7
 from app.domain.messages import render
 from app.domain.money import parse_yuan
@@ -47,104 +52,58 @@ from app.domain.phone import mask_phone
 from app.domain.points import expiry_for
 from app.domain.pricing import tier_for_spend
 from app.domain.rules import Rules
+from app.domain.text import check_text
 from app.persistence import bulk, syncstore
 from app.persistence.uow import UnitOfWork
 from app.services.context import CounterContext, load_rules
+from app.services.import_columns import (
+    FIELDS,
+    REQUIRED,
+    check_tier_map,
+    field_of,
+    guess_mapping,
+    parse_mapping,
+    parse_tier_map,
+    resolve_mapping,
+    tier_code,
+)
+from app.services.import_values import (
+    date_text,
+    gender_text,
+    moment,
+    month_day,
+    phone_text,
+    status_of,
+)
 from app.services.members import Cleaned, Registration, clean_registration
 from app.services.recording import audit_content, envelope
 from app.services.search_keys import search_keys
 from app.services.security import Actor, Permission, require
 from app.services.spreadsheets import Table, read_table
 
-# field -> headers an old system commonly uses for it (compared after normalising)
-FIELDS: dict[str, tuple[str, ...]] = {
-    "name": ("姓名", "会员姓名", "客户姓名", "名字", "会员名称", "name", "membername", "fullname"),
-    "phone": ("手机", "手机号", "手机号码", "会员手机", "移动电话", "联系电话", "电话", "联系方式",
-              "phone", "mobile", "mobilephone", "cellphone", "tel", "telephone"),
-    "card_no": ("卡号", "会员卡号", "会员卡", "卡号码", "cardno", "card", "cardnumber",
-                "membercard", "membercardno"),
-    "principal": ("余额", "储值余额", "本金", "本金余额", "卡内余额", "账户余额", "储值",
-                  "balance", "principal", "storedvalue"),
-    "bonus": ("赠送金", "赠送余额", "赠金", "赠送金额", "bonus", "bonusbalance"),
-    "points": ("积分", "可用积分", "积分余额", "当前积分", "points", "pointbalance", "point"),
-    "birthday": ("生日", "出生日期", "出生年月日", "birthday", "dateofbirth", "birthdate", "dob"),
-    "gender": ("性别", "gender", "sex"),
-    "email": ("邮箱", "电子邮箱", "电子邮件", "email", "mail"),
-    "address": ("地址", "联系地址", "住址", "address"),
-    "spend": ("累计消费", "累计消费金额", "消费总额", "消费金额合计", "totalspend",
-              "cumulativespend"),
-}  # fmt: skip
-REQUIRED = ("name", "phone")
 PROGRESS_EVERY = 1000
 BATCH = 2000
+NOTES_MAX = 500
+HOME_STORE_MAX = 64
 
 Progress = Callable[[str, int, int], None]  # (stage "check" | "write", done, total)
 
-
-def _norm_header(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "").strip().lower()
-    return re.sub(r"[\s_\-()（）:：*.#/]", "", text)
-
-
-def guess_mapping(headers: list[str]) -> dict[str, str]:
-    """{field: header} for the fields whose header is one of the common ones."""
-    normal = [_norm_header(h) for h in headers]
-    mapping: dict[str, str] = {}
-    used: set[int] = set()
-    for fld, names in FIELDS.items():
-        for name in names:
-            hits = [i for i, h in enumerate(normal) if h == name and i not in used]
-            if hits:
-                mapping[fld] = headers[hits[0]]
-                used.add(hits[0])
-                break
-    return mapping
-
-
-def parse_mapping(spec: str | Mapping[str, str | None] | None) -> dict[str, str | None]:
-    """A mapping override: JSON text, a path to a JSON file, or a dict ({field: header})."""
-    if spec is None:
-        return {}
-    if isinstance(spec, str):
-        text = spec.strip()
-        if not text.startswith("{"):
-            try:
-                text = Path(text).read_text(encoding="utf-8-sig")
-            except OSError as exc:
-                raise ValidationError("import_mapping_invalid", detail=str(exc)) from None
-        try:
-            spec = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValidationError("import_mapping_invalid", detail=str(exc)) from None
-    if not isinstance(spec, Mapping):
-        raise ValidationError("import_mapping_invalid", detail="expected an object")
-    for key, value in spec.items():
-        if key not in FIELDS:
-            raise ValidationError("import_mapping_invalid", detail=f"unknown field {key!r}")
-        if value is not None and not isinstance(value, str):
-            raise ValidationError("import_mapping_invalid", detail=f"{key}: a column header")
-    return dict(spec)
-
-
-def resolve_mapping(
-    headers: list[str], override: Mapping[str, str | None] | None = None
-) -> dict[str, str]:
-    """The guessed mapping with the override applied; checks headers exist and required
-    fields are mapped."""
-    mapping: dict[str, str | None] = {**guess_mapping(headers), **(override or {})}
-    for fld, header in mapping.items():
-        if header is not None and header not in headers:
-            raise ValidationError("import_mapping_invalid", detail=f"{fld}: no column {header!r}")
-    final = {f: h for f, h in mapping.items() if h is not None}
-    missing = [f for f in REQUIRED if f not in final]
-    if missing:
-        raise ValidationError("import_columns_missing", fields=", ".join(missing))
-    return final
+__all__ = [
+    "FIELDS",
+    "REQUIRED",
+    "ImportReport",
+    "RowResult",
+    "guess_mapping",
+    "import_members",
+    "parse_mapping",
+    "read_members_table",
+    "resolve_mapping",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
 class RowResult:
-    line: int  # the row's number in the file (the header is line 1)
+    line: int  # the row's number in the file, as a spreadsheet shows it
     action: str  # create | duplicate | exists | error
     name: str
     phone: str  # normalised when valid, else as in the file
@@ -154,6 +113,13 @@ class RowResult:
     points: int = 0
     code: str | None = None  # why (for duplicate, exists and error rows)
     params: dict[str, Any] = field(default_factory=dict)
+    tier: str | None = None  # the tier here (its code) the row comes in at
+    status: str = "active"  # the card's state: active | frozen | lost
+    birthday: str | None = None  # YYYY-MM-DD, or MM-DD without a year
+    gender: str | None = None  # m | f | None (not stated)
+    notes: str | None = None
+    registered_at: str | None = None  # the old system's registration time (ISO)
+    home_store: str | None = None
 
     @property
     def message(self) -> str | None:
@@ -169,9 +135,28 @@ class RowResult:
             "principal_fen": self.principal_fen,
             "bonus_fen": self.bonus_fen,
             "points": self.points,
+            "tier": self.tier,
+            "status": self.status,
+            "birthday": self.birthday,
+            "gender": self.gender,
+            "notes": self.notes,
+            "registered_at": self.registered_at,
+            "home_store": self.home_store,
             "code": self.code,
             "message": self.message,
         }
+
+
+@dataclass(frozen=True)
+class Column:
+    """What the import understood of one column of the file."""
+
+    column: str  # its header ("储值信息/赠送余额" for a two-level one)
+    field: str | None  # the member field it fills; None: not imported
+    values: dict[str, str] = field(default_factory=dict)  # tier/status: file value -> here
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"column": self.column, "field": self.field, "values": dict(self.values)}
 
 
 @dataclass
@@ -183,6 +168,8 @@ class ImportReport:
     dry_run: bool
     imported: bool = False
     batch_id: str | None = None
+    header_lines: tuple[int, ...] = (1,)
+    columns: list[Column] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys(("create", "duplicate", "exists", "error"), 0)
@@ -203,7 +190,9 @@ class ImportReport:
         return {
             "file": self.file,
             "encoding": self.encoding,
+            "header_lines": list(self.header_lines),
             "mapping": self.mapping,
+            "columns": [c.as_dict() for c in self.columns],
             "dry_run": self.dry_run,
             "imported": self.imported,
             "batch_id": self.batch_id,
@@ -222,22 +211,6 @@ class ImportRefusedError(RuleError):
 
 
 # -- reading one row ---------------------------------------------------------------------
-
-_DATE_PARTS = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
-
-
-def _date_text(text: str) -> str:
-    """Common ways old systems write a date, as ISO (anything else is left for the check)."""
-    text = unicodedata.normalize("NFKC", text or "").strip()
-    if not text:
-        return ""
-    text = text.split(" ")[0] if re.fullmatch(r"\S+ 00:00(:00)?", text) else text
-    m = _DATE_PARTS.fullmatch(text)
-    if m:
-        return f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}"
-    if re.fullmatch(r"\d{8}", text):
-        return f"{text[:4]}-{text[4:6]}-{text[6:]}"
-    return text
 
 
 def _money(text: str) -> int:
@@ -273,9 +246,23 @@ class _Row:
     action: str = "create"
     code: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    tier: str | None = None  # named in the file (mapped to a tier here); None: by spend
+    status: str = "active"
+    birthday_md: str | None = None
+    notes: str | None = None
+    registered_at: dt.datetime | None = None
+    home_store: str | None = None
 
     def signature(self) -> tuple[Any, ...]:
-        return (self.cleaned, self.principal, self.bonus, self.points, self.spend)
+        return (self.cleaned, self.principal, self.bonus, self.points, self.spend, self.tier,
+                self.status, self.birthday_md, self.notes, self.registered_at,
+                self.home_store)  # fmt: skip
+
+    def birthday(self) -> str | None:
+        c = self.cleaned
+        if c is not None and c.birthday is not None:
+            return c.birthday.isoformat()
+        return self.birthday_md
 
     def result(self) -> RowResult:
         c = self.cleaned
@@ -290,23 +277,54 @@ class _Row:
             points=self.points,
             code=self.code,
             params=dict(self.params),
+            tier=self.tier,
+            status=self.status,
+            birthday=self.birthday(),
+            gender=c.gender if c else None,
+            notes=self.notes,
+            registered_at=self.registered_at.isoformat(" ") if self.registered_at else None,
+            home_store=self.home_store,
         )
 
 
-def _read_row(line: int, cells: list[str], cols: dict[str, int], today: dt.date) -> _Row:
+@dataclass(frozen=True)
+class _Tiers:
+    rules: Rules
+    names: Mapping[str, str]  # --tier-map: the old system's tier -> a tier here
+
+    def code(self, value: str) -> str:
+        found = tier_code(self.rules, self.names, value)
+        if found is None:
+            raise ValidationError("import_tier_unknown", value=value,
+                                  tiers="、".join(t.name for t in self.rules.tiers))  # fmt: skip
+        return found
+
+
+def _limited(text: str, fld: str, limit: int, code: str) -> str | None:
+    cleaned = check_text(text.strip(), fld, multiline=fld == "notes") or None
+    if cleaned and len(cleaned) > limit:
+        raise ValidationError(code, max=limit)
+    return cleaned
+
+
+def _read_row(
+    line: int, cells: list[str], cols: dict[str, int], today: dt.date, tiers: _Tiers
+) -> _Row:
     def get(fld: str) -> str:
         i = cols.get(fld)
         return cells[i].strip() if i is not None else ""
 
     row = _Row(line=line, cleaned=None, raw_name=get("name"), raw_phone=get("phone"))
     try:
+        birthday = get("birthday")
+        row.birthday_md = month_day(birthday)
         row.cleaned = clean_registration(
             Registration(
                 name=get("name"),
-                phone=get("phone"),
+                phone=phone_text(get("phone")),
                 consent=True,
-                birthday=_date_text(get("birthday")) or None,
-                gender=get("gender") or None,
+                birthday=None if row.birthday_md else (date_text(birthday) or None),
+                gender=gender_text(get("gender")),
                 email=get("email") or None,
                 address=get("address") or None,
                 source="import",
@@ -318,13 +336,24 @@ def _read_row(line: int, cells: list[str], cols: dict[str, int], today: dt.date)
         row.bonus = _money(get("bonus"))
         row.spend = _money(get("spend"))
         row.points = _points(get("points"))
+        row.tier = tiers.code(get("tier")) if get("tier") else None
+        row.status = status_of(get("status"))
+        row.notes = _limited(get("notes"), "notes", NOTES_MAX, "notes_length")
+        row.home_store = _limited(get("home_store"), "home_store", HOME_STORE_MAX,
+                                  "home_store_length")  # fmt: skip
+        row.registered_at = moment(get("registered_at"))
     except CounterError as exc:
         row.action, row.code, row.params = "error", exc.code, dict(exc.params)
     return row
 
 
 def _plan(
-    uow: UnitOfWork, table: Table, mapping: dict[str, str], today: dt.date, progress: Progress
+    uow: UnitOfWork,
+    table: Table,
+    mapping: dict[str, str],
+    today: dt.date,
+    tiers: _Tiers,
+    progress: Progress,
 ) -> list[_Row]:
     cols = {f: table.headers.index(h) for f, h in mapping.items()}
     total = len(table.rows)
@@ -332,7 +361,7 @@ def _plan(
     by_phone: dict[str, _Row] = {}
     by_card: dict[str, _Row] = {}
     for i, cells in enumerate(table.rows):
-        row = _read_row(table.first_line + i, cells, cols, today)
+        row = _read_row(table.line(i), cells, cols, today, tiers)
         rows.append(row)
         if row.action == "create" and row.cleaned is not None:
             c = row.cleaned
@@ -464,19 +493,22 @@ def _write(
         c = r.cleaned
         assert c is not None
         mid, cid, tid = uuid7(), uuid7(), uuid7()
-        tier = tier_for_spend(rules, r.spend).code
+        # A tier the file names is kept; else the tier the old system's spend reaches.
+        tier = r.tier or tier_for_spend(rules, r.spend).code
         card_no = c.card_no or generated[id(r)]
         tables.setdefault("member", []).append({
             "id": mid, "name": c.name, "phone": c.phone, "phone_last4": c.phone[-4:],
-            "gender": c.gender, "birthday": c.birthday, "email": c.email, "address": c.address,
+            "gender": c.gender, "birthday": c.birthday, "birthday_md": r.birthday_md,
+            "email": c.email, "address": c.address,
             "referrer_id": None, "source": "import", "consent_at": now, "status": "active",
             "card_id": cid, "tier_code": tier, "tier_overridden": False,
             "cumulative_spend_fen": r.spend, "principal_fen": r.principal, "bonus_fen": r.bonus,
             "points": r.points, "pay_password_hash": None, "pay_password_failures": 0,
             "created_at": now, "created_by": actor.staff_id, "updated_at": now,
+            "notes": r.notes, "registered_at": r.registered_at, "home_store": r.home_store,
         })  # fmt: skip
         tables.setdefault("card", []).append({
-            "id": cid, "card_no": card_no, "member_id": mid, "status": "active",
+            "id": cid, "card_no": card_no, "member_id": mid, "status": r.status,
             "issued_at": now, "replaced_by": None,
         })  # fmt: skip
         tables.setdefault("member_search_key", []).extend(
@@ -517,6 +549,17 @@ def _write(
         state = {"status": "active", "tier": tier, "principal_fen": r.principal,
                  "bonus_fen": r.bonus, "points": r.points, "cumulative_spend_fen": r.spend,
                  "card_id": cid}  # fmt: skip
+        if r.status != "active":
+            state["card_status"] = r.status
+        # What the old system said beyond the profile: only when the file has it, so an
+        # import of names and balances sends the event it always has.
+        origin = {
+            "card_status": r.status if r.status != "active" else None,
+            "notes": r.notes,
+            "home_store": r.home_store,
+            "registered_at": r.registered_at.isoformat() if r.registered_at else None,
+        }
+        origin = {k: v for k, v in origin.items() if v is not None}  # fmt: skip
         chain.add(
             "member.import", "member", mid,
             {**state, "name": c.name, "phone": mask_phone(c.phone), "batch_id": batch_id,
@@ -528,7 +571,7 @@ def _write(
                 "business_date": today.isoformat(),
                 "member": {
                     "member_id": mid, "name": c.name, "phone": c.phone, "gender": c.gender,
-                    "birthday": c.birthday.isoformat() if c.birthday else None,
+                    "birthday": birthday_wire(c.birthday, r.birthday_md),
                     "email": c.email, "address": c.address, "referrer_id": None,
                     "source": "import", "consent_at": now.isoformat(), "tier": tier,
                 },
@@ -537,6 +580,7 @@ def _write(
                 "sv_entries": sv_entries,
                 "points_lots": lots,
                 "points_entries": point_entries,
+                **origin,
             },
         )  # fmt: skip
         done = i + 1
@@ -551,6 +595,42 @@ def _noop(_stage: str, _done: int, _total: int) -> None:
     return None
 
 
+def _understood(
+    table: Table, columns: dict[str, str], cols: dict[str, int], tiers: _Tiers
+) -> list[Column]:
+    """Per column of the file: the field it fills and, for tiers and statuses, what each
+    value in it became."""
+    by_header = {h: f for f, h in columns.items()}
+    out = []
+    for header in table.headers:
+        if not header:
+            continue
+        fld = by_header.get(header)
+        values: dict[str, str] = {}
+        if fld in ("tier", "status"):
+            for cells in table.rows:
+                value = cells[cols[fld]].strip()
+                if value and value not in values:
+                    try:
+                        values[value] = tiers.code(value) if fld == "tier" else status_of(value)
+                    except ValidationError as exc:
+                        values[value] = f"? {render(exc.code, **exc.params)}"
+        out.append(Column(header, fld, values))
+    return out
+
+
+def read_members_table(path: Path | str, *, header_row: int | None = None,
+                       mapping: Mapping[str, str | None] | None = None) -> Table:  # fmt: skip
+    """The member file's table: its header found (or the row ``header_row``) among title
+    and blank rows, a two-level header read as one (see :func:`read_table`)."""
+    named = {h for h in (mapping or {}).values() if h}
+
+    def is_header(cell: str) -> bool:
+        return field_of(cell) is not None or cell in named
+
+    return read_table(path, header_row=header_row, is_header=is_header)
+
+
 def import_members(
     ctx: CounterContext,
     actor: Actor,
@@ -560,24 +640,42 @@ def import_members(
     dry_run: bool = False,
     skip_errors: bool = False,
     progress: Progress | None = None,
+    header_row: int | None = None,
+    tier_map: str | Mapping[str, str] | None = None,
 ) -> ImportReport:
-    """Import members from ``path`` (or, with ``dry_run``, only report what would happen)."""
+    """Import members from ``path`` (or, with ``dry_run``, only report what would happen).
+
+    ``header_row`` is the header's line in the file (found by itself when not given);
+    ``tier_map`` maps the old system's tier names to tiers here (``'VIP=金卡,普通=普卡'``;
+    a tier named as one here needs no mapping)."""
     require(actor, Permission.MEMBER_IMPORT)
     progress = progress or _noop
     path = Path(path)
     override = parse_mapping(mapping)
-    table = read_table(path)
-    columns = resolve_mapping(table.headers, override)
+    names = parse_tier_map(tier_map)
+    table = read_members_table(path, header_row=header_row, mapping=override)
+    columns = resolve_mapping(table.headers, override, table.children)
+    cols = {f: table.headers.index(h) for f, h in columns.items()}
+
+    def report_of(rows: list[_Row], tiers: _Tiers, dry: bool) -> ImportReport:
+        return ImportReport(str(path), table.encoding, columns, [r.result() for r in rows], dry,
+                            header_lines=table.header_lines,
+                            columns=_understood(table, columns, cols, tiers))  # fmt: skip
+
     if dry_run:
         with ctx.reader() as uow:
-            rows = _plan(uow, table, columns, ctx.business_date(uow), progress)
-        return ImportReport(str(path), table.encoding, columns, [r.result() for r in rows], True)
+            tiers = _Tiers(load_rules(uow), names)
+            check_tier_map(tiers.rules, names)
+            rows = _plan(uow, table, columns, ctx.business_date(uow), tiers, progress)
+        return report_of(rows, tiers, True)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     with ctx.uow() as uow:
         today = ctx.business_date(uow)  # refuses a closed date
         rules = load_rules(uow)
-        rows = _plan(uow, table, columns, today, progress)
-        report = ImportReport(str(path), table.encoding, columns, [r.result() for r in rows], False)
+        tiers = _Tiers(rules, names)
+        check_tier_map(rules, names)
+        rows = _plan(uow, table, columns, today, tiers, progress)
+        report = report_of(rows, tiers, False)
         errors = report.counts()["error"]
         if errors and not skip_errors:
             raise ImportRefusedError(report, errors)
@@ -589,6 +687,8 @@ def import_members(
         summary = {"file": path.name, "sha256": digest, "encoding": table.encoding,
                    "mapping": columns, "batch_id": batch_id, "business_date": today.isoformat(),
                    "counts": report.counts(), "totals": report.totals()}  # fmt: skip
+        if names:
+            summary["tier_map"] = names
         chain = _Chain(uow, uow.store().device_id if uow.store() else "", actor, ctx.now())  # type: ignore[union-attr]
         chain.add("member.import_batch", "import", batch_id, summary, "member.import_batch",
                   summary)  # fmt: skip

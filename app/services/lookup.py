@@ -54,6 +54,13 @@ class MemberView:
     # False: another store's member this counter is not kept up to date about (app.services
     # .scope); an online lookup fetches them before stored value or points are spent.
     held: bool = True
+    birthday_md: str | None = None  # "MM-DD" of a birthday known without its year
+    notes: str | None = None
+
+    @property
+    def birth_month_day(self) -> str | None:
+        """ "MM-DD" of the birthday, with or without its year (birthday care needs no more)."""
+        return self.birthday.strftime("%m-%d") if self.birthday else self.birthday_md
 
     @property
     def stored_value_fen(self) -> int:
@@ -96,6 +103,8 @@ def member_views(
                 gender=m.gender,
                 email=m.email,
                 held=bool(m.held),
+                birthday_md=m.birthday_md,
+                notes=m.notes,
             )
         )
     return views

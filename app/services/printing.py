@@ -3,7 +3,9 @@
 A transaction commits on its own; its receipt is queued afterwards in a separate small
 transaction that touches only ``print_job``. A printer that is off, out of paper or unplugged
 therefore never blocks or undoes a sale: the job waits, is retried with backoff, shows its
-state and last error, and can be retried by hand or reprinted later (marked 重打印).
+state and last error, and can be retried by hand or reprinted later (marked 重打印). A job is
+done only when the printer confirmed it; one whose bytes went out unconfirmed is retried, and
+marked 重打印 since its first attempt may have printed.
 
 The worker that prints (``devices.print_queue``) claims a job with a compare-and-set, so a job
 prints once even when a manual retry races the recovery of a job left half-way by a crash.
@@ -23,7 +25,7 @@ from app.domain.receipt import Receipt
 from app.persistence import local
 from app.persistence.local import DONE, FAILED, PRINTING, QUEUED, STATES, JobRecord
 from app.services.context import CounterContext
-from app.services.receipts import receipt_for_txn
+from app.services.receipts import mark_reprint, receipt_for_txn
 
 __all__ = [
     "DONE",
@@ -180,9 +182,26 @@ def finish(ctx: CounterContext, job_id: str, token: str) -> bool:
 
 
 def fail(
-    ctx: CounterContext, job_id: str, token: str, error: str, retry_at: dt.datetime | None
+    ctx: CounterContext,
+    job_id: str,
+    token: str,
+    error: str,
+    retry_at: dt.datetime | None,
+    *,
+    maybe_printed: bool = False,
 ) -> bool:
-    return local.fail(ctx.db.engine, job_id, token, error, retry_at=retry_at)
+    """A claimed job did not print (``retry_at``: when to try again; None: give up).
+
+    ``maybe_printed``: its bytes went out but the printer did not confirm them, so it may
+    have printed: whatever prints next is marked 重打印 (and opens no cash drawer).
+    """
+    document = None
+    if maybe_printed:
+        marked = mark_reprint(get_job(ctx, job_id).document)
+        document = json.dumps(marked.to_dict(), ensure_ascii=False)
+    return local.fail(
+        ctx.db.engine, job_id, token, error, retry_at=retry_at, reprint_document=document
+    )
 
 
 def recover(ctx: CounterContext, lease: dt.timedelta) -> int:

@@ -7,6 +7,7 @@ never from what the screen showed, so a reprint weeks later prints the same figu
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
@@ -72,9 +73,29 @@ def _header(template: ReceiptTemplate, store_name: str, title: str, reprint: boo
     blocks.extend(text_blocks(template.header_lines))
     blocks.append(Text(title, align="center", bold=True))
     if reprint:
-        blocks.append(Text(REPRINT_MARK, align="center", bold=True))
+        blocks.append(_reprint_mark())
     blocks.append(Rule())
     return blocks
+
+
+def _reprint_mark() -> Text:
+    return Text(REPRINT_MARK, align="center", bold=True)
+
+
+def mark_reprint(document: Receipt) -> Receipt:
+    """``document`` printed again: marked 重打印 under its title (before its first rule, as
+    a reprint's header has it), opening no cash drawer. A reprint already is left as it is."""
+    if document.meta.get("reprint") or _reprint_mark() in document.blocks:
+        return document
+    blocks = list(document.blocks)
+    at = next((i for i, b in enumerate(blocks) if isinstance(b, Rule)), len(blocks))
+    blocks.insert(at, _reprint_mark())
+    return dataclasses.replace(
+        document,
+        blocks=tuple(blocks),
+        open_drawer=False,
+        meta={**document.meta, "reprint": True},
+    )
 
 
 def _footer(template: ReceiptTemplate) -> list[Block]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain.errors import RuleError
-from app.domain.events import Effects, effects, final_tier
+from app.domain.events import Effects, birthday_parts, effects, final_tier
 from app.domain.hlc import ZERO, Stamp, newer, receive
 from app.domain.ids import uuid7
 from app.domain.rules import Rules
@@ -248,7 +248,8 @@ def _register(ctx: CounterContext, uow: UnitOfWork, eff: Effects) -> None:
         phone=m["phone"],
         phone_last4=m["phone"][-4:],
         gender=m.get("gender"),
-        birthday=_date(m.get("birthday")),
+        birthday=birthday_parts(m.get("birthday"))[0],
+        birthday_md=birthday_parts(m.get("birthday"))[1],
         email=m.get("email"),
         address=m.get("address"),
         referrer_id=referrer if referrer and uow.member(referrer) else None,
@@ -360,7 +361,10 @@ def apply_profile(
         clock = syncstore.field_clock(uow, member.id, name)
         if clock is not None and not newer(stamp, clock.hlc):
             continue
-        setattr(member, name, _date(value) if name == "birthday" else value)
+        if name == "birthday":
+            member.birthday, member.birthday_md = birthday_parts(value)
+        else:
+            setattr(member, name, value)
         if clock is None:
             uow.add(MemberFieldClock(member_id=member.id, field=name, hlc=stamp))
         else:

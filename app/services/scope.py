@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain.errors import CounterError, RuleError
-from app.domain.events import PROFILE_FIELDS
+from app.domain.events import PROFILE_FIELDS, birthday_parts
 from app.domain.hlc import newer
 from app.persistence import scopestore, syncstore
 from app.persistence.tables import (
@@ -200,7 +200,8 @@ def _new_member(
         status = "duplicate"  # two stores registered one phone while apart: a manager merges
     member = Member(
         id=m["id"], name=m["name"], phone=m["phone"], phone_last4=m["phone"][-4:],
-        gender=m.get("gender"), birthday=_date(m.get("birthday")), email=m.get("email"),
+        gender=m.get("gender"), birthday=birthday_parts(m.get("birthday"))[0],
+        birthday_md=birthday_parts(m.get("birthday"))[1], email=m.get("email"),
         address=m.get("address"),
         referrer_id=m.get("referrer_id") if m.get("referrer_id") in referrers else None,
         source=m.get("source"), consent_at=_datetime(m.get("consent_at"), now), status=status,
@@ -239,11 +240,14 @@ def _refresh(uow: UnitOfWork, member: Member, m: dict[str, Any]) -> None:
         stamp = stamps.get(name)
         if clock is not None and not newer(stamp, clock.hlc):
             continue  # written here later than HQ's (or at the same moment)
-        value = _date(m.get(name)) if name == "birthday" else m.get(name)
+        value = m.get(name)
         if name == "name":
             renamed = value != member.name
             value = value or member.name
-        setattr(member, name, value)
+        if name == "birthday":
+            member.birthday, member.birthday_md = birthday_parts(value)
+        else:
+            setattr(member, name, value)
         if stamp and clock is None:
             uow.add(MemberFieldClock(member_id=member.id, field=name, hlc=stamp))
         elif stamp and clock is not None:

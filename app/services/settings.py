@@ -58,6 +58,10 @@ class PrinterSettings:
     # Ask the printer for its paper sensor (DLE EOT 4) before each job: only for printers that
     # answer (network, serial, USB); a job waits in the queue while the paper is out.
     check_paper: bool = False
+    # Ask the printer for its status (DLE EOT 1) after each job and wait for the answer: a job
+    # is done only when the printer answered (network, serial, USB). Off for models that
+    # cannot answer: their jobs are done when the bytes are sent.
+    confirm_print: bool = True
 
     @property
     def columns(self) -> int:

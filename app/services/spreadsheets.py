@@ -26,18 +26,30 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
 from app.domain.errors import ValidationError
 from app.private_files import private_dir, private_file
+from app.services.table_header import HeaderTest, Line, Merge, find_header
 
 
 @dataclass(frozen=True)
 class Table:
-    headers: list[str]
+    headers: list[str]  # a two-level header's column is "parent/child" (储值信息/赠送余额)
     rows: list[list[str]]  # data rows, each as long as ``headers``
     encoding: str  # "utf-8", "utf-8-sig", "gb18030" or "xlsx"
     first_line: int = 2  # the file's line (row) number of rows[0]
+    lines: list[int] | None = None  # the file's line number of each row (None: consecutive)
+    header_lines: tuple[int, ...] = (1,)  # the header's line, and its sub-header's if any
+    children: list[str] | None = None  # the child part of each header of a two-level header
+
+    def line(self, i: int) -> int:
+        return self.lines[i] if self.lines is not None else self.first_line + i
+
+    def short(self, i: int) -> str:
+        """The child name of column ``i`` (赠送余额 of 储值信息/赠送余额), else its header."""
+        return self.children[i] if self.children is not None else self.headers[i]
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -91,14 +103,14 @@ def _too_many_rows(rows: int | None = None) -> ValidationError:
     return ValidationError("import_too_many_rows", limit=f"{MAX_ROWS:,}", rows=rows)
 
 
-def _kept(cells: list[str], rows: list[list[str]], seen: int) -> None:
+def _kept(cells: list[str], rows: list[Line], seen: int) -> None:
     if seen > MAX_ROWS + 1:  # the header and MAX_ROWS data rows
         raise _too_many_rows()
     if any(cells):
-        rows.append(cells)
+        rows.append((seen, cells))
 
 
-def _read_xlsx(path: Path) -> list[list[str]]:
+def _read_xlsx(path: Path) -> tuple[list[Line], list[Merge]]:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
@@ -112,8 +124,10 @@ def _read_xlsx(path: Path) -> list[list[str]]:
                     limit=f"{MAX_UNPACKED_BYTES >> 20}",
                 )
             # Before openpyxl: without a <dimension> it reads the whole sheet just to open it.
-            if _row_tags_over(archive, _first_sheet(archive, names), MAX_ROWS + 1):
+            sheet_xml = _first_sheet(archive, names)
+            if _row_tags_over(archive, sheet_xml, MAX_ROWS + 1):
                 raise _too_many_rows()
+            merges = _merged_ranges(archive, sheet_xml)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ET.ParseError, KeyError):
         raise ValidationError("import_not_xlsx", path=path.name) from None
     try:
@@ -124,10 +138,10 @@ def _read_xlsx(path: Path) -> list[list[str]]:
         if not book.worksheets:
             raise ValidationError("import_empty")
         sheet = book.worksheets[0]
-        rows: list[list[str]] = []
+        rows: list[Line] = []
         for seen, values in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), 1):
             _kept([cell_text(v) for v in values], rows, seen)
-        return rows
+        return rows, merges
     except ValidationError:
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError, EOFError):
@@ -140,6 +154,28 @@ _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+_MERGE = re.compile(
+    rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\s+ref="([A-Z]{1,3}[0-9]+):([A-Z]{1,3}[0-9]+)"'
+)
+
+
+def _merged_ranges(archive: zipfile.ZipFile, member: str) -> list[Merge]:
+    """The sheet's merged ranges (read-only openpyxl does not read them): <mergeCell> tags
+    come after the rows, found while unpacking as :func:`_row_tags_over` counts rows."""
+    found: set[Merge] = set()
+    tail = b""
+    with archive.open(member) as xml:
+        while chunk := xml.read(1 << 20):
+            data = tail + chunk
+            for first, last in _MERGE.findall(data):
+                min_col, min_row, max_col, max_row = range_boundaries(
+                    f"{first.decode()}:{last.decode()}"
+                )
+                found.add((min_col, min_row, max_col, max_row))  # type: ignore[arg-type]
+            tail = data[-128:]  # a tag cut at the chunk's end is found whole with the next
+    return sorted(found)
 
 
 def _first_sheet(archive: zipfile.ZipFile, names: set[str]) -> str:
@@ -174,7 +210,7 @@ def _row_tags_over(archive: zipfile.ZipFile, member: str, limit: int) -> bool:
     return False
 
 
-def _read_csv(path: Path) -> tuple[list[list[str]], str]:
+def _read_csv(path: Path) -> tuple[list[Line], str]:
     with path.open("rb") as f:
         data = f.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
@@ -186,7 +222,7 @@ def _read_csv(path: Path) -> tuple[list[list[str]], str]:
     text, encoding = decode(data)
     del data
     reader = csv.reader(io.StringIO(text, newline=""))
-    rows: list[list[str]] = []
+    rows: list[Line] = []
     try:
         for seen, cells in enumerate(reader, 1):
             _kept([cell_text(v) for v in cells[:MAX_COLUMNS]], rows, seen)
@@ -199,12 +235,21 @@ def _read_csv(path: Path) -> tuple[list[list[str]], str]:
     return rows, encoding
 
 
-def read_table(path: Path | str) -> Table:
-    """The header row and data rows of a .csv or .xlsx file (blank rows dropped).
+def read_table(
+    path: Path | str, *, header_row: int | None = None, is_header: HeaderTest | None = None
+) -> Table:
+    """The header and data rows of a .csv or .xlsx file (blank rows dropped).
+
+    The header is the row ``header_row`` (the file's line number, as a spreadsheet shows it)
+    or, given ``is_header`` (does a cell name a known column?), found among the first rows:
+    title and blank rows above it are skipped, and a two-level header (a merged parent over
+    its children) is read as one, each column named "parent/child". Without either, it is
+    the first row that is not blank. See :mod:`app.services.table_header`.
 
     Refuses, saying what is wrong, a file that is not a regular file, too large, with too many
     rows, not a spreadsheet or CSV, with a field too long or in an encoding it cannot read."""
     path = Path(path)
+    merges: list[Merge] = []
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
@@ -216,19 +261,32 @@ def read_table(path: Path | str) -> Table:
                 limit=f"{MAX_FILE_BYTES >> 20}",
             )
         if path.suffix.lower() in XLSX_SUFFIXES:
-            rows, encoding = _read_xlsx(path), "xlsx"
+            (rows, merges), encoding = _read_xlsx(path), "xlsx"
         else:
             rows, encoding = _read_csv(path)
     except OSError as exc:
         raise ValidationError("import_file_unreadable", detail=exc.strerror or str(exc)) from None
     if not rows:
         raise ValidationError("import_empty")
-    headers = rows[0]
-    width = len(headers)
-    data = [(r + [""] * width)[:width] if len(r) != width else r for r in rows[1:]]
+    header = find_header(rows, merges, header_row=header_row, is_header=is_header)
+    # Columns past the last header are not the table's (an .xlsx row reads 256 cells wide).
+    width = max((i + 1 for i, name in enumerate(header.names) if name), default=0)
+    names = header.names[:width]
+    children = header.children[:width] if header.children is not None else None
+    body = rows[header.first_data :]
+    data = [(r + [""] * width)[:width] if len(r) != width else r for _line, r in body]
     if not data:
         raise ValidationError("import_empty")
-    return Table(headers=headers, rows=data, encoding=encoding)
+    lines = [line for line, _r in body]
+    return Table(
+        headers=names,
+        rows=data,
+        encoding=encoding,
+        first_line=lines[0],
+        lines=lines,
+        header_lines=header.lines,
+        children=children,
+    )
 
 
 # What makes Excel, LibreOffice or WPS read a cell as a formula (OWASP, "CSV injection").

@@ -795,6 +795,14 @@ Reason: {0}</translation>
         <translation>Choose file…</translation>
     </message>
     <message>
+        <source>自动</source>
+        <translation>Auto</translation>
+    </message>
+    <message>
+        <source>表头所在行</source>
+        <translation>Header row</translation>
+    </message>
+    <message>
         <source>返回修改列映射</source>
         <translation>Back to the column mapping</translation>
     </message>
@@ -821,10 +829,6 @@ Reason: {0}</translation>
     <message>
         <source>(不导入)</source>
         <translation>(not imported)</translation>
-    </message>
-    <message>
-        <source>{0}:{1} 行数据,编码 {2}。请核对每个字段对应的列(已按列名自动匹配)。</source>
-        <translation>{0}: {1} data rows, encoding {2}. Check the column of each field (matched by header where possible).</translation>
     </message>
     <message>
         <source>试运行 (Enter)</source>
@@ -861,6 +865,10 @@ Reason: {0}</translation>
     <message>
         <source>有 {0} 行错误:请修正文件后重新导入,或返回修改列映射</source>
         <translation>{0} row(s) have errors: fix the file and import again, or change the column mapping</translation>
+    </message>
+    <message>
+        <source>{0}:表头在第 {3} 行,{1} 行数据,编码 {2}。请核对每个字段对应的列(已按列名自动匹配)。</source>
+        <translation>{0}: header on line {3}, {1} data rows, encoding {2}. Check the column of each field (matched by header where possible).</translation>
     </message>
     <message>
         <source>新建 {0} · 重复跳过 {1} · 已是会员 {2} · 错误 {3}</source>
@@ -1759,6 +1767,10 @@ Each code works once (a new one is given then); it is shown only now, and this c
     <message>
         <source>打印前检查缺纸</source>
         <translation>Check for paper before printing</translation>
+    </message>
+    <message>
+        <source>等打印机确认已打印(不能应答的型号请关闭)</source>
+        <translation>Wait for the printer to confirm each receipt (turn off for models that cannot answer)</translation>
     </message>
     <message>
         <source>打印测试页</source>
@@ -2737,6 +2749,26 @@ Installer: {2}</translation>
     <message>
         <source>累计消费</source>
         <translation>Total spend</translation>
+    </message>
+    <message>
+        <source>会员等级</source>
+        <translation>Tier</translation>
+    </message>
+    <message>
+        <source>会员状态</source>
+        <translation>Member status</translation>
+    </message>
+    <message>
+        <source>注册时间</source>
+        <translation>Registered at</translation>
+    </message>
+    <message>
+        <source>注册门店</source>
+        <translation>Home store</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Notes</translation>
     </message>
     <message>
         <source>新建</source>

@@ -40,6 +40,7 @@ import hashlib
 import heapq
 import itertools
 import json
+import math
 import os
 import random
 import re
@@ -94,6 +95,7 @@ UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 USER_AGENT = wire.user_agent(__version__)
 TIMEOUT = (5.0, 30.0)
 STACK_BYTES = 512 * 1024
+PUSH_BATCH = 200  # as sync.engine
 DRAIN_SECONDS = 10  # rounds still running at the end may pull this long, then stop
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -371,6 +373,7 @@ class Device:
     failures: int = 0  # rounds failed in a row (the worker's backoff)
     pulled_changes: int = 0
     pulled_bytes: int = 0
+    cycle_left: list[tuple[str, str]] = field(default_factory=list)  # of the current member
 
     def take(self, n: int, created_at: str) -> None:
         """Queue events until ``n`` are pending (a new member cycle when one ends)."""
@@ -378,6 +381,16 @@ class Device:
             for kind, payload in self.forge.cycle():
                 self.pending.append((self.seq, wire_event(self.seq, kind, payload, created_at)))
                 self.seq += 1
+
+    def make(self, n: int, created_at: str) -> None:
+        """``n`` more operations made at the counter: the next ``n`` events of its member
+        cycles queued (``--ops-per-day``)."""
+        for _ in range(n):
+            if not self.cycle_left:
+                self.cycle_left = self.forge.cycle()
+            kind, payload = self.cycle_left.pop(0)
+            self.pending.append((self.seq, wire_event(self.seq, kind, payload, created_at)))
+            self.seq += 1
 
 
 def store_codes(counters: int, per_store: int) -> list[str]:
@@ -446,6 +459,7 @@ class Load:
     events: int
     pull_batch: int
     max_pages: int
+    rate: float | None = None  # operations a round per counter (--ops-per-day), else --events
     stop: float = float("inf")  # monotonic time: the end of the run, no new round after it
     drain_until: float = float("inf")  # no new pull page after it
 
@@ -463,6 +477,7 @@ class Client:
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=1)
         self.session.mount("http://", adapter)
         self.session.headers["User-Agent"] = USER_AGENT
+        self.rng = random.Random()
 
     def _send(self, dev: Device, method: str, path: str, body: bytes) -> requests.Response:
         headers = signing.sign_request(dev.device_id, dev.secret, method, path, body)
@@ -483,7 +498,7 @@ class Client:
         self.stats.errors[f"{op}: {code}"] += 1
 
     def push(self, dev: Device) -> bool:
-        batch = dev.pending[: self.load.events]
+        batch = dev.pending[: self.load.events if self.load.rate is None else PUSH_BATCH]
         body = ('{"events":[' + ",".join(e for _, e in batch) + "]}").encode()
         t0 = time.perf_counter()
         try:
@@ -531,10 +546,24 @@ class Client:
         self.stats.backlog_rounds += 1
         return True
 
+    def operations(self) -> int:
+        """Operations made at a counter since its last round: Poisson at ``load.rate``."""
+        assert self.load.rate is not None
+        n, p, limit = 0, self.rng.random(), math.exp(-self.load.rate)
+        while p > limit:
+            n += 1
+            p *= self.rng.random()
+        return n
+
     def round(self, dev: Device) -> bool:
-        """Push, then pull (as ``sync.engine.sync_once``: a failed push skips the pull)."""
-        dev.take(self.load.events, dt.datetime.now(dt.UTC).isoformat())
-        ok = self.push(dev) and self.pull(dev)
+        """Push, then pull (as ``sync.engine.sync_once``: a failed push skips the pull; with
+        nothing to send, as the worker, no push)."""
+        now = dt.datetime.now(dt.UTC).isoformat()
+        if self.load.rate is None:
+            dev.take(self.load.events, now)
+        else:
+            dev.make(self.operations(), now)
+        ok = (not dev.pending or self.push(dev)) and self.pull(dev)
         dev.rounds += 1
         self.stats.rounds += 1
         dev.failures = 0 if ok else dev.failures + 1
@@ -586,6 +615,14 @@ def run_load(
 
 
 # -- one run ------------------------------------------------------------------------------
+def rate_per_round(args: argparse.Namespace) -> float | None:
+    """With ``--ops-per-day``: the operations a counter makes between two rounds in the
+    busiest hour (``--busy-share`` of the store's day, shared by its counters)."""
+    if args.ops_per_day is None:
+        return None
+    return args.ops_per_day * args.busy_share / args.per_store * args.interval / 3600
+
+
 def pct(values: list[float], q: float) -> float:
     if len(values) < 2:
         return values[0] if values else float("nan")
@@ -608,7 +645,8 @@ def measure(args: argparse.Namespace, work: Path, url: str) -> dict[str, Any]:
         results["scoped"] = start_cursors(engine, devices)
         change_table = "hq_stream_change" if results["scoped"] else "hq_change"
         with hq_process(url, args.workers, work / "hq.log") as (base, root):
-            load = Load(base, args.interval, args.events, args.pull_batch, args.max_pages)
+            load = Load(base, args.interval, args.events, args.pull_batch, args.max_pages,
+                        rate_per_round(args))  # fmt: skip
             sizes0 = table_sizes(engine, schema)
             hq_pids = descendants(root)
             backends = Backends(engine, app_name)
@@ -779,8 +817,12 @@ def summary(args: argparse.Namespace, r: dict[str, Any]) -> dict[str, Any]:
     rounds = max(1, s.rounds)
     changes = sum(d.pulled_changes for d in devices)
     pulled = sum(d.pulled_bytes for d in devices)
-    # A day at the simulated rate: every counter pushing --events every --interval.
-    nominal_day = args.counters * args.events * 86_400 / args.interval
+    # A day at the simulated rate: every counter pushing --events every --interval; or, with
+    # --ops-per-day, each store's operations.
+    if args.ops_per_day is None:
+        nominal_day = args.counters * args.events * 86_400 / args.interval
+    else:
+        nominal_day = args.counters / args.per_store * args.ops_per_day
     bytes_per_change = pulled / max(1, changes)
     elapsed = r["elapsed"]
     if r.get("scoped"):
@@ -845,7 +887,7 @@ def head_lines(argv: list[str], args: argparse.Namespace, r: dict[str, Any]) -> 
         f"Each counter is the enrolled device of its own store ({args.per_store} per store). "
         f"{args.interval:g} s after each round (the first jittered over one interval; after a "
         "failed round, the worker's backoff) it pushes "
-        f"{args.events} events — the counter services' own events (registration, top-up, "
+        f"{pushes_text(args)} — the counter services' own events (registration, top-up, "
         "checkouts by stored value, cash and points, a refund), re-identified per device and "
         "member; HQ checks each as always — and then pulls from its cursor in pages of "
         f"{args.pull_batch} until HQ has no more (at most {args.max_pages} pages a round), "
@@ -853,6 +895,18 @@ def head_lines(argv: list[str], args: argparse.Namespace, r: dict[str, Any]) -> 
         f"first push (its store and staff) took {r['setup_s']:.0f} s before the run, not "
         "counted.",
     ]
+
+
+def pushes_text(args: argparse.Namespace) -> str:
+    rate = rate_per_round(args)
+    if rate is None:
+        return f"{args.events} events"
+    return (
+        f"the operations made since its last round, if any (none: no push, as the worker): "
+        f"a store makes {args.ops_per_day:,} a day, {100 * args.busy_share:g} % of them in "
+        f"the busiest hour, which the run simulates throughout: {rate:.3f} a counter a round, "
+        "Poisson, one event each"
+    )
 
 
 def load_lines(args: argparse.Namespace, r: dict[str, Any], x: dict[str, Any]) -> list[str]:
@@ -1010,6 +1064,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--seconds", type=float, default=120)
     p.add_argument("--interval", type=float, default=15, help="each counter syncs this often")
     p.add_argument("--events", type=int, default=3, help="events pushed a round")
+    p.add_argument(
+        "--ops-per-day",
+        type=int,
+        help="instead of --events: a store's operations a day, made at the busiest hour's rate",
+    )
+    p.add_argument("--busy-share", type=float, default=0.15, help="of the day in its busiest hour")
     p.add_argument("--pull-batch", type=int, default=200, help="as sync.engine.PULL_BATCH")
     p.add_argument("--max-pages", type=int, default=50, help="pull pages a round at most")
     p.add_argument("--workers", type=int, default=2, help="member-hq serve --workers")

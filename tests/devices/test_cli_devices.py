@@ -83,6 +83,9 @@ def test_receipt_print_reprint_configured_printer_and_queue(cli: Cli, tmp_path: 
     s = cli.ok("printer", "set", "--printer", f"file:{configured}", "--width", "58",
                "--no-drawer", staff=MANAGER)  # fmt: skip
     assert s["enabled"] is True and s["width"] == 58 and s["drawer_kick_on_cash"] is False
+    assert s["confirm_print"] is True  # a job is done when the printer confirmed it
+    off = cli.ok("printer", "set", "--no-confirm", staff=MANAGER)  # a model that cannot answer
+    assert off["confirm_print"] is False and cli.ok("printer", "show")["confirm_print"] is False
     assert cli.ok("printer", "show")["address"] == f"file:{configured}"
     cli.ok("receipt", "print", txn, staff=CASHIER)
     printed = configured.read_bytes()

@@ -28,9 +28,9 @@ from app.services.stored_value import top_up
 from devices.escpos_printer import EscposReceiptPrinter
 from devices.print_queue import PrintQueueWorker
 from tests.devices.conftest import business_rows
+from tests.devices.printers import answer_queries
 
 WAIT = 15.0
-PAPER_QUERY = b"\x10\x04\x04"
 
 
 def wait_for(condition: Callable[[], bool], what: str, timeout: float = WAIT) -> None:
@@ -75,15 +75,15 @@ class TinyPrinter:
             self._threads.append(t)
 
     def _read(self, conn: socket.socket) -> None:
-        chunks = []
+        buffer = bytearray()
         with conn:
             while data := conn.recv(65536):
-                if data == PAPER_QUERY:  # DLE EOT 4: answer from the paper sensor
-                    conn.sendall(b"\x12" if self.paper else b"\x72")
-                    continue
-                chunks.append(data)
+                buffer += data
+                # DLE EOT n: the paper sensor before a job, the printer's status after it.
+                if answer := answer_queries(buffer, self.paper):
+                    conn.sendall(answer)
         with self._lock:
-            self.received.append(b"".join(chunks))
+            self.received.append(bytes(buffer))
 
     def close(self) -> None:
         self.sock.close()

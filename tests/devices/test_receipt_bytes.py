@@ -4,14 +4,35 @@ both paper widths and in every encoding, checked against golden files and for al
 from __future__ import annotations
 
 import re
+import unicodedata
+from itertools import combinations
 
 import pytest
+from opencc import OpenCC
 
-from app.domain.receipt import Columns, Logo, Qr, Receipt, Rule, Text, columns_for_width
+from app.domain.receipt import (
+    Columns,
+    Line,
+    Logo,
+    Qr,
+    Receipt,
+    Rule,
+    Text,
+    columns_for_width,
+    display_width,
+    layout,
+)
 from app.services.receipts import RECEIPT_KINDS, report_receipt
-from devices.encoding import CODECS, ENCODINGS, FS_ENCODING_UTF8, FS_KANJI_ON, encode_text
+from devices.encoding import (
+    CODECS,
+    ENCODINGS,
+    FS_ENCODING_LEGACY,
+    FS_ENCODING_UTF8,
+    FS_KANJI_ON,
+    encode_text,
+)
 from devices.escpos_printer import RenderOptions, render_document, render_test_page
-from tests.devices.conftest import Receipts
+from tests.devices.conftest import GOLDEN, Receipts
 from tests.devices.golden_files import mismatch
 
 WIDTHS = (58, 80)
@@ -22,6 +43,36 @@ NATIVE_QR = b"\x1d(k"
 RASTER = b"\x1dv0"
 DOUBLE_SIZE = b"\x1d!\x11"
 STYLE = re.compile(rb"^(?:\x1bE[\x00\x01]|\x1d![\x00-\xff])+")
+# Commands that may stand before the text of a line: init, drawer kick, Chinese mode, encoding
+# system, bold, size, alignment.
+COMMANDS = re.compile(
+    rb"\x1b@|\x1bp\x00..|\x1c&|\x1c\.|\x1c\(C\x02\x00\x30[\x01\x02]|\x1bE[\x00\x01]"
+    rb"|\x1d!.|\x1ba[\x00-\x02]",
+    re.S,
+)
+CONTROL = re.compile(rb"[\x00-\x1f\x7f]")
+
+
+def text_lines(data: bytes) -> list[tuple[bytes, bool]]:
+    """The text lines of a print job, each with whether it was sent in UTF-8 mode.
+
+    The commands before a line's text are taken off (following the encoding system they
+    select); lines of QR codes, images and cuts, and empty lines, are left out.
+    """
+    utf8 = False
+    lines = []
+    for segment in data.split(b"\n")[:-1]:
+        pos = 0
+        while (command := COMMANDS.match(segment, pos)) is not None:
+            if command.group() == FS_ENCODING_UTF8:
+                utf8 = True
+            elif command.group() == FS_ENCODING_LEGACY:
+                utf8 = False
+            pos = command.end()
+        text = segment[pos:]
+        if text and not CONTROL.search(text):
+            lines.append((text, utf8))
+    return lines
 
 
 def _tag(encoding: str) -> str:
@@ -78,6 +129,11 @@ def test_a_line_mixing_hanzi_latin_digits_and_yen_aligns_to_the_column(
     assert problem is None, problem
 
 
+def default_mode_tail(encoding: str) -> bytes:
+    """How every job ends: the cut, out of UTF-8 mode (if in it), ESC @."""
+    return FULL_CUT + (FS_ENCODING_LEGACY if encoding == "UTF-8" else b"") + ESC_INIT
+
+
 def test_every_receipt_kind_matches_its_golden_bytes(receipts: Receipts) -> None:
     problems = []
     for kind in RECEIPT_KINDS:
@@ -86,6 +142,7 @@ def test_every_receipt_kind_matches_its_golden_bytes(receipts: Receipts) -> None
             for encoding in ENCODINGS:
                 options = RenderOptions(encoding=encoding, width=width)
                 data = render_document(doc, options, open_drawer=doc.open_drawer)
+                assert data.endswith(default_mode_tail(encoding)), (kind, width, encoding)
                 problem = mismatch(f"{kind}_{width}_{_tag(encoding)}.bin", data)
                 if problem:
                     problems.append(problem)
@@ -110,6 +167,51 @@ def test_receipt_columns_line_up_in_every_encoding(receipts: Receipts) -> None:
                         assert used == columns, (kind, width, encoding, line)
 
 
+S2TW = OpenCC("s2tw")
+
+
+def big5_text(simplified: str) -> str:
+    """What a Big5 printer should print for ``simplified``: OpenCC's traditional text, the
+    yen sign as Big5 has it (A2 44, read back as U+00A5), a same-width ？ for the rest."""
+    out = []
+    for c in S2TW.convert(simplified):
+        c = {"￥": "¥"}.get(c, c)
+        try:
+            c.encode("big5")
+        except UnicodeEncodeError:
+            c = "?" if unicodedata.east_asian_width(c) == "H" else "？"
+        out.append(c)
+    return "".join(out)
+
+
+def test_big5_receipts_print_the_traditional_text_opencc_makes(receipts: Receipts) -> None:
+    for kind in RECEIPT_KINDS:
+        doc = receipts.document(kind)
+        for width in WIDTHS:
+            golden = (GOLDEN / f"{kind}_{width}_big5.bin").read_bytes()
+            printed = [text.decode("big5") for text, _ in text_lines(golden)]
+            laid = layout(doc, columns_for_width(width))
+            expected = [big5_text(i.text) for i in laid if isinstance(i, Line) and i.text]
+            assert printed == expected, (kind, width)
+            assert "？" not in "".join(printed), (kind, width)  # every character has its form
+    checkout = "\n".join(
+        t.decode("big5") for t, _ in text_lines((GOLDEN / "checkout_80_big5.bin").read_bytes())
+    )
+    assert "測試門店" in checkout and "儲值餘額" in checkout and "張三" in checkout
+
+
+def test_big5_prints_traditional_chinese_and_same_width_placeholders() -> None:
+    text = "东门旗舰店 储值余额 张三 合计"
+    assert encode_text(text, "Big5").decode("big5") == "東門旗艦店 儲值餘額 張三 合計"
+    # Not in Big5 even as traditional: a wide ？ for a wide character, ? for a narrow one.
+    odd = "店𠀀ｱ号"
+    assert encode_text(odd, "Big5") == "店".encode("big5") + "？".encode("big5") + b"?" + (
+        "號".encode("big5")
+    )
+    assert len(encode_text(odd, "Big5")) == display_width(odd)  # the columns stay aligned
+    assert encode_text(text, "GB18030") == text.encode("gb18030")  # only Big5 is converted
+
+
 def test_what_a_receipt_prints(receipts: Receipts) -> None:
     options = RenderOptions(encoding="GB18030", width=80)
     checkout = receipts.document("checkout")
@@ -123,7 +225,8 @@ def test_what_a_receipt_prints(receipts: Receipts) -> None:
     assert b"T-checkout" in data
     assert "1号收银台".encode("gb18030") in data
     assert "储值余额".encode("gb18030") in data and "积分余额".encode("gb18030") in data
-    assert data.endswith(b"\x1bd\x06" + FULL_CUT)  # feed and cut (the default profile cuts)
+    # Feed and cut (the default profile cuts), then back to the printer's defaults.
+    assert data.endswith(b"\x1bd\x06" + FULL_CUT + ESC_INIT)
 
     reprint = receipts.document("checkout", reprint=True)
     again = render_document(reprint, options, open_drawer=reprint.open_drawer)
@@ -196,7 +299,8 @@ def test_report_receipt_prints_like_a_receipt() -> None:
 def test_the_test_page_prints_a_line_in_every_encoding(width: int) -> None:
     data = render_test_page(RenderOptions(width=width))
     assert "中文测试 会员收银台 ￥12.50".encode("gb18030") in data
-    assert "中文測試 會員收銀台 ".encode("big5") + b"\xa2\x44" + b"12.50" in data
+    assert "中文測試 會員收銀臺 ".encode("big5") + b"\xa2\x44" + b"12.50" in data
+    assert "合計 Total 3件".encode("big5") in data  # not 合？: converted before encoding
     assert "中文测试 會員收銀 ￥12.50".encode() in data
     for encoding in ENCODINGS:
         assert f"[{encoding}]".encode() in data
@@ -204,6 +308,34 @@ def test_the_test_page_prints_a_line_in_every_encoding(width: int) -> None:
     assert NATIVE_QR in data and RASTER in data  # both kinds of QR, so the store can see
     problem = mismatch(f"testpage_{width}.bin", data)
     assert problem is None, problem
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_each_encodings_test_page_names_it_fits_the_paper_and_ends_in_default_mode(
+    width: int,
+) -> None:
+    pages = {e: render_test_page(RenderOptions(encoding=e, width=width)) for e in ENCODINGS}
+    for a, b in combinations(ENCODINGS, 2):
+        assert pages[a] != pages[b], (a, b)
+    names = {
+        "GB18030": "本页编码 GB18030".encode("gb18030"),
+        "GBK": "本页编码 GBK".encode("gbk"),
+        "Big5": "本頁編碼 Big5".encode("big5"),
+        "UTF-8": "本页编码 UTF-8".encode(),
+    }
+    columns = columns_for_width(width)
+    for encoding, page in pages.items():
+        mode = FS_KANJI_ON + (FS_ENCODING_UTF8 if encoding == "UTF-8" else b"")
+        # The page's own lines come first, in its own encoding: it says which one it is.
+        assert page.startswith(ESC_INIT + mode)
+        lines = text_lines(page)
+        assert any(names[encoding] == text for text, _ in lines[:4]), lines[:4]
+        assert page.endswith(default_mode_tail(encoding))
+        assert len(lines) >= 14, lines
+        for text, utf8 in lines:
+            used = printed_columns(text, "UTF-8") if utf8 else len(text)  # 2 bytes: 2 columns
+            assert used <= columns, (encoding, width, text)
+        assert any(f" {width}mm {columns}".encode() in text for text, _ in lines)
 
 
 def test_an_unknown_profile_is_refused() -> None:

@@ -94,3 +94,76 @@ def test_an_import_reaches_hq_and_every_store(
     hq: HQServer, make_counter: Callable[..., Counter], tmp_path: Path
 ) -> None:
     imported_and_served(make_counter, hq, tmp_path, 300)
+
+
+def test_what_an_old_system_said_reaches_hq_and_the_other_counters(
+    hq: HQServer, make_counter: Callable[..., Counter], tmp_path: Path
+) -> None:
+    """A birthday without a year, a 停用 member's frozen card, a tier by name, notes, the old
+    system's registration time and home store: HQ accepts the event and keeps what it
+    holds; the importing store's other counter and another store get the same member."""
+    a, b, c = make_counter("S001"), make_counter("S002"), make_counter("S001")
+    for counter in (a, b, c):
+        counter.sync()
+    path = tmp_path / "old.csv"
+    path.write_text(
+        "会员资料\n\n会员号,姓名,手机号,生日,储值余额,会员等级,状态,注册时间,注册门店,备注\n"
+        "M0001,张三,13800138000,05-20,10,金卡,停用,2020-01-02 09:30,老店,常客\n"
+        "M0002,李四,13900139000,1990-02-03,0,普通,,,,\n",
+        encoding="utf-8-sig",
+    )
+    report = import_members(a.ctx, a.admin, path)
+    assert report.imported and report.counts()["create"] == 2
+    a.sync()
+    assert syncstate.status(a.ctx).refused == ()
+    from sqlalchemy import select
+
+    from server import tables as t
+
+    with hq.engine.connect() as conn:
+        rows = conn.execute(
+            select(t.member.c.name, t.member.c.birthday, t.member.c.tier_code, t.card.c.status)
+            .join(t.card, t.card.c.member_id == t.member.c.id)
+            .order_by(t.member.c.name)
+        ).all()
+    assert sorted(map(tuple, rows)) == [("张三", "--05-20", "gold", "frozen"),
+                                        ("李四", "1990-02-03", "normal", "active")]  # fmt: skip
+    c.sync()
+    assert rows_of(c, "SELECT m.birthday, m.birthday_md, m.tier_code, k.status FROM member m "
+                      "JOIN card k ON k.id = m.card_id ORDER BY m.phone") == [
+        (None, "05-20", "gold", "frozen"), ("1990-02-03", None, "normal", "active")]  # fmt: skip
+    found = lookup_and_fetch(b.ctx, b.client(), "13800138000")
+    assert [m.card_no for m in found] == ["M0001"]
+    assert rows_of(b, "SELECT birthday, birthday_md FROM member WHERE phone = '13800138000'") == [
+        (None, "05-20")
+    ]
+    for counter in (a, b, c):
+        assert syncstate.status(counter.ctx).last_error is None
+
+
+def test_hq_accepts_exactly_what_an_import_may_say(
+    hq: HQServer, make_counter: Callable[..., Counter], tmp_path: Path
+) -> None:
+    """A birthday that is no day of the year, a card state an import cannot bring, a field
+    the event does not have: quarantined, the member applied nowhere."""
+    from tests.server.test_authority import forge, quarantined
+
+    a = make_counter("S001")
+    a.sync()
+    path = tmp_path / "old.csv"
+    rows = [f"会员{i},1390000{i:04d},02-28,停用,备注{i}" for i in range(4)]
+    path.write_text("姓名,手机号,生日,状态,备注\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert import_members(a.ctx, a.admin, path).imported
+
+    def payload(change: Callable[[dict], None]) -> Callable[[dict], None]:
+        return lambda event: change(event["payload"])
+
+    forged = [
+        (lambda p: p["member"].update(birthday="--02-30"), "hq_schema"),
+        (lambda p: p["member"].update(birthday="--2-28"), "hq_schema"),
+        (lambda p: p.update(card_status="cancelled"), "hq_schema"),
+        (lambda p: p.update(tier_overridden=True), "hq_schema"),
+    ]
+    for change, code in forged:
+        quarantined(forge(a, payload(change)), code)
+    assert hq_counts(hq)["members"] == 0

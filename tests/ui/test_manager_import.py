@@ -134,3 +134,60 @@ def test_rows_with_errors_stop_the_import_unless_skipped(qtbot, window, ctx, tmp
 
     in_dialog(qtbot, lambda: ImportDialog.ask(window, window.session, path), handle)
     assert query(ctx, "SELECT name FROM member") == [("王芳",)]
+
+
+def test_the_header_row_is_found_below_a_title_and_can_be_named(
+    qtbot, window, ctx, tmp_path
+) -> None:
+    path = tmp_path / "titled.csv"
+    path.write_text("会员资料导出\n\n姓名,手机号(必填),卡内余额,会员等级,状态\n"
+                    "王芳,13912340000,10,金卡,停用\n", encoding="utf-8-sig")  # fmt: skip
+    signed_in(qtbot, window, MANAGER_NO, MANAGER_PIN)
+
+    def handle(d: QDialog) -> None:
+        assert isinstance(d, ImportDialog)
+        qtbot.waitUntil(lambda: d.page == Page.MAPPING, timeout=5000)
+        assert "表头在第 3 行" in d.mapping_caption.text()
+        assert d.combos["phone"].currentData() == "手机号(必填)"
+        assert d.combos["tier"].currentData() == "会员等级"
+        # Named by hand: the title row is no header (nothing maps), then the real one again.
+        d.header_row.setValue(1)
+        d.header_row.editingFinished.emit()
+        qtbot.waitUntil(lambda: "表头在第 1 行" in d.mapping_caption.text(), timeout=5000)
+        assert d.combos["name"].currentData() == "" and not d.confirm_button.isEnabled()
+        d.header_row.setValue(3)
+        d.header_row.editingFinished.emit()
+        qtbot.waitUntil(lambda: "表头在第 3 行" in d.mapping_caption.text(), timeout=5000)
+        d.confirm_button.click()  # dry run
+        qtbot.waitUntil(lambda: d.page == Page.REPORT, timeout=5000)
+        assert d.report is not None and d.report.header_lines == (3,)
+        assert [(r.line, r.action, r.tier, r.status) for r in d.report.rows] == [
+            (4, "create", "gold", "frozen")
+        ]
+        d.reject()
+
+    in_dialog(qtbot, lambda: ImportDialog.ask(window, window.session, path), handle)
+
+
+def test_a_birthday_without_a_year_is_this_months_birthday(qtbot, ctx, tmp_path) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from app.services.importing import import_members
+    from app.services.lookup import show_member
+    from app.services.security import sign_in
+    from ui.member_panel import MemberPanel
+
+    manager = sign_in(ctx, MANAGER_NO, MANAGER_PIN)
+    path = tmp_path / "old.csv"
+    path.write_text("姓名,手机号,生日\n王芳,13912340000,3月20日\n", encoding="utf-8")
+    assert import_members(ctx, manager, path).imported
+    view = show_member(ctx, manager, "13912340000")
+    assert view.birthday is None and view.birth_month_day == "03-20"
+    panel = MemberPanel()
+    qtbot.addWidget(panel)
+    with ctx.reader() as uow:
+        today = ctx.local_date(uow)
+    assert today.month == 3
+    panel.show_member(view, today)
+    tags = [w.text() for w in panel.findChildren(QLabel) if w.property("role") == "tag"]
+    assert "本月生日 03-20" in tags

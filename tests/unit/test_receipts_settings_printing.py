@@ -220,3 +220,25 @@ def test_queueing_a_receipt_touches_only_the_print_queue(
     assert printing.was_printed(ctx, t.txn_id)
     with pytest.raises(CounterError):
         printing.list_jobs(ctx, states=["lost"])
+
+
+def test_a_job_that_may_have_printed_is_marked_reprint_for_its_retry(
+    ctx: CounterContext,
+) -> None:
+    doc = report_receipt("交班报表", [("现金", "¥1.00")], store_name="测试门店")
+    job = printing.enqueue_document(ctx, doc)
+    printing.claim_next(ctx, "w")
+    assert printing.fail(ctx, job.id, "w", "not confirmed", ctx.now(), maybe_printed=True)
+    again = printing.get_job(ctx, job.id)
+    assert again.state == printing.QUEUED and again.reprint
+    texts = [b.text for b in again.document.blocks if isinstance(b, Text)]
+    assert texts == ["测试门店", "交班报表", REPRINT_MARK]  # under the title
+    # Failing again does not mark it twice; a job that failed before sending is not marked.
+    printing.claim_next(ctx, "w")
+    printing.fail(ctx, job.id, "w", "not confirmed", ctx.now(), maybe_printed=True)
+    assert printing.get_job(ctx, job.id).document == again.document
+    other = printing.enqueue_document(ctx, doc)
+    printing.claim(ctx, other.id, "x")
+    printing.fail(ctx, other.id, "x", "refused", ctx.now())
+    assert not printing.get_job(ctx, other.id).reprint
+    assert printing.get_job(ctx, other.id).document == doc

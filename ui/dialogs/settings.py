@@ -150,7 +150,8 @@ class SettingsDialog(OpDialog):
         self.cut = QCheckBox(self.tr("打印后切纸"), page)
         self.drawer = QCheckBox(self.tr("现金收款时弹开钱箱"), page)
         self.check_paper = QCheckBox(self.tr("打印前检查缺纸"), page)
-        for box in (self.cut, self.drawer, self.check_paper):
+        self.confirm_print = QCheckBox(self.tr("等打印机确认已打印(不能应答的型号请关闭)"), page)
+        for box in (self.cut, self.drawer, self.check_paper, self.confirm_print):
             form.addRow(box)
         buttons = QHBoxLayout()
         self.test_button = QPushButton(self.tr("打印测试页"), page)
@@ -259,6 +260,7 @@ class SettingsDialog(OpDialog):
         self.cut.setChecked(p.cut)
         self.drawer.setChecked(p.drawer_kick_on_cash)
         self.check_paper.setChecked(p.check_paper)
+        self.confirm_print.setChecked(p.confirm_print)
         self.retry_button.setEnabled(s.failed_jobs > 0)
         self.printer_note.setText(
             self.tr("有 {0} 张小票打印失败").format(s.failed_jobs) if s.failed_jobs else ""
@@ -297,6 +299,7 @@ class SettingsDialog(OpDialog):
             drawer_kick_on_cash=self.drawer.isChecked(),
             enabled=self.printer_enabled.isChecked(),
             check_paper=self.check_paper.isChecked(),
+            confirm_print=self.confirm_print.isChecked(),
         )
 
     def scanner(self) -> ScannerSettings:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSpinBox,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -32,8 +33,9 @@ from app.services.importing import (
     RowResult,
     guess_mapping,
     import_members,
+    read_members_table,
 )
-from app.services.spreadsheets import Table, read_table
+from app.services.spreadsheets import Table
 from ui.dialogs.base import OpDialog, caption, run_modal
 from ui.errors import describe
 from ui.models import RowsModel
@@ -55,6 +57,11 @@ def field_name(fld: str) -> str:
         "email": QCoreApplication.translate("import", "邮箱"),
         "address": QCoreApplication.translate("import", "地址"),
         "spend": QCoreApplication.translate("import", "累计消费"),
+        "tier": QCoreApplication.translate("import", "会员等级"),
+        "status": QCoreApplication.translate("import", "会员状态"),
+        "registered_at": QCoreApplication.translate("import", "注册时间"),
+        "home_store": QCoreApplication.translate("import", "注册门店"),
+        "notes": QCoreApplication.translate("import", "备注"),
     }
     return names.get(fld, fld)
 
@@ -183,6 +190,13 @@ class ImportDialog(OpDialog):
         self.mapping_caption = caption("", mapping)
         ml.addWidget(self.mapping_caption)
         form = QFormLayout()
+        # The header row: found by itself among title rows (0, 自动), or the one named here.
+        self.header_row = QSpinBox(mapping)
+        self.header_row.setObjectName("importHeaderRow")
+        self.header_row.setRange(0, 1000)
+        self.header_row.setSpecialValueText(self.tr("自动"))
+        self.header_row.editingFinished.connect(self._header_row_changed)
+        form.addRow(self.tr("表头所在行"), self.header_row)
         self.combos: dict[str, QComboBox] = {}
         for fld in FIELDS:
             combo = QComboBox(mapping)
@@ -244,25 +258,36 @@ class ImportDialog(OpDialog):
         if self.path_edit.text() != str(path):
             self.path_edit.setText(str(path))
         self.error.setText(self.tr("正在读取文件…"))
-        Op(self.session.tasks, lambda: read_table(path), owner=self).success(self._read).failure(
-            lambda exc: self.error.setText(describe(exc))
-        ).run()
+        row = self.chosen_header_row()
+        Op(
+            self.session.tasks, lambda: read_members_table(path, header_row=row), owner=self
+        ).success(self._read).failure(lambda exc: self.error.setText(describe(exc))).run()
+
+    def chosen_header_row(self) -> int | None:
+        return self.header_row.value() or None
+
+    def _header_row_changed(self) -> None:
+        if self.page == Page.MAPPING and self.path is not None and not self.busy:
+            self.load(self.path)
 
     def _read(self, table: Table) -> None:
         self.table = table
-        guessed = guess_mapping(table.headers)
+        self.error.clear()
+        guessed = guess_mapping(table.headers, table.children)
         for fld, combo in self.combos.items():
             combo.blockSignals(True)
             combo.clear()
             combo.addItem(self.tr("(不导入)"), NOT_MAPPED)
             for h in table.headers:
-                combo.addItem(h, h)
+                if h.strip():  # a column without a header is never a mapping target
+                    combo.addItem(h, h)
             combo.setCurrentIndex(max(combo.findData(guessed.get(fld, NOT_MAPPED)), 0))
             combo.blockSignals(False)
+        lines = "、".join(str(n) for n in table.header_lines)
         self.mapping_caption.setText(
-            self.tr("{0}:{1} 行数据,编码 {2}。请核对每个字段对应的列(已按列名自动匹配)。").format(
-                self.path.name if self.path else "", len(table.rows), table.encoding
-            )
+            self.tr(
+                "{0}:表头在第 {3} 行,{1} 行数据,编码 {2}。请核对每个字段对应的列(已按列名自动匹配)。"  # noqa: E501
+            ).format(self.path.name if self.path else "", len(table.rows), table.encoding, lines)
         )
         self.page = Page.MAPPING
         self.pages.setCurrentIndex(Page.MAPPING)
@@ -303,13 +328,15 @@ class ImportDialog(OpDialog):
             return
         ctx, actor, path = self.session.ctx, self.session.cashier, self.path
         assert path is not None
-        mapping = self.mapping()
+        mapping, header_row = self.mapping(), self.chosen_header_row()
         if self.imported is not None:
             self.accept()
             return
         if self.page == Page.MAPPING:
             self.run(
-                lambda: import_members(ctx, actor, path, mapping=mapping, dry_run=True),
+                lambda: import_members(
+                    ctx, actor, path, mapping=mapping, dry_run=True, header_row=header_row
+                ),
                 self._dry_run,
             )
             return
@@ -320,7 +347,13 @@ class ImportDialog(OpDialog):
         self.skip_errors.setEnabled(False)
         self.run(
             lambda: import_members(
-                ctx, actor, path, mapping=mapping, skip_errors=skip, progress=bridge
+                ctx,
+                actor,
+                path,
+                mapping=mapping,
+                skip_errors=skip,
+                progress=bridge,
+                header_row=header_row,
             ),
             self._imported,
         )

@@ -1,0 +1,79 @@
+"""A counter enrolled with an HQ it cannot reach, as a store sees it on a real desktop: a
+member of another store this counter does not hold is shown with the reason they cannot spend
+stored value or points here, and a number nobody here has says other stores' members are
+found online only. Real keys under ibus-libpinyin at 1024×768 and 1366×768."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.domain.ids import uuid7
+from sync.config import SyncConfig, save_config
+from tests.desktop.conftest import TITLE, App, start_app
+from tests.desktop.xsession import XSession
+
+ZHANG = "13800138000"  # a demo member, made "not held" here (as an upgraded counter has them)
+NOBODY = "13900139000"
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])  # nobody listens once it is closed
+
+
+@pytest.fixture
+def enrolled(
+    screen: XSession, demo_template: Path, tmp_path: Path, shots_dir: Path
+) -> Iterator[App]:
+    data = tmp_path / "data"
+    shutil.copytree(demo_template, data)
+    con = sqlite3.connect(str(data / "counter.sqlite3"))
+    try:
+        (store,) = con.execute("SELECT code FROM store").fetchone()
+        con.execute("UPDATE member SET held = 0 WHERE phone = ?", (ZHANG,))
+        con.commit()
+    finally:
+        con.close()
+    url = f"http://127.0.0.1:{closed_port()}"
+    save_config(data, SyncConfig(url, uuid7(), "s" * 43, store, verify_tls=False))
+    running = start_app(screen, data, shots_dir)
+    try:
+        yield running
+    finally:
+        running.stop()
+        screen.gone(TITLE, timeout=20)
+
+
+def spent(app: App) -> int:
+    return app.query(
+        "SELECT count(*) FROM txn JOIN member ON member.id = txn.member_id "
+        "WHERE member.phone = ? AND txn.kind = 'checkout'",
+        ZHANG,
+    )[0][0]
+
+
+def test_a_member_not_held_and_a_number_not_found_say_why_offline(enrolled: App) -> None:
+    app = enrolled
+    app.sign_in()
+    before = spent(app)
+    app.screen.scan(ZHANG)
+    app.settle(1.5)  # HQ is asked first, and does not answer
+    line = app.control("其他门店")["text"]
+    assert "联网" in line, line
+    app.shot("scope-member-not-held")
+    assert spent(app) == before
+
+    app.screen.key("Escape")
+    app.settle(0.5)
+    app.screen.scan(NOBODY)
+    app.settle(1.5)
+    text = app.control("总部暂时连不上")["text"]
+    assert "其他门店" in text, text
+    app.shot("scope-not-found-hq-unreachable")
