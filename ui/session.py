@@ -19,6 +19,7 @@ from ui.hardware import Devices, SyncLink
 if TYPE_CHECKING:
     from app.domain.store import StoreInfo
     from app.services.context import CounterContext
+    from app.services.counter_info import BusinessDay
     from app.services.security import Actor
     from ui.ops import TaskManager
 
@@ -46,6 +47,8 @@ class Session:
         self.actor = actor
         self.devices = devices or Devices()
         self.sync = sync or SyncLink()
+        # The business date as the status bar last read it (None: not read yet).
+        self.business_day: BusinessDay | None = None
 
     @property
     def ctx(self) -> CounterContext:
@@ -71,13 +74,24 @@ class Session:
         return self.ctx.clock if self.opened else SystemClock()
 
     def today(self) -> dt.date:
-        """The store's business date."""
-        return (
-            self._clock()
-            .now()
-            .astimezone(ZoneInfo(self.store.timezone if self.store else "Asia/Shanghai"))
-            .date()
-        )
+        """The store's business date, as last read (every few seconds, by the status bar); the
+        calendar date until it has been read."""
+        if self.business_day is not None:
+            return self.business_day.business_date
+        return self.calendar_date()
+
+    def calendar_date(self) -> dt.date:
+        """The store's local calendar date (what times such as the audit log's are dated by)."""
+        tz = ZoneInfo(self.store.timezone if self.store else "Asia/Shanghai")
+        return self._clock().now().astimezone(tz).date()
+
+    def report_day(self) -> dt.date:
+        """The date the Z report opens on: the business date, or just after a daily close
+        (until the next date starts) the date closed, whose report is the one to reprint."""
+        day = self.business_day
+        if day is not None and not day.started:
+            return day.clock_date
+        return self.today()
 
     def local(self, at: dt.datetime) -> dt.datetime:
         """A stored time (naive UTC) as the store's local time."""

@@ -301,9 +301,7 @@ class MainWindow(QMainWindow):
         self.status_labels["cashier"].setText(
             self.tr("收银员 {0}").format(actor.name) if actor else self.tr("未登录")
         )
-        self.status_labels["date"].setText(
-            self.tr("营业日 {0}").format(self.session.today().isoformat())
-        )
+        self._show_date()
         session = self.session
 
         def read() -> CounterStatus:  # on the database worker, where the counter opens first
@@ -315,7 +313,29 @@ class MainWindow(QMainWindow):
             lambda exc: self.status_labels["sync"].setText(describe(exc))
         ).run()
 
+    def _show_date(self) -> None:
+        """The business date operations go into; the calendar's beside it when they differ
+        (before the day's start time, and after the daily close until the next date starts)."""
+        label, day = self.status_labels["date"], self.session.business_day
+        text = self.tr("营业日 {0}").format(self.session.today().isoformat())
+        differs = day is not None and day.differs
+        if day is not None and differs:
+            # Month and day only: it fits beside the sync and printer states at 1024 px.
+            text = self.tr("营业日 {0}(日历 {1})").format(
+                f"{day.business_date:%m-%d}", f"{day.calendar_date:%m-%d}"
+            )
+        label.setText(text)
+        tip = self.tr("营业日 {0}:从 {1} 开始;日结后的业务记入下一营业日")
+        label.setToolTip(
+            tip.format(day.business_date.isoformat(), f"{day.day_start:%H:%M}") if day else ""
+        )
+        if label.property("role") != ("tag" if differs else None):
+            label.setProperty("role", "tag" if differs else None)
+            label.style().polish(label)
+
     def _status(self, status: CounterStatus) -> None:
+        self.session.business_day = status.day
+        self._show_date()
         self.storage_banner.free_space(status.free_bytes)
         low = low_space_text(status.free_bytes)
         self.status_labels["disk"].setText(low)

@@ -17,6 +17,7 @@ from app.services import (
     backups,
     cards,
     checkout,
+    counter_info,
     lookup,
     maintenance,
     members,
@@ -292,6 +293,25 @@ def auto_backup_set(ctx: CounterContext, actor: Actor, args: argparse.Namespace)
     return {**dataclasses.asdict(s), "folder_used": str(backups.default_folder(ctx))}
 
 
+def _business_day(ctx: CounterContext) -> Result:
+    s = settings.business_day_settings(ctx)
+    now = counter_info.business_day_now(ctx)
+    return {
+        "day_start": s.day_start,
+        "business_date": now.business_date.isoformat(),
+        "calendar_date": now.calendar_date.isoformat(),
+    }
+
+
+def business_day_show(ctx: CounterContext, _actor: Actor, _args: argparse.Namespace) -> Result:
+    return _business_day(ctx)
+
+
+def business_day_set(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Result:
+    settings.set_business_day_settings(ctx, actor, settings.BusinessDaySettings(args.start))
+    return _business_day(ctx)
+
+
 HANDLERS: dict[Key, Handler] = {
     ("init", None): init,
     ("staff", "add"): staff_add,
@@ -319,6 +339,8 @@ HANDLERS: dict[Key, Handler] = {
     ("restore", None): do_restore,
     ("auto-backup", "show"): auto_backup_show,
     ("auto-backup", "set"): auto_backup_set,
+    ("business-day", "show"): business_day_show,
+    ("business-day", "set"): business_day_set,
 }
 NO_ACTOR = {("init", None), ("staff", "recover")}
 # Commands that open the database themselves (a restore works while it cannot be opened).

@@ -116,7 +116,7 @@ def report_z(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Res
     day = _date(args.date)
     if day is None:
         with ctx.reader() as uow:
-            day = ctx.local_date(uow)
+            day = ctx.business_date(uow)
     report = closing.z_report(ctx, actor, day)
     _write_report(report, args.out)
     return money(report)

@@ -202,6 +202,14 @@ def build_parser() -> Parser:
     p.add_argument("--off", dest="auto", action="store_false")
     p.add_argument("--keep", type=int, metavar="N", help="how many to keep")
     p.add_argument("--folder", metavar="DIR", help="where (default: backups in the data dir)")
+    day = sub.add_parser(
+        "business-day", help="when the business day starts (营业日切换时间) and today's date"
+    ).add_subparsers(dest="action", required=True, parser_class=Parser)
+    day.add_parser("show")
+    p = day.add_parser("set", help="an operation before this time belongs to the day before")
+    p.add_argument(
+        "--start", required=True, metavar="HH:MM", help="an hour 0-23 or HH:MM (default 04:00)"
+    )
     return parser
 
 

@@ -475,6 +475,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Business date {date} is before the closed date {closed} and cannot be closed",
     ),
     "close_future": ("不能日结未来的日期:{date}", "A future date cannot be closed: {date}"),
+    "close_not_started": (
+        "营业日 {date} 还没有开始({start} 开始),现在不能日结;此前的业务已记入该营业日",
+        "Business date {date} has not started yet (it starts at {start}) and cannot be closed "
+        "now; what was done since the last close is dated into it",
+    ),
+    "day_start_before_close": (
+        "营业日切换时间改为 {start} 后,现在属于营业日 {date},早于已日结的 {closed}:"
+        "请过了 {start} 再改;没有更改",
+        "With the business day starting at {start}, now would belong to {date}, before the "
+        "closed date {closed}: change it after {start}. Nothing was changed",
+    ),
+    "day_start_moves_date": (
+        "现在把营业日切换时间改为 {start},会把当前营业日从 {date} 改成 {new}:"
+        "请在营业时间内(不在新旧切换时间之间)再改;没有更改",
+        "Changing the business-day start to {start} now would move the current business date "
+        "from {date} to {new}: change it during trading hours (not between the old and new "
+        "start). Nothing was changed",
+    ),
+    "day_start_invalid": (
+        "营业日切换时间不正确:{value}(请填 0–23 点或 HH:MM,如 04:00)",
+        "Invalid business-day start: {value} (an hour 0–23 or HH:MM, e.g. 04:00)",
+    ),
     "count_missing": (
         "请输入清点的现金总额,或按面额输入张数(二选一)",
         "Enter the counted cash as a total or by denomination (one of them)",

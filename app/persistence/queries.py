@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, func, literal_column, select
 
+from app.domain.business_day import SETTING_KEY as BUSINESS_DAY_SETTING
 from app.persistence.tables import (
     AuditEntry,
     Card,
@@ -20,6 +21,7 @@ from app.persistence.tables import (
     OutboxEvent,
     PointsEntry,
     PointsLot,
+    Setting,
     StoreRow,
 )
 
@@ -126,11 +128,20 @@ CHAIN_HEADS = select(
     select(func.max(OutboxEvent.device_seq)).scalar_subquery(),
 )
 
-# (time of the last audit entry, the last closed business date): where the clock must not
-# go back to. The audit log's times never decrease (app.services.recording).
+_LAST_CLOSED = select(func.max(DayClose.business_date)).scalar_subquery()
+_DAY_START = select(Setting.value).where(Setting.key == BUSINESS_DAY_SETTING).scalar_subquery()
+
+# (the last closed business date, the business-day setting's JSON): what an operation's
+# business date is made of (app.domain.business_day).
+BUSINESS_DAY = select(_LAST_CLOSED.label("last_closed"), _DAY_START.label("day_start"))
+
+# (time of the last audit entry, the last closed business date, the business-day setting):
+# where the clock must not go back to, and the business date. The audit log's times never
+# decrease (app.services.recording).
 CLOCK_MARKS = select(
     select(AuditEntry.at).order_by(AuditEntry.seq.desc()).limit(1).scalar_subquery(),
-    select(func.max(DayClose.business_date)).scalar_subquery(),
+    _LAST_CLOSED,
+    _DAY_START,
 )
 
 # :day — a row if that business date has been closed

@@ -112,6 +112,7 @@ _MEMBERS_BY_KEY_RANGE = _Compiled(_with_card(queries.MEMBERS_BY_KEY_RANGE))
 _CARD_BY_NO = _Compiled(_card_with_member(queries.CARD_BY_NO))
 _CARDS = _Compiled(queries.CARDS)
 _POINTS_EXPIRING = _Compiled(queries.POINTS_EXPIRING)
+_BUSINESS_DAY = _Compiled(queries.BUSINESS_DAY)
 
 
 class Reader:
@@ -160,6 +161,11 @@ class Reader:
             rows = _STORE.run(self._db, {})
             self._store = Record(**rows[0]) if rows else None
         return self._store
+
+    def business_day_marks(self) -> tuple[dt.date | None, str | None]:
+        """(last closed business date, the business-day setting's JSON)."""
+        row = _BUSINESS_DAY.run(self._db, {})[0]
+        return row["last_closed"], row["day_start"]
 
     def member(self, member_id: str) -> Record | None:
         if member_id in self._members:

@@ -49,6 +49,7 @@ class UnitOfWork:
         self._appends: dict[tuple[Table, tuple[str, ...]], list[dict[str, Any]]] = {}
         self._closed_days: dict[dt.date, bool] = {}
         self._clock_marks: tuple[dt.datetime | None, dt.date | None] | None = None
+        self._day_start: str | None = None
         self._after_rollback: list[Callable[[], None]] = []
 
     def __enter__(self) -> UnitOfWork:
@@ -114,9 +115,13 @@ class UnitOfWork:
     def clock_marks(self) -> tuple[dt.datetime | None, dt.date | None]:
         """(time of the last audit entry, last closed business date); asked once."""
         if self._clock_marks is None:
-            at, closed = self._core(queries.CLOCK_MARKS).one()
+            at, closed, self._day_start = self._core(queries.CLOCK_MARKS).one()
             self._clock_marks = (at, closed)
         return self._clock_marks
+
+    def business_day_marks(self) -> tuple[dt.date | None, str | None]:
+        """(last closed business date, the business-day setting's JSON); asked once."""
+        return self.clock_marks()[1], self._day_start
 
     def day_closed(self, day: dt.date) -> bool:
         """Whether ``day`` has been closed (日结); asked once per date per unit of work."""

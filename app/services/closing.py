@@ -1,10 +1,12 @@
 """Daily close (日结): the Z report of a business date, kept for reprint, and the date's lock.
 
-A date can be closed once every shift of it (and of earlier dates) is closed. The
-Z report is computed in the closing transaction and stored with the close; from
-then on :meth:`CounterContext.business_date` refuses every operation that would
-be dated into that date, so the stored report stays true. A correction (say the
-refund of a sale of a closed date) is an operation of the date it is done on.
+A date can be closed once every shift of it (and of earlier dates) is closed, and once
+the clock has reached it (app.domain.business_day). The Z report is computed in the closing
+transaction and stored with the close; from then on :meth:`CounterContext.business_date`
+dates every operation into the next date (a late customer after a 21:00 close is served
+into tomorrow's date and tomorrow's Z report), so nothing is ever added to the closed date
+and the stored report stays true. A correction (say the refund of a sale of a closed date)
+is an operation of the date it is done on.
 
 Stored-value and points liability at close are the sums of the ledgers over every
 transaction dated up to and including the date: the last earlier close's figures
@@ -19,6 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from app.domain.audit import canonical_json, payload_hash
+from app.domain.business_day import business_date, format_day_start
 from app.domain.errors import NotFoundError, RuleError
 from app.persistence import reporting
 from app.persistence.tables import DayClose
@@ -53,15 +56,30 @@ def liability_at(
     return p, b, n
 
 
+def day_span(ctx: CounterContext, uow: UnitOfWork, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The time (naive UTC) the operations of business date ``day`` can fall in: from its
+    day-start time, or from the close of the date before if that came earlier (21:00), to
+    the next date's day-start time."""
+    store = uow.store()
+    tz = ZoneInfo(store.timezone if store else "Asia/Shanghai")
+    begins = ctx.day_start(uow)
+
+    def utc(d: dt.date) -> dt.datetime:
+        at = dt.datetime.combine(d, begins, tzinfo=tz)
+        return at.astimezone(dt.UTC).replace(tzinfo=None)
+
+    start, end = utc(day), utc(day + dt.timedelta(days=1))
+    before = reporting.day_close(uow, day - dt.timedelta(days=1))
+    if before is not None and before.closed_at < start:
+        start = before.closed_at
+    return start, end
+
+
 def z_figures(ctx: CounterContext, uow: UnitOfWork, day: dt.date) -> dict[str, Any]:
     """The Z report of ``day`` as it stands now."""
     store = uow.store()
-    tz = ZoneInfo(store.timezone if store else "Asia/Shanghai")
-    start = dt.datetime.combine(day, dt.time(), tzinfo=tz).astimezone(dt.UTC)
-    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=tz).astimezone(dt.UTC)
-    overlapping = reporting.shifts_overlapping(
-        uow, start.replace(tzinfo=None), end.replace(tzinfo=None)
-    )
+    start, end = day_span(ctx, uow, day)
+    overlapping = reporting.shifts_overlapping(uow, start, end)
     data = figures(uow, reporting.on_dates(day), shifts=overlapping)
     delta = data.pop("ledger_delta")
     principal, bonus, points = liability_at(
@@ -113,14 +131,23 @@ def z_figures(ctx: CounterContext, uow: UnitOfWork, day: dt.date) -> dict[str, A
 
 
 def close_day(ctx: CounterContext, actor: Actor, day: dt.date | None = None) -> dict[str, Any]:
-    """Close ``day`` (default: today's business date) and return its stored Z report."""
+    """Close ``day`` (default: the current business date) and return its stored Z report.
+
+    A date is closed once, and only once the clock has reached it (its business-day start):
+    after the close of D at 21:00 the operations go into D+1, and D+1 can be closed from
+    D+1's day-start time on. So closing twice in one evening is refused, and the business
+    date is never more than one day ahead of the clock's."""
     require(actor, Permission.DAY_CLOSE)
     with ctx.uow() as uow:
-        today = ctx.local_date(uow)
-        ctx.check_clock(uow, today)  # a clock set back closes nothing
-        day = day or today
-        if day > today:
+        by_clock = ctx.clock_date(uow)
+        ctx.check_clock(uow, by_clock)  # a clock set back closes nothing
+        current = business_date(by_clock, uow.clock_marks()[1])
+        day = day or current
+        if day > current:
             raise RuleError("close_future", date=day.isoformat())
+        if day > by_clock:  # the day after the last close, before its day-start time
+            start = f"{day.isoformat()} {format_day_start(ctx.day_start(uow))}"
+            raise RuleError("close_not_started", date=day.isoformat(), start=start)
         if uow.day_closed(day):
             raise RuleError("day_already_closed", date=day.isoformat())
         last_closed = uow.clock_marks()[1]

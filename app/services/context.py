@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from app.domain import business_day
 from app.domain.errors import ClockError, RuleError
 from app.domain.rules import Rules
 from app.persistence.db import DB_FILENAME, Database
@@ -46,30 +47,46 @@ class CounterContext:
         return self.clock.now().astimezone(dt.UTC).replace(tzinfo=None)
 
     def local_date(self, uow: UnitOfWork | Reader) -> dt.date:
-        """The store's local date (Asia/Shanghai unless the store says otherwise)."""
+        """The store's local calendar date (Asia/Shanghai unless the store says otherwise)."""
+        return self.local_now(uow).date()
+
+    def local_now(self, uow: UnitOfWork | Reader) -> dt.datetime:
         store = uow.store()
-        tz = ZoneInfo(store.timezone if store else "Asia/Shanghai")
-        return self.clock.now().astimezone(tz).date()
+        return self.clock.now().astimezone(ZoneInfo(store.timezone if store else "Asia/Shanghai"))
+
+    def day_start(self, uow: UnitOfWork | Reader) -> dt.time:
+        """The store's business-day start (营业日切换时间, default 04:00)."""
+        return business_day.stored_day_start(uow.business_day_marks()[1])
+
+    def clock_date(self, uow: UnitOfWork | Reader) -> dt.date:
+        """The business date by the clock alone: the local date, less a day before the store's
+        day-start time (01:30 belongs to the day before)."""
+        return business_day.clock_date(self.local_now(uow), self.day_start(uow))
 
     def business_date(self, uow: UnitOfWork | Reader) -> dt.date:
-        """The date an operation is dated into: the store's local date.
+        """The date an operation is dated into: the clock's business date, or, once that date
+        has been closed (日结), the next date at once (app.domain.business_day).
 
         This is the one place every dated write asks for its date, so it is also the
-        one place the daily close's lock is enforced: in a write unit of work a date
-        that has been closed (日结) refuses the operation, before anything is written.
-        It is also where the clock is held to never running backwards: see check_clock.
+        one place the daily close's lock is kept: nothing is dated into a closed date (and
+        should one be asked for, a write unit of work refuses it before anything is
+        written). It is also where the clock is held to never running backwards: see
+        check_clock.
         """
-        today = self.local_date(uow)
+        by_clock = self.clock_date(uow)
+        last_closed = uow.business_day_marks()[0]
+        today = business_day.business_date(by_clock, last_closed)
         if isinstance(uow, UnitOfWork) and uow.writable:
-            self.check_clock(uow, today)
+            self.check_clock(uow, by_clock)
             if uow.day_closed(today):
                 raise RuleError("day_closed", date=today.isoformat())
         return today
 
     def check_clock(self, uow: UnitOfWork, today: dt.date) -> None:
         """Refuse a clock set back: earlier than the last operation by more than
-        CLOCK_TOLERANCE, or on a date before the last closed one. The refusal is audited
-        (after this unit of work rolls back) and tells the cashier to fix the clock."""
+        CLOCK_TOLERANCE, or with a business date (by the clock, ``today``) before the last
+        closed one: a date is closed only once the clock has reached it. The refusal is
+        audited (after this unit of work rolls back) and tells the cashier to fix the clock."""
         last_at, last_closed = uow.clock_marks()
         now = self.now()
         behind = last_at is not None and now < last_at - CLOCK_TOLERANCE

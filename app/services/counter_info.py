@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from dataclasses import dataclass
 
@@ -44,6 +45,44 @@ def checkout_info(ctx: CounterContext, actor: Actor, member_id: str) -> Checkout
 
 
 @dataclass(frozen=True)
+class BusinessDay:
+    """The date operations go into now, beside the calendar's (they differ before the day's
+    start time, and after a daily close until the next date starts)."""
+
+    business_date: dt.date
+    calendar_date: dt.date
+    clock_date: dt.date  # the business date by the clock alone (the day before, before 04:00)
+    day_start: dt.time
+
+    @property
+    def differs(self) -> bool:
+        return self.business_date != self.calendar_date
+
+    @property
+    def started(self) -> bool:
+        """False after a daily close, until the next date's start time: the date closed last
+        is then ``clock_date`` and the next one cannot be closed yet."""
+        return self.business_date <= self.clock_date
+
+
+def business_day_now(ctx: CounterContext) -> BusinessDay:
+    with ctx.reader() as uow:
+        return BusinessDay(
+            business_date=ctx.business_date(uow),
+            calendar_date=ctx.local_date(uow),
+            clock_date=ctx.clock_date(uow),
+            day_start=ctx.day_start(uow),
+        )
+
+
+def free_disk_bytes(ctx: CounterContext) -> int | None:
+    try:
+        return shutil.disk_usage(ctx.db.path.parent).free
+    except OSError:
+        return None
+
+
+@dataclass(frozen=True)
 class CounterStatus:
     """What the status bar shows besides the store and the cashier."""
 
@@ -53,13 +92,7 @@ class CounterStatus:
     jobs_waiting: int  # receipts queued or being retried
     jobs_failed: int  # receipts given up on until someone retries them
     free_bytes: int | None = None  # free space on the database's disk (None: unknown)
-
-
-def free_disk_bytes(ctx: CounterContext) -> int | None:
-    try:
-        return shutil.disk_usage(ctx.db.path.parent).free
-    except OSError:
-        return None
+    day: BusinessDay | None = None
 
 
 def counter_status(ctx: CounterContext) -> CounterStatus:
@@ -72,4 +105,5 @@ def counter_status(ctx: CounterContext) -> CounterStatus:
         printer_address=settings.address,
         jobs_waiting=jobs.get(printing.QUEUED, 0) + jobs.get(printing.PRINTING, 0),
         jobs_failed=jobs.get(printing.FAILED, 0),
+        day=business_day_now(ctx),
     )

@@ -666,7 +666,7 @@ def import_members(
         with ctx.reader() as uow:
             tiers = _Tiers(load_rules(uow), names)
             check_tier_map(tiers.rules, names)
-            rows = _plan(uow, table, columns, ctx.local_date(uow), tiers, progress)
+            rows = _plan(uow, table, columns, ctx.business_date(uow), tiers, progress)
         return report_of(rows, tiers, True)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     with ctx.uow() as uow:

@@ -1,23 +1,28 @@
 """Counter-local settings: the receipt printer, the receipt's store text, the customer display,
-the scanners and the automatic backups.
+the scanners, the automatic backups and the business-day start (营业日切换时间).
 
 Settings belong to this counter (not synced). Reading needs nobody signed in (the print worker
 reads them); changing one needs a manager or admin and leaves an audit entry (no outbox
-event: HQ does not care which printer a counter uses).
+event: HQ does not care which printer a counter uses). The business day is this counter's
+too: its daily close and Z report are its own, and HQ takes each event's business date as
+the counter dated it.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import PurePath, PureWindowsPath
 from typing import Any
 
-from app.domain.errors import ValidationError
+from app.domain import business_day
+from app.domain.errors import RuleError, ValidationError
 from app.domain.printer_address import parse_printer_address
 from app.domain.receipt import columns_for_width
 from app.domain.text import check_text
 from app.persistence import local
+from app.persistence.uow import UnitOfWork
 from app.services.context import CounterContext
 from app.services.recording import record
 from app.services.security import Actor, Permission, require
@@ -183,14 +188,27 @@ class BackupSettings:
         return replace(self, auto=bool(self.auto), keep=int(self.keep), folder=folder)
 
 
+@dataclass(frozen=True)
+class BusinessDaySettings:
+    """When the store's business day starts: an operation before it belongs to the day before."""
+
+    day_start: str = business_day.format_day_start(business_day.DEFAULT_DAY_START)
+
+    def checked(self) -> BusinessDaySettings:
+        start = business_day.parse_day_start(self.day_start)  # an hour 0–23 or HH:MM
+        return replace(self, day_start=business_day.format_day_start(start))
+
+
 SCANNER = "scanner"
 BACKUP = "backup"
+BUSINESS_DAY = business_day.SETTING_KEY
 _TYPES: dict[str, type] = {
     PRINTER: PrinterSettings,
     RECEIPT: ReceiptTemplate,
     DISPLAY: DisplaySettings,
     SCANNER: ScannerSettings,
     BACKUP: BackupSettings,
+    BUSINESS_DAY: BusinessDaySettings,
 }
 
 
@@ -223,8 +241,16 @@ def get_setting(ctx: CounterContext, key: str) -> Any:
     return _from_dict(cls, data if isinstance(data, dict) else {})
 
 
-def set_setting(ctx: CounterContext, actor: Actor, key: str, value: Any) -> Any:
-    """Validate and store a setting (manager or admin); one transaction with its audit entry."""
+def set_setting(
+    ctx: CounterContext,
+    actor: Actor,
+    key: str,
+    value: Any,
+    check: Callable[[UnitOfWork, Any], None] | None = None,
+) -> Any:
+    """Validate and store a setting (manager or admin); one transaction with its audit entry.
+
+    ``check`` may refuse the checked value against what the database holds."""
     require(actor, Permission.SETTINGS_EDIT)
     cls = _TYPES.get(key)
     if cls is None:
@@ -236,6 +262,8 @@ def set_setting(ctx: CounterContext, actor: Actor, key: str, value: Any) -> Any:
     value = value.checked()  # type: ignore[attr-defined]
     body = json.dumps(asdict(value), ensure_ascii=False, sort_keys=True)
     with ctx.uow() as uow:
+        if check is not None:
+            check(uow, value)
         before = local.put_setting(uow, key, body, ctx.now(), actor.staff_id)
         record(
             ctx,
@@ -310,4 +338,36 @@ def set_backup_settings(
     ctx: CounterContext, actor: Actor, settings: BackupSettings
 ) -> BackupSettings:
     value: BackupSettings = set_setting(ctx, actor, BACKUP, settings)
+    return value
+
+
+def business_day_settings(ctx: CounterContext) -> BusinessDaySettings:
+    value: BusinessDaySettings = get_setting(ctx, BUSINESS_DAY)
+    return value
+
+
+def set_business_day_settings(
+    ctx: CounterContext, actor: Actor, settings: BusinessDaySettings
+) -> BusinessDaySettings:
+    """Change when the business day starts; applies from the next operation (an operation
+    already dated keeps its date; a closed date stays closed).
+
+    It is refused while it would move the current business date (between the old and the new
+    start, say 02:30 when moving 04:00 → 02:00: the night's operations would fall in two
+    dates), and when it would put the clock back into a closed date (04:00 → 05:00 at 04:30
+    just after the close): that would refuse every operation until the new start."""
+
+    def keeps_the_date(uow: UnitOfWork, value: BusinessDaySettings) -> None:
+        now, closed = ctx.local_now(uow), uow.business_day_marks()[0]
+        old = business_day.clock_date(now, ctx.day_start(uow))
+        new = business_day.clock_date(now, business_day.parse_day_start(value.day_start))
+        if closed is not None and new < closed:
+            raise RuleError("day_start_before_close", start=value.day_start,
+                            date=new.isoformat(), closed=closed.isoformat())  # fmt: skip
+        before, after = (business_day.business_date(d, closed) for d in (old, new))
+        if before != after:
+            raise RuleError("day_start_moves_date", start=value.day_start,
+                            date=before.isoformat(), new=after.isoformat())  # fmt: skip
+
+    value: BusinessDaySettings = set_setting(ctx, actor, BUSINESS_DAY, settings, keeps_the_date)
     return value

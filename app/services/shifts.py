@@ -330,7 +330,7 @@ def x_report(
             "report": "X",
             "store": {"code": store.code, "name": store.name} if store else None,
             "printed_at": utc_iso(ctx.now()),
-            "business_date": ctx.local_date(uow).isoformat(),
+            "business_date": ctx.business_date(uow).isoformat(),
             "shifts": [
                 {**shift_view(uow, s).as_dict(), "figures": shift_figures(uow, s)} for s in chosen
             ],

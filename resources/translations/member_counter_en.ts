@@ -937,6 +937,14 @@ Reason: {0}</translation>
         <translation>Business date {0}</translation>
     </message>
     <message>
+        <source>营业日 {0}(日历 {1})</source>
+        <translation>Business date {0} (calendar {1})</translation>
+    </message>
+    <message>
+        <source>营业日 {0}:从 {1} 开始;日结后的业务记入下一营业日</source>
+        <translation>Business date {0}: it starts at {1}; after the daily close, operations go into the next business date</translation>
+    </message>
+    <message>
         <source>总部在线 · 待上传 {0} 条 · 上次同步 {1}</source>
         <translation>HQ online · {0} to upload · last sync {1}</translation>
     </message>
@@ -1859,6 +1867,14 @@ Each code works once (a new one is given then); it is shown only now, and this c
     <message>
         <source>本机编号</source>
         <translation>Device id</translation>
+    </message>
+    <message>
+        <source>营业日切换时间</source>
+        <translation>Business day starts at</translation>
+    </message>
+    <message>
+        <source>此时间之前的业务记入前一营业日(如 04:00:凌晨 1:30 的消费属于前一天)。日结后的业务立即记入下一营业日。</source>
+        <translation>Operations before this time belong to the previous business date (with 04:00, a sale at 01:30 belongs to the day before). After the daily close, operations go into the next business date at once.</translation>
     </message>
     <message>
         <source>有 {0} 张小票打印失败</source>

@@ -48,10 +48,17 @@ def test_a_day_at_the_counter_from_the_command_line(cli: Cli, tmp_path: Path) ->
     made = z.pop("backup")  # the day's automatic backup, reported by close-day only
     assert Path(made["path"]).parent == cli.data_dir / "backups"
     assert cli.ok("report", "z", "--date", z["business_date"], staff=MANAGER) == z
+    # The late customer is served: the top-up goes into the next business date at once.
+    day = cli.ok("business-day", "show", staff=CASHIER)
+    assert day["business_date"] > z["business_date"] and day["day_start"] == "04:00"
+    cli.ok("topup", "17788889999", "--amount", "1", "--method", "cash", staff=CASHIER)
+    nxt = cli.ok("report", "z", staff=MANAGER)  # the current date's preview
+    assert nxt["business_date"] == day["business_date"] and nxt["closed"] is False
+    assert nxt["topups"]["by_method"] == {"cash": "1.00"}
+    assert cli.ok("report", "z", "--date", z["business_date"], staff=MANAGER) == z
     before = _snapshot(cli)
-    code, data, _ = cli.run("topup", "17788889999", "--amount", "1", "--method", "cash",
-                            staff=CASHIER)  # fmt: skip
-    assert code == 3 and data["code"] == "day_closed" and _snapshot(cli) == before
+    code, data, _ = cli.run("close-day", staff=MANAGER)  # the next date has not started
+    assert code == 3 and data["code"] == "close_not_started" and _snapshot(cli) == before
     code, out, _ = text(cli, "report", "z", "--date", z["business_date"], staff=MANAGER)
     assert code == 0 and "日结报表(Z)" in out and "净营业额 ¥45.50" in out
     assert "长短款 -¥0.50  原因: 少找 5 角" in out
@@ -95,3 +102,23 @@ def test_import_export_audit_and_rules_commands(cli: Cli, tmp_path: Path) -> Non
     assert rules["points_per_yuan"] == 3 and rules["read_only"] is False
     code, data, _ = cli.run("rules", "set", '{"points_per_yuan": 3}', staff=CASHIER)
     assert code == 3 and data["code"] == "permission_denied"
+
+
+def test_business_day_start_from_the_command_line(cli: Cli) -> None:
+    assert cli.ok("business-day", "show", staff=MANAGER)["day_start"] == "04:00"
+    before = _snapshot(cli)
+    for bad in ("25", "4:75", "noon"):
+        code, data, _ = cli.run("business-day", "set", "--start", bad, staff=MANAGER)
+        assert code != 0 and data["code"] == "day_start_invalid", data
+        assert "营业日切换时间不正确" in data["error"]
+    code, data, _ = cli.run("business-day", "set", "--start", "5", staff=CASHIER)
+    assert code == 3 and data["code"] == "permission_denied"
+    assert _snapshot(cli) == before
+    # The start it has, as an hour (another start could move today's date at some hours).
+    shown = cli.ok("business-day", "set", "--start", "4", staff=MANAGER)
+    assert shown["day_start"] == "04:00" and set(shown) == {
+        "day_start", "business_date", "calendar_date"
+    }  # fmt: skip
+    audit = cli.ok("audit", "list", "--action", "setting", staff=MANAGER)
+    (entry,) = [e for e in audit["rows"] if e["entity_id"] == "business_day"]
+    assert entry["before"] is None and entry["after"] == {"day_start": "04:00"}

@@ -1,7 +1,10 @@
 """The daily close (日结) through the window: refused while a shift is open, then the stored
-Z report; afterwards the date refuses new operations; a closed date's report is reprinted."""
+Z report; afterwards new operations go into the next business date (shown in the status bar);
+a closed date's report is reprinted."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
@@ -31,7 +34,7 @@ def a_day(ctx, cashier, register, approval):
     return m
 
 
-def test_daily_close_refused_while_a_shift_is_open_then_done_then_the_date_locked(
+def test_daily_close_refused_while_a_shift_is_open_then_done_then_the_next_date(
     qtbot, window, ctx, cashier, manager, register, approval, tmp_path
 ) -> None:
     m = a_day(ctx, cashier, register, approval)
@@ -75,22 +78,51 @@ def test_daily_close_refused_while_a_shift_is_open_then_done_then_the_date_locke
     assert stored["net_sales_fen"] == 3_000 and stored["topups"]["bonus_fen"] == 5_000
     assert query(ctx, "SELECT count(*) FROM day_close") == [(1,)]
 
-    # A new operation is refused in the window with the day_closed message.
+    # The late customer is served: the top-up goes into the next business date at once, and
+    # the status bar shows that date beside the calendar's.
     window.counter.open_member(m.member_id)
     idle(qtbot, window)
-    before = query(ctx, "SELECT count(*) FROM txn")
+    window.refresh_status()
+    nxt = day + dt.timedelta(days=1)
+    label = window.status_labels["date"]
+    qtbot.waitUntil(lambda: label.text() == f"营业日 {nxt:%m-%d}(日历 {day:%m-%d})", timeout=5000)
+    assert label.property("role") == "tag" and nxt.isoformat() in label.toolTip()
+    assert window.session.today() == nxt
+    # It fits at 1024 px beside HQ's and the printer's states.
+    window.resize(1024, 768)
+    qtbot.waitUntil(lambda: window.width() == 1024, timeout=5000)
+    qtbot.wait(50)
+    sync = window.status_labels["sync"]
+    assert label.width() >= label.sizeHint().width()
+    assert label.geometry().right() < sync.geometry().left()
+    assert sync.width() >= sync.sizeHint().width()
+    save_screenshot(window, "33-served-after-the-close")
 
-    def top_up_refused(d: QDialog) -> None:
+    def top_up_late(d: QDialog) -> None:
         assert isinstance(d, TopUpDialog)
         qtbot.waitUntil(lambda: d.rules is not None, timeout=5000)
         qtbot.keyClicks(d.amount, "100")
         qtbot.keyClick(d.amount, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: "已日结" in d.error.text(), timeout=5000)
-        assert "下一营业日" in d.error.text()
-        d.reject()
+        qtbot.waitUntil(
+            lambda: not d.isVisible() or (not d.busy and bool(d.error.text())), timeout=5000
+        )
+        assert d.result_value is not None, d.error.text()
 
-    in_dialog(qtbot, lambda: qtbot.keyClick(window.counter.scan_box, Qt.Key.Key_F2), top_up_refused)
-    assert query(ctx, "SELECT count(*) FROM txn") == before
+    in_dialog(qtbot, lambda: qtbot.keyClick(window.counter.scan_box, Qt.Key.Key_F2), top_up_late)
+    assert query(ctx, "SELECT business_date, amount_fen FROM txn WHERE kind = 'topup' "
+                      "ORDER BY business_date") == [(day.isoformat(), 50_000),
+                                                    (nxt.isoformat(), 10_000)]  # fmt: skip
+    assert z_report(ctx, manager, day) == stored
+    assert z_report(ctx, manager, nxt)["topups"]["amount_fen"] == 10_000
+
+    # 日结 again the same evening: the stored report of the date closed (the next one has
+    # not started yet).
+    def again(d: QDialog) -> None:
+        qtbot.waitUntil(lambda: d.stored is not None, timeout=5000)
+        assert d.stored == stored and "之前已完成" in d.head.text()
+        d.accept()
+
+    through_menu(qtbot, window, "day_close", again)
 
     # The stored report of the closed date, for reprint.
     def reprint(d: QDialog) -> None:

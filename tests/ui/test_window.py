@@ -94,6 +94,36 @@ def test_switching_to_english_is_remembered_and_applied(qtbot, window, qapp) -> 
         i18n.install(qapp, "zh")
 
 
+def test_the_business_day_start_is_set_on_the_store_tab(qtbot, window, ctx) -> None:
+    from app.services.settings import business_day_settings
+
+    signed_in(qtbot, window, MANAGER_NO, MANAGER_PIN)
+
+    def store_tab(d: QDialog) -> None:
+        assert isinstance(d, SettingsDialog)
+        qtbot.waitUntil(lambda: d.loaded is not None, timeout=5000)
+        assert d.day_start.text() == "04:00"
+        d.tabs.setCurrentIndex(d.tabs.count() - 1)  # 门店
+        d.day_start.setFocus()
+        d.day_start.selectAll()
+        qtbot.keyClicks(d.day_start, "25")
+        assert "营业日切换时间不正确" in d.error.text() and not d.confirm_button.isEnabled()
+        qtbot.keyClick(d.day_start, Qt.Key.Key_Return)  # refused: nothing saved
+        assert d.isVisible() and business_day_settings(ctx).day_start == "04:00"
+        d.day_start.selectAll()
+        qtbot.keyClicks(d.day_start, "5:30")
+        assert d.error.text() == "" and d.confirm_button.isEnabled()
+        save_screenshot(d, "08-settings-business-day")
+        qtbot.keyClick(d.day_start, Qt.Key.Key_Return)  # the tab's last field saves
+
+    in_dialog(qtbot, window.open_settings, store_tab)
+    idle(qtbot, window)
+    assert business_day_settings(ctx).day_start == "05:30"
+    assert query(ctx, "SELECT entity_id, after FROM audit_log WHERE action = 'setting.change'") == [
+        ("business_day", '{"day_start":"05:30"}')
+    ]
+
+
 def test_every_visible_string_has_an_english_translation(tmp_path: Path) -> None:
     """The committed .ts holds every string of the code, all translated; the .qm is built
     from it (``python -m ui.i18n`` after changing a string)."""

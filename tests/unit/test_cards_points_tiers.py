@@ -290,8 +290,8 @@ def test_points_lot_expiry_dates(ctx: CounterContext, cashier, register, clock) 
 
 def test_business_date_is_shanghai_local(ctx: CounterContext, cashier, register, clock) -> None:
     m = register()
-    # 2026-12-31 17:00 UTC is already 2027-01-01 01:00 in Shanghai.
-    clock.set(dt.datetime(2026, 12, 31, 17, 0, tzinfo=dt.UTC))
+    # 2026-12-31 20:00 UTC is already 2027-01-01 04:00 in Shanghai, when its business day starts.
+    clock.set(dt.datetime(2026, 12, 31, 20, 0, tzinfo=dt.UTC))
     checkout(ctx, cashier, m.member_id, 1_000, pay="cash")
     assert query(ctx, "SELECT earned_on, expires_on FROM points_lot") == [
         ("2027-01-01", "2028-12-31")

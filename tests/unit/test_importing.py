@@ -187,10 +187,14 @@ def test_cashiers_cannot_import(ctx, cashier, tmp_path, snapshot: Snapshot) -> N
     refused(snapshot, "permission_denied", import_members, ctx, cashier, path)
 
 
-def test_no_import_into_a_closed_date(ctx, manager, tmp_path, snapshot: Snapshot) -> None:
+def test_no_import_into_a_closed_date(ctx, manager, tmp_path) -> None:
     from app.services.closing import close_day
 
-    close_day(ctx, manager)
+    closed = close_day(ctx, manager)["business_date"]
     path = write_csv(tmp_path / "old.csv", [HEADER, *ROWS[:2]], "utf-8")
     assert import_members(ctx, manager, path, dry_run=True).counts()["create"] == 2
-    refused(snapshot, "day_closed", import_members, ctx, manager, path)
+    import_members(ctx, manager, path)  # after the close: into the next business date
+    dates = {d for (d,) in query(ctx, "SELECT DISTINCT business_date FROM txn")}
+    assert closed not in dates and dates == {
+        (dt.date.fromisoformat(closed) + dt.timedelta(days=1)).isoformat()
+    }

@@ -160,7 +160,7 @@ def test_the_known_day_z_report_to_the_fen(ctx, clock, manager, day, snapshot) -
     assert closing.z_report(ctx, manager, DAY) == {k: v for k, v in z.items() if k != "backup"}
 
 
-def test_a_closed_date_refuses_new_operations(
+def test_after_the_close_new_operations_go_into_the_next_date(
     ctx, clock, cashier, manager, approval, register, snapshot: Snapshot
 ) -> None:
     a = register(phone="13800138000")
@@ -168,32 +168,41 @@ def test_a_closed_date_refuses_new_operations(
     sale = checkout(ctx, cashier, a.member_id, 1_000)
     at(clock, 22, 0)
     z = closing.close_day(ctx, manager)
-    at(clock, 22, 30)  # still the 15th in Shanghai
-    refused(snapshot, "day_closed", top_up, ctx, cashier, a.member_id, 1_000, "cash")
-    refused(snapshot, "day_closed", checkout, ctx, cashier, a.member_id, 100)
-    refused(snapshot, "day_closed", refund, ctx, cashier, sale.txn_id, approval)
-    refused(snapshot, "day_closed", register, phone="13700137000")
-    refused(snapshot, "day_closed", shifts.open_shift, ctx, cashier, 0)
+    at(clock, 22, 30)  # still the 15th in Shanghai: the late customer is served into the 16th
+    late = top_up(ctx, cashier, a.member_id, 1_000, "cash")
+    back = refund(ctx, cashier, sale.txn_id, approval)  # a correction: an operation of the 16th
+    b = register(phone="13700137000")
+    s = shifts.open_shift(ctx, cashier, 0)
+    assert s.business_date == DAY + dt.timedelta(days=1)
+    for txn in (late.txn_id, back.txn_id):
+        assert query(ctx, "SELECT business_date FROM txn WHERE id = ?", txn) == [("2026-03-16",)]
+    assert query(ctx, "SELECT joined_on FROM member WHERE id = ?", b.member_id) == [("2026-03-16",)]
     refused(snapshot, "day_already_closed", closing.close_day, ctx, manager, DAY)
-    refused(snapshot, "close_future", closing.close_day, ctx, manager, DAY + dt.timedelta(days=1))
-    # The next morning the correction is an operation of the 16th; the 15th stays as closed.
-    at(clock, 9, 0, DAY + dt.timedelta(days=1))
-    back = refund(ctx, cashier, sale.txn_id, approval)
-    assert query(ctx, "SELECT business_date FROM txn WHERE id = ?", back.txn_id) == [
-        ("2026-03-16",)
-    ]
+    # The 16th has not started by the clock (04:00): a second close this evening is refused.
+    refused(snapshot, "close_not_started", closing.close_day, ctx, manager)
+    refused(snapshot, "close_future", closing.close_day, ctx, manager, DAY + dt.timedelta(days=2))
+    # The 15th stays as closed: its stored report is what its figures still are.
     assert closing.z_report(ctx, manager, DAY) == {k: v for k, v in z.items() if k != "backup"}
+    with ctx.reader() as uow:
+        now = closing.z_figures(ctx, uow, DAY)
+    assert {k: v for k, v in now.items() if k != "shifts"} == {
+        k: v for k, v in z.items() if k in now and k != "shifts"
+    }
+    at(clock, 9, 0, DAY + dt.timedelta(days=1))
     preview = closing.z_report(ctx, manager, DAY + dt.timedelta(days=1))
     assert preview["closed"] is False and preview["refunds"]["net_fen"] == 1_000
+    assert preview["topups"]["amount_fen"] == 1_000
     # Liability carried from the close plus the day's postings equals the ledgers' sums.
-    assert preview["liability"]["total_fen"] == 10_000
+    assert preview["liability"]["total_fen"] == 11_000
+    shifts.count_shift(ctx, cashier, total_fen=1_000)
+    shifts.close_shift(ctx, cashier)
     z16 = closing.close_day(ctx, manager)
     assert z16["business_date"] == "2026-03-16"
     assert z16["liability"] == preview["liability"]
     closes = closing.closed_dates(ctx, manager, DAY, DAY + dt.timedelta(days=1))
     assert [(c["business_date"], c["closed_by"], c["principal_fen"]) for c in closes] == [
         ("2026-03-15", "m01", 9_000),
-        ("2026-03-16", "m01", 10_000),
+        ("2026-03-16", "m01", 11_000),
     ]
 
 

@@ -1,5 +1,6 @@
 """Settings (managers and admins): this counter's language, idle lock, printer, scanners,
-customer display and receipt text; the store's details. Device settings are audited."""
+customer display and receipt text; the store's details and business-day start. Device and
+business-day settings are audited."""
 
 from __future__ import annotations
 
@@ -26,14 +27,17 @@ from app.services.printing import FAILED, job_counts, list_jobs, retry
 from app.services.settings import (
     ENCODINGS,
     PAPER_WIDTHS,
+    BusinessDaySettings,
     DisplaySettings,
     PrinterSettings,
     ReceiptTemplate,
     ScannerSettings,
+    business_day_settings,
     display_settings,
     printer_settings,
     receipt_template,
     scanner_settings,
+    set_business_day_settings,
     set_display_settings,
     set_printer_settings,
     set_receipt_template,
@@ -58,6 +62,7 @@ class DeviceSettings:
     scanner: ScannerSettings
     display: DisplaySettings
     receipt: ReceiptTemplate
+    business_day: BusinessDaySettings
     failed_jobs: int
 
 
@@ -68,6 +73,7 @@ def load_device_settings(session: Session) -> DeviceSettings:
         scanner=scanner_settings(ctx),
         display=display_settings(ctx),
         receipt=receipt_template(ctx),
+        business_day=business_day_settings(ctx),
         failed_jobs=job_counts(ctx).get(FAILED, 0),
     )
 
@@ -225,6 +231,21 @@ class SettingsDialog(OpDialog):
             form.addRow(self.tr("门店编码"), QLabel(store.code, page))
             form.addRow(self.tr("时区"), QLabel(store.timezone, page))
             form.addRow(self.tr("本机编号"), QLabel(store.device_id, page))
+        self.day_start = QLineEdit(page)
+        self.day_start.setObjectName("dayStart")
+        self.day_start.setMaxLength(5)
+        self.day_start.setPlaceholderText("04:00")
+        self.day_start.textChanged.connect(lambda _t: self.revalidate())
+        form.addRow(self.tr("营业日切换时间"), self.day_start)
+        form.addRow(
+            caption(
+                self.tr(
+                    "此时间之前的业务记入前一营业日(如 04:00:凌晨 1:30 的消费属于前一天)。"
+                    "日结后的业务立即记入下一营业日。"
+                ),
+                page,
+            )
+        )
         self.tabs.addTab(page, self.tr("门店"))
 
     # -- values ----------------------------------------------------------------------
@@ -265,6 +286,7 @@ class SettingsDialog(OpDialog):
         self.counter_name.setText(r.counter_name)
         self.logo.setChecked(r.logo)
         self.logo_path.setText(r.logo_path)
+        self.day_start.setText(s.business_day.day_start)
         self.revalidate()
 
     def printer(self) -> PrinterSettings:
@@ -311,10 +333,13 @@ class SettingsDialog(OpDialog):
             counter_name=self.counter_name.text().strip(),
         )
 
+    def business_day(self) -> BusinessDaySettings:
+        return BusinessDaySettings(day_start=self.day_start.text().strip())
+
     def problem(self) -> str | None:
         if self.loaded is None:
             return self.tr("正在读取设置…")
-        for make in (self.printer, self.scanner, self.display, self.receipt):
+        for make in (self.printer, self.scanner, self.display, self.receipt, self.business_day):
             try:
                 make().checked()
             except CounterError as exc:
@@ -327,6 +352,8 @@ class SettingsDialog(OpDialog):
         """(setter, value) for each device setting that differs from what was loaded."""
         assert self.loaded is not None
         pairs = (
+            # First: the one that can be refused by the database's state (see its setter).
+            (set_business_day_settings, self.business_day().checked(), self.loaded.business_day),
             (set_printer_settings, self.printer().checked(), self.loaded.printer),
             (set_scanner_settings, self.scanner().checked(), self.loaded.scanner),
             (set_display_settings, self.display().checked(), self.loaded.display),
@@ -383,7 +410,7 @@ class SettingsDialog(OpDialog):
         def work() -> bool:
             for setter, value in changes:
                 setter(ctx, actor, value)
-            return bool(changes)
+            return any(setter is not set_business_day_settings for setter, _ in changes)
 
         def saved(devices_changed: bool) -> None:
             self.prefs.language = self.language.currentData()

@@ -112,7 +112,7 @@ class AuditDialog(QDialog):
         self.resize(1100, 700)
         outer = QVBoxLayout(self)
         filters = QGridLayout()
-        today = session.today()
+        today = session.calendar_date()  # the log's times are filtered by calendar date
         self.start = QDateEdit(self)
         self.end = QDateEdit(self)
         for edit, day in ((self.start, today.replace(day=1)), (self.end, today)):

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.receipt import render_text
 from app.services.closing import close_day, z_report
+from app.services.counter_info import business_day_now
 from app.services.receipts import report_receipt
 from app.services.reports import export_report
 from app.services.shifts import x_report
@@ -148,7 +149,7 @@ class ZReportDialog(ReportDialog):
         self.date = QDateEdit(self)
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
-        self.date.setDate(qdate(day or session.today()))
+        self.date.setDate(qdate(day or session.report_day()))
         self.date.dateChanged.connect(lambda _d: self.reload())
         self.top.addWidget(self.date)
         self.top.addStretch(1)
@@ -195,7 +196,9 @@ class ZReportDialog(ReportDialog):
 
 
 class DayCloseDialog(OpDialog):
-    """日结: the Z report preview of today, Enter closes the date; then the stored report."""
+    """日结: the Z report preview of the current business date (read with it on the database
+    worker), Enter closes the date; then the stored report. Just after a close, until the next
+    date starts, it shows the stored report of the date closed."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, self.tr("日结"), parent)
@@ -204,8 +207,8 @@ class DayCloseDialog(OpDialog):
         self.day = session.today()
         self.preview: dict[str, Any] | None = None
         self.stored: dict[str, Any] | None = None
-        intro = self.tr("营业日 {0}:核对 Z 报表后按 Enter 日结,日结后该日不能再记入任何业务")
-        self.head = QLabel(intro.format(self.day.isoformat()), self)
+        self.intro = self.tr("营业日 {0}:核对 Z 报表后按 Enter 日结,日结后该日不能再记入任何业务")
+        self.head = QLabel(self.intro.format(self.day.isoformat()), self)
         self.head.setWordWrap(True)
         self.body.addWidget(self.head)
         self.text = ReportText(self)
@@ -216,10 +219,16 @@ class DayCloseDialog(OpDialog):
         self.confirm_button.setText(self.tr("确认日结 (Enter)"))
         self.loading = True
         self.revalidate()
-        ctx, actor, day = session.ctx, session.cashier, self.day
-        Op(session.tasks, lambda: z_report(ctx, actor, day), owner=self, read=True).success(
-            self._previewed
-        ).failure(self._preview_failed).run()
+        ctx, actor = session.ctx, session.cashier
+
+        def preview() -> dict[str, Any]:
+            now = business_day_now(ctx)
+            # Just after a close, before the next date has started: the date closed last.
+            return z_report(ctx, actor, now.business_date if now.started else now.clock_date)
+
+        Op(session.tasks, preview, owner=self, read=True).success(self._previewed).failure(
+            self._preview_failed
+        ).run()
 
     def _show(self, report: dict[str, Any], title: str) -> None:
         store = self.session.store.name if self.session.store else None
@@ -228,6 +237,8 @@ class DayCloseDialog(OpDialog):
 
     def _previewed(self, report: dict[str, Any]) -> None:
         self.loading = False
+        self.day = dt.date.fromisoformat(report["business_date"])
+        self.head.setText(self.intro.format(self.day.isoformat()))
         if report.get("closed"):
             self._closed(report, already=True)
             return
