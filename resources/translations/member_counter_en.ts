@@ -479,6 +479,10 @@ F1 registers a new member</translation>
         <translation>Not at this store; asking HQ…</translation>
     </message>
     <message>
+        <source>正在向总部查询更早的记录…</source>
+        <translation>Asking HQ for older records…</translation>
+    </message>
+    <message>
         <source>已送打印机</source>
         <translation>Sent to the printer</translation>
     </message>
@@ -1130,6 +1134,10 @@ Reason: {0}</translation>
         <translation>Tier changes</translation>
     </message>
     <message>
+        <source>更早记录(总部)</source>
+        <translation>Older records (HQ)</translation>
+    </message>
+    <message>
         <source>手机 {0}</source>
         <translation>Mobile {0}</translation>
     </message>
@@ -1184,6 +1192,45 @@ Reason: {0}</translation>
     <message>
         <source>积分将过期</source>
         <translation>Points expiring</translation>
+    </message>
+</context>
+<context>
+    <name>OlderHistoryDialog</name>
+    <message>
+        <source>更早记录(总部)</source>
+        <translation>Older records (HQ)</translation>
+    </message>
+    <message>
+        <source>{name} 在 {since} 之前的记录,由总部提供:本机只保留最近 18 个月</source>
+        <translation>{name}&apos;s records before {since}, from HQ: this counter keeps the last 18 months only</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>门店</source>
+        <translation>Store</translation>
+    </message>
+    <message>
+        <source>储值变动</source>
+        <translation>Stored value</translation>
+    </message>
+    <message>
+        <source>积分变动</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <source>总部没有更早的记录</source>
+        <translation>HQ has no older records</translation>
+    </message>
+    <message>
+        <source>只列出最近 {n} 笔;更早的请到总部查询</source>
+        <translation>Only the latest {n} are listed; ask HQ for older ones</translation>
     </message>
 </context>
 <context>
@@ -2503,6 +2550,13 @@ Installer: {2}</translation>
     </message>
 </context>
 <context>
+    <name>dialog</name>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
     <name>errors</name>
     <message>
         <source>磁盘或文件出错:{0}。请先在会员记录中核对这笔业务,再决定是否重做;详情见日志。</source>
@@ -2530,6 +2584,10 @@ Installer: {2}</translation>
     <message>
         <source>余额调整</source>
         <translation>Balance adjustment</translation>
+    </message>
+    <message>
+        <source>结转(此前记录在总部)</source>
+        <translation>Carried forward (earlier records at HQ)</translation>
     </message>
     <message>
         <source>消费</source>
