@@ -1,0 +1,99 @@
+"""A member's history older than the counter keeps, asked of HQ from the member panel with
+a finger (更早记录(总部)) and closed with Enter, on a real desktop at 1024×768 and 1366×768.
+
+HQ here is a stand-in on 127.0.0.1 that answers the history route as HQ does (the route
+itself is tested against the real HQ in tests/sync/test_history_window.py) and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from app.domain.ids import uuid7
+from sync import wire
+from sync.config import SyncConfig, save_config
+from tests.desktop.conftest import TITLE, App, start_app
+from tests.desktop.xsession import XSession
+
+ZHANG = "13800138000"
+OLDER = [
+    {"id": uuid7(), "type": "checkout.completed", "store_code": "DEMO",
+     "business_date": "2024-11-20", "created_at": "2024-11-20T06:12:00",
+     "principal_fen": -8_000, "bonus_fen": -1_000, "points": 90},
+    {"id": uuid7(), "type": "stored_value.topped_up", "store_code": "S002",
+     "business_date": "2024-05-01", "created_at": "2024-05-01T02:30:00",
+     "principal_fen": 50_000, "bonus_fen": 5_000, "points": 0},
+]  # fmt: skip
+
+
+class StandIn(BaseHTTPRequestHandler):
+    asked: list[dict] = []
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        if self.path != wire.HISTORY_PATH:
+            self.send_error(404)
+            return
+        StandIn.asked.append(body)
+        answer = json.dumps({"member_id": body["member_id"], "txns": OLDER, "has_more": False})
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(answer.encode())
+
+    def do_GET(self) -> None:  # noqa: N802
+        self.send_error(404)
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def enrolled(
+    screen: XSession, demo_template: Path, tmp_path: Path, shots_dir: Path
+) -> Iterator[App]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    data = tmp_path / "data"
+    shutil.copytree(demo_template, data)
+    con = sqlite3.connect(str(data / "counter.sqlite3"))
+    try:
+        (store,) = con.execute("SELECT code FROM store").fetchone()
+        # A member registered at another store: what they did before the window is at HQ.
+        con.execute("UPDATE member SET joined_on = NULL WHERE phone = ?", (ZHANG,))
+        con.commit()
+    finally:
+        con.close()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    save_config(data, SyncConfig(url, uuid7(), "s" * 43, store, verify_tls=False))
+    running = start_app(screen, data, shots_dir)
+    try:
+        yield running
+    finally:
+        running.stop()
+        screen.gone(TITLE, timeout=20)
+        server.shutdown()
+
+
+def test_older_history_is_asked_of_hq_and_shown(enrolled: App) -> None:
+    app = enrolled
+    StandIn.asked.clear()
+    app.sign_in()
+    app.screen.scan(ZHANG)
+    app.settle(1.0)
+    app.tap("更早记录(总部)", kind="button")
+    app.screen.wait_active("更早记录(总部)")
+    app.settle(0.6)
+    app.shot("older-history")
+    assert len(StandIn.asked) == 1
+    assert "18 个月" in app.control("由总部提供", window="更早记录")["text"]
+    app.screen.key("Return")  # closes it
+    app.back()
