@@ -12,8 +12,9 @@ PostgreSQL, one read transaction on SQLite), so every line describes the same mo
 ``cursor`` is the store stream's committed watermark at that moment: the counter follows the
 stream from there, and no change after it is in the lines. The members are the store's own
 and those it holds (``hq_holding``), each with every ledger row, lot, card and transaction HQ
-has for them, so the counter's balances are the sum of its rows, exactly as HQ's are, and a
-later change that repeats a row (by its id) is not counted twice.
+has for them in the history window (:func:`window`: what came before is one carried row), so
+the counter's balances are the sum of its rows, exactly as HQ's are, and a later change that
+repeats a row (by its id) is not counted twice.
 """
 
 from __future__ import annotations
