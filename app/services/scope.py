@@ -2,7 +2,9 @@
 other stores' members it fetched to serve them.
 
 A member comes whole from HQ — a line of HQ's snapshot (``server.snapshot``): the member,
-cards, transactions and every ledger row. Rows are added by their ids (one already here is
+cards, transactions and the ledger rows of the history window, what came before being one
+carried row (``app.domain.window``; rows here from before the window are carried forward
+first, so they are not counted beside it). Rows are added by their ids (one already here is
 not added twice) and the balances are then the sums of the member's rows, as at HQ, so a
 member fetched again, or a change pulled later that repeats a row, counts nothing twice. A
 member this counter changed and has not pushed yet keeps its own status, tier and profile:
