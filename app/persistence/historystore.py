@@ -53,6 +53,13 @@ def members_with_old_rows(
     )
 
 
+def carried_since(uow: UnitOfWork, member_id: str) -> dt.date | None:
+    """The window start the member's history here was last carried to (None: never)."""
+    return uow.session.scalar(
+        select(func.max(Txn.business_date)).where(Txn.member_id == member_id, Txn.kind == CARRIED)
+    )
+
+
 def carry(
     uow: UnitOfWork, member_id: str, since: dt.date, hq: tuple[int, int] | None = None
 ) -> Carried:

@@ -145,14 +145,7 @@ def _merge(
             line = {**line, "txns": [x for x in line["txns"] if x["id"] not in carried],
                     "sv": [e for e in line["sv"] if e["txn_id"] not in carried]}  # fmt: skip
         else:
-            hq = next(
-                ((e["principal_fen"], e["bonus_fen"]) for e in line["sv"] if e["kind"] == CARRIED),
-                (0, 0),
-            )
-            done = historystore.carry(uow, m["id"], dt.date.fromisoformat(line["window"]), hq)
-            if done.written:
-                txns.add(done.written[0])
-                sv.add(done.written[1])
+            line = _within_window(uow, line, txns, sv)
     for c in line["cards"]:
         if c["id"] in cards or c["card_no"] in taken:
             continue  # a number another member uses here stays unknown: found by phone
@@ -204,6 +197,32 @@ def _merge(
         member.card_id = m["card_id"]
     member.updated_at = now
     return new
+
+
+def _within_window(
+    uow: UnitOfWork, line: dict[str, Any], txns: set[str], sv: set[str]
+) -> dict[str, Any]:
+    """The line as it merges with the member's rows here (``app.domain.window``). HQ's window
+    starts where this counter's does, or later: the rows here before it are carried forward
+    first, to what HQ's carried row says. Or this counter carried to a later start (their
+    clocks' dates differ): HQ's stored-value rows before that start, its carried row among
+    them, are in the carried row here already and are left out."""
+    m = line["member"]
+    since = dt.date.fromisoformat(line["window"])
+    here = historystore.carried_since(uow, m["id"])
+    if here is not None and here >= since:
+        day = here.isoformat()
+        dated = {x["id"]: x.get("business_date") or day for x in line["txns"]}
+        kept = [e for e in line["sv"] if dated.get(e["txn_id"], day) >= day]
+        return {**line, "sv": kept}
+    hq = next(
+        ((e["principal_fen"], e["bonus_fen"]) for e in line["sv"] if e["kind"] == CARRIED), (0, 0)
+    )
+    done = historystore.carry(uow, m["id"], since, hq)
+    if done.written:
+        txns.add(done.written[0])
+        sv.add(done.written[1])
+    return line
 
 
 def _new_member(

@@ -2445,6 +2445,10 @@ Installer: {2}</translation>
         <translation>New recovery code</translation>
     </message>
     <message>
+        <source>结转 18 个月前的记录(总部保留)</source>
+        <translation>History over 18 months old carried forward (kept at HQ)</translation>
+    </message>
+    <message>
         <source>开店</source>
         <translation>Store set up</translation>
     </message>
@@ -2491,6 +2495,10 @@ Installer: {2}</translation>
     <message>
         <source>导出</source>
         <translation>Export</translation>
+    </message>
+    <message>
+        <source>会员历史记录</source>
+        <translation>Member history</translation>
     </message>
     <message>
         <source>会员</source>

@@ -168,3 +168,25 @@ def test_hq_serves_the_older_history_to_the_stores_that_keep_the_member(
         assert len(client.history(member_id, since).txns) == len(older.txns)
     finally:
         client.close()
+
+
+@pytest.mark.parametrize("days", [HISTORY_DAYS - 3, HISTORY_DAYS + 3])
+def test_a_window_a_few_days_off_hqs_counts_nothing_twice(
+    hq: HQServer, make_counter, old_counter, days: int
+) -> None:
+    """The counter's date and HQ's need not agree (time zones, business days): a member
+    fetched with HQ's window after the counter carried to a later or an earlier start."""
+    a = old_counter("S001")
+    member_id = old_and_recent_history(a)
+    a.sync()
+    before = ledger_checked(a.ctx, member_id)
+    fresh = make_counter("S001")
+    fresh.sync()
+    history_window.carry_due(fresh.ctx, days=days, force=True)
+    assert ledger_checked(fresh.ctx, member_id) == before
+    fresh.lookup(PHONE)  # fetched again, with HQ's own window
+    assert ledger_checked(fresh.ctx, member_id) == before
+    history_window.carry_due(fresh.ctx, force=True)
+    assert ledger_checked(fresh.ctx, member_id) == before
+    fresh.lookup(PHONE)
+    assert ledger_checked(fresh.ctx, member_id) == before
