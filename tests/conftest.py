@@ -120,6 +120,10 @@ def snapshot(ctx: CounterContext) -> Callable[[], dict[str, list[tuple]]]:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The soak first: it takes minutes, so with several workers it runs beside the rest
-    instead of after it."""
-    items.sort(key=lambda item: item.get_closest_marker("soak") is None)
+    """The soak and the other long tests first: they take minutes, so with several workers
+    they run beside the rest instead of after it."""
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("soak") is None and item.get_closest_marker("long") is None
+        )
+    )
