@@ -137,7 +137,7 @@ def _merge(
     elif m["id"] not in pending:
         _refresh(uow, member, m)
     member.held = True
-    if line.get("window"):
+    if line.get("window") and not new:  # (a member new here has no rows to carry)
         if m["id"] in pending:
             # Its rows here are ahead of HQ's: its history is carried on a later day, and
             # HQ's carried row (which sums rows this counter still has) is not taken.
