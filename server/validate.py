@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError as SchemaError
-from sqlalchemy import Connection, String, cast, literal, null, select, union_all
+from sqlalchemy import Connection, bindparam, select, text
 
 from app.domain.errors import CounterError
 from app.domain.events import CARD_STATUS_EVENTS
@@ -135,43 +136,52 @@ class _CardRow(NamedTuple):
     member_id: str | None
 
 
+# What _held_ids reads for each key: (table, id column, other column or NULL, extra condition).
+_HELD_QUERIES: dict[str, tuple[tuple[str, str, str, str], ...]] = {
+    "m": (("hq_member", "id", "store_code", ""),),
+    "c": (("hq_card", "id", "member_id", ""),),
+    "n": (("hq_card", "card_no", "NULL", " AND status != 'replaced'"),),
+    "l": (("hq_points_lot", "id", "member_id", ""),),
+    "hq_txn": (("hq_txn", "id", "NULL", ""),),
+    "hq_sv_entry": (("hq_sv_entry", "entry_id", "NULL", ""),),
+    "hq_points_entry": (("hq_points_entry", "entry_id", "NULL", ""),),
+    "e": (("hq_event", "event_id", "NULL", ""), ("hq_quarantine", "event_id", "NULL", "")),
+}
+
+
 def _held_ids(conn: Connection, sets: dict[str, set[str]]) -> dict[str, list[tuple[str, Any]]]:
     """Which of these ids HQ holds, in one query (a UNION ALL, ``CHUNK`` ids a list): for
     each key of ``sets`` the (id, other) pairs found. Keys: "m" members (other: home store),
     "c" cards (their member), "n" card numbers in use, "l" points lots (their member),
-    "e" events applied or in quarantine, and the tables of :data:`_ID_COLUMNS`."""
-    other: Any = cast(null(), String)
-    queries: dict[str, Any] = {
-        "m": lambda ids: select(t.member.c.id, t.member.c.store_code).where(t.member.c.id.in_(ids)),
-        "c": lambda ids: select(t.card.c.id, t.card.c.member_id).where(t.card.c.id.in_(ids)),
-        "n": lambda ids: select(t.card.c.card_no, other).where(
-            t.card.c.card_no.in_(ids), t.card.c.status != "replaced"
-        ),
-        "l": lambda ids: select(t.points_lot.c.id, t.points_lot.c.member_id).where(
-            t.points_lot.c.id.in_(ids)
-        ),
-        "e": lambda ids: (
-            union_all(
-                select(t.event.c.event_id, other).where(t.event.c.event_id.in_(ids)),
-                select(t.quarantine.c.event_id, other).where(t.quarantine.c.event_id.in_(ids)),
-            )
-            .subquery()
-            .select()
-        ),
-    }
-    for name in ("hq_txn", "hq_sv_entry", "hq_points_entry"):
-        column = _ID_COLUMNS[name]
-        queries[name] = lambda ids, column=column: select(column, other).where(column.in_(ids))
-    parts = []
+    "e" events applied or in quarantine, and the tables of :data:`_ID_COLUMNS`. (Plain SQL
+    with expanding parameters: built by SQLAlchemy's expression language, this one statement
+    cost more to make on every push than all the reads it replaced.)"""
+    parts: list[str] = []
+    params: dict[str, list[str]] = {}
     for key, ids in sets.items():
-        for chunk in _chunks(ids):
-            q = queries[key](chunk).subquery()
-            parts.append(select(literal(key).label("k"), *q.c))
+        for n, chunk in enumerate(_chunks(ids)):
+            name = f"{key}_{n}"
+            params[name] = chunk
+            for table, column, other, extra in _HELD_QUERIES[key]:
+                parts.append(
+                    f"SELECT '{key}' AS k, {column} AS id, {other} AS other FROM {table} "
+                    f"WHERE {column} IN :{name}{extra}"
+                )
     found: dict[str, list[tuple[str, Any]]] = {key: [] for key in sets}
-    if parts:
-        for key, id_, value in conn.execute(union_all(*parts) if len(parts) > 1 else parts[0]):
-            found[key].append((id_, value))
+    if not parts:
+        return found
+    statement = text(" UNION ALL ".join(parts)).bindparams(
+        *(bindparam(name, expanding=True) for name in params)
+    )
+    for key, id_, value in conn.execute(statement, params):
+        found[key].append((id_, value))
     return found
+
+
+@functools.lru_cache(maxsize=64)
+def parse_rules(rules_json: str) -> Rules:
+    """Rules from their stored JSON (the same few texts are read on every push)."""
+    return Rules.from_dict(json.loads(rules_json))
 
 
 @dataclass
@@ -472,7 +482,7 @@ class Batch:
     def _rules_of(self, key: Any, text: str) -> Rules:
         """Parsed once per batch."""
         if key not in self._rules:
-            self._rules[key] = [Rules.from_dict(json.loads(text))]
+            self._rules[key] = [parse_rules(text)]
         return self._rules[key][0]
 
     def rules_held(self, version: int | None, device_seq: int) -> list[Rules]:
@@ -511,7 +521,7 @@ class Batch:
             held.append(default_rules())
         current = self.conn.scalar(select(t.rules.c.rules_json).where(t.rules.c.id == 1))
         if current is not None:
-            held.append(Rules.from_dict(json.loads(current)))
+            held.append(parse_rules(current))
         if same:
             self._rules["held"] = list(held)
         return held
