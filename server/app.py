@@ -364,7 +364,7 @@ def create_app(
     )
     def member_changes(req: wire.MemberChangesRequest, device: Device) -> wire.PullResponse:
         paced(device, "lookup")
-        return service.member_changes(req.member_id)
+        return service.member_changes(req.member_id, device.store_code)
 
     @app.get(wire.HEALTH_PATH, response_model=wire.Health, summary="Liveness and database kind")
     def health() -> wire.Health:

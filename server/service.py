@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from app.domain.audit import canonical_json, payload_hash
 from app.domain.phone import looks_like_phone, mask_phone, normalise_phone
 from app.domain.window import window_start
-from server import quarantine, snapshot, streams, validate
+from server import quarantine, redact, snapshot, streams, validate
 from server import tables as t
 from server.apply import Applier, apply_event, apply_staff
 from server.device_secrets import Keyring
@@ -514,9 +514,10 @@ class HQService:
             f'"has_more":{"true" if has_more else "false"}}}'
         ).encode()
 
-    def member_changes(self, member_id: str) -> wire.PullResponse:
+    def member_changes(self, member_id: str, store_code: str | None = None) -> wire.PullResponse:
         """The changes about ``member_id`` (its events, in order), whoever made them: its home
-        store's stream has every one of them."""
+        store's stream has every one of them. A device of ``store_code``, when that is not the
+        member's home store, receives them as its stream would (:mod:`server.redact`)."""
         needle = f'%"member_id":"{member_id}"%'  # an id is hex and dashes: no LIKE wildcard
         c = t.change.c
         with self.engine.connect().execution_options(hq_readonly=True) as conn:
@@ -535,11 +536,15 @@ class HQService:
                     .order_by(c.server_seq)
                     .limit(wire.MAX_PULL)
                 ).all()
+            key = redact.phone_key(conn) if store_code is not None and store_code != home else None
             conn.rollback()
+        bodies = [json.loads(r.body) for r in rows]
+        if key is not None:
+            bodies = [redact.event(b, key) if redact.needed(b) else b for b in bodies]
         return wire.PullResponse(
             changes=[
-                wire.Change(server_seq=r.server_seq, kind=r.kind, body=json.loads(r.body))
-                for r in rows
+                wire.Change(server_seq=r.server_seq, kind=r.kind, body=body)
+                for r, body in zip(rows, bodies, strict=True)
             ],
             cursor=0,
             watermark=0,
@@ -554,10 +559,11 @@ class HQService:
         with self.engine.begin() as conn:
             if not streams.hold(conn, dev.store_code, member_id, now):
                 raise HQError("member_unknown", member_id)
-            found = snapshot.members(conn, [member_id], self.window_start())
+            found = snapshot.members(conn, [member_id], self.window_start(), dev.store_code)
+            key = redact.phone_key(conn)
         # Who took which member (by id, never the phone): the trail of every holding.
         log.info("device %s (%s) fetched member %s", dev.device_id, dev.store_code, member_id)
-        return snapshot.dumps(found[0])
+        return snapshot.dumps({**found[0], "phone_key": key})
 
     def history(self, dev: Any, req: wire.HistoryRequest) -> wire.HistoryResponse:
         """A member's transactions before ``req.before``, newest first, with what each moved

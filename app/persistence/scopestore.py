@@ -46,6 +46,17 @@ def members_by_id(uow: UnitOfWork, ids: Collection[str]) -> dict[str, Member]:
     return found
 
 
+def full_numbers_ending(uow: UnitOfWork, last4: str) -> list[Member]:
+    """Active members whose full number is here (no hash) and ends in ``last4``."""
+    return list(
+        uow.session.scalars(
+            select(Member).where(
+                Member.phone_last4 == last4, Member.status == "active", Member.phone_hash.is_(None)
+            )
+        )
+    )
+
+
 def taken_card_nos(uow: UnitOfWork, card_nos: Collection[str]) -> set[str]:
     return existing(uow, Card.card_no, card_nos)
 
