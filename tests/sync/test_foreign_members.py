@@ -1,0 +1,173 @@
+"""Another store's members reach a counter without their full number or payment-password
+verifier: the masked number, its last 4 digits and the chain's keyed hash of it are enough to
+find and serve them; their home store's counters keep everything."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.domain.errors import RuleError
+from app.domain.phone import phone_hash
+from app.services.checkout import checkout
+from app.services.lookup import find_members, show_member
+from app.services.members import (
+    Registration,
+    register_member,
+    reset_payment_password,
+    set_payment_password,
+)
+from app.services.security import Approval
+from app.services.stored_value import top_up
+from server import redact
+from server import tables as t
+from tests.hqkit import MANAGER_NO, MANAGER_PIN, Counter, HQServer
+
+PHONE = "13912345678"
+OK = Approval(MANAGER_NO, MANAGER_PIN)
+
+
+def member_row(counter: Counter, member_id: str) -> dict:
+    conn = sqlite3.connect(str(counter.ctx.db.path))
+    conn.row_factory = sqlite3.Row
+    try:
+        row = conn.execute("SELECT * FROM member WHERE id = ?", (member_id,)).fetchone()
+        return dict(row)
+    finally:
+        conn.close()
+
+
+def file_bytes(counter: Counter) -> bytes:
+    """Everything the counter wrote under its data directory (database, WAL, logs, config)."""
+    return b"".join(
+        p.read_bytes() for p in sorted(Path(counter.data_dir).rglob("*")) if p.is_file()
+    )
+
+
+def verifier(counter: Counter, member_id: str) -> str:
+    found = member_row(counter, member_id)["pay_password_hash"]
+    assert found
+    return found
+
+
+def home_member(a: Counter) -> str:
+    view = register_member(a.ctx, a.cashier, Registration(name="赵六", phone=PHONE, consent=True))
+    top_up(a.ctx, a.cashier, PHONE, 50_000, "cash")
+    set_payment_password(a.ctx, a.cashier, PHONE, "135790")
+    a.sync()
+    return view.member_id
+
+
+def test_another_store_holds_neither_number_nor_verifier_and_finds_them_by_hash(
+    hq: HQServer, make_counter
+) -> None:
+    a, b = make_counter("S001"), make_counter("S002")
+    member = home_member(a)
+    card_no = show_member(a.ctx, a.cashier, PHONE).card_no
+    first_hash = verifier(a, member)
+    b.sync()
+    assert [f.member_id for f in b.lookup(PHONE)] == [member]  # fetched: held at B
+    row = member_row(b, member)
+    assert row["phone"] == "139****5678" and row["phone_last4"] == "5678"
+    with hq.engine.connect() as conn:
+        key = redact.phone_key(conn)
+    assert row["phone_hash"] == phone_hash(key, PHONE)
+    assert row["pay_password_hash"] is None and row["pay_password_at_hq"] == 1
+
+    # A later change of the member made at home: a password reset, a top-up. B pulls both
+    # without the number or the new verifier; A's stream row keeps them.
+    reset_payment_password(a.ctx, a.cashier, PHONE, "246810", OK)
+    top_up(a.ctx, a.cashier, PHONE, 10_000, "cash")
+    a.sync()
+    assert b.sync().pulled >= 2
+    second_hash = verifier(a, member)
+    assert second_hash != first_hash
+    with hq.engine.connect() as conn:
+        bodies = dict(
+            conn.execute(
+                select(t.change.c.store_code, t.change.c.body).where(
+                    t.change.c.body.like('%"member.payment_password_set"%')
+                )
+            ).all()
+        )
+    assert second_hash in bodies["S001"] and second_hash not in bodies["S002"]
+    assert '"password_at_hq":true' in bodies["S002"]
+
+    hq.stop()  # offline from here: B finds them by the number typed (its hash), card, last 4
+    assert show_member(b.ctx, b.cashier, PHONE).member_id == member
+    assert show_member(b.ctx, b.cashier, " 139-1234-5678 ").member_id == member
+    assert show_member(b.ctx, b.cashier, card_no).member_id == member
+    found = find_members(b.ctx, b.cashier, "5678")
+    assert [v.member_id for v in found] == [member]
+    assert found[0].phone == "139****5678" and found[0].has_payment_password
+    at_a = show_member(a.ctx, a.cashier, PHONE).stored_value_fen
+    assert show_member(b.ctx, b.cashier, PHONE).stored_value_fen == at_a > 60_000
+    stored = file_bytes(b)
+    assert PHONE.encode() not in stored
+    assert first_hash.encode() not in stored and second_hash.encode() not in stored
+
+    # The home store's counter has everything, as before.
+    home = member_row(a, member)
+    assert home["phone"] == PHONE and home["phone_hash"] is None
+    assert home["pay_password_hash"] == second_hash and not home["pay_password_at_hq"]
+
+
+def test_stored_value_of_a_foreign_member_with_a_password_is_refused_with_the_reason(
+    hq: HQServer, make_counter
+) -> None:
+    a, b = make_counter("S001"), make_counter("S002")
+    member = home_member(a)
+    b.lookup(PHONE)
+    with pytest.raises(RuleError) as refused:
+        checkout(b.ctx, b.cashier, PHONE, 3_000, payment_password="135790")
+    assert refused.value.code == "payment_password_at_hq"
+    assert "其他门店" in refused.value.message
+    assert (
+        show_member(b.ctx, b.cashier, PHONE).stored_value_fen
+        == show_member(a.ctx, a.cashier, PHONE).stored_value_fen
+    )  # nothing spent
+    paid = checkout(b.ctx, b.cashier, PHONE, 3_000, pay="cash")  # other tenders still work
+    assert paid.member_id == member
+    # At home the password is checked at the counter as before.
+    before = show_member(a.ctx, a.cashier, PHONE).stored_value_fen
+    checkout(a.ctx, a.cashier, PHONE, 1_000, payment_password="135790")
+    assert show_member(a.ctx, a.cashier, PHONE).stored_value_fen < before
+
+
+def test_a_registration_with_a_held_foreign_members_number_is_a_duplicate(
+    hq: HQServer, make_counter
+) -> None:
+    a, b = make_counter("S001"), make_counter("S002")
+    home_member(a)
+    b.lookup(PHONE)
+    with pytest.raises(RuleError) as refused:
+        register_member(b.ctx, b.cashier, Registration(name="赵六", phone=PHONE, consent=True))
+    assert refused.value.code == "phone_duplicate"
+    assert PHONE not in refused.value.message
+
+
+def test_a_joining_counter_gets_other_stores_members_without_number_and_a_new_key_rehashes(
+    hq: HQServer, make_counter
+) -> None:
+    a, b = make_counter("S001"), make_counter("S002")
+    member = home_member(a)
+    b.lookup(PHONE)
+    checkout(b.ctx, b.cashier, PHONE, 2_000, pay="cash")
+    b.sync()
+    fresh = make_counter("S002")  # another counter of store B joins from the snapshot
+    fresh.sync()
+    row = member_row(fresh, member)
+    assert row["phone"] == "139****5678" and row["pay_password_hash"] is None
+    assert row["held"] == 1 and row["pay_password_at_hq"] == 1
+    assert show_member(fresh.ctx, fresh.cashier, PHONE).member_id == member
+    assert PHONE.encode() not in file_bytes(fresh)
+
+    with hq.engine.begin() as conn:
+        key = redact.rotate_key(conn)
+    b.lookup(PHONE)  # the new key arrives with a fetch: B joins again at its next round
+    b.sync()
+    assert member_row(b, member)["phone_hash"] == phone_hash(key, PHONE)
+    assert show_member(b.ctx, b.cashier, PHONE).member_id == member
