@@ -26,7 +26,9 @@ from sqlalchemy.exc import IntegrityError
 
 from app.domain.audit import canonical_json, payload_hash
 from app.domain.phone import looks_like_phone, mask_phone, normalise_phone
+from app.domain.rules import Rules, default_rules
 from app.domain.window import window_start
+from app.services.hashing import Hasher
 from server import quarantine, redact, snapshot, streams, validate
 from server import tables as t
 from server.apply import Applier, apply_event, apply_staff
@@ -167,6 +169,7 @@ class HQService:
         self.is_postgres = engine.dialect.name == "postgresql"
         self.known_epoch: str | None = None
         self._store_epochs: dict[str, str] = {}
+        self._hasher = Hasher()  # payment passwords (argon2id; a hash names its parameters)
 
     @property
     def keyring(self) -> Keyring:
@@ -663,6 +666,51 @@ class HQService:
                 for r in rows
             ]
         )
+
+    # -- payment password of a member whose verifier stays at HQ -------------------------
+    def verify_pay_password(
+        self, dev: Any, member_id: str, password: str
+    ) -> wire.PayPasswordResult:
+        """Check the payment password typed at ``dev``'s counter for a stored-value payment of
+        a member whose verifier that counter does not hold (another store's: server.redact).
+        Wrong tries are counted here, each in its own transaction; the chain rules' number in a
+        row locks it until the home store sets a new one, as the home counter does. The
+        password itself is never stored or logged."""
+        m = t.member.c
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(m.pay_password_hash, m.pay_password_failures)
+                .where(m.id == member_id)
+                .with_for_update()
+            ).first()
+            if row is None:
+                raise HQError("member_unknown", member_id)
+            if row.pay_password_hash is None:
+                return wire.PayPasswordResult(status="none")
+            rules = conn.scalar(select(t.rules.c.rules_json).where(t.rules.c.id == 1))
+            limit = (
+                Rules.from_dict(json.loads(rules)) if rules else default_rules()
+            ).payment_password_max_failures
+            failures = int(row.pay_password_failures or 0)
+            if failures >= limit:
+                return wire.PayPasswordResult(status="locked", left=0)
+            if self._hasher.verify(row.pay_password_hash, password):
+                if failures:
+                    conn.execute(
+                        update(t.member).where(m.id == member_id).values(pay_password_failures=0)
+                    )
+                return wire.PayPasswordResult(status="ok")
+            failures += 1
+            conn.execute(
+                update(t.member).where(m.id == member_id).values(pay_password_failures=failures)
+            )
+        log.info(
+            "device %s (%s): wrong payment password for member %s (%s of %s)",
+            dev.device_id, dev.store_code, member_id, failures, limit,
+        )  # fmt: skip
+        if failures >= limit:
+            return wire.PayPasswordResult(status="locked", left=0)
+        return wire.PayPasswordResult(status="wrong", left=limit - failures)
 
     def database_name(self) -> str:
         return self.engine.dialect.name

@@ -249,11 +249,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A payment password is set; the old one is needed to change it",
     ),
     "payment_password_at_hq": (
-        "该会员属于其他门店并设置了支付密码,密码只由总部核对,本机不能核对:"
-        "请改用现金等其他方式付款,或在会员所属门店使用储值",
-        "This member belongs to another store and has a payment password, which only HQ "
-        "checks, not this counter: take cash or another payment, or use stored value at "
-        "the member's home store",
+        "该会员属于其他门店并设置了支付密码,密码由总部核对,现在连不上总部:"
+        "请联网后再使用储值,或改用现金等其他方式付款",
+        "This member belongs to another store and has a payment password, which HQ checks, "
+        "and HQ cannot be reached now: use stored value once online, or take cash or another "
+        "payment",
     ),
     "payment_password_format": ("支付密码应为 6 位数字", "The payment password is 6 digits"),
     "payment_password_locked": (

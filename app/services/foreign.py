@@ -11,22 +11,24 @@ to an active held member's is refused as a duplicate, and a member arriving from
 matches an active member here (by hash, or by hashing the full numbers with the same last 4)
 arrives as ``duplicate``, as for full numbers.
 
-A payment password set for such a member is known here only as ``pay_password_at_hq``. The
-chain's rule: stored value of another store's member who set a payment password is spent only
-where the password can be checked — at the member's home store — so this counter refuses such a
-payment with the reason (:func:`refuse_password_at_hq`), online or not; cash and the other
-tenders, top-ups and points are not affected. (HQ keeps the verifier; checking it online at HQ
-from any counter is a later step.)
+A payment password set for such a member is known here only as ``pay_password_at_hq``: a
+stored-value payment of theirs sends the password typed to HQ over the signed channel
+(``POST /v1/members/verify-pay-password``, :func:`check_password_at_hq`), which checks it
+against the hash it holds and counts wrong tries like the home counter (the chain rules'
+number in a row locks it until the home store sets a new one). The chain's rule offline: such
+a payment is refused with the reason (HQ cannot be reached); cash and the other tenders,
+top-ups and points are not affected. No verifier HQ could rotate is sent to counters.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from app.domain.errors import RuleError
+from app.domain.errors import AuthenticationError, RuleError
 from app.persistence import scopestore, syncstore
 from app.persistence.tables import Member
 from app.persistence.uow import UnitOfWork
+from app.services.context import CounterContext
 
 
 def phone_columns(m: dict[str, Any]) -> dict[str, Any]:
@@ -71,7 +73,20 @@ def take_phone_key(uow: UnitOfWork, key: str | None) -> bool:
     return True
 
 
-def refuse_password_at_hq() -> None:
-    """Stored value of another store's member whose payment password is checked at HQ only:
-    refused here with the reason (see the module doc)."""
+def check_password_at_hq(ctx: CounterContext, member_id: str, password: str | None) -> None:
+    """The payment password of a member whose verifier stays at HQ, checked there (see the
+    module doc); refused with the reason when wrong, locked, or HQ cannot be reached."""
+    if not password:
+        raise AuthenticationError("payment_password_required")
+    status, left = (
+        ctx.pay_passwords.verify(member_id, password)
+        if ctx.pay_passwords is not None
+        else ("unreachable", None)
+    )
+    if status in ("ok", "none"):
+        return
+    if status == "wrong":
+        raise AuthenticationError("payment_password_wrong", left=left)
+    if status == "locked":
+        raise AuthenticationError("payment_password_locked")
     raise RuleError("payment_password_at_hq")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.domain.errors import RuleError
+from app.domain.errors import AuthenticationError, RuleError
 from app.domain.phone import phone_hash
 from app.services.checkout import checkout
 from app.services.lookup import find_members, show_member
@@ -24,6 +24,7 @@ from app.services.security import Approval
 from app.services.stored_value import top_up
 from server import redact
 from server import tables as t
+from sync.pay_passwords import HQPayPasswords
 from tests.hqkit import MANAGER_NO, MANAGER_PIN, Counter, HQServer
 
 PHONE = "13912345678"
@@ -115,26 +116,58 @@ def test_another_store_holds_neither_number_nor_verifier_and_finds_them_by_hash(
     assert home["pay_password_hash"] == second_hash and not home["pay_password_at_hq"]
 
 
-def test_stored_value_of_a_foreign_member_with_a_password_is_refused_with_the_reason(
+def hq_failures(hq: HQServer, member_id: str) -> int:
+    with hq.engine.connect() as conn:
+        return conn.scalar(
+            select(t.member.c.pay_password_failures).where(t.member.c.id == member_id)
+        )
+
+
+def test_a_foreign_members_payment_password_is_checked_at_hq_and_refused_offline(
     hq: HQServer, make_counter
 ) -> None:
     a, b = make_counter("S001"), make_counter("S002")
     member = home_member(a)
     b.lookup(PHONE)
-    with pytest.raises(RuleError) as refused:
-        checkout(b.ctx, b.cashier, PHONE, 3_000, payment_password="135790")
-    assert refused.value.code == "payment_password_at_hq"
-    assert "其他门店" in refused.value.message
-    assert (
-        show_member(b.ctx, b.cashier, PHONE).stored_value_fen
-        == show_member(a.ctx, a.cashier, PHONE).stored_value_fen
-    )  # nothing spent
-    paid = checkout(b.ctx, b.cashier, PHONE, 3_000, pay="cash")  # other tenders still work
-    assert paid.member_id == member
+    b.ctx.pay_passwords = HQPayPasswords(b.data_dir)  # as the cashier's window wires it
+    balance = show_member(b.ctx, b.cashier, PHONE).stored_value_fen
+    with pytest.raises(AuthenticationError) as refused:
+        checkout(b.ctx, b.cashier, PHONE, 3_000)
+    assert refused.value.code == "payment_password_required"
+    with pytest.raises(AuthenticationError) as refused:
+        checkout(b.ctx, b.cashier, PHONE, 3_000, payment_password="000000")
+    assert refused.value.code == "payment_password_wrong" and "4" in refused.value.message
+    assert hq_failures(hq, member) == 1  # counted at HQ
+    paid = checkout(b.ctx, b.cashier, PHONE, 3_000, payment_password="135790")
+    assert paid.member_id == member and hq_failures(hq, member) == 0
+    assert show_member(b.ctx, b.cashier, PHONE).stored_value_fen == balance - 3_000
+
+    for _ in range(5):  # five wrong in a row lock it at HQ, the right one too from then on
+        with pytest.raises(AuthenticationError):
+            checkout(b.ctx, b.cashier, PHONE, 1_000, payment_password="000000")
+    with pytest.raises(AuthenticationError) as refused:
+        checkout(b.ctx, b.cashier, PHONE, 1_000, payment_password="135790")
+    assert refused.value.code == "payment_password_locked"
+    reset_payment_password(a.ctx, a.cashier, PHONE, "246810", OK)  # at home, with a manager
+    a.sync()
+    assert hq_failures(hq, member) == 0
+    checkout(b.ctx, b.cashier, PHONE, 1_000, payment_password="246810")
+
+    hq.stop()  # offline: refused with the reason; cash and other tenders still work
+    before = show_member(b.ctx, b.cashier, PHONE).stored_value_fen
+    with pytest.raises(RuleError) as offline:
+        checkout(b.ctx, b.cashier, PHONE, 1_000, payment_password="246810")
+    assert offline.value.code == "payment_password_at_hq"
+    assert "连不上总部" in offline.value.message
+    assert show_member(b.ctx, b.cashier, PHONE).stored_value_fen == before
+    assert checkout(b.ctx, b.cashier, PHONE, 3_000, pay="cash").member_id == member
+    b.ctx.pay_passwords = None  # a counter with no HQ to ask refuses the same way
+    with pytest.raises(RuleError):
+        checkout(b.ctx, b.cashier, PHONE, 1_000, payment_password="246810")
     # At home the password is checked at the counter as before.
     before = show_member(a.ctx, a.cashier, PHONE).stored_value_fen
-    checkout(a.ctx, a.cashier, PHONE, 1_000, payment_password="135790")
-    assert show_member(a.ctx, a.cashier, PHONE).stored_value_fen < before
+    checkout(a.ctx, a.cashier, PHONE, 1_000, payment_password="246810")
+    assert show_member(a.ctx, a.cashier, PHONE).stored_value_fen == before - 1_000
 
 
 def test_a_registration_with_a_held_foreign_members_number_is_a_duplicate(
