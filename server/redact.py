@@ -18,7 +18,7 @@ every counter with the snapshot header and with each fetch. It keeps numbers out
 another store's counter file holds; it is no secret from counters (any of them can test a
 guessed number against a hash), so counter files stay readable by their owner only, as before.
 
-Rotating the key (:func:`rotate_key`, ``member-hq phone-key rotate``) changes every hash a
+Rotating the key (``member-hq phone-key rotate``, :func:`rotate_key`) changes every hash a
 counter holds: a counter that receives a key other than the one it has joins again from its
 snapshot, which brings every member it holds with a hash under the new key (it cannot rehash
 them itself: it never had their numbers). Changes stored in the streams before the rotation

@@ -198,8 +198,14 @@ def test_a_joining_counter_gets_other_stores_members_without_number_and_a_new_ke
     assert show_member(fresh.ctx, fresh.cashier, PHONE).member_id == member
     assert PHONE.encode() not in file_bytes(fresh)
 
-    with hq.engine.begin() as conn:
-        key = redact.rotate_key(conn)
+    from server.cli import main as hq_main
+
+    with hq.engine.connect() as conn:
+        old = redact.phone_key(conn)
+    assert hq_main(["--db", hq.url, "phone-key", "rotate"]) == 0
+    with hq.engine.connect() as conn:
+        key = redact.phone_key(conn)
+    assert key != old
     b.lookup(PHONE)  # the new key arrives with a fetch: B joins again at its next round
     b.sync()
     assert member_row(b, member)["phone_hash"] == phone_hash(key, PHONE)
