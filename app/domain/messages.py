@@ -255,6 +255,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "and HQ cannot be reached now: use stored value once online, or take cash or another "
         "payment",
     ),
+    "payment_password_locked_at_hq": (
+        "支付密码错误次数过多已锁定,请到会员所属门店由店长重置",
+        "Payment password locked after too many tries; a manager of the member's home store "
+        "resets it",
+    ),
     "payment_password_format": ("支付密码应为 6 位数字", "The payment password is 6 digits"),
     "payment_password_locked": (
         "支付密码错误次数过多已锁定,请店长重置",

@@ -88,5 +88,5 @@ def check_password_at_hq(ctx: CounterContext, member_id: str, password: str | No
     if status == "wrong":
         raise AuthenticationError("payment_password_wrong", left=left)
     if status == "locked":
-        raise AuthenticationError("payment_password_locked")
+        raise AuthenticationError("payment_password_locked_at_hq")  # reset at home only
     raise RuleError("payment_password_at_hq")

@@ -147,7 +147,8 @@ def test_a_foreign_members_payment_password_is_checked_at_hq_and_refused_offline
             checkout(b.ctx, b.cashier, PHONE, 1_000, payment_password="000000")
     with pytest.raises(AuthenticationError) as refused:
         checkout(b.ctx, b.cashier, PHONE, 1_000, payment_password="135790")
-    assert refused.value.code == "payment_password_locked"
+    assert refused.value.code == "payment_password_locked_at_hq"
+    assert "所属门店" in refused.value.message
     reset_payment_password(a.ctx, a.cashier, PHONE, "246810", OK)  # at home, with a manager
     a.sync()
     assert hq_failures(hq, member) == 0
