@@ -20,7 +20,7 @@ from app.services.members import (
     reset_payment_password,
     set_payment_password,
 )
-from app.services.security import Approval
+from app.services.security import Approval, sign_in
 from app.services.stored_value import top_up
 from server import redact
 from server import tables as t
@@ -97,6 +97,15 @@ def test_another_store_holds_neither_number_nor_verifier_and_finds_them_by_hash(
     assert second_hash in bodies["S001"] and second_hash not in bodies["S002"]
     assert '"password_at_hq":true' in bodies["S002"]
 
+    # A repair (every change about the member, from its home stream) comes redacted too.
+    client = b.client()
+    try:
+        repaired = client.member_changes(member).changes
+    finally:
+        client.close()
+    assert repaired and all(PHONE not in str(c.body) for c in repaired)
+    assert all(h not in str(c.body) for c in repaired for h in (first_hash, second_hash))
+
     hq.stop()  # offline from here: B finds them by the number typed (its hash), card, last 4
     assert show_member(b.ctx, b.cashier, PHONE).member_id == member
     assert show_member(b.ctx, b.cashier, " 139-1234-5678 ").member_id == member
@@ -104,6 +113,9 @@ def test_another_store_holds_neither_number_nor_verifier_and_finds_them_by_hash(
     found = find_members(b.ctx, b.cashier, "5678")
     assert [v.member_id for v in found] == [member]
     assert found[0].phone == "139****5678" and found[0].has_payment_password
+    manager = sign_in(b.ctx, MANAGER_NO, MANAGER_PIN)  # may see full numbers: has none here
+    assert show_member(b.ctx, manager, PHONE).phone == "139****5678"
+    assert show_member(a.ctx, sign_in(a.ctx, MANAGER_NO, MANAGER_PIN), PHONE).phone == PHONE
     at_a = show_member(a.ctx, a.cashier, PHONE).stored_value_fen
     assert show_member(b.ctx, b.cashier, PHONE).stored_value_fen == at_a > 60_000
     stored = file_bytes(b)
