@@ -351,6 +351,9 @@ def join(
     with ctx.uow() as uow:
         state = syncstore.state_for_update(uow)
         unheld = scopestore.set_unheld_except(uow, held)
+        store = uow.store()
+        if store is not None and store.phone_key:  # numbers kept by an earlier release go
+            scopestore.redact_not_held(uow, held, store.phone_key)
         scopestore.clear_parked(uow)  # what they waited for came with the snapshot
         before = state.cursor
         state.cursor = cursor

@@ -223,3 +223,41 @@ def test_a_joining_counter_gets_other_stores_members_without_number_and_a_new_ke
     b.sync()
     assert member_row(b, member)["phone_hash"] == phone_hash(key, PHONE)
     assert show_member(b.ctx, b.cashier, PHONE).member_id == member
+
+
+def test_a_counter_upgraded_from_a_release_that_kept_numbers_drops_them_at_its_next_sync(
+    hq: HQServer, make_counter
+) -> None:
+    a, b = make_counter("S001"), make_counter("S002")
+    member = home_member(a)
+    other = register_member(
+        a.ctx, a.cashier, Registration(name="钱七", phone="13987654321", consent=True)
+    ).member_id
+    a.sync()
+    b.lookup(PHONE)
+    b.lookup("13987654321")
+    verifiers = {member: verifier(a, member), other: None}
+    # As an earlier release left them: numbers and verifiers, no key; then migration 0011.
+    conn = sqlite3.connect(str(b.ctx.db.path))
+    try:
+        for member_id, phone in ((member, PHONE), (other, "13987654321")):
+            conn.execute(
+                "UPDATE member SET phone = ?, phone_hash = NULL, pay_password_hash = ?,"
+                " pay_password_at_hq = 0 WHERE id = ?",
+                (phone, verifiers[member_id], member_id),
+            )
+        conn.execute("UPDATE store SET phone_key = NULL")
+        conn.execute("UPDATE sync_state SET joined_at = NULL")
+        conn.commit()
+    finally:
+        conn.close()
+    with hq.engine.begin() as hq_conn:  # B no longer holds the second one
+        hq_conn.execute(t.holding.delete().where(t.holding.c.member_id == other))
+    b.sync()  # joins again
+    held, released = member_row(b, member), member_row(b, other)
+    assert (held["phone"], held["pay_password_hash"], held["pay_password_at_hq"]) == (
+        "139****5678", None, 1)  # fmt: skip
+    assert (released["phone"], released["pay_password_hash"], released["held"]) == (
+        "139****4321", None, 0)  # fmt: skip
+    assert show_member(b.ctx, b.cashier, "13987654321").member_id == other  # by its hash
+    assert member_row(a, other)["phone"] == "13987654321"

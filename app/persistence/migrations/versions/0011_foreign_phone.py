@@ -2,7 +2,7 @@
 keyed hash of the number; member.phone then holds the masked form), member.pay_password_at_hq
 (a payment password whose verifier stays at HQ), store.phone_key (the chain key the hashes are
 made with); the active-phone unique index covers full numbers only (two other stores' members
-may share a masked form)
+may share a masked form); a counter that joined HQ joins again
 
 Revision ID: 0011
 Revises: 0010
@@ -36,6 +36,10 @@ def upgrade() -> None:
         unique=True,
         sqlite_where=sa.text("status = 'active' AND phone_hash IS NULL"),
     )
+    # A counter that joined HQ joins again at its next sync: the snapshot brings the other
+    # stores' members it holds without their numbers and verifiers, and those it no longer
+    # holds lose theirs then too (app.services.scope.join).
+    op.execute("UPDATE sync_state SET joined_at = NULL")
 
 
 def downgrade() -> None:
