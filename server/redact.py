@@ -21,8 +21,9 @@ guessed number against a hash), so counter files stay readable by their owner on
 Rotating the key (``member-hq phone-key rotate``, :func:`rotate_key`) changes every hash a
 counter holds: a counter that receives a key other than the one it has joins again from its
 snapshot, which brings every member it holds with a hash under the new key (it cannot rehash
-them itself: it never had their numbers). Changes stored in the streams before the rotation
-keep the old hashes; the snapshot supersedes them.
+them itself: it never had their numbers). Until then it goes on finding the members it holds
+with the old key, which its hashes agree with. Changes stored in the streams before the
+rotation keep the old hashes; the snapshot supersedes them.
 """
 
 from __future__ import annotations
