@@ -237,7 +237,7 @@ def test_a_counter_upgraded_from_a_release_that_kept_numbers_drops_them_at_its_n
     b.lookup(PHONE)
     b.lookup("13987654321")
     verifiers = {member: verifier(a, member), other: None}
-    # As an earlier release left them: numbers and verifiers, no key; then migration 0012.
+    # As an earlier release left them: numbers and verifiers, no key; then migration 0013.
     conn = sqlite3.connect(str(b.ctx.db.path))
     try:
         for member_id, phone in ((member, PHONE), (other, "13987654321")):

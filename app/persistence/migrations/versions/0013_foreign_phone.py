@@ -4,8 +4,8 @@ keyed hash of the number; member.phone then holds the masked form), member.pay_p
 made with); the active-phone unique index covers full numbers only (two other stores' members
 may share a masked form); a counter that joined HQ joins again
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
