@@ -36,6 +36,15 @@ class FixedClock:
         self._now = now
 
 
+class PayPasswordAuthority(Protocol):
+    """HQ's check of the payment password of a member whose verifier this counter does not
+    hold (another store's member: ``app.services.foreign``; the adapter is in ``sync``)."""
+
+    def verify(self, member_id: str, password: str) -> tuple[str, int | None]:
+        """("ok" | "wrong" | "locked" | "none" | "unreachable", tries left when wrong)."""
+        ...
+
+
 # -- devices (adapters in ``devices``) ------------------------------------------------------
 
 

@@ -357,6 +357,17 @@ def create_app(
         return service.lookup(req.query)
 
     @app.post(
+        wire.VERIFY_PAY_PASSWORD_PATH,
+        response_model=wire.PayPasswordResult,
+        responses={**_ERRORS, 404: {"model": wire.ErrorBody}},
+        summary="Check the payment password of another store's member (whose verifier stays "
+        "at HQ) for a stored-value payment; wrong tries are counted and lock it",
+    )
+    def verify_pay_password(req: wire.PayPasswordRequest, device: Device) -> wire.PayPasswordResult:
+        paced(device, "lookup")
+        return service.verify_pay_password(device, req.member_id, req.password)
+
+    @app.post(
         wire.MEMBER_CHANGES_PATH,
         response_model=wire.PullResponse,
         responses=_ERRORS,
@@ -364,7 +375,7 @@ def create_app(
     )
     def member_changes(req: wire.MemberChangesRequest, device: Device) -> wire.PullResponse:
         paced(device, "lookup")
-        return service.member_changes(req.member_id)
+        return service.member_changes(req.member_id, device.store_code)
 
     @app.get(wire.HEALTH_PATH, response_model=wire.Health, summary="Liveness and database kind")
     def health() -> wire.Health:

@@ -323,7 +323,7 @@ def _member_changes(conn: Connection, eff: Effects, now: dt.datetime) -> None:
         conn.execute(
             update(t.member)
             .where(m.id == eff.member_id)
-            .values(pay_password_hash=eff.password_hash, updated_at=now)
+            .values(pay_password_hash=eff.password_hash, pay_password_failures=0, updated_at=now)
         )
     if eff.profile and eff.member_id:
         row = conn.execute(select(m.field_clocks).where(m.id == eff.member_id)).first()

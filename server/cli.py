@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 
 from app.private_files import private_dir, tighten_tree
 from app.version import APP_AUTHOR, __version__
-from server import admin, backup, device_secrets, settings
+from server import admin, backup, device_secrets, redact, settings
 from server.db import make_engine, open_database, sqlite_url
 from server.errors import HQError
 from server.logs import LEVELS
@@ -125,6 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
     key.add_parser("rotate", help="a new key first in the key file, every secret re-encrypted")
     key.add_parser("reencrypt", help="every stored secret encrypted again with the newest key")
     key.add_parser("prune", help="drop the older keys (once every secret opens with the newest)")
+
+    phone_key = sub.add_parser(
+        "phone-key", help="the chain's key of the phone hashes other stores' counters hold"
+    ).add_subparsers(dest="action", required=True)
+    phone_key.add_parser("rotate", help="a new key: every counter joins again to rehash")
 
     rules = sub.add_parser("rules", help="rules every counter pulls").add_subparsers(
         dest="action", required=True
@@ -266,6 +271,13 @@ def _key_rotate(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
             "reencrypted": _reencrypt(engine, keyring)}  # fmt: skip
 
 
+def _phone_key_rotate(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
+    """A new phone key (server.redact): each counter that receives it joins again."""
+    with engine.begin() as conn:
+        redact.rotate_key(conn)
+    return {"phone_key": "rotated"}
+
+
 def _key_reencrypt(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
     return {"reencrypted": _reencrypt(engine, _keyring(args))}
 
@@ -399,6 +411,7 @@ HANDLERS: dict[tuple[str, str | None], Callable[[Engine, argparse.Namespace], An
     ("secret-key", "rotate"): _key_rotate,
     ("secret-key", "reencrypt"): _key_reencrypt,
     ("secret-key", "prune"): _key_prune,
+    ("phone-key", "rotate"): _phone_key_rotate,
     ("rules", "show"): lambda e, a: admin.get_rules(e),
     ("rules", "set"): _rules_set,
     ("rules", "offline"): lambda e, a: admin.set_offline_limits(

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, create_engine, event, insert, select
 from app.packaged import packaged_path
 from app.persistence.migrate import MIGRATION_LOCK
 from app.private_files import private_file
+from server import redact
 from server import tables as t
 from server.backup import EPOCH, new_epoch
 from server.device_secrets import Keyring
@@ -70,7 +71,7 @@ def upgrade(engine: Engine, keyring: Keyring | None = None) -> None:
         command.upgrade(cfg, "head")
         conn.commit()
     with engine.begin() as conn:
-        for name, first in ((EPOCH, new_epoch()),):
+        for name, first in ((EPOCH, new_epoch()), (redact.PHONE_KEY, redact.new_key())):
             if conn.scalar(select(t.counter.c.value).where(t.counter.c.name == name)) is None:
                 conn.execute(insert(t.counter).values(name=name, value=first))
 

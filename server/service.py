@@ -26,8 +26,10 @@ from sqlalchemy.exc import IntegrityError
 
 from app.domain.audit import canonical_json, payload_hash
 from app.domain.phone import looks_like_phone, mask_phone, normalise_phone
+from app.domain.rules import Rules, default_rules
 from app.domain.window import window_start
-from server import quarantine, snapshot, streams, validate
+from app.services.hashing import Hasher
+from server import quarantine, redact, snapshot, streams, validate
 from server import tables as t
 from server.apply import Applier, apply_event, apply_staff
 from server.device_secrets import Keyring
@@ -167,6 +169,7 @@ class HQService:
         self.is_postgres = engine.dialect.name == "postgresql"
         self.known_epoch: str | None = None
         self._store_epochs: dict[str, str] = {}
+        self._hasher = Hasher()  # payment passwords (argon2id; a hash names its parameters)
 
     @property
     def keyring(self) -> Keyring:
@@ -514,9 +517,10 @@ class HQService:
             f'"has_more":{"true" if has_more else "false"}}}'
         ).encode()
 
-    def member_changes(self, member_id: str) -> wire.PullResponse:
+    def member_changes(self, member_id: str, store_code: str | None = None) -> wire.PullResponse:
         """The changes about ``member_id`` (its events, in order), whoever made them: its home
-        store's stream has every one of them."""
+        store's stream has every one of them. A device of ``store_code``, when that is not the
+        member's home store, receives them as its stream would (:mod:`server.redact`)."""
         needle = f'%"member_id":"{member_id}"%'  # an id is hex and dashes: no LIKE wildcard
         c = t.change.c
         with self.engine.connect().execution_options(hq_readonly=True) as conn:
@@ -535,11 +539,15 @@ class HQService:
                     .order_by(c.server_seq)
                     .limit(wire.MAX_PULL)
                 ).all()
+            key = redact.phone_key(conn) if store_code is not None and store_code != home else None
             conn.rollback()
+        bodies = [json.loads(r.body) for r in rows]
+        if key is not None:
+            bodies = [redact.event(b, key) if redact.needed(b) else b for b in bodies]
         return wire.PullResponse(
             changes=[
-                wire.Change(server_seq=r.server_seq, kind=r.kind, body=json.loads(r.body))
-                for r in rows
+                wire.Change(server_seq=r.server_seq, kind=r.kind, body=body)
+                for r, body in zip(rows, bodies, strict=True)
             ],
             cursor=0,
             watermark=0,
@@ -554,10 +562,11 @@ class HQService:
         with self.engine.begin() as conn:
             if not streams.hold(conn, dev.store_code, member_id, now):
                 raise HQError("member_unknown", member_id)
-            found = snapshot.members(conn, [member_id], self.window_start())
+            found = snapshot.members(conn, [member_id], self.window_start(), dev.store_code)
+            key = redact.phone_key(conn)
         # Who took which member (by id, never the phone): the trail of every holding.
         log.info("device %s (%s) fetched member %s", dev.device_id, dev.store_code, member_id)
-        return snapshot.dumps(found[0])
+        return snapshot.dumps({**found[0], "phone_key": key})
 
     def history(self, dev: Any, req: wire.HistoryRequest) -> wire.HistoryResponse:
         """A member's transactions before ``req.before``, newest first, with what each moved
@@ -657,6 +666,51 @@ class HQService:
                 for r in rows
             ]
         )
+
+    # -- payment password of a member whose verifier stays at HQ -------------------------
+    def verify_pay_password(
+        self, dev: Any, member_id: str, password: str
+    ) -> wire.PayPasswordResult:
+        """Check the payment password typed at ``dev``'s counter for a stored-value payment of
+        a member whose verifier that counter does not hold (another store's: server.redact).
+        Wrong tries are counted here, each in its own transaction; the chain rules' number in a
+        row locks it until the home store sets a new one, as the home counter does. The
+        password itself is never stored or logged."""
+        m = t.member.c
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(m.pay_password_hash, m.pay_password_failures)
+                .where(m.id == member_id)
+                .with_for_update()
+            ).first()
+            if row is None:
+                raise HQError("member_unknown", member_id)
+            if row.pay_password_hash is None:
+                return wire.PayPasswordResult(status="none")
+            rules = conn.scalar(select(t.rules.c.rules_json).where(t.rules.c.id == 1))
+            limit = (
+                Rules.from_dict(json.loads(rules)) if rules else default_rules()
+            ).payment_password_max_failures
+            failures = int(row.pay_password_failures or 0)
+            if failures >= limit:
+                return wire.PayPasswordResult(status="locked", left=0)
+            if self._hasher.verify(row.pay_password_hash, password):
+                if failures:
+                    conn.execute(
+                        update(t.member).where(m.id == member_id).values(pay_password_failures=0)
+                    )
+                return wire.PayPasswordResult(status="ok")
+            failures += 1
+            conn.execute(
+                update(t.member).where(m.id == member_id).values(pay_password_failures=failures)
+            )
+        log.info(
+            "device %s (%s): wrong payment password for member %s (%s of %s)",
+            dev.device_id, dev.store_code, member_id, failures, limit,
+        )  # fmt: skip
+        if failures >= limit:
+            return wire.PayPasswordResult(status="locked", left=0)
+        return wire.PayPasswordResult(status="wrong", left=limit - failures)
 
     def database_name(self) -> str:
         return self.engine.dialect.name

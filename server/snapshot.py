@@ -4,7 +4,8 @@ one member returns.
 A join is one response of NDJSON lines read in one transaction (REPEATABLE READ on
 PostgreSQL, one read transaction on SQLite), so every line describes the same moment:
 
-    {"snapshot": 1, "cursor": W, "rules": {...} | null, "rules_version": N, "staff": [...]}
+    {"snapshot": 1, "cursor": W, "rules": {...} | null, "rules_version": N, "staff": [...],
+     "phone_key": K}
     {"member": {...}, "cards": [...], "txns": [...], "sv": [...], "lots": [...], "points": [...]}
     ...
     {"end": true, "members": COUNT}
@@ -14,7 +15,9 @@ stream from there, and no change after it is in the lines. The members are the s
 and those it holds (``hq_holding``), each with every ledger row, lot, card and transaction HQ
 has for them in the history window (:func:`window`: what came before is one carried row), so
 the counter's balances are the sum of its rows, exactly as HQ's are, and a later change that
-repeats a row (by its id) is not counted twice.
+repeats a row (by its id) is not counted twice. Another store's member comes without their
+number and payment-password verifier (:mod:`server.redact`; ``phone_key`` is the chain key
+their ``phone_hash`` is made with).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, or_, select
 
 from app.domain.window import CARRIED, carried_ids, window_start_at
-from server import streams
+from server import redact, streams
 from server import tables as t
 
 PAGE = 500  # members read (and written as lines) at a time
@@ -46,10 +49,14 @@ def _iso(value: Any) -> Any:
 
 
 def members(
-    conn: Connection, ids: Sequence[str], since: dt.date | None = None
+    conn: Connection,
+    ids: Sequence[str],
+    since: dt.date | None = None,
+    for_store: str | None = None,
 ) -> list[dict[str, Any]]:
     """Each of ``ids`` HQ has, with all its rows (in ``ids`` order); with ``since``, the
-    history window's rows only (:func:`window`)."""
+    history window's rows only (:func:`window`); as ``for_store`` receives them when given
+    (another store's member without number and verifier: server.redact)."""
     if not ids:
         return []
     rows = {r.id: r for r in conn.execute(select(t.member).where(t.member.c.id.in_(ids)))}
@@ -105,12 +112,16 @@ def members(
                      "business_date": x.business_date, "created_at": _iso(x.created_at)}
                 )  # fmt: skip
     out = []
+    key: str | None = None
     for member_id in ids:
         row = rows.get(member_id)
         if row is None:
             continue
         data = {name: _iso(getattr(row, name)) for name in _MEMBER_FIELDS}
         data["field_clocks"] = json.loads(row.field_clocks or "{}")
+        if for_store is not None and row.store_code != for_store:
+            key = key or redact.phone_key(conn)
+            data = redact.member(data, key)
         parts = by[member_id]
         if since is not None:
             window(member_id, parts, since, dated)
@@ -201,6 +212,7 @@ def _header(conn: Connection, store_code: str) -> dict[str, Any]:
         "rules": json.loads(rules) if rules else None,
         "rules_version": version,
         "staff": staff,
+        "phone_key": redact.phone_key(conn),
     }
 
 
@@ -214,6 +226,6 @@ def lines(engine: Engine, store_code: str, since: dt.date | None = None) -> Iter
         yield dumps(_header(conn, store_code)) + b"\n"
         ids = scope_ids(conn, store_code)
         for i in range(0, len(ids), PAGE):
-            for member in members(conn, ids[i : i + PAGE], since):
+            for member in members(conn, ids[i : i + PAGE], since, store_code):
                 yield dumps(member) + b"\n"
         yield dumps({"end": True, "members": len(ids)}) + b"\n"

@@ -30,6 +30,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from app.domain.audit import canonical_json
 from app.domain.events import effects
 from app.domain.ids import uuid7
+from server import redact
 from server import tables as t
 
 CHUNK = 500  # ids per IN (...) list
@@ -265,6 +266,7 @@ def publish(
                     held[m].add(c.store_code)
     rows: list[dict[str, Any]] = []
     next_seq = dict(locked)
+    key: str | None = None  # the phone key, read once a change needs it
     for c in changes:
         if c.chain_wide:
             targets = set(everyone)
@@ -276,7 +278,17 @@ def publish(
             if c.store_code:
                 targets.add(c.store_code)
         body = canonical_json(c.body)
+        # A registration or a password change goes to the other stores' streams without the
+        # number and the verifier (server.redact); the home stream's row keeps them.
+        owner = redact.member_of(c.body) if c.kind == "event" and redact.needed(c.body) else None
+        redacted: str | None = None
         for store_code in sorted(targets):
+            text = body
+            if owner is not None and store_code != home.get(owner):
+                if redacted is None:
+                    key = key or redact.phone_key(conn)
+                    redacted = canonical_json(redact.event(c.body, key))
+                text = redacted
             next_seq[store_code] += 1
             rows.append(
                 {
@@ -284,7 +296,7 @@ def publish(
                     "server_seq": next_seq[store_code],
                     "kind": c.kind,
                     "origin_device": c.origin_device,
-                    "body": body,
+                    "body": text,
                     "created_at": now,
                 }
             )

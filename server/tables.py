@@ -106,6 +106,9 @@ member = Table(
     Column("bonus_fen", BigInteger, nullable=False, default=0),
     Column("points", BigInteger, nullable=False, default=0),
     Column("pay_password_hash", String(256)),
+    # Wrong tries at HQ (a stored-value payment at another store: server.service), since the
+    # last right one or the last new password.
+    Column("pay_password_failures", Integer, nullable=False, default=0, server_default="0"),
     Column("merged_into", String(36)),
     Column("field_clocks", Text, nullable=False, default="{}"),
     Column("created_at", DateTime, nullable=False),

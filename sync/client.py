@@ -241,6 +241,13 @@ class HQClient:
         body = {"member_id": member_id, "before": before.isoformat(), "limit": limit}
         return _parse(wire.HistoryResponse, self._signed("POST", wire.HISTORY_PATH, body))
 
+    def verify_pay_password(self, member_id: str, password: str) -> wire.PayPasswordResult:
+        """HQ's check of the payment password of a member whose verifier stays there."""
+        body = {"member_id": member_id, "password": password}
+        return _parse(
+            wire.PayPasswordResult, self._signed("POST", wire.VERIFY_PAY_PASSWORD_PATH, body)
+        )
+
     def fetch(self, member_id: str) -> dict[str, Any]:
         """Hold ``member_id`` at this counter's store from now on; the member as HQ has them
         (one snapshot line, :mod:`server.snapshot`)."""

@@ -21,6 +21,7 @@ PULL_PATH = f"{PREFIX}/changes"
 LOOKUP_PATH = f"{PREFIX}/members/lookup"
 MEMBER_CHANGES_PATH = f"{PREFIX}/members/changes"
 FETCH_PATH = f"{PREFIX}/members/fetch"
+VERIFY_PAY_PASSWORD_PATH = f"{PREFIX}/members/verify-pay-password"
 SNAPSHOT_PATH = f"{PREFIX}/snapshot"
 HISTORY_PATH = f"{PREFIX}/members/history"
 HEALTH_PATH = f"{PREFIX}/health"
@@ -142,6 +143,19 @@ class HistoryResponse(_Model):
     member_id: str
     txns: list[HistoryTxn]  # newest first
     has_more: bool
+
+
+class PayPasswordRequest(_Model):
+    member_id: str = _ID
+    password: str = Field(min_length=1, max_length=32, pattern=r"^[^\x00-\x1f\x7f]+$")
+
+
+class PayPasswordResult(_Model):
+    """``ok``: right; ``wrong``: ``left`` tries before it locks; ``locked``: too many wrong
+    tries (the home store resets it); ``none``: the member has no payment password."""
+
+    status: Literal["ok", "wrong", "locked", "none"]
+    left: int | None = None
 
 
 class MemberSummary(_Model):

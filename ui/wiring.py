@@ -139,6 +139,10 @@ class CounterSync:
         self.events = events or SyncEvents()
         self.worker = SyncWorker(self.data_dir, clock=clock, interval=interval)
         self.worker.add_listener(self.events.on_status)
+        from sync.pay_passwords import HQPayPasswords
+
+        # Stored value of another store's member with a payment password: HQ checks it.
+        ctx.pay_passwords = HQPayPasswords(self.data_dir)
 
     def start(self) -> CounterSync:
         self.worker.start()

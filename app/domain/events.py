@@ -66,6 +66,7 @@ class Effects:
     member_status: dict[str, str] = field(default_factory=dict)  # member_id -> status
     merged_into: tuple[str, str] | None = None  # (dropped member, kept member)
     password_hash: str | None = None
+    password_at_hq: bool = False  # set, its verifier kept at HQ (another store's member)
     profile: dict[str, tuple[Any, str]] = field(default_factory=dict)  # field -> (value, hlc)
 
     @property
@@ -117,7 +118,9 @@ def effects(event_type: str, payload: dict[str, Any]) -> Effects:
         if opening and member_id:
             eff.spend_delta[member_id] = int(opening)
     elif event_type == "member.payment_password_set":
-        eff.password_hash = payload["password_hash"]
+        # Another store's counters receive no verifier, only that one is set (server.redact).
+        eff.password_hash = payload.get("password_hash")
+        eff.password_at_hq = bool(payload.get("password_at_hq")) and eff.password_hash is None
     elif event_type in CARD_STATUS_EVENTS:
         eff.card_status.append((payload["card_id"], CARD_STATUS_EVENTS[event_type]))
     elif event_type == "card.replaced":

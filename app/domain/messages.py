@@ -248,6 +248,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "会员已设置支付密码,修改需要输入原密码",
         "A payment password is set; the old one is needed to change it",
     ),
+    "payment_password_at_hq": (
+        "该会员属于其他门店并设置了支付密码,密码由总部核对,现在连不上总部:"
+        "请联网后再使用储值,或改用现金等其他方式付款",
+        "This member belongs to another store and has a payment password, which HQ checks, "
+        "and HQ cannot be reached now: use stored value once online, or take cash or another "
+        "payment",
+    ),
+    "payment_password_locked_at_hq": (
+        "支付密码错误次数过多已锁定,请到会员所属门店由店长重置",
+        "Payment password locked after too many tries; a manager of the member's home store "
+        "resets it",
+    ),
     "payment_password_format": ("支付密码应为 6 位数字", "The payment password is 6 digits"),
     "payment_password_locked": (
         "支付密码错误次数过多已锁定,请店长重置",

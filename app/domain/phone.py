@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import unicodedata
 
@@ -42,3 +44,9 @@ def mask_phone(phone: str) -> str:
     if len(phone) != 11:
         return "*" * len(phone)
     return f"{phone[:3]}****{phone[7:]}"
+
+
+def phone_hash(key: str, phone: str) -> str:
+    """The chain's keyed hash of a full number (HMAC-SHA256, hex): how a counter finds, by the
+    number typed or scanned, another store's member whose number it does not hold."""
+    return hmac.new(key.encode(), phone.encode(), hashlib.sha256).hexdigest()

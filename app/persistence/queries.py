@@ -35,8 +35,15 @@ STORE = select(StoreRow).where(StoreRow.id == 1)
 
 MEMBER = select(Member).where(Member.id == bindparam("member_id"))
 
-# :phone
-MEMBER_BY_PHONE = select(Member).where(Member.phone == bindparam("phone"), Member.status == ACTIVE)
+# :phone (a full number: another store's member, whose masked number is held, has a hash)
+MEMBER_BY_PHONE = select(Member).where(
+    Member.phone == bindparam("phone"), Member.status == ACTIVE, Member.phone_hash.is_(None)
+)
+
+# :phone_hash (another store's member, by the chain's keyed hash of the number)
+MEMBER_BY_PHONE_HASH = select(Member).where(
+    Member.phone_hash == bindparam("phone_hash"), Member.status == ACTIVE
+)
 
 # :last4
 MEMBERS_BY_LAST4 = (

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import LABEL_STYLE_TABLENAME_PLUS_COL, Connection, Engine, Select
 from sqlalchemy.dialects import sqlite
 
+from app.domain.phone import phone_hash
 from app.persistence import queries
 from app.persistence.tables import Card, Member, StoreRow
 
@@ -106,6 +107,7 @@ class _Compiled:
 _STORE = _Compiled(queries.STORE)
 _MEMBER = _Compiled(_with_card(queries.MEMBER))
 _MEMBER_BY_PHONE = _Compiled(_with_card(queries.MEMBER_BY_PHONE))
+_MEMBER_BY_PHONE_HASH = _Compiled(_with_card(queries.MEMBER_BY_PHONE_HASH))
 _MEMBERS_BY_LAST4 = _Compiled(_with_card(queries.MEMBERS_BY_LAST4))
 _MEMBERS_BY_NAME_RANGE = _Compiled(_with_card(queries.MEMBERS_BY_NAME_RANGE))
 _MEMBERS_BY_KEY_RANGE = _Compiled(_with_card(queries.MEMBERS_BY_KEY_RANGE))
@@ -173,7 +175,14 @@ class Reader:
         return self._one_member(_MEMBER, {"member_id": member_id})
 
     def member_by_phone(self, phone: str) -> Record | None:
-        return self._one_member(_MEMBER_BY_PHONE, {"phone": phone})
+        found = self._one_member(_MEMBER_BY_PHONE, {"phone": phone})
+        if found is not None:
+            return found
+        store = self.store()  # another store's member: by the chain's hash of the number
+        if store is None or not store.phone_key:
+            return None
+        hashed = phone_hash(store.phone_key, phone)
+        return self._one_member(_MEMBER_BY_PHONE_HASH, {"phone_hash": hashed})
 
     def members_by_last4(self, last4: str) -> Sequence[Record]:
         return self._member_rows(_MEMBERS_BY_LAST4, {"last4": last4})

@@ -8,6 +8,7 @@ from collections.abc import Collection, Iterable
 from sqlalchemy import delete, func, select, update
 
 from app.domain.events import effects
+from app.domain.phone import mask_phone, phone_hash
 from app.persistence.tables import (
     Card,
     Member,
@@ -44,6 +45,17 @@ def members_by_id(uow: UnitOfWork, ids: Collection[str]) -> dict[str, Member]:
             (m.id, m) for m in uow.session.scalars(select(Member).where(Member.id.in_(part)))
         )
     return found
+
+
+def full_numbers_ending(uow: UnitOfWork, last4: str) -> list[Member]:
+    """Active members whose full number is here (no hash) and ends in ``last4``."""
+    return list(
+        uow.session.scalars(
+            select(Member).where(
+                Member.phone_last4 == last4, Member.status == "active", Member.phone_hash.is_(None)
+            )
+        )
+    )
 
 
 def taken_card_nos(uow: UnitOfWork, card_nos: Collection[str]) -> set[str]:
@@ -92,6 +104,36 @@ def set_unheld_except(uow: UnitOfWork, held: Collection[str]) -> int:
     for part in _chunks(drop):
         uow.session.execute(update(Member).where(Member.id.in_(part)).values(held=False))
     return len(drop)
+
+
+def redact_not_held(uow: UnitOfWork, held: Collection[str], key: str) -> int:
+    """Members from HQ outside this store's scope (other stores' members) whose full number
+    is still here, from a release that kept it: the number becomes its masked form and the
+    chain's keyed hash, and the verifier goes (a password stays known as set, at HQ). Members
+    this counter made, or has events pending about, are left as they are. Returns how many."""
+    keep = set(held) | pending_members(uow)
+    m = Member.__table__.c
+    rows = uow.session.execute(
+        select(m.id, m.phone, m.pay_password_hash).where(
+            m.created_by.is_(None), m.phone_hash.is_(None)
+        )
+    ).all()
+    done = 0
+    for member_id, phone, verifier in rows:
+        if member_id in keep:
+            continue
+        uow.session.execute(
+            update(Member.__table__)
+            .where(m.id == member_id)
+            .values(
+                phone=mask_phone(phone),
+                phone_hash=phone_hash(key, phone),
+                pay_password_hash=None,
+                pay_password_at_hq=verifier is not None,
+            )
+        )
+        done += 1
+    return done
 
 
 def clear_parked(uow: UnitOfWork) -> int:

@@ -40,6 +40,8 @@ class StoreRow(Base):
     name: Mapped[str] = mapped_column(String(64))
     device_id: Mapped[str] = mapped_column(String(36))
     qr_key: Mapped[str] = mapped_column(String(128))
+    # The chain's key for the phone hashes of other stores' members (from HQ; None before).
+    phone_key: Mapped[str | None] = mapped_column(String(64))
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
     rules_json: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
@@ -62,8 +64,12 @@ class Member(Base):
     __tablename__ = "member"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     name: Mapped[str] = mapped_column(String(32), index=True)
+    # Another store's member comes without their number (server.redact): ``phone`` holds the
+    # masked form (138****8000) and ``phone_hash`` the chain's keyed hash of the number, by
+    # which a number typed or scanned finds them. None for a member whose number is here.
     phone: Mapped[str] = mapped_column(String(11))
     phone_last4: Mapped[str] = mapped_column(String(4), index=True)
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     gender: Mapped[str | None] = mapped_column(String(1))
     birthday: Mapped[dt.date | None] = mapped_column(Date)
     # A birthday known by month and day only ("05-20", as most old systems keep it): set
@@ -84,6 +90,11 @@ class Member(Base):
     points: Mapped[int] = mapped_column(Integer, default=0)
     pay_password_hash: Mapped[str | None] = mapped_column(String(256))
     pay_password_failures: Mapped[int] = mapped_column(Integer, default=0)
+    # Another store's member with a payment password: its verifier stays at HQ, which checks
+    # a stored-value payment here online (app.services.checkout).
+    pay_password_at_hq: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("0")
+    )
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     created_by: Mapped[str | None] = mapped_column(String(36))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
@@ -105,7 +116,7 @@ class Member(Base):
             "uq_member_active_phone",
             "phone",
             unique=True,
-            sqlite_where=text("status = 'active'"),
+            sqlite_where=text("status = 'active' AND phone_hash IS NULL"),
         ),
         # Covering indexes of the range report's member counts. Status comes second: led by
         # status, SQLite would take them for every "active members named ..." search.

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, Table, func, insert, select, tuple_
 from sqlalchemy.orm import Session
 
+from app.domain.phone import phone_hash
 from app.domain.points import LotBalance
 from app.persistence import queries
 from app.persistence.tables import (
@@ -216,7 +217,23 @@ class UnitOfWork:
         return self.session.get(Member, member_id)
 
     def member_by_phone(self, phone: str) -> Member | None:
-        return self.session.scalar(queries.MEMBER_BY_PHONE, {"phone": phone})
+        """The active member with this full number: one whose number is here, else another
+        store's member whose hash of it is (see ``Member.phone_hash``)."""
+        found = self.session.scalar(queries.MEMBER_BY_PHONE, {"phone": phone})
+        if found is not None:
+            return found
+        hashed = self.phone_hash(phone)
+        if hashed is None:
+            return None
+        return self.member_by_phone_hash(hashed)
+
+    def member_by_phone_hash(self, hashed: str) -> Member | None:
+        return self.session.scalar(queries.MEMBER_BY_PHONE_HASH, {"phone_hash": hashed})
+
+    def phone_hash(self, phone: str) -> str | None:
+        """The chain's hash of ``phone`` (None before HQ sent its key)."""
+        store = self.store()
+        return phone_hash(store.phone_key, phone) if store and store.phone_key else None
 
     def members_by_last4(self, last4: str) -> Sequence[Member]:
         return self.session.scalars(queries.MEMBERS_BY_LAST4, {"last4": last4}).all()

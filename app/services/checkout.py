@@ -19,6 +19,7 @@ from app.domain.pricing import (
 from app.persistence.tables import TxnTender
 from app.services import offline
 from app.services.context import CounterContext, load_rules
+from app.services.foreign import check_password_at_hq
 from app.services.ledger import (
     change_tier,
     earn_points,
@@ -95,6 +96,8 @@ def checkout(
     )
     if uses_stored_value or points > 0:
         require_held(found)  # balances of a member not kept up to date here may be old
+    if uses_stored_value and found.pay_password_at_hq:
+        check_password_at_hq(ctx, member_id, payment_password)  # another store's: at HQ
     if uses_stored_value and found.pay_password_hash is not None:
         check_payment_password(ctx, member_id, payment_password)
 

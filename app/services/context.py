@@ -15,7 +15,7 @@ from app.domain.rules import Rules
 from app.persistence.db import DB_FILENAME, Database
 from app.persistence.reader import Reader
 from app.persistence.uow import UnitOfWork
-from app.ports import Clock, SystemClock
+from app.ports import Clock, PayPasswordAuthority, SystemClock
 from app.private_files import private_dir, private_file, tighten_tree
 from app.services.hashing import Hasher
 
@@ -29,6 +29,8 @@ class CounterContext:
     clock: Clock = field(default_factory=SystemClock)
     hasher: Hasher = field(default_factory=Hasher)
     data_dir: Path | None = None
+    # Where a payment password whose verifier is not here is checked (HQ, when enrolled).
+    pay_passwords: PayPasswordAuthority | None = None
 
     def uow(self) -> UnitOfWork:
         """A write unit of work (BEGIN IMMEDIATE)."""

@@ -40,7 +40,9 @@ def checkout_info(ctx: CounterContext, actor: Actor, member_id: str) -> Checkout
             usable_points=usable_points(uow, member.id, ctx.business_date(uow)),
             principal_fen=member.principal_fen,
             bonus_fen=member.bonus_fen,
-            has_payment_password=member.pay_password_hash is not None,
+            has_payment_password=(
+                member.pay_password_hash is not None or member.pay_password_at_hq
+            ),
         )
 
 

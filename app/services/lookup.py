@@ -99,7 +99,7 @@ def member_views(
                 points=m.points,
                 points_expiring_soon=expiring.get(m.id, 0),
                 cumulative_spend_fen=m.cumulative_spend_fen,
-                has_payment_password=m.pay_password_hash is not None,
+                has_payment_password=m.pay_password_hash is not None or bool(m.pay_password_at_hq),
                 birthday=m.birthday,
                 gender=m.gender,
                 email=m.email,

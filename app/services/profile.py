@@ -42,7 +42,8 @@ def update_profile(
         ensure_home_member(uow, member)
         probe = Registration(
             name=name if name is not None else member.name,
-            phone=member.phone,
+            # (only the other fields are checked: another store's member has no number here)
+            phone=member.phone if member.phone_hash is None else "13800000000",
             consent=True,
             birthday=birthday,
             gender=gender,

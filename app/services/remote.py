@@ -35,7 +35,7 @@ from app.persistence.tables import (
     Txn,
 )
 from app.persistence.uow import UnitOfWork
-from app.services import parking
+from app.services import foreign, parking
 from app.services.context import CounterContext
 from app.services.recording import record
 from app.services.search_keys import search_keys
@@ -239,14 +239,13 @@ def _register(ctx: CounterContext, uow: UnitOfWork, eff: Effects) -> None:
     assert m is not None
     if uow.member(m["member_id"]) is not None:
         return
-    clash = uow.member_by_phone(m["phone"])
+    clash = foreign.clash(uow, m, m["member_id"])
     referrer = m.get("referrer_id")
     now = ctx.now()
     member = Member(
         id=m["member_id"],
         name=m["name"],
-        phone=m["phone"],
-        phone_last4=m["phone"][-4:],
+        **foreign.phone_columns(m),  # another store's member: masked number and hash
         gender=m.get("gender"),
         birthday=birthday_parts(m.get("birthday"))[0],
         birthday_md=birthday_parts(m.get("birthday"))[1],
@@ -330,9 +329,10 @@ def _member_changes(
         kept = _member(uow, eff.merged_into[1])
         if kept.status == "duplicate":
             kept.status = "active"
-    if eff.password_hash and eff.member_id:
+    if (eff.password_hash or eff.password_at_hq) and eff.member_id:
         member = _member(uow, eff.member_id)
         member.pay_password_hash = eff.password_hash
+        member.pay_password_at_hq = eff.password_at_hq
         member.pay_password_failures = 0
     if eff.profile and eff.member_id:
         apply_profile(ctx, uow, state, _member(uow, eff.member_id), eff.profile)

@@ -41,6 +41,7 @@ from app.persistence.tables import (
     Txn,
 )
 from app.persistence.uow import UnitOfWork
+from app.services import foreign
 from app.services.context import CounterContext
 from app.services.recording import record
 from app.services.search_keys import search_keys
@@ -232,12 +233,12 @@ def _new_member(
     referrers: set[str],
     now: dt.datetime,
 ) -> Member:
-    clash = uow.member_by_phone(m["phone"])
+    clash = foreign.clash(uow, m, m["id"])
     status = m["status"]
     if status == "active" and clash is not None:
         status = "duplicate"  # two stores registered one phone while apart: a manager merges
     member = Member(
-        id=m["id"], name=m["name"], phone=m["phone"], phone_last4=m["phone"][-4:],
+        id=m["id"], name=m["name"], **foreign.phone_columns(m),
         gender=m.get("gender"), birthday=birthday_parts(m.get("birthday"))[0],
         birthday_md=birthday_parts(m.get("birthday"))[1], email=m.get("email"),
         address=m.get("address"),
@@ -246,7 +247,8 @@ def _new_member(
         tier_code=m.get("tier_code") or "normal", tier_overridden=bool(m.get("tier_overridden")),
         cumulative_spend_fen=int(m.get("cumulative_spend_fen") or 0), principal_fen=0,
         bonus_fen=0, points=0, pay_password_hash=m.get("pay_password_hash"),
-        pay_password_failures=0, created_at=now, created_by=None, updated_at=now, held=True,
+        pay_password_at_hq=bool(m.get("password_at_hq")), pay_password_failures=0,
+        created_at=now, created_by=None, updated_at=now, held=True,
     )  # fmt: skip
     uow.add(member)
     for name, stamp in (m.get("field_clocks") or {}).items():
@@ -259,17 +261,20 @@ def _new_member(
 def _refresh(uow: UnitOfWork, member: Member, m: dict[str, Any]) -> None:
     """HQ's word on a member this counter has and has nothing pending about: its status
     (``duplicate`` while another active member here has the phone), tier, spend, verifier;
-    each profile field whose stamp at HQ is newer than the one here (last writer wins)."""
-    clash = uow.member_by_phone(m["phone"])
+    each profile field whose stamp at HQ is newer than the one here (last writer wins). Another
+    store's member comes without number and verifier (app.services.foreign)."""
+    clash = foreign.clash(uow, m, member.id)
     status = m["status"]
-    if status == "active" and clash is not None and clash.id != member.id:
+    if status == "active" and clash is not None:
         status = "duplicate"  # two stores registered one phone while apart: a manager merges
     member.status = status
-    member.phone, member.phone_last4 = m["phone"], m["phone"][-4:]
+    for name, value in foreign.phone_columns(m).items():
+        setattr(member, name, value)
     member.tier_code = m.get("tier_code") or member.tier_code
     member.tier_overridden = bool(m.get("tier_overridden"))
     member.cumulative_spend_fen = int(m.get("cumulative_spend_fen") or 0)
     member.pay_password_hash = m.get("pay_password_hash")
+    member.pay_password_at_hq = bool(m.get("password_at_hq"))
     member.source = m.get("source") or member.source
     renamed = False
     stamps = m.get("field_clocks") or {}
@@ -298,6 +303,7 @@ def fetched(ctx: CounterContext, line: dict[str, Any]) -> bool:
     """One member fetched from HQ (an online lookup before serving them): held from now on.
     True when the member was new here."""
     with ctx.uow() as uow:
+        foreign.take_phone_key(uow, line.get("phone_key"))
         new = apply_members(ctx, uow, [line]) > 0
         uow.commit()
     return new
@@ -318,6 +324,7 @@ def join(
 
     with ctx.uow() as uow:
         state = syncstore.state_for_update(uow)
+        foreign.take_phone_key(uow, header.get("phone_key"))
         if header.get("rules") is not None:
             remote.apply_rules(uow, header["rules"])
             state.rules_version = header.get("rules_version")
@@ -344,6 +351,9 @@ def join(
     with ctx.uow() as uow:
         state = syncstore.state_for_update(uow)
         unheld = scopestore.set_unheld_except(uow, held)
+        store = uow.store()
+        if store is not None and store.phone_key:  # numbers kept by an earlier release go
+            scopestore.redact_not_held(uow, held, store.phone_key)
         scopestore.clear_parked(uow)  # what they waited for came with the snapshot
         before = state.cursor
         state.cursor = cursor
