@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -342,6 +343,9 @@ class MainWindow(QMainWindow):
         self.status_labels["disk"].setVisible(bool(low))
         self.status_labels["sync"].setText(self._sync_text(status.pending_events))
         self.status_labels["printer"].setText(self._printer_text(status))
+        state = self.printer_state
+        down = state is not None and not state[0]
+        self.status_labels["printer"].setToolTip((state[1] or "") if state and down else "")
 
     def _sync_text(self, pending: int) -> str:
         s = self.sync_status
@@ -384,7 +388,11 @@ class MainWindow(QMainWindow):
         elif self.printer_state[0]:
             text = self.tr("打印机:正常")
         else:
-            text = self.tr("打印机:离线({0})").format(self.printer_state[1])
+            # What went wrong in a few words (the whole reason is the label's tooltip): the
+            # status bar shares its width with the store, the business date and the sync.
+            reason = re.split("[:：]", self.printer_state[1] or "", maxsplit=1)[0].strip()
+            reason = reason.removeprefix("打印机").removeprefix("The printer ")
+            text = self.tr("打印机:{0}").format(reason or self.tr("离线"))
         if status.jobs_waiting:
             text += self.tr(" · 待打印 {0} 张").format(status.jobs_waiting)
         if status.jobs_failed:

@@ -969,8 +969,8 @@ Reason: {0}</translation>
         <translation>Printer: ready</translation>
     </message>
     <message>
-        <source>打印机:离线({0})</source>
-        <translation>Printer: offline ({0})</translation>
+        <source>离线</source>
+        <translation>offline</translation>
     </message>
     <message>
         <source> · 待打印 {0} 张</source>

@@ -31,3 +31,46 @@ def test_ctrl_r_shows_the_whole_receipt_and_esc_returns_to_the_scan_box(app: App
     app.back(0.8)
     focused = app.focused()
     assert focused is not None and "刷卡" in focused["hint"], focused
+
+
+def test_a_printer_that_takes_the_bytes_and_says_nothing_is_not_printed(app: App) -> None:
+    """A network printer that accepts the job and closes without answering its status: the
+    status bar says it did not confirm, and the job waits to be printed again."""
+    import contextlib
+    import socket
+    import threading
+
+    from tests.desktop.conftest import cli
+
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+
+    def swallow() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(2)
+                with contextlib.suppress(OSError):
+                    conn.recv(65536)
+
+    threading.Thread(target=swallow, daemon=True).start()
+    try:
+        cli(app.data_dir, "printer", "set", "--printer", f"tcp:127.0.0.1:{port}")
+        app.sign_in(ADMIN)
+        s = app.screen
+        s.scan(ZHANG)
+        app.settle(1.0)
+        app.open("F2", "储值充值", 0.6)
+        s.type("100", enter=True)
+        app.back(1.5)
+        label = app.control("未确认")["text"]
+        assert "打印机" in label, label
+        app.settle(6.0)  # the status answer it waits for (5 s), then the bar
+        app.shot("printer-not-confirmed")
+        states = {r[0] for r in app.query("SELECT state FROM print_job")}
+        assert "done" not in states, states
+    finally:
+        server.close()

@@ -109,7 +109,13 @@ def test_a_printer_that_does_not_confirm_is_named_in_the_status_bar(
         open_member(qtbot, window)
         top_up_100(qtbot, window)
         label = window.status_labels["printer"]
-        qtbot.waitUntil(lambda: "打印机未确认打印" in label.text(), timeout=10_000)
+        qtbot.waitUntil(
+            lambda: (
+                "打印机:未确认打印(将重打)" in label.text()  # in a few words; the whole reason:
+                and "打印机未确认打印(将重打):tcp:" in label.toolTip()
+            ),
+            timeout=10_000,
+        )
         qtbot.waitUntil(lambda: "待打印 1 张" in label.text(), timeout=5000)
         waiting = "SELECT state, reprint FROM print_job"
         # Not done: waiting for its retry, marked 重打印.
