@@ -942,7 +942,7 @@ Reason: {0}</translation>
     </message>
     <message>
         <source>营业日 {0}(日历 {1})</source>
-        <translation>Business date {0} (calendar {1})</translation>
+        <translation>Day {0} ({1})</translation>
     </message>
     <message>
         <source>营业日 {0}:从 {1} 开始;日结后的业务记入下一营业日</source>
@@ -982,7 +982,7 @@ Reason: {0}</translation>
     </message>
     <message>
         <source>未连接总部 · 待上传 {0} 条</source>
-        <translation>Not connected to HQ · {0} to upload</translation>
+        <translation>No HQ · {0} to upload</translation>
     </message>
 </context>
 <context>
