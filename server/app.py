@@ -33,53 +33,15 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-async def signed_device(
-    request: Request,
-    x_mc_device: Annotated[
-        str | None, Header(description="the device id given at enrollment")
-    ] = None,
-    x_mc_timestamp: Annotated[
-        str | None, Header(description="Unix time of the request; ±300 s of HQ's clock")
-    ] = None,
-    x_mc_nonce: Annotated[
-        str | None, Header(description="8–64 letters or digits, never reused by the device")
-    ] = None,
-    x_mc_signature: Annotated[
-        str | None,
-        Header(
-            description="hex HMAC-SHA256 with the device secret over METHOD, path with "
-            "query, timestamp, nonce and the body's SHA-256, joined by newlines"
-        ),
-    ] = None,
-) -> Any:
-    """The enrolled, unrevoked device that signed this request (else 401/403).
-
-    The headers are declared for the OpenAPI schema; they are read (and checked) from the
-    request itself, so a missing one is answered 401 ``unsigned``."""
-    service: HQService = request.app.state.service
-    body = await request.body()
-    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    dev, sealed = await run_in_threadpool(
-        service.authenticate_handover, request.method, path, request.headers, body
-    )
-    if sealed is not None:
-        request.state.next_secret = sealed  # NextSecretHeader puts it on the answer
-    request.state.store_code = dev.store_code  # EpochHeader names that store's stream
-    return dev
-
-
-Device = Annotated[Any, Depends(signed_device)]
-
-
 class SignedRequest:
-    """A request to check and answer in one trip to a worker thread (:meth:`run`): for
-    routes without a body to parse, whose work is short (pull)."""
+    """A signed request, checked on a worker thread together with the work that answers it
+    (:meth:`run`): one trip for a route without a body to parse (pull)."""
 
     def __init__(self, request: Request) -> None:
         self.request = request
 
     async def run(self, work: Callable[[Any], T]) -> T:
-        """``work(device)`` once the signature holds (as :func:`signed_device`)."""
+        """``work(device)`` once the signature holds: the enrolled, unrevoked device."""
         request = self.request
         service: HQService = request.app.state.service
         body = await request.body()
@@ -88,8 +50,8 @@ class SignedRequest:
         def checked() -> T:
             dev, sealed = service.authenticate_handover(request.method, path, request.headers, body)
             if sealed is not None:
-                request.state.next_secret = sealed
-            request.state.store_code = dev.store_code
+                request.state.next_secret = sealed  # NextSecretHeader puts it on the answer
+            request.state.store_code = dev.store_code  # EpochHeader names its store's stream
             return work(dev)
 
         return await run_in_threadpool(checked)
@@ -114,11 +76,23 @@ async def signed_request(
         ),
     ] = None,
 ) -> SignedRequest:
-    """As :func:`signed_device`, the check made in :meth:`SignedRequest.run`."""
+    """The request, to be checked in :meth:`SignedRequest.run` (else 401/403).
+
+    The headers are declared for the OpenAPI schema; they are read (and checked) from the
+    request itself, so a missing one is answered 401 ``unsigned``."""
     return SignedRequest(request)
 
 
 Signed = Annotated[SignedRequest, Depends(signed_request)]
+
+
+async def signed_device(signed: Signed) -> Any:
+    """The device that signed this request, checked before the route's work (a route whose
+    body FastAPI parses only after the signature holds)."""
+    return await signed.run(lambda dev: dev)
+
+
+Device = Annotated[Any, Depends(signed_device)]
 
 
 class Unexpected:

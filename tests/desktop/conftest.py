@@ -11,6 +11,7 @@ xdist worker and screen size.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -258,6 +259,40 @@ def app(screen: XSession, demo_template: Path, tmp_path: Path, shots_dir: Path) 
     """The app on a fresh copy of the demo store, at the sign-in screen."""
     data = tmp_path / "data"
     shutil.copytree(demo_template, data)
+    running = start_app(screen, data, shots_dir)
+    try:
+        yield running
+    finally:
+        running.stop()
+        screen.gone(TITLE, timeout=20)
+
+
+@contextlib.contextmanager
+def enrolled_app(
+    screen: XSession,
+    demo_template: Path,
+    tmp_path: Path,
+    shots_dir: Path,
+    hq_url: str,
+    *sql: str,
+) -> Iterator[App]:
+    """The app on a copy of the demo store enrolled with the HQ at ``hq_url`` (its
+    ``sync.json``; any secret: HQ here is out of reach or a stand-in), after ``sql`` ran on
+    its database."""
+    from app.domain.ids import uuid7
+    from sync.config import SyncConfig, save_config
+
+    data = tmp_path / "data"
+    shutil.copytree(demo_template, data)
+    con = sqlite3.connect(str(data / "counter.sqlite3"))
+    try:
+        (store,) = con.execute("SELECT code FROM store").fetchone()
+        for statement in sql:
+            con.execute(statement)
+        con.commit()
+    finally:
+        con.close()
+    save_config(data, SyncConfig(hq_url, uuid7(), "s" * 43, store, verify_tls=False))
     running = start_app(screen, data, shots_dir)
     try:
         yield running

@@ -8,8 +8,6 @@ itself is tested against the real HQ in tests/sync/test_history_window.py) and n
 from __future__ import annotations
 
 import json
-import shutil
-import sqlite3
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,8 +18,7 @@ import pytest
 
 from app.domain.ids import uuid7
 from sync import wire
-from sync.config import SyncConfig, save_config
-from tests.desktop.conftest import TITLE, App, start_app
+from tests.desktop.conftest import App, enrolled_app
 from tests.desktop.xsession import XSession
 
 ZHANG = "13800138000"
@@ -63,24 +60,13 @@ def enrolled(
 ) -> Iterator[App]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    data = tmp_path / "data"
-    shutil.copytree(demo_template, data)
-    con = sqlite3.connect(str(data / "counter.sqlite3"))
-    try:
-        (store,) = con.execute("SELECT code FROM store").fetchone()
-        # A member registered at another store: what they did before the window is at HQ.
-        con.execute("UPDATE member SET joined_on = NULL WHERE phone = ?", (ZHANG,))
-        con.commit()
-    finally:
-        con.close()
     url = f"http://127.0.0.1:{server.server_address[1]}"
-    save_config(data, SyncConfig(url, uuid7(), "s" * 43, store, verify_tls=False))
-    running = start_app(screen, data, shots_dir)
+    # A member registered at another store: what they did before the window is at HQ.
+    elsewhere = f"UPDATE member SET joined_on = NULL WHERE phone = '{ZHANG}'"
     try:
-        yield running
+        with enrolled_app(screen, demo_template, tmp_path, shots_dir, url, elsewhere) as app:
+            yield app
     finally:
-        running.stop()
-        screen.gone(TITLE, timeout=20)
         server.shutdown()
 
 

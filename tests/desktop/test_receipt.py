@@ -11,14 +11,19 @@ from tests.desktop.conftest import ADMIN, App
 ZHANG = "13800138000"
 
 
-def test_ctrl_r_shows_the_whole_receipt_and_esc_returns_to_the_scan_box(app: App) -> None:
+def top_up_100(app: App) -> None:
+    """Signed in as the admin: 张三 scanned and ¥100 topped up with F2 (a receipt made)."""
     app.sign_in(ADMIN)
-    s = app.screen
-    s.scan(ZHANG)
+    app.screen.scan(ZHANG)
     app.settle(1.0)
     app.open("F2", "储值充值", 0.6)
-    s.type("100", enter=True)
+    app.screen.type("100", enter=True)
     app.back(1.5)
+
+
+def test_ctrl_r_shows_the_whole_receipt_and_esc_returns_to_the_scan_box(app: App) -> None:
+    top_up_100(app)
+    s = app.screen
     app.control("整张查看", kind="button")  # the receipt is beside the member
     app.shot("counter-receipt-pane")
     s.key("ctrl+r")
@@ -59,13 +64,7 @@ def test_a_printer_that_takes_the_bytes_and_says_nothing_is_not_printed(app: App
     threading.Thread(target=swallow, daemon=True).start()
     try:
         cli(app.data_dir, "printer", "set", "--printer", f"tcp:127.0.0.1:{port}")
-        app.sign_in(ADMIN)
-        s = app.screen
-        s.scan(ZHANG)
-        app.settle(1.0)
-        app.open("F2", "储值充值", 0.6)
-        s.type("100", enter=True)
-        app.back(1.5)
+        top_up_100(app)
         label = app.control("未确认")["text"]
         assert "打印机" in label, label
         app.settle(6.0)  # the status answer it waits for (5 s), then the bar

@@ -5,17 +5,13 @@ found online only. Real keys under ibus-libpinyin at 1024×768 and 1366×768."""
 
 from __future__ import annotations
 
-import shutil
 import socket
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from app.domain.ids import uuid7
-from sync.config import SyncConfig, save_config
-from tests.desktop.conftest import TITLE, App, start_app
+from tests.desktop.conftest import App, enrolled_app
 from tests.desktop.xsession import XSession
 
 ZHANG = "13800138000"  # a demo member, made "not held" here (as an upgraded counter has them)
@@ -32,23 +28,10 @@ def closed_port() -> int:
 def enrolled(
     screen: XSession, demo_template: Path, tmp_path: Path, shots_dir: Path
 ) -> Iterator[App]:
-    data = tmp_path / "data"
-    shutil.copytree(demo_template, data)
-    con = sqlite3.connect(str(data / "counter.sqlite3"))
-    try:
-        (store,) = con.execute("SELECT code FROM store").fetchone()
-        con.execute("UPDATE member SET held = 0 WHERE phone = ?", (ZHANG,))
-        con.commit()
-    finally:
-        con.close()
     url = f"http://127.0.0.1:{closed_port()}"
-    save_config(data, SyncConfig(url, uuid7(), "s" * 43, store, verify_tls=False))
-    running = start_app(screen, data, shots_dir)
-    try:
-        yield running
-    finally:
-        running.stop()
-        screen.gone(TITLE, timeout=20)
+    not_held = f"UPDATE member SET held = 0 WHERE phone = '{ZHANG}'"
+    with enrolled_app(screen, demo_template, tmp_path, shots_dir, url, not_held) as app:
+        yield app
 
 
 def spent(app: App) -> int:
