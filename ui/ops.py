@@ -41,6 +41,7 @@ class TaskManager(QObject):
         self._lock = threading.Lock()
         self._running = 0
         self._reads: set[Future[Any]] = set()
+        self._closed = False
 
     def run(
         self,
@@ -50,8 +51,17 @@ class TaskManager(QObject):
         io: bool = False,
         read: bool = False,
     ) -> Future[T]:
-        """``read``: a read-only call that may take long (it must not write)."""
+        """``read``: a read-only call that may take long (it must not write).
+
+        After ``shutdown`` (the window is closing) nothing new starts: a late signal (a print
+        job finishing, a device reporting) gets a cancelled future and no callback.
+        """
         with self._lock:
+            if self._closed:
+                log.info("not started, the window is closing: %s", getattr(fn, "__qualname__", fn))
+                late: Future[T] = Future()
+                late.cancel()
+                return late
             self._running += 1
         future = (self._io if io else self._read if read else self._db).submit(fn)
         if read:
@@ -84,6 +94,8 @@ class TaskManager(QObject):
 
     def shutdown(self) -> None:
         """Wait for the work already asked for (a sale being committed must finish)."""
+        with self._lock:
+            self._closed = True
         self._db.shutdown(wait=True)
         self._read.shutdown(wait=True, cancel_futures=True)
         self._io.shutdown(wait=True, cancel_futures=True)

@@ -205,3 +205,16 @@ def test_a_chinese_font_is_installed(qapp) -> None:
     if chinese_font_family() is None and not os.environ.get("CI"):
         pytest.skip("no font for Simplified Chinese on this machine (CI installs one)")
     assert chinese_font_family(), "no font for Simplified Chinese: .ci/run must install one"
+
+
+def test_nothing_starts_after_the_tasks_shut_down(qtbot) -> None:
+    """A print job or a device reporting while the window closes asks for a status refresh
+    after the workers are gone: it is dropped, nothing raises in the event loop."""
+    tasks = TaskManager()
+    ran: list[str] = []
+    tasks.run(lambda: ran.append("before"), lambda f: None).result(timeout=5)
+    tasks.shutdown()
+    late = tasks.run(lambda: ran.append("after"), lambda f: ran.append("callback"))
+    assert late.cancelled()
+    qtbot.wait(50)
+    assert ran == ["before"]
