@@ -58,7 +58,11 @@ class PrinterError(OSError):
 class PrintUnconfirmedError(PrinterError):
     """The job's bytes went out (all or part of them) but the printer did not confirm it:
     the connection dropped or was reset, or no status answer came. The receipt may have
-    printed, so the retry is marked 重打印."""
+    printed, so the retry is marked 重打印. ``detail`` says what happened, in words."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail or message
 
 
 class ReceiptPrinter(Protocol):

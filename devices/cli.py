@@ -72,6 +72,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = printer.add_parser("test", help="print a test page: a line in every encoding, QR, cut")
     _printer_options(p, required=True)
     p.add_argument("--no-cut", action="store_true")
+    p.add_argument("--confirm", action=argparse.BooleanOptionalAction, default=None,
+                   help="ask the printer to confirm the page, as receipt jobs do (default on; "
+                   "--no-confirm for models that cannot answer)")  # fmt: skip
     printer.add_parser("show", help="the configured printer")
     p = printer.add_parser("set", help="configure the counter's printer (manager)")
     _printer_options(p, required=False)
@@ -159,13 +162,17 @@ def _printer_result(s: PrinterSettings) -> Result:
 
 
 def printer_test(_ctx: None, _actor: None, args: argparse.Namespace) -> Result:
-    from devices import transports
-    from devices.escpos_printer import RenderOptions, render_test_page
+    """The test page, confirmed by the printer as receipt jobs are (``--no-confirm`` for a
+    model that cannot answer); a printer that took it and said nothing is an error."""
+    from devices.escpos_printer import send_test_page
 
-    settings = _settings_with(PrinterSettings(cut=not args.no_cut), args)
-    data = render_test_page(RenderOptions.of(settings))
-    transports.send(settings.address, data)
-    return {**_printer_result(settings), "bytes": len(data)}
+    base = PrinterSettings(cut=not args.no_cut)
+    if args.confirm is not None:
+        base = dataclasses.replace(base, confirm_print=args.confirm)
+    settings = _settings_with(base, args)
+    sent = send_test_page(settings)
+    return {**_printer_result(settings), "bytes": sent.bytes, "confirmed": sent.confirmed,
+            "result": sent.words}  # fmt: skip
 
 
 def printer_show(ctx: CounterContext, _actor: None, _args: argparse.Namespace) -> Result:
@@ -362,6 +369,10 @@ def _ports_lines(data: Result) -> list[str]:
     ] or ["(no serial ports)"]
 
 
+def _test_page_lines(data: Result) -> list[str]:
+    return [data["result"], *_printer_lines({k: v for k, v in data.items() if k != "result"})]
+
+
 def _printer_lines(data: Result) -> list[str]:
     lines = [f"{k}: {v}" for k, v in data.items()]
     return lines
@@ -400,5 +411,6 @@ EXTENSION = Extension(
         ("print-queue", "list"): _queue_lines,
         ("scanner", "ports"): _ports_lines,
         ("printer", "show"): _printer_lines,
+        ("printer", "test"): _test_page_lines,
     },
 )

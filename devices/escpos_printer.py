@@ -30,7 +30,7 @@ from app.domain.receipt import (
     two_columns,
     wrap,
 )
-from app.ports import PrinterError
+from app.ports import PrinterError, PrintUnconfirmedError
 from app.services.settings import PrinterSettings
 from devices import transports
 from devices.encoding import ENCODINGS, FS_ENCODING_LEGACY, encode_text, mode_command
@@ -250,6 +250,40 @@ class EscposReceiptPrinter:
             raise PrinterError(render("printer_not_configured"))
         self._send(self.address, data)
         return data
+
+
+@dataclass(frozen=True)
+class TestPageSent:
+    """A test page the printer took: ``confirmed`` when it answered its status after it
+    (False: it was not asked, a printer that cannot answer or confirmation off)."""
+
+    bytes: int
+    confirmed: bool
+
+    @property
+    def words(self) -> str:
+        return render("printer_test_confirmed" if self.confirmed else "printer_test_unasked")
+
+
+def send_test_page(
+    settings: PrinterSettings, *, timeout: float = transports.DEFAULT_TIMEOUT
+) -> TestPageSent:
+    """Print the test page as a receipt prints (its paper checked when set, then asked to
+    confirm it as receipt jobs are, :attr:`PrinterSettings.confirm_print`). A printer that
+    took it and did not confirm raises a PrinterError saying so in plain words (nothing
+    prints it again: a test page is no queued job)."""
+    data = render_test_page(RenderOptions.of(settings))
+    try:
+        confirmed = transports.send(
+            settings.address,
+            data,
+            paper_check=settings.check_paper,
+            confirm=settings.confirm_print,
+            timeout=timeout,
+        )
+    except PrintUnconfirmedError as exc:
+        raise PrinterError(render("printer_test_not_confirmed", detail=exc.detail)) from exc
+    return TestPageSent(len(data), confirmed)
 
 
 def logo_file(path: str) -> str:

@@ -166,7 +166,7 @@ def confirm_printed(transport: Escpos, timeout: float = DEFAULT_TIMEOUT) -> None
         detail = render("printer_offline")
     else:
         return
-    raise PrintUnconfirmedError(render("printer_not_confirmed", detail=detail))
+    raise PrintUnconfirmedError(render("printer_not_confirmed", detail=detail), detail)
 
 
 def send(
@@ -176,9 +176,9 @@ def send(
     timeout: float = DEFAULT_TIMEOUT,
     paper_check: bool = False,
     confirm: bool = False,
-) -> None:
+) -> bool:
     """Open the printer, (check its paper,) write ``data`` in one go, (wait for the printer
-    to confirm it,) close it.
+    to confirm it,) close it. True when the printer confirmed it; False when it was not asked.
 
     ``confirm`` applies to printers that can answer (:data:`ANSWERING`); a failure once the
     bytes started to go out is a PrintUnconfirmedError (the job may have printed).
@@ -191,14 +191,18 @@ def send(
             check_paper(transport, timeout)
         sending = True
         transport._raw(data)
-        if confirm and parsed.kind in ANSWERING:
+        asked = confirm and parsed.kind in ANSWERING
+        if asked:
             confirm_printed(transport, timeout)
+        return asked
     except PrinterError:
         raise
     except (EscposError, OSError, serial.SerialException) as exc:
         detail = " ".join(f"{parsed}: {exc}".split())
         if sending:
-            raise PrintUnconfirmedError(render("printer_not_confirmed", detail=detail)) from exc
+            raise PrintUnconfirmedError(
+                render("printer_not_confirmed", detail=detail), detail
+            ) from exc
         raise PrinterError(render("printer_unavailable", detail=detail)) from exc
     finally:
         with contextlib.suppress(EscposError, OSError, RuntimeError, serial.SerialException):

@@ -286,8 +286,11 @@ def create_app(
         since: Annotated[int, Query(ge=0, le=2**62)] = 0,
         limit: Annotated[int, Query(ge=1, le=wire.MAX_PULL)] = 500,
     ) -> Response:
-        content = await signed.run(lambda device: service.pull_json(device, since, limit))
-        return Response(content=content, media_type="application/json")
+        # The key: kept in the counter's memory only (app.persistence.phone_keys).
+        content, key = await signed.run(lambda device: service.pull_json(device, since, limit))
+        return Response(
+            content=content, media_type="application/json", headers={wire.PHONE_KEY_HEADER: key}
+        )
 
     @app.get(
         wire.SNAPSHOT_PATH,
@@ -305,9 +308,9 @@ def create_app(
         summary="Hold a member of another store at the device's store from now on; "
         "returns the member as HQ has them (one snapshot line)",
     )
-    def fetch(req: wire.MemberChangesRequest, device: Device) -> Response:
+    def fetch(req: wire.FetchRequest, device: Device) -> Response:
         paced(device, "fetch")
-        return Response(content=service.fetch(device, req.member_id), media_type="application/json")
+        return Response(content=service.fetch(device, req), media_type="application/json")
 
     @app.post(
         wire.HISTORY_PATH,
@@ -328,7 +331,7 @@ def create_app(
     )
     def lookup(req: wire.LookupRequest, device: Device) -> wire.LookupResponse:
         paced(device, "lookup")
-        return service.lookup(req.query)
+        return service.lookup(req.query, device)
 
     @app.post(
         wire.VERIFY_PAY_PASSWORD_PATH,
@@ -340,6 +343,17 @@ def create_app(
     def verify_pay_password(req: wire.PayPasswordRequest, device: Device) -> wire.PayPasswordResult:
         paced(device, "lookup")
         return service.verify_pay_password(device, req.member_id, req.password)
+
+    @app.post(
+        wire.MEMBER_PHONE_PATH,
+        response_model=wire.PhoneAnswer,
+        responses={**_ERRORS, 400: {"model": wire.ErrorBody}},
+        summary="The full phone number of a member the counter holds masked (another store's), "
+        "for staff there whose role may see full numbers; never kept at the counter",
+    )
+    def member_phone(req: wire.PhoneRequest, device: Device) -> wire.PhoneAnswer:
+        paced(device, "phone")
+        return service.member_phone(device, req)
 
     @app.post(
         wire.MEMBER_CHANGES_PATH,
@@ -382,7 +396,7 @@ def app_from_env() -> FastAPI:
 def limits_from(values: Any) -> dict[str, Any]:
     """``max_body`` and ``rates`` from ``serve``'s settings (MEMBER_HQ_MAX_BODY_BYTES, ...)."""
     rates = dict(gate.DEFAULT_RATES)
-    for route in ("push", "lookup"):
+    for route in ("push", "lookup", "phone"):
         value = values.get(f"MEMBER_HQ_{route.upper()}_RATE")
         if value is not None:
             rate = float(value)

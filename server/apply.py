@@ -17,10 +17,13 @@ from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 from app.domain.events import Effects, effects, final_tier
 from app.domain.hlc import newer
 from app.domain.text import refused_chars
+from server import countcards
 from server import tables as t
 from server.errors import HQError
 
 _m = t.member.c
+# With no member: a walk-in's sale (app.services.sale) and its partial refunds.
+WALK_IN_TXNS = ("sale.completed", "sale.refunded")
 # Compiled once (parameters, not values): a push runs it once per member it touches.
 _MOVE = (
     update(t.member)
@@ -209,7 +212,17 @@ def apply_event(
     """Apply the event; True when other counters need it (it concerns a member)."""
     eff = effects(event_type, payload)
     refuse_control_text(eff, payload)
+    if event_type in countcards.EVENT_TYPES:  # count cards' own tables (server.countcards)
+        countcards.apply(
+            conn, event_type, payload, event_id=event_id, store_code=store_code, now=now
+        )
     if eff.member_id is None:
+        if event_type in WALK_IN_TXNS and eff.txn_id is not None:
+            # A walk-in sale (散客) moves no member's figures: HQ keeps its transaction (the
+            # lines are in its event) and its refunds' (what a later refund is checked
+            # against) for a refund elsewhere; other counters need nothing.
+            apply_effects(conn, eff, event_id=event_id, store_code=store_code, now=now,
+                          applier=applier)  # fmt: skip
         return False
     apply_effects(conn, eff, event_id=event_id, store_code=store_code, now=now, applier=applier)
     return True
@@ -226,8 +239,9 @@ def refuse_control_text(eff: Effects, payload: dict[str, Any]) -> None:
     if eff.new_card:
         fields["card.card_no"] = eff.new_card.get("card_no")
     fields.update((f"fields.{name}", value) for name, (value, _stamp) in eff.profile.items())
+    fields.update(eff.origin)
     for name, value in fields.items():
-        if isinstance(value, str) and refused_chars(value):
+        if isinstance(value, str) and refused_chars(value, multiline=name == "notes"):
             raise HQError("event_invalid", f"{name}: control characters")
 
 
@@ -245,6 +259,8 @@ def _register(conn: Connection, eff: Effects, store_code: str | None, now: dt.da
             and_(t.member.c.phone == m["phone"], t.member.c.status == "active")
         )
     ).all()
+    if eff.member_status.get(member_id) == "cancelled":
+        clash = []  # an imported cancelled member (history) holds no phone: no duplicate
     conn.execute(
         insert(t.member),  # parameters, not .values(): compiled once for every registration
         {
@@ -268,6 +284,9 @@ def _register(conn: Connection, eff: Effects, store_code: str | None, now: dt.da
             "bonus_fen": 0,
             "points": 0,
             "field_clocks": "{}",
+            "notes": eff.origin.get("notes"),
+            "registered_at": eff.origin.get("registered_at"),
+            "home_store": eff.origin.get("home_store"),
             "created_at": now,
             "updated_at": now,
         },

@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 
 from app.private_files import private_dir, tighten_tree
 from app.version import APP_AUTHOR, __version__
-from server import admin, backup, device_secrets, redact, settings
+from server import admin, backup, catalogue, countcards, device_secrets, redact, settings
 from server.db import make_engine, open_database, sqlite_url
 from server.errors import HQError
 from server.logs import LEVELS
@@ -66,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--lookup-rate", type=float, default=5.0,
         help="online lookups per second per device (burst 10x; 0: no limit)",
+    )  # fmt: skip
+    serve.add_argument(
+        "--phone-rate", type=float, default=0.5,
+        help="full phone numbers asked per second per device (burst 10x; 0: no limit)",
     )  # fmt: skip
 
     bak = sub.add_parser("backup", help="consistent copy of an SQLite HQ (serve may run)")
@@ -142,6 +146,29 @@ def build_parser() -> argparse.ArgumentParser:
     off.add_argument("--per-txn-points", type=int)
     off.add_argument("--window-hours", type=int)
     off.add_argument("--online-grace-seconds", type=int)
+    off.add_argument("--countcard-visits-per-card", type=int,
+                     help="count-card visits a counter may make offline between syncs")  # fmt: skip
+
+    item = sub.add_parser("item", help="the chain's items every counter pulls").add_subparsers(
+        dest="action", required=True
+    )
+    iset = item.add_parser("set", help="add or replace items: a JSON object, a list, or a file")
+    iset.add_argument("spec", metavar="JSON_OR_FILE")
+    ideact = item.add_parser("deactivate", help="stop selling an item in every store")
+    ideact.add_argument("code")
+    item.add_parser("list")
+    ccp = sub.add_parser(
+        "countcard-product", help="count-card products of HQ's own, for every store"
+    ).add_subparsers(dest="action", required=True)
+    ccset = ccp.add_parser("set", help="add or change products: a JSON object, a list or a file")
+    ccset.add_argument("spec", metavar="JSON_OR_FILE")
+    ccp.add_parser("list", help="every product of the chain and the store that defined it")
+    category = sub.add_parser("category", help="the chain's item categories").add_subparsers(
+        dest="action", required=True
+    )
+    cset = category.add_parser("set", help="add or replace a category (JSON object or file)")
+    cset.add_argument("spec", metavar="JSON_OR_FILE")
+    category.add_parser("list")
 
     staff = sub.add_parser("staff", help="staff accounts every counter pulls").add_subparsers(
         dest="action", required=True
@@ -333,6 +360,7 @@ def _serve(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
         "MEMBER_HQ_MAX_BODY_BYTES": str(args.max_body_bytes),
         "MEMBER_HQ_PUSH_RATE": str(args.push_rate),
         "MEMBER_HQ_LOOKUP_RATE": str(args.lookup_rate),
+        "MEMBER_HQ_PHONE_RATE": str(args.phone_rate),
     }
     keyring = _keyring(args)
     device_secrets.check_opens(engine, keyring)  # a wrong key file stops here, not per request
@@ -360,6 +388,40 @@ def _staff_disable(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
 
 def _rules_set(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
     return admin.set_rules(engine, json.loads(Path(args.file).read_text(encoding="utf-8")))
+
+
+def _spec(text: str) -> Any:
+    text = text.strip()
+    try:
+        if text.startswith(("{", "[")):
+            return json.loads(text)
+        return json.loads(Path(text).read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError) as exc:
+        raise HQError("catalogue_invalid", f"not a JSON object or file: {exc}") from None
+
+
+def _item_set(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
+    spec = _spec(args.spec)
+    items = spec if isinstance(spec, list) else [spec]
+    if not all(isinstance(i, dict) for i in items):
+        raise HQError("catalogue_invalid", "an item is a JSON object")
+    return {"items": [catalogue.put_item(engine, i) for i in items]}
+
+
+def _category_set(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
+    spec = _spec(args.spec)
+    cats = spec if isinstance(spec, list) else [spec]
+    if not all(isinstance(c, dict) for c in cats):
+        raise HQError("catalogue_invalid", "a category is a JSON object")
+    return {"categories": [catalogue.put_category(engine, c) for c in cats]}
+
+
+def _countcard_product_set(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
+    spec = _spec(args.spec)
+    products = spec if isinstance(spec, list) else [spec]
+    if not all(isinstance(p, dict) for p in products):
+        raise HQError("countcard_product_invalid", "a product is a JSON object")
+    return {"products": [countcards.put_product(engine, p) for p in products]}
 
 
 def _store_add(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
@@ -420,11 +482,19 @@ HANDLERS: dict[tuple[str, str | None], Callable[[Engine, argparse.Namespace], An
         per_txn_points=a.per_txn_points,
         window_hours=a.window_hours,
         online_grace_seconds=a.online_grace_seconds,
+        countcard_visits_per_card=a.countcard_visits_per_card,
     )["extra"]["offline"],
     ("staff", "add"): lambda e, a: admin.put_staff(
         e, staff_no=a.no, name=a.name, role=a.role, pin=a.pin
     ),
     ("staff", "disable"): _staff_disable,
+    ("item", "set"): _item_set,
+    ("item", "deactivate"): lambda e, a: {"items": [catalogue.deactivate_item(e, a.code)]},
+    ("item", "list"): lambda e, a: {"items": catalogue.list_catalogue(e)["items"]},
+    ("category", "set"): _category_set,
+    ("category", "list"): lambda e, a: {"categories": catalogue.list_catalogue(e)["categories"]},
+    ("countcard-product", "set"): _countcard_product_set,
+    ("countcard-product", "list"): lambda e, a: {"products": countcards.list_products(e)},
     ("staff", "list"): lambda e, a: {"staff": admin.list_staff(e)},
     ("conflicts", None): lambda e, a: {"conflicts": admin.list_conflicts(e, a.all)},
     ("quarantine", "list"): _quarantine_list,

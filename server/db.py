@@ -26,6 +26,10 @@ def sqlite_url(data_dir: Path) -> str:
 
 
 def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        path = Path(url.removeprefix("sqlite:///"))
+        if path.parent.is_dir():
+            private_file(path)  # 0600 before SQLite creates it (its -wal and -shm follow)
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
@@ -77,10 +81,6 @@ def upgrade(engine: Engine, keyring: Keyring | None = None) -> None:
 
 
 def open_database(url: str, keyring: Keyring | None = None) -> Engine:
-    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        path = Path(url.removeprefix("sqlite:///"))
-        if path.parent.is_dir():
-            private_file(path)  # 0600 before SQLite creates it (its -wal and -shm follow)
     engine = make_engine(url)
     upgrade(engine, keyring)
     return engine

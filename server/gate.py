@@ -103,6 +103,7 @@ DEFAULT_RATES = {
     "lookup": Rate(5.0, 50),
     "fetch": Rate(1.0, 30),  # a member taken to be served: a queue's worth, then one a second
     "snapshot": Rate(1 / 60, 5),
+    "phone": Rate(0.5, 5),  # a member's full number: a few at once, then one each 2 s
 }
 
 

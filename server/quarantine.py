@@ -5,6 +5,8 @@ and never handed to other counters. Later events of the same device that concern
 member wait behind it (``waiting_on``). HQ staff list and show them and resolve each one:
 **void** (it stays unapplied for good), or **apply** — checked again, optionally with a
 corrected payload — after which the events waiting on it are checked and applied in order.
+Either way the event's store is told (:func:`tell_device`): a voided event's effect at the
+counter that made it is reversed there with compensating entries.
 """
 
 from __future__ import annotations
@@ -167,9 +169,74 @@ def resolve(
             .values(**values, resolved_at=now, note=note)
         )
         released = _release(conn, row.device_id, row.event_id, now)
+        tell_device(conn, row, values["status"], now, corrected=payload)
     result = show_quarantine(engine, qid)
     result["released"] = released
     return result
+
+
+def tell_device(
+    conn: Connection,
+    row: Any,
+    status: str,
+    now: dt.datetime,
+    *,
+    corrected: dict[str, Any] | None = None,
+    refusal: tuple[str, str] | None = None,
+) -> None:
+    """The event's store hears how HQ resolved it (``quarantine.resolved``, in that store's
+    stream alone): applied, the counter that made it drops its refusal; voided, it reverses
+    what the event did there (app.services.voids), so its balances agree with HQ's again.
+    Still held, for a reason of its own once what it waited on was resolved, the notice
+    carries that reason. Applied as HQ staff corrected it, the notice carries the corrected
+    postings: that
+    counter reverses its own and posts HQ's (under ``correction``, which a release that does
+    not know it reads nothing of)."""
+    from app.domain.ids import uuid7
+    from server.streams import RESOLVED, Outgoing, publish
+
+    notice: dict[str, Any] = {
+        "event_id": row.event_id, "device_id": row.device_id, "status": status,
+    }  # fmt: skip
+    if refusal is not None:
+        notice["code"], notice["reason"] = refusal
+    if status == "voided" and row.member_id:
+        state = member_state(conn, row.member_id, row.store_code)
+        if state is not None:
+            notice["member_state"] = state
+    if corrected is not None:
+        notice["correction"] = {
+            k: corrected[k]
+            for k in ("txn_id", "sv_entries", "points_lots", "points_entries",
+                      "cumulative_spend_delta_fen")
+            if k in corrected
+        }  # fmt: skip
+    body = {"event_id": uuid7(), "type": RESOLVED, "store_code": None, "payload": notice}
+    publish(conn, [Outgoing("event", body, only=row.store_code)], now)
+
+
+def member_state(conn: Connection, member_id: str, store_code: str) -> dict[str, Any] | None:
+    """What HQ holds of a member's profile, status, tier, cards and payment password, as
+    ``store_code`` may receive it (no verifier for another store: server.redact): the counter
+    that made a voided event about them takes these back (app.services.voids)."""
+    m = t.member.c
+    row = conn.execute(select(t.member).where(m.id == member_id)).first()
+    if row is None:
+        return None
+    home = row.store_code == store_code
+    cards = conn.execute(
+        select(t.card.c.id, t.card.c.status).where(t.card.c.member_id == member_id)
+    ).all()
+    return {
+        "profile": {k: getattr(row, k) for k in ("name", "gender", "birthday", "email", "address")},
+        "status": row.status,
+        "tier_code": row.tier_code,
+        "tier_overridden": bool(row.tier_overridden),
+        "card_id": row.card_id,
+        "cards": {c.id: c.status for c in cards},
+        "password_hash": row.pay_password_hash if home else None,
+        "password_at_hq": row.pay_password_hash is not None and not home,
+    }
 
 
 def _release(
@@ -203,6 +270,10 @@ def _release(
         else:
             values = {"code": refusal.code, "reason": refusal.reason, "waiting_on": None}
         conn.execute(update(t.quarantine).where(t.quarantine.c.id == w.id).values(**values))
+        if refusal is None:
+            tell_device(conn, w, "applied", now)
+        else:  # it waits no more, and is refused for a reason of its own: the counter says so
+            tell_device(conn, w, HELD, now, refusal=(refusal.code, refusal.reason))
         out.append({"id": w.id, "status": values.get("status", HELD)})
     return out
 

@@ -14,16 +14,18 @@ stream, a ``sync repair`` — with, in place of ``phone`` and the password hash:
 
 The home store's counters get everything, as before. The phone key is one for the whole chain
 (the ``phone_key`` row of ``hq_counter``, made with the database like the epoch) and goes to
-every counter with the snapshot header and with each fetch. It keeps numbers out of what
-another store's counter file holds; it is no secret from counters (any of them can test a
-guessed number against a hash), so counter files stay readable by their owner only, as before.
+every counter with the snapshot header, each fetch and each pull's answer (the
+``X-MC-Phone-Key`` header). A counter keeps it in memory only (app.persistence.phone_keys):
+its file names the key (a hash of it) but does not hold it, so a copy of the file cannot be
+used to hash every mobile number and read the other stores' numbers back. A running counter
+can test a guessed number against a hash, as it must to find a member offline; that needs
+the device's own signed requests, which HQ logs and a revocation stops.
 
 Rotating the key (``member-hq phone-key rotate``, :func:`rotate_key`) changes every hash a
-counter holds: a counter that receives a key other than the one it has joins again from its
-snapshot, which brings every member it holds with a hash under the new key (it cannot rehash
-them itself: it never had their numbers). Until then it goes on finding the members it holds
-with the old key, which its hashes agree with. Changes stored in the streams before the
-rotation keep the old hashes; the snapshot supersedes them.
+counter holds: a counter that receives a key other than the one it has (at its next pull)
+joins again from its snapshot, which brings every member it holds with a hash under the new
+key (it cannot rehash them itself: it never had their numbers). Changes stored in the
+streams before the rotation keep the old hashes; the snapshot supersedes them.
 """
 
 from __future__ import annotations

@@ -57,7 +57,14 @@ class Envelope(_Strict):
 class SvEntry(_Strict):
     entry_id: Id
     kind: Literal[
-        "topup", "spend", "spend_reversal", "topup_refund", "adjust", "cancel", "migration"
+        "topup",
+        "spend",
+        "spend_reversal",
+        "topup_refund",
+        "adjust",
+        "cancel",
+        "migration",
+        "countcard_refund",
     ]
     principal_fen: Fen
     bonus_fen: Fen
@@ -135,7 +142,7 @@ class Imported(Envelope):
     points_lots: list[Lot] = Field(max_length=1)
     points_entries: list[PointsEntry] = Field(max_length=1)
     # What the old system said beyond the profile, sent only when the file has it.
-    card_status: Literal["frozen", "lost"] | None = None
+    card_status: Literal["frozen", "lost", "cancelled"] | None = None  # cancelled: history
     notes: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
     home_store: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
     registered_at: Stamp | None = None
@@ -301,6 +308,44 @@ class RulesChanged(Envelope):
     changed: list[Annotated[str, StringConstraints(max_length=64)]] = Field(max_length=64)
 
 
+# -- the catalogue (app.services.catalogue); checked again by app.domain.catalogue ---------
+CatCode = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z][0-9A-Z._-]{0,31}$")]
+ItemFen = Annotated[int, Field(ge=0, le=100_000_000)]  # ¥1,000,000 a unit at most
+MemberKey = Annotated[str, StringConstraints(pattern=r"^(\*|[a-z0-9_]{1,16})$")]
+
+
+class CatalogueItem(_Strict):
+    code: CatCode
+    name: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    price_fen: ItemFen
+    unit: Annotated[str, StringConstraints(min_length=1, max_length=8)]
+    barcodes: list[CatCode] = Field(max_length=16)
+    category: CatCode | None
+    member_prices: dict[MemberKey, ItemFen] = Field(max_length=64)
+    points_eligible: bool
+    service: bool
+    active: bool
+
+
+class CatalogueCategory(_Strict):
+    code: CatCode
+    name: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+    points_multiplier_permille: Annotated[int, Field(ge=0, le=10_000)]
+    active: bool
+
+
+class ItemSaved(Envelope):
+    item: CatalogueItem
+    action: Literal["add", "update", "deactivate", "import"]
+    enrolled: bool  # the counter was enrolled with HQ when it made the change
+
+
+class CategorySaved(Envelope):
+    category: CatalogueCategory
+    action: Literal["add", "update", "deactivate"]
+    enrolled: bool
+
+
 class DayClosed(Envelope):
     business_date: Date
     net_sales_fen: Fen
@@ -308,6 +353,210 @@ class DayClosed(Envelope):
     over_short_fen: Fen
     report_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
     report: dict[str, Any]
+
+
+# -- cart sales and walk-in sales (app.services.sale); priced again by server.validate ------
+PartKey = Literal[
+    "points", "cash", "wechat", "alipay", "bankcard", "stored_value.principal",
+    "stored_value.bonus",
+]  # fmt: skip
+
+
+class SalePriceChange(_Strict):
+    unit_fen: ItemFen | None
+    line_fen: PlusFen | None
+
+
+class SaleOrderDiscount(_Strict):
+    percent_bp: Annotated[int, Field(ge=1, le=10_000)] | None
+    amount_fen: Annotated[int, Field(ge=1, le=MAX_FEN)] | None
+
+
+class SaleLine(_Strict):
+    item_code: Code
+    name: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    quantity: Annotated[int, Field(ge=1, le=100_000_000)]
+    weighed: bool
+    unit_price_fen: ItemFen
+    member_unit_fen: ItemFen | None
+    points_eligible: bool
+    points_multiplier_permille: Annotated[int, Field(ge=0, le=10_000)]
+    price_change: SalePriceChange | None
+    list_fen: PlusFen
+    member_basis: Literal["list", "member_price", "tier_discount"]
+    member_fen: PlusFen
+    changed_fen: PlusFen
+    order_discount_fen: PlusFen
+    round_off_fen: PlusFen
+    after_round_fen: PlusFen
+    points_used: PlusPoints
+    points_value_fen: PlusFen
+    due_fen: PlusFen
+    points_earned: PlusPoints
+    parts: dict[PartKey, PlusFen] = Field(max_length=7)
+
+
+class SaleCart(_Strict):
+    rounding: Literal["none", "jiao", "yuan"]
+    order_discount: SaleOrderDiscount | None
+    lines: list[SaleLine] = Field(min_length=1, max_length=500)
+
+
+class SaleCompleted(Envelope):
+    """A cart sale (``cart``) or an amount-only walk-in sale (no ``cart``); a walk-in
+    customer (散客) has no ``member_id``, no points and no stored value."""
+
+    txn_id: Id
+    member_id: Id | None
+    business_date: Date
+    amount_fen: Annotated[int, Field(ge=0, le=MAX_FEN)]
+    discount_fen: Fen  # negative when a price change raised the price
+    points_used: PlusPoints
+    points_value_fen: PlusFen
+    due_fen: PlusFen
+    tenders: list[Tender] = Field(max_length=len(TENDER_METHODS))
+    points_earned: PlusPoints
+    cumulative_spend_delta_fen: PlusFen
+    tier_before: Code | None
+    tier_after: Code | None
+    tier_changes: list[TierChange] = Field(max_length=1)
+    sv_entries: list[SvEntry] = Field(max_length=1)
+    points_lots: list[Lot] = Field(max_length=1)
+    points_entries: list[PointsEntry] = Field(max_length=MAX_ROWS)
+    cart: SaleCart | None
+
+
+class SaleRefundLine(_Strict):
+    line_no: Annotated[int, Field(ge=0, le=499)]
+    quantity: Annotated[int, Field(ge=1, le=100_000_000)]
+    list_fen: PlusFen
+    parts: dict[PartKey, PlusFen] = Field(max_length=7)
+    points_used: PlusPoints
+    points_earned: PlusPoints
+
+
+class SaleRefunded(Envelope):
+    """A partial refund of a cart sale (app.services.partial_refunds): the lines and
+    quantities refunded with what each gave back; a walk-in's has no member figures."""
+
+    txn_id: Id
+    original_txn_id: Id
+    member_id: Id | None
+    business_date: Date
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=16)]
+    lines: list[SaleRefundLine] = Field(min_length=1, max_length=500)
+    tenders: list[Tender] = Field(max_length=len(TENDER_METHODS))
+    cumulative_spend_delta_fen: MinusFen
+    points_shortfall: PlusPoints
+    tier_changes: list[TierChange] = Field(max_length=1)
+    sv_entries: list[SvEntry] = Field(max_length=1)
+    points_entries: list[PointsEntry] = Field(max_length=MAX_ROWS)
+
+
+# -- count cards (app.services.countcards); sums and state checked by server.countcards ---
+Times = Annotated[int, Field(ge=0, le=10_000)]
+CardTimes = dict[CatCode, Annotated[list[Times], Field(min_length=2, max_length=2)]]
+
+
+class CountCardItem(_Strict):
+    item_code: CatCode
+    times: Times
+    gift_times: Times
+
+
+class CountCardProduct(_Strict):
+    code: Code
+    name: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    items: list[CountCardItem] = Field(min_length=1, max_length=64)
+    price_fen: PlusFen
+    validity_days: Annotated[int, Field(ge=1, le=36600)] | None
+    end_date: Date | None
+    stores: list[Code] | None = Field(max_length=1000)
+    transferable: bool
+    active: bool
+
+
+class CountCardHeader(_Strict):
+    card_id: Id
+    product_code: Code
+    name: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    price_paid_fen: PlusFen
+    sold_on: Date
+    valid_until: Date
+    stores: list[Code] | None = Field(max_length=1000)
+    transferable: bool
+
+
+class CountCardEntry(_Strict):
+    entry_id: Id
+    kind: Literal["sold", "visit", "refund", "transfer", "expire"]
+    times: CardTimes = Field(max_length=64)
+    value_fen: PlusFen
+    business_date: Date
+
+
+class CountCardProductSaved(Envelope):
+    product: CountCardProduct
+
+
+class CountCardSold(Envelope):
+    txn_id: Id
+    member_id: Id
+    business_date: Date
+    count_card: CountCardHeader
+    entry: CountCardEntry
+    tenders: list[Tender] = Field(max_length=len(TENDER_METHODS))
+    sv_entries: list[SvEntry] = Field(max_length=1)
+
+
+class CountCardUsed(Envelope):
+    txn_id: Id
+    member_id: Id
+    business_date: Date
+    count_card_id: Id
+    entry: CountCardEntry
+    paid_used_before: Times
+    offline: bool
+
+
+class CountCardRefunded(Envelope):
+    txn_id: Id
+    member_id: Id
+    business_date: Date
+    count_card_id: Id
+    entry: CountCardEntry
+    amount_fen: PlusFen
+    tenders: list[Tender] = Field(max_length=1)
+    sv_entries: list[SvEntry] = Field(max_length=1)
+
+
+class CountCardTransferred(Envelope):
+    txn_id: Id
+    member_id: Id
+    to_member_id: Id
+    business_date: Date
+    count_card_id: Id
+    count_card: CountCardHeader
+    history: list[CountCardEntry] = Field(min_length=1, max_length=MAX_ROWS)
+    entry: CountCardEntry
+
+
+class CountCardExpired(Envelope):
+    txn_id: Id
+    member_id: Id
+    business_date: Date
+    count_card_id: Id
+    entry: CountCardEntry
+
+
+COUNTCARD_SCHEMAS: dict[str, type[Envelope]] = {
+    "countcard.product_saved": CountCardProductSaved,
+    "countcard.sold": CountCardSold,
+    "countcard.used": CountCardUsed,
+    "countcard.refunded": CountCardRefunded,
+    "countcard.transferred": CountCardTransferred,
+    "countcard.expired": CountCardExpired,
+}
 
 
 SCHEMAS: dict[str, type[Envelope]] = {
@@ -335,9 +584,14 @@ SCHEMAS: dict[str, type[Envelope]] = {
     "staff.locked": StaffLocked,
     "rules.changed": RulesChanged,
     "day.closed": DayClosed,
+    "catalogue.item_saved": ItemSaved,
+    "catalogue.category_saved": CategorySaved,
+    "sale.completed": SaleCompleted,
+    "sale.refunded": SaleRefunded,
+    **COUNTCARD_SCHEMAS,
 }
 
 # Types only HQ itself makes: a counter that sends one is refused.
-HQ_ONLY = frozenset({"member.merged", "member.released"})
+HQ_ONLY = frozenset({"member.merged", "member.released", "quarantine.resolved"})
 
 EXTERNAL = frozenset(EXTERNAL_METHODS)

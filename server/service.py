@@ -12,6 +12,7 @@ committed watermark; a new counter joins from a snapshot of its scope instead
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -25,11 +26,12 @@ from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, up
 from sqlalchemy.exc import IntegrityError
 
 from app.domain.audit import canonical_json, payload_hash
+from app.domain.events import effects
 from app.domain.phone import looks_like_phone, mask_phone, normalise_phone
 from app.domain.rules import Rules, default_rules
 from app.domain.window import window_start
 from app.services.hashing import Hasher
-from server import quarantine, redact, snapshot, streams, validate
+from server import countcards, phones, quarantine, redact, snapshot, streams, validate
 from server import tables as t
 from server.apply import Applier, apply_event, apply_staff
 from server.device_secrets import Keyring
@@ -123,11 +125,19 @@ def admit(
         raise validate.Refused("schema", detail=exc.detail or exc.code) from None
     except (KeyError, TypeError, ValueError, AttributeError):
         raise validate.Refused("schema", detail="a field is missing or malformed") from None
+    if event_type == "countcard.product_saved":  # every counter of the chain learns it
+        product = {"product": payload["product"], "store_code": dev.store_code}
+        return streams.Outgoing("catalogue", {"countcard_product": product}, dev.device_id,
+                                dev.store_code)  # fmt: skip
     if not wanted:
         return None
     body = {"event_id": event_id, "type": event_type, "payload": payload,
             "store_code": dev.store_code}  # fmt: skip
-    return streams.event_change(body, dev.device_id, dev.store_code)
+    change = streams.event_change(body, dev.device_id, dev.store_code)
+    owner = countcards.owner_of(conn, payload) if event_type == "countcard.used" else None
+    if owner is not None and owner not in change.members:  # used before a transfer was known
+        change = dataclasses.replace(change, also=(owner,))
+    return change
 
 
 def admit_later(
@@ -149,6 +159,59 @@ def admit_later(
         return exc
     add_changes(conn, [change] if change else [], now)
     return None
+
+
+def _lookup_select(query: str) -> Any:
+    """The members an online lookup of ``query`` finds: an active member by full number, or
+    a member by card number or id."""
+    text = query.strip()
+    m = t.member.c
+    if looks_like_phone(text):
+        return select(t.member).where((m.phone == normalise_phone(text)) & (m.status == "active"))
+    card_member = select(t.card.c.member_id).where(t.card.c.card_no == text.replace(" ", ""))
+    return select(t.member).where(or_(m.id == text, m.id.in_(card_member)))
+
+
+GRANT_SECONDS = 600  # how long a lookup's find may be fetched without naming the reason
+
+
+def _presented_ids(rows: Any, query: str) -> set[str]:
+    """Of the members a lookup of ``query`` found, those found by what a customer presents
+    (the number, or a card): not those found by their id."""
+    text = query.strip()
+    return {r.id for r in rows if r.id != text}
+
+
+def _presented(conn: Connection, query: str) -> set[str]:
+    """The members ``query`` names as a customer presents themselves: by full number (an
+    active member) or by a card of theirs."""
+    text = query.strip()
+    m = t.member.c
+    if looks_like_phone(text):
+        cond = (m.phone == normalise_phone(text)) & (m.status == "active")
+        return set(conn.scalars(select(m.id).where(cond)))
+    return set(
+        conn.scalars(select(t.card.c.member_id).where(t.card.c.card_no == text.replace(" ", "")))
+    )
+
+
+def _names(conn: Connection, store_code: str, server_seq: int, member_id: str) -> bool:
+    """Whether the change at ``server_seq`` of ``store_code``'s stream is an event another
+    store (or HQ) made that concerns ``member_id``."""
+    c = t.change.c
+    found = conn.execute(
+        select(c.kind, c.body).where(c.store_code == store_code, c.server_seq == server_seq)
+    ).first()
+    if found is None or found.kind != "event":
+        return False
+    body = json.loads(found.body)
+    if body.get("store_code") == store_code:
+        return False
+    try:
+        eff = effects(body["type"], body["payload"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    return member_id in {*eff.member_ids, *(eff.merged_into or ())}
 
 
 class HQService:
@@ -406,6 +469,8 @@ class HQService:
                     else:
                         if change is not None:
                             changes.append(change)
+                        if ev.type in t.RULES_EVENT_TYPES:
+                            batch.rules_changed(ev.payload)
                 last = ev.device_seq
                 if refusal is None:
                     results.append(
@@ -469,7 +534,7 @@ class HQService:
     # -- pull -----------------------------------------------------------------
     def _pull_rows(
         self, device_id: str, store_code: str, since: int, limit: int
-    ) -> tuple[list[Any], int, int]:
+    ) -> tuple[list[Any], int, int, str]:
         limit = max(1, min(limit, wire.MAX_PULL))
         c = t.change.c
         with self.engine.connect().execution_options(hq_readonly=True) as conn:
@@ -485,14 +550,15 @@ class HQService:
                 .order_by(c.server_seq)
                 .limit(limit)
             ).all()
+            key = conn.scalar(select(t.counter.c.value).where(t.counter.c.name == redact.PHONE_KEY))
             conn.rollback()
         has_more = len(rows) == limit
         cursor = rows[-1].server_seq if has_more else max(watermark, since)
-        return rows, cursor, watermark
+        return rows, cursor, watermark, redact.key_text(int(key)) if key else self.phone_key()
 
     def pull(self, dev: Any, since: int, limit: int) -> wire.PullResponse:
         """The changes of ``dev``'s store stream after ``since`` (not those it made)."""
-        rows, cursor, watermark = self._pull_rows(dev.device_id, dev.store_code, since, limit)
+        rows, cursor, watermark, _key = self._pull_rows(dev.device_id, dev.store_code, since, limit)
         return wire.PullResponse(
             changes=[
                 wire.Change(server_seq=r.server_seq, kind=r.kind, body=json.loads(r.body))
@@ -503,10 +569,11 @@ class HQService:
             has_more=len(rows) == max(1, min(limit, wire.MAX_PULL)),
         )
 
-    def pull_json(self, dev: Any, since: int, limit: int) -> bytes:
+    def pull_json(self, dev: Any, since: int, limit: int) -> tuple[bytes, str]:
         """:meth:`pull` as the JSON HQ sends: the stored bodies are canonical JSON already,
-        so they go out as they are instead of being parsed and serialised again."""
-        rows, cursor, watermark = self._pull_rows(dev.device_id, dev.store_code, since, limit)
+        so they go out as they are instead of being parsed and serialised again. With it, the
+        chain's phone key, read in the same transaction (the answer's header names it)."""
+        rows, cursor, watermark, key = self._pull_rows(dev.device_id, dev.store_code, since, limit)
         has_more = len(rows) == max(1, min(limit, wire.MAX_PULL))
         changes = ",".join(
             f'{{"server_seq":{r.server_seq},"kind":{json.dumps(r.kind)},"body":{r.body}}}'
@@ -515,7 +582,7 @@ class HQService:
         return (
             f'{{"changes":[{changes}],"cursor":{cursor},"watermark":{watermark},'
             f'"has_more":{"true" if has_more else "false"}}}'
-        ).encode()
+        ).encode(), key
 
     def member_changes(self, member_id: str, store_code: str | None = None) -> wire.PullResponse:
         """The changes about ``member_id`` (its events, in order), whoever made them: its home
@@ -555,11 +622,25 @@ class HQService:
         )
 
     # -- scope: fetching a member, joining from a snapshot -------------------------------
-    def fetch(self, dev: Any, member_id: str) -> bytes:
-        """``dev``'s store holds ``member_id`` from now on: their changes reach its stream,
-        and their state as HQ has it now is returned (a line of :mod:`server.snapshot`)."""
+    def fetch(self, dev: Any, req: wire.FetchRequest) -> bytes:
+        """``dev``'s store holds ``req.member_id`` from now on: their changes reach its stream,
+        and their state as HQ has it now is returned (a line of :mod:`server.snapshot`).
+
+        Only for a reason HQ can check (:meth:`may_hold`): a device cannot take any member of
+        the chain it can name. Any other request is answered as for a member HQ does not
+        know, so a refusal tells nothing about who exists."""
+        member_id = req.member_id
         now = self.clock()
         with self.engine.begin() as conn:
+            if not (
+                self.may_hold(conn, dev.store_code, req)
+                or self.granted(conn, dev.device_id, req.member_id)
+            ):
+                log.info(
+                    "device %s (%s): fetch of member %s without a reason HQ can check: refused",
+                    dev.device_id, dev.store_code, member_id,
+                )  # fmt: skip
+                raise HQError("member_unknown", member_id)
             if not streams.hold(conn, dev.store_code, member_id, now):
                 raise HQError("member_unknown", member_id)
             found = snapshot.members(conn, [member_id], self.window_start(), dev.store_code)
@@ -567,6 +648,55 @@ class HQService:
         # Who took which member (by id, never the phone): the trail of every holding.
         log.info("device %s (%s) fetched member %s", dev.device_id, dev.store_code, member_id)
         return snapshot.dumps({**found[0], "phone_key": key})
+
+    def _grant(self, device_id: str, member_ids: list[str]) -> None:
+        """The device found these members by what a customer presents: it may hold them for
+        GRANT_SECONDS without naming that again (:meth:`may_hold`)."""
+        if not member_ids:
+            return
+        now = self.clock()
+        g = t.lookup_grant.c
+        with self.engine.begin() as conn:
+            conn.execute(
+                delete(t.lookup_grant).where(g.device_id == device_id, g.member_id.in_(member_ids))
+            )
+            conn.execute(
+                insert(t.lookup_grant),
+                [{"device_id": device_id, "member_id": m, "at": now} for m in member_ids],
+            )
+            conn.execute(  # a device's old grants go as it makes new ones
+                delete(t.lookup_grant).where(
+                    g.device_id == device_id,
+                    g.at < now - dt.timedelta(seconds=GRANT_SECONDS),
+                )
+            )
+
+    def may_hold(self, conn: Connection, store_code: str, req: wire.FetchRequest) -> bool:
+        """Whether ``store_code`` may hold ``req.member_id``: its own member or one it holds
+        already; one the customer presented at its counter (``req.query`` is their full
+        number or a card of theirs: an id is no reason, ids are not secret); or one a change
+        of its stream names that another store or HQ made (``req.server_seq``: a change
+        parked waiting for them; a store's own changes are no reason, it could write any id
+        into them)."""
+        m = t.member.c
+        row = conn.execute(select(m.store_code).where(m.id == req.member_id)).first()
+        if row is None:
+            return False
+        held_by = streams.holders(conn, [req.member_id]).get(req.member_id, set())
+        if row.store_code == store_code or store_code in held_by:
+            return True
+        if req.query is not None and req.member_id in _presented(conn, req.query):
+            return True
+        if req.server_seq is not None:
+            return _names(conn, store_code, req.server_seq, req.member_id)
+        return False
+
+    def granted(self, conn: Connection, device_id: str, member_id: str) -> bool:
+        """Whether ``device_id``'s own online lookup found ``member_id`` (by number or card)
+        within GRANT_SECONDS: a counter of the release before fetches with no reason."""
+        g = t.lookup_grant.c
+        at = conn.scalar(select(g.at).where(g.device_id == device_id, g.member_id == member_id))
+        return at is not None and at >= self.clock() - dt.timedelta(seconds=GRANT_SECONDS)
 
     def history(self, dev: Any, req: wire.HistoryRequest) -> wire.HistoryResponse:
         """A member's transactions before ``req.before``, newest first, with what each moved
@@ -626,20 +756,9 @@ class HQService:
         return window_start(self.clock().date())
 
     # -- online lookup --------------------------------------------------------
-    def lookup(self, query: str) -> wire.LookupResponse:
-        text = query.strip()
-        m = t.member.c
+    def lookup(self, query: str, dev: Any = None) -> wire.LookupResponse:
         with self.engine.connect().execution_options(hq_readonly=True) as conn:
-            if looks_like_phone(text):
-                cond = (m.phone == normalise_phone(text)) & (m.status == "active")
-                rows = conn.execute(select(t.member).where(cond)).all()
-            else:
-                card_member = select(t.card.c.member_id).where(
-                    t.card.c.card_no == text.replace(" ", "")
-                )
-                rows = conn.execute(
-                    select(t.member).where(or_(m.id == text, m.id.in_(card_member)))
-                ).all()
+            rows = conn.execute(_lookup_select(query)).all()
             cards = {
                 c.id: c.card_no
                 for c in conn.execute(
@@ -649,6 +768,8 @@ class HQService:
                 )
             }
             conn.rollback()
+        if dev is not None and rows:
+            self._grant(dev.device_id, [r.id for r in rows if r.id in _presented_ids(rows, query)])
         return wire.LookupResponse(
             members=[
                 wire.MemberSummary(
@@ -679,12 +800,13 @@ class HQService:
         m = t.member.c
         with self.engine.begin() as conn:
             row = conn.execute(
-                select(m.pay_password_hash, m.pay_password_failures)
+                select(m.pay_password_hash, m.pay_password_failures, m.store_code)
                 .where(m.id == member_id)
                 .with_for_update()
             ).first()
-            if row is None:
-                raise HQError("member_unknown", member_id)
+            held_by = streams.holders(conn, [member_id]).get(member_id, set())
+            if row is None or (row.store_code != dev.store_code and dev.store_code not in held_by):
+                raise HQError("member_unknown", member_id)  # only where the member is served
             if row.pay_password_hash is None:
                 return wire.PayPasswordResult(status="none")
             rules = conn.scalar(select(t.rules.c.rules_json).where(t.rules.c.id == 1))
@@ -711,6 +833,35 @@ class HQService:
         if failures >= limit:
             return wire.PayPasswordResult(status="locked", left=0)
         return wire.PayPasswordResult(status="wrong", left=limit - failures)
+
+    # -- the full number of a member a counter holds masked -----------------------------
+    def member_phone(self, dev: Any, req: wire.PhoneRequest) -> wire.PhoneAnswer:
+        """The full number of ``req.member_id`` for staff at ``dev``'s counter whose role may
+        see full numbers (:mod:`server.phones`), about a member of that store or held there;
+        refused otherwise (another store's member as unknown). Each number given is logged
+        by who saw it and whose it is, never the number itself."""
+        with self.engine.connect().execution_options(hq_readonly=True) as conn:
+            try:
+                phones.check_staff(conn, dev, req.staff_id, req.staff_no)
+                phone = phones.served_number(conn, dev.store_code, req.member_id)
+            except HQError as exc:
+                log.info(
+                    "device %s (%s): full number of member %s for staff %s refused: %s",
+                    dev.device_id, dev.store_code, req.member_id, req.staff_id, exc.code,
+                )  # fmt: skip
+                raise
+            finally:
+                conn.rollback()
+        log.info(
+            "device %s (%s): staff %s (%s) saw the full number of member %s",
+            dev.device_id, dev.store_code, req.staff_id, req.staff_no or "-", req.member_id,
+        )  # fmt: skip
+        return wire.PhoneAnswer(member_id=req.member_id, phone=phone)
+
+    def phone_key(self) -> str:
+        """The chain's phone key (made once if this database has none yet)."""
+        with self.engine.begin() as conn:
+            return redact.phone_key(conn)
 
     def database_name(self) -> str:
         return self.engine.dialect.name

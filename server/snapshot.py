@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, or_, select
 
 from app.domain.window import CARRIED, carried_ids, window_start_at
-from server import redact, streams
+from server import catalogue, countcards, redact, streams
 from server import tables as t
 
 PAGE = 500  # members read (and written as lines) at a time
@@ -40,7 +40,7 @@ _MEMBER_FIELDS = (
     "id", "store_code", "name", "phone", "gender", "birthday", "email", "address",
     "referrer_id", "source", "consent_at", "status", "card_id", "tier_code", "tier_overridden",
     "cumulative_spend_fen", "principal_fen", "bonus_fen", "points", "pay_password_hash",
-    "merged_into", "field_clocks",
+    "merged_into", "field_clocks", "notes", "registered_at", "home_store",
 )  # fmt: skip
 
 
@@ -131,6 +131,9 @@ def members(
         )  # fmt: skip
         if since is not None:
             out[-1]["window"] = since.isoformat()
+        cards = countcards.cards_of(conn, member_id)  # a member's count cards go with them
+        if cards:
+            out[-1]["countcards"] = cards
     return out
 
 
@@ -213,6 +216,8 @@ def _header(conn: Connection, store_code: str) -> dict[str, Any]:
         "rules_version": version,
         "staff": staff,
         "phone_key": redact.phone_key(conn),
+        "catalogue": catalogue.snapshot(conn),
+        "countcard_products": countcards.products_snapshot(conn),
     }
 
 

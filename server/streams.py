@@ -35,6 +35,7 @@ from server import tables as t
 
 CHUNK = 500  # ids per IN (...) list
 RELEASED = "member.released"  # HQ's change: a store no longer holds this member
+RESOLVED = "quarantine.resolved"  # HQ's change: how HQ staff resolved a refused event
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,9 @@ class Outgoing:
     store_code: str | None = None
     members: tuple[str, ...] = field(default=())
     only: str | None = None  # for this store's stream alone (a holding released)
+    # Members whose stores need it too without the maker holding them (a count card's
+    # owner when another member's store used it before learning of its transfer).
+    also: tuple[str, ...] = field(default=())
 
     @property
     def chain_wide(self) -> bool:
@@ -239,7 +243,7 @@ def publish(
     them (the caller starts its transaction again without ``fast``)."""
     if not changes:
         return
-    member_ids = {m for c in changes for m in c.members}
+    member_ids = {m for c in changes for m in (*c.members, *c.also)}
     if fast:
         home, held = homes_and_holders(conn, member_ids)
     else:
@@ -273,8 +277,8 @@ def publish(
         elif c.only:
             targets = {c.only}
         else:
-            targets = {home[m] for m in c.members if home.get(m)}
-            targets |= {s for m in c.members for s in held[m]}
+            targets = {home[m] for m in (*c.members, *c.also) if home.get(m)}
+            targets |= {s for m in (*c.members, *c.also) for s in held[m]}
             if c.store_code:
                 targets.add(c.store_code)
         body = canonical_json(c.body)

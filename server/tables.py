@@ -111,6 +111,11 @@ member = Table(
     Column("pay_password_failures", Integer, nullable=False, default=0, server_default="0"),
     Column("merged_into", String(36)),
     Column("field_clocks", Text, nullable=False, default="{}"),
+    # What an import said beyond the profile (h0009): the old system's notes, registration
+    # time (ISO, as the event says it) and home store.
+    Column("notes", String(500)),
+    Column("registered_at", String(32)),
+    Column("home_store", String(64)),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
 )
@@ -216,6 +221,17 @@ holding = Table(
     Column("member_id", String(36), primary_key=True),
     Column("since", DateTime, nullable=False),
     Index("ix_hq_holding_member", "member_id"),
+)
+
+# A member an online lookup of a device found (by number or card): that device may hold them
+# for a while without sending the reason again (a counter of the release before HQ asked
+# for one: server.service.HQService.may_hold).
+lookup_grant = Table(
+    "hq_lookup_grant",
+    metadata,
+    Column("device_id", String(36), primary_key=True),
+    Column("member_id", String(36), primary_key=True),
+    Column("at", DateTime, nullable=False),
 )
 
 rules = Table(
@@ -325,3 +341,45 @@ rules_history = Table(
 )
 
 Index("ix_hq_quarantine_status_device", quarantine.c.status, quarantine.c.device_id)
+
+# -- the chain's catalogue (migration h0010) ------------------------------------------------
+catalogue_category = Table(
+    "hq_catalogue_category",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("category_json", Text, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+catalogue_item = Table(
+    "hq_catalogue_item",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("item_json", Text, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# Every version of an item HQ has set (h0012): a sale made at a price HQ has since changed,
+# by a counter that had not pulled it yet, is checked against the prices HQ set before.
+item_price = Table(
+    "hq_item_price",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("item_code", String(32), nullable=False),
+    Column("item_json", Text, nullable=False),
+    Column("replaced_at", DateTime, nullable=False),
+    Index("ix_hq_item_price_item", "item_code"),
+)
+
+# The barcodes of active items only: one row a barcode, so one is never on two active items.
+item_barcode = Table(
+    "hq_item_barcode",
+    metadata,
+    Column("barcode", String(32), primary_key=True),
+    Column("item_code", String(32), nullable=False),
+    Index("ix_hq_item_barcode_item", "item_code"),
+)
+
+# Count cards (h0013) live in their own module; importing it puts them in the metadata.
+from server import countcard_tables as _countcard_tables  # noqa: E402, F401

@@ -31,11 +31,15 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError as SchemaError
 from sqlalchemy import Connection, bindparam, select, text
 
+from app.domain.cart import PricedCart
+from app.domain.catalogue import Category, Item
 from app.domain.errors import CounterError
 from app.domain.events import CARD_STATUS_EVENTS
 from app.domain.messages import render_in
+from app.domain.price_limits import limits_for, over_limits
 from app.domain.pricing import (
     STORED_VALUE,
+    Tender,
     max_points_for_bill,
     points_earned,
     points_value_fen,
@@ -43,8 +47,10 @@ from app.domain.pricing import (
     topup_bonus,
 )
 from app.domain.rules import Rules, default_rules
+from app.domain.sale import payment_parts, priced_again
 from app.domain.text import refused_chars
 from app.services.security import APPROVER_ROLES, ROLE_PERMISSIONS, Permission, Role
+from server import countcards, sale_refunds
 from server import schemas as s
 from server import tables as t
 
@@ -90,6 +96,17 @@ POLICY: dict[str, tuple[Permission | None, bool, bool]] = {
     "staff.locked": (None, False, False),  # the counter locks an account itself
     "rules.changed": (Permission.RULES_EDIT, False, False),
     "day.closed": (Permission.DAY_CLOSE, False, False),
+    "catalogue.item_saved": (Permission.CATALOGUE_EDIT, False, False),
+    "catalogue.category_saved": (Permission.CATALOGUE_EDIT, False, False),
+    "sale.completed": (Permission.CHECKOUT, False, False),  # approval: by its price limits
+    "sale.refunded": (Permission.REFUND, True, False),
+    # Count cards (server.countcards): another store's member may be served.
+    "countcard.product_saved": (Permission.CATALOGUE_EDIT, False, False),
+    "countcard.sold": (Permission.CHECKOUT, False, False),
+    "countcard.used": (Permission.CHECKOUT, False, False),
+    "countcard.refunded": (Permission.REFUND, True, False),
+    "countcard.transferred": (Permission.COUNTCARD_TRANSFER, True, False),
+    "countcard.expired": (Permission.POINTS_EXPIRE, False, False),
 }
 
 
@@ -485,11 +502,14 @@ class Batch:
             self._rules[key] = [parse_rules(text)]
         return self._rules[key][0]
 
-    def rules_held(self, version: int | None, device_seq: int) -> list[Rules]:
+    def rules_held(self, version: int | None, device_seq: int, member: Any = None) -> list[Rules]:
         """The rules an event may have been made by. With a version: that version of HQ's
-        history. Without: the counter's own (its last ``rules.changed`` or the rules it
-        started with), or HQ's current ones (a counter that pulled them before HQ kept
-        versions)."""
+        history. Without: HQ's current ones (a counter that pulled them before HQ kept
+        versions) and the defaults, and — only for a member of the device's own store — the
+        counter's own (its last ``rules.changed`` or the rules it started with: a store that
+        ran on its own before it joined). A device's own rules never judge what it does to
+        another store's member: it could otherwise write itself rules that mint bonus and
+        spend it there."""
         if version is not None:
             key = ("version", version)
             if key not in self._rules:
@@ -500,31 +520,47 @@ class Batch:
                     raise Refused("rules_version_unknown", version=version)
                 self._rules_of(key, text)
             return list(self._rules[key])
+        own = member is None or getattr(member, "store_code", None) in (None, self.store_code)
+        cached = "held" if own else "hq"
         same = self.after_seq is not None and device_seq > self.after_seq
-        if same and "held" in self._rules:
-            return list(self._rules["held"])
+        if same and cached in self._rules:
+            return list(self._rules[cached])
         held: list[Rules] = []
-        row = self.conn.execute(
-            select(t.event.c.type, t.event.c.payload)
-            .where(
-                t.event.c.device_id == self.device_id,
-                t.event.c.device_seq < device_seq,
-                t.event.c.type.in_(t.RULES_EVENT_TYPES),
-            )
-            .order_by(t.event.c.device_seq.desc())
-            .limit(1)
-        ).first()
-        if row is not None:
-            with contextlib.suppress(CounterError, KeyError, TypeError, ValueError):
-                held.append(Rules.from_dict(json.loads(row.payload)["rules"]))
+        if own:
+            row = self.conn.execute(
+                select(t.event.c.type, t.event.c.payload)
+                .where(
+                    t.event.c.device_id == self.device_id,
+                    t.event.c.device_seq < device_seq,
+                    t.event.c.type.in_(t.RULES_EVENT_TYPES),
+                )
+                .order_by(t.event.c.device_seq.desc())
+                .limit(1)
+            ).first()
+            if row is not None:
+                with contextlib.suppress(CounterError, KeyError, TypeError, ValueError):
+                    held.append(Rules.from_dict(json.loads(row.payload)["rules"]))
         if not held:
             held.append(default_rules())
         current = self.conn.scalar(select(t.rules.c.rules_json).where(t.rules.c.id == 1))
         if current is not None:
             held.append(parse_rules(current))
         if same:
-            self._rules["held"] = list(held)
+            self._rules[cached] = list(held)
         return held
+
+    def rules_changed(self, payload: Any) -> None:
+        """A rules event of this device was applied in this batch: its newer events about its
+        own store's members were made by those rules (:meth:`rules_held`)."""
+        try:
+            new = Rules.from_dict(payload["rules"])
+        except (CounterError, KeyError, TypeError, ValueError):
+            return
+        prior = self._rules.get("held")
+        if prior is None:
+            current = self.conn.scalar(select(t.rules.c.rules_json).where(t.rules.c.id == 1))
+            prior = [parse_rules(current)] if current is not None else []
+        self._rules["held"] = [new, *prior]
 
     # -- who ----------------------------------------------------------------------------
     def role_of(self, staff_id: str | None, staff_no: str | None) -> Role | None:
@@ -569,9 +605,9 @@ def parse(event_type: str, payload: dict[str, Any]) -> s.Envelope:
         raise Refused("schema", detail=f"{where} ({first.get('type', 'invalid')})") from None
 
 
-def _text_ok(values: dict[str, Any]) -> None:
+def _text_ok(values: dict[str, Any], multiline: tuple[str, ...] = ()) -> None:
     for name, value in values.items():
-        if isinstance(value, str) and refused_chars(value):
+        if isinstance(value, str) and refused_chars(value, multiline=name in multiline):
             raise Refused("text_invalid", field=name)
 
 
@@ -691,13 +727,16 @@ def _registered(batch: Batch, ev: s.Registered, _member: Any, _seq: int) -> None
 
 def _imported(batch: Batch, ev: s.Imported, _member: Any, _seq: int) -> None:
     _new_member(batch, ev)
-    _text_ok({"notes": ev.notes, "home_store": ev.home_store})
+    # Notes may run over lines, as the counter keeps them (app.services.importing).
+    _text_ok({"notes": ev.notes, "home_store": ev.home_store}, multiline=("notes",))
     mid = ev.member.member_id
     _kinds(ev.sv_entries, {"migration"})
     _kinds(ev.points_entries, {"migration"})
     for e in ev.sv_entries:
         if e.principal_fen < 0 or e.bonus_fen < 0 or e.reverses is not None:
             raise _money("opening balance below zero")
+    if ev.card_status == "cancelled" and (ev.sv_entries or ev.points_lots):
+        raise _money("a cancelled member brings no balance or points")
     if len(ev.points_lots) != len(ev.points_entries):
         raise _money("opening points: one lot, one entry")
     for lot, e in zip(ev.points_lots, ev.points_entries, strict=True):
@@ -726,7 +765,7 @@ def _topped_up(batch: Batch, ev: s.ToppedUp, member: Any, seq: int) -> None:
         None,
     ):
         raise _money("the posting is not the amount paid and its bonus")
-    held = batch.rules_held(ev.rules_version, seq)
+    held = batch.rules_held(ev.rules_version, seq, member)
     if not any(
         ev.amount_fen <= r.max_topup_fen and topup_bonus(r, ev.amount_fen) == ev.bonus_fen
         for r in held
@@ -767,6 +806,33 @@ def _tiers(held: Rules, before: str, after: str, changes: list[s.TierChange]) ->
 
 def _checkout(batch: Batch, ev: s.Checkout, member: Any, seq: int) -> None:
     _settled(ev.due_fen, ev.tenders)
+    _sale_ledgers(ev)
+
+    def by(rules: Rules) -> bool:
+        try:
+            tier = rules.tier(ev.tier_before)
+            discount = ev.amount_fen * tier.discount_bp // 10000
+            after = ev.amount_fen - discount
+            value = points_value_fen(rules, ev.points_used)
+        except CounterError:
+            return False
+        return (
+            discount == ev.discount_fen
+            and value == ev.points_value_fen
+            and ev.points_used <= max_points_for_bill(rules, after)
+            and ev.due_fen == after - value
+            and ev.points_earned == points_earned(rules, ev.due_fen, tier)
+            and _tiers(rules, ev.tier_before, ev.tier_after, ev.tier_changes)
+        )
+
+    if not any(by(r) for r in batch.rules_held(ev.rules_version, seq, member)):
+        raise _money("discount, points or amount due break the rules")
+    _ledger_ids(batch, ev.txn_id, ev.sv_entries, ev.points_lots, ev.points_entries, member.id)
+
+
+def _sale_ledgers(ev: s.Checkout | s.SaleCompleted) -> None:
+    """A member's sale: its stored-value posting is its stored-value tender, its points
+    entries are the points used and earned, its spend is what was paid."""
     sv_paid = sum(x.amount_fen for x in ev.tenders if x.method == STORED_VALUE)
     _kinds(ev.sv_entries, {"spend"})
     if sv_paid:
@@ -799,27 +865,6 @@ def _checkout(batch: Batch, ev: s.Checkout, member: Any, seq: int) -> None:
             raise _money("the points earned are not one new lot")
     elif earns or ev.points_lots:
         raise _money("points earned out of nothing")
-
-    def by(rules: Rules) -> bool:
-        try:
-            tier = rules.tier(ev.tier_before)
-            discount = ev.amount_fen * tier.discount_bp // 10000
-            after = ev.amount_fen - discount
-            value = points_value_fen(rules, ev.points_used)
-        except CounterError:
-            return False
-        return (
-            discount == ev.discount_fen
-            and value == ev.points_value_fen
-            and ev.points_used <= max_points_for_bill(rules, after)
-            and ev.due_fen == after - value
-            and ev.points_earned == points_earned(rules, ev.due_fen, tier)
-            and _tiers(rules, ev.tier_before, ev.tier_after, ev.tier_changes)
-        )
-
-    if not any(by(r) for r in batch.rules_held(ev.rules_version, seq)):
-        raise _money("discount, points or amount due break the rules")
-    _ledger_ids(batch, ev.txn_id, ev.sv_entries, ev.points_lots, ev.points_entries, member.id)
 
 
 def _original(batch: Batch, txn_id: str, kind: str, member_id: str) -> TxnInfo:
@@ -881,7 +926,7 @@ def _refunded(batch: Batch, ev: s.Refunded, member: Any, _seq: int) -> None:
             clawed -= e.points
     if restored != redeems or clawed + ev.points_shortfall != earned:
         raise _refund("points given back or clawed back")
-    held = batch.rules_held(ev.rules_version, _seq)
+    held = batch.rules_held(ev.rules_version, _seq, member)
     after = ev.tier_changes[-1].to if ev.tier_changes else batch.tier_of(member.id)
     if not any(
         {c.to for c in ev.tier_changes} | {after} <= {x.code for x in r.tiers} for r in held
@@ -978,7 +1023,7 @@ def _points_adjusted(batch: Batch, ev: s.PointsAdjusted, member: Any, _seq: int)
 def _tier_overridden(batch: Batch, ev: s.TierOverridden, member: Any, seq: int) -> None:
     _text_ok({"reason": ev.reason})
     change = ev.tier_changes[0]
-    held = batch.rules_held(ev.rules_version, seq)
+    held = batch.rules_held(ev.rules_version, seq, member)
     if change.reason != "override" or not any(change.to in {x.code for x in r.tiers} for r in held):
         raise Refused("schema", detail="tier_changes")
     _ledger_ids(batch, ev.txn_id)
@@ -1019,6 +1064,187 @@ def _rules_changed(_batch: Batch, ev: s.RulesChanged, _member: Any, _seq: int) -
         raise Refused("schema", detail="rules") from None
 
 
+def _catalogue(_batch: Batch, ev: s.ItemSaved | s.CategorySaved, _member: Any, _seq: int) -> None:
+    """A store's own catalogue change, made while it had no HQ. One made while the counter
+    was enrolled or held HQ's rules (HQ's catalogue wins there) is refused."""
+    if ev.enrolled or ev.rules_version is not None:
+        raise Refused("catalogue_managed_by_hq")
+    try:
+        if isinstance(ev, s.ItemSaved):
+            _text_ok({"name": ev.item.name, "unit": ev.item.unit})
+            Item.from_dict(ev.item.model_dump())
+        else:
+            _text_ok({"name": ev.category.name})
+            Category.from_dict(ev.category.model_dump())
+    except CounterError as exc:
+        raise Refused("schema", detail=exc.code) from None
+
+
+# -- cart sales and walk-in sales (app.services.sale) ---------------------------------
+def _walk_in(detail: str) -> Refused:
+    return Refused("sale_walk_in_invalid", detail=detail)
+
+
+def _sale_parts(ev: s.SaleCompleted) -> list[tuple[str, int]]:
+    settled = [Tender(x.method, x.amount_fen, x.change_fen) for x in ev.tenders]
+    sv = ev.sv_entries[0] if ev.sv_entries else None
+    return payment_parts(settled, (-sv.principal_fen, -sv.bonus_fen) if sv else (0, 0))
+
+
+def _sale_priced(ev: s.SaleCompleted, rules: Rules) -> PricedCart | None:
+    """The cart priced again by ``rules``, or None when the event's figures are not it."""
+    assert ev.cart is not None
+    try:
+        tier = rules.tier(ev.tier_before) if ev.tier_before is not None else None
+        priced = priced_again(rules, tier, ev.cart.model_dump(), ev.points_used, _sale_parts(ev))
+    except (CounterError, ValueError):
+        return None
+    if priced is None or (
+        priced.list_fen,
+        priced.discount_fen,
+        priced.points_value_fen,
+        priced.due_fen,
+        priced.points_earned,
+    ) != (ev.amount_fen, ev.discount_fen, ev.points_value_fen, ev.due_fen, ev.points_earned):
+        return None
+    if ev.member_id is not None and not _tiers(
+        rules, ev.tier_before or "", ev.tier_after or "", ev.tier_changes
+    ):
+        return None
+    return priced
+
+
+def _sale_approved(batch: Batch, ev: s.SaleCompleted, rules: Rules, priced: PricedCart) -> bool:
+    """A price change, order discount or 抹零 beyond the cashier's role's limits carries the
+    approval of staff whose own limits cover it."""
+    role = batch.role_of(ev.staff_id, ev.staff_no)
+    if role is None or not over_limits(limits_for(role, rules.extra), priced):
+        return True
+    approver = batch.role_of(ev.approved_by, ev.approver_no)
+    if approver is None or approver not in APPROVER_ROLES:
+        return False
+    return not over_limits(limits_for(approver, rules.extra), priced)
+
+
+def _sale_catalogue(batch: Batch, ev: s.SaleCompleted) -> None:
+    """Where HQ sets the chain's catalogue, a line's item is one of HQ's, its list price one
+    HQ has set for it and its member price one HQ has set for the member's tier (now, or
+    before: a counter that had not pulled HQ's change yet). A store without a chain
+    catalogue has its own."""
+    assert ev.cart is not None
+    chain = batch.conn.scalar(select(t.catalogue_item.c.code).limit(1)) is not None
+    if not chain:
+        return
+    codes = sorted({line.item_code for line in ev.cart.lines})
+    ic, ip = t.catalogue_item.c, t.item_price.c
+    rows = [
+        *batch.conn.execute(select(ic.code, ic.item_json).where(ic.code.in_(codes))),
+        *batch.conn.execute(select(ip.item_code, ip.item_json).where(ip.item_code.in_(codes))),
+    ]
+    prices: dict[str, set[int]] = {}
+    member: dict[str, set[int | None]] = {}
+    for code, item_json in rows:
+        item = Item.from_dict(json.loads(item_json))
+        prices.setdefault(code, set()).add(item.price_fen)
+        member.setdefault(code, {None}).add(item.member_price_for(ev.tier_before))
+    for line in ev.cart.lines:
+        if line.item_code not in prices:
+            raise Refused("sale_item_unknown", item=line.item_code)
+        if (
+            line.unit_price_fen not in prices[line.item_code]
+            or line.member_unit_fen not in member[line.item_code]
+        ):
+            raise Refused("sale_price_not_hqs", item=line.item_code)
+
+
+def sale_check(batch: Batch, ev: s.SaleCompleted, member: Any, seq: int) -> None:
+    _settled(ev.due_fen, ev.tenders)
+    if ev.member_id is None:
+        if ev.points_used or ev.points_earned or ev.points_entries or ev.points_lots:
+            raise _walk_in("points")
+        if ev.sv_entries or any(x.method == STORED_VALUE for x in ev.tenders):
+            raise _walk_in("stored value")
+        if ev.cumulative_spend_delta_fen or ev.tier_before or ev.tier_after or ev.tier_changes:
+            raise _walk_in("member figures")
+    else:
+        if ev.tier_before is None or ev.tier_after is None:
+            raise Refused("schema", detail="tier_before")
+        _sale_ledgers(ev)
+    if ev.cart is None:  # an amount-only sale is a walk-in's (a member's is checkout.completed)
+        if ev.member_id is not None:
+            raise Refused("schema", detail="cart")
+        if ev.discount_fen or ev.amount_fen != ev.due_fen or ev.amount_fen <= 0:
+            raise _money("an amount-only walk-in sale is its amount")
+        return
+    _sale_catalogue(batch, ev)
+    over = False
+    for rules in batch.rules_held(ev.rules_version, seq, member):
+        priced = _sale_priced(ev, rules)
+        if priced is None:
+            continue
+        if _sale_approved(batch, ev, rules, priced):
+            owner = member.id if member is not None else None
+            _ledger_ids(batch, ev.txn_id, ev.sv_entries, ev.points_lots, ev.points_entries, owner)
+            return
+        over = True
+    if over:
+        raise Refused("sale_approval_missing")
+    raise _money("the lines, their shares or the totals are not what the cart prices to")
+
+
+def _refunds_of(batch: Batch, sale_id: str) -> list[dict[str, Any]]:
+    """The partial refunds of the sale HQ accepted before, and this batch's so far."""
+    rows = batch.conn.execute(
+        select(t.event.c.payload)
+        .join(t.event, t.event.c.event_id == t.txn.c.event_id)
+        .where(t.txn.c.original_txn_id == sale_id, t.txn.c.type == "sale.refunded")
+        .order_by(t.txn.c.created_at, t.event.c.device_seq)
+    ).all()
+    out = [json.loads(r.payload) for r in rows]
+    out += [
+        info.payload
+        for info in batch.txns.values()
+        if info.type == "sale.refunded" and info.payload.get("original_txn_id") == sale_id
+    ]
+    return out
+
+
+def _sale_refunded(batch: Batch, ev: s.SaleRefunded, member: Any, seq: int) -> None:
+    """A partial refund, against HQ's own copy of the sale and of its earlier refunds."""
+    _text_ok({"reason": ev.reason})
+    sale = batch.txn(ev.original_txn_id)
+    if sale.type != "sale.completed" or sale.member_id != ev.member_id:
+        raise Refused("txn_unknown", txn_id=ev.original_txn_id)
+    if sale.store_code != batch.store_code:
+        raise Refused("txn_foreign", txn_id=ev.original_txn_id)
+    try:
+        sale_refunds.check(sale.payload, _refunds_of(batch, ev.original_txn_id), ev)
+    except sale_refunds.SaleRefundRefused as exc:
+        raise Refused(exc.code, **exc.params) from None
+    owner = member.id if member is not None else None
+    if member is not None:
+        held = batch.rules_held(ev.rules_version, seq, member)
+        after = ev.tier_changes[-1].to if ev.tier_changes else batch.tier_of(member.id)
+        if not any(
+            {c.to for c in ev.tier_changes} | {after} <= {x.code for x in r.tiers} for r in held
+        ):
+            raise Refused("sale_refund_mismatch", detail="tier")
+    _ledger_ids(batch, ev.txn_id, ev.sv_entries, (), ev.points_entries, owner)
+
+
+def _countcard(batch: Batch, ev: s.Envelope, _member: Any, _seq: int) -> None:
+    """A count-card event, by HQ's own cards and products (:mod:`server.countcards`)."""
+    try:
+        countcards.check(batch.conn, batch.store_code, ev)
+    except countcards.CardRefused as exc:
+        raise Refused(exc.code, **exc.params) from None
+    sv = getattr(ev, "sv_entries", [])
+    member_id = getattr(ev, "member_id", None)
+    if isinstance(ev, s.CountCardProductSaved):
+        _text_ok({"name": ev.product.name})
+    _ledger_ids(batch, getattr(ev, "txn_id", None), sv, member_id=member_id)
+
+
 _CHECKS: dict[type[s.Envelope], Any] = {
     s.Registered: _registered,
     s.Imported: _imported,
@@ -1042,4 +1268,9 @@ _CHECKS: dict[type[s.Envelope], Any] = {
     s.StaffLocked: _nothing,
     s.RulesChanged: _rules_changed,
     s.DayClosed: _nothing,
+    s.ItemSaved: _catalogue,
+    s.CategorySaved: _catalogue,
+    s.SaleCompleted: sale_check,
+    s.SaleRefunded: _sale_refunded,
+    **dict.fromkeys(s.COUNTCARD_SCHEMAS.values(), _countcard),
 }

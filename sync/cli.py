@@ -1,4 +1,4 @@
-"""``member-counter sync enroll|now|status|reset|lookup``: the ops CLI's sync commands,
+"""``member-counter sync enroll|now|status|reset|lookup|phone``: the ops CLI's sync commands,
 added to ``app.cli`` by the composition root (``launcher.extensions()``). An enrolled counter's
 ``staff recover`` also takes the one-time code HQ makes for it (``member-hq device
 recovery-code``)."""
@@ -6,6 +6,7 @@ recovery-code``)."""
 from __future__ import annotations
 
 import argparse
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from app.services.security import Actor, Role
 from sync import enrollment
 from sync.client import HQClient, SyncError
 from sync.config import load_config
-from sync.engine import lookup_and_fetch, sync_once
+from sync.engine import lookup_and_fetch, sync_once, take_phone_key
 
 
 def _add_parsers(subparsers: argparse._SubParsersAction) -> None:
@@ -40,11 +41,19 @@ def _add_parsers(subparsers: argparse._SubParsersAction) -> None:
         "lookup", help="find a member at HQ (phone, card number) and bring them here at once"
     )
     lookup.add_argument("query")
+    phone = sub.add_parser(
+        "phone",
+        help="another store's member's full number, asked of HQ now and not kept (manager)",
+    )
+    phone.add_argument("query", help="the member's number, card number or id")
 
 
 def _require_manager(actor: Actor | None, action: str) -> None:
     if actor is None or actor.role not in (Role.MANAGER, Role.ADMIN):
         raise PermissionDeniedError("permission_denied", action=action)
+
+
+log = logging.getLogger("member_counter.sync")
 
 
 def _data_dir(ctx: CounterContext) -> Path:
@@ -131,6 +140,22 @@ def _lookup(ctx: CounterContext, actor: Actor | None, args: argparse.Namespace) 
     return {"members": [m.model_dump() for m in found]}
 
 
+def _phone(ctx: CounterContext, actor: Actor | None, args: argparse.Namespace) -> dict[str, Any]:
+    from app.services.lookup import show_member
+    from app.services.phone_view import full_phone
+    from sync.phones import HQPhones
+
+    _require_manager(actor, "member.view_phone")
+    assert actor is not None
+    view = show_member(ctx, actor, args.query)
+    phone = full_phone(ctx, actor, view.member_id, HQPhones(_data_dir(ctx)).ask)
+    return {"member_id": view.member_id, "name": view.name, "phone": phone}
+
+
+def _phone_lines(data: dict[str, Any]) -> list[str]:
+    return [f"{data['name']} 手机 {data['phone']}"]
+
+
 def _status_lines(data: dict[str, Any]) -> list[str]:
     state = "在线" if data["online"] else "离线"
     update = []
@@ -162,7 +187,8 @@ def _parked_lines(parked: list[dict[str, Any]]) -> list[str]:
 def _refused_lines(refused: list[dict[str, Any]]) -> list[str]:
     if not refused:
         return []
-    lines = [f"总部拒收:{len(refused)} 条(请联系总部处理)"]
+    still = sum(1 for r in refused if not str(r.get("code") or "").startswith("voided_at_hq"))
+    lines = [f"总部拒收:{len(refused)} 条(待总部处理 {still} 条)"]
     for r in refused:
         reason = render_refusal(r.get("code") or "", r["reason"])
         lines.append(f"  #{r['device_seq']} {r['type']}:{reason}")
@@ -194,14 +220,42 @@ def _lookup_lines(data: dict[str, Any]) -> list[str]:
     ]
 
 
+def _prepare(ctx: CounterContext, args: argparse.Namespace) -> None:
+    """An enrolled counter's commands ask HQ for the payment password of another store's
+    member (``checkout``), as the window does; those that name a member or a number (a
+    registration checks it is no other store's member's), and an import, first
+    take the chain's phone key from HQ (a command is a process of its own, and the key lives
+    in memory only: app.persistence.phone_keys), so another store's member is found by their
+    number and an import sees them as existing. Offline they go on without it."""
+    config = load_config(ctx.data_dir) if ctx.data_dir is not None else None
+    if config is None:
+        return
+    from sync.pay_passwords import HQPayPasswords
+
+    ctx.pay_passwords = HQPayPasswords(ctx.data_dir)  # type: ignore[arg-type]
+    names = any(getattr(args, k, None) for k in ("query", "phone", "referrer"))
+    if not names and args.command != "import":
+        return
+    client = HQClient(config, timeout=(2.0, 5.0), data_dir=ctx.data_dir)
+    try:
+        client.pull(syncstate.cursor(ctx), 1)
+        take_phone_key(ctx, client.phone_key)
+    except SyncError as exc:
+        log.info("phone key not taken from HQ: %s", exc.kind)
+    finally:
+        client.close()
+
+
 EXTENSION = Extension(
     add_parsers=_add_parsers,
+    prepare=_prepare,
     handlers={
         ("sync", "enroll"): _enroll,
         ("sync", "now"): _now,
         ("sync", "status"): _status,
         ("sync", "reset"): _reset,
         ("sync", "lookup"): _lookup,
+        ("sync", "phone"): _phone,
         ("sync", "repair"): _repair,
         ("staff", "recover"): _recover,
     },
@@ -210,6 +264,7 @@ EXTENSION = Extension(
         ("sync", "status"): _status_lines,
         ("sync", "now"): _now_lines,
         ("sync", "lookup"): _lookup_lines,
+        ("sync", "phone"): _phone_lines,
         ("sync", "repair"): _repair_lines,
     },
 )

@@ -70,6 +70,7 @@ def _send(
     raw: bool = False,
     on_epoch: Callable[[str], None] | None = None,
     on_next_secret: Callable[[str], None] | None = None,
+    on_phone_key: Callable[[str], None] | None = None,
 ) -> Any:
     """The answer's JSON (or, with ``raw``, its bytes) — or a SyncError saying what failed."""
     try:
@@ -84,6 +85,9 @@ def _send(
         on_epoch(resp.headers[EPOCH_HEADER])
     if on_next_secret is not None and handover.HEADER in resp.headers:
         on_next_secret(resp.headers[handover.HEADER])
+    key = resp.headers.get(wire.PHONE_KEY_HEADER) if resp.status_code < 400 else None
+    if on_phone_key is not None and key:
+        on_phone_key(key)
     if resp.status_code >= 500:
         raise SyncError("server", f"HTTP {resp.status_code}", status=resp.status_code)
     if raw and resp.status_code < 400:
@@ -170,6 +174,8 @@ class HQClient:
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
         self.epoch: str | None = None  # the last epoch HQ named in an answer
+        # The chain's phone key as the last pull's answer named it (memory only).
+        self.phone_key: str | None = None
 
     def _saw_epoch(self, value: str) -> None:
         self.epoch = value
@@ -213,7 +219,11 @@ class HQClient:
             raw=raw,
             on_epoch=self._saw_epoch,
             on_next_secret=self._saw_next_secret,
+            on_phone_key=self._saw_phone_key,
         )
+
+    def _saw_phone_key(self, value: str) -> None:
+        self.phone_key = value
 
     def push(self, items: Sequence[OutboxItem]) -> wire.PushResponse:
         body = {"events": wire_events(items)}
@@ -248,10 +258,29 @@ class HQClient:
             wire.PayPasswordResult, self._signed("POST", wire.VERIFY_PAY_PASSWORD_PATH, body)
         )
 
-    def fetch(self, member_id: str) -> dict[str, Any]:
+    def member_phone(self, member_id: str, staff_id: str, staff_no: str | None) -> str:
+        """The full number of a member this counter holds masked, for the staff named (HQ
+        checks their role); never stored here."""
+        body: dict[str, Any] = {"member_id": member_id, "staff_id": staff_id}
+        if staff_no is not None:
+            body["staff_no"] = staff_no
+        answer = _parse(wire.PhoneAnswer, self._signed("POST", wire.MEMBER_PHONE_PATH, body))
+        if answer.member_id != member_id:
+            raise SyncError("server", "unexpected answer to a phone request")
+        return str(answer.phone)
+
+    def fetch(
+        self, member_id: str, *, query: str | None = None, server_seq: int | None = None
+    ) -> dict[str, Any]:
         """Hold ``member_id`` at this counter's store from now on; the member as HQ has them
-        (one snapshot line, :mod:`server.snapshot`)."""
-        data = self._signed("POST", wire.FETCH_PATH, {"member_id": member_id})
+        (one snapshot line, :mod:`server.snapshot`). ``query`` or ``server_seq``: the reason
+        HQ checks (:class:`sync.wire.FetchRequest`)."""
+        body: dict[str, Any] = {"member_id": member_id}
+        if query is not None:
+            body["query"] = query
+        if server_seq is not None:
+            body["server_seq"] = server_seq
+        data = self._signed("POST", wire.FETCH_PATH, body)
         if not isinstance(data, dict) or not isinstance(data.get("member"), dict):
             raise SyncError("server", "unexpected answer to a member fetch")
         return data

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from app.domain.errors import CounterError
 from app.persistence import scopestore
-from app.services import history_window, parking, remote, scope, syncstate
+from app.services import foreign, history_window, parking, remote, scope, syncstate
 from app.services.context import CounterContext
 from sync import wire
 from sync.client import HQClient, SyncError
@@ -124,12 +124,25 @@ def pull_all(ctx: CounterContext, client: HQClient, batch: int = PULL_BATCH) -> 
     cursor = syncstate.cursor(ctx)
     while True:
         resp = client.pull(cursor, batch)
+        take_phone_key(ctx, client.phone_key)
         changes = [remote.PulledChange(c.server_seq, c.kind, c.body) for c in resp.changes]
         result = remote.apply_changes(ctx, changes, resp.cursor)
         applied += result.applied
         cursor = result.cursor
         if not resp.has_more:
             return applied + fetch_parked(ctx, client)
+
+
+def take_phone_key(ctx: CounterContext, key: str | None) -> None:
+    """Keep the chain's phone key a pull's answer named (in memory: a counter started offline
+    finds other stores' members by number again from its first pull); one HQ rotated makes
+    the next round join again (:func:`app.services.foreign.take_phone_key`)."""
+    if foreign.knows_phone_key(ctx, key):
+        return
+    with ctx.uow() as uow:
+        if foreign.take_phone_key(uow, key):
+            log.info("HQ's phone key changed: joining again")
+        uow.commit()
 
 
 def fetch_parked(ctx: CounterContext, client: HQClient) -> int:
@@ -139,11 +152,11 @@ def fetch_parked(ctx: CounterContext, client: HQClient) -> int:
     (``parking.FETCH_TRIES``; ``sync repair`` asks again on demand); a fetch that fails
     otherwise waits for the next round and never fails this one, whose push and pull are
     done."""
-    waiting = parking.waiting_members(ctx, max_tries=parking.FETCH_TRIES)[:MAX_PARKED_FETCH]
+    waiting = parking.waiting_changes(ctx, max_tries=parking.FETCH_TRIES)
     fetched = 0
-    for member_id in waiting:
+    for member_id, server_seq in list(waiting.items())[:MAX_PARKED_FETCH]:
         try:
-            scope.fetched(ctx, client.fetch(member_id))
+            scope.fetched(ctx, client.fetch(member_id, server_seq=server_seq))
         except SyncError as exc:
             if exc.code == "member_unknown":
                 parking.fetch_failed(ctx, member_id)
@@ -192,5 +205,5 @@ def lookup_and_fetch(ctx: CounterContext, client: HQClient, query: str) -> list[
     them and their later changes reach it."""
     found = client.lookup(query).members
     for member in found[:MAX_FETCH]:
-        scope.fetched(ctx, client.fetch(member.member_id))
+        scope.fetched(ctx, client.fetch(member.member_id, query=query))
     return found

@@ -12,11 +12,12 @@ from sync.client import HQClient, SyncError
 
 
 def repair(ctx: CounterContext, client: HQClient) -> dict[str, Any]:
-    members = parking.waiting_members(ctx)
+    waiting = parking.waiting_changes(ctx)
+    members = list(waiting)
     applied = 0
-    for member_id in members:
+    for member_id, server_seq in waiting.items():
         try:
-            scope.fetched(ctx, client.fetch(member_id))
+            scope.fetched(ctx, client.fetch(member_id, server_seq=server_seq))
         except SyncError as exc:
             if exc.code != "member_unknown":
                 raise

@@ -21,9 +21,13 @@ PULL_PATH = f"{PREFIX}/changes"
 LOOKUP_PATH = f"{PREFIX}/members/lookup"
 MEMBER_CHANGES_PATH = f"{PREFIX}/members/changes"
 FETCH_PATH = f"{PREFIX}/members/fetch"
+# The chain's phone key (server.redact), on each pull's answer: the counter keeps it in memory.
+PHONE_KEY_HEADER = "X-MC-Phone-Key"
 VERIFY_PAY_PASSWORD_PATH = f"{PREFIX}/members/verify-pay-password"
 SNAPSHOT_PATH = f"{PREFIX}/snapshot"
 HISTORY_PATH = f"{PREFIX}/members/history"
+# Another store's member's full number, asked of HQ when a role that may see it wants it.
+MEMBER_PHONE_PATH = f"{PREFIX}/members/phone"
 HEALTH_PATH = f"{PREFIX}/health"
 
 # Every request names the counter's release in its User-Agent; HQ keeps it per device.
@@ -101,7 +105,7 @@ class PushResponse(_Model):
 
 class Change(_Model):
     server_seq: int
-    kind: Literal["event", "rules", "staff"]
+    kind: Literal["event", "rules", "staff", "catalogue"]
     body: dict[str, Any]
 
 
@@ -118,6 +122,20 @@ class LookupRequest(_Model):
 
 class MemberChangesRequest(_Model):
     member_id: str = _ID
+
+
+class FetchRequest(_Model):
+    """Hold a member of another store from now on. HQ hands them out only for a reason it can
+    check (server.service.HQService.fetch): ``query``, what the customer presented at the
+    counter (their number, card or member QR) and which names them; or ``server_seq``, a
+    change of the device's store stream that names them (a change parked waiting for them).
+    A member the store holds already, or its own, needs neither."""
+
+    member_id: str = _ID
+    query: str | None = Field(
+        default=None, min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$"
+    )
+    server_seq: int | None = Field(default=None, ge=1, le=2**62)
 
 
 class HistoryRequest(_Model):
@@ -156,6 +174,23 @@ class PayPasswordResult(_Model):
 
     status: Literal["ok", "wrong", "locked", "none"]
     left: int | None = None
+
+
+class PhoneRequest(_Model):
+    """The full number of a member whose number this counter holds masked (another store's),
+    for the staff signed in there: ``staff_id`` (the counter's own account) and ``staff_no``
+    (a chain-wide account's number), as events name their staff."""
+
+    member_id: str = _ID
+    staff_id: str = _ID
+    staff_no: str | None = Field(
+        default=None, min_length=1, max_length=32, pattern=r"^[^\x00-\x1f\x7f]+$"
+    )
+
+
+class PhoneAnswer(_Model):
+    member_id: str
+    phone: str
 
 
 class MemberSummary(_Model):

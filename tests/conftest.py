@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -19,6 +20,7 @@ from app.services.members import Registration, register_member
 from app.services.security import Actor, Approval, sign_in
 from app.services.staff import add_staff
 from app.services.store import init_store
+from tests.dbtemplate import fresh_counter_db
 from tests.diskkit import small_disk  # noqa: F401  (a fixture: a real full disk)
 from tests.logscan import _suite_log, pytest_sessionfinish  # noqa: F401  (the run's log scan)
 
@@ -54,6 +56,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def ctx(data_dir: Path, clock: FixedClock) -> Iterator[CounterContext]:
+    fresh_counter_db(data_dir)  # the migrated schema copied (tests/dbtemplate.py)
     counter = open_counter(data_dir, clock=clock, hasher=Hasher.fast())
     init_store(counter, code="S001", name="测试门店", admin_pin=ADMIN_PIN)
     admin = sign_in(counter, "admin", ADMIN_PIN)
@@ -119,11 +122,31 @@ def snapshot(ctx: CounterContext) -> Callable[[], dict[str, list[tuple]]]:
     return lambda: db_snapshot(ctx)
 
 
+def _is_long(item: pytest.Item) -> bool:
+    return any(item.get_closest_marker(name) is not None for name in ("soak", "long"))
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The soak and the other long tests first: they take minutes, so with several workers
-    they run beside the rest instead of after it."""
-    items.sort(
-        key=lambda item: (
-            item.get_closest_marker("soak") is None and item.get_closest_marker("long") is None
-        )
-    )
+    """The soak and the other long tests first, each at the head of a different worker's share:
+    they take minutes, so with several workers they run beside the rest instead of after it
+    (or after each other).
+
+    pytest-xdist (``--dist worksteal``, and ``load`` at its start) gives each worker a
+    contiguous share of this list, the first ``n // workers`` to the first worker and so on;
+    with every long test at the very front, the first worker got them all, one after another.
+    """
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    long = [item for item in items if _is_long(item)]
+    rest = iter([item for item in items if not _is_long(item)])
+    heads: list[list[pytest.Item]] = [[] for _ in range(workers)]
+    for k, item in enumerate(long):
+        heads[k % workers].append(item)
+    ordered: list[pytest.Item] = []
+    remaining = len(items)
+    for k, head in enumerate(heads):
+        share = remaining // (workers - k)  # as xdist's scheduler splits the list
+        remaining -= share
+        ordered += head
+        ordered += itertools.islice(rest, max(0, share - len(head)))
+    ordered += rest
+    items[:] = ordered

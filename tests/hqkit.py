@@ -35,6 +35,7 @@ from sync import enrollment, signing
 from sync.client import HQClient
 from sync.config import load_config
 from sync.engine import SyncReport, sync_once
+from tests.dbtemplate import fresh_counter_db, fresh_hq_db
 
 PG_ENV = "MEMBER_COUNTER_TEST_PG_URL"
 ADMIN_PIN = "9512"
@@ -154,6 +155,9 @@ class HQServer:
 
 @pytest.fixture
 def hq(hq_db: Database) -> Iterator[HQServer]:
+    db_file = Path(hq_db.url.removeprefix("sqlite:///"))
+    if hq_db.kind == "sqlite" and not db_file.exists():  # (a test's own HQ may have made it)
+        fresh_hq_db(db_file.parent)  # the migrated schema copied (tests/dbtemplate.py)
     server = HQServer(hq_db.url)
     server.start()
     with pytest.MonkeyPatch.context() as mp:
@@ -173,6 +177,7 @@ class Counter:
     def __init__(self, root: Path, store_code: str) -> None:
         self.data_dir = root / f"counter-{store_code}-{uuid.uuid4().hex[:6]}"
         self.clock = FixedClock(real_now())
+        fresh_counter_db(self.data_dir)  # the migrated schema copied (tests/dbtemplate.py)
         self.ctx: CounterContext = open_counter(
             self.data_dir, clock=self.clock, hasher=Hasher.fast()
         )

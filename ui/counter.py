@@ -25,6 +25,8 @@ from app.domain.money import format_cny
 from app.domain.phone import looks_like_phone
 from app.domain.window import window_start
 from app.ports import CustomerDisplay
+from app.services import countcards, partial_refunds
+from app.services.cart_quote import has_catalogue
 from app.services.history import (
     Cursor,
     MemberHistory,
@@ -36,17 +38,24 @@ from app.services.history import (
 )
 from app.services.history_window import OlderTxn
 from app.services.lookup import MemberView, find_members, show_member
+from app.services.partial_refunds import SaleFound, SaleLineLeft
 from app.services.printing import enqueue_receipt
 from app.services.receipts import has_receipt, last_receipt_of, receipt_preview
+from app.services.sale import SaleResult
+from app.services.security import Permission
 from app.services.settings import printer_settings
 from ui.dialogs.base import run_modal
 from ui.dialogs.card_ops import CardOpsDialog
+from ui.dialogs.cart import CartDialog
 from ui.dialogs.checkout import CheckoutDialog
+from ui.dialogs.countcard import CountCardDialog
+from ui.dialogs.line_refund import LineRefundDialog, SaleNumberDialog
 from ui.dialogs.older_history import OlderHistoryDialog
 from ui.dialogs.password import PaymentPasswordDialog
 from ui.dialogs.refund import RefundDialog
 from ui.dialogs.register import RegisterDialog
 from ui.dialogs.topup import TopUpDialog
+from ui.dialogs.walk_in import WalkInDialog
 from ui.errors import describe
 from ui.manager.banner import ShiftBanner
 from ui.member_panel import MemberPanel
@@ -135,9 +144,12 @@ class CounterScreen(QWidget):
         self.panel = MemberPanel(self)
         self.panel.page_wanted.connect(self.load_history_page)
         self.panel.older_wanted.connect(self.show_older_history)
+        self.panel.full_phone_wanted.connect(self.show_full_phone)
+        self.panel.count_cards_wanted.connect(self.count_cards_dialog)
         self.pages.addWidget(self.panel)
         main.addWidget(self.pages, 1)
         self.last_txn_id: str | None = None
+        self.sells_goods = False  # the store has goods in its catalogue (refresh_goods)
 
         # The side column: actions on function keys (two columns, touch-sized), then the
         # last receipt. Sized for 1024×768 counters and up.
@@ -183,6 +195,10 @@ class CounterScreen(QWidget):
         side.addStretch(0)
         outer.addWidget(side_widget)
         QShortcut(QKeySequence("Ctrl+Space"), self, self.ime_button.toggle)
+        # F11 has no key in the grid (twelve fit 1024×768): the member panel has its button.
+        count_cards_key = QShortcut(QKeySequence("F11"), self)
+        count_cards_key.setContext(Qt.ShortcutContext.WindowShortcut)
+        count_cards_key.activated.connect(self.count_cards_dialog)
         self.set_session_actor()
         self.update_actions()
 
@@ -215,12 +231,29 @@ class CounterScreen(QWidget):
     def update_actions(self) -> None:
         self.action_buttons["reprint"].setEnabled(self.last_txn_id is not None)
         has = self.member is not None and self.member.status == "active"
-        for name in ("topup", "checkout", "redeem", "history", "card", "refund", "password"):
+        for name in ("topup", "redeem", "history", "card", "password"):
             self.action_buttons[name].setEnabled(has)
+        # F3 sells to a walk-in customer (散客) too, and F7 takes a walk-in's goods back (the
+        # sale found by its receipt); not while a member who may not buy is on screen.
+        for name in ("checkout", "refund"):
+            self.action_buttons[name].setEnabled(self.member is None or has)
 
     def focus_scan(self) -> None:
         self.scan_box.setFocus()
         self.scan_box.selectAll()
+        self.refresh_goods()
+
+    def refresh_goods(self) -> None:
+        """Whether the store sells from its catalogue (F3 opens the cart), read again each
+        time the counter screen takes the focus back (after a manager's screen, a pull)."""
+        ctx = self.session.ctx
+
+        def known(goods: bool) -> None:
+            self.sells_goods = goods
+
+        Op(self.session.tasks, lambda: has_catalogue(ctx), owner=self, read=True).success(
+            known
+        ).run()
 
     def _toggle_ime(self, on: bool) -> None:
         self.scan_box.set_ime(on)
@@ -334,6 +367,9 @@ class CounterScreen(QWidget):
     def show_member(self, view: MemberView) -> None:
         self.member = view
         self.panel.older_from_hq = self.session.sync.older_history is not None
+        self.panel.may_see_full = self.session.sync.full_phone is not None and (
+            self.session.cashier.can(Permission.MEMBER_VIEW_PHONE)
+        )
         self.panel.show_member(view, self.session.today())
         self.pages.setCurrentIndex(Page.MEMBER)
         self.update_actions()
@@ -353,6 +389,17 @@ class CounterScreen(QWidget):
         ).success(self._history_loaded).failure(
             lambda exc: self.say(describe(exc), error=True)
         ).run()
+        self.panel.show_count_cards([])  # the last member's cards go at once
+        Op(
+            self.session.tasks,
+            lambda: countcards.show(ctx, actor, member_id),
+            owner=self,
+            read=True,
+        ).success(self._count_cards_loaded).run()
+
+    def _count_cards_loaded(self, cards: list[countcards.CardView]) -> None:
+        if self.member is not None and all(c.member_id == self.member.member_id for c in cards):
+            self.panel.show_count_cards(cards)
 
     def load_history_page(self, member_id: str, tab: Tab, cursor: Cursor) -> None:
         """An older page of a tab, asked for when the cashier scrolls to its end."""
@@ -387,6 +434,23 @@ class CounterScreen(QWidget):
             self.focus_scan()
 
         Op(self.session.tasks, lambda: older(member_id), owner=self, io=True).success(
+            shown
+        ).failure(lambda exc: self.say(describe(exc), error=True)).run()
+
+    def show_full_phone(self, member_id: str) -> None:
+        """Another store's member's full number, asked of HQ (off the UI thread) and shown in
+        the panel until another member is on screen; never stored here."""
+        full = self.session.sync.full_phone
+        if full is None or self.member is None or self.member.member_id != member_id:
+            return
+        actor = self.session.cashier
+        self.say(self.tr("正在向总部查询完整号码…"))
+
+        def shown(phone: str) -> None:
+            self.say("")
+            self.panel.show_full_phone(member_id, phone)  # dropped if another member is shown
+
+        Op(self.session.tasks, lambda: full(actor, member_id), owner=self, io=True).success(
             shown
         ).failure(lambda exc: self.say(describe(exc), error=True)).run()
 
@@ -545,7 +609,52 @@ class CounterScreen(QWidget):
         self.focus_scan()
 
     def check_out(self, *, focus_points: bool = False) -> None:
+        """F3: the cart when the store sells from its catalogue, else the amount checkout
+        (a member's, or a walk-in customer's); F4 is always the member's amount checkout."""
+        if focus_points:
+            self.amount_checkout(focus_points=True)
+            return
+        if self.sells_goods:
+            self.sell_cart()
+        else:
+            self.amount_checkout()
+
+    def sell_cart(self) -> None:
+        r = CartDialog.ask(self, self.session, self.member)
+        # The payment dialog and the cart close one right after the other; a window manager
+        # can then leave no window active, and the next scan would go nowhere.
+        self.window().activateWindow()
+        if r is not None:
+            self._sold(r)
+        self.focus_scan()
+
+    def _sold(self, r: SaleResult) -> None:
+        if r.member_id is None:
+            text = self.tr("散客收款成功:应付 {0}").format(format_cny(r.due_fen))
+        else:
+            text = self.tr("收款成功:应付 {0},得 {1} 积分,余额 {2}").format(
+                format_cny(r.due_fen), r.points_earned, format_cny(r.principal_fen + r.bonus_fen)
+            )
+            if r.tier != r.tier_before and r.tier is not None:
+                text += self.tr(",升级")
+        if r.change_fen:
+            text += self.tr(",找零 {0}").format(format_cny(r.change_fen))
+        if r.member_id is not None and (
+            self.member is None or self.member.member_id != r.member_id
+        ):
+            self.open_member(r.member_id)  # the member the cart was sold to, balances after
+        self._done(text, r)
+        change = r.change_fen
+        self.to_display(lambda d: d.show_paid(r.paid_fen + change, change))
+
+    def amount_checkout(self, *, focus_points: bool = False) -> None:
         if self.member is None:
+            if focus_points:
+                return
+            walk_in = WalkInDialog.ask(self, self.session)
+            if walk_in is not None:
+                self._sold(walk_in)
+            self.focus_scan()
             return
         r = CheckoutDialog.ask(self, self.session, self.member, focus_points=focus_points)
         if r is not None:
@@ -584,6 +693,15 @@ class CounterScreen(QWidget):
             self._done(self.tr("卡操作完成:卡号 {0}").format(r.card_no), r)
         self.focus_scan()
 
+    def count_cards_dialog(self) -> None:
+        """F11: use, sell or refund the count cards of the member on screen."""
+        if self.member is None or self.member.status != "active":
+            return
+        done = CountCardDialog.ask(self, self.session, self.member)
+        if done is not None:
+            self._done(*done)
+        self.focus_scan()
+
     def payment_password(self) -> None:
         if self.member is None:
             return
@@ -605,10 +723,49 @@ class CounterScreen(QWidget):
         return self.history.newest_refundable()
 
     def refund(self) -> None:
+        if self.member is None:  # a walk-in's goods: the sale is found by its receipt
+            sale = SaleNumberDialog.ask(self, self.session)
+            if sale is not None:
+                self._refund_goods(sale)
+            else:
+                self.focus_scan()
+            return
         line = self.selected_txn()
         if line is None:
             self.say(self.tr("没有可退款的交易"), error=True)
             return
+        sale = SaleFound(line.txn_id, line.at, line.due_fen, self.member.member_id)
+        ctx = self.session.ctx
+
+        def is_goods() -> bool:
+            try:
+                partial_refunds.refundable(ctx, line.txn_id)
+            except RuleError:
+                return False  # not a sale of goods: refunded whole
+            return True
+
+        Op(self.session.tasks, is_goods, owner=self).success(
+            lambda goods: self._refund_goods(sale) if goods else self._refund(line)
+        ).failure(lambda exc: self.say(describe(exc), error=True)).run()
+
+    def _refund_goods(self, sale: SaleFound) -> None:
+        ctx = self.session.ctx
+
+        def lines_of() -> tuple[tuple[SaleLineLeft, ...], tuple[str, ...]]:
+            return partial_refunds.refundable(ctx, sale.txn_id), partial_refunds.reasons(ctx)
+
+        def ask(found: tuple[tuple[SaleLineLeft, ...], tuple[str, ...]]) -> None:
+            done = LineRefundDialog.ask(self, self.session, sale, *found)
+            if done is not None:
+                back = " + ".join(f"{method_name(m)} {format_cny(f)}" for m, f in done.money_back)
+                self._done(self.tr("退货完成:退回 {0}").format(back or format_cny(0)), done)
+            self.focus_scan()
+
+        Op(self.session.tasks, lines_of, owner=self).success(ask).failure(
+            lambda exc: self.say(describe(exc), error=True)
+        ).run()
+
+    def _refund(self, line: TxnLine) -> None:
         if line.refunded:
             self.say(self.tr("这笔交易已经退过款"), error=True)
             return

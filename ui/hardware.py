@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # the sign-in screen shows before the core is imported (ui/ma
     from app.ports import CustomerDisplay
     from app.services.history_window import OlderTxn
     from app.services.printing import PrintJob
+    from app.services.security import Actor
     from app.services.settings import PrinterSettings
     from app.services.syncstate import SyncStatus
 
@@ -52,7 +53,8 @@ class Devices:
     events: DeviceEvents = field(default_factory=DeviceEvents)
     wake_printer: Callable[[], None] = _nothing  # a job was queued: print it now
     reload: Callable[[], None] = _nothing  # settings changed: reopen scanner and display
-    test_page: Callable[[PrinterSettings], None] | None = None  # prints, or raises OSError
+    # Prints; True when the printer confirmed it, False when not asked; or raises OSError.
+    test_page: Callable[[PrinterSettings], bool] | None = None
     serial_ports: Callable[[], list[tuple[str, str]]] = list  # (port, description)
     display: Callable[[], CustomerDisplay | None] = lambda: None
     close: Callable[[], None] = _nothing
@@ -81,4 +83,7 @@ class SyncLink:
     # A member's transactions older than this counter keeps, asked of HQ: (member id) ->
     # (rows newest first, whether HQ has more); raises CounterError; runs on a worker thread.
     older_history: Callable[[str], tuple[list[OlderTxn], bool]] | None = None
+    # Another store's member's full number, asked of HQ for the signed-in staff: (staff,
+    # member id) -> the number (never stored); raises CounterError; runs on a worker thread.
+    full_phone: Callable[[Actor, str], str] | None = None
     close: Callable[[], None] = _nothing

@@ -125,6 +125,7 @@ def run(data_dir: Path, args: argparse.Namespace | None = None) -> int:
 def _open_core(data_dir: Path) -> CounterContext:
     """On the database worker: open the counter, and import what signing in and the counter
     screen's first scan use, so neither pays for it in front of the customer."""
+    from app.services import held
     from app.services.context import open_counter
     from app.services.security import sign_in  # noqa: F401
     from app.services.store import store_info
@@ -132,6 +133,7 @@ def _open_core(data_dir: Path) -> CounterContext:
     ctx = open_counter(data_dir)  # migrates an older schema (with its backup first)
     try:
         store_info(ctx)  # the first statement: the engine connects and the ORM configures
+        held.put_back_all(ctx)  # a cart recalled and not paid when the window closed
         import ui.counter
         import ui.wiring  # noqa: F401
     except BaseException:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -21,9 +22,18 @@ from PySide6.QtWidgets import (
 
 from app.domain.money import format_cny
 from app.domain.window import window_start
+from app.services.countcards import CardView
 from app.services.history import Cursor, HistoryPage, MemberHistory, Tab
 from app.services.lookup import MemberView
-from ui.models import CheckoutsModel, PointsModel, RefundsModel, RowsModel, TiersModel, TopUpsModel
+from ui.models import (
+    CheckoutsModel,
+    CountCardsModel,
+    PointsModel,
+    RefundsModel,
+    RowsModel,
+    TiersModel,
+    TopUpsModel,
+)
 
 
 def _label(text: str, role: str, parent: QWidget) -> QLabel:
@@ -38,10 +48,16 @@ class MemberPanel(QWidget):
 
     page_wanted = Signal(str, object, object)
     older_wanted = Signal(str)  # member id: their history before the window, from HQ
+    full_phone_wanted = Signal(str)  # member id: their full number, from HQ
+    count_cards_wanted = Signal()  # the count-card dialog (F11) for the member on screen
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.view: MemberView | None = None
+        # Another store's member's full number as HQ gave it: (member id, number), shown
+        # until another member is on screen; held by this widget only, never stored.
+        self._full_phone: tuple[str, str] | None = None
+        self.may_see_full = False  # the signed-in staff may see full numbers, asked of HQ
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
@@ -64,7 +80,17 @@ class MemberPanel(QWidget):
         grid.addLayout(top, 0, 0, 1, 3)
         self.card_warning = _label("", "warning", head)
         self.card_warning.hide()
-        grid.addWidget(self.card_warning, 1, 0, 1, 3)
+        # Shown to a role that may see full numbers, for another store's member (masked here).
+        self.show_phone = QPushButton(self.tr("查看完整号码"), head)
+        self.show_phone.setMinimumHeight(44)
+        self.show_phone.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scan box keeps the keys
+        self.show_phone.clicked.connect(self._show_phone_clicked)
+        self.show_phone.hide()
+        second = QHBoxLayout()
+        second.addWidget(self.show_phone)
+        second.addWidget(self.card_warning)
+        second.addStretch(1)
+        grid.addLayout(second, 1, 0, 1, 3)
 
         self.balance = _label("", "figure", head)
         self.balance_split = _label("", "caption", head)
@@ -86,12 +112,26 @@ class MemberPanel(QWidget):
             grid.addLayout(cell, 2, col)
         self.tags = QHBoxLayout()
         grid.addLayout(self.tags, 3, 0, 1, 3)
+        # The member's count cards (次卡): the times left per item and the last valid day.
+        self.count_cards = _label("", "caption", head)
+        self.count_cards.setWordWrap(True)
+        self.count_cards.hide()
+        self.count_cards_button = QPushButton(self.tr("次卡 (F11)"), head)
+        self.count_cards_button.setMinimumHeight(44)
+        self.count_cards_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scan box keeps keys
+        self.count_cards_button.clicked.connect(self.count_cards_wanted)
+        self.count_cards_button.hide()
+        cards_row = QHBoxLayout()
+        cards_row.addWidget(self.count_cards, 1)
+        cards_row.addWidget(self.count_cards_button, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addLayout(cards_row, 4, 0, 1, 3)
         layout.addWidget(head)
 
         self.tabs = QTabWidget(self)
         self.topups = TopUpsModel(self)
         self.checkouts = CheckoutsModel(self)
         self.refunds = RefundsModel(self)
+        self.countcards = CountCardsModel(self)
         self.points_model = PointsModel(self)
         self.tiers = TiersModel(self)
         self.tables: dict[str, QTableView] = {}
@@ -100,6 +140,7 @@ class MemberPanel(QWidget):
             (Tab.CHECKOUTS, self.tr("消费"), self.checkouts),
             (Tab.TOPUPS, self.tr("充值"), self.topups),
             (Tab.REFUNDS, self.tr("退款"), self.refunds),
+            (Tab.COUNTCARDS, self.tr("次卡"), self.countcards),
             (Tab.POINTS, self.tr("积分"), self.points_model),
             (Tab.TIERS, self.tr("等级"), self.tiers),
         ):
@@ -136,9 +177,11 @@ class MemberPanel(QWidget):
 
     def show_member(self, view: MemberView, today: dt.date) -> None:
         self.view = view
+        if self._full_phone is not None and self._full_phone[0] != view.member_id:
+            self._full_phone = None  # another member: their number is not shown
         self.name.setText(view.name)
         self.tier.setText(view.tier_name)
-        self.phone.setText(self.tr("手机 {0}").format(view.phone))
+        self.show_member_phone(view)
         self.card.setText(self.tr("卡号 {0}").format(view.card_no or self.tr("无")))
         warning = self._card_warning(view)
         self.card_warning.setText(warning)
@@ -156,10 +199,47 @@ class MemberPanel(QWidget):
             else ""
         )
         self.spend.setText(format_cny(view.cumulative_spend_fen))
+        self.count_cards_button.setVisible(view.status == "active")
+        # Another store's member this counter does not hold: what it has may be old (the
+        # line above the panel says so); the figures are greyed, not shown as the truth.
+        stale = not view.held
+        for figure in (self.balance, self.points, self.spend):
+            if figure.property("stale") != stale:
+                figure.setProperty("stale", stale)
+                figure.style().unpolish(figure)
+                figure.style().polish(figure)
+        if stale:
+            self.balance_split.setText(self.tr("本机记录,可能不是最新"))
+            self.points_soon.setText("")
         self._set_tags(self._tags(view, today))
         since = window_start(today)
         self.older.setVisible(
             self.older_from_hq and (view.joined_on is None or view.joined_on < since)
+        )
+
+    def show_count_cards(self, cards: Sequence[CardView]) -> None:
+        """The member's usable count cards, one line each (hidden when they have none)."""
+        lines = []
+        for card in cards:
+            if card.status != "active":
+                continue
+            names = dict(card.item_names)
+            times = " · ".join(
+                self.tr("{0} {1} 次").format(names.get(code, code), n) for code, n in card.left
+            )
+            lines.append(
+                self.tr("次卡 {0}:{1}(有效期至 {2})").format(
+                    card.name, times, card.valid_until.isoformat()
+                )
+            )
+        self.count_cards.setText("\n".join(lines))
+        self.count_cards.setVisible(bool(lines))
+
+    def show_member_phone(self, view: MemberView) -> None:
+        shown = self._full_phone[1] if self._full_phone is not None else view.phone
+        self.phone.setText(self.tr("手机 {0}").format(shown))
+        self.show_phone.setVisible(
+            self.may_see_full and view.phone_at_hq and self._full_phone is None
         )
 
     def _card_warning(self, view: MemberView) -> str:
@@ -212,12 +292,34 @@ class MemberPanel(QWidget):
     def page_failed(self, tab: Tab) -> None:
         self.models[tab].page_failed()
 
+    def _show_phone_clicked(self) -> None:
+        if self.view is not None:
+            self.full_phone_wanted.emit(self.view.member_id)
+
+    def show_full_phone(self, member_id: str, phone: str) -> None:
+        """The number HQ gave for ``member_id``; dropped if another member is on screen."""
+        if self.view is None or self.view.member_id != member_id:
+            return
+        self._full_phone = (member_id, phone)
+        self.phone.setText(self.tr("手机 {0}").format(phone))
+        self.show_phone.hide()
+
+    def forget_full_phone(self) -> None:
+        """Back to the masked number (the screen locks)."""
+        if self._full_phone is not None and self.view is not None:
+            self._full_phone = None
+            self.show_member_phone(self.view)
+
     def _older_clicked(self) -> None:
         if self.view is not None:
             self.older_wanted.emit(self.view.member_id)
 
     def clear(self) -> None:
         self.view = None
+        self._full_phone = None
+        self.phone.clear()
+        self.show_phone.hide()
+        self.count_cards_button.hide()
         self.older.hide()
         for model in self.models.values():
             model.set_rows([])

@@ -28,6 +28,8 @@ def kind_name(kind: str) -> str:
         "topup_refund": QCoreApplication.translate("history", "充值退款"),
         "sv_adjust": QCoreApplication.translate("history", "余额调整"),
         "carried": QCoreApplication.translate("history", "结转(此前记录在总部)"),
+        "hq_void": QCoreApplication.translate("history", "总部作废(已冲回)"),
+        "hq_correction": QCoreApplication.translate("history", "总部更正"),
         "checkout": QCoreApplication.translate("history", "消费"),
         "refund": QCoreApplication.translate("history", "消费退款"),
         "card_lost": QCoreApplication.translate("history", "挂失"),
@@ -38,6 +40,11 @@ def kind_name(kind: str) -> str:
         "tier_override": QCoreApplication.translate("history", "调整等级"),
         "points_expire": QCoreApplication.translate("history", "积分过期"),
         "points_adjust": QCoreApplication.translate("history", "积分调整"),
+        "countcard_sale": QCoreApplication.translate("history", "购次卡"),
+        "countcard_visit": QCoreApplication.translate("history", "次卡消费"),
+        "countcard_refund": QCoreApplication.translate("history", "退次卡"),
+        "countcard_transfer": QCoreApplication.translate("history", "转让次卡"),
+        "countcard_expire": QCoreApplication.translate("history", "次卡过期"),
     }
     return names.get(kind, kind)
 
@@ -62,6 +69,8 @@ def points_kind_name(kind: str) -> str:
         "clawback": QCoreApplication.translate("history", "退款扣回"),
         "redeem_reversal": QCoreApplication.translate("history", "退款退回"),
         "void": QCoreApplication.translate("history", "注销作废"),
+        "hq_void": QCoreApplication.translate("history", "总部作废(已冲回)"),
+        "hq_correction": QCoreApplication.translate("history", "总部更正"),
     }
     return names.get(kind, kind)
 
@@ -267,6 +276,41 @@ class RefundsModel(RowsModel[TxnLine]):
             self.Col.KIND: kind_name(row.kind),
             self.Col.MONEY_BACK: tenders_text(row),
             self.Col.ORIGINAL: (row.original_txn_id or "")[-12:],
+            self.Col.STAFF: row.staff,
+        }[col]
+
+
+class CountCardsModel(RowsModel[TxnLine]):
+    """A count card's sale, visits, refund, transfer and expiry (the amount: the price paid,
+    the value a visit recognised, the money paid back, the value that expired)."""
+
+    class Col(IntEnum):
+        TIME = 0
+        KIND = 1
+        CARD = 2
+        AMOUNT = 3
+        TENDERS = 4
+        STAFF = 5
+
+    NUMERIC = frozenset({Col.AMOUNT})
+
+    def header(self, col: Col) -> str:
+        return {
+            self.Col.TIME: QCoreApplication.translate("history", "时间"),
+            self.Col.KIND: QCoreApplication.translate("history", "类型"),
+            self.Col.CARD: QCoreApplication.translate("history", "次卡"),
+            self.Col.AMOUNT: QCoreApplication.translate("history", "金额"),
+            self.Col.TENDERS: QCoreApplication.translate("history", "支付方式"),
+            self.Col.STAFF: QCoreApplication.translate("history", "收银员"),
+        }[col]
+
+    def text(self, row: TxnLine, col: Col) -> str:
+        return {
+            self.Col.TIME: _time(row),
+            self.Col.KIND: kind_name(row.kind),
+            self.Col.CARD: (row.note or "").split(" ")[0],  # the product code
+            self.Col.AMOUNT: format_cny(row.amount_fen),
+            self.Col.TENDERS: tenders_text(row),
             self.Col.STAFF: row.staff,
         }[col]
 

@@ -48,6 +48,7 @@ QPushButton[role="preset"] {{ min-height: 48px; font-size: 18px; }}
 QPushButton[role="preset"]:checked {{ background: {ACCENT}; color: white; border: none; }}
 QLabel[role="title"] {{ font-size: 26px; font-weight: bold; }}
 QLabel[role="figure"] {{ font-size: 26px; font-weight: bold; color: #1f2d3d; }}
+QLabel[role="figure"][stale="true"] {{ font-weight: normal; color: #9aa3ad; }}
 QLabel[role="caption"] {{ color: #5b6675; font-size: 13px; }}
 QLabel[role="error"] {{ color: {ACCENT}; font-weight: bold; }}
 QLabel[role="warning"] {{ background: {ACCENT}; color: white; font-size: 18px;

@@ -6,8 +6,9 @@ filter remembers how the field was before it. Keys that follow faster than the d
 (a scanner: 2–20 ms; people: 80 ms and more) are held. If the burst ends as a scan, the first
 key is taken back (the field is put back as it was), the held keys never reach a widget and
 the scan is delivered; otherwise the held keys are replayed to the widget they were meant for,
-in order. A scan goes to the counter; while a dialog is open it goes only into a field that
-accepts scans (a card number), and never leaks into another field.
+in order. A scan goes to the counter; while a dialog is open it goes to the dialog if it takes
+scans (the cart: ``take_scan``) or only into a field that accepts scans (a card number), and
+never leaks into another field.
 """
 
 from __future__ import annotations
@@ -199,8 +200,11 @@ class WedgeFilter(QObject):
 
     def _deliver(self, target: QObject | None, scan: str) -> None:
         dialog = QApplication.activeModalWidget()
+        take = getattr(dialog, "take_scan", None)
         if dialog is None:
             self.scanned.emit(scan)
+        elif callable(take):  # a dialog that is itself a place to scan into (the cart)
+            take(scan)
         elif isinstance(target, QLineEdit) and target.property("acceptsScan"):
             target.setText(scan)
         else:

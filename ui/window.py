@@ -173,6 +173,8 @@ class MainWindow(QMainWindow):
         if self.session.actor is None:
             return
         self.locked_by = self.session.actor
+        if self._counter is not None:  # another store's member's full number: masked again
+            self._counter.panel.forget_full_phone()
         self.show_signin()
 
     @property
@@ -233,10 +235,16 @@ class MainWindow(QMainWindow):
         self.restart_idle()
 
     def _serial_scan(self, text: str) -> None:
-        """A serial scanner's code: like a wedge scan, for the counter only."""
+        """A serial scanner's code: like a wedge scan, for the counter (or the open cart)."""
         if not self.counter_active():
             return
-        if QApplication.activeModalWidget() is not None:
+        dialog = QApplication.activeModalWidget()
+        take = getattr(dialog, "take_scan", None)
+        if callable(take):  # the cart: goods and members' cards are scanned into it
+            take(text)
+            self.restart_idle()
+            return
+        if dialog is not None:
             self.statusBar().showMessage(self.tr("扫码未使用:请先完成或取消当前对话框"), 5000)
             return
         self._scanned(text)

@@ -17,6 +17,7 @@ from app.domain.window import window_start
 from app.ports import Clock, CustomerDisplay, PrinterError
 from app.services.context import CounterContext
 from app.services.history_window import OlderTxn
+from app.services.security import Actor
 from app.services.settings import PrinterSettings, display_settings, scanner_settings
 from devices.print_queue import PrintQueueWorker
 from devices.wedge import WedgeDetector, detector_from_settings
@@ -107,13 +108,13 @@ def serial_ports() -> list[tuple[str, str]]:
     return [(p.device, f"{p.description} {p.vid_pid}".strip()) for p in list_serial_ports()]
 
 
-def print_test_page(settings: PrinterSettings) -> None:
-    """A line in every encoding, so the store can see which one its printer reads."""
-    from devices import transports
-    from devices.escpos_printer import RenderOptions, render_test_page
+def print_test_page(settings: PrinterSettings) -> bool:
+    """A line in every encoding, so the store can see which one its printer reads; True when
+    the printer confirmed it (as receipt jobs are confirmed), False when it was not asked. A
+    printer that did not confirm raises PrinterError, in words."""
+    from devices.escpos_printer import send_test_page
 
-    data = render_test_page(RenderOptions.of(settings))
-    transports.send(settings.address, data)
+    return send_test_page(settings).confirmed
 
 
 def wedge_detector(ctx: CounterContext) -> tuple[WedgeDetector, float]:
@@ -193,6 +194,14 @@ class CounterSync:
         ]  # fmt: skip
         return rows, answer.has_more
 
+    def full_phone(self, actor: Actor, member_id: str) -> str:
+        """Another store's member's full number, asked of HQ for ``actor`` (who may see full
+        numbers); never stored. CounterError when HQ cannot answer or refuses."""
+        from app.services.phone_view import full_phone
+        from sync.phones import HQPhones
+
+        return full_phone(self.ctx, actor, member_id, HQPhones(self.data_dir).ask)
+
     def enroll(self, server_url: str, code: str, ca_bundle: str | None) -> None:
         from sync import enrollment
         from sync.client import SyncError
@@ -213,5 +222,6 @@ class CounterSync:
             lookup=self.lookup,
             enroll=self.enroll,
             older_history=self.older_history,
+            full_phone=self.full_phone,
             close=self.close,
         )

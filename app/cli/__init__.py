@@ -79,6 +79,9 @@ class Extension:
     no_actor: frozenset[Key] = frozenset()
     no_store: frozenset[Key] = frozenset()
     text_renderers: Mapping[Key, Callable[[dict], list[str]]] = field(default_factory=dict)
+    # Called with each command's opened context before it runs: an adapter that serves the
+    # core (e.g. HQ's payment-password check for another store's member) is wired in here.
+    prepare: Callable[[CounterContext, argparse.Namespace], None] | None = None
 
 
 Starter = Callable[[Path, argparse.Namespace], int]
@@ -108,12 +111,22 @@ def main(
     if args.command is None:
         return (start or _run_demo)(data_dir, args)
 
-    from app.cli import manager, render
+    from app.cli import catalogue, countcards, held, manager, refund, render, sale
     from app.cli.commands import HANDLERS, NO_ACTOR, NO_STORE
 
-    handlers: dict[Key, Handler] = dict(HANDLERS)
+    handlers: dict[Key, Handler] = {**HANDLERS, **catalogue.HANDLERS, **held.HANDLERS,
+                                    **sale.HANDLERS, **countcards.HANDLERS,
+                                    **refund.HANDLERS}  # fmt: skip
     no_actor, no_store = set(NO_ACTOR), set(NO_STORE)
-    renderers = {**render.TEXT_RENDERERS, **manager.TEXT_RENDERERS}
+    renderers = {
+        **render.TEXT_RENDERERS,
+        **manager.TEXT_RENDERERS,
+        **catalogue.TEXT_RENDERERS,
+        **held.TEXT_RENDERERS,
+        **countcards.TEXT_RENDERERS,
+        **sale.TEXT_RENDERERS,
+        **refund.TEXT_RENDERERS,
+    }
     for ext in extensions:
         handlers.update(ext.handlers)
         no_actor |= ext.no_actor
@@ -122,10 +135,11 @@ def main(
     key = (args.command, getattr(args, "action", None))
     handler = handlers[key]
     args.data_dir_path = data_dir
+    prepare = [ext.prepare for ext in extensions if ext.prepare is not None]
     if key in no_store:
-        return _run(args, key, handler, None, no_actor, renderers, data_dir)
+        return _run(args, key, handler, None, no_actor, renderers, data_dir, prepare)
     with logging_to(data_dir):
-        return _run(args, key, handler, data_dir, no_actor, renderers, data_dir)
+        return _run(args, key, handler, data_dir, no_actor, renderers, data_dir, prepare)
 
 
 def _refused_os(as_json: bool, exc: OSError) -> int:
@@ -145,6 +159,7 @@ def _run(
     no_actor: set[Key],
     renderers: Mapping[Key, Callable[[dict], list[str]]],
     data_dir: Path,
+    prepare: Sequence[Callable[[CounterContext, argparse.Namespace], None]] = (),
 ) -> int:
     """One command; every failure becomes a sentence and an exit code (see the module)."""
     from app.services.context import open_counter
@@ -154,6 +169,8 @@ def _run(
     try:
         if store_dir is not None:
             ctx = open_counter(store_dir)
+            for hook in prepare:
+                hook(ctx, args)
         actor = None
         if ctx is not None and key not in no_actor:
             staff_no = args.staff or os.environ.get("MEMBER_COUNTER_STAFF")

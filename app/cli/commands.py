@@ -159,6 +159,18 @@ def do_checkout(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> 
     return {
         "txn_id": r.txn_id,
         "member_id": r.member_id,
+        **sale_money(r),
+        "tier": r.tier,
+        "tier_name": r.tier_name,
+        "tier_before": r.tier_before,
+        "stored_value": render.stored_value(r.principal_fen, r.bonus_fen),
+        "points": r.points,
+    }
+
+
+def sale_money(r: Any) -> Result:
+    """A checkout's or a sale's money, as the CLI shows it (yuan text)."""
+    return {
         "amount": render.yuan(r.amount_fen),
         "discount": render.yuan(r.discount_fen),
         "points_used": r.points_used,
@@ -175,11 +187,6 @@ def do_checkout(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> 
         ],
         "change": render.yuan(r.change_fen),
         "points_earned": r.points_earned,
-        "tier": r.tier,
-        "tier_name": r.tier_name,
-        "tier_before": r.tier_before,
-        "stored_value": render.stored_value(r.principal_fen, r.bonus_fen),
-        "points": r.points,
     }
 
 

@@ -259,6 +259,7 @@ _L = {
         "range": "经营报表", "active": "活跃会员", "repeat": "复购率", "churned": "流失会员",
         "written": "已写入", "import": "导入", "dry_run": "试运行(未写入)",
         "done": "导入完成", "create": "新建", "duplicate": "重复跳过", "exists": "已是会员",
+        "skipped": "非会员行跳过",
         "error": "错误", "line": "第 {n} 行", "exported": "已导出 {n} 位会员到 {path}",
         "masked": "(手机号已隐藏)", "chain_ok": "审计链完整", "entries": "条",
         "chain_broken": "!!! 审计链断裂:第 {seq} 条记录起被改动 !!!",
@@ -266,6 +267,7 @@ _L = {
         "tiers": "等级", "threshold": "累计消费", "multiplier": "积分倍率",
         "topup_rules": "充值赠送", "points_rules": "积分规则",
         "header_at": "表头:第 {lines} 行", "not_mapped": "(不导入)", "frozen": "冻结",
+        "late": "其中:本店其他收银台迟到的已日结日期业务",
     },
     "en": {
         "opened": "Shift opened", "counted": "Counted", "closed": "Shift closed",
@@ -289,6 +291,7 @@ _L = {
         "repeat": "repeat-purchase rate", "churned": "churned members", "written": "written to",
         "import": "Import", "dry_run": "dry run (nothing written)", "done": "Imported",
         "create": "create", "duplicate": "duplicate, skipped", "exists": "already a member",
+        "skipped": "not a member, skipped",
         "error": "error", "line": "line {n}", "exported": "Exported {n} members to {path}",
         "masked": "(phones masked)", "chain_ok": "audit chain intact", "entries": "entries",
         "chain_broken": "!!! AUDIT CHAIN BROKEN at entry {seq}: the log was altered !!!",
@@ -296,6 +299,7 @@ _L = {
         "threshold": "spend from", "multiplier": "points ×", "topup_rules": "Top-up bonuses",
         "points_rules": "Points",
         "header_at": "header: line {lines}", "not_mapped": "(not imported)", "frozen": "frozen",
+        "late": "of which: other counters' operations of dates closed here, arrived late",
     },
 }  # fmt: skip
 
@@ -377,6 +381,11 @@ def z_lines(data: Result) -> list[str]:
     lines.append(f"  {_t('liability')}: {_t('sv')} {_c(li['total'])} ({_t('principal')} "
                  f"{_c(li['principal'])}, {_t('bonus')} {_c(li['bonus'])})  {_t('points')} "
                  f"{li['points']}")  # fmt: skip
+    late = data.get("arrived_late")  # (a report stored before it was kept has none)
+    if late and any(str(v) not in ("0", "0.00") for v in late.values()):  # (yuan as text)
+        lines.append(f"    {_t('late')}: {_t('principal')} {_c(late['principal'])}, "
+                     f"{_t('bonus')} {_c(late['bonus'])}  "
+                     f"{_t('points')} {late['points']}")  # fmt: skip
     for s in data["shifts"]:
         lines.append(
             f"  {_t('cashier')} {s['staff_no']} {s['staff_name']}  {_t('expected')} "

@@ -8,7 +8,12 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
 
+from app.cli.catalogue_parser import add_parsers as add_catalogue_parsers
+from app.cli.held_parser import add_parsers as add_held_parsers
 from app.cli.manager_parser import add_parsers as add_manager_parsers
+from app.cli.refund_parser import add_arguments as add_refund_arguments
+from app.cli.refund_parser import add_parsers as add_refund_parsers
+from app.cli.sale_parser import add_arguments as add_sale_arguments
 from app.version import __version__
 
 if TYPE_CHECKING:  # the parser is built at every start, the window's too: no services here
@@ -129,11 +134,11 @@ def build_parser() -> Parser:
     p.add_argument("--amount", required=True, metavar="YUAN")
     p.add_argument("--method", required=True, choices=METHODS)
 
-    p = sub.add_parser("checkout", help="check a member out")
-    p.add_argument("query")
-    p.add_argument("--amount", required=True, metavar="YUAN")
+    p = sub.add_parser("checkout", help="check a member or a walk-in customer out")
+    p.add_argument("query", nargs="?", help="card, phone or member id (none with --walk-in)")
+    p.add_argument("--amount", metavar="YUAN", help="amount-only, without --item")
     p.add_argument("--points", type=int, default=0, help="points to use as cash")
-    p.add_argument("--pay", choices=PAY_METHODS, default="stored_value")
+    p.add_argument("--pay", choices=PAY_METHODS, help="stored_value (a walk-in: cash)")
     p.add_argument(
         "--tender",
         action="append",
@@ -141,10 +146,16 @@ def build_parser() -> Parser:
         help="split payment, repeatable (e.g. --tender stored_value=100 --tender cash=50)",
     )
     p.add_argument("--payment-password")
-
-    p = sub.add_parser("refund", help="refund a checkout or a top-up (manager approval)")
-    p.add_argument("txn_id")
+    add_sale_arguments(p)
     _approval(p)
+
+    p = sub.add_parser(
+        "refund", help="refund a checkout or a top-up, or a cart sale's lines (manager approval)"
+    )
+    p.add_argument("txn_id")
+    add_refund_arguments(p)
+    _approval(p)
+    add_refund_parsers(sub, Parser)
 
     card = sub.add_parser("card", help="card lifecycle").add_subparsers(
         dest="action", required=True, parser_class=Parser
@@ -185,6 +196,11 @@ def build_parser() -> Parser:
     )
     audit.add_parser("verify")
     add_manager_parsers(sub, audit, Parser)
+    add_catalogue_parsers(sub, Parser)
+    add_held_parsers(sub, Parser)
+    from app.cli.countcard_parser import add_parsers as add_countcard_parsers  # (it uses ours)
+
+    add_countcard_parsers(sub, Parser)
 
     p = sub.add_parser("backup", help="consistent, checked copy of the database")
     p.add_argument("path", nargs="?", help="a new file (default: the backup folder)")

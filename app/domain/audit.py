@@ -18,4 +18,9 @@ def chain_hash(prev_hash: str, entry: dict[str, Any]) -> str:
 
 
 def payload_hash(payload: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
+    return text_hash(canonical_json(payload))
+
+
+def text_hash(text: str) -> str:
+    """The hash of a payload already written as canonical JSON (:func:`payload_hash`)."""
+    return hashlib.sha256(text.encode()).hexdigest()

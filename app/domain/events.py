@@ -18,6 +18,9 @@ PROFILE_FIELDS = ("name", "gender", "birthday", "email", "address")
 # Events that bring a new member: a registration at a counter, or an import of an old system's.
 NEW_MEMBER_EVENTS = ("member.registered", "member.imported")
 
+# What an import says of its member beyond the profile, when the old system's file had it.
+ORIGIN_FIELDS = ("notes", "registered_at", "home_store")
+
 # A birthday known by month and day only travels as ISO 8601's "--MM-DD".
 _MONTH_DAY = re.compile(r"--(\d{2}-\d{2})")
 
@@ -39,6 +42,15 @@ def birthday_parts(text: str | None) -> tuple[dt.date | None, str | None]:
     return dt.date.fromisoformat(text), None
 
 
+def origin_columns(values: dict[str, Any]) -> dict[str, Any]:
+    """A member's ORIGIN_FIELDS as the counter's columns hold them (the registration time a
+    datetime) from an event's or HQ's values; only those given."""
+    out: dict[str, Any] = {k: values[k] for k in ORIGIN_FIELDS if values.get(k)}
+    if "registered_at" in out:
+        out["registered_at"] = dt.datetime.fromisoformat(out["registered_at"]).replace(tzinfo=None)
+    return out
+
+
 CARD_STATUS_EVENTS = {
     "card.reported_lost": "lost",
     "card.frozen": "frozen",
@@ -54,6 +66,7 @@ class Effects:
     original_txn_id: str | None = None  # what a refund refunds
     business_date: str | None = None
     new_member: dict[str, Any] | None = None  # the registration's profile
+    origin: dict[str, str] = field(default_factory=dict)  # an import's ORIGIN_FIELDS
     new_card: dict[str, Any] | None = None  # {card_id, card_no, member_id}
     replaced_card_id: str | None = None  # the card the new one replaces
     card_status: list[tuple[str, str]] = field(default_factory=list)  # (card_id, status)
@@ -68,13 +81,14 @@ class Effects:
     password_hash: str | None = None
     password_at_hq: bool = False  # set, its verifier kept at HQ (another store's member)
     profile: dict[str, tuple[Any, str]] = field(default_factory=dict)  # field -> (value, hlc)
+    also_members: set[str] = field(default_factory=set)  # a count card's receiver
 
     @property
     def member_ids(self) -> set[str]:
         ids = {e["member_id"] for e in (*self.sv_entries, *self.points_lots, *self.points_entries)}
         if self.member_id:
             ids.add(self.member_id)
-        return ids
+        return ids | self.also_members
 
     def sv_delta(self, member_id: str) -> tuple[int, int]:
         rows = [e for e in self.sv_entries if e["member_id"] == member_id]
@@ -109,11 +123,14 @@ def effects(event_type: str, payload: dict[str, Any]) -> Effects:
         eff.spend_delta[member_id] = int(delta)
     if event_type in NEW_MEMBER_EVENTS:
         eff.new_member = dict(payload["member"])
+        eff.origin = {k: payload[k] for k in ORIGIN_FIELDS if payload.get(k)}
         card = payload.get("card")
         if card:
             eff.new_card = {**card, "member_id": member_id}
-            if payload.get("card_status"):  # an import's frozen or lost card
+            if payload.get("card_status"):  # an import's frozen, lost or cancelled card
                 eff.card_status.append((card["card_id"], payload["card_status"]))
+            if payload.get("card_status") == "cancelled":  # 注销 in the old system: history
+                eff.member_status[member_id] = "cancelled"
         opening = payload.get("cumulative_spend_fen")  # an import's spend in the old system
         if opening and member_id:
             eff.spend_delta[member_id] = int(opening)
@@ -137,6 +154,8 @@ def effects(event_type: str, payload: dict[str, Any]) -> Effects:
             for name, change in payload["fields"].items()
             if name in PROFILE_FIELDS
         }
+    elif event_type == "countcard.transferred":  # the receiver's stores learn the card too
+        eff.also_members.add(payload["to_member_id"])
     elif event_type == "member.merged":
         # Entries of a merge name their own member: out of the dropped one, into the kept one.
         eff.sv_entries = list(payload.get("sv_entries") or ())

@@ -12,6 +12,11 @@ import re
 import string
 from typing import Any
 
+from app.domain.catalogue_messages import CATALOGUE_MESSAGES
+from app.domain.held_messages import HELD_MESSAGES
+from app.domain.refund_messages import REFUND_MESSAGES
+from app.domain.sale_messages import SALE_MESSAGES
+
 LANGUAGES = ("zh", "en")
 _language = "zh"
 
@@ -87,6 +92,50 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "hq_text_invalid": ("{field} 含有不允许的字符", "{field} has characters that are not allowed"),
     "hq_voided": ("总部已作废此事件", "HQ voided this event"),
+    # Count cards at HQ (server.countcards).
+    "hq_countcard_unknown": ("总部没有这张次卡:{card_id}", "HQ has no count card {card_id}"),
+    "hq_countcard_not_owner": (
+        "次卡 {card_id} 不属于此会员",
+        "Count card {card_id} is not this member's",
+    ),
+    "hq_countcard_product_unknown": (
+        "总部没有次卡产品 {product}",
+        "HQ has no count card product {product}",
+    ),
+    "hq_countcard_product_foreign": (
+        "次卡产品 {product} 由门店 {store} 设定,本店不能修改",
+        "Count card product {product} belongs to store {store}",
+    ),
+    "hq_countcard_not_honoured": (
+        "次卡 {product} 不能在门店 {store} 使用",
+        "Count card {product} is not honoured at store {store}",
+    ),
+    "hq_countcard_card_mismatch": (
+        "次卡与其产品不符:{detail}",
+        "The count card does not match its product: {detail}",
+    ),
+    "hq_countcard_times_mismatch": (
+        "次卡次数与总部记录不符",
+        "The count card's times do not match HQ's",
+    ),
+    "hq_countcard_refund_mismatch": (
+        "退卡金额应为 {expected:money},事件为 {amount:money}",
+        "The refund should be {expected:money}, not {amount:money}",
+    ),
+    "hq_countcard_inactive": ("次卡已不可用({status})", "The count card is closed ({status})"),
+    "hq_countcard_past": ("次卡已过期(有效期至 {date})", "The count card expired ({date})"),
+    "hq_countcard_not_expired": (
+        "次卡尚未过期(有效期至 {date})",
+        "The count card has not expired ({date})",
+    ),
+    "hq_countcard_receiver_closed": (
+        "受让会员 {member_id} 在总部已不可用({status})",
+        "The receiving member {member_id} is closed at HQ ({status})",
+    ),
+    "hq_countcard_not_transferable": (
+        "次卡 {product} 不可转让",
+        "Count card {product} cannot be transferred",
+    ),
     "address_length": ("地址不能超过 200 个字", "The address may have at most 200 characters"),
     "adjust_zero": ("调整数量不能为 0", "The adjustment cannot be zero"),
     "already_refunded": (
@@ -222,6 +271,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gender_invalid": ("性别只能是男或女:{value}", "Gender must be m or f: {value}"),
     "member_cancelled": ("会员 {name} 已注销", "Member {name} has been cancelled"),
     "member_not_found": ("没有找到会员:{query}", "No member found: {query}"),
+    "voided_at_hq": (
+        "总部已作废此操作:本机已冲回储值 ¥{principal}、赠送 ¥{bonus}、积分 {points}"
+        "(收下的现金请店长与顾客核对)",
+        "HQ voided this operation: this counter reversed stored value ¥{principal}, bonus "
+        "¥{bonus} and {points} points (the manager settles any cash taken with the customer)",
+    ),
+    "voided_at_hq_countcard": (
+        "总部已作废此次卡操作:本机已冲回次卡记录({what}),储值 ¥{principal}、赠送 ¥{bonus}"
+        "(收下的现金请店长与顾客核对)",
+        "HQ voided this count-card operation: this counter reversed its entry ({what}) and "
+        "stored value ¥{principal}, bonus ¥{bonus} (the manager settles any cash taken with "
+        "the customer)",
+    ),
+    "txn_voided_at_hq": (
+        "总部已作废这笔交易 {txn_id},本机已冲回,不能再退款",
+        "HQ voided transaction {txn_id}; this counter reversed it, so it cannot be refunded",
+    ),
+    "voided_at_hq_reverted": (
+        "总部已作废此操作:本机已恢复为总部的记录",
+        "HQ voided this operation: this counter went back to what HQ holds",
+    ),
+    "voided_at_hq_kept": (
+        "总部已作废此操作:它在本机做的更改仍在,以总部的记录为准(可运行 sync repair)",
+        "HQ voided this operation: its change is still on this counter; HQ's record is the "
+        "one that counts (sync repair brings it)",
+    ),
     "member_not_held": (
         "这是其他门店的会员,本机没有其最新余额:请联网后重新查找该会员,再使用储值或积分"
         "(充值和现金等付款不受影响)",
@@ -442,6 +517,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "打印机未确认打印(将重打):{detail}",
         "The printer did not confirm the print (it will be printed again): {detail}",
     ),
+    "printer_test_confirmed": (
+        "打印机已确认打印了测试页",
+        "The printer confirmed it printed the test page",
+    ),
+    "printer_test_unasked": (
+        "测试页已送出(这台打印机不回答状态,或已关闭确认打印:请看是否打出)",
+        "The test page was sent (this printer does not answer its status, or confirmation is "
+        "off: check that it printed)",
+    ),
+    "printer_test_not_confirmed": (
+        "打印机没有确认打印测试页:{detail}。请看是否打出;若已打出,这台打印机可能不能应答状态,"
+        "可关闭“等打印机确认已打印”",
+        "The printer did not confirm the test page: {detail}. Check whether it printed; if it "
+        "did, this model may not answer its status: turn off “Wait for the printer to "
+        "confirm each receipt”",
+    ),
     "printer_no_status": (
         "{seconds} 秒内没有状态应答",
         "no status answer within {seconds} s",
@@ -629,6 +720,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Same phone or card as line {line}, with different data",
     ),
     "import_duplicate_row": ("与第 {line} 行完全相同,跳过", "Same as line {line}; skipped"),
+    "import_row_totals": (
+        "合计行({text}),不是会员,跳过",
+        "A totals line ({text}), not a member; skipped",
+    ),
+    "import_row_header": (
+        "重复的表头行(分页导出),不是会员,跳过",
+        "The header repeated (a paged export), not a member; skipped",
+    ),
+    "import_cancelled": (
+        "已注销会员:作为注销会员导入(留作历史,卡不能使用)",
+        "A cancelled member: imported as cancelled (kept for history; the card cannot be used)",
+    ),
+    "import_cancelled_balance": (
+        "已注销会员:作为注销会员导入(留作历史,卡不能使用);文件中的储值 {balance:money}、"
+        "积分 {points} 不导入(注销时已结清)",
+        "A cancelled member: imported as cancelled (kept for history; the card cannot be "
+        "used); the balance {balance:money} and {points} points in the file are not imported "
+        "(settled when the card was cancelled)",
+    ),
+    "import_cancelled_exists": (
+        "已作为注销会员导入过({name}),跳过",
+        "Already imported as a cancelled member ({name}); skipped",
+    ),
     "import_member_exists": (
         "已是本店会员 {name},跳过(文件中的余额 {balance:money}、积分 {points} 不导入)",
         "Already a member here ({name}); skipped (balance {balance:money} and "
@@ -700,9 +814,123 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "还有 {pending} 条记录未上传总部,请先同步",
         "{pending} events are not yet at HQ; sync first",
     ),
+    # Cart sales, partial refunds and count cards (docs/pricing.md).
+    "cart_empty": ("购物车中没有商品", "The cart has no items"),
+    "cart_quantity_invalid": (
+        "{item} 的数量不正确:{value}",
+        "Not a valid quantity of {item}: {value}",
+    ),
+    "cart_price_invalid": (
+        "{item} 的价格不正确:{value:money}",
+        "Not a valid price of {item}: {value:money}",
+    ),
+    "cart_price_change_invalid": (
+        "{item} 改价须给出新单价或新金额,二者选一",
+        "A price change of {item} gives a new unit price or a new line amount, not both",
+    ),
+    "cart_order_discount_invalid": (
+        "整单折扣须为百分比或金额之一,金额在 ¥0.01 至 {max:money} 之间",
+        "An order discount is a percentage or an amount, from ¥0.01 to {max:money}",
+    ),
+    "cart_order_discount_percent": (
+        "整单折扣比例不正确:{value} 个基点(应为 1–10000)",
+        "Not a valid order discount: {value} basis points (1–10000)",
+    ),
+    "cart_rounding_invalid": ("抹零方式不正确:{value}", "Not a way of rounding off: {value}"),
+    "cart_points_walk_in": (
+        "散客不能使用积分,请先刷会员卡",
+        "A walk-in customer cannot redeem points; scan a member card first",
+    ),
+    "cart_tender_mismatch": (
+        "支付金额与应付不符:应付 {due:money},支付 {paid:money}",
+        "The tenders do not match the bill: due {due:money}, paid {paid:money}",
+    ),
+    "refund_nothing": ("请选择要退的商品和数量", "Choose the lines and quantities to refund"),
+    "refund_line_unknown": ("原交易没有第 {line} 行", "The sale has no line {line}"),
+    "refund_quantity_invalid": (
+        "第 {line} 行的退货数量不正确:{value}",
+        "Not a valid quantity to refund on line {line}: {value}",
+    ),
+    "refund_quantity_over": (
+        "第 {line} 行最多还能退 {remaining}",
+        "Line {line}: at most {remaining} can still be refunded",
+    ),
+    "countcard_product_invalid": ("次卡设置不正确:{detail}", "Invalid count card: {detail}"),
+    "countcard_expired": ("次卡已过期(有效期至 {date})", "The count card expired ({date})"),
+    "countcard_not_expired": (
+        "次卡尚未过期(有效期至 {date})",
+        "The count card has not expired yet ({date})",
+    ),
+    "countcard_refunded": ("次卡已退卡", "The count card has been refunded"),
+    "countcard_voided": ("总部已作废此次卡的售卡", "HQ voided the sale of this count card"),
+    "countcard_item_unknown": ("此卡不含项目 {item}", "The card does not include {item}"),
+    "countcard_times_invalid": ("使用次数须大于 0", "The number of times must be at least 1"),
+    "countcard_times_insufficient": (
+        "{item} 仅剩 {left} 次",
+        "Only {left} times of {item} are left",
+    ),
+    # Count cards at the counter (app.services.countcards, countcard_products).
+    "countcard_product_unknown": ("没有次卡产品 {product}", "No count card product {product}"),
+    "countcard_item_not_in_catalogue": (
+        "商品目录中没有在售的项目 {item}",
+        "The catalogue has no active item {item}",
+    ),
+    "countcard_not_honoured": (
+        "次卡 {product} 不能在本店({store})使用",
+        "Count card {product} is not honoured at this store ({store})",
+    ),
+    "countcard_product_foreign": (
+        "次卡产品 {product} 由{owner}设定,本店不能修改",
+        "Count card product {product} is set by {owner}; this store cannot change it",
+    ),
+    "countcard_unknown": ("找不到次卡 {card}", "No count card {card}"),
+    "countcard_none": ("{name} 没有可用的次卡", "{name} has no usable count card"),
+    "countcard_choose": (
+        "{name} 有多张可用的次卡,请指定卡号",
+        "{name} has several usable count cards: choose one",
+    ),
+    "countcard_not_transferable": (
+        "次卡 {product} 不可转让",
+        "Count card {product} cannot be transferred",
+    ),
+    "countcard_transferred": (
+        "次卡 {product} 已转让给其他会员",
+        "Count card {product} was transferred to another member",
+    ),
+    "countcard_transfer_self": (
+        "不能转让给同一会员",
+        "A card cannot be transferred to the same member",
+    ),
+    "countcard_offline_limit": (
+        "离线时每张次卡最多使用 {limit} 次,请联网同步后再用",
+        "Offline, a count card can be used {limit} time(s) until the next sync",
+    ),
     "sync_failed": ("与总部同步失败:{detail}", "Sync with HQ failed: {detail}"),
+    # Another store's member's full number, asked of HQ (app.services.phone_view).
+    "phone_hq_unreachable": (
+        "总部连接不上,无法查看完整号码",
+        "HQ cannot be reached: the full number cannot be shown",
+    ),
+    "phone_hq_staff": (
+        "总部不允许员工 {staff_no} 查看完整号码",
+        "HQ does not let staff {staff_no} see full numbers",
+    ),
+    "phone_hq_member": (
+        "总部不提供此会员的完整号码(本店不服务此会员)",
+        "HQ does not give this member's full number (this store does not serve them)",
+    ),
+    "phone_hq_busy": (
+        "查看完整号码过于频繁,请稍后再试",
+        "Too many full numbers asked: try again in a moment",
+    ),
 }
 
+
+# The catalogue's own (a module of their own, beside the rest).
+MESSAGES.update(CATALOGUE_MESSAGES)
+MESSAGES.update(HELD_MESSAGES)
+MESSAGES.update(SALE_MESSAGES)  # cart and walk-in sales (app.services.sale)
+MESSAGES.update(REFUND_MESSAGES)  # partial refunds (app.services.partial_refunds)
 
 # Field names a message can name with ``{field:label}``.
 FIELD_LABELS: dict[str, tuple[str, str]] = {
@@ -715,6 +943,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "staff_name": ("员工姓名", "The staff name"),
     "store_name": ("门店名称", "The store name"),
     "reason": ("原因", "The reason"),
+    "refund_reason": ("退款原因", "The refund reason"),
     "receipt_text": ("小票文字", "The receipt text"),
     "counter_name": ("收银台名称", "The counter name"),
     "tier_name": ("等级名称", "The tier name"),

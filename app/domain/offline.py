@@ -20,6 +20,7 @@ class OfflineLimits:
     per_txn_points: int = 10_000
     window_hours: int = 24  # no stored-value or points spending this long after the last sync
     online_grace_seconds: int = 120  # a sync older than this means the counter is offline
+    countcard_visits_per_card: int = 1  # visits of one count card between two syncs
 
     @classmethod
     def from_rules_extra(cls, extra: dict[str, Any]) -> OfflineLimits:
@@ -33,6 +34,7 @@ class OfflineLimits:
             "per_txn_points": self.per_txn_points,
             "window_hours": self.window_hours,
             "online_grace_seconds": self.online_grace_seconds,
+            "countcard_visits_per_card": self.countcard_visits_per_card,
         }
 
 
@@ -69,3 +71,19 @@ def check_offline_spend(
     points_left = synced_points - offline_points_spent
     if points > points_left:
         raise RuleError("offline_member_points", left=max(points_left, 0), points=points)
+
+
+def check_offline_visit(
+    limits: OfflineLimits,
+    *,
+    now: dt.datetime,
+    last_success: dt.datetime | None,
+    pending_visits: int,
+) -> None:
+    """Refuse an offline count-card visit beyond the per-card limit (visits HQ has not
+    acknowledged) or after the offline window: two stores over-consuming one card offline
+    is a conflict at HQ, and this keeps it small."""
+    if last_success is None or now - last_success > dt.timedelta(hours=limits.window_hours):
+        raise RuleError("offline_window_passed", hours=limits.window_hours)
+    if pending_visits >= limits.countcard_visits_per_card:
+        raise RuleError("countcard_offline_limit", limit=limits.countcard_visits_per_card)

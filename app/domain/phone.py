@@ -50,3 +50,10 @@ def phone_hash(key: str, phone: str) -> str:
     """The chain's keyed hash of a full number (HMAC-SHA256, hex): how a counter finds, by the
     number typed or scanned, another store's member whose number it does not hold."""
     return hmac.new(key.encode(), phone.encode(), hashlib.sha256).hexdigest()
+
+
+def phone_key_id(key: str) -> str:
+    """A name for the chain's phone key that does not give the key away (SHA-256 of it,
+    16 hex digits): what a counter keeps on disk to tell HQ's key from a rotated one, while
+    the key itself stays in the counter's memory (app.persistence.phone_keys)."""
+    return hashlib.sha256(b"member-counter phone key\0" + key.encode()).hexdigest()[:16]

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from app.domain.phone import phone_hash
 from app.persistence.tables import Base, Card, Member
 from app.persistence.uow import UnitOfWork
 
@@ -19,23 +20,33 @@ def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
 
 
 def active_members_by_phone(
-    uow: UnitOfWork, phones: Sequence[str]
+    uow: UnitOfWork, phones: Sequence[str], status: str = "active"
 ) -> dict[str, tuple[str, str, int, int]]:
-    """{phone: (member id, name, stored value, points)} of active members with those phones."""
+    """{phone: (member id, name, stored value, points)} of active members (or those of
+    ``status``) with those phones: by the full number, or, for other stores' members held
+    here, by the chain's hash of it (when this process holds the chain's key:
+    app.persistence.phone_keys)."""
     conn = uow.session.connection()
     out: dict[str, tuple[str, str, int, int]] = {}
+    found = (Member.id, Member.name, Member.principal_fen + Member.bonus_fen, Member.points)
     for chunk in _chunks(list(phones)):
         rows = conn.execute(
-            select(
-                Member.phone,
-                Member.id,
-                Member.name,
-                Member.principal_fen + Member.bonus_fen,
-                Member.points,
-            ).where(Member.status == "active", Member.phone.in_(chunk))
+            select(Member.phone, *found).where(Member.status == status, Member.phone.in_(chunk))
         )
         for phone, mid, name, sv, pts in rows:
             out[phone] = (mid, name, int(sv), int(pts))
+    key = uow.phone_key()
+    if key is None:
+        return out
+    hashed = {phone_hash(key, p): p for p in phones if p not in out}
+    for chunk in _chunks(list(hashed)):
+        rows = conn.execute(
+            select(Member.phone_hash, *found).where(
+                Member.status == status, Member.phone_hash.in_(chunk)
+            )
+        )
+        for digest, mid, name, sv, pts in rows:
+            out[hashed[digest]] = (mid, name, int(sv), int(pts))
     return out
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import LABEL_STYLE_TABLENAME_PLUS_COL, Connection, Engine, Selec
 from sqlalchemy.dialects import sqlite
 
 from app.domain.phone import phone_hash
-from app.persistence import queries
+from app.persistence import phone_keys, queries
 from app.persistence.tables import Card, Member, StoreRow
 
 # A record read by the Reader: attributes named like the mapped columns (m.name, card.status).
@@ -179,10 +179,16 @@ class Reader:
         if found is not None:
             return found
         store = self.store()  # another store's member: by the chain's hash of the number
-        if store is None or not store.phone_key:
+        key = phone_keys.key_for(store.phone_key_id if store else None)
+        if key is None:
             return None
-        hashed = phone_hash(store.phone_key, phone)
+        hashed = phone_hash(key, phone)
         return self._one_member(_MEMBER_BY_PHONE_HASH, {"phone_hash": hashed})
+
+    def phone_key(self) -> str | None:
+        """The chain's phone key, when this process holds it (never stored here)."""
+        store = self.store()
+        return phone_keys.key_for(store.phone_key_id if store else None)
 
     def members_by_last4(self, last4: str) -> Sequence[Record]:
         return self._member_rows(_MEMBERS_BY_LAST4, {"last4": last4})

@@ -60,6 +60,9 @@ def _rows(uow: UnitOfWork, stmt: Any) -> Sequence[Any]:
     return uow.session.connection().execute(stmt).all()
 
 
+PULLED = "remote"  # the kind of a transaction pulled from HQ (app.services.remote)
+
+
 def _dates(start: dt.date, end: dt.date) -> Any:
     return Txn.business_date.between(start, end)
 
@@ -203,7 +206,12 @@ def all_sums(uow: UnitOfWork, where: Any, *, shifts: Sequence[Shift] | None = No
     the same time on their own read connections and see the very same data (so call it
     before the unit of work has written anything). A read-only unit of work runs them
     one after the other in its one snapshot.
+
+    Transactions pulled from HQ (``remote``: another counter's or store's, whose ledger rows
+    this counter holds) are not this counter's operations and are left out; they move the
+    liability, which is read from the ledgers as a whole.
     """
+    where = and_(where, Txn.kind != PULLED)
     stmts = [_kinds_stmt(where), _tenders_stmt(where, shifts), _sv_stmt(where), _points_stmt(where)]
     if uow.writable and PARALLEL:
         engine = uow.session.get_bind().execution_options(counter_readonly=True)
@@ -309,6 +317,19 @@ def liability_through(
     return int(sv[0]), int(sv[1]), int(pts[0])
 
 
+def ledger_totals(uow: UnitOfWork) -> tuple[int, int, int]:
+    """(principal, bonus, points) of every ledger entry here."""
+    sv = _rows(
+        uow,
+        select(
+            func.coalesce(func.sum(StoredValueEntry.principal_fen), 0),
+            func.coalesce(func.sum(StoredValueEntry.bonus_fen), 0),
+        ),
+    )[0]
+    pts = _rows(uow, select(func.coalesce(func.sum(PointsEntry.points), 0)))[0]
+    return int(sv[0]), int(sv[1]), int(pts[0])
+
+
 def last_close_before(uow: UnitOfWork, day: dt.date) -> DayClose | None:
     return uow.session.scalar(
         select(DayClose)
@@ -388,10 +409,11 @@ def tier_distribution(uow: UnitOfWork) -> dict[str, int]:
 
 
 def purchase_counts(uow: UnitOfWork, start: dt.date, end: dt.date) -> dict[int, int]:
-    """{checkouts in the range: members with that many} for members who bought at all."""
+    """{checkouts in the range: members with that many} for members who bought at all (a
+    walk-in customer's sale is no member's)."""
     per_member = (
         select(Txn.member_id, func.count().label("n"))
-        .where(_dates(start, end), Txn.kind == "checkout")
+        .where(_dates(start, end), Txn.kind == "checkout", Txn.member_id.is_not(None))
         .group_by(Txn.member_id)
         .subquery()
     )

@@ -265,3 +265,34 @@ def members_registered_elsewhere(uow: UnitOfWork, member_ids: set[str]) -> set[s
             )
         )
     )
+
+
+def outbox_event(uow: UnitOfWork, event_id: str) -> OutboxEvent | None:
+    return uow.session.scalar(select(OutboxEvent).where(OutboxEvent.event_id == event_id))
+
+
+def txn_entries(
+    uow: UnitOfWork, txn_id: str
+) -> tuple[Sequence[StoredValueEntry], Sequence[PointsEntry]]:
+    """The stored-value and points entries a transaction posted, in the order written."""
+    sv = uow.session.scalars(
+        select(StoredValueEntry)
+        .where(StoredValueEntry.txn_id == txn_id)
+        .order_by(StoredValueEntry.id)
+    ).all()
+    points = uow.session.scalars(
+        select(PointsEntry).where(PointsEntry.txn_id == txn_id).order_by(PointsEntry.id)
+    ).all()
+    return sv, points
+
+
+def txn_voided(uow: UnitOfWork, txn_id: str, kind: str) -> bool:
+    """Whether a transaction of ``kind`` (app.services.voids: HQ's void) reverses ``txn_id``."""
+    found = uow.session.scalar(
+        select(Txn.id).where(Txn.original_txn_id == txn_id, Txn.kind == kind).limit(1)
+    )
+    return found is not None
+
+
+def cards_of(uow: UnitOfWork, member_id: str) -> Sequence[Card]:
+    return uow.session.scalars(select(Card).where(Card.member_id == member_id)).all()

@@ -40,8 +40,10 @@ class StoreRow(Base):
     name: Mapped[str] = mapped_column(String(64))
     device_id: Mapped[str] = mapped_column(String(36))
     qr_key: Mapped[str] = mapped_column(String(128))
-    # The chain's key for the phone hashes of other stores' members (from HQ; None before).
-    phone_key: Mapped[str | None] = mapped_column(String(64))
+    # Which chain key the phone hashes of other stores' members here are made with
+    # (app.domain.phone.phone_key_id; None before HQ sent one). The key itself is never
+    # written to this file: app.persistence.phone_keys keeps it in memory.
+    phone_key_id: Mapped[str | None] = mapped_column(String(64))
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
     rules_json: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
@@ -169,12 +171,13 @@ class Txn(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
-        # A checkout or a top-up is refunded at most once.
+        # A checkout or a top-up is refunded at most once; a cart sale's partial refunds
+        # (a refund with its reason in ``note``, migration 0020) may be several.
         Index(
             "uq_txn_refund_once",
             "original_txn_id",
             unique=True,
-            sqlite_where=text("kind IN ('refund', 'topup_refund')"),
+            sqlite_where=text("kind = 'topup_refund' OR (kind = 'refund' AND note IS NULL)"),
         ),
         # "Is this refunded?" with a bound parameter (the partial index above serves only
         # statements that spell its kinds out as literals).
@@ -283,9 +286,11 @@ APPEND_ONLY_TABLES = (
     "audit_log",
 )
 
-# Rows the unit of work writes with plain INSERTs: the append-only tables and the outbox
-# (whose rows change only when the sync marks them pushed, outside any operation).
-APPEND_ONLY_INSERTS = frozenset((*APPEND_ONLY_TABLES, "outbox"))
+# Rows the unit of work writes with plain INSERTs: the append-only tables, the outbox
+# (whose rows change only when the sync marks them pushed, outside any operation), and a
+# cart sale's lines and terms (app.persistence.sale_tables: written once with the sale, a
+# partial refund is rows of its own), so a 50-line sale is one executemany, not 50 objects.
+APPEND_ONLY_INSERTS = frozenset((*APPEND_ONLY_TABLES, "outbox", "txn_line", "txn_cart"))
 
 
 # -- counter-local: settings and the print queue (migration 0002) ------------------------
@@ -467,3 +472,14 @@ class HistoryGate(Base):
     __tablename__ = "history_gate"
     member_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     since: Mapped[dt.date] = mapped_column(Date)
+
+
+# The catalogue's tables live in their own module (migration 0015); importing it here puts
+# them in Base.metadata wherever the tables are.
+from app.persistence import catalogue_tables as _catalogue_tables  # noqa: E402, F401
+
+# Count cards (migration 0018), likewise.
+from app.persistence import countcard_tables as _countcard_tables  # noqa: E402, F401
+from app.persistence import held_tables as _held_tables  # noqa: E402, F401  (migration 0019)
+from app.persistence import refund_tables as _refund_tables  # noqa: E402, F401  (migration 0020)
+from app.persistence import sale_tables as _sale_tables  # noqa: E402, F401  (migration 0017)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.phone import phone_hash
 from app.domain.points import LotBalance
-from app.persistence import queries
+from app.persistence import phone_keys, queries
 from app.persistence.tables import (
     APPEND_ONLY_INSERTS,
     AuditEntry,
@@ -91,6 +91,15 @@ class UnitOfWork:
                 self._appends.setdefault((table, tuple(sorted(values))), []).append(values)
             else:
                 self.session.add(row)
+
+    def add_rows(self, model: Any, rows: Sequence[dict[str, Any]]) -> None:
+        """Stage plain rows (column -> value) of a table written with plain INSERTs, without
+        making an ORM object of each (a cart sale's lines)."""
+        table = model.__table__
+        if table.name not in APPEND_ONLY_INSERTS:
+            raise ValueError(f"{table.name} rows are ORM objects: use add()")
+        for values in rows:
+            self._appends.setdefault((table, tuple(sorted(values))), []).append(values)
 
     def _core(self, stmt: Any, params: dict[str, Any] | None = None) -> Any:
         """A plain Core read on this transaction's connection (no ORM rows wanted)."""
@@ -231,9 +240,16 @@ class UnitOfWork:
         return self.session.scalar(queries.MEMBER_BY_PHONE_HASH, {"phone_hash": hashed})
 
     def phone_hash(self, phone: str) -> str | None:
-        """The chain's hash of ``phone`` (None before HQ sent its key)."""
+        """The chain's hash of ``phone`` (None while this process has not been given the
+        chain's key: app.persistence.phone_keys)."""
         store = self.store()
-        return phone_hash(store.phone_key, phone) if store and store.phone_key else None
+        key = phone_keys.key_for(store.phone_key_id if store else None)
+        return phone_hash(key, phone) if key else None
+
+    def phone_key(self) -> str | None:
+        """The chain's phone key, when this process holds it (never stored here)."""
+        store = self.store()
+        return phone_keys.key_for(store.phone_key_id if store else None)
 
     def members_by_last4(self, last4: str) -> Sequence[Member]:
         return self.session.scalars(queries.MEMBERS_BY_LAST4, {"last4": last4}).all()
@@ -340,7 +356,8 @@ class UnitOfWork:
         )
 
     def ledger_mismatches(self) -> list[str]:
-        """Members whose cached balances differ from their ledgers (should be none)."""
+        """Members whose cached balances differ from their ledgers, and count cards whose
+        cached status or owner differs from theirs (``count_card:<id>``); should be none."""
         sv = (
             select(
                 StoredValueEntry.member_id.label("mid"),
@@ -365,7 +382,9 @@ class UnitOfWork:
                 | (Member.points != func.coalesce(pts.c.n, 0))
             )
         ).all()
-        return [r[0] for r in rows]
+        from app.persistence import countcard_store  # (it reads through a unit of work)
+
+        return [r[0] for r in rows] + countcard_store.cache_mismatches(self)
 
     # -- audit and outbox --------------------------------------------------
     def chain_heads(self) -> tuple[str | None, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from app.domain.errors import ValidationError
 from app.domain.pricing import (
@@ -66,6 +67,23 @@ class CheckoutResult:
         return sum(t.net_fen for t in self.tenders)
 
 
+def authorise_spend(
+    ctx: CounterContext,
+    found: Any,
+    uses_stored_value: bool,
+    points: int,
+    payment_password: str | None,
+) -> None:
+    """Before a sale's transaction: a member's balances must be kept here to spend them, and
+    stored value asks for the payment password (another store's member's at HQ)."""
+    if uses_stored_value or points > 0:
+        require_held(found)  # balances of a member not kept up to date here may be old
+    if uses_stored_value and found.pay_password_at_hq:
+        check_password_at_hq(ctx, found.id, payment_password)  # another store's: at HQ
+    if uses_stored_value and found.pay_password_hash is not None:
+        check_payment_password(ctx, found.id, payment_password)
+
+
 def checkout(
     ctx: CounterContext,
     actor: Actor,
@@ -94,12 +112,7 @@ def checkout(
     uses_stored_value = (tenders is None and pay == STORED_VALUE) or any(
         m == STORED_VALUE for m, _ in (tenders or ())
     )
-    if uses_stored_value or points > 0:
-        require_held(found)  # balances of a member not kept up to date here may be old
-    if uses_stored_value and found.pay_password_at_hq:
-        check_password_at_hq(ctx, member_id, payment_password)  # another store's: at HQ
-    if uses_stored_value and found.pay_password_hash is not None:
-        check_payment_password(ctx, member_id, payment_password)
+    authorise_spend(ctx, found, uses_stored_value, points, payment_password)
 
     with ctx.uow() as uow:
         rules = load_rules(uow)

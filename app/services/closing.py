@@ -9,8 +9,11 @@ and the stored report stays true. A correction (say the refund of a sale of a cl
 is an operation of the date it is done on.
 
 Stored-value and points liability at close are the sums of the ledgers over every
-transaction dated up to and including the date: the last earlier close's figures
-plus what the dates since then posted (nothing can be added to a closed date).
+transaction dated up to and including the date, whenever it arrived. This counter dates
+nothing into a closed date, but another counter of the store may have (it had not closed
+that date, or was offline): its transaction reaches this counter by pull, dated as it was
+done. The closed date's stored report stays as it was; the next close's liability includes
+the late rows and says how much of it they are (``liability.arrived_late``).
 """
 
 from __future__ import annotations
@@ -23,9 +26,10 @@ from zoneinfo import ZoneInfo
 from app.domain.audit import canonical_json, payload_hash
 from app.domain.business_day import business_date, format_day_start
 from app.domain.errors import NotFoundError, RuleError
-from app.persistence import reporting
+from app.persistence import countcard_store, reporting
 from app.persistence.tables import DayClose
 from app.persistence.uow import UnitOfWork
+from app.services import held
 from app.services.backups import auto_backup
 from app.services.context import CounterContext
 from app.services.figures import figures
@@ -34,26 +38,33 @@ from app.services.security import Actor, Permission, require
 from app.services.shifts import shift_figures, shift_view, utc_iso
 
 
-def liability_at(
-    uow: UnitOfWork, day: dt.date, day_delta: tuple[int, int, int] | None = None
-) -> tuple[int, int, int]:
-    """(principal, bonus, points) outstanding at the end of ``day``.
+def liability_at(uow: UnitOfWork, day: dt.date) -> tuple[int, int, int]:
+    """(principal, bonus, points) the ledgers here hold through the end of ``day``: every
+    entry of a transaction dated up to it, whenever it arrived. The ledgers' totals less what
+    the dates after ``day`` posted (those are few: a close is at most a day behind).
 
-    ``day_delta`` is what the day itself posted, when the caller has summed it already:
-    then only the dates between the last close and ``day`` (usually none) are read.
-    """
+    A transaction another counter dated into a date this counter has closed already (it was
+    offline, or pulled late) is in the next close's liability: the closed date's stored
+    report never changes, and nothing is lost (:func:`arrived_late`)."""
+    total = reporting.ledger_totals(uow)
+    after = reporting.liability_through(uow, day, dt.date.max)
+    return total[0] - after[0], total[1] - after[1], total[2] - after[2]
+
+
+def arrived_late(uow: UnitOfWork, day: dt.date, liability: tuple[int, int, int]) -> dict[str, int]:
+    """What of ``liability`` (``day``'s) the last close before it has not seen and the dates
+    since it did not post: ledger rows that came from HQ after that close dated into dates
+    closed here (another counter's operation of that date, a member fetched with their
+    balances). Zero when nothing came late."""
     last = reporting.last_close_before(uow, day)
-    through = day if day_delta is None else day - dt.timedelta(days=1)
-    after = last.business_date if last is not None else None
-    if after is not None and after >= through:
+    if last is None:
         p = b = n = 0
     else:
-        p, b, n = reporting.liability_through(uow, after, through)
-    if last is not None:
-        p, b, n = p + last.principal_fen, b + last.bonus_fen, n + last.points
-    if day_delta is not None:
-        p, b, n = p + day_delta[0], b + day_delta[1], n + day_delta[2]
-    return p, b, n
+        since = reporting.liability_through(uow, last.business_date, day)
+        p = liability[0] - last.principal_fen - since[0]
+        b = liability[1] - last.bonus_fen - since[1]
+        n = liability[2] - last.points - since[2]
+    return {"principal_fen": p, "bonus_fen": b, "points": n}
 
 
 def day_span(ctx: CounterContext, uow: UnitOfWork, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -81,10 +92,10 @@ def z_figures(ctx: CounterContext, uow: UnitOfWork, day: dt.date) -> dict[str, A
     start, end = day_span(ctx, uow, day)
     overlapping = reporting.shifts_overlapping(uow, start, end)
     data = figures(uow, reporting.on_dates(day), shifts=overlapping)
-    delta = data.pop("ledger_delta")
-    principal, bonus, points = liability_at(
-        uow, day, (delta["principal_fen"], delta["bonus_fen"], delta["points"])
-    )
+    data.pop("ledger_delta")
+    principal, bonus, points = liability_at(uow, day)
+    # What the count cards sold up to this close still owe in service (app.services.countcards).
+    data["count_cards"]["liability_fen"] = countcard_store.liability_until(uow, day)
     shifts = []
     over_short: dict[str, dict[str, Any]] = {}
     for s in reporting.shifts_on(uow, day):
@@ -124,6 +135,8 @@ def z_figures(ctx: CounterContext, uow: UnitOfWork, day: dt.date) -> dict[str, A
             "total_fen": principal + bonus,
             "points": points,
         },
+        # Of the liability: rows from HQ dated into dates closed here before (arrived_late).
+        "arrived_late": arrived_late(uow, day, (principal, bonus, points)),
         "shifts": shifts,
         "over_short_by_cashier": dict(sorted(over_short.items())),
         "over_short_fen": sum(r["over_short_fen"] for r in over_short.values()),
@@ -162,6 +175,7 @@ def close_day(ctx: CounterContext, actor: Actor, day: dt.date | None = None) -> 
                 date=day.isoformat(),
                 staff=", ".join(sorted({names.get(s.staff_id, ("?",))[0] for s in unfinished})),
             )
+        held.check_none_open(uow, day)  # a held cart is paid or discarded first
         now = ctx.now()
         report = z_figures(ctx, uow, day)
         report.update(

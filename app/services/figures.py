@@ -38,6 +38,31 @@ def _sums(kinds: dict[str, dict[str, int]], kind: str) -> dict[str, int]:
     return kinds.get(kind) or dict.fromkeys(reporting.TXN_SUM_FIELDS, 0)
 
 
+def count_card_figures(
+    kinds: dict[str, dict[str, int]], by_method: dict[str, dict[str, int]]
+) -> dict[str, Any]:
+    """Count cards (次卡): sales are liability like top-ups (never in the sales figures);
+    each visit recognises its value as revenue; refunds pay back what was not used; an
+    expiry turns the rest into breakage (revenue too)."""
+    sale, visit = _sums(kinds, "countcard_sale"), _sums(kinds, "countcard_visit")
+    back, gone = _sums(kinds, "countcard_refund"), _sums(kinds, "countcard_expire")
+    return {
+        "sold": {
+            "count": sale["count"],
+            "amount_fen": sale["amount_fen"],
+            "by_method": {m: v for m, v in sorted(by_method["countcard_sale"].items()) if v},
+        },
+        "visits": {"count": visit["count"], "recognised_fen": visit["amount_fen"]},
+        "refunds": {
+            "count": back["count"],
+            "amount_fen": -back["amount_fen"],
+            "by_method": {m: -v for m, v in sorted(by_method["countcard_refund"].items()) if v},
+        },
+        "expired": {"count": gone["count"], "breakage_fen": gone["amount_fen"]},
+        "transfers": _sums(kinds, "countcard_transfer")["count"],
+    }
+
+
 def figures(
     uow: UnitOfWork, where: Any, *, shifts: Sequence[Shift] | None = None
 ) -> dict[str, Any]:
@@ -142,6 +167,13 @@ def figures(
             "principal_fen": sv.get("adjust", (0, 0))[0],
             "bonus_fen": sv.get("adjust", (0, 0))[1],
         },
+        # Reversals of events HQ voided (app.services.voids): they move the ledgers only.
+        "hq_voids": {
+            "count": _sums(kinds, "hq_void")["count"],
+            "principal_fen": sv.get("hq_void", (0, 0))[0],
+            "bonus_fen": sv.get("hq_void", (0, 0))[1],
+            "points": points.get("hq_void", 0),
+        },
         "migration": {
             "members": imported["count"],
             "principal_fen": sv.get("migration", (0, 0))[0],
@@ -159,6 +191,7 @@ def figures(
             "migrated": points.get("migration", 0),
         },
         "members": {"new": _sums(kinds, "register")["count"], "imported": imported["count"]},
+        "count_cards": count_card_figures(kinds, by_method),
         "cards": cards,
         "drawer_by_method": {m: v for m, v in sorted(drawer.items()) if v},
         "cash": {

@@ -4,8 +4,9 @@ what HQ sends a store about a member of another store; the home store's counters
 number and the verifier).
 
 Such a member is found by the number typed or scanned (its hash under the chain's key, which
-HQ sends with the snapshot and each fetch: ``UnitOfWork.member_by_phone``), by card and by the
-last 4 digits, as any other; the window and receipts show the masked number, the only one here.
+HQ sends with each pull, snapshot and fetch and this counter keeps in memory only:
+``app.persistence.phone_keys``, ``UnitOfWork.member_by_phone``), by card and by the last 4
+digits, as any other; the window and receipts show the masked number, the only one here.
 Two members with one number are caught by hash too: a registration here whose number hashes
 to an active held member's is refused as a duplicate, and a member arriving from HQ whose hash
 matches an active member here (by hash, or by hashing the full numbers with the same last 4)
@@ -25,7 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.domain.errors import AuthenticationError, RuleError
-from app.persistence import scopestore, syncstore
+from app.persistence import phone_keys, scopestore, syncstore
 from app.persistence.tables import Member
 from app.persistence.uow import UnitOfWork
 from app.services.context import CounterContext
@@ -58,19 +59,34 @@ def clash(uow: UnitOfWork, m: dict[str, Any], member_id: str) -> Member | None:
 
 
 def take_phone_key(uow: UnitOfWork, key: str | None) -> bool:
-    """Keep the chain's phone key HQ sent. True when it replaced the one here (HQ rotated it,
-    or this counter had none and may hold numbers from before): the hashes held are then
-    stale, and the next sync round joins again from HQ's snapshot, which brings every member
-    this store holds as it should have them."""
+    """Keep the chain's phone key HQ sent, in this process's memory only
+    (:mod:`app.persistence.phone_keys`); the database records which key its hashes are made
+    with. True when that is another key (HQ rotated it, or this counter had none and may hold
+    numbers from before): the hashes held are then stale, and the next sync round joins again
+    from HQ's snapshot, which brings every member this store holds as it should have them."""
     store = uow.store()
-    if not key or store is None or store.phone_key == key:
+    if not key or store is None:
         return False
-    store.phone_key = key
+    name = phone_keys.learn(key)
+    if store.phone_key_id == name:
+        return False
+    store.phone_key_id = name
     state = syncstore.state_for_update(uow)
     if state.joined_at is None:
         return False
     state.joined_at = None
     return True
+
+
+def knows_phone_key(ctx: CounterContext, key: str | None) -> bool:
+    """Whether ``key`` is already the one this process and database use (the check a sync
+    round makes on each pull before it writes anything)."""
+    if not key:
+        return True
+    with ctx.lookup() as q:
+        store = q.store()
+        name = store.phone_key_id if store is not None else None
+    return name is not None and phone_keys.key_for(name) == key
 
 
 def check_password_at_hq(ctx: CounterContext, member_id: str, password: str | None) -> None:

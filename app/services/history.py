@@ -1,9 +1,9 @@
 """A member's history as the member panel shows it: a tab per kind, a page at a time.
 
-Each tab (purchases, top-ups, refunds, points, tier changes) is read newest first in pages
-of ``PAGE`` rows from an index range, with a cursor where the next, older page starts, so a
-member with thousands of transactions opens as fast as one with three. The refund status of
-every line on a page comes from one indexed statement.
+Each tab (purchases, top-ups, refunds, count cards, points, tier changes) is read newest
+first in pages of ``PAGE`` rows from an index range, with a cursor where the next, older
+page starts, so a member with thousands of transactions opens as fast as one with three.
+The refund status of every line on a page comes from one indexed statement.
 """
 
 from __future__ import annotations
@@ -25,10 +25,18 @@ PAGE = 50
 MAX_PAGE = 500
 
 # "carried": what the stored-value history before the window added up to (app.domain.window)
-TOPUP_KINDS = frozenset({"topup", "topup_refund", "sv_adjust", "carried"})
+# "hq_void", "hq_correction": HQ voided or corrected an event of this counter (app.services.voids)
+TOPUP_KINDS = frozenset(
+    {"topup", "topup_refund", "sv_adjust", "carried", "hq_void", "hq_correction"}
+)
 CHECKOUT_KINDS = frozenset({"checkout"})
 REFUND_KINDS = frozenset({"refund", "topup_refund"})
 REFUNDABLE_KINDS = frozenset({"checkout", "topup"})
+# A count card's sale, visits, refund, transfer (the giver's) and expiry (app.services.countcards)
+COUNTCARD_KINDS = frozenset(
+    {"countcard_sale", "countcard_visit", "countcard_refund", "countcard_transfer",
+     "countcard_expire"}
+)  # fmt: skip
 
 R = TypeVar("R")
 # Where the next, older page starts: (created_at, txn id) for transactions, the entry's
@@ -40,11 +48,17 @@ class Tab(StrEnum):
     CHECKOUTS = "checkouts"
     TOPUPS = "topups"
     REFUNDS = "refunds"
+    COUNTCARDS = "countcards"
     POINTS = "points"
     TIERS = "tiers"
 
 
-TXN_TABS = {Tab.CHECKOUTS: CHECKOUT_KINDS, Tab.TOPUPS: TOPUP_KINDS, Tab.REFUNDS: REFUND_KINDS}
+TXN_TABS = {
+    Tab.CHECKOUTS: CHECKOUT_KINDS,
+    Tab.TOPUPS: TOPUP_KINDS,
+    Tab.REFUNDS: REFUND_KINDS,
+    Tab.COUNTCARDS: COUNTCARD_KINDS,
+}
 
 
 @dataclass(frozen=True)
@@ -121,6 +135,10 @@ class MemberHistory:
     @property
     def refunds(self) -> tuple[TxnLine, ...]:
         return self.pages[Tab.REFUNDS].rows
+
+    @property
+    def countcards(self) -> tuple[TxnLine, ...]:
+        return self.pages[Tab.COUNTCARDS].rows
 
     @property
     def points(self) -> tuple[PointsLine, ...]:

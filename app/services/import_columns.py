@@ -59,6 +59,11 @@ def _norm(text: str) -> str:
     return _PUNCT.sub("", unicodedata.normalize("NFKC", text or "").strip().lower())
 
 
+def header_key(text: str) -> str:
+    """A header as headers are compared (手机号 (必填) -> 手机号(必填) without its spaces)."""
+    return _norm(text)
+
+
 _BY_NAME = {name: fld for fld, names in FIELDS.items() for name in names}
 
 

@@ -6,7 +6,8 @@
   date serial numbers (45413 is 2024-05-01; 45413.5 is noon).
 - Birthdays without a year (05-20, 5/20, 5月20日, 0520, --05-20): kept as month and day.
 - Gender: 男/女/m/f/...; 未知, 保密, 不详 and blank are "not stated".
-- Status: 正常/启用/有效 (active), 冻结/停用/禁用 (frozen card), 挂失 (lost card).
+- Status: 正常/启用/有效 (active), 冻结/停用/禁用 (frozen card), 挂失 (lost card),
+  注销/销户 (a cancelled member, imported for history).
 """
 
 from __future__ import annotations
@@ -126,6 +127,9 @@ STATUSES: dict[str, str] = {
     "冻结": "frozen", "已冻结": "frozen", "停用": "frozen", "已停用": "frozen",
     "禁用": "frozen", "已禁用": "frozen", "frozen": "frozen", "disabled": "frozen",
     "挂失": "lost", "已挂失": "lost", "lost": "lost",
+    "注销": "cancelled", "已注销": "cancelled", "销户": "cancelled", "已销户": "cancelled",
+    "销卡": "cancelled", "已销卡": "cancelled", "cancelled": "cancelled",
+    "canceled": "cancelled", "closed": "cancelled",
 }  # fmt: skip
 
 

@@ -62,6 +62,7 @@ from app.services.import_columns import (
     check_tier_map,
     field_of,
     guess_mapping,
+    header_key,
     parse_mapping,
     parse_tier_map,
     resolve_mapping,
@@ -104,7 +105,7 @@ __all__ = [
 @dataclass(frozen=True)
 class RowResult:
     line: int  # the row's number in the file, as a spreadsheet shows it
-    action: str  # create | duplicate | exists | error
+    action: str  # create | duplicate | exists | skipped (not a member) | error
     name: str
     phone: str  # normalised when valid, else as in the file
     card_no: str | None = None
@@ -114,7 +115,7 @@ class RowResult:
     code: str | None = None  # why (for duplicate, exists and error rows)
     params: dict[str, Any] = field(default_factory=dict)
     tier: str | None = None  # the tier here (its code) the row comes in at
-    status: str = "active"  # the card's state: active | frozen | lost
+    status: str = "active"  # the card's state: active | frozen | lost | cancelled
     birthday: str | None = None  # YYYY-MM-DD, or MM-DD without a year
     gender: str | None = None  # m | f | None (not stated)
     notes: str | None = None
@@ -170,9 +171,10 @@ class ImportReport:
     batch_id: str | None = None
     header_lines: tuple[int, ...] = (1,)
     columns: list[Column] = field(default_factory=list)
+    tier_names: dict[str, str] = field(default_factory=dict)  # the store's tiers: code -> name
 
     def counts(self) -> dict[str, int]:
-        out = dict.fromkeys(("create", "duplicate", "exists", "error"), 0)
+        out = dict.fromkeys(("create", "duplicate", "exists", "skipped", "error"), 0)
         for r in self.rows:
             out[r.action] += 1
         return out
@@ -342,9 +344,52 @@ def _read_row(
         row.home_store = _limited(get("home_store"), "home_store", HOME_STORE_MAX,
                                   "home_store_length")  # fmt: skip
         row.registered_at = moment(get("registered_at"))
+        if row.status == "cancelled":
+            # As the app's own 注销 leaves it: no stored value, no points; said in the run.
+            balance, points = row.principal + row.bonus, row.points
+            row.principal = row.bonus = row.points = 0
+            row.code = "import_cancelled_balance" if balance or points else "import_cancelled"
+            row.params = {"balance": balance, "points": points} if balance or points else {}
     except CounterError as exc:
         row.action, row.code, row.params = "error", exc.code, dict(exc.params)
     return row
+
+
+# A totals line of an old system's export (合计 / 总计 / 小计, 本页合计 of a paged one).
+_TOTALS = re.compile(r"(?:本页|当页|本表|全部|总)?(?:合计|总计|小计|共计)")
+
+
+def _header_words(table: Table) -> set[str]:
+    """The file's own header texts (a two-level header's parents and children too)."""
+    words = set(table.headers) | set(table.children or ())
+    words |= {part for h in table.headers for part in h.split("/")}
+    return {header_key(w) for w in words if w.strip()}
+
+
+def _not_a_member(
+    line: int, cells: list[str], cols: dict[str, int], words: set[str]
+) -> _Row | None:
+    """A row that is no member: a totals line, or the header repeated on a later page of a
+    paged export (every cell of it a header name). Skipped and reported, never read."""
+
+    def get(fld: str) -> str:
+        i = cols.get(fld)
+        return cells[i].strip() if i is not None else ""
+
+    filled = [c.strip() for c in cells if c.strip()]
+    row = _Row(line=line, cleaned=None, raw_name=get("name"), raw_phone=get("phone"),
+               action="skipped")  # fmt: skip
+    if len(filled) >= 2 and all(field_of(c) is not None or header_key(c) in words for c in filled):
+        row.code = "import_row_header"
+        return row
+    digits = re.sub(r"[^0-9]", "", unicodedata.normalize("NFKC", get("phone")))
+    if len(digits) < 11:  # a totals line has no member's phone
+        for cell in filled:
+            text = re.sub(r"\s", "", unicodedata.normalize("NFKC", cell))
+            if len(text) <= 30 and _TOTALS.match(text):
+                row.code, row.params = "import_row_totals", {"text": cell}
+                return row
+    return None
 
 
 def _plan(
@@ -360,30 +405,48 @@ def _plan(
     rows: list[_Row] = []
     by_phone: dict[str, _Row] = {}
     by_card: dict[str, _Row] = {}
+    words = _header_words(table)
     for i, cells in enumerate(table.rows):
+        skipped = _not_a_member(table.line(i), cells, cols, words)
+        if skipped is not None:
+            rows.append(skipped)
+            continue
         row = _read_row(table.line(i), cells, cols, today, tiers)
         rows.append(row)
         if row.action == "create" and row.cleaned is not None:
             c = row.cleaned
-            first = by_phone.get(c.phone) or (by_card.get(c.card_no) if c.card_no else None)
+            # A cancelled member holds no phone (a member may have joined again since).
+            cancelled = row.status == "cancelled"
+            first = (None if cancelled else by_phone.get(c.phone)) or (
+                by_card.get(c.card_no) if c.card_no else None
+            )
             if first is not None:
                 same = first.signature() == row.signature()
                 row.action = "duplicate" if same else "error"
                 row.code = "import_duplicate_row" if same else "import_duplicate_conflict"
                 row.params = {"line": first.line}
             else:
-                by_phone[c.phone] = row
+                if not cancelled:
+                    by_phone[c.phone] = row
                 if c.card_no:
                     by_card[c.card_no] = row
         if (i + 1) % PROGRESS_EVERY == 0:
             progress("check", i + 1, total)
     creates = [r for r in rows if r.action == "create" and r.cleaned is not None]
-    existing = bulk.active_members_by_phone(uow, [r.cleaned.phone for r in creates])  # type: ignore[union-attr]
-    for r in creates:
+    live = [r for r in creates if r.status != "cancelled"]
+    existing = bulk.active_members_by_phone(uow, [r.cleaned.phone for r in live])  # type: ignore[union-attr]
+    for r in live:
         hit = existing.get(r.cleaned.phone)  # type: ignore[union-attr]
         if hit is not None:
             r.action, r.code = "exists", "import_member_exists"
             r.params = {"name": hit[1], "balance": r.principal + r.bonus, "points": r.points}
+    # A cancelled member imported before (the same file again): the same phone and name.
+    ended = [r for r in creates if r.status == "cancelled"]
+    before = bulk.active_members_by_phone(uow, [r.cleaned.phone for r in ended], "cancelled")  # type: ignore[union-attr]
+    for r in ended:
+        hit = before.get(r.cleaned.phone)  # type: ignore[union-attr]
+        if hit is not None and hit[1] == r.cleaned.name:  # type: ignore[union-attr]
+            r.action, r.code, r.params = "exists", "import_cancelled_exists", {"name": hit[1]}
     card_nos = [r.cleaned.card_no for r in creates if r.action == "create" and r.cleaned.card_no]  # type: ignore[union-attr]
     taken = bulk.cards_taken(uow, card_nos)  # type: ignore[arg-type]
     for r in creates:
@@ -496,11 +559,13 @@ def _write(
         # A tier the file names is kept; else the tier the old system's spend reaches.
         tier = r.tier or tier_for_spend(rules, r.spend).code
         card_no = c.card_no or generated[id(r)]
+        # 注销 in the old system: a cancelled member, kept for history (card_cancel's result).
+        member_status = "cancelled" if r.status == "cancelled" else "active"
         tables.setdefault("member", []).append({
             "id": mid, "name": c.name, "phone": c.phone, "phone_last4": c.phone[-4:],
             "gender": c.gender, "birthday": c.birthday, "birthday_md": r.birthday_md,
             "email": c.email, "address": c.address,
-            "referrer_id": None, "source": "import", "consent_at": now, "status": "active",
+            "referrer_id": None, "source": "import", "consent_at": now, "status": member_status,
             "card_id": cid, "tier_code": tier, "tier_overridden": False,
             "cumulative_spend_fen": r.spend, "principal_fen": r.principal, "bonus_fen": r.bonus,
             "points": r.points, "pay_password_hash": None, "pay_password_failures": 0,
@@ -546,7 +611,7 @@ def _write(
             point_entries.append({"entry_id": pe["entry_id"], "lot_id": lot_id,
                                   "kind": "migration", "points": r.points,
                                   "reverses": None})  # fmt: skip
-        state = {"status": "active", "tier": tier, "principal_fen": r.principal,
+        state = {"status": member_status, "tier": tier, "principal_fen": r.principal,
                  "bonus_fen": r.bonus, "points": r.points, "cumulative_spend_fen": r.spend,
                  "card_id": cid}  # fmt: skip
         if r.status != "active":
@@ -660,7 +725,8 @@ def import_members(
     def report_of(rows: list[_Row], tiers: _Tiers, dry: bool) -> ImportReport:
         return ImportReport(str(path), table.encoding, columns, [r.result() for r in rows], dry,
                             header_lines=table.header_lines,
-                            columns=_understood(table, columns, cols, tiers))  # fmt: skip
+                            columns=_understood(table, columns, cols, tiers),
+                            tier_names={t.code: t.name for t in tiers.rules.tiers})  # fmt: skip
 
     if dry_run:
         with ctx.reader() as uow:

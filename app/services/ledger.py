@@ -223,3 +223,42 @@ def ensure_can_transact(uow: UnitOfWork | Reader, member: Member | Record) -> No
     card = uow.card(member.card_id) if member.card_id else None
     if card is not None and card.status == "frozen":
         raise RuleError("card_frozen", card_no=card.card_no)
+
+
+# -- postings that arrive decided (HQ's, a pulled event's, a compensation) ---------------------
+# They are applied as they are: the event took effect where it was made, so no balance check.
+
+
+def apply_sv(
+    uow: UnitOfWork, member: Member, txn_id: str | None, *, kind: str, principal_fen: int,
+    bonus_fen: int, entry_id: str, reverses: str | None, now: dt.datetime,
+) -> None:  # fmt: skip
+    member.principal_fen += principal_fen
+    member.bonus_fen += bonus_fen
+    member.updated_at = now
+    uow.add(StoredValueEntry(
+        entry_id=entry_id, member_id=member.id, txn_id=txn_id, kind=kind,
+        principal_fen=principal_fen, bonus_fen=bonus_fen, reverses_entry_id=reverses,
+        created_at=now,
+    ))  # fmt: skip
+
+
+def apply_points(
+    uow: UnitOfWork, member: Member, txn_id: str | None, *, kind: str, points: int,
+    lot_id: str | None, entry_id: str, reverses: str | None, now: dt.datetime,
+) -> None:  # fmt: skip
+    member.points += points
+    member.updated_at = now
+    uow.add(PointsEntry(
+        entry_id=entry_id, member_id=member.id, lot_id=lot_id, txn_id=txn_id, kind=kind,
+        points=points, reverses_entry_id=reverses, created_at=now,
+    ))  # fmt: skip
+
+
+def apply_lot(uow: UnitOfWork, lot: dict[str, Any], txn_id: str | None) -> None:
+    """A points lot as an event carries it (``lot_id``, ``earned_on`` ... as text)."""
+    uow.add(PointsLot(
+        id=lot["lot_id"], member_id=lot["member_id"], txn_id=txn_id, points=lot["points"],
+        earned_on=dt.date.fromisoformat(lot["earned_on"]),
+        expires_on=dt.date.fromisoformat(lot["expires_on"]), source=lot["source"],
+    ))  # fmt: skip

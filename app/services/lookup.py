@@ -57,6 +57,8 @@ class MemberView:
     birthday_md: str | None = None  # "MM-DD" of a birthday known without its year
     notes: str | None = None
     joined_on: dt.date | None = None  # registered (or imported) here; None: elsewhere
+    # Another store's member whose full number stays at HQ (app.services.phone_view).
+    phone_at_hq: bool = False
 
     @property
     def birth_month_day(self) -> str | None:
@@ -107,6 +109,7 @@ def member_views(
                 birthday_md=m.birthday_md,
                 notes=m.notes,
                 joined_on=m.joined_on,
+                phone_at_hq=bool(m.phone_hash),
             )
         )
     return views

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from app.domain.audit import canonical_json
@@ -47,6 +47,24 @@ def _try(ctx: CounterContext, uow: UnitOfWork, state: Any, change: Any, apply: A
     except (KeyError, TypeError, ValueError, AttributeError):
         return "pull_invalid", render("pull_invalid"), None
     return None
+
+
+def attempt_all(
+    ctx: CounterContext, uow: UnitOfWork, state: Any, changes: Sequence[Any], apply: Apply
+) -> bool:
+    """Apply a whole batch under one savepoint; False (and nothing of it kept) when any change
+    fails, and the caller then goes change by change with :func:`attempt`. Nearly every batch
+    applies whole, and one savepoint for it instead of one per change makes a big pull (a
+    store's 20,000 imported members) several times faster."""
+    if len(changes) < 2:
+        return False
+    try:
+        with syncstore.savepoint(uow):
+            for change in changes:
+                apply(ctx, uow, state, change)
+    except (CounterError, KeyError, TypeError, ValueError, AttributeError):
+        return False
+    return True
 
 
 def attempt(ctx: CounterContext, uow: UnitOfWork, state: Any, change: Any, apply: Apply) -> bool:
@@ -107,10 +125,19 @@ FETCH_TRIES = 5  # fetches of a member parked changes wait for, before the round
 def waiting_members(ctx: CounterContext, *, max_tries: int | None = None) -> list[str]:
     """Members parked changes wait for that this counter does not hold (with ``max_tries``:
     only those HQ was asked about fewer times than that), oldest first."""
+    return list(waiting_changes(ctx, max_tries=max_tries))
+
+
+def waiting_changes(ctx: CounterContext, *, max_tries: int | None = None) -> dict[str, int]:
+    """:func:`waiting_members`, each with the position of the first parked change waiting for
+    them: the reason HQ checks before it hands the member out (sync.wire.FetchRequest)."""
     with ctx.reader() as uow:
         rows = [r for r in syncstore.parked(uow) if r.member_id]
-        ids = [r.member_id for r in rows if max_tries is None or r.tries < max_tries]
-        return [m for m in dict.fromkeys(ids) if uow.member(m) is None]
+        first: dict[str, int] = {}
+        for r in rows:
+            if max_tries is None or r.tries < max_tries:
+                first.setdefault(r.member_id, r.server_seq)
+        return {m: seq for m, seq in first.items() if uow.member(m) is None}
 
 
 def fetch_failed(ctx: CounterContext, member_id: str) -> None:

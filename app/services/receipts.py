@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from app.domain import qr
 from app.domain.errors import NotFoundError, RuleError
+from app.domain.messages import render
 from app.domain.money import format_cny
 from app.domain.phone import mask_phone
 from app.domain.receipt import (
@@ -29,10 +30,13 @@ from app.domain.receipt import (
     render_text,
     text_blocks,
 )
+from app.persistence import sale_store
 from app.persistence.receipt_queries import balances_after, card_issued_by, card_replaced_by
 from app.persistence.tables import Txn
 from app.persistence.uow import UnitOfWork
+from app.services import countcard_receipts, refund_receipt
 from app.services.context import CounterContext, load_rules
+from app.services.sale_receipt import sale_blocks
 from app.services.settings import ReceiptTemplate, printer_settings, receipt_template
 
 METHOD_NAMES = {
@@ -52,6 +56,8 @@ TITLES = {
     "card_cancel": "会员注销",
 }
 RECEIPT_KINDS = tuple(TITLES)
+# Count cards' receipts (app.services.countcard_receipts) have their own titles and body.
+ALL_TITLES = {**TITLES, **countcard_receipts.TITLES}
 REPRINT_MARK = "*** 重打印 ***"
 
 
@@ -117,14 +123,14 @@ def has_receipt(ctx: CounterContext, txn_id: str) -> bool:
     """Whether the transaction prints a receipt (a card reported lost does not)."""
     with ctx.reader() as uow:
         txn = uow.txn((txn_id or "").strip())
-        return txn is not None and txn.kind in TITLES
+        return txn is not None and txn.kind in ALL_TITLES
 
 
 def last_receipt_of(ctx: CounterContext, staff_id: str) -> str | None:
     """The id of the newest transaction with a receipt that this cashier made (F9 after a
     restart reprints it; another cashier's stays theirs)."""
     with ctx.reader() as uow:
-        txn = uow.last_txn_by(staff_id, TITLES)
+        txn = uow.last_txn_by(staff_id, ALL_TITLES)
         return txn.id if txn is not None else None
 
 
@@ -135,7 +141,7 @@ def receipt_for_txn(ctx: CounterContext, txn_id: str, *, reprint: bool = False) 
         txn = uow.txn((txn_id or "").strip())
         if txn is None:
             raise NotFoundError("txn_not_found", txn_id=txn_id)
-        if txn.kind not in TITLES:
+        if txn.kind not in ALL_TITLES:
             raise RuleError("receipt_unavailable", kind=txn.kind)
         store = uow.store()
         if store is None:
@@ -146,7 +152,10 @@ def receipt_for_txn(ctx: CounterContext, txn_id: str, *, reprint: bool = False) 
         approver = uow.staff_by_id(txn.approved_by) if txn.approved_by else None
         counter = template.counter_name or store.device_id[-8:]
 
-        blocks = _header(template, store.name, TITLES[txn.kind], reprint)
+        title = ALL_TITLES[txn.kind]
+        if refund_receipt.is_partial(uow, txn):
+            title = render("receipt_refund_title")
+        blocks = _header(template, store.name, title, reprint)
         blocks += [
             Columns("收银台", counter),
             Columns("收银员", f"{cashier.name}({cashier.staff_no})" if cashier else "-"),
@@ -164,6 +173,11 @@ def receipt_for_txn(ctx: CounterContext, txn_id: str, *, reprint: bool = False) 
             ]
             if card is not None:
                 blocks.append(Columns("卡号", card.card_no))
+        elif txn.kind in ("checkout", "refund"):  # a walk-in's sale or its refund
+            blocks += [
+                Rule(),
+                Columns(render("receipt_sale_customer"), render("receipt_sale_walk_in")),
+            ]
         body = _body(uow, txn)
         if body:
             blocks += [Rule(), *body]
@@ -224,25 +238,38 @@ def _tender_lines(uow: UnitOfWork, txn: Txn, *, back: bool = False) -> list[Bloc
 
 
 def _body(uow: UnitOfWork, txn: Txn) -> list[Block]:
+    if txn.kind in countcard_receipts.TITLES:
+        return countcard_receipts.body(uow, txn, _tender_lines(uow, txn, back=txn.amount_fen < 0))
     if txn.kind == "topup":
         blocks: list[Block] = [Columns("充值金额", _money(txn.amount_fen), bold=True)]
         if txn.bonus_fen:
             blocks.append(Columns("赠送金额", _money(txn.bonus_fen)))
         return blocks + _tender_lines(uow, txn)
     if txn.kind == "checkout":
-        blocks = [Columns("消费金额", _money(txn.amount_fen))]
-        if txn.discount_fen:
-            blocks.append(Columns("会员折扣", _signed(txn.discount_fen)))
-        if txn.points_used:
-            blocks.append(Columns(f"积分抵现({txn.points_used}分)", _signed(txn.points_value_fen)))
+        cart = sale_store.cart_of(uow, txn.id)
+        if cart is not None:  # a cart sale: its lines and why each costs what it does
+            lines = list(sale_store.lines_of(uow, txn.id))
+            blocks = sale_blocks(cart, lines, txn.points_used, txn.points_value_fen)
+        else:
+            blocks = [Columns("消费金额", _money(txn.amount_fen))]
+            if txn.discount_fen:
+                blocks.append(Columns("会员折扣", _signed(txn.discount_fen)))
+            if txn.points_used:
+                blocks.append(
+                    Columns(f"积分抵现({txn.points_used}分)", _signed(txn.points_value_fen))
+                )
         blocks.append(Columns("应付", _money(txn.due_fen), bold=True))
         blocks += _tender_lines(uow, txn)
+        if txn.member_id is None:  # a walk-in customer (散客) earns nothing
+            return blocks
         blocks.append(Columns("本次积分", f"+{txn.points_earned}"))
         if txn.tier_after and txn.tier_before and txn.tier_after != txn.tier_before:
             rules = load_rules(uow)
             names = {t.code: t.name for t in rules.tiers}
             blocks.append(Columns("等级升级", names.get(txn.tier_after, txn.tier_after)))
         return blocks
+    if refund_receipt.is_partial(uow, txn):  # 退货: a cart sale's lines
+        return refund_receipt.refund_blocks(uow, txn, _tender_lines(uow, txn, back=True))
     if txn.kind == "refund":
         blocks = [
             Columns("原单号", txn.original_txn_id or "-"),

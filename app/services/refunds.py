@@ -8,8 +8,11 @@ from typing import Any
 from app.domain.errors import NotFoundError, RuleError
 from app.domain.points import consume_oldest
 from app.domain.pricing import STORED_VALUE, tier_for_spend, tier_rank
+from app.domain.rules import Rules
+from app.persistence import sale_store
 from app.persistence.tables import Member, Txn, TxnTender
 from app.persistence.uow import UnitOfWork
+from app.services import voids
 from app.services.context import CounterContext, load_rules
 from app.services.ledger import change_tier, new_txn, post_points, post_stored_value
 from app.services.recording import member_state, record
@@ -43,14 +46,24 @@ def refund(
             raise NotFoundError("txn_not_found", txn_id=txn_id)
         if original.kind not in ("checkout", "topup"):
             raise RuleError("txn_not_refundable", txn_id=txn_id)
+        if sale_store.cart_of(uow, original.id) is not None:
+            # A cart sale (a member's or a walk-in's) is refunded by its lines, with a
+            # reason (app.services.partial_refunds).
+            raise RuleError("refund_by_lines", txn_id=original.id)
+        if original.member_id is None:
+            raise RuleError("refund_amount_only_walk_in", txn_id=original.id)
         if uow.refund_of(original.id) is not None:
             raise RuleError("already_refunded", txn_id=original.id)
+        if voids.voided(uow, original.id):
+            raise RuleError("txn_voided_at_hq", txn_id=original.id)
     approver = approve(ctx, approval, Permission.REFUND)
     with ctx.uow() as uow:
         original = uow.txn(txn_id.strip())
         assert original is not None and original.member_id is not None
         if uow.refund_of(original.id) is not None:
             raise RuleError("already_refunded", txn_id=original.id)
+        if voids.voided(uow, original.id):
+            raise RuleError("txn_voided_at_hq", txn_id=original.id)
         member = uow.member(original.member_id)
         assert member is not None
         if member.status != "active":
@@ -148,17 +161,7 @@ def _refund_checkout(
         clawed += take_own + take_rest
         shortfall += rest - take_rest
     member.cumulative_spend_fen -= original.due_fen
-    tier_changes = []
-    # Undo an upgrade this checkout caused, unless other spending still earns it.
-    if original.tier_after != original.tier_before and member.tier_code == original.tier_after:
-        reached = tier_for_spend(rules, member.cumulative_spend_fen)
-        target = max(
-            (original.tier_before or rules.base_tier.code, reached.code),
-            key=lambda code: tier_rank(rules, code),
-        )
-        change = change_tier(ctx, uow, member, txn, target, "refund", actor, approver)
-        if change:
-            tier_changes.append(change)
+    tier_changes = undo_upgrade(ctx, uow, rules, member, txn, original, actor, approver)
     txn.points_earned = -clawed
     txn.points_shortfall = shortfall
     txn.tier_after = member.tier_code
@@ -273,3 +276,26 @@ def _refund_topup(
         points=member.points,
         tier=member.tier_code,
     )
+
+
+def undo_upgrade(
+    ctx: CounterContext,
+    uow: UnitOfWork,
+    rules: Rules,
+    member: Member,
+    txn: Txn,
+    original: Txn,
+    actor: Actor,
+    approver: Actor | None,
+) -> list[Any]:
+    """Undo the tier upgrade ``original`` caused, unless other spending still earns it (a
+    refund, whole or of some lines); the tier change made, if any, in a list."""
+    if original.tier_after == original.tier_before or member.tier_code != original.tier_after:
+        return []
+    reached = tier_for_spend(rules, member.cumulative_spend_fen)
+    target = max(
+        (original.tier_before or rules.base_tier.code, reached.code),
+        key=lambda code: tier_rank(rules, code),
+    )
+    change = change_tier(ctx, uow, member, txn, target, "refund", actor, approver)
+    return [change] if change else []

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain.errors import RuleError
-from app.domain.events import Effects, birthday_parts, effects, final_tier
+from app.domain.events import Effects, birthday_parts, effects, final_tier, origin_columns
 from app.domain.hlc import ZERO, Stamp, newer, receive
 from app.domain.ids import uuid7
 from app.domain.rules import Rules
@@ -27,16 +27,15 @@ from app.persistence.tables import (
     Card,
     Member,
     MemberFieldClock,
-    PointsEntry,
-    PointsLot,
     Staff,
-    StoredValueEntry,
     TierChange,
     Txn,
 )
 from app.persistence.uow import UnitOfWork
-from app.services import foreign, parking
+from app.services import countcard_products, countcard_sync, foreign, parking, voids
+from app.services.catalogue import apply_catalogue
 from app.services.context import CounterContext
+from app.services.ledger import apply_lot, apply_points, apply_sv
 from app.services.recording import record
 from app.services.search_keys import search_keys
 
@@ -44,7 +43,7 @@ from app.services.search_keys import search_keys
 @dataclass(frozen=True)
 class PulledChange:
     server_seq: int
-    kind: str  # "event", "rules" or "staff"
+    kind: str  # "event", "rules", "staff" or "catalogue"
     body: dict[str, Any]
 
 
@@ -64,13 +63,12 @@ def apply_changes(
         if cursor <= state.cursor and not changes:
             return PullApplied(state.cursor, 0)
         before = state.cursor
-        applied = 0
-        for change in changes:
-            if change.server_seq <= before and not replay:
-                continue  # already applied by an earlier pull
-            # One that cannot apply here is parked with its reason; the rest goes on.
-            if parking.attempt(ctx, uow, state, change, _apply_one):
-                applied += 1
+        # (those at or below the cursor were applied by an earlier pull)
+        fresh = [c for c in changes if replay or c.server_seq > before]
+        if parking.attempt_all(ctx, uow, state, fresh, _apply_one):
+            applied = len(fresh)
+        else:  # one that cannot apply here is parked with its reason; the rest goes on
+            applied = sum(parking.attempt(ctx, uow, state, c, _apply_one) for c in fresh)
         applied += parking.retry(ctx, uow, state, _apply_one)
         state.cursor = max(before, cursor)
         state.last_pull_at = ctx.now()
@@ -108,6 +106,10 @@ def _apply_one(ctx: CounterContext, uow: UnitOfWork, state: Any, change: PulledC
         state.rules_version = change.body.get("version")
     elif change.kind == "staff":
         apply_staff(ctx, uow, change.body)
+    elif change.kind == "catalogue" and "countcard_product" in change.body:
+        countcard_products.apply_pulled(ctx, uow, change.body["countcard_product"])
+    elif change.kind == "catalogue":
+        apply_catalogue(ctx, uow, change.body)
 
 
 def apply_rules(uow: UnitOfWork, data: dict[str, Any]) -> None:
@@ -160,8 +162,14 @@ def _apply_event(ctx: CounterContext, uow: UnitOfWork, state: Any, body: dict[st
         if member is not None:
             member.held = False
         return
+    if body["type"] == "quarantine.resolved":  # HQ resolved an event of this store it refused
+        voids.resolved(ctx, uow, body["payload"])
+        return
     eff = effects(body["type"], body["payload"])
     if eff.member_id is None:
+        return
+    if countcard_sync.received_only(uow, body):  # a card given to a member held here
+        countcard_sync.apply_pulled(ctx, uow, body)
         return
     now = ctx.now()
     if eff.new_member is not None:
@@ -179,59 +187,23 @@ def _apply_event(ctx: CounterContext, uow: UnitOfWork, state: Any, body: dict[st
             )
         )
     for e in eff.sv_entries:
-        if syncstore.sv_entry_exists(uow, e["entry_id"]):
-            continue
-        member = _member(uow, e["member_id"])
-        member.principal_fen += e["principal_fen"]
-        member.bonus_fen += e["bonus_fen"]
-        member.updated_at = now
-        uow.add(
-            StoredValueEntry(
-                entry_id=e["entry_id"],
-                member_id=e["member_id"],
-                txn_id=eff.txn_id,
-                kind=e["kind"],
-                principal_fen=e["principal_fen"],
-                bonus_fen=e["bonus_fen"],
-                reverses_entry_id=e.get("reverses"),
-                created_at=now,
-            )
-        )
+        if not syncstore.sv_entry_exists(uow, e["entry_id"]):
+            apply_sv(uow, _member(uow, e["member_id"]), eff.txn_id, kind=e["kind"],
+                     principal_fen=e["principal_fen"], bonus_fen=e["bonus_fen"],
+                     entry_id=e["entry_id"], reverses=e.get("reverses"), now=now)  # fmt: skip
     for lot in eff.points_lots:
         if not syncstore.lot_exists(uow, lot["lot_id"]):
-            uow.add(
-                PointsLot(
-                    id=lot["lot_id"],
-                    member_id=lot["member_id"],
-                    txn_id=eff.txn_id,
-                    points=lot["points"],
-                    earned_on=dt.date.fromisoformat(lot["earned_on"]),
-                    expires_on=dt.date.fromisoformat(lot["expires_on"]),
-                    source=lot["source"],
-                )
-            )
+            apply_lot(uow, lot, eff.txn_id)
     for e in eff.points_entries:
-        if syncstore.points_entry_exists(uow, e["entry_id"]):
-            continue
-        member = _member(uow, e["member_id"])
-        member.points += e["points"]
-        member.updated_at = now
-        uow.add(
-            PointsEntry(
-                entry_id=e["entry_id"],
-                member_id=e["member_id"],
-                lot_id=e["lot_id"],
-                txn_id=eff.txn_id,
-                kind=e["kind"],
-                points=e["points"],
-                reverses_entry_id=e.get("reverses"),
-                created_at=now,
-            )
-        )
+        if not syncstore.points_entry_exists(uow, e["entry_id"]):
+            apply_points(uow, _member(uow, e["member_id"]), eff.txn_id, kind=e["kind"],
+                         points=e["points"], lot_id=e["lot_id"], entry_id=e["entry_id"],
+                         reverses=e.get("reverses"), now=now)  # fmt: skip
     if fresh:  # cumulative spend moves once per transaction, like the ledgers
         for member_id, delta in eff.spend_delta.items():
             _member(uow, member_id).cumulative_spend_fen += delta
     _member_changes(ctx, uow, state, eff, now, fresh)
+    countcard_sync.apply_pulled(ctx, uow, body)  # a count card's rows (its own module)
 
 
 def _register(ctx: CounterContext, uow: UnitOfWork, eff: Effects) -> None:
@@ -266,6 +238,7 @@ def _register(ctx: CounterContext, uow: UnitOfWork, eff: Effects) -> None:
         created_at=now,
         created_by=None,
         updated_at=now,
+        **origin_columns(eff.origin),  # an import's notes, registration time, home store
     )
     uow.add(member)
     syncstore.replace_search_keys(uow, member.id, search_keys(member.name))

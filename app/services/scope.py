@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain.errors import CounterError, RuleError
-from app.domain.events import PROFILE_FIELDS, birthday_parts
+from app.domain.events import PROFILE_FIELDS, birthday_parts, origin_columns
 from app.domain.hlc import newer
 from app.domain.window import CARRIED
 from app.persistence import historystore, scopestore, syncstore
@@ -41,7 +41,8 @@ from app.persistence.tables import (
     Txn,
 )
 from app.persistence.uow import UnitOfWork
-from app.services import foreign
+from app.services import countcard_products, countcard_sync, foreign
+from app.services.catalogue import apply_catalogue
 from app.services.context import CounterContext
 from app.services.recording import record
 from app.services.search_keys import search_keys
@@ -101,6 +102,7 @@ def apply_members(ctx: CounterContext, uow: UnitOfWork, lines: list[dict[str, An
         try:
             with syncstore.savepoint(uow):
                 new += _merge(ctx, uow, line, known, pending, referrers, now, seen)
+                countcard_sync.apply_snapshot(ctx, uow, line)
         except CounterError as exc:
             # One member this counter cannot take (a clash with data here): the others go
             # on; a change about them waits (parked) until it can.
@@ -248,7 +250,7 @@ def _new_member(
         cumulative_spend_fen=int(m.get("cumulative_spend_fen") or 0), principal_fen=0,
         bonus_fen=0, points=0, pay_password_hash=m.get("pay_password_hash"),
         pay_password_at_hq=bool(m.get("password_at_hq")), pay_password_failures=0,
-        created_at=now, created_by=None, updated_at=now, held=True,
+        created_at=now, created_by=None, updated_at=now, held=True, **origin_columns(m),
     )  # fmt: skip
     uow.add(member)
     for name, stamp in (m.get("field_clocks") or {}).items():
@@ -276,6 +278,10 @@ def _refresh(uow: UnitOfWork, member: Member, m: dict[str, Any]) -> None:
     member.pay_password_hash = m.get("pay_password_hash")
     member.pay_password_at_hq = bool(m.get("password_at_hq"))
     member.source = m.get("source") or member.source
+    # An import's notes, registration time and home store (an HQ before h0009 has none:
+    # what this counter holds stays).
+    for name, value in origin_columns(m).items():
+        setattr(member, name, value)
     renamed = False
     stamps = m.get("field_clocks") or {}
     for name in PROFILE_FIELDS:
@@ -330,6 +336,13 @@ def join(
             state.rules_version = header.get("rules_version")
         for staff in header.get("staff") or ():
             remote.apply_staff(ctx, uow, staff)
+        catalogue_of_hq = header.get("catalogue") or {}
+        for category in catalogue_of_hq.get("categories") or ():
+            apply_catalogue(ctx, uow, {"category": category})
+        for item in catalogue_of_hq.get("items") or ():
+            apply_catalogue(ctx, uow, {"item": item})
+        for product in header.get("countcard_products") or ():
+            countcard_products.apply_pulled(ctx, uow, product)
         uow.commit()
     held: set[str] = set()
     page: list[dict[str, Any]] = []
@@ -351,9 +364,9 @@ def join(
     with ctx.uow() as uow:
         state = syncstore.state_for_update(uow)
         unheld = scopestore.set_unheld_except(uow, held)
-        store = uow.store()
-        if store is not None and store.phone_key:  # numbers kept by an earlier release go
-            scopestore.redact_not_held(uow, held, store.phone_key)
+        key = uow.phone_key()
+        if key is not None:  # numbers kept by an earlier release go
+            scopestore.redact_not_held(uow, held, key)
         scopestore.clear_parked(uow)  # what they waited for came with the snapshot
         before = state.cursor
         state.cursor = cursor

@@ -50,12 +50,14 @@ class Permission(StrEnum):
     MEMBER_EXPORT = "member.export"
     AUDIT_VIEW = "audit.view"
     RULES_EDIT = "rules.edit"
+    CATALOGUE_EDIT = "catalogue.edit"  # items and categories (a store without HQ)
     # These need a manager's approval (number + PIN) whoever asks for them.
     REFUND = "refund"
     STORED_VALUE_ADJUST = "stored_value.adjust"
     POINTS_ADJUST = "points.adjust"
     TIER_OVERRIDE = "tier.override"
     CARD_CANCEL = "card.cancel"
+    COUNTCARD_TRANSFER = "countcard.transfer"  # with a manager's approval
 
 
 _CASHIER = {
@@ -74,6 +76,7 @@ _CASHIER = {
     Permission.POINTS_ADJUST,
     Permission.TIER_OVERRIDE,
     Permission.CARD_CANCEL,
+    Permission.COUNTCARD_TRANSFER,
 }
 _MANAGER = _CASHIER | {
     Permission.MEMBER_VIEW_PHONE,
@@ -93,6 +96,7 @@ _MANAGER = _CASHIER | {
     Permission.MEMBER_EXPORT,
     Permission.AUDIT_VIEW,
     Permission.RULES_EDIT,
+    Permission.CATALOGUE_EDIT,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CASHIER: frozenset(_CASHIER),

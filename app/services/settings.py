@@ -199,9 +199,38 @@ class BusinessDaySettings:
         return replace(self, day_start=business_day.format_day_start(start))
 
 
+DEFAULT_REFUND_REASONS = ("质量问题", "顾客原因", "收银错误", "其他")
+MAX_REFUND_REASONS = 20
+MAX_REFUND_REASON_LENGTH = 16
+
+
+@dataclass(frozen=True)
+class RefundReasons:
+    """The reasons a partial refund is given for (app.services.partial_refunds): the store's
+    own list, in the order the cashier sees it."""
+
+    reasons: tuple[str, ...] = DEFAULT_REFUND_REASONS
+
+    def checked(self) -> RefundReasons:
+        items = tuple(
+            check_text(str(v).strip(), "refund_reason") or "" for v in (self.reasons or ())
+        )
+        if not items:
+            raise ValidationError("refund_reasons_last")
+        if len(items) > MAX_REFUND_REASONS:
+            raise ValidationError("refund_reasons_too_many", max=MAX_REFUND_REASONS)
+        if any(not (0 < len(v) <= MAX_REFUND_REASON_LENGTH) for v in items):
+            raise ValidationError("refund_reason_invalid", max=MAX_REFUND_REASON_LENGTH)
+        if len(set(items)) != len(items):
+            dup = next(v for v in items if items.count(v) > 1)
+            raise ValidationError("refund_reason_exists", reason=dup)
+        return replace(self, reasons=items)
+
+
 SCANNER = "scanner"
 BACKUP = "backup"
 BUSINESS_DAY = business_day.SETTING_KEY
+REFUND_REASONS = "refund_reasons"
 _TYPES: dict[str, type] = {
     PRINTER: PrinterSettings,
     RECEIPT: ReceiptTemplate,
@@ -209,6 +238,7 @@ _TYPES: dict[str, type] = {
     SCANNER: ScannerSettings,
     BACKUP: BackupSettings,
     BUSINESS_DAY: BusinessDaySettings,
+    REFUND_REASONS: RefundReasons,
 }
 
 

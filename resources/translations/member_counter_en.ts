@@ -222,6 +222,288 @@
     </message>
 </context>
 <context>
+    <name>CartDialog</name>
+    <message>
+        <source>收银 · 购物车</source>
+        <translation>Sale · Cart</translation>
+    </message>
+    <message>
+        <source>扫条码 / 输入编码、名称或拼音首字母;刷会员卡关联会员</source>
+        <translation>Scan a barcode / type a code, name or initials; a member&apos;s card attaches the member</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>商品</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <source>数量</source>
+        <translation>Qty</translation>
+    </message>
+    <message>
+        <source>单价</source>
+        <translation>Unit price</translation>
+    </message>
+    <message>
+        <source>优惠</source>
+        <translation>Off</translation>
+    </message>
+    <message>
+        <source>小计</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <source>原价合计</source>
+        <translation>List total</translation>
+    </message>
+    <message>
+        <source>会员优惠</source>
+        <translation>Member prices</translation>
+    </message>
+    <message>
+        <source>改价</source>
+        <translation>Price change</translation>
+    </message>
+    <message>
+        <source>整单折扣</source>
+        <translation>Order discount</translation>
+    </message>
+    <message>
+        <source>抹零</source>
+        <translation>Round-off</translation>
+    </message>
+    <message>
+        <source>应付</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>挂单</source>
+        <translation>Hold</translation>
+    </message>
+    <message>
+        <source>取单</source>
+        <translation>Recall</translation>
+    </message>
+    <message>
+        <source>散客</source>
+        <translation>Walk-in</translation>
+    </message>
+    <message>
+        <source>删除行</source>
+        <translation>Delete line</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>收款</source>
+        <translation>Pay</translation>
+    </message>
+    <message>
+        <source>找到 {0} 位会员:请刷会员卡或输入完整手机号</source>
+        <translation>{0} members found: swipe the card or type the full phone number</translation>
+    </message>
+    <message>
+        <source>找到 {0} 个商品:用 ↑↓ 选择,按 Enter 加入</source>
+        <translation>{0} items found: choose with ↑↓, add with Enter</translation>
+    </message>
+    <message>
+        <source>没有找到商品或会员:{0}</source>
+        <translation>No item or member found: {0}</translation>
+    </message>
+    <message>
+        <source>{0} × {1}</source>
+        <translation>{0} × {1}</translation>
+    </message>
+    <message>
+        <source>已加入:{0}</source>
+        <translation>Added: {0}</translation>
+    </message>
+    <message>
+        <source>会员 {0} 的状态不能消费</source>
+        <translation>Member {0} cannot buy in this state</translation>
+    </message>
+    <message>
+        <source>已关联会员 {0}:按会员价和等级折扣计价</source>
+        <translation>Member {0} attached: member prices and tier discount apply</translation>
+    </message>
+    <message>
+        <source>已改为散客</source>
+        <translation>Now a walk-in sale</translation>
+    </message>
+    <message>
+        <source>会员:{0} · {1} · 储值 {2} · 积分 {3}</source>
+        <translation>Member: {0} · {1} · balance {2} · points {3}</translation>
+    </message>
+    <message>
+        <source>散客(未关联会员):刷会员卡可关联</source>
+        <translation>Walk-in (no member): swipe a card to attach one</translation>
+    </message>
+    <message>
+        <source>请先扫描商品</source>
+        <translation>Scan an item first</translation>
+    </message>
+    <message>
+        <source>数量要在 1 到 {0} 之间</source>
+        <translation>The quantity must be from 1 to {0}</translation>
+    </message>
+    <message>
+        <source>数量不能小于 1:要删除这一行请按 Delete</source>
+        <translation>The quantity cannot go below 1: Delete removes the line</translation>
+    </message>
+    <message>
+        <source>已删除:{0}</source>
+        <translation>Deleted: {0}</translation>
+    </message>
+    <message>
+        <source>不抹零</source>
+        <translation>No round-off</translation>
+    </message>
+    <message>
+        <source>抹零:抹去分</source>
+        <translation>Round-off: the fen dropped</translation>
+    </message>
+    <message>
+        <source>抹零:抹去角和分</source>
+        <translation>Round-off: jiao and fen dropped</translation>
+    </message>
+    <message>
+        <source>;折扣超出你的权限:收款时需要店长授权</source>
+        <translation>; beyond your limits: a manager approves when paying</translation>
+    </message>
+    <message>
+        <source>(改价)</source>
+        <translation> (price changed)</translation>
+    </message>
+    <message>
+        <source>(到角)</source>
+        <translation> (to the jiao)</translation>
+    </message>
+    <message>
+        <source>(到元)</source>
+        <translation> (to the yuan)</translation>
+    </message>
+    <message>
+        <source>F3  收款 {0}({1} 件)</source>
+        <translation>F3  Pay {0} ({1} pcs)</translation>
+    </message>
+    <message>
+        <source>F3  收款</source>
+        <translation>F3  Pay</translation>
+    </message>
+    <message>
+        <source>折扣超出你的权限:收款时需要店长授权</source>
+        <translation>Beyond your limits: a manager approves when paying</translation>
+    </message>
+    <message>
+        <source>({0} 折)</source>
+        <translation> ({0}/10 of the price)</translation>
+    </message>
+    <message>
+        <source>扫描商品开始收银
+
+* 数量  + / − 加减一件
+Delete 删除行  ↑↓ 选择行
+空白处按 Enter 收款</source>
+        <translation>Scan goods to start the sale
+
+* quantity  + / − one more or less
+Delete removes a line  ↑↓ choose a line
+Enter on an empty box pays</translation>
+    </message>
+    <message>
+        <source>购物车是空的,没有可挂的单</source>
+        <translation>The cart is empty: nothing to hold</translation>
+    </message>
+    <message>
+        <source>已挂单:第 {0} 号,{1} 行,{2}。按 F7 取单</source>
+        <translation>Held as No. {0}: {1} lines, {2}. F7 recalls it</translation>
+    </message>
+    <message>
+        <source>请先收款、挂单或清空当前购物车,再取单</source>
+        <translation>Pay, hold or clear the open cart before recalling one</translation>
+    </message>
+    <message>
+        <source>已取单:第 {0} 号</source>
+        <translation>Recalled No. {0}</translation>
+    </message>
+    <message>
+        <source>取消这一单</source>
+        <translation>Cancel this sale</translation>
+    </message>
+    <message>
+        <source>购物车里还有 {0} 行商品。放弃这一单吗?(要留着稍后结账请按 F6 挂单)</source>
+        <translation>The cart has {0} lines. Drop this sale? (F6 holds it to pay later)</translation>
+    </message>
+    <message>
+        <source>放弃这一单 (Enter)</source>
+        <translation>Drop the sale (Enter)</translation>
+    </message>
+    <message>
+        <source>继续收银 (Esc)</source>
+        <translation>Keep selling (Esc)</translation>
+    </message>
+</context>
+<context>
+    <name>CartPayDialog</name>
+    <message>
+        <source>收款</source>
+        <translation>Pay</translation>
+    </message>
+    <message>
+        <source>{0} · {1} · 储值 {2} · 积分 {3}</source>
+        <translation>{0} · {1} · balance {2} · points {3}</translation>
+    </message>
+    <message>
+        <source>散客:现金、微信、支付宝或银行卡</source>
+        <translation>Walk-in: cash, WeChat, Alipay or bank card</translation>
+    </message>
+    <message>
+        <source>{0} 行 {1} 件,折后</source>
+        <translation>{0} lines, {1} pcs, after discounts</translation>
+    </message>
+    <message>
+        <source>积分抵现</source>
+        <translation>Points as cash</translation>
+    </message>
+    <message>
+        <source>应付</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>使用积分</source>
+        <translation>Points to use</translation>
+    </message>
+    <message>
+        <source>本单的改价、折扣或抹零超出你的权限,请店长授权</source>
+        <translation>This sale&apos;s price changes, discount or round-off are beyond your limits: a manager approves</translation>
+    </message>
+    <message>
+        <source>正在读取会员信息…</source>
+        <translation>Reading the member…</translation>
+    </message>
+    <message>
+        <source>可用 {0} 分,本单最多 {1} 分</source>
+        <translation>{0} points usable, at most {1} on this sale</translation>
+    </message>
+    <message>
+        <source>购物车是空的</source>
+        <translation>The cart is empty</translation>
+    </message>
+    <message>
+        <source>−{0}({1} 分)</source>
+        <translation>−{0} ({1} points)</translation>
+    </message>
+    <message>
+        <source>确认收款 {0} (Enter)</source>
+        <translation>Take {0} (Enter)</translation>
+    </message>
+</context>
+<context>
     <name>CheckoutDialog</name>
     <message>
         <source>收银结账</source>
@@ -256,46 +538,6 @@
         <translation>Due</translation>
     </message>
     <message>
-        <source>储值支付(元)</source>
-        <translation>Stored value (yuan)</translation>
-    </message>
-    <message>
-        <source>其余用</source>
-        <translation>Rest by</translation>
-    </message>
-    <message>
-        <source>收到的现金,不填即正好</source>
-        <translation>Cash handed over (empty: exact)</translation>
-    </message>
-    <message>
-        <source>实收现金(元)</source>
-        <translation>Cash received (yuan)</translation>
-    </message>
-    <message>
-        <source>凑整 ¥{0}</source>
-        <translation>Round to ¥{0}</translation>
-    </message>
-    <message>
-        <source>清零</source>
-        <translation>Reset</translation>
-    </message>
-    <message>
-        <source>找零</source>
-        <translation>Change</translation>
-    </message>
-    <message>
-        <source>会员输入 6 位支付密码</source>
-        <translation>Member enters the 6-digit payment password</translation>
-    </message>
-    <message>
-        <source>支付密码</source>
-        <translation>Payment password</translation>
-    </message>
-    <message>
-        <source>会员未设支付密码</source>
-        <translation>No payment password set</translation>
-    </message>
-    <message>
         <source>正在读取会员信息…</source>
         <translation>Reading the member…</translation>
     </message>
@@ -316,48 +558,179 @@
         <translation>−{0} ({1} points)</translation>
     </message>
     <message>
-        <source>储值余额 {0}</source>
-        <translation>Stored value {0}</translation>
+        <source>确认收款 {0} (Enter)</source>
+        <translation>Take {0} (Enter)</translation>
+    </message>
+</context>
+<context>
+    <name>CountCardDialog</name>
+    <message>
+        <source>次卡</source>
+        <translation>Count card</translation>
     </message>
     <message>
-        <source>会员卡不可用,不能使用储值</source>
-        <translation>The card is not active: stored value cannot be used</translation>
+        <source>{0} · {1} · 储值 {2}</source>
+        <translation>{0} · {1} · stored value {2}</translation>
     </message>
     <message>
-        <source>储值余额不足:余额 {0}</source>
-        <translation>Not enough stored value: balance {0}</translation>
+        <source>核销</source>
+        <translation>Use</translation>
     </message>
     <message>
-        <source>储值支付不能超过应付金额</source>
-        <translation>Stored value cannot pay more than is due</translation>
+        <source>售卡</source>
+        <translation>Sell</translation>
     </message>
     <message>
-        <source>实收现金不足:还差 {0}</source>
-        <translation>Not enough cash: {0} short</translation>
+        <source>退卡</source>
+        <translation>Refund</translation>
+    </message>
+    <message>
+        <source>会员输入 6 位支付密码</source>
+        <translation>Member enters the 6-digit payment password</translation>
+    </message>
+    <message>
+        <source>项目</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <source>次数</source>
+        <translation>Times</translation>
+    </message>
+    <message>
+        <source>支付密码</source>
+        <translation>Payment password</translation>
+    </message>
+    <message>
+        <source>次卡产品</source>
+        <translation>Count-card product</translation>
+    </message>
+    <message>
+        <source>售价</source>
+        <translation>Price</translation>
+    </message>
+    <message>
+        <source>退回</source>
+        <translation>Paid back</translation>
+    </message>
+    <message>
+        <source>退款方式</source>
+        <translation>Refund by</translation>
+    </message>
+    <message>
+        <source>{0} · {1}</source>
+        <translation>{0} · {1}</translation>
+    </message>
+    <message>
+        <source>{0} {1} 次</source>
+        <translation>{0} ×{1}</translation>
+    </message>
+    <message>
+        <source>{0}:{1}(至 {2})</source>
+        <translation>{0}: {1} (until {2})</translation>
+    </message>
+    <message>
+        <source>确认核销 (Enter)</source>
+        <translation>Use the card (Enter)</translation>
+    </message>
+    <message>
+        <source>确认售卡 (Enter)</source>
+        <translation>Sell the card (Enter)</translation>
+    </message>
+    <message>
+        <source>确认退卡 (Enter)</source>
+        <translation>Refund the card (Enter)</translation>
+    </message>
+    <message>
+        <source>{0}(剩 {1} 次)</source>
+        <translation>{0} ({1} left)</translation>
+    </message>
+    <message>
+        <source> 送 {0} 次</source>
+        <translation> + {0} free</translation>
+    </message>
+    <message>
+        <source>购买之日起 {0} 天有效</source>
+        <translation>valid {0} days from the day of sale</translation>
+    </message>
+    <message>
+        <source>有效期至 {0}</source>
+        <translation>valid until {0}</translation>
+    </message>
+    <message>
+        <source>{0};{1}</source>
+        <translation>{0}; {1}</translation>
+    </message>
+    <message>
+        <source>正在读取会员的次卡…</source>
+        <translation>Reading the member&apos;s count cards…</translation>
+    </message>
+    <message>
+        <source>会员没有可用的次卡:按 2 售卡</source>
+        <translation>The member has no usable count card: press 2 to sell one</translation>
+    </message>
+    <message>
+        <source>此卡没有剩余次数</source>
+        <translation>This card has no times left</translation>
+    </message>
+    <message>
+        <source>请输入使用次数</source>
+        <translation>Enter the number of times</translation>
+    </message>
+    <message>
+        <source>次数不足:此项目剩 {0} 次</source>
+        <translation>Not enough times: {0} left for this service</translation>
     </message>
     <message>
         <source>请会员输入 6 位支付密码</source>
         <translation>The member must enter the 6-digit payment password</translation>
     </message>
     <message>
-        <source>储值 {0}</source>
-        <translation>stored value {0}</translation>
+        <source>核销 {0} {1} 次,剩 {2} 次</source>
+        <translation>Use {0} ×{1}, {2} left</translation>
     </message>
     <message>
-        <source>收款:</source>
-        <translation>Paid: </translation>
+        <source>正在读取次卡产品…</source>
+        <translation>Reading the count-card products…</translation>
     </message>
     <message>
-        <source>积分全额抵扣</source>
-        <translation>Paid in full with points</translation>
+        <source>本店没有可售的次卡产品</source>
+        <translation>This store has no count-card product to sell</translation>
+    </message>
+    <message>
+        <source>确认售卡 {0} (Enter)</source>
+        <translation>Sell for {0} (Enter)</translation>
+    </message>
+    <message>
+        <source>会员没有可退的次卡</source>
+        <translation>The member has no count card to refund</translation>
+    </message>
+    <message>
+        <source>实付 {0},已核销 {1};退回差额,剩余次数(含赠送次数)作废。需店长授权。</source>
+        <translation>Paid {0}, used {1}; the difference is paid back and the times left (free ones too) end. A manager approves.</translation>
+    </message>
+    <message>
+        <source>次卡核销完成:{0}</source>
+        <translation>Count card used: {0}</translation>
+    </message>
+    <message>
+        <source>售卡成功:{0},实收 {1}</source>
+        <translation>Count card sold: {0}, received {1}</translation>
     </message>
     <message>
         <source>,找零 {0}</source>
         <translation>, change {0}</translation>
     </message>
     <message>
-        <source>确认收款 {0} (Enter)</source>
-        <translation>Take {0} (Enter)</translation>
+        <source>退卡完成:{0}</source>
+        <translation>Count card refunded: {0}</translation>
+    </message>
+    <message>
+        <source>,剩 {0}</source>
+        <translation>, left: {0}</translation>
+    </message>
+    <message>
+        <source>,退回 {0}</source>
+        <translation>, paid back {0}</translation>
     </message>
 </context>
 <context>
@@ -483,6 +856,10 @@ F1 registers a new member</translation>
         <translation>Asking HQ for older records…</translation>
     </message>
     <message>
+        <source>正在向总部查询完整号码…</source>
+        <translation>Asking HQ for the full number…</translation>
+    </message>
+    <message>
         <source>已送打印机</source>
         <translation>Sent to the printer</translation>
     </message>
@@ -503,8 +880,16 @@ F1 registers a new member</translation>
         <translation>Topped up: took {0}, bonus {1}, balance {2}</translation>
     </message>
     <message>
+        <source>散客收款成功:应付 {0}</source>
+        <translation>Walk-in sale paid: {0} due</translation>
+    </message>
+    <message>
         <source>收款成功:应付 {0},得 {1} 积分,余额 {2}</source>
         <translation>Paid: {0} due, {1} points earned, balance {2}</translation>
+    </message>
+    <message>
+        <source>,升级</source>
+        <translation>, tier upgraded</translation>
     </message>
     <message>
         <source>,找零 {0}</source>
@@ -525,6 +910,10 @@ F1 registers a new member</translation>
     <message>
         <source>没有可退款的交易</source>
         <translation>Nothing to refund</translation>
+    </message>
+    <message>
+        <source>退货完成:退回 {0}</source>
+        <translation>Goods refunded: {0} back</translation>
     </message>
     <message>
         <source>这笔交易已经退过款</source>
@@ -584,6 +973,53 @@ F1 registers a new member</translation>
     <message>
         <source>未设置打印机:日结单显示在屏幕上</source>
         <translation>No printer set up: the Z report is shown on screen</translation>
+    </message>
+</context>
+<context>
+    <name>DiscountDialog</name>
+    <message>
+        <source>整单折扣</source>
+        <translation>Order discount</translation>
+    </message>
+    <message>
+        <source>折前合计 {0}</source>
+        <translation>Total before the discount {0}</translation>
+    </message>
+    <message>
+        <source>如 9 = 九折,9.5 = 九五折</source>
+        <translation>e.g. 9 = 10 % off, 9.5 = 5 % off</translation>
+    </message>
+    <message>
+        <source>打折(折)</source>
+        <translation>Discount (zhe)</translation>
+    </message>
+    <message>
+        <source>或减免的金额</source>
+        <translation>or an amount off</translation>
+    </message>
+    <message>
+        <source>减免(元)</source>
+        <translation>Amount off (yuan)</translation>
+    </message>
+    <message>
+        <source>两项都不填:取消整单折扣。超出权限的折扣在收款时由店长授权</source>
+        <translation>Both empty: no order discount. A discount beyond your limits is approved by a manager when paying</translation>
+    </message>
+    <message>
+        <source>折扣和减免只填一项</source>
+        <translation>Give a discount or an amount off, not both</translation>
+    </message>
+    <message>
+        <source>折扣要在 0 到 10 之间,如 9 或 9.5</source>
+        <translation>The discount is between 0 and 10, e.g. 9 or 9.5</translation>
+    </message>
+    <message>
+        <source>请输入金额,如 12.50</source>
+        <translation>Type an amount, e.g. 12.50</translation>
+    </message>
+    <message>
+        <source>减免不能超过合计 {0}</source>
+        <translation>The amount off cannot exceed the total {0}</translation>
     </message>
 </context>
 <context>
@@ -777,6 +1213,53 @@ Reason: {0}</translation>
     </message>
 </context>
 <context>
+    <name>HeldListDialog</name>
+    <message>
+        <source>取单</source>
+        <translation>Recall</translation>
+    </message>
+    <message>
+        <source>作废的原因,如:顾客不要了</source>
+        <translation>Why it is voided, e.g. the customer left</translation>
+    </message>
+    <message>
+        <source>作废原因</source>
+        <translation>Reason to void</translation>
+    </message>
+    <message>
+        <source>↑↓ 选择,Enter 取单;填写原因后按 Delete 作废</source>
+        <translation>↑↓ choose, Enter recalls; type a reason, then Delete voids</translation>
+    </message>
+    <message>
+        <source>作废 (Delete)</source>
+        <translation>Void (Delete)</translation>
+    </message>
+    <message>
+        <source>取单 (Enter)</source>
+        <translation>Recall (Enter)</translation>
+    </message>
+    <message>
+        <source>散客</source>
+        <translation>Walk-in</translation>
+    </message>
+    <message>
+        <source>第 {0} 号  {1}  {2} 行  {3}  {4}  {5} 挂单{6}</source>
+        <translation>No. {0}  {1}  {2} lines  {3}  {4}  held by {5}{6}</translation>
+    </message>
+    <message>
+        <source>没有挂单</source>
+        <translation>No held carts</translation>
+    </message>
+    <message>
+        <source>请选择一张挂单</source>
+        <translation>Choose a held cart</translation>
+    </message>
+    <message>
+        <source>请先填写作废原因</source>
+        <translation>Type the reason to void first</translation>
+    </message>
+</context>
+<context>
     <name>ImportDialog</name>
     <message>
         <source>会员导入</source>
@@ -805,6 +1288,14 @@ Reason: {0}</translation>
     <message>
         <source>表头所在行</source>
         <translation>Header row</translation>
+    </message>
+    <message>
+        <source>旧等级=本店等级,多个用逗号分隔,如 VIP=金卡,普通会员=普通</source>
+        <translation>old tier=tier here, comma-separated, e.g. VIP=Gold,Regular=Basic</translation>
+    </message>
+    <message>
+        <source>等级对应</source>
+        <translation>Tier mapping</translation>
     </message>
     <message>
         <source>返回修改列映射</source>
@@ -859,8 +1350,16 @@ Reason: {0}</translation>
         <translation>Dry run (nothing was written)</translation>
     </message>
     <message>
+        <source>各列的识别:</source>
+        <translation>Columns understood: </translation>
+    </message>
+    <message>
         <source>导入 (Enter)</source>
         <translation>Import (Enter)</translation>
+    </message>
+    <message>
+        <source> · 非会员行跳过 {0}</source>
+        <translation> · not members, skipped {0}</translation>
     </message>
     <message>
         <source>导入被拒绝,未写入任何数据</source>
@@ -892,6 +1391,120 @@ Reason: {0}</translation>
     </message>
 </context>
 <context>
+    <name>ItemDialog</name>
+    <message>
+        <source>新增商品</source>
+        <translation>New item</translation>
+    </message>
+    <message>
+        <source>修改商品</source>
+        <translation>Change item</translation>
+    </message>
+    <message>
+        <source>不设</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>扫描或输入,多个用逗号分隔</source>
+        <translation>Scan or type; several separated by commas</translation>
+    </message>
+    <message>
+        <source>(无分类)</source>
+        <translation>(no category)</translation>
+    </message>
+    <message>
+        <source>参与积分</source>
+        <translation>Earns points</translation>
+    </message>
+    <message>
+        <source>服务项目(可用于次卡)</source>
+        <translation>Service item (for count cards)</translation>
+    </message>
+    <message>
+        <source>商品编码</source>
+        <translation>Item code</translation>
+    </message>
+    <message>
+        <source>商品名称</source>
+        <translation>Item name</translation>
+    </message>
+    <message>
+        <source>零售价(元)</source>
+        <translation>Price (yuan)</translation>
+    </message>
+    <message>
+        <source>会员价(元)</source>
+        <translation>Member price (yuan)</translation>
+    </message>
+    <message>
+        <source>条码</source>
+        <translation>Barcodes</translation>
+    </message>
+    <message>
+        <source>单位</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <source>分类</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>保存 (Enter)</source>
+        <translation>Save (Enter)</translation>
+    </message>
+    <message>
+        <source>请输入商品编码</source>
+        <translation>Enter the item code</translation>
+    </message>
+    <message>
+        <source>请输入商品名称</source>
+        <translation>Enter the item name</translation>
+    </message>
+    <message>
+        <source>请输入零售价</source>
+        <translation>Enter the price</translation>
+    </message>
+</context>
+<context>
+    <name>ItemsDialog</name>
+    <message>
+        <source>商品管理</source>
+        <translation>Items</translation>
+    </message>
+    <message>
+        <source>编码、条码、名称或拼音首字母</source>
+        <translation>Code, barcode, name or pinyin initials</translation>
+    </message>
+    <message>
+        <source>含停售</source>
+        <translation>With inactive</translation>
+    </message>
+    <message>
+        <source>新增商品</source>
+        <translation>New item</translation>
+    </message>
+    <message>
+        <source>修改所选</source>
+        <translation>Change selected</translation>
+    </message>
+    <message>
+        <source>停售所选</source>
+        <translation>Deactivate selected</translation>
+    </message>
+    <message>
+        <source>返回 (Esc)</source>
+        <translation>Back (Esc)</translation>
+    </message>
+    <message>
+        <source>本店已连接总部:商品资料由总部统一管理,此处只能查看</source>
+        <translation>This store is enrolled with HQ: HQ manages the items; view only here</translation>
+    </message>
+    <message>
+        <source>共 {0} 个商品</source>
+        <translation>{0} item(s)</translation>
+    </message>
+</context>
+<context>
     <name>Keypad</name>
     <message>
         <source>清除</source>
@@ -900,6 +1513,53 @@ Reason: {0}</translation>
     <message>
         <source>确定</source>
         <translation>OK</translation>
+    </message>
+</context>
+<context>
+    <name>LineRefundDialog</name>
+    <message>
+        <source>退货</source>
+        <translation>Refund goods</translation>
+    </message>
+    <message>
+        <source>{0} 的销售 · 实付 {1}</source>
+        <translation>Sale of {0} · paid {1}</translation>
+    </message>
+    <message>
+        <source> 件</source>
+        <translation> pcs</translation>
+    </message>
+    <message>
+        <source>{0}. {1}(已售 {2},可退 {3},实付 {4})</source>
+        <translation>{0}. {1} (sold {2}, refundable {3}, paid {4})</translation>
+    </message>
+    <message>
+        <source>退货原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>按原支付方式退回;储值退回会员账户,抵现积分退回,所得积分扣回。剩余数量以后还可以退。</source>
+        <translation>Paid back by the original methods; stored value back to the member, points used given back, points earned taken back. What is left can be refunded later.</translation>
+    </message>
+    <message>
+        <source>确认退货 (Enter)</source>
+        <translation>Refund (Enter)</translation>
+    </message>
+    <message>
+        <source>退 {0} 件,约退回 {1}</source>
+        <translation>{0} pcs, about {1} back</translation>
+    </message>
+    <message>
+        <source>这笔销售的商品已全部退完</source>
+        <translation>Everything of this sale has been refunded</translation>
+    </message>
+    <message>
+        <source>请填写要退的数量</source>
+        <translation>Type the quantities to refund</translation>
+    </message>
+    <message>
+        <source>请选择退货原因</source>
+        <translation>Choose a reason</translation>
     </message>
 </context>
 <context>
@@ -1036,6 +1696,10 @@ Reason: {0}</translation>
         <translation>Member rules</translation>
     </message>
     <message>
+        <source>商品管理</source>
+        <translation>Items</translation>
+    </message>
+    <message>
         <source>返回收银 (Esc)</source>
         <translation>Back to the counter (Esc)</translation>
     </message>
@@ -1106,6 +1770,10 @@ Reason: {0}</translation>
 <context>
     <name>MemberPanel</name>
     <message>
+        <source>次卡 (F11)</source>
+        <translation>Count cards (F11)</translation>
+    </message>
+    <message>
         <source>储值余额</source>
         <translation>Stored value</translation>
     </message>
@@ -1146,6 +1814,14 @@ Reason: {0}</translation>
         <translation>Card {0}</translation>
     </message>
     <message>
+        <source>查看完整号码</source>
+        <translation>Show full number</translation>
+    </message>
+    <message>
+        <source>次卡</source>
+        <translation>Count cards</translation>
+    </message>
+    <message>
         <source>无</source>
         <translation>none</translation>
     </message>
@@ -1156,6 +1832,18 @@ Reason: {0}</translation>
     <message>
         <source>{0} 分将在 30 天内过期</source>
         <translation>{0} points expire within 30 days</translation>
+    </message>
+    <message>
+        <source>本机记录,可能不是最新</source>
+        <translation>As last seen here; may be out of date</translation>
+    </message>
+    <message>
+        <source>{0} {1} 次</source>
+        <translation>{0} ×{1}</translation>
+    </message>
+    <message>
+        <source>次卡 {0}:{1}(有效期至 {2})</source>
+        <translation>Count card {0}: {1} (valid until {2})</translation>
     </message>
     <message>
         <source>会员已注销</source>
@@ -1328,6 +2016,143 @@ Reason: {0}</translation>
     <message>
         <source>两次输入的新密码不一致</source>
         <translation>The two new passwords differ</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentRows</name>
+    <message>
+        <source>储值支付(元)</source>
+        <translation>Stored value (yuan)</translation>
+    </message>
+    <message>
+        <source>其余用</source>
+        <translation>The rest by</translation>
+    </message>
+    <message>
+        <source>支付方式</source>
+        <translation>Pay by</translation>
+    </message>
+    <message>
+        <source>收到的现金,不填即正好</source>
+        <translation>Cash handed over; empty: exact</translation>
+    </message>
+    <message>
+        <source>实收现金(元)</source>
+        <translation>Cash received (yuan)</translation>
+    </message>
+    <message>
+        <source>凑整 ¥{0}</source>
+        <translation>Round up ¥{0}</translation>
+    </message>
+    <message>
+        <source>清零</source>
+        <translation>Reset</translation>
+    </message>
+    <message>
+        <source>找零</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <source>会员输入 6 位支付密码</source>
+        <translation>The member types the 6-digit payment password</translation>
+    </message>
+    <message>
+        <source>支付密码</source>
+        <translation>Payment password</translation>
+    </message>
+    <message>
+        <source>会员未设支付密码</source>
+        <translation>The member has no payment password</translation>
+    </message>
+    <message>
+        <source>储值余额 {0}</source>
+        <translation>Balance {0}</translation>
+    </message>
+    <message>
+        <source>会员卡不可用,不能使用储值</source>
+        <translation>The card cannot be used: no stored value</translation>
+    </message>
+    <message>
+        <source>储值余额不足:余额 {0}</source>
+        <translation>Not enough stored value: balance {0}</translation>
+    </message>
+    <message>
+        <source>储值支付不能超过应付金额</source>
+        <translation>Stored value cannot pay more than is due</translation>
+    </message>
+    <message>
+        <source>实收现金不足:还差 {0}</source>
+        <translation>Not enough cash: {0} short</translation>
+    </message>
+    <message>
+        <source>请会员输入 6 位支付密码</source>
+        <translation>The member types the 6-digit payment password</translation>
+    </message>
+    <message>
+        <source>储值 {0}</source>
+        <translation>Stored value {0}</translation>
+    </message>
+    <message>
+        <source>收款:</source>
+        <translation>Taking: </translation>
+    </message>
+    <message>
+        <source>积分全额抵扣</source>
+        <translation>Paid in full by points</translation>
+    </message>
+    <message>
+        <source>,找零 {0}</source>
+        <translation>, change {0}</translation>
+    </message>
+</context>
+<context>
+    <name>PriceChangeDialog</name>
+    <message>
+        <source>改价</source>
+        <translation>Price change</translation>
+    </message>
+    <message>
+        <source>{0} × {1},现价 {2}</source>
+        <translation>{0} × {1}, now {2}</translation>
+    </message>
+    <message>
+        <source>新的单价</source>
+        <translation>the new unit price</translation>
+    </message>
+    <message>
+        <source>单价改为(元)</source>
+        <translation>New unit price (yuan)</translation>
+    </message>
+    <message>
+        <source>或这一行的新小计</source>
+        <translation>or the line&apos;s new amount</translation>
+    </message>
+    <message>
+        <source>小计改为(元)</source>
+        <translation>New line amount (yuan)</translation>
+    </message>
+    <message>
+        <source>两项都不填:恢复原价。超出权限的改价在收款时由店长授权</source>
+        <translation>Both empty: back to the item&apos;s price. A change beyond your limits is approved by a manager when paying</translation>
+    </message>
+    <message>
+        <source>单价和小计只填一项</source>
+        <translation>Give a unit price or a line amount, not both</translation>
+    </message>
+    <message>
+        <source>请输入金额,如 12.50</source>
+        <translation>Type an amount, e.g. 12.50</translation>
+    </message>
+</context>
+<context>
+    <name>QuantityDialog</name>
+    <message>
+        <source>数量</source>
+        <translation>Qty</translation>
+    </message>
+    <message>
+        <source>数量要在 1 到 {0} 之间</source>
+        <translation>The quantity must be from 1 to {0}</translation>
     </message>
 </context>
 <context>
@@ -1751,6 +2576,33 @@ Each code works once (a new one is given then); it is shown only now, and this c
     </message>
 </context>
 <context>
+    <name>SaleNumberDialog</name>
+    <message>
+        <source>退货:找到那笔销售</source>
+        <translation>Refund goods: find the sale</translation>
+    </message>
+    <message>
+        <source>扫描小票上的单号,或输入单号后 6 位以上</source>
+        <translation>Scan the number on the receipt, or type at least its last 6 characters</translation>
+    </message>
+    <message>
+        <source>小票单号</source>
+        <translation>Receipt number</translation>
+    </message>
+    <message>
+        <source>会员的销售也可以先查到会员,再按 F7</source>
+        <translation>A member&apos;s sale can also be found by finding the member first, then F7</translation>
+    </message>
+    <message>
+        <source>查找 (Enter)</source>
+        <translation>Find (Enter)</translation>
+    </message>
+    <message>
+        <source>请输入单号后 6 位以上</source>
+        <translation>Type at least the last 6 characters of the number</translation>
+    </message>
+</context>
+<context>
     <name>ScanBox</name>
     <message>
         <source>中文输入已打开</source>
@@ -1944,8 +2796,12 @@ Each code works once (a new one is given then); it is shown only now, and this c
         <translation>Printing a test page…</translation>
     </message>
     <message>
-        <source>测试页已送出:请选择能正确打印中文的那种编码</source>
-        <translation>Test page sent: choose the encoding whose Chinese line prints correctly</translation>
+        <source>打印机已确认打印了测试页:请选择能正确打印中文的那种编码</source>
+        <translation>The printer confirmed the test page: choose the encoding whose Chinese line prints correctly</translation>
+    </message>
+    <message>
+        <source>测试页已送出,打印机未确认(它不回答状态,或已关闭确认):请看是否打出,并选择能正确打印中文的那种编码</source>
+        <translation>Test page sent, not confirmed (the printer does not answer its status, or confirmation is off): check that it printed and choose the encoding whose Chinese line prints correctly</translation>
     </message>
     <message>
         <source>已重新排队 {0} 张小票</source>
@@ -2144,6 +3000,10 @@ Each code works once (a new one is given then); it is shown only now, and this c
         <translation>{0}; a manager should ask HQ to resolve them:</translation>
     </message>
     <message>
+        <source>{0} 条,总部已作废:</source>
+        <translation>{0}, voided by HQ:</translation>
+    </message>
+    <message>
         <source>第 {0} 笔:等待前一笔处理后再上传</source>
         <translation>No. {0}: waits for an earlier one to be resolved</translation>
     </message>
@@ -2226,6 +3086,33 @@ Each code works once (a new one is given then); it is shown only now, and this c
 安装程序:{2}</source>
         <translation>New version available: {0} (this counter: {1})
 Installer: {2}</translation>
+    </message>
+</context>
+<context>
+    <name>WalkInDialog</name>
+    <message>
+        <source>散客收银</source>
+        <translation>Walk-in sale</translation>
+    </message>
+    <message>
+        <source>散客(不是会员):不打折、不积分。刷会员卡可按会员结账</source>
+        <translation>Walk-in (not a member): no discount, no points. Swipe a member&apos;s card to sell to the member</translation>
+    </message>
+    <message>
+        <source>收款金额(元)</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <source>请输入收款金额</source>
+        <translation>Type the amount</translation>
+    </message>
+    <message>
+        <source>金额太大</source>
+        <translation>The amount is too large</translation>
+    </message>
+    <message>
+        <source>确认收款 {0} (Enter)</source>
+        <translation>Take {0} (Enter)</translation>
     </message>
 </context>
 <context>
@@ -2345,12 +3232,24 @@ Installer: {2}</translation>
         <translation>Refund of a purchase</translation>
     </message>
     <message>
+        <source>商品退货</source>
+        <translation>Refund of goods</translation>
+    </message>
+    <message>
         <source>时钟回拨</source>
         <translation>Clock set back</translation>
     </message>
     <message>
         <source>日结</source>
         <translation>Daily close</translation>
+    </message>
+    <message>
+        <source>总部作废,本机冲回</source>
+        <translation>Voided by HQ, reversed here</translation>
+    </message>
+    <message>
+        <source>总部更正,本机按总部记账</source>
+        <translation>Corrected by HQ, posted here as HQ has it</translation>
     </message>
     <message>
         <source>导出会员</source>
@@ -2385,6 +3284,10 @@ Installer: {2}</translation>
         <translation>View full mobile number</translation>
     </message>
     <message>
+        <source>查看其他门店会员的完整手机号(总部)</source>
+        <translation>Viewed another store&apos;s member&apos;s full number (from HQ)</translation>
+    </message>
+    <message>
         <source>调整积分</source>
         <translation>Adjust points</translation>
     </message>
@@ -2395,6 +3298,78 @@ Installer: {2}</translation>
     <message>
         <source>修改会员规则</source>
         <translation>Edit member rules</translation>
+    </message>
+    <message>
+        <source>新增商品</source>
+        <translation>New item</translation>
+    </message>
+    <message>
+        <source>修改商品</source>
+        <translation>Item changed</translation>
+    </message>
+    <message>
+        <source>停售商品</source>
+        <translation>Item deactivated</translation>
+    </message>
+    <message>
+        <source>导入商品</source>
+        <translation>Item imported</translation>
+    </message>
+    <message>
+        <source>挂单</source>
+        <translation>Cart held</translation>
+    </message>
+    <message>
+        <source>取单</source>
+        <translation>Cart recalled</translation>
+    </message>
+    <message>
+        <source>取单未结账,放回挂单</source>
+        <translation>Recalled cart put back unpaid</translation>
+    </message>
+    <message>
+        <source>作废挂单</source>
+        <translation>Held cart discarded</translation>
+    </message>
+    <message>
+        <source>挂单已结账</source>
+        <translation>Held cart paid</translation>
+    </message>
+    <message>
+        <source>保存次卡产品</source>
+        <translation>Count-card product saved</translation>
+    </message>
+    <message>
+        <source>售出次卡</source>
+        <translation>Count card sold</translation>
+    </message>
+    <message>
+        <source>次卡消费</source>
+        <translation>Count-card visit</translation>
+    </message>
+    <message>
+        <source>次卡退款</source>
+        <translation>Count card refunded</translation>
+    </message>
+    <message>
+        <source>次卡转让</source>
+        <translation>Count card transferred</translation>
+    </message>
+    <message>
+        <source>次卡过期</source>
+        <translation>Count card expired</translation>
+    </message>
+    <message>
+        <source>新增商品分类</source>
+        <translation>New category</translation>
+    </message>
+    <message>
+        <source>修改商品分类</source>
+        <translation>Category changed</translation>
+    </message>
+    <message>
+        <source>停用商品分类</source>
+        <translation>Category deactivated</translation>
     </message>
     <message>
         <source>修改设置</source>
@@ -2521,6 +3496,14 @@ Installer: {2}</translation>
         <translation>Store</translation>
     </message>
     <message>
+        <source>商品</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <source>商品分类</source>
+        <translation>Item category</translation>
+    </message>
+    <message>
         <source>总部同步</source>
         <translation>HQ sync</translation>
     </message>
@@ -2529,12 +3512,32 @@ Installer: {2}</translation>
         <translation>Transaction</translation>
     </message>
     <message>
+        <source>挂单记录</source>
+        <translation>Held cart</translation>
+    </message>
+    <message>
+        <source>次卡</source>
+        <translation>Count card</translation>
+    </message>
+    <message>
+        <source>次卡产品</source>
+        <translation>Count-card product</translation>
+    </message>
+    <message>
         <source>备份与恢复(全部)</source>
         <translation>Backup and restore (all)</translation>
     </message>
     <message>
         <source>卡操作(全部)</source>
         <translation>Card operations (all)</translation>
+    </message>
+    <message>
+        <source>挂单与取单(全部)</source>
+        <translation>Held carts (all)</translation>
+    </message>
+    <message>
+        <source>次卡(全部)</source>
+        <translation>Count cards (all)</translation>
     </message>
     <message>
         <source>会员资料(全部)</source>
@@ -2555,6 +3558,61 @@ Installer: {2}</translation>
     <message>
         <source>储值(全部)</source>
         <translation>Stored value (all)</translation>
+    </message>
+</context>
+<context>
+    <name>cart</name>
+    <message>
+        <source>原价 {0} × {1} = {2}</source>
+        <translation>List {0} × {1} = {2}</translation>
+    </message>
+    <message>
+        <source>会员价 {0}({1}) {2}</source>
+        <translation>Member price {0} ({1}) {2}</translation>
+    </message>
+    <message>
+        <source>{0}折扣 {1} 折 {2}</source>
+        <translation>{0} discount, {1}/10 of the price {2}</translation>
+    </message>
+    <message>
+        <source>单价改为 {0}</source>
+        <translation>unit price {0}</translation>
+    </message>
+    <message>
+        <source>小计改为 {0}</source>
+        <translation>line amount {0}</translation>
+    </message>
+    <message>
+        <source>改价:{0} {1}</source>
+        <translation>Price change: {0} {1}</translation>
+    </message>
+    <message>
+        <source>{0} 折</source>
+        <translation>{0}/10 of the price</translation>
+    </message>
+    <message>
+        <source>减 {0}</source>
+        <translation>{0} off</translation>
+    </message>
+    <message>
+        <source>整单折扣({0})分摊 {1}</source>
+        <translation>Share of the order discount ({0}) {1}</translation>
+    </message>
+    <message>
+        <source>抹零分摊 {0}</source>
+        <translation>Share of the round-off {0}</translation>
+    </message>
+    <message>
+        <source>积分抵现分摊({0} 分){1}</source>
+        <translation>Share of the points ({0}) {1}</translation>
+    </message>
+    <message>
+        <source>{0}:为什么是这个价
+{1}
+= {2}</source>
+        <translation>{0}: why this price
+{1}
+= {2}</translation>
     </message>
 </context>
 <context>
@@ -2598,6 +3656,14 @@ Installer: {2}</translation>
         <translation>Carried forward (earlier records at HQ)</translation>
     </message>
     <message>
+        <source>总部作废(已冲回)</source>
+        <translation>Voided by HQ (reversed)</translation>
+    </message>
+    <message>
+        <source>总部更正</source>
+        <translation>Corrected by HQ</translation>
+    </message>
+    <message>
         <source>消费</source>
         <translation>Purchases</translation>
     </message>
@@ -2636,6 +3702,26 @@ Installer: {2}</translation>
     <message>
         <source>积分调整</source>
         <translation>Points adjusted</translation>
+    </message>
+    <message>
+        <source>购次卡</source>
+        <translation>Count card bought</translation>
+    </message>
+    <message>
+        <source>次卡消费</source>
+        <translation>Count-card visit</translation>
+    </message>
+    <message>
+        <source>退次卡</source>
+        <translation>Count card refunded</translation>
+    </message>
+    <message>
+        <source>转让次卡</source>
+        <translation>Count card transferred</translation>
+    </message>
+    <message>
+        <source>次卡过期</source>
+        <translation>Count card expired</translation>
     </message>
     <message>
         <source>储值</source>
@@ -2736,6 +3822,10 @@ Installer: {2}</translation>
     <message>
         <source>原交易</source>
         <translation>Original</translation>
+    </message>
+    <message>
+        <source>次卡</source>
+        <translation>Count card</translation>
     </message>
     <message>
         <source>积分</source>
@@ -2849,8 +3939,32 @@ Installer: {2}</translation>
         <translation>Already a member, skipped</translation>
     </message>
     <message>
+        <source>非会员行,跳过</source>
+        <translation>Not a member, skipped</translation>
+    </message>
+    <message>
         <source>错误</source>
         <translation>Error</translation>
+    </message>
+    <message>
+        <source>正常</source>
+        <translation>active</translation>
+    </message>
+    <message>
+        <source>冻结</source>
+        <translation>frozen</translation>
+    </message>
+    <message>
+        <source>挂失</source>
+        <translation>lost</translation>
+    </message>
+    <message>
+        <source>注销</source>
+        <translation>cancelled</translation>
+    </message>
+    <message>
+        <source>(不导入)</source>
+        <translation>(not imported)</translation>
     </message>
     <message>
         <source>行号</source>
@@ -2867,6 +3981,45 @@ Installer: {2}</translation>
     <message>
         <source>说明</source>
         <translation>Detail</translation>
+    </message>
+</context>
+<context>
+    <name>items</name>
+    <message>
+        <source>编码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>零售价</source>
+        <translation>Price</translation>
+    </message>
+    <message>
+        <source>会员价</source>
+        <translation>Member price</translation>
+    </message>
+    <message>
+        <source>条码</source>
+        <translation>Barcodes</translation>
+    </message>
+    <message>
+        <source>分类</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>在售</source>
+        <translation>On sale</translation>
+    </message>
+    <message>
+        <source>停售</source>
+        <translation>Inactive</translation>
     </message>
 </context>
 <context>
@@ -3014,6 +4167,14 @@ Installer: {2}</translation>
     <message>
         <source>积分余额</source>
         <translation>Points outstanding</translation>
+    </message>
+    <message>
+        <source>其中他台迟到业务(储值)</source>
+        <translation>Of which late from other counters (stored value)</translation>
+    </message>
+    <message>
+        <source>其中他台迟到业务(积分)</source>
+        <translation>Of which late from other counters (points)</translation>
     </message>
     <message>
         <source>收银员长短款</source>

@@ -15,12 +15,15 @@ import contextlib
 import json
 import os
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +113,34 @@ def member_qr(data_dir: Path, phone: str, *, dynamic: bool = False) -> str:
     """The member's QR payload, as the ops CLI gives it (``--dynamic``: the 60-second one)."""
     out = cli(data_dir, "--json", "member", "qr", phone, *(["--dynamic"] if dynamic else []))
     return str(json.loads(out)["payload"])
+
+
+GOODS = [  # name, price (yuan)
+    ("可口可乐", "3.50"), ("雪碧", "3.00"), ("矿泉水", "2.00"), ("酸奶", "6.50"),
+    ("面包", "8.00"), ("牛奶", "5.00"), ("薯片", "7.50"), ("口香糖", "2.50"),
+    ("方便面", "4.50"), ("火腿肠", "1.50"), ("饼干", "9.90"), ("咖啡", "12.00"),
+]  # fmt: skip
+
+
+def ean13(stem: str) -> str:
+    """The 12 digits and their check digit (EAN-13)."""
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(stem))
+    return stem + str((10 - total % 10) % 10)
+
+
+def goods_barcodes() -> list[str]:
+    return [ean13(f"690123456{i:03d}") for i in range(len(GOODS))]
+
+
+def goods_catalogue(data_dir: Path, tmp: Path) -> None:
+    """Twelve goods with EAN-13 barcodes (G00 … G11), imported by the ops CLI."""
+    rows = ["编码,名称,零售价,条码"] + [
+        f"G{i:02d},{name},{price},{code}"
+        for i, ((name, price), code) in enumerate(zip(GOODS, goods_barcodes(), strict=True))
+    ]
+    sheet = tmp / "goods.csv"
+    sheet.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    cli(data_dir, "item", "import", str(sheet), "--commit")
 
 
 @dataclass
@@ -299,3 +330,43 @@ def enrolled_app(
     finally:
         running.stop()
         screen.gone(TITLE, timeout=20)
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 nobody listens on once it is closed: an HQ out of reach."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def stand_in_hq(path: str, answer: Callable[[dict], dict]) -> Iterator[tuple[str, list[dict]]]:
+    """An HQ on 127.0.0.1 that answers one POST route with ``answer(body)`` and nothing else
+    (the route itself is tested against the real HQ in tests/sync); yields its URL and the
+    bodies it was asked."""
+    asked: list[dict] = []
+
+    class StandIn(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            if self.path != path:
+                self.send_error(404)
+                return
+            asked.append(body)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(json.dumps(answer(body)).encode())
+
+        def do_GET(self) -> None:
+            self.send_error(404)
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", asked
+    finally:
+        server.shutdown()

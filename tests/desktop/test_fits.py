@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.desktop.conftest import ADMIN, App, start_app
+from tests.desktop.conftest import ADMIN, App, goods_catalogue, start_app
 from tests.desktop.xsession import XSession
 
 ZHANG = "13800138000"
@@ -27,7 +27,8 @@ RAW_CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")  # card_lost, over_short_reason
 # (key, the window it opens) on the counter with a member on screen, then in F10's menu.
 COUNTER = [
     ("F1", "register"), ("F2", "topup"), ("F3", "checkout"), ("F6", "card"),
-    ("F7", "refund"), ("F8", "password"), ("F12", "sync"), ("ctrl+comma", "settings"),
+    ("F7", "refund"), ("F8", "password"), ("F11", "count-cards"), ("F12", "sync"),
+    ("ctrl+comma", "settings"),
 ]  # fmt: skip
 MENU = [
     ("1", "open-shift"), ("3", "x-report"), ("4", "day-close"), ("5", "z-report"),
@@ -64,7 +65,11 @@ def problems(app: App, window: dict[str, Any]) -> list[str]:
     return found
 
 
-def check_open(app: App, key: str, name: str, lang: str, seen: list[str], typed: str = "") -> None:
+def check_open(
+    app: App, key: str, name: str, lang: str, seen: list[str], typed: str = "",
+    *, keep: bool = False,
+) -> None:  # fmt: skip
+    """Open with ``key``, type ``typed``, check what opened; Esc closes it unless ``keep``."""
     s = app.screen
     before = s.active()
     s.key(key)
@@ -88,8 +93,9 @@ def check_open(app: App, key: str, name: str, lang: str, seen: list[str], typed:
     x, y, w, h = window["rect"]
     if abs((x + w / 2) - (mx + mw / 2)) > 40 or abs((y + h / 2) - (my + mh / 2)) > 60:
         seen.append(f"{lang} {name}: not centred on the window ({x},{y} {w}×{h})")
-    s.key("Escape")
-    app.settle(0.6)
+    if not keep:
+        s.key("Escape")
+        app.settle(0.6)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -129,6 +135,18 @@ def test_every_screen_fits(
         for key, name in MENU:
             check_open(app, key, name, lang, seen)
             screen.wait_active("店长功能" if lang == "zh" else "Manager")
+        # The store starts selling goods: F3 is the cart, and its payment.
+        screen.key("Escape")
+        screen.wait_active(app.title, exact=True)
+        goods_catalogue(data, tmp_path)
+        screen.key("Escape")  # the member off the screen; the counter reads the catalogue
+        app.settle(1.0)
+        check_open(app, "F3", "cart", lang, seen, typed="G00\rG11\r", keep=True)
+        check_open(app, "F3", "cart-pay", lang, seen, typed="20")
+        screen.key("Escape")  # the cart has lines: it asks first
+        app.settle(0.6)
+        screen.key("Return")  # 放弃这一单
+        screen.wait_active(app.title, exact=True)
     finally:
         app.stop()
         screen.gone(app.title)

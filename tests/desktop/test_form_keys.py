@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import configparser
 import subprocess
+import time
 from pathlib import Path
 
 from tests.desktop.conftest import ADMIN, ENTRY_POINT, MANAGER, ROOT, TITLE, App
@@ -68,6 +69,7 @@ def test_settings_enter_walks_and_saves_from_the_last_field(app: App) -> None:
     assert focused_name(app) == "idleLock"
     assert s.active() is not None and "设置" in s.active().title, "Enter in the first field saved"
     s.key("ctrl+a")
+    app.settle(0.2)  # the selection is made before the digits replace it
     s.type("17")
     s.key("Escape")  # cancelled: nothing changes
     app.back(0.6)
@@ -80,6 +82,7 @@ def test_settings_enter_walks_and_saves_from_the_last_field(app: App) -> None:
             break
     assert focused_name(app) == "idleLock"
     s.key("ctrl+a")
+    app.settle(0.2)  # the selection is made before the digits replace it
     s.type("17", enter=True)  # the tab's last field: Enter saves
     app.settle(0.5)
     app.shot("settings-saved")
@@ -244,6 +247,17 @@ def test_import_walks_file_mapping_dry_run_and_import_with_enter(app: App, tmp_p
     s.key("Escape")
 
 
+def _combo_moves_on(app: App, before: str) -> str:
+    """The focused combo box's text once it is no longer ``before`` (the widget map is
+    written every 250 ms; a loaded machine writes it later)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        focused = app.focused()
+        if focused and focused["kind"] == "combo" and focused["text"] != before:
+            return str(focused["text"])
+    raise AssertionError(f"the combo box stayed at {before!r}")
+
+
 def test_audit_filter_is_chosen_in_words_with_keys(app: App) -> None:
     """The audit viewer's action filter is a list of words: Tab to it, arrow keys to
     储值(全部), Enter searches; the rows shown are the store's top-ups, named in words."""
@@ -258,9 +272,14 @@ def test_audit_filter_is_chosen_in_words_with_keys(app: App) -> None:
     app.settle(0.4)
     s.key("Escape")  # the list a click opened closes; the box keeps the focus
     app.settle(0.3)
-    for _ in range(7):  # 全部, then the families: backup, card, member, points, shift, staff
+    focused = app.focused()
+    assert focused and focused["kind"] == "combo" and focused["text"] == "全部", focused
+    shown = "全部"
+    for _ in range(12):  # from 全部 down the families (backup, card, ...) to stored value
         s.key("Down")
-        app.settle(0.1)
+        shown = _combo_moves_on(app, shown)  # one key, one step: never typed past it
+        if shown == "储值(全部)":
+            break
     assert app.control("储值(全部)", window="审计日志", kind="combo")
     s.key("Return")
     app.settle(1.0)

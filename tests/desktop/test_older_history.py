@@ -7,18 +7,14 @@ itself is tested against the real HQ in tests/sync/test_history_window.py) and n
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 
 from app.domain.ids import uuid7
 from sync import wire
-from tests.desktop.conftest import App, enrolled_app
+from tests.desktop.conftest import App, enrolled_app, stand_in_hq
 from tests.desktop.xsession import XSession
 
 ZHANG = "13800138000"
@@ -32,47 +28,23 @@ OLDER = [
 ]  # fmt: skip
 
 
-class StandIn(BaseHTTPRequestHandler):
-    asked: ClassVar[list[dict]] = []
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        if self.path != wire.HISTORY_PATH:
-            self.send_error(404)
-            return
-        StandIn.asked.append(body)
-        answer = json.dumps({"member_id": body["member_id"], "txns": OLDER, "has_more": False})
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(answer.encode())
-
-    def do_GET(self) -> None:
-        self.send_error(404)
-
-    def log_message(self, *_args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def enrolled(
     screen: XSession, demo_template: Path, tmp_path: Path, shots_dir: Path
-) -> Iterator[App]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
+) -> Iterator[tuple[App, list[dict]]]:
+    answer = lambda body: {"member_id": body["member_id"], "txns": OLDER,  # noqa: E731
+                           "has_more": False}  # fmt: skip
     # A member registered at another store: what they did before the window is at HQ.
     elsewhere = f"UPDATE member SET joined_on = NULL WHERE phone = '{ZHANG}'"
-    try:
-        with enrolled_app(screen, demo_template, tmp_path, shots_dir, url, elsewhere) as app:
-            yield app
-    finally:
-        server.shutdown()
+    with (
+        stand_in_hq(wire.HISTORY_PATH, answer) as (url, asked),
+        enrolled_app(screen, demo_template, tmp_path, shots_dir, url, elsewhere) as app,
+    ):
+        yield app, asked
 
 
-def test_older_history_is_asked_of_hq_and_shown(enrolled: App) -> None:
-    app = enrolled
-    StandIn.asked.clear()
+def test_older_history_is_asked_of_hq_and_shown(enrolled: tuple[App, list[dict]]) -> None:
+    app, asked = enrolled
     app.sign_in()
     app.screen.scan(ZHANG)
     app.settle(1.0)
@@ -80,7 +52,7 @@ def test_older_history_is_asked_of_hq_and_shown(enrolled: App) -> None:
     app.screen.wait_active("更早记录(总部)")
     app.settle(0.6)
     app.shot("older-history")
-    assert len(StandIn.asked) == 1
+    assert len(asked) == 1
     assert "18 个月" in app.control("由总部提供", window="更早记录")["text"]
     app.screen.key("Return")  # closes it
     app.back()

@@ -9,27 +9,15 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from app.services.context import open_counter
 from app.services.hashing import Hasher
 from app.services.receipts import receipt_for_txn
 from devices.escpos_printer import RenderOptions, render_document, render_test_page
 from tests.integration.test_cli import Cli
+from tests.integration.test_cli import cli as cli  # the fixture: store S900, its staff
 
 REPO = Path(__file__).resolve().parents[2]
 ADMIN, MANAGER, CASHIER = ("admin", "9512"), ("m01", "5826"), ("c01", "1470")
-
-
-@pytest.fixture
-def cli(tmp_path: Path) -> Cli:
-    c = Cli(tmp_path / "cli-data")
-    c.ok("init", "--store-code", "S900", "--store-name", "命令行测试店", "--admin-pin", "9512")
-    c.ok("staff", "add", "--no", "m01", "--name", "王店长", "--role", "manager", "--pin", "5826",
-         staff=ADMIN)  # fmt: skip
-    c.ok("staff", "add", "--no", "c01", "--name", "李收银", "--role", "cashier", "--pin", "1470",
-         staff=MANAGER)  # fmt: skip
-    return c
 
 
 def _receipt_bytes(cli: Cli, txn_id: str, *, reprint: bool, width: int = 80) -> bytes:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -39,15 +43,27 @@ MANAGER = ("m01", "5826")
 CASHIER = ("c01", "1470")
 
 
-@pytest.fixture
-def cli(tmp_path: Path) -> Cli:
-    c = Cli(tmp_path / "cli-data")
+@functools.cache
+def _store_made_by_the_cli() -> Path:
+    """Store S900 with a manager and a cashier, made by the CLI itself (``init``, then ``staff
+    add`` twice: three processes, about 2 s each on a busy machine) once per test process."""
+    root = Path(tempfile.mkdtemp(prefix="cli-store-"))
+    atexit.register(shutil.rmtree, root, True)
+    c = Cli(root / "cli-data")
     c.ok("init", "--store-code", "S900", "--store-name", "命令行测试店", "--admin-pin", "9512")
     c.ok("staff", "add", "--no", "m01", "--name", "王店长", "--role", "manager", "--pin", "5826",
          staff=ADMIN)  # fmt: skip
     c.ok("staff", "add", "--no", "c01", "--name", "李收银", "--role", "cashier", "--pin", "1470",
          staff=MANAGER)  # fmt: skip
-    return c
+    return c.data_dir
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    """A copy of the store the CLI made (no process holds it: its files are all there)."""
+    data_dir = tmp_path / "cli-data"
+    shutil.copytree(_store_made_by_the_cli(), data_dir)
+    return Cli(data_dir)
 
 
 def _snapshot(cli: Cli) -> dict:

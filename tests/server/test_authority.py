@@ -308,6 +308,9 @@ def test_home_only_operations_and_waiting_events_are_named(
     code, done = run("resolve", str(held[0]["id"]), "--void", "--note", "不是本店会员")
     assert code == 0 and done["status"] == "voided"
     assert done["released"][0]["status"] == "held"  # the profile change: refused on its own
+    b.sync()  # and B says so: it waits no more, refused for its own reason
+    [profile] = [r for r in syncstate.status(b.ctx).refused if r.event_id == held[1]["event_id"]]
+    assert profile.waiting_on is None and profile.code == "hq_member_foreign", profile
     for q in held[1:3]:
         assert run("resolve", str(q["id"]), "--void")[0] == 0
     assert [q["status"] for q in list_quarantine(hq.engine, None)] == [
@@ -319,6 +322,16 @@ def test_home_only_operations_and_waiting_events_are_named(
     assert hq_member(hq, member_id).principal_fen == 110_000
     a.sync()
     assert balances(a, member_id)[:2] == (110_000, 15_000)
+    b.sync()  # B hears how each was resolved: the top-up applied, the rest voided
+    assert {r.event_id: r.code for r in syncstate.status(b.ctx).refused} == {
+        held[0]["event_id"]: "voided_at_hq_reverted",  # the password: HQ's again
+        held[1]["event_id"]: "voided_at_hq_reverted",  # the profile change: HQ's name
+        held[2]["event_id"]: "voided_at_hq",  # the points: reversed
+    }
+    assert balances(b, member_id)[:3] == (110_000, 15_000, 0)
+    with b.ctx.reader() as uow:
+        m = uow.member(member_id)
+        assert (m.name, m.pay_password_hash, m.pay_password_at_hq) == ("孙一", None, False)
     code, again = run("resolve", str(held[0]["id"]), "--apply")
     assert code == 3 and again["code"] == "quarantine_invalid"
 
@@ -350,6 +363,54 @@ def test_a_corrected_event_is_applied_by_hq_staff(
     assert hq_member(hq, member_id).bonus_fen == 20_000
     a.sync()
     assert balances(a, member_id)[:2] == (150_000, 20_000)
+
+
+def test_a_voided_event_is_reversed_at_the_counter_that_made_it(
+    hq: HQServer, make_counter: Callable[..., Counter], capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HQ staff void a refused points adjustment (another store's member: not this store's to
+    adjust): HQ never applied it, and the counter that made it reverses it with compensating
+    entries (its rows stay), so every counter and HQ agree again."""
+    import sqlite3
+
+    older_counter(monkeypatch)  # a release that let the adjustment through
+    a, b, member_id = two_stores(make_counter)
+    adjust_points(b.ctx, b.cashier, P1, 500, "活动", OK)
+    b.sync()
+    [held] = list_quarantine(hq.engine)
+    assert held["code"] == "hq_member_foreign"
+    [refusal] = syncstate.status(b.ctx).refused
+    assert refusal.event_id == held["event_id"] and balances(b, member_id)[2] == 500
+
+    def rows(counter: Counter) -> list[tuple[str, int]]:
+        conn = sqlite3.connect(str(counter.ctx.db.path))
+        try:
+            return conn.execute(
+                "SELECT kind, points FROM points_entry WHERE member_id = ? ORDER BY id",
+                (member_id,),
+            ).fetchall()
+        finally:
+            conn.close()
+
+    before = rows(b)
+    assert hq_main(["--db", hq.url, "quarantine", "resolve", str(held["id"]), "--void"]) == 0
+    b.sync()
+    b.sync()  # the notice is applied once
+    assert balances(b, member_id)[:3] == (100_000, 15_000, 0) == (
+        hq_member(hq, member_id).principal_fen, hq_member(hq, member_id).bonus_fen,
+        hq_member(hq, member_id).points)  # fmt: skip
+    after = rows(b)
+    assert after[: len(before)] == before  # nothing deleted or changed
+    assert after[len(before) :] == [("hq_void", -500)]
+    [refusal] = syncstate.status(b.ctx).refused
+    assert refusal.code == "voided_at_hq" and "积分 500" in refusal.text
+    a.sync()
+    assert balances(a, member_id)[:3] == (100_000, 15_000, 0) and rows(a) == []
+    from launcher import main as counter_main
+
+    capsys.readouterr()
+    assert counter_main(["--data-dir", str(b.data_dir), "sync", "status"]) == 0
+    assert "总部已作废此操作" in capsys.readouterr().out
 
 
 def test_bonus_is_checked_by_the_rules_version_the_counter_held(
@@ -503,3 +564,124 @@ def test_one_batch_is_checked_against_itself_and_hq(
         assert (row.principal_fen, row.bonus_fen, row.points) == balances(a, member_id)[:3]
     assert hq_member(hq, x.member_id).principal_fen == 50_000
     assert hq_counts(hq)["members"] == 3
+
+
+def test_a_rules_change_inside_a_batch_judges_the_events_after_it(
+    hq: HQServer, make_counter: Callable[..., Counter]
+) -> None:
+    """A store that ran on its own before it joined pushes its history in one batch: a
+    top-up by the old rules, the rules changed, a top-up by the new ones. Each is judged by
+    the rules the counter held when it was made."""
+    from app.services.rules_admin import update_rules
+    from app.services.security import sign_in
+
+    c = make_counter("S009", enroll=False)
+    manager = sign_in(c.ctx, MANAGER_NO, MANAGER_PIN)
+    member_id = register_member(
+        c.ctx, c.cashier, Registration(name="吴一", phone=P3, consent=True)
+    ).member_id
+    top_up(c.ctx, c.cashier, P3, 50_000, "cash")  # the demo rules: 充500送50
+    update_rules(c.ctx, manager, topup_bonuses=[{"min_fen": 10_000, "bonus_fen": 3_000}])
+    top_up(c.ctx, c.cashier, P3, 10_000, "cash")  # 充100送30
+    c.enroll(hq.base_url, hq.new_store("S009"))
+    c.sync()
+    assert list_quarantine(hq.engine) == []
+    row = hq_member(hq, member_id)
+    assert (row.principal_fen, row.bonus_fen) == (60_000, 8_000)
+
+
+def test_a_device_cannot_mint_bonus_for_another_stores_member_with_rules_of_its_own(
+    hq: HQServer, make_counter: Callable[..., Counter], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A modified counter writes itself rules (top up ¥1, get ¥50,000) and tops up another
+    store's member by them, in one push and in two: HQ judges what a device does to another
+    store's member by HQ's rules only, never the device's own."""
+    from app.services import rules_admin
+    from app.services.rules_admin import update_rules
+    from app.services.security import sign_in
+
+    a, b, member_id = two_stores(make_counter)
+    monkeypatch.setattr(rules_admin, "_managed_by_hq", lambda uow: False)  # a modified counter
+    manager = sign_in(b.ctx, MANAGER_NO, MANAGER_PIN)
+    update_rules(b.ctx, manager, topup_bonuses=[{"min_fen": 100, "bonus_fen": 5_000_000}])
+    top_up(b.ctx, b.cashier, P1, 100, "cash")
+    b.sync()
+    update_rules(b.ctx, manager, topup_bonuses=[{"min_fen": 100, "bonus_fen": 4_000_000}])
+    b.sync()
+    top_up(b.ctx, b.cashier, P1, 100, "cash")
+    b.sync()
+    codes = [q["code"] for q in list_quarantine(hq.engine)]
+    assert codes == ["hq_bonus_mismatch", "hq_waiting"], codes
+    a.sync()
+    assert balances(a, member_id)[:2] == (100_000, 15_000)
+    assert hq_member(hq, member_id).bonus_fen == 15_000
+
+
+def test_a_voided_top_up_cannot_be_refunded(
+    hq: HQServer, make_counter: Callable[..., Counter]
+) -> None:
+    """Once HQ voided a top-up and its counter reversed it, refunding it would pay it back a
+    second time: refused."""
+    import sqlite3
+
+    from app.domain.errors import RuleError
+
+    _a, b, member_id = two_stores(make_counter)
+    conn = sqlite3.connect(str(b.ctx.db.path))
+    rules = json.loads(conn.execute("SELECT rules_json FROM store").fetchone()[0])
+    rules["topup_bonuses"] = [{"min_fen": 10_000, "bonus_fen": 9_000}]  # not HQ's
+    conn.execute("UPDATE store SET rules_json = ?", (json.dumps(rules),))
+    conn.commit()
+    conn.close()
+    done = top_up(b.ctx, b.cashier, P1, 50_000, "cash")
+    b.sync()
+    [held] = list_quarantine(hq.engine)
+    assert held["code"] == "hq_bonus_mismatch"
+    assert hq_main(["--db", hq.url, "quarantine", "resolve", str(held["id"]), "--void"]) == 0
+    b.sync()
+    assert balances(b, member_id)[:2] == (100_000, 15_000)
+    with pytest.raises(RuleError) as refused:
+        refund(b.ctx, b.cashier, done.txn_id, OK)
+    assert refused.value.code == "txn_voided_at_hq"
+    assert balances(b, member_id)[:2] == (100_000, 15_000)
+
+
+def test_an_event_hq_staff_corrected_is_corrected_at_the_counter_that_made_it(
+    hq: HQServer, make_counter: Callable[..., Counter], tmp_path: Path, capsys
+) -> None:
+    """A counter with rules of its own (充100送90) tops up another store's member; HQ refuses
+    the bonus, its staff apply it corrected (充500送50). The counter that made it reverses its
+    own postings and takes HQ's, once, and agrees with HQ after a rejoin too."""
+    import sqlite3
+
+    a, b, member_id = two_stores(make_counter)
+    conn = sqlite3.connect(str(b.ctx.db.path))
+    rules = json.loads(conn.execute("SELECT rules_json FROM store").fetchone()[0])
+    rules["topup_bonuses"] = [{"min_fen": 10_000, "bonus_fen": 9_000}]
+    conn.execute("UPDATE store SET rules_json = ?", (json.dumps(rules),))
+    conn.commit()
+    conn.close()
+    top_up(b.ctx, b.cashier, P1, 50_000, "cash")
+    b.sync()
+    assert balances(b, member_id)[:2] == (150_000, 24_000)
+    [held] = list_quarantine(hq.engine)
+    capsys.readouterr()
+    assert hq_main(["--db", hq.url, "--json", "quarantine", "show", str(held["id"])]) == 0
+    payload = json.loads(capsys.readouterr().out)["payload"]
+    payload["bonus_fen"] = payload["sv_entries"][0]["bonus_fen"] = 5_000
+    path = tmp_path / "fixed.json"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    args = ["quarantine", "resolve", str(held["id"]), "--apply", "--payload", str(path)]
+    assert hq_main(["--db", hq.url, *args]) == 0
+    b.sync()
+    b.sync()
+    assert balances(b, member_id)[:2] == (150_000, 20_000)
+    assert syncstate.status(b.ctx).refused == ()
+    conn = sqlite3.connect(str(b.ctx.db.path))
+    conn.execute("UPDATE sync_state SET joined_at = NULL")  # joins again from the snapshot
+    conn.commit()
+    conn.close()
+    b.sync()
+    assert balances(b, member_id)[:2] == (150_000, 20_000)
+    a.sync()
+    assert balances(a, member_id)[:2] == (150_000, 20_000)

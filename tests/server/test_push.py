@@ -154,7 +154,7 @@ def test_pull_json_is_the_pull_response(hq: HQServer, make_counter) -> None:
             t.device.select().where(t.device.c.device_id == a.client().config.device_id)
         ).one()
     for since, limit in ((0, 500), (0, 2), (3, 2)):
-        raw = json.loads(hq.service.pull_json(dev, since, limit))
+        raw = json.loads(hq.service.pull_json(dev, since, limit)[0])
         model = hq.service.pull(dev, since, limit)
         assert wire.PullResponse.model_validate(raw) == model
     assert model.changes and model.changes[0].body["type"]

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.domain.errors import AuthenticationError, RuleError
+from app.domain.errors import AuthenticationError, NotFoundError, RuleError
 from app.domain.phone import phone_hash
+from app.persistence import phone_keys
 from app.services.checkout import checkout
 from app.services.lookup import find_members, show_member
 from app.services.members import (
@@ -246,7 +247,7 @@ def test_a_counter_upgraded_from_a_release_that_kept_numbers_drops_them_at_its_n
                 " pay_password_at_hq = 0 WHERE id = ?",
                 (phone, verifiers[member_id], member_id),
             )
-        conn.execute("UPDATE store SET phone_key = NULL")
+        conn.execute("UPDATE store SET phone_key_id = NULL")
         conn.execute("UPDATE sync_state SET joined_at = NULL")
         conn.commit()
     finally:
@@ -261,3 +262,217 @@ def test_a_counter_upgraded_from_a_release_that_kept_numbers_drops_them_at_its_n
         "139****4321", None, 0)  # fmt: skip
     assert show_member(b.ctx, b.cashier, "13987654321").member_id == other  # by its hash
     assert member_row(a, other)["phone"] == "13987654321"
+
+
+def test_the_phone_key_never_reaches_the_counters_file_and_comes_back_with_a_pull(
+    hq: HQServer, make_counter
+) -> None:
+    """A copy of a counter's file does not let anyone hash every mobile number and read the
+    other stores' numbers back: the chain's key stays in the process's memory. A counter
+    started again offline finds such a member by the masked number; its first pull brings
+    the key back and the exact lookup with it."""
+    a, b = make_counter("S001"), make_counter("S002")
+    member = home_member(a)
+    b.lookup(PHONE)
+    b.sync()
+    with hq.engine.connect() as conn:
+        key = redact.phone_key(conn)
+    assert show_member(b.ctx, b.cashier, PHONE).member_id == member
+    for counter in (a, b):
+        assert key.encode() not in file_bytes(counter)
+    copy = Path(b.data_dir).parent / "b-copy.sqlite3"
+    b.ctx.db.backup_to(copy)
+    assert key.encode() not in copy.read_bytes()
+
+    phone_keys.forget_all()  # the counter started again; HQ cannot be reached
+    hq.stop()
+    with pytest.raises(NotFoundError):
+        show_member(b.ctx, b.cashier, PHONE)  # no key: the number cannot be hashed
+    # Not by a masked form either: 13900005678 would match it too, and be someone else.
+    assert find_members(b.ctx, b.cashier, PHONE) == []
+    found = find_members(b.ctx, b.cashier, "5678")  # the last 4: a list to choose from
+    assert [v.member_id for v in found] == [member] and found[0].phone == "139****5678"
+    hq.start()
+    b.sync()  # the pull's answer names the key
+    assert show_member(b.ctx, b.cashier, PHONE).member_id == member
+    assert key.encode() not in file_bytes(b)
+
+
+def test_a_device_holds_another_stores_member_only_for_a_reason_hq_can_check(
+    hq: HQServer, make_counter
+) -> None:
+    """Naming a member id is not enough to take them (their balance, card, history): the
+    fetch carries what the customer presented (their number or card), or a change of the
+    store's own stream that names them; anything else is answered as an unknown member."""
+    import json
+
+    from sync import wire
+    from tests.hqkit import signed_post
+
+    a, b = make_counter("S001"), make_counter("S002")
+    member = home_member(a)
+    other = register_member(
+        a.ctx, a.cashier, Registration(name="钱七", phone="13987654321", consent=True)
+    ).member_id
+    card_no = show_member(a.ctx, a.cashier, PHONE).card_no
+    a.sync()
+    config = b.client().config
+
+    def fetch(**body: object) -> tuple[int, dict]:
+        raw = json.dumps({"member_id": member, **body}).encode()
+        resp = signed_post(hq.base_url, config.device_id, config.secret, wire.FETCH_PATH, raw)
+        return resp.status_code, resp.json()
+
+    def fetch_other() -> int:
+        raw = json.dumps({"member_id": other}).encode()
+        resp = signed_post(hq.base_url, config.device_id, config.secret, wire.FETCH_PATH, raw)
+        return resp.status_code
+
+    # B's own change naming the member: a registration whose address is their id.
+    register_member(
+        b.ctx, b.cashier,
+        Registration(name="孙八", phone="13700000001", consent=True, address=member),
+    )  # fmt: skip
+    b.sync()
+    with hq.engine.connect() as conn:
+        own = conn.scalar(
+            select(t.change.c.server_seq).where(
+                t.change.c.store_code == "S002", t.change.c.body.like(f"%{member}%")
+            )
+        )
+    assert own is not None
+    for refused in (
+        {}, {"query": "13987654321"}, {"query": other}, {"query": member}, {"server_seq": 1},
+        {"server_seq": own},
+    ):  # fmt: skip
+        status, answer = fetch(**refused)
+        assert (status, answer["code"]) == (400, "member_unknown"), refused
+    with hq.engine.connect() as conn:
+        holds = conn.execute(select(t.holding).where(t.holding.c.store_code == "S002")).all()
+    assert holds == []
+    # Nor may a store that does not serve them try their payment password (a guess counts).
+    guess = json.dumps({"member_id": member, "password": "135790"}).encode()
+    resp = signed_post(
+        hq.base_url, config.device_id, config.secret, wire.VERIFY_PAY_PASSWORD_PATH, guess
+    )
+    assert (resp.status_code, resp.json()["code"]) == (400, "member_unknown")
+
+    def lookup(query: str) -> int:
+        raw = json.dumps({"query": query}).encode()
+        path = wire.LOOKUP_PATH
+        return signed_post(hq.base_url, config.device_id, config.secret, path, raw).status_code
+
+    # A counter of the release before sends no reason: its own lookup of what the customer
+    # presented, minutes before, is one (an id it looked up is not).
+    assert lookup(member) == 200
+    assert fetch()[0] == 400
+    status, answer = fetch(query=card_no)  # the card the customer handed over
+    assert status == 200 and answer["member"]["id"] == member
+    assert PHONE not in json.dumps(answer)
+    status, _ = fetch()  # held now: fetched again without a reason
+    assert status == 200
+    assert lookup("13987654321") == 200  # the other member, by number: granted
+    assert fetch_other() == 200
+    assert [f.member_id for f in b.lookup(PHONE)] == [member]  # the counter sends the number
+    resp = signed_post(
+        hq.base_url, config.device_id, config.secret, wire.VERIFY_PAY_PASSWORD_PATH, guess
+    )
+    assert resp.status_code == 200 and resp.json()["status"] == "ok"
+
+
+def test_the_cli_checkout_asks_hq_for_a_foreign_members_payment_password(
+    hq: HQServer, make_counter, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A command is a process of its own: it takes the chain's phone key from HQ before it
+    looks a member up by number (and an import, before it checks for members that exist),
+    and a stored-value payment of another store's member is checked at HQ."""
+    from launcher import main as counter_main
+    from tests.hqkit import CASHIER_NO, CASHIER_PIN
+
+    a, b = make_counter("S001"), make_counter("S002")
+    member = home_member(a)
+    b.lookup(PHONE)
+    before = show_member(b.ctx, b.cashier, PHONE).stored_value_fen
+    signed = ["--data-dir", str(b.data_dir), "--json", "--staff", CASHIER_NO, "--pin", CASHIER_PIN]
+
+    def pay(password: str) -> int:
+        phone_keys.forget_all()  # a new process: no key in memory
+        return counter_main([
+            *signed, "checkout", PHONE, "--amount", "30", "--payment-password", password,
+        ])  # fmt: skip
+
+    assert pay("000000") != 0
+    assert "payment_password_wrong" in capsys.readouterr().out
+    assert hq_failures(hq, member) == 1
+    assert pay("135790") == 0
+    assert hq_failures(hq, member) == 0
+    assert show_member(b.ctx, b.cashier, PHONE).stored_value_fen == before - 3_000
+
+    sheet = tmp_path / "old-system.csv"
+    sheet.write_text("姓名,手机号\n赵六,13912345678\n钱八,13700001111\n", encoding="utf-8")
+    phone_keys.forget_all()
+    capsys.readouterr()
+    manager = ["--data-dir", str(b.data_dir), "--json", "--staff", MANAGER_NO, "--pin", MANAGER_PIN]
+    assert counter_main([*manager, "import", "members", str(sheet)]) == 0
+    dry_run = capsys.readouterr().out
+    assert "import_member_exists" in dry_run and dry_run.count("import_member_exists") == 1
+
+    phone_keys.forget_all()  # a registration with their number: a duplicate, by its hash
+    register = [*signed, "member", "register", "--name", "赵六", "--phone", PHONE, "--consent"]
+    assert counter_main(register) != 0
+    assert "phone_duplicate" in capsys.readouterr().out
+
+
+def test_a_counter_upgraded_from_a_release_that_kept_the_key_keeps_it_nowhere(
+    hq: HQServer, make_counter
+) -> None:
+    """The release before kept the chain's key in the file. Upgrading moves it into memory:
+    the key goes from the database, and from the backups beside it, the one written just
+    before the upgrade among them."""
+    from alembic import command
+
+    from app.persistence import migrate
+    from app.persistence.db import Database, make_engine
+
+    a, b = make_counter("S001"), make_counter("S002")
+    home_member(a)
+    b.lookup(PHONE)
+    with hq.engine.connect() as conn:
+        key = redact.phone_key(conn)
+    path = b.ctx.db.path
+    b.ctx.close()
+    engine = make_engine(path)
+    with engine.begin() as conn:  # back to the release before: the key on file
+        config = migrate._config()
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0013")
+    engine.dispose()
+    conn = sqlite3.connect(str(path))
+    conn.execute("UPDATE store SET phone_key = ?", (key,))
+    conn.commit()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    nightly = Path(b.data_dir) / "backups" / "counter-S002-2026-12-01-210000.sqlite3"
+    nightly.parent.mkdir(mode=0o700, exist_ok=True)
+    nightly.parent.chmod(0o700)  # as the app makes its backups folder: the owner's only
+    src = sqlite3.connect(str(path))
+    dst = sqlite3.connect(str(nightly))
+    src.backup(dst)
+    src.close()
+    dst.close()
+    nightly.chmod(0o600)
+    assert key.encode() in nightly.read_bytes()
+
+    upgraded = Database(path)  # the new release opens it: a backup first, then 0016
+    try:
+        assert upgraded.upgrade_backup is not None and upgraded.upgrade_backup.exists()
+    finally:
+        upgraded.dispose()
+    assert key.encode() not in file_bytes(b)
+    for copy in (nightly, upgraded.upgrade_backup):
+        con = sqlite3.connect(str(copy))
+        try:
+            assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert con.execute("SELECT count(*) FROM member").fetchone()[0] >= 1
+        finally:
+            con.close()

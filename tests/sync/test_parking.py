@@ -77,14 +77,19 @@ def test_a_change_that_cannot_apply_is_parked_and_the_rest_applies(
     stranger = uuid7()  # a member nobody has, HQ neither: fetching it fails
     malformed = topup_of(mine.member_id, 100)
     del malformed["payload"]["sv_entries"][0]["principal_fen"]
+    top_up(a.ctx, a.cashier, P1, 5_000, "cash")  # before the bad ones, in the same pull
+    a.sync()
     inject(hq, "S001", topup_of(stranger, 7_700), malformed)
-    top_up(a.ctx, a.cashier, P1, 10_000, "cash")  # after the bad ones
+    top_up(a.ctx, a.cashier, P1, 10_000, "cash")  # after them
     a.sync()
 
     b.sync()  # never raises: what cannot apply is parked
     status = syncstate.status(b.ctx)
     assert status.last_error is None and status.online and status.parked == 2
-    assert principal(b, mine.member_id) == 10_000  # the rest applied
+    # The rest applied, each once (the batch is tried whole first, then change by change).
+    assert principal(b, mine.member_id) == 15_000
+    with b.ctx.reader() as uow:
+        assert uow.ledger_mismatches() == []
     held = {p["code"]: p for p in parking.parked(b.ctx)}
     assert set(held) == {"member_not_found", "pull_invalid"}
     assert held["member_not_found"]["member_id"] == stranger

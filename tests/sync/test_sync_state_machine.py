@@ -4,6 +4,16 @@ lookup (replication is scoped: a store holds its own members and those it served
 everyone syncs twice, every store holds exactly its scope and agrees with HQ about it, every
 balance equals its ledger, no event is applied twice and no money appears or vanishes.
 
+Count cards (issue 16): each store sells its own card product, with cash or stored value; a
+card is used at any store holding its member, online or offline (one visit a card offline);
+a refund is made online. Times are conserved on every copy and at HQ, a refund never pays
+back more than was paid, two stores over-consuming one card offline end as conflicts at HQ
+(never as quarantined or lost visits), and every store holds HQ's entries of its scope.
+
+Partial refunds (issue 16): a cart sale is refunded a few units at a time, online or
+offline, at the store that made it; HQ accepts every honest one, never holds more refunded
+than was sold of any line, and the stored value given back is the model's.
+
 A fourth, hostile store (issue 11) pushes forged events about the honest stores' members —
 money out of nothing, a cancel of another store's member, an unknown type, an unknown staff
 — each signed with its own valid secret: every one ends in HQ's quarantine, and the honest
@@ -13,6 +23,7 @@ stores' invariants hold as if it did not exist.
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 import tempfile
 import uuid
@@ -32,31 +43,44 @@ from hypothesis.stateful import (
 from sqlalchemy import create_engine, func, select, text
 
 from app.domain.audit import payload_hash
+from app.domain.cart import OrderDiscount
+from app.domain.countcard_ledger import conserved
 from app.domain.errors import CounterError
+from app.domain.held import DraftLine
 from app.domain.ids import uuid7
 from app.domain.pricing import STORED_VALUE
-from app.services import syncstate
+from app.persistence import countcard_store
+from app.persistence.countcard_tables import MemberCountCard
+from app.services import catalogue, countcards, partial_refunds, sale, syncstate
 from app.services.checkout import checkout
+from app.services.countcard_products import save_product
 from app.services.members import Registration, register_member
 from app.services.refunds import refund
-from app.services.security import Approval
+from app.services.security import Approval, sign_in
 from app.services.stored_value import top_up
 from server import admin
+from server import catalogue as hq_catalogue
+from server import countcard_tables as ct
+from server import countcards as hq_countcards
 from server import tables as t
 from server.db import sqlite_url
 from sync import wire
 from sync.client import SyncError, wire_events
+from tests.dbtemplate import fresh_hq_db
 from tests.faultproxy import FaultProxy
 from tests.hqkit import MANAGER_NO, MANAGER_PIN, Counter, HQServer, pg_base_url
 
 N_STORES = 3
 STORES = st.integers(0, N_STORES - 1)
-FORGERIES = ("inflate", "unknown_type", "cancel", "unknown_staff", "credit")
+FORGERIES = ("inflate", "unknown_type", "cancel", "unknown_staff", "credit", "catalogue",
+             "walk_in_points", "over_refund")  # fmt: skip
+ITEMS = st.sampled_from(["I1", "I2", "I3"])
 
 
 class SyncMachine(RuleBasedStateMachine):
     members = Bundle("members")
     checkouts = Bundle("checkouts")
+    carts = Bundle("carts")
 
     def __init__(self) -> None:
         super().__init__()
@@ -73,7 +97,9 @@ class SyncMachine(RuleBasedStateMachine):
             counter.enroll(proxy.base_url, self.hq.new_store(code))
             self.stores.append(counter)
             self.proxies.append(proxy)
-        self.hostile = Counter(self.tmp, "S666")
+        hq_catalogue.put_item(self.hq.engine, {"code": "SVC", "name": "护理", "price_fen": 5_000,
+                                               "service": True})  # fmt: skip
+        self.hostile = Counter(self.tmp, "S666")  # it pulls SVC (its forged over-refund sells it)
         self.hostile.enroll(self.hq.base_url, self.hq.new_store("S666"))
         self.hostile.sync()  # its own store and staff: honest, applied
         self.own = register_member(
@@ -87,8 +113,17 @@ class SyncMachine(RuleBasedStateMachine):
         self.expected: dict[str, int] = {}  # member id -> stored value the model expects
         self.known: list[set[str]] = [set() for _ in range(N_STORES)]
         self.phones = iter(range(10_000))
+        self.phone_of: dict[str, str] = {}
+        self.prices: dict[str, int] = {"SVC": 5_000}  # item code -> the price HQ set last
+        for i, c in enumerate(self.stores):  # each store's card: 3 paid times + 1 gift, ¥100
+            c.sync()
+            boss = sign_in(c.ctx, MANAGER_NO, MANAGER_PIN)
+            save_product(c.ctx, boss, code=f"C{i}", name="护理卡", items=[("SVC", 3, 1)],
+                         price_fen=10_000, validity_days=365, transferable=True)  # fmt: skip
+            c.sync()
 
     def hq_url(self) -> str:
+        fresh_hq_db(self.tmp / "hq")  # the migrated schema copied (tests/dbtemplate.py)
         return sqlite_url(self.tmp / "hq")
 
     def drop_database(self) -> None:
@@ -144,6 +179,7 @@ class SyncMachine(RuleBasedStateMachine):
             c.ctx, c.cashier, Registration(name="会员", phone=phone, consent=True)
         )
         self.expected[view.member_id] = 0
+        self.phone_of[view.member_id] = phone  # what a customer presents at another store
         self.known[i].add(view.member_id)
         return view.member_id
 
@@ -189,7 +225,233 @@ class SyncMachine(RuleBasedStateMachine):
         back = sum(fen for method, fen in r.money_back if method == STORED_VALUE)
         self.expected[r.member_id] += back
 
+    @rule(
+        target=carts,
+        member=members,
+        i=STORES,
+        code=ITEMS,
+        qty=st.integers(1, 5),
+        walk_in=st.booleans(),
+        off=st.sampled_from([None, 500, 1000]),
+        refunds=st.lists(st.tuples(st.integers(1, 3), st.booleans()), max_size=2),
+    )
+    def sell_cart(
+        self,
+        member: str,
+        i: int,
+        code: str,
+        qty: int,
+        walk_in: bool,
+        off: int | None,
+        refunds: list[tuple[int, bool]],
+    ) -> tuple[int, str]:
+        """A cart sale of an item as the store holds it (HQ's price, pulled or not yet),
+        to the member by stored value or to a walk-in customer by cash; 9 折 or 95 折, 抹零;
+        then perhaps partial refunds at once (as ``refund_cart`` does later: a rule drawn
+        among many would rarely find a sale)."""
+        if not walk_in and member not in self.known[i]:
+            return (i, "")
+        c = self.stores[i]
+        r = None
+        # The item with a service line, or the service alone while the store lacks the item;
+        # a member pays by stored value, or in cash when the balance is short.
+        carts = ([DraftLine(code, qty), DraftLine("SVC", 1)], [DraftLine("SVC", qty)])
+        for cart, pay in ((x, p) for x in carts for p in (None, "cash")):
+            try:
+                r = sale.sell(c.ctx, c.cashier, cart, member=None if walk_in else member,
+                              order_discount=OrderDiscount(percent_bp=off) if off else None,
+                              rounding="jiao", pay=pay)  # fmt: skip
+                break
+            except CounterError:
+                continue
+        if r is None:
+            return (i, "")
+        if r.member_id is not None:
+            self.expected[member] -= sum(
+                t.amount_fen for t in r.tenders if t.method == STORED_VALUE
+            )
+        for n, svc in refunds:
+            self.refund_cart((i, r.txn_id), n, svc)
+        return (i, r.txn_id)
+
+    @rule(cart=carts, qty=st.integers(1, 3), svc=st.booleans())
+    def refund_cart(self, cart: tuple[int, str], qty: int, svc: bool) -> None:
+        """A partial refund at the store that sold it, online or not: ``qty`` of the item
+        (refused beyond what remains) and perhaps the service line."""
+        i, txn_id = cart
+        if not txn_id:
+            return
+        c = self.stores[i]
+        request = {0: qty, **({1: 1} if svc and self._lines(c, txn_id) > 1 else {})}
+        try:
+            r = partial_refunds.refund(c.ctx, c.cashier, txn_id, request, "顾客原因",
+                                       Approval(MANAGER_NO, MANAGER_PIN))  # fmt: skip
+        except CounterError:
+            return
+        if r.member_id is not None:
+            self.expected[r.member_id] += sum(f for m, f in r.money_back if m == STORED_VALUE)
+
+    @staticmethod
+    def _lines(c: Counter, txn_id: str) -> int:
+        return len(partial_refunds.refundable(c.ctx, txn_id))
+
+    @invariant()
+    def hq_never_holds_more_refunded_than_sold(self) -> None:
+        with self.hq.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.txn.c.type, t.txn.c.id, t.txn.c.original_txn_id, t.event.c.payload)
+                .join(t.event, t.event.c.event_id == t.txn.c.event_id)
+                .where(t.txn.c.type.in_(("sale.completed", "sale.refunded")))
+            ).all()
+        sold = {r.id: json.loads(r.payload)["cart"] for r in rows if r.type == "sale.completed"}
+        back: dict[tuple[str, int], list[int]] = {}
+        for r in rows:
+            if r.type == "sale.refunded":
+                for line in json.loads(r.payload)["lines"]:
+                    got = back.setdefault((r.original_txn_id, line["line_no"]), [0, 0])
+                    got[0] += line["quantity"]
+                    got[1] += sum(line["parts"].values())
+        for (sale_id, n), (qty, fen) in back.items():
+            line = sold[sale_id]["lines"][n]
+            assert qty <= line["quantity"] and fen <= sum(line["parts"].values())
+            if qty == line["quantity"]:  # all of it back: every fen
+                assert fen == sum(line["parts"].values())
+
+    # -- count cards -------------------------------------------------------------
+    def _serving(self, member: str, i: int) -> int | None:
+        """Store ``i`` if it holds the member, else the next one that does."""
+        for j in (i, *range(N_STORES)):
+            if member in self.known[j]:
+                return j
+        return None
+
+    @rule(
+        member=members,
+        i=STORES,
+        sv=st.sampled_from([False, False, True]),
+        visits=st.lists(st.tuples(STORES, st.integers(1, 2)), max_size=3),
+    )
+    def sell_card(self, member: str, i: int, sv: bool, visits: list[tuple[int, int]]) -> None:
+        """A card sold where the member is held, then used at once at some stores (as
+        ``use_card`` does: a rule drawn among many would rarely find a card to use)."""
+        j = self._serving(member, i)
+        if j is None:
+            return
+        c = self.stores[j]
+        try:
+            r = countcards.sell(c.ctx, c.cashier, member, f"C{j}",
+                                pay=STORED_VALUE if sv else "cash")  # fmt: skip
+        except CounterError:
+            return
+        if sv:
+            self.expected[member] -= r.value_fen
+        for at, n in visits:
+            self.use_card(member, at, n)
+
+    def _card_of(self, member: str, j: int) -> str | None:
+        """The member's first active card at store ``j``."""
+        cards = countcards.show(self.stores[j].ctx, self.stores[j].cashier, member)
+        return next((x.card_id for x in cards if x.status == "active"), None)
+
+    @rule(member=members, i=STORES, n=st.integers(1, 2))
+    def use_card(self, member: str, i: int, n: int) -> None:
+        j = self._serving(member, i)
+        card_id = self._card_of(member, j) if j is not None else None
+        if j is None or card_id is None:
+            return
+        c = self.stores[j]
+        with contextlib.suppress(CounterError):  # used up, offline limit
+            countcards.use(c.ctx, c.cashier, member, {"SVC": n}, card_id=card_id)
+
+    @rule(member=members, i=STORES)
+    def refund_card(self, member: str, i: int) -> None:
+        """A refund is made online, with what every store did known at HQ and here."""
+        j = self._serving(member, i)
+        card_id = self._card_of(member, j) if j is not None else None
+        if j is None or card_id is None:
+            return
+        self._everyone_synced()
+        c = self.stores[j]
+        try:
+            countcards.refund(c.ctx, c.cashier, member, card_id=card_id,
+                              approval=Approval(MANAGER_NO, MANAGER_PIN))  # fmt: skip
+        except CounterError:
+            return
+        c.sync(timeout=(2.0, 10.0))
+
+    @rule(member=members, to=members, i=STORES, then=st.lists(STORES, max_size=2))
+    def transfer_card(self, member: str, to: str, i: int, then: list[int]) -> None:
+        """A card (sold now if the giver has none here) given to another member, made online
+        like a refund (a manager approves at the counter); the other stores may use the card
+        offline as the giver's until they pull the transfer: HQ applies such a visit (it
+        was served) and lists it for a manager."""
+        j = self._serving(member, i)
+        if j is None or member == to:
+            return
+        self._everyone_synced()
+        c = self.stores[j]
+        if to not in self.known[j]:  # the receiver, found at HQ by their number
+            self.look_up(self.phone_of[to], j)
+        if self._card_of(member, j) is None:
+            with contextlib.suppress(CounterError):
+                countcards.sell(c.ctx, c.cashier, member, f"C{j}", pay="cash")
+                c.sync(timeout=(2.0, 10.0))  # HQ has the card before others fetch the giver
+        card_id = self._card_of(member, j)
+        if to not in self.known[j] or card_id is None:
+            return
+        for k in then:  # the giver held there too (with the card) before the transfer
+            if k != j:
+                self.look_up(self.phone_of[member], k)
+        try:
+            countcards.transfer(c.ctx, c.cashier, member, to, card_id=card_id,
+                                approval=Approval(MANAGER_NO, MANAGER_PIN))  # fmt: skip
+        except CounterError:
+            return
+        with contextlib.suppress(SyncError):
+            c.sync(timeout=(2.0, 10.0))
+        self._refresh_known(j)
+        for k in then:  # stores that have not pulled it use the card as the giver's
+            if k != j and member in self.known[k]:
+                self.use_card(member, k, 1)
+
+    def _everyone_synced(self) -> None:
+        for p in self.proxies:
+            p.down = False
+            p.plan = []
+        for _ in range(2):
+            for c in self.stores:
+                c.sync(timeout=(2.0, 10.0))
+
+    @invariant()
+    def count_card_times_are_conserved_and_refunds_within_what_was_paid(self) -> None:
+        """sold + gift = used + remaining + refunded + expired with nothing below zero, on
+        every copy and at HQ, except on a card HQ lists as over-used (two stores offline)."""
+        with self.hq.engine.connect() as conn:
+            overused = {
+                json.loads(d)["card_id"]
+                for d in conn.scalars(
+                    select(t.conflict.c.detail).where(t.conflict.c.kind == "countcard_overuse")
+                )
+            }
+            for card_id in conn.scalars(select(ct.countcard.c.id)):
+                _row, card = hq_countcards.state(conn, card_id)
+                assert conserved(card) or card_id in overused, card_id
+                assert 0 <= card.refunded_fen <= card.price_paid_fen
+        for c in self.stores:
+            with c.ctx.reader() as uow:
+                for row in uow.session.scalars(select(MemberCountCard)):
+                    card = countcard_store.state(uow, row)
+                    assert conserved(card) or row.id in overused, (c.store_code, row.id)
+                    assert 0 <= card.refunded_fen <= card.price_paid_fen
+
     # -- the hostile store -------------------------------------------------------
+    @rule(code=ITEMS, price=st.integers(0, 100_000))
+    def hq_sets_item(self, code: str, price: int) -> None:
+        """HQ changes an item; every store has it after its next pull, online or not now."""
+        hq_catalogue.put_item(self.hq.engine, {"code": code, "name": f"商品{code}",
+                                               "price_fen": price})  # fmt: skip
+        self.prices[code] = price
+
     @rule(member=members, how=st.sampled_from(FORGERIES), yuan=st.integers(1, 800))
     def forge(self, member: str, how: str, yuan: int) -> None:
         """Turn the hostile counter's next honest event into a forgery about ``member`` and
@@ -201,11 +463,22 @@ class SyncMachine(RuleBasedStateMachine):
         h = self.hostile
         if how == "credit":
             checkout(h.ctx, h.cashier, self.own, 100, tenders=[("cash", 100)])
+        elif how == "walk_in_points":
+            sale.walk_in(h.ctx, h.cashier, yuan * 100)
+        elif how == "over_refund":  # a sale HQ holds, then more refunded than was sold
+            sold = sale.sell(h.ctx, h.cashier, [DraftLine("SVC", 1)], tenders=[("cash", 5_000)])
+            h.sync()
+            partial_refunds.refund(h.ctx, h.cashier, sold.txn_id, {0: 1}, "其他",
+                                   Approval(MANAGER_NO, MANAGER_PIN))  # fmt: skip
         else:
             top_up(h.ctx, h.cashier, self.own, yuan * 100, "cash")
         [event] = wire_events(syncstate.outbox_batch(h.ctx, 1))
         pay = event["payload"]
-        if how == "credit":
+        if how == "walk_in_points":  # a walk-in sale that earns points
+            pay["points_earned"] = yuan
+        elif how == "over_refund":
+            pay["lines"][0]["quantity"] = 2
+        elif how == "credit":
             pay["member_id"] = member
             pay["sv_entries"] = [
                 {"entry_id": uuid7(), "kind": "spend", "principal_fen": yuan * 100,
@@ -220,6 +493,17 @@ class SyncMachine(RuleBasedStateMachine):
             event["type"] = "topup"
         elif how == "unknown_staff":
             pay["staff_id"], pay["staff_no"] = uuid7(), "x99"
+        elif how == "catalogue":  # a catalogue change made while enrolled: HQ's wins
+            boss = sign_in(h.ctx, MANAGER_NO, MANAGER_PIN)
+            event["type"] = "catalogue.item_saved"
+            event["payload"] = {
+                **{k: pay[k] for k in ("approved_by", "approver_no", "rules_version", "at")},
+                "staff_id": boss.staff_id, "staff_no": boss.staff_no, "action": "update",
+                "enrolled": True,
+                "item": {"code": "I1", "name": "自改", "price_fen": 1, "unit": "件",
+                         "barcodes": [], "category": None, "member_prices": {},
+                         "points_eligible": True, "service": False, "active": True},
+            }  # fmt: skip
         elif how == "cancel":
             event["type"] = "card.cancelled"
             total = victim.principal_fen + victim.bonus_fen
@@ -283,9 +567,7 @@ class SyncMachine(RuleBasedStateMachine):
         for p in self.proxies:
             p.down = False
             p.plan = []
-        for _ in range(2):
-            for c in self.stores:
-                c.sync(timeout=(2.0, 10.0))
+        self._everyone_synced()
         for i in range(N_STORES):
             self._refresh_known(i)
         hq_balances = admin.member_balances(self.hq.engine)
@@ -341,11 +623,31 @@ class SyncMachine(RuleBasedStateMachine):
                 )
                 assert {tuple(r) for r in rows} == {r for r in hq_ledger if r[0] in scope[i]}
                 assert {tuple(r) for r in points} == {r for r in hq_points if r[0] in scope[i]}
+        hq_items = {i["code"]: i["price_fen"]
+                    for i in hq_catalogue.list_catalogue(self.hq.engine)["items"]}  # fmt: skip
+        assert hq_items == self.prices  # no counter's change made it HQ's
+        for c in self.stores:  # every store sells at HQ's prices
+            page = catalogue.search_items(c.ctx, c.cashier, "", limit=10)
+            assert {v.item.code: v.item.price_fen for v in page.items} == self.prices
         outboxes = 0
         for c in self.stores:
             with c.ctx.reader() as uow:
                 outboxes += len(uow.outbox())
-        assert hq_events == outboxes
+        assert hq_events == outboxes  # no honest event quarantined: over-use is a conflict
+        with self.hq.engine.connect() as conn:
+            kinds = set(conn.scalars(select(t.conflict.c.kind)))
+            assert kinds <= {"overdraft", "countcard_overuse", "countcard_after_transfer"}
+            e, card = ct.countcard_entry.c, ct.countcard.c
+            hq_cards = set(conn.execute(select(card.member_id, e.entry_id, e.kind, e.value_fen)
+                                        .join(ct.countcard, card.id == e.card_id)))  # fmt: skip
+        for i, c in enumerate(self.stores):  # each copy holds HQ's count-card rows of its scope
+            with c.ctx.reader() as uow:
+                # (a copy of a card given to a member this store does not hold is done)
+                rows = uow.session.execute(text(
+                    "SELECT c.member_id, e.entry_id, e.kind, e.value_fen FROM count_card_entry e "
+                    "JOIN member_count_card c ON c.id = e.card_id "
+                    "WHERE c.status != 'transferred'")).all()  # fmt: skip
+            assert {tuple(r) for r in rows} == {r for r in hq_cards if r[0] in scope[i]}
 
 
 SyncMachine.TestCase.settings = settings(

@@ -108,10 +108,16 @@ def in_dialog(qtbot: Any, trigger: Callable[[], Any], handle: Callable[[QDialog]
             outcome["error"] = exc
             if dialog.isVisible():
                 dialog.done(0)
+        finally:
+            outcome["done"] = True
 
     QTimer.singleShot(0, step)
     trigger()
-    outcome["stop"] = True
+    try:
+        if "ran" not in outcome:  # a dialog opened once a read off the UI thread answers (F7)
+            qtbot.waitUntil(lambda: "done" in outcome, timeout=DIALOG_TIMEOUT_MS)
+    finally:
+        outcome["stop"] = True
     if "error" in outcome:
         raise outcome["error"]
     assert outcome.get("ran"), "no dialog opened"

@@ -50,7 +50,7 @@ def test_daily_close_refused_while_a_shift_is_open_then_done_then_the_next_date(
         d.reject()
 
     out = through_menu(qtbot, window, "day_close", refused)
-    assert len(out["buttons"]) == 10  # a manager sees every screen
+    assert len(out["buttons"]) == 11  # a manager sees every screen
     assert query(ctx, "SELECT count(*) FROM day_close") == [(0,)]
 
     count_shift(ctx, cashier, total_fen=13_000)  # 100 float + 30 cash

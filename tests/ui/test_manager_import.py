@@ -191,3 +191,52 @@ def test_a_birthday_without_a_year_is_this_months_birthday(qtbot, ctx, tmp_path)
     panel.show_member(view, today)
     tags = [w.text() for w in panel.findChildren(QLabel) if w.property("role") == "tag"]
     assert "本月生日 03-20" in tags
+
+
+def test_tiers_are_mapped_in_the_dialog_and_the_dry_run_says_what_each_column_is(
+    qtbot, window, ctx, tmp_path
+) -> None:
+    """The tier mapping (as the command's --tier-map) typed into the dialog: a wrong one is
+    refused with a message saying how to write it, a tier not here with the store's tiers;
+    the dry run says per column what it understood, tiers and statuses value by value."""
+    path = tmp_path / "tiers.csv"
+    path.write_text("姓名,手机号,会员等级,状态,备用\n王芳,13912340000,VIP,停用,x\n"
+                    "李雷,13912340001,金卡,,y\n", encoding="utf-8-sig")  # fmt: skip
+    signed_in(qtbot, window, MANAGER_NO, MANAGER_PIN)
+
+    def handle(d: QDialog) -> None:
+        assert isinstance(d, ImportDialog)
+        qtbot.waitUntil(lambda: d.page == Page.MAPPING, timeout=5000)
+        d.tier_map.setFocus()
+        d.tier_map.insert("VIP金卡")  # (typed through the IME on a desktop)
+        assert not d.confirm_button.isEnabled()
+        assert d.error.text() == "等级对应写法不正确:VIP金卡(应为 旧等级=本店等级,如 VIP=金卡)"
+        d.tier_map.clear()
+        d.tier_map.insert("VIP=黑卡")
+        assert d.confirm_button.isEnabled()
+        qtbot.keyClick(d.tier_map, Qt.Key.Key_Return)  # the dry run: 黑卡 is no tier here
+        qtbot.waitUntil(lambda: not d.busy and "黑卡" in d.error.text(), timeout=5000)
+        assert d.page == Page.MAPPING and "普通" in d.error.text() and "金卡" in d.error.text()
+        d.tier_map.clear()
+        d.tier_map.insert("VIP=金卡")
+        qtbot.keyClick(d.tier_map, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: d.page == Page.REPORT, timeout=5000)
+        assert [(r.line, r.action, r.tier, r.status) for r in d.report.rows] == [
+            (2, "create", "gold", "frozen"), (3, "create", "gold", "active")]  # fmt: skip
+        text = d.columns_label.text()
+        assert text == (
+            "各列的识别:姓名 → 姓名 · 手机号 → 手机号"
+            " · 会员等级 → 会员等级(VIP → 金卡, 金卡 → 金卡)"
+            " · 状态 → 会员状态(停用 → 冻结) · 备用 → (不导入)"
+        )
+        assert d.columns_label.isVisible()
+        save_screenshot(d, "44-import-tier-map-dry-run")
+        qtbot.keyClick(d, Qt.Key.Key_Return)  # import
+        qtbot.waitUntil(lambda: d.imported is not None, timeout=10_000)
+        d.accept()
+
+    in_dialog(qtbot, lambda: ImportDialog.ask(window, window.session, path), handle)
+    assert query(ctx, "SELECT name, tier_code FROM member ORDER BY phone") == [
+        ("王芳", "gold"), ("李雷", "gold")]  # fmt: skip
+    batch = query(ctx, "SELECT payload FROM outbox WHERE type = 'member.import_batch'")
+    assert '"tier_map":{"VIP":"金卡"}' in batch[0][0]

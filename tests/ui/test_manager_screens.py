@@ -27,6 +27,7 @@ from tests.ui.manager_helpers import signed_in, through_menu
 from ui import i18n
 from ui.manager.audit import AuditDialog, AuditModel
 from ui.manager.importing import ImportRowsModel
+from ui.manager.items import ItemsDialog
 from ui.manager.menu import ManagerMenu
 from ui.manager.range_report import (
     CashiersModel,
@@ -223,6 +224,23 @@ def test_the_cashiers_menu_has_only_their_shift(qtbot, window) -> None:
     in_dialog(qtbot, lambda: qtbot.keyClick(window.counter.scan_box, Qt.Key.Key_F10), menu)
 
 
+def test_the_eleventh_screen_has_a_key_too(qtbot, window) -> None:
+    signed_in(qtbot, window, MANAGER_NO, MANAGER_PIN)
+
+    def menu(d: QDialog) -> None:
+        assert isinstance(d, ManagerMenu)
+        assert len(d.buttons) == 11 and d.buttons["items"].text().startswith("A  ")
+
+        def opened(items: QDialog) -> None:
+            assert isinstance(items, ItemsDialog)
+            items.reject()
+
+        in_dialog(qtbot, lambda: qtbot.keyClick(d, Qt.Key.Key_A), opened)  # a, not only A
+        d.reject()
+
+    in_dialog(qtbot, lambda: qtbot.keyClick(window.counter.scan_box, Qt.Key.Key_F10), menu)
+
+
 @pytest.mark.parametrize(
     ("model_class", "rows"),
     [
@@ -338,9 +356,12 @@ def test_every_recorded_action_and_entity_has_words() -> None:
         "shift.count",
         "staff.pin_failed",
         "member.import",
+        *(f"item.{a}" for a in ("add", "update", "deactivate", "import")),
+        *(f"category.{a}" for a in ("add", "update", "deactivate")),
     }  # in a variable; fmt: skip
     actions |= passed_on
     actions.discard("staff.add.")
+    actions.discard("skipped")  # an import row's action (app.services.importing), not audited
     entities = set(re.findall(r'entity="([a-z_]+)"', source))
     assert actions - set(ACTIONS) == set()
     assert entities - set(ENTITIES) == set()

@@ -169,3 +169,48 @@ def test_the_settings_keep_confirmation_off_for_a_printer_that_cannot_answer(
     assert dialog.printer().confirm_print is False  # saving the dialog keeps it off
     dialog.confirm_print.setChecked(True)
     assert dialog.printer().confirm_print is True
+
+
+def test_the_test_page_button_says_whether_the_printer_confirmed(
+    qtbot, session, prefs: Prefs
+) -> None:
+    """The settings' 打印测试页 asks the printer to confirm as receipt jobs do: a network printer
+    on 127.0.0.1 that answers confirms; one that takes the page and says nothing does not, and
+    the note says so in words; with confirmation off, the page is sent unconfirmed."""
+    from tests.devices.printers import ANSWER, SILENT, ScriptedPrinter
+    from ui.dialogs.settings import SettingsDialog
+    from ui.wiring import print_test_page
+
+    session.devices.test_page = print_test_page
+    dialog = SettingsDialog(session, prefs)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.loaded is not None, timeout=5000)
+    dialog.show()
+    dialog.tabs.setCurrentIndex(1)  # 打印机
+    assert dialog.test_button.isVisible()
+    answering, silent = ScriptedPrinter(ANSWER), ScriptedPrinter(SILENT)
+    try:
+        dialog.printer_address.setText(answering.address)
+        dialog.confirm_print.setChecked(True)
+        qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=10_000)
+        assert dialog.printer_note.text() == (
+            "打印机已确认打印了测试页:请选择能正确打印中文的那种编码"
+        )
+        assert answering.queries == 1
+        dialog.printer_address.setText(silent.address)
+        qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=15_000)
+        assert dialog.printer_note.text().startswith("打印机没有确认打印测试页:")
+        assert "没有状态应答" in dialog.printer_note.text()
+        save_screenshot(dialog, "45-test-page-not-confirmed")
+        dialog.confirm_print.setChecked(False)
+        qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(
+            lambda: dialog.printer_note.text().startswith("测试页已送出,打印机未确认"),
+            timeout=10_000,
+        )
+        save_screenshot(dialog, "45-test-page-unconfirmed")
+    finally:
+        answering.close()
+        silent.close()

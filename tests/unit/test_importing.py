@@ -72,7 +72,8 @@ def test_dry_run_reports_every_row_exactly(
     assert snapshot() == before
     assert report.encoding == {"gbk": "gb18030"}.get(encoding, encoding)
     assert outline(report) == EXPECTED
-    assert report.counts() == {"create": 3, "duplicate": 1, "exists": 1, "error": 5}
+    assert report.counts() == {"create": 3, "duplicate": 1, "exists": 1, "skipped": 0,
+                               "error": 5}  # fmt: skip
     assert report.totals() == {"members": 3, "principal_fen": 10_000 + 5_000 + 123_450,
                                "bonus_fen": 0, "points": 1_200}  # fmt: skip
     by_line = {r.line: r for r in report.rows}

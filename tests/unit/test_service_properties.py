@@ -54,6 +54,7 @@ from tests.conftest import (
     START,
     db_snapshot,
 )
+from tests.dbtemplate import fresh_counter_db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 EXTERNAL = ("cash", "wechat", "alipay", "bankcard")
@@ -93,6 +94,7 @@ def expected_bonus(amount_fen: int) -> int:
 
 def new_counter(data_dir: Path, clock: FixedClock) -> tuple[CounterContext, Actor, Actor]:
     """A fresh store S001 with a manager and a cashier; returns (ctx, manager, cashier)."""
+    fresh_counter_db(data_dir)  # the migrated schema copied (tests/dbtemplate.py)
     ctx = open_counter(data_dir, clock=clock, hasher=Hasher.fast())
     init_store(ctx, code="S001", name="测试门店", admin_pin=ADMIN_PIN)
     admin = sign_in(ctx, "admin", ADMIN_PIN)

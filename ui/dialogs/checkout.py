@@ -6,16 +6,11 @@ dialog opens; the service checks everything again when the sale is committed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QGridLayout,
     QLabel,
-    QLineEdit,
-    QPushButton,
     QWidget,
 )
 
@@ -26,9 +21,8 @@ from app.services.checkout import CheckoutResult, checkout
 from app.services.counter_info import CheckoutInfo, checkout_info
 from app.services.lookup import MemberView
 from ui.dialogs.base import OpDialog, caption, run_modal
-from ui.dialogs.methods import MethodPicker
+from ui.dialogs.payment import PaymentRows
 from ui.errors import describe
-from ui.models import method_name
 from ui.ops import Op
 from ui.session import Session
 from ui.widgets.fields import DigitsEdit, MoneyEdit
@@ -94,49 +88,19 @@ class CheckoutDialog(OpDialog):
         self.body.addWidget(bill)
 
         self.pay = pay = QFormLayout()
-        self.stored = MoneyEdit(self)
-        self.stored_hint = caption("", self)
-        pay.addRow(self.tr("储值支付(元)"), self.stored)
-        pay.addRow("", self.stored_hint)
-        self.methods = MethodPicker(parent=self)
-        pay.addRow(self.tr("其余用"), self.methods)
-        self.cash_given = MoneyEdit(self)
-        self.cash_given.setPlaceholderText(self.tr("收到的现金,不填即正好"))
-        pay.addRow(self.tr("实收现金(元)"), self.cash_given)
-        # Touch: the notes the customer hands over (each tap adds one), or the amount due
-        # rounded up to the next ¥10/¥50/¥100.
-        self.notes = QWidget(self)
-        notes = QGridLayout(self.notes)
-        notes.setContentsMargins(0, 0, 0, 0)
-        for col, fen in enumerate(NOTES_FEN):
-            b = self._touch_button(f"¥{fen // 100}", lambda _=False, f=fen: self._add_note(f))
-            notes.addWidget(b, 0, col)
-        for col, fen in enumerate(ROUND_UP_FEN):
-            text = self.tr("凑整 ¥{0}").format(fen // 100)
-            b = self._touch_button(text, lambda _=False, f=fen: self._round_up(f))
-            notes.addWidget(b, 1, col)
-        clear = self._touch_button(self.tr("清零"), lambda: self.cash_given.clear())
-        notes.addWidget(clear, 1, len(ROUND_UP_FEN))
-        pay.addRow("", self.notes)
-        self.change = QLabel(self)
-        self.change.setProperty("role", "total")
-        pay.addRow(self.tr("找零"), self.change)
-        self.password = DigitsEdit(6, self)
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText(self.tr("会员输入 6 位支付密码"))
-        pay.addRow(self.tr("支付密码"), self.password)
+        self.payment = PaymentRows(pay, self)
+        # The payment's fields, as the tests and the keyboard grammar know them.
+        self.stored, self.stored_hint = self.payment.stored, self.payment.stored_hint
+        self.methods, self.cash_given = self.payment.methods, self.payment.cash_given
+        self.change, self.password = self.payment.change, self.payment.password
         self.body.addLayout(pay)
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         self.body.addWidget(self.summary)
 
-        self.stored_touched = False
         self.amount.textChanged.connect(self._amount_changed)
         self.points.textChanged.connect(self._amount_changed)
-        self.stored.textEdited.connect(self._stored_edited)
-        self.cash_given.textChanged.connect(self.revalidate)
-        self.password.textChanged.connect(self.revalidate)
-        self.methods.changed.connect(lambda _m: self.revalidate())
+        self.payment.changed.connect(self.revalidate)
         # F4 (points) starts at the amount too: the cap on points depends on it. Enter after
         # the amount then goes to the points.
         self.amount.setFocus()
@@ -146,50 +110,19 @@ class CheckoutDialog(OpDialog):
         ).failure(lambda exc: self.error.setText(describe(exc))).run()
         self.revalidate()
 
-    def _touch_button(self, text: str, slot: Callable[[], object]) -> QPushButton:
-        b = QPushButton(text, self)
-        b.setProperty("role", "preset")
-        b.setAutoDefault(False)
-        b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        b.clicked.connect(slot)
-        return b
-
-    def _rest_fen(self) -> int:
-        quote = self.quote()
-        return max(0, quote.due_fen - (self.stored.fen() or 0)) if quote else 0
-
-    def _add_note(self, fen: int) -> None:
-        self.cash_given.set_fen((self.cash_given.fen() or 0) + fen)
-
-    def _round_up(self, step_fen: int) -> None:
-        rest = self._rest_fen()
-        if rest:
-            self.cash_given.set_fen(-(-rest // step_fen) * step_fen)
-
     def _loaded(self, info: CheckoutInfo) -> None:
         self.info = info
-        self.password.setEnabled(info.has_payment_password)
-        if not info.has_payment_password:
-            self.password.setPlaceholderText(self.tr("会员未设支付密码"))
+        self.payment.set_member(
+            info.principal_fen + info.bonus_fen, self.card_usable(), info.has_payment_password
+        )
         self._amount_changed()
-
-    def _stored_edited(self) -> None:
-        self.stored_touched = True
-        self.revalidate()
-
-    def balance_fen(self) -> int:
-        return self.info.principal_fen + self.info.bonus_fen if self.info else 0
 
     def card_usable(self) -> bool:
         return self.member.card_status in (None, "active") and self.member.status == "active"
 
     def _amount_changed(self) -> None:
-        # Until the cashier changes it, stored value pays as much of the bill as it can.
-        if not self.stored_touched:
-            quote = self.quote()
-            due = quote.due_fen if quote else 0
-            usable = self.balance_fen() if self.card_usable() else 0
-            self.stored.set_fen(min(due, usable)) if due else self.stored.clear()
+        quote = self.quote()
+        self.payment.set_due(quote.due_fen if quote else 0)
         self.revalidate()
 
     def quote(self) -> Quote | None:
@@ -203,36 +136,14 @@ class CheckoutDialog(OpDialog):
         except CounterError:
             return None
 
-    def tenders(self, due_fen: int) -> list[tuple[str, int]]:
-        stored = self.stored.fen() or 0
-        rest = due_fen - stored
-        tenders = [(STORED_VALUE, stored)] if stored else []
-        if rest > 0:
-            method = self.methods.method()
-            given = self.cash_given.fen() if method == "cash" else None
-            tenders.append((method, given if given else rest))
-        return tenders
-
-    def _show_rows(self, stored: int, rest: int) -> None:
-        """Only the payment rows this bill needs: the other method, cash given, password."""
-        has_password = self.info is not None and self.info.has_payment_password
-        self.pay.setRowVisible(self.methods, rest > 0)
-        cash = rest > 0 and self.methods.method() == "cash"
-        self.pay.setRowVisible(self.cash_given, cash)
-        self.pay.setRowVisible(self.notes, cash)
-        self.pay.setRowVisible(self.change, cash and bool(self.cash_given.fen()))
-        self.pay.setRowVisible(self.password, stored > 0 and has_password)
-
     def problem(self) -> str | None:
-        # Rows shown or hidden once per change, never in passing: hiding the focused
-        # password field, even for a moment, would send the member's next digit elsewhere.
         quoted = self.quote()
-        stored_now = self.stored.fen() or 0
-        self._show_rows(stored_now, quoted.due_fen - stored_now if quoted else 0)
+        self.payment.due_fen = quoted.due_fen if quoted else 0
+        self.payment.show_rows()
         for label in (*self.lines.values(), self.due):
             label.setText("—")
         self.summary.clear()
-        self.stored_hint.clear()
+        self.payment.stored_hint.clear()
         if self.info is None:
             return self.tr("正在读取会员信息…")
         fen = self.amount.fen()
@@ -265,33 +176,10 @@ class CheckoutDialog(OpDialog):
             self.tr("−{0}({1} 分)").format(format_cny(q.points_value_fen), q.points_used)
         )
         self.due.setText(format_cny(q.due_fen))
-        stored = self.stored.fen() or 0
-        balance = self.balance_fen()
-        self.stored_hint.setText(self.tr("储值余额 {0}").format(format_cny(balance)))
-        if stored and not self.card_usable():
-            return self.tr("会员卡不可用,不能使用储值")
-        if stored > balance:
-            return self.tr("储值余额不足:余额 {0}").format(format_cny(balance))
-        if stored > q.due_fen:
-            return self.tr("储值支付不能超过应付金额")
-        rest = q.due_fen - stored
-        method = self.methods.method()
-        given = self.cash_given.fen() if method == "cash" else None
-        if given is not None and given and given < rest:
-            return self.tr("实收现金不足:还差 {0}").format(format_cny(rest - given))
-        if stored and self.info.has_payment_password and len(self.password.text()) != 6:
-            return self.tr("请会员输入 6 位支付密码")
-        parts = []
-        if stored:
-            parts.append(self.tr("储值 {0}").format(format_cny(stored)))
-        if rest:
-            parts.append(f"{method_name(method)} {format_cny(given or rest)}")
-        change = (given - rest) if given and rest else 0
-        self.change.setText(format_cny(change))
-        text = self.tr("收款:") + " + ".join(parts) if parts else self.tr("积分全额抵扣")
-        if change:
-            text += self.tr(",找零 {0}").format(format_cny(change))
-        self.summary.setText(text)
+        refused = self.payment.problem()
+        if refused is not None:
+            return refused
+        self.summary.setText(self.payment.summary())
         self.confirm_button.setText(self.tr("确认收款 {0} (Enter)").format(format_cny(q.due_fen)))
         self._show_due(q.due_fen)
         return None
@@ -310,7 +198,7 @@ class CheckoutDialog(OpDialog):
         q = self.quote()
         assert q is not None
         ctx, actor, member_id = self.session.ctx, self.session.cashier, self.member.member_id
-        tenders = self.tenders(q.due_fen)
+        tenders = self.payment.tenders()
         password = self.password.text() or None
         amount, points = q.amount_fen, q.points_used
         self.run(
@@ -335,18 +223,11 @@ class CheckoutDialog(OpDialog):
         F4, the member's payment password when stored value pays."""
         if self.focus_points and self.focusWidget() is self.amount and self.amount.fen():
             return self.points
-        if self.password.isVisible() and len(self.password.text()) != 6:
-            return self.password
-        if self.cash_given.isVisible() and self.focusWidget() is not self.cash_given:
-            given, quote = self.cash_given.fen(), self.quote()
-            if given is not None and quote is not None and given < quote.due_fen:
-                return self.cash_given
-        return None
+        return self.payment.needed_field(self.focusWidget())
 
     def on_refused(self, exc: BaseException) -> None:
-        if isinstance(exc, CounterError) and exc.code.startswith("payment_password"):
-            self.password.clear()
-            self.password.setFocus()
+        if isinstance(exc, CounterError):
+            self.payment.refused(exc.code)
 
     @classmethod
     def ask(

@@ -378,8 +378,13 @@ class SettingsDialog(OpDialog):
         self.test_button.setEnabled(False)
         self.printer_note.setText(self.tr("正在打印测试页…"))
         Op(self.session.tasks, lambda: test_page(settings), owner=self, io=True).success(
-            lambda _r: self.printer_note.setText(
-                self.tr("测试页已送出:请选择能正确打印中文的那种编码")
+            lambda confirmed: self.printer_note.setText(
+                self.tr("打印机已确认打印了测试页:请选择能正确打印中文的那种编码")
+                if confirmed
+                else self.tr(
+                    "测试页已送出,打印机未确认(它不回答状态,或已关闭确认):请看是否打出,"
+                    "并选择能正确打印中文的那种编码"
+                )
             )
         ).failure(lambda exc: self.printer_note.setText(describe(exc))).finally_(
             lambda: self.test_button.setEnabled(True)

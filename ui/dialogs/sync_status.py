@@ -127,7 +127,11 @@ class SyncDialog(OpDialog):
         """Each event HQ refused or holds, with HQ's reason (the newest five, then a count)."""
         if not s.refused:
             return "—"
-        lines = [self.tr("{0} 条,请店长联系总部处理:").format(len(s.refused))]
+        open_ = [r for r in s.refused if not r.code.startswith("voided_at_hq")]
+        if open_:
+            lines = [self.tr("{0} 条,请店长联系总部处理:").format(len(open_))]
+        else:  # every one resolved: HQ voided them
+            lines = [self.tr("{0} 条,总部已作废:").format(len(s.refused))]
         for r in s.refused[-5:]:
             if r.waiting_on:
                 lines.append(self.tr("第 {0} 笔:等待前一笔处理后再上传").format(r.device_seq))

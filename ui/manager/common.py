@@ -104,6 +104,15 @@ def z_rows(z: dict[str, Any]) -> list[Row]:
         (Q.translate("report", "赠送金"), money(liab["bonus_fen"])),
         (Q.translate("report", "储值合计"), money(liab["total_fen"])),
         (Q.translate("report", "积分余额"), f"{liab['points']:,}"),
+    ]
+    late = z.get("arrived_late")  # other counters' operations of dates closed here
+    if late and any(late.values()):
+        rows += [
+            (Q.translate("report", "其中他台迟到业务(储值)"),
+             money(late["principal_fen"] + late["bonus_fen"])),
+            (Q.translate("report", "其中他台迟到业务(积分)"), f"{late['points']:,}"),
+        ]  # fmt: skip
+    rows += [
         None,
         Q.translate("report", "收银员长短款"),
     ]

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -24,7 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.errors import ValidationError
 from app.domain.money import format_cny
+from app.services.import_columns import parse_tier_map
 from app.services.importing import (
     FIELDS,
     REQUIRED,
@@ -71,9 +74,39 @@ def action_name(action: str) -> str:
         "create": QCoreApplication.translate("import", "新建"),
         "duplicate": QCoreApplication.translate("import", "重复行,跳过"),
         "exists": QCoreApplication.translate("import", "已是会员,跳过"),
+        "skipped": QCoreApplication.translate("import", "非会员行,跳过"),
         "error": QCoreApplication.translate("import", "错误"),
     }
     return names.get(action, action)
+
+
+def status_name(status: str) -> str:
+    names = {
+        "active": QCoreApplication.translate("import", "正常"),
+        "frozen": QCoreApplication.translate("import", "冻结"),
+        "lost": QCoreApplication.translate("import", "挂失"),
+        "cancelled": QCoreApplication.translate("import", "注销"),
+    }
+    return names.get(status, status)
+
+
+def understood(report: ImportReport) -> str:
+    """What each column of the file was understood as, as the command's dry run says it:
+    "卡内余额 → 储值余额(本金) · 会员等级 → 会员等级(VIP → 金卡) · 备用 → (不导入)"."""
+    parts = []
+    for c in report.columns:
+        target = (
+            field_name(c.field) if c.field else QCoreApplication.translate("import", "(不导入)")
+        )
+        if c.values:
+            shown = [
+                f"{value} → "
+                + (report.tier_names.get(here, here) if c.field == "tier" else status_name(here))
+                for value, here in c.values.items()
+            ]
+            target += "(" + ", ".join(shown) + ")"
+        parts.append(f"{c.column} → {target}")
+    return " · ".join(parts)
 
 
 class ImportRowsModel(RowsModel[RowResult]):
@@ -197,6 +230,13 @@ class ImportDialog(OpDialog):
         self.header_row.setSpecialValueText(self.tr("自动"))
         self.header_row.editingFinished.connect(self._header_row_changed)
         form.addRow(self.tr("表头所在行"), self.header_row)
+        # The old system's tier names -> tiers here, written as the command's --tier-map.
+        self.tier_map = QLineEdit(mapping)
+        self.tier_map.setObjectName("importTierMap")
+        self.tier_map.setPlaceholderText(
+            self.tr("旧等级=本店等级,多个用逗号分隔,如 VIP=金卡,普通会员=普通")
+        )
+        self.tier_map.textChanged.connect(lambda _t: self.revalidate())
         self.combos: dict[str, QComboBox] = {}
         for fld in FIELDS:
             combo = QComboBox(mapping)
@@ -204,6 +244,8 @@ class ImportDialog(OpDialog):
             self.combos[fld] = combo
             star = " *" if fld in REQUIRED else ""
             form.addRow(field_name(fld) + star, combo)
+            if fld == "tier":
+                form.addRow(self.tr("等级对应"), self.tier_map)
         ml.addLayout(form)
         ml.addStretch(1)
         self.pages.addWidget(mapping)
@@ -213,6 +255,9 @@ class ImportDialog(OpDialog):
         self.summary = QLabel(report)
         self.summary.setWordWrap(True)
         rl.addWidget(self.summary)
+        self.columns_label = caption("", report)
+        self.columns_label.setObjectName("importColumns")
+        rl.addWidget(self.columns_label)
         self.rows_model = ImportRowsModel(self)
         self.rows_view = QTableView(report)
         self.rows_view.setModel(self.rows_model)
@@ -311,6 +356,10 @@ class ImportDialog(OpDialog):
                 return self.tr("请为必填字段选择列:{0}").format("、".join(missing))
             if len(chosen) != len(set(chosen)):
                 return self.tr("同一列不能对应两个字段")
+            try:
+                parse_tier_map(self.tier_map.text())
+            except ValidationError as exc:
+                return describe(exc)
         report = self.report
         if self.page != Page.REPORT or self.imported is not None or report is None:
             return None
@@ -329,13 +378,20 @@ class ImportDialog(OpDialog):
         ctx, actor, path = self.session.ctx, self.session.cashier, self.path
         assert path is not None
         mapping, header_row = self.mapping(), self.chosen_header_row()
+        tier_map = self.tier_map.text().strip() or None
         if self.imported is not None:
             self.accept()
             return
         if self.page == Page.MAPPING:
             self.run(
                 lambda: import_members(
-                    ctx, actor, path, mapping=mapping, dry_run=True, header_row=header_row
+                    ctx,
+                    actor,
+                    path,
+                    mapping=mapping,
+                    dry_run=True,
+                    header_row=header_row,
+                    tier_map=tier_map,
                 ),
                 self._dry_run,
             )
@@ -354,6 +410,7 @@ class ImportDialog(OpDialog):
                 skip_errors=skip,
                 progress=bridge,
                 header_row=header_row,
+                tier_map=tier_map,
             ),
             self._imported,
         )
@@ -376,6 +433,7 @@ class ImportDialog(OpDialog):
         self.rows_model.set_rows(report.rows)
         self.rows_view.resizeColumnsToContents()
         self._summarise(report, self.tr("试运行结果(未写入任何数据)"))
+        self.columns_label.setText(self.tr("各列的识别:") + understood(report))
         self.page = Page.REPORT
         self.pages.setCurrentIndex(Page.REPORT)
         self.confirm_button.setText(self.tr("导入 (Enter)"))
@@ -390,6 +448,7 @@ class ImportDialog(OpDialog):
             + self.tr("新建 {0} · 重复跳过 {1} · 已是会员 {2} · 错误 {3}").format(
                 c["create"], c["duplicate"], c["exists"], c["error"]
             )
+            + (self.tr(" · 非会员行跳过 {0}").format(c["skipped"]) if c["skipped"] else "")
             + "\n"
             + self.tr("导入储值本金 {0} · 赠送金 {1} · 积分 {2}").format(
                 format_cny(tot["principal_fen"]), format_cny(tot["bonus_fen"]), tot["points"]

@@ -14,6 +14,8 @@ from ui.dialogs.base import run_modal
 from ui.manager import screens
 from ui.session import Session
 
+MENU_KEYS = "1234567890ABCDEF"  # after 0, letters: the 11th screen is A
+
 
 class ManagerMenu(QDialog):
     """Each button opens its screen; the number in front of it is its key."""
@@ -51,6 +53,8 @@ class ManagerMenu(QDialog):
              Permission.MEMBER_EXPORT),
             ("audit", self.tr("审计日志"), lambda: screens.audit(self), Permission.AUDIT_VIEW),
             ("rules", self.tr("会员规则"), lambda: screens.rules(self), Permission.RULES_EDIT),
+            ("items", self.tr("商品管理"), lambda: screens.items(self),
+             Permission.CATALOGUE_EDIT),
         ]  # fmt: skip
         grid = QGridLayout()
         grid.setSpacing(8)
@@ -60,7 +64,7 @@ class ManagerMenu(QDialog):
         self.key_buttons: dict[str, QPushButton] = {}
         shown = [e for e in entries if actor.can(e[3])]
         for i, (name, text, slot, _perm) in enumerate(shown):
-            key = str((i + 1) % 10) if i < 10 else ""
+            key = MENU_KEYS[i] if i < len(MENU_KEYS) else ""
             b = QPushButton(f"{key}  {text}", self)
             b.setProperty("role", "action")
             b.setAutoDefault(False)
@@ -76,7 +80,7 @@ class ManagerMenu(QDialog):
         outer.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        button = self.key_buttons.get(event.text())
+        button = self.key_buttons.get(event.text().upper())
         if button is not None and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             button.click()
             return

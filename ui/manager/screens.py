@@ -10,6 +10,7 @@ from app.domain.money import format_cny
 from ui.manager.audit import AuditDialog
 from ui.manager.common import over_short_text
 from ui.manager.importing import ImportDialog
+from ui.manager.items import ItemsDialog
 from ui.manager.range_report import MemberExportDialog, RangeReportDialog
 from ui.manager.reports_z import DayCloseDialog, XReportDialog, ZReportDialog
 from ui.manager.rules import RulesDialog
@@ -76,3 +77,7 @@ def audit(menu: ManagerMenu) -> None:
 def rules(menu: ManagerMenu) -> None:
     if RulesDialog.ask(menu, menu.session) is not None:
         menu.say(Q.translate("ManagerMenu", "会员规则已保存,从下一笔业务起生效"))
+
+
+def items(menu: ManagerMenu) -> None:
+    ItemsDialog.ask(menu, menu.session)

@@ -1,0 +1,31 @@
+"""Arguments of a cart sale's partial refund (``refund TXN --line N=QTY --reason R``) and of
+the store's refund reasons (``refund-reasons list|add|remove``)."""
+
+from __future__ import annotations
+
+import argparse
+
+SubParsers = argparse._SubParsersAction
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The refund parser's arguments for a cart sale's lines (app.cli.refund)."""
+    p.add_argument(
+        "--line",
+        action="append",
+        metavar="N=QTY",
+        help="退货: line N of the sale (from 1) and the quantity, repeatable",
+    )
+    p.add_argument("--reason", help="the refund reason (one of refund-reasons list)")
+    p.add_argument(
+        "--show", action="store_true", help="list the sale's lines and what is left; refund none"
+    )
+
+
+def add_parsers(sub: SubParsers, parser_class: type) -> None:
+    reasons = sub.add_parser("refund-reasons", help="the store's refund reasons").add_subparsers(
+        dest="action", required=True, parser_class=parser_class
+    )
+    reasons.add_parser("list")
+    for name in ("add", "remove"):
+        reasons.add_parser(name, help=f"{name} a reason (manager)").add_argument("reason")
