@@ -173,11 +173,17 @@ def sv_sums(uow: UnitOfWork, where: Any) -> dict[str, tuple[int, int]]:
 
 
 def _points_stmt(where: Any) -> Any:
+    # Points a manager adds by hand are the earn entry of a new lot: "adjust_in", reported
+    # as adjusted beside the points taken away by hand ("adjust"), not as earned by spending.
+    kind = case(
+        (and_(PointsEntry.kind == "earn", Txn.kind == "points_adjust"), literal("adjust_in")),
+        else_=PointsEntry.kind,
+    )
     return (
-        select(PointsEntry.kind, func.coalesce(func.sum(PointsEntry.points), 0))
+        select(kind, func.coalesce(func.sum(PointsEntry.points), 0))
         .join(Txn, Txn.id == PointsEntry.txn_id)
         .where(where)
-        .group_by(PointsEntry.kind)
+        .group_by(kind)
     )
 
 

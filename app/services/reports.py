@@ -169,7 +169,7 @@ def range_report(
             ],
             "points": {
                 "issued": totals["points"]["earned"]
-                + max(totals["points"]["adjusted"], 0)
+                + totals["points"]["adjusted_in"]
                 + totals["points"]["migrated"],
                 **totals["points"],
             },
