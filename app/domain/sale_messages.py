@@ -37,6 +37,7 @@ SALE_MESSAGES: dict[str, tuple[str, str]] = {
     "receipt_sale_member_total": ("会员优惠", "Member prices"),
     "receipt_sale_walk_in": ("散客", "Walk-in customer"),
     "receipt_sale_customer": ("顾客", "Customer"),
+    "receipt_sale_code": ("退货请出示此码", "Show this code to return goods"),
     # HQ's reasons for refusing a sale (server.validate)
     "hq_sale_walk_in_invalid": ("散客销售不能有{detail}", "A walk-in sale cannot carry {detail}"),
     "hq_sale_approval_missing": (

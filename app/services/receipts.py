@@ -196,6 +196,9 @@ def receipt_for_txn(ctx: CounterContext, txn_id: str, *, reprint: bool = False) 
             ]
         if txn.kind == "register" and member is not None:
             blocks += _welcome(uow, member.card_id)
+        if txn.kind == "checkout":
+            # Scanned at F7 (a refund), the code finds the sale by its 单号 exactly.
+            blocks += [Rule(), Qr(txn.id), Text(render("receipt_sale_code"), align="center")]
         blocks += _footer(template)
         tenders = uow.tenders(txn.id)
         # Cash taken in or paid back: the drawer opens (never for a reprint).

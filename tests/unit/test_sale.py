@@ -219,6 +219,14 @@ def test_the_receipt_of_a_walk_in_sale(ctx, cashier, items) -> None:
     text = "\n".join(receipt_preview(ctx, r.txn_id, columns=48))
     assert "散客" in text and "整单折扣(10%)" in text and "抹零(到角)" in text
     assert "找零" in text and "本次积分" not in text and "储值余额" not in text
+    # Its QR code is the 单号: scanned at F7, it finds the sale exactly.
+    from app.domain.receipt import Qr
+    from app.services.partial_refunds import find_sale
+    from app.services.receipts import receipt_for_txn
+
+    codes = [b.payload for b in receipt_for_txn(ctx, r.txn_id).blocks if isinstance(b, Qr)]
+    assert codes == [r.txn_id] and "退货请出示此码" in text
+    assert find_sale(ctx, cashier, codes[0]).txn_id == r.txn_id
     amount = sale.walk_in(ctx, cashier, 1_234, pay="wechat")
     text = "\n".join(receipt_preview(ctx, amount.txn_id, columns=48))
     assert "散客" in text and "￥12.34" in text and "微信" in text and "本次积分" not in text
