@@ -144,6 +144,10 @@ class Op(Generic[T]):
         return self._tasks.run(self._fn, self._done, io=self._io, read=self._read)
 
     def _done(self, future: Future[T]) -> None:
+        if future.cancelled():
+            # Never ran: a read or a network call still queued when the window closed
+            # (shutdown cancels those; database calls always finish).
+            return
         if self._owner is not None and not shiboken6.isValid(self._owner):
             # The screen that asked is gone (closed, or rebuilt in another language): the
             # work itself is done and committed; there is nobody left to show it to.

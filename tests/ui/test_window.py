@@ -218,3 +218,24 @@ def test_nothing_starts_after_the_tasks_shut_down(qtbot) -> None:
     assert late.cancelled()
     qtbot.wait(50)
     assert ran == ["before"]
+
+
+def test_a_read_still_queued_at_shutdown_is_dropped_quietly(qtbot) -> None:
+    """Shutdown cancels the reads that have not started; their Op callbacks do not run and
+    nothing raises in the event loop (it raised CancelledError from ``future.exception()``)."""
+    from threading import Event, Timer
+
+    from ui.ops import Op
+
+    tasks = TaskManager()
+    release, seen = Event(), []
+    # Both read workers busy, so the third read waits in the queue.
+    for _ in range(2):
+        Op(tasks, lambda: release.wait(5), read=True).run()
+    queued = Op(tasks, lambda: "never", read=True).success(seen.append).failure(seen.append)
+    future = queued.finally_(lambda: seen.append("finally")).run()
+    Timer(0.2, release.set).start()  # the workers finish only after shutdown has cancelled it
+    tasks.shutdown()
+    assert future.cancelled()
+    qtbot.wait(100)
+    assert seen == []
