@@ -30,6 +30,13 @@ def _lines(app: App) -> list[tuple[str, int]]:
     )
 
 
+def _box_of(app: App, label: str) -> None:
+    """Touch the field to the right of a form row's label in the refund dialog."""
+    x, y, w, h = app.control(label, window="退货", kind="label")["rect"]
+    app.screen.click(x + w + 40, y + h // 2)
+    app.settle(0.3)
+
+
 def test_twelve_scanned_lines_held_over_a_restart_recalled_and_paid(
     app: App, screen: XSession, tmp_path: Path, shots_dir: Path
 ) -> None:
@@ -112,11 +119,11 @@ def test_twelve_scanned_lines_held_over_a_restart_recalled_and_paid(
         s.key("F7")
         s.wait_active("退货")
         again.settle(0.8)
+        _box_of(again, "1. 可口可乐")  # a finger on each line's box (both in view)
         s.key("Up")  # 可口可乐: 1
-        for _ in range(11):  # Enter moves down the lines to 咖啡
-            s.key("Return")
-            again.settle(0.15)
+        _box_of(again, "12. 咖啡")
         s.key("Up")  # 咖啡: 1 of 4
+        assert again.control("退 2 件", window="退货")
         s.key("Return")  # the reason: 质量问题, the first of the store's list
         again.settle(0.2)
         s.key("Return")
