@@ -135,7 +135,7 @@ class XSession:
         _wait(self._wm_running, 15, "openbox")
         self._spawn(["ibus-daemon", "--replace", "--panel=disable", "--xim"])
         _wait(self._ibus_ready, 30, "ibus-daemon")
-        _wait(self._pinyin_engine, 30, "the libpinyin engine", step=0.5)
+        _wait(self._pinyin_engine, 60, "the libpinyin engine", step=0.5)
         return self
 
     def _spawn(self, argv: Sequence[str]) -> subprocess.Popen[bytes]:
@@ -168,9 +168,13 @@ class XSession:
             return False
 
     def _pinyin_engine(self) -> bool:
-        # The first ``ibus engine NAME`` may answer an error while the engine process starts.
-        self.run_ibus("engine", "libpinyin", check=False)
-        return self.run_ibus("engine", check=False).strip() == "libpinyin"
+        # The first ``ibus engine NAME`` may answer an error while the engine process starts,
+        # or not answer within the call's timeout on a loaded machine: both mean "not yet".
+        try:
+            self.run_ibus("engine", "libpinyin", check=False)
+            return self.run_ibus("engine", check=False).strip() == "libpinyin"
+        except subprocess.TimeoutExpired:
+            return False
 
     def run_ibus(self, *args: str, check: bool = True) -> str:
         r = subprocess.run(
