@@ -589,12 +589,8 @@ Enter on an empty box pays</translation>
         <translation>Member enters the 6-digit payment password</translation>
     </message>
     <message>
-        <source>项目</source>
-        <translation>Service</translation>
-    </message>
-    <message>
-        <source>次数</source>
-        <translation>Times</translation>
+        <source>项目 · 次数</source>
+        <translation>Items · times</translation>
     </message>
     <message>
         <source>支付密码</source>
@@ -677,16 +673,24 @@ Enter on an empty box pays</translation>
         <translation>Enter the number of times</translation>
     </message>
     <message>
-        <source>次数不足:此项目剩 {0} 次</source>
-        <translation>Not enough times: {0} left for this service</translation>
+        <source>次数不足:{0} 剩 {1} 次</source>
+        <translation>Not enough times: {0} has {1} left</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source> · </source>
+        <translation> · </translation>
+    </message>
+    <message>
+        <source>核销 {0},剩 {1}</source>
+        <translation>Redeem {0}; left: {1}</translation>
     </message>
     <message>
         <source>请会员输入 6 位支付密码</source>
         <translation>The member must enter the 6-digit payment password</translation>
-    </message>
-    <message>
-        <source>核销 {0} {1} 次,剩 {2} 次</source>
-        <translation>Use {0} ×{1}, {2} left</translation>
     </message>
     <message>
         <source>正在读取次卡产品…</source>

@@ -1,9 +1,11 @@
 """Count cards (次卡, F11) on a real desktop, at 1024×768 and 1366×768: a card sold to a
-member from his stored value, used three times with Enter, and its unused times refunded
-with a manager's approval; the card's ledger and the member's balance read from the
-database."""
+member from his stored value, used three times with Enter (once for two items), and its
+unused times refunded with a manager's approval; the card's ledger and the member's
+balance read from the database."""
 
 from __future__ import annotations
+
+import json
 
 from tests.desktop.conftest import ADMIN, CASHIER, App, cli
 
@@ -16,8 +18,9 @@ def _balance(app: App) -> int:
 
 def test_a_count_card_sold_used_three_times_and_refunded(app: App) -> None:
     cli(app.data_dir, "item", "add", "WASH", "--name", "精洗", "--price", "35", "--service")
+    cli(app.data_dir, "item", "add", "WAX", "--name", "打蜡", "--price", "80", "--service")
     cli(app.data_dir, "countcard", "product", "add", "CAR", "--name", "洗车卡",
-        "--item", "WASH=10+1", "--price", "300", "--days", "365")  # fmt: skip
+        "--item", "WASH=10+1", "--item", "WAX=2", "--price", "300", "--days", "365")  # fmt: skip
     app.sign_in(CASHIER)
     s = app.screen
     s.type(PHONE, enter=True)
@@ -33,13 +36,20 @@ def test_a_count_card_sold_used_three_times_and_refunded(app: App) -> None:
     assert card[1] == "active"
     for visit in range(3):
         app.open("F11", "次卡", 1.0)  # a card with times left: it opens on 核销
-        if visit == 0:
+        if visit == 1:  # one 精洗 and one 打蜡 in one visit: Tab past 精洗's 1 to 打蜡
+            s.key("Tab")
+            s.key("Tab")
+            s.type("1")
+            app.settle(0.4)
             app.shot("countcard-use")
-        s.key("Return")  # one 精洗
+        s.key("Return")  # one 精洗 (and the 打蜡 typed)
         s.wait_active(app.title, exact=True)
         app.settle(0.8)
     visits = app.query("SELECT COUNT(*) FROM count_card_entry WHERE kind = 'visit'")[0][0]
     assert visits == 3
+    used = [json.loads(t) for (t,) in app.query(
+        "SELECT times FROM count_card_entry WHERE kind = 'visit' ORDER BY created_at")]  # fmt: skip
+    assert used == [{"WASH": [1, 0]}, {"WASH": [1, 0], "WAX": [1, 0]}, {"WASH": [1, 0]}], used
     app.shot("countcard-panel")
     before = _balance(app)
     app.open("F11", "次卡", 1.0)
@@ -59,10 +69,10 @@ def test_a_count_card_sold_used_three_times_and_refunded(app: App) -> None:
     s.wait_active(app.title, exact=True)
     app.settle(0.8)
     assert app.query("SELECT status FROM member_count_card") == [("refunded",)]
-    # ¥300 for 10 paid times: 3 used at ¥30 each, ¥210 back, in cash by default
+    # ¥300 for 12 paid times: 4 used at ¥25 each, ¥200 back, in cash by default
     refund = app.query(
         "SELECT d.method, d.amount_fen FROM txn_tender d JOIN txn t ON t.id = d.txn_id "
         "WHERE t.kind = 'countcard_refund'"
     )
-    assert refund == [("cash", -21_000)] and _balance(app) == before
+    assert refund == [("cash", -20_000)] and _balance(app) == before
     app.alive()

@@ -97,29 +97,35 @@ def test_sell_use_three_times_and_refund_the_rest(qtbot, window, ctx, manager, r
         assert isinstance(d, CountCardDialog)
         _ready(qtbot, d)
         assert d.mode == USE  # the member holds a card now
-        assert d.use_card.currentData() == card_id and d.use_item.currentData() == "WASH"
-        assert d.times.text() == "1" and not d.use_password.isVisible()
-        d.times.setFocus()
-        d.times.selectAll()
-        qtbot.keyClicks(d.times, "3")  # a digit in a field is the field's, not a mode
-        assert d.mode == USE and d.times.text() == "3"
-        assert d.use_after.text() == "核销 精洗 3 次,剩 3 次"
+        assert d.use_card.currentData() == card_id and list(d.item_times) == ["WASH", "WAX"]
+        wash, wax = d.item_times["WASH"], d.item_times["WAX"]
+        assert (wash.text(), wax.text()) == ("1", "") and not d.use_password.isVisible()
+        assert d.use_after.text() == "核销 精洗 1 次,剩 精洗 5 次 · 打蜡 1 次"
+        wash.setFocus()
+        wash.selectAll()
+        qtbot.keyClicks(wash, "2")  # a digit in a field is the field's, not a mode
+        assert d.mode == USE and wash.text() == "2"
+        qtbot.keyClicks(wax, "2")
+        assert not d.confirm_button.isEnabled() and d.error.text() == "次数不足:打蜡 剩 1 次"
+        wax.selectAll()
+        qtbot.keyClicks(wax, "1")  # both items in one visit
+        assert d.use_after.text() == "核销 精洗 2 次、打蜡 1 次,剩 精洗 4 次 · 打蜡 0 次"
         _fits_a_small_screen(d)
         save_screenshot(d, "countcard-use")
-        qtbot.keyClick(d.times, Qt.Key.Key_Return)
+        qtbot.keyClick(wax, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: not d.isVisible(), timeout=5000)
 
     f11(qtbot, window, use)
     [card] = countcards.show(ctx, manager, m.member_id)
-    assert dict(card.left) == {"WASH": 3, "WAX": 1}
-    assert card.recognised_fen == 15_000  # three of six paid times
+    assert dict(card.left) == {"WASH": 4, "WAX": 0}
+    assert card.recognised_fen == 15_000  # three of six paid times: two 精洗, one 打蜡
     assert query(ctx, "SELECT count(*) FROM count_card_entry WHERE kind = 'visit'") == [(1,)]
     [(visit_id,)] = query(ctx, "SELECT id FROM txn WHERE kind = 'countcard_visit'")
     qtbot.waitUntil(lambda: counter.last_txn_id == visit_id, timeout=5000)
     qtbot.waitUntil(lambda: any(visit_id in line for line in counter.receipt.lines), timeout=5000)
     receipt = [" ".join(line.split()) for line in counter.receipt.lines]
-    assert "次卡消费" in receipt and "本次 精洗 3 次" in receipt and "精洗 3 次" in receipt
-    assert "剩 精洗 3 次 · 打蜡 1 次" in counter.message.text()
+    assert "次卡消费" in receipt and "本次 精洗 2 次" in receipt and "本次 打蜡 1 次" in receipt
+    assert "剩 精洗 4 次 · 打蜡 0 次" in counter.message.text()
     before = db_snapshot(ctx)
 
     def no_approval(d: QDialog) -> None:

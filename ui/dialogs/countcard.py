@@ -8,6 +8,7 @@ service checks everything again in its own transaction and refuses what no longe
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import TypeVar
 
@@ -137,24 +138,26 @@ class CountCardDialog(OpDialog):
         form = QFormLayout(page)
         form.setContentsMargins(0, 0, 0, 0)
         self.use_card = _touch(QComboBox(page))
-        self.use_item = _touch(QComboBox(page))
-        self.times = _touch(DigitsEdit(MAX_TIMES_DIGITS, page))
-        self.times.setText("1")
+        # One row per service item of the card with times left: a visit takes one item or
+        # several, each as many times as typed (0 or empty: not this visit).
+        self.use_items = QWidget(page)
+        self.use_grid = QGridLayout(self.use_items)
+        self.use_grid.setContentsMargins(0, 0, 0, 0)
+        self.use_grid.setColumnStretch(0, 1)
+        self.item_times: dict[str, DigitsEdit] = {}
         self.use_password = _touch(DigitsEdit(6, page))
         self.use_password.setEchoMode(QLineEdit.EchoMode.Password)
         self.use_password.setPlaceholderText(self.tr("会员输入 6 位支付密码"))
         self.use_after = QLabel(page)
         self.use_after.setProperty("role", "total")
+        self.use_after.setWordWrap(True)
         form.addRow(self.tr("次卡"), self.use_card)
-        form.addRow(self.tr("项目"), self.use_item)
-        form.addRow(self.tr("次数"), self.times)
+        form.addRow(self.tr("项目 · 次数"), self.use_items)
         form.addRow(self.tr("支付密码"), self.use_password)
         form.addRow("", self.use_after)
         self.use_form = form
         form.setRowVisible(self.use_password, False)  # until the member is read
         self.use_card.currentIndexChanged.connect(self._use_card_chosen)
-        self.use_item.currentIndexChanged.connect(lambda _i: self.revalidate())
-        self.times.textChanged.connect(self.revalidate)
         self.use_password.textChanged.connect(self.revalidate)
         return page
 
@@ -271,17 +274,39 @@ class CountCardDialog(OpDialog):
 
     def _use_card_chosen(self, _index: int = -1) -> None:
         card = self._card(self.use_card)
-        self.use_item.blockSignals(True)
-        self.use_item.clear()
+        while self.use_grid.count():
+            widget = self.use_grid.takeAt(0).widget()
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
+        self.item_times = {}
         if card is not None:
             names = dict(card.item_names)
-            for code, n in card.left:
-                if n > 0:
-                    self.use_item.addItem(
-                        self.tr("{0}(剩 {1} 次)").format(names.get(code, code), n), code
-                    )
-        self.use_item.blockSignals(False)
+            left = [(code, n) for code, n in card.left if n > 0]
+            for row, (code, n) in enumerate(left):
+                label = QLabel(
+                    self.tr("{0}(剩 {1} 次)").format(names.get(code, code), n), self.use_items
+                )
+                edit = _touch(DigitsEdit(MAX_TIMES_DIGITS, self.use_items))
+                edit.setAccessibleName(names.get(code, code))
+                edit.setPlaceholderText("0")
+                edit.setMaximumWidth(120)
+                if row == 0:
+                    edit.setText("1")  # the usual visit: one time of the first item
+                edit.textChanged.connect(self.revalidate)
+                self.use_grid.addWidget(label, row, 0)
+                self.use_grid.addWidget(edit, row, 1)
+                self.item_times[code] = edit
+            # New fields go to the end of the focus chain: put them between the card and
+            # the password, so Tab and Enter walk the form top to bottom.
+            chain = [self.use_card, *self.item_times.values(), self.use_password]
+            for a, b in itertools.pairwise(chain):
+                QWidget.setTabOrder(a, b)
         self.revalidate()
+
+    def uses(self) -> dict[str, int]:
+        """The items of this visit and their times (those typed above 0)."""
+        return {code: e.value() for code, e in self.item_times.items() if e.value() > 0}
 
     def _product_chosen(self, _index: int = -1) -> None:
         p = self._product()
@@ -328,21 +353,26 @@ class CountCardDialog(OpDialog):
         card = self._card(self.use_card)
         if card is None:
             return self.tr("会员没有可用的次卡:按 2 售卡")
-        item = self.use_item.currentData()
-        if item is None:
+        if not self.item_times:
             return self.tr("此卡没有剩余次数")
-        times = self.times.value()
-        if times <= 0:
+        uses = self.uses()
+        if not uses:
             return self.tr("请输入使用次数")
-        left = dict(card.left).get(item, 0)
-        if times > left:
-            return self.tr("次数不足:此项目剩 {0} 次").format(left)
+        left = dict(card.left)
+        names = dict(card.item_names)
+        for code, times in uses.items():
+            if times > left.get(code, 0):
+                name, n = names.get(code, code), left.get(code, 0)
+                return self.tr("次数不足:{0} 剩 {1} 次").format(name, n)
         if self.info.has_payment_password and len(self.use_password.text()) != 6:
             return self.tr("请会员输入 6 位支付密码")
-        name = dict(card.item_names).get(item, item)
-        self.use_after.setText(
-            self.tr("核销 {0} {1} 次,剩 {2} 次").format(name, times, left - times)
+        taken = self.tr("、").join(
+            self.tr("{0} {1} 次").format(names.get(c, c), n) for c, n in uses.items()
         )
+        after = self.tr(" · ").join(
+            self.tr("{0} {1} 次").format(names.get(c, c), n - uses.get(c, 0)) for c, n in card.left
+        )
+        self.use_after.setText(self.tr("核销 {0},剩 {1}").format(taken, after))
         return None
 
     def _sell_problem(self) -> str | None:
@@ -398,7 +428,7 @@ class CountCardDialog(OpDialog):
         if self.mode == USE:
             card = self._card(self.use_card)
             assert card is not None
-            uses = {self.use_item.currentData(): self.times.value()}
+            uses = self.uses()
             password = self.use_password.text() or None
             self.done_text = self.tr("次卡核销完成:{0}").format(card.name)
             self.run(
