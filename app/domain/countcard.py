@@ -28,6 +28,8 @@ ACTIVE = "active"
 REFUNDED = "refunded"
 EXPIRED = "expired"
 VOIDED = "voided"  # HQ voided its sale (app.domain.countcard_ledger.VOIDS)
+# A store's copy of a card given to a member that store does not hold (never a card's own state).
+TRANSFERRED = "transferred"
 MAX_TIMES = 10_000
 
 

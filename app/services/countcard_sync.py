@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from app.domain.countcard import ACTIVE, EXPIRED, REFUNDED
+from app.domain.countcard import ACTIVE, EXPIRED, REFUNDED, TRANSFERRED
 from app.domain.countcard_ledger import EXPIRE, REFUND
 from app.persistence import countcard_store
 from app.persistence.countcard_tables import CountCardEntry, MemberCountCard
@@ -74,6 +74,13 @@ def _entry(ctx: CounterContext, uow: UnitOfWork, row: MemberCountCard, e: dict[s
         row.status = status
 
 
+def _came_back(uow: UnitOfWork, row: MemberCountCard) -> None:
+    """A card this store had given away is a held member's again: its state is its ledger's
+    (active, or refunded or expired meanwhile at another store)."""
+    uow.flush()
+    row.status = countcard_store.state(uow, row).status
+
+
 def received_only(uow: UnitOfWork, body: dict[str, Any]) -> bool:
     """A transfer to a member held here from one who is not: only the card comes (the
     giver's transaction is not this store's to keep). So with a visit the giver made at a
@@ -98,16 +105,22 @@ def apply_pulled(ctx: CounterContext, uow: UnitOfWork, body: dict[str, Any]) -> 
     if type_ in ("countcard.sold", "countcard.transferred"):
         owner = p["member_id"] if type_ == "countcard.sold" else p["to_member_id"]
         if uow.member(owner) is None:
-            # The receiver is not held here: the giver's copy is no longer theirs.
+            # The receiver is not held here: the giver's copy is no longer theirs; the
+            # transfer stays in its ledger, so the card's history is whole if it comes back.
             row = countcard_store.card(uow, p["count_card"]["card_id"])
             if row is not None:
-                row.status = "transferred"  # app.services.countcards.TRANSFERRED
+                row.status = TRANSFERRED
+                moved = (p["member_id"], p["to_member_id"])
+                _entry(ctx, uow, row, p["entry"], None, bool(p.get("offline")), moved)
+                uow.flush()
             return
         row = _card(ctx, uow, p["count_card"], owner, store_code)
         uow.flush()
         for e in p.get("history") or ():
             _entry(ctx, uow, row, e, None)
         row.member_id = owner
+        if row.status == TRANSFERRED:  # given away from here once, and back to a member held
+            _came_back(uow, row)
     else:
         row = countcard_store.card(uow, p["count_card_id"])
         if row is None:
@@ -126,4 +139,6 @@ def apply_snapshot(ctx: CounterContext, uow: UnitOfWork, line: dict[str, Any]) -
         uow.flush()
         for e in card["entries"]:
             _entry(ctx, uow, row, e, None)
+        if row.status == TRANSFERRED:  # this store's copy of a card that has come back
+            _came_back(uow, row)
     uow.flush()

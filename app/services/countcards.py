@@ -21,7 +21,7 @@ from typing import Any
 
 from app.domain import countcard as rules_cc
 from app.domain import offline as offline_rules
-from app.domain.countcard import CountCard
+from app.domain.countcard import TRANSFERRED, CountCard
 from app.domain.countcard_ledger import EXPIRE, REFUND, SOLD, TRANSFER, VISIT, granted, left, taken
 from app.domain.errors import NotFoundError, RuleError, ValidationError
 from app.domain.ids import uuid7
@@ -92,9 +92,6 @@ class CardResult:
     value_fen: int = 0  # a visit's revenue, a refund's amount, an expiry's breakage
     taken: tuple[tuple[str, int, int], ...] = ()  # a visit's (item, paid, gift)
     tenders: tuple[tuple[str, int, int], ...] = ()  # (method, amount, change)
-
-
-TRANSFERRED = "transferred"  # a copy of a card given to a member this store does not hold
 
 
 def view_of(row: MemberCountCard, card: CountCard) -> CardView:

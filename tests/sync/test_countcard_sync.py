@@ -438,3 +438,46 @@ def test_a_transfer_to_a_member_hq_merged_away_is_quarantined(hq: HQServer, make
     assert (held["type"], held["code"]) == ("countcard.transferred", "hq_countcard_receiver_closed")
     assert "merged" in held["reason"]
     assert [k for k, _s, _v in hq_entries(hq)] == ["sold"]
+
+
+def test_a_card_given_away_and_given_back_is_the_givers_again_at_every_store(
+    hq: HQServer, make_counter
+) -> None:
+    """A (the giver's store) gives the card to B's member; B gives it back. C holds only the
+    giver: its copy was done when the card left, and is the giver's, active, when it returns;
+    every store's ledger has both transfers."""
+    a = store_with_product(hq, make_counter)
+    b = make_counter("S002")
+    c = make_counter("S003")
+    giver = register_member(a.ctx, a.cashier, Registration(name="周庚", phone=PHONE,
+                                                           consent=True))  # fmt: skip
+    taker = register_member(b.ctx, b.cashier, Registration(name="周辛", phone="13900000067",
+                                                           consent=True))  # fmt: skip
+    b.sync()
+    a.lookup("13900000067")  # B's member, served at A
+    sold = countcards.sell(a.ctx, a.cashier, PHONE, "W3", pay="cash")
+    countcards.use(a.ctx, a.cashier, PHONE, {"WASH": 1})
+    a.sync()
+    c.sync()
+    c.lookup(PHONE)  # C holds the giver and the card, not the receiver
+    approval = Approval(MANAGER_NO, MANAGER_PIN)
+    countcards.transfer(a.ctx, a.cashier, PHONE, taker.member_id, approval=approval)
+    a.sync()
+    c.sync()
+    assert _card_rows(c, sold.card.card_id)[0] == "transferred"
+    b.sync()
+    b.lookup(PHONE)  # the giver served at B
+    countcards.transfer(b.ctx, b.cashier, taker.member_id, giver.member_id, approval=approval)
+    b.sync()
+    assert list_quarantine(hq.engine) == []
+    for counter in (a, b, c):
+        counter.sync()
+        status, owner, entries = _card_rows(counter, sold.card.card_id)
+        assert (status, owner) == ("active", giver.member_id), counter.data_dir
+        assert [k for k, _v in entries] == ["sold", "visit", "transfer", "transfer"], (
+            counter.data_dir, entries)  # fmt: skip
+        [card] = countcards.show(counter.ctx, counter.cashier, giver.member_id)
+        assert card.status == "active" and card.left == (("WASH", 3),)
+    countcards.use(c.ctx, c.cashier, PHONE, {"WASH": 1})  # C serves him with it again
+    c.sync()
+    assert list_quarantine(hq.engine) == [] and admin.list_conflicts(hq.engine) == []
