@@ -18,6 +18,9 @@ from sqlalchemy import delete, exists, func, insert, select
 from sqlalchemy.orm import aliased
 
 from app.domain.window import CARRIED, carried_ids, window_start_at
+from app.persistence.countcard_tables import CountCardEntry
+from app.persistence.refund_tables import TxnRefundLine
+from app.persistence.sale_tables import TxnCart, TxnLine
 from app.persistence.tables import (
     HistoryGate,
     PointsEntry,
@@ -134,11 +137,16 @@ def carry(
 
 def _drop_transactions(uow: UnitOfWork, member_id: str, since: dt.date) -> int:
     """The member's transactions before ``since`` that no ledger row names any more (nor a
-    transaction that stays, as the original of its refund)."""
+    transaction that stays, as the original of its refund), with their lines and tenders.
+    A count card's ledger is kept whole, so the transactions it names stay."""
     s = uow.session
     named = (
         select(StoredValueEntry.txn_id)
-        .union(select(PointsEntry.txn_id), select(PointsLot.txn_id))
+        .union(
+            select(PointsEntry.txn_id),
+            select(PointsLot.txn_id),
+            select(CountCardEntry.txn_id).where(CountCardEntry.txn_id.is_not(None)),
+        )
         .subquery()
     )
     candidates = set(
@@ -150,11 +158,19 @@ def _drop_transactions(uow: UnitOfWork, member_id: str, since: dt.date) -> int:
             )
         )
     )
-    while candidates:  # a refund that stays keeps its original
+    while candidates:  # a refund that stays keeps its original, and the other way round
         kept = set(
             s.scalars(
                 select(Txn.original_txn_id).where(
                     Txn.original_txn_id.in_(candidates), Txn.id.not_in(candidates)
+                )
+            )
+        ) | set(
+            s.scalars(  # what was refunded of a sale that stays is still refunded
+                select(Txn.id).where(
+                    Txn.id.in_(candidates),
+                    Txn.original_txn_id.is_not(None),
+                    Txn.original_txn_id.not_in(candidates),
                 )
             )
         )
@@ -164,6 +180,10 @@ def _drop_transactions(uow: UnitOfWork, member_id: str, since: dt.date) -> int:
     if not candidates:
         return 0
     ids = sorted(candidates)
+    # A refund goes only with its original, so its lines name only transactions that go.
+    s.execute(delete(TxnRefundLine).where(TxnRefundLine.txn_id.in_(ids)))
+    s.execute(delete(TxnLine).where(TxnLine.txn_id.in_(ids)))
+    s.execute(delete(TxnCart).where(TxnCart.txn_id.in_(ids)))
     s.execute(delete(TxnTender).where(TxnTender.txn_id.in_(ids)))
     s.execute(delete(TierChange).where(TierChange.txn_id.in_(ids)))
     return s.execute(delete(Txn).where(Txn.id.in_(ids))).rowcount or 0

@@ -190,3 +190,73 @@ def test_a_window_a_few_days_off_hqs_counts_nothing_twice(
     assert ledger_checked(fresh.ctx, member_id) == before
     fresh.lookup(PHONE)
     assert ledger_checked(fresh.ctx, member_id) == before
+
+
+def test_old_sales_of_goods_and_their_partial_refunds_are_carried_whole(
+    hq: HQServer, old_counter
+) -> None:
+    """A sale of goods and its partial refund before the window go with their lines and the
+    refund's lines; nothing is left naming a transaction that is gone."""
+    from app.domain.held import DraftLine
+    from app.services import partial_refunds, sale
+    from app.services.security import Approval
+    from server import catalogue as hq_catalogue
+    from tests.conftest import MANAGER_NO, MANAGER_PIN
+
+    hq_catalogue.put_item(hq.engine, {"code": "9001", "name": "袋装米", "price_fen": 2_500,
+                                      "points_eligible": False})  # fmt: skip
+    a = old_counter("S001")
+    dated(a, 800)
+    a.sync()
+    member_id = register(a, "老会员", PHONE)
+    sold = sale.sell(a.ctx, a.cashier, [DraftLine("9001", 2)], member=member_id,
+                     tenders=[("cash", 5_000)])  # fmt: skip
+    partial_refunds.refund(a.ctx, a.cashier, sold.txn_id, {0: 1}, "质量问题",
+                           Approval(MANAGER_NO, MANAGER_PIN))  # fmt: skip
+    dated(a, 30)
+    a.sync()
+    top_up(a.ctx, a.cashier, PHONE, 1_000, "cash")
+    a.clock.set(real_now())
+    before = ledger_checked(a.ctx, member_id)
+    a.sync()  # pushed, and the history carried forward
+    assert history_window.carry_due(a.ctx, force=True) is not None
+    assert old_rows(a, window_start(dt.date.today())) == set()
+    for table, column in (("txn_line", "txn_id"), ("txn_cart", "txn_id"),
+                          ("txn_refund_line", "txn_id"), ("txn_refund_line", "original_txn_id"),
+                          ("txn_tender", "txn_id")):  # fmt: skip
+        orphans = f"SELECT count(*) FROM {table} WHERE {column} NOT IN (SELECT id FROM txn)"
+        assert rows(a, orphans) == {(0,)}, table
+    assert rows(a, "SELECT count(*) FROM txn_line") == {(0,)}
+    assert ledger_checked(a.ctx, member_id) == before
+
+
+def test_an_old_refund_of_a_sale_that_stays_stays_with_it(hq: HQServer, old_counter) -> None:
+    """A sale before the window that earned points still held stays; so does the refund of
+    one of its lines (else that line could be refunded again)."""
+    from app.domain.held import DraftLine
+    from app.services import partial_refunds, sale
+    from app.services.security import Approval
+    from server import catalogue as hq_catalogue
+    from tests.conftest import MANAGER_NO, MANAGER_PIN
+
+    hq_catalogue.put_item(hq.engine, {"code": "9001", "name": "袋装米", "price_fen": 2_500,
+                                      "points_eligible": False})  # fmt: skip
+    hq_catalogue.put_item(hq.engine, {"code": "9002", "name": "食用油", "price_fen": 8_000})
+    a = old_counter("S001")
+    dated(a, 800)
+    a.sync()
+    member_id = register(a, "老会员", PHONE)
+    sold = sale.sell(a.ctx, a.cashier, [DraftLine("9001", 2), DraftLine("9002", 1)],
+                     member=member_id, tenders=[("cash", 13_000)])  # fmt: skip
+    assert sold.points_earned > 0  # a lot with points left: the sale stays
+    back = partial_refunds.refund(a.ctx, a.cashier, sold.txn_id, {0: 1}, "质量问题",
+                                  Approval(MANAGER_NO, MANAGER_PIN))  # fmt: skip
+    dated(a, 30)
+    a.sync()
+    a.clock.set(real_now())
+    a.sync()
+    assert history_window.carry_due(a.ctx, force=True) is not None
+    kept = {i for i, _k in old_rows(a, window_start(dt.date.today()))}
+    assert {sold.txn_id, back.txn_id} <= kept
+    left = {x.line_no: x.left for x in partial_refunds.refundable(a.ctx, sold.txn_id)}
+    assert left == {0: 1, 1: 1}
