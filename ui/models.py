@@ -179,6 +179,14 @@ def _time(line: TxnLine | PointsLine | TierLine) -> str:
     return line.at.strftime("%Y-%m-%d %H:%M")
 
 
+def _refund_mark(row: TxnLine) -> str:
+    if row.refunded:
+        return QCoreApplication.translate("history", "(已退)")
+    if row.partly_refunded:  # F7 offers what is left of it
+        return QCoreApplication.translate("history", "(部分退)")
+    return ""
+
+
 class TopUpsModel(RowsModel[TxnLine]):
     class Col(IntEnum):
         TIME = 0
@@ -201,7 +209,7 @@ class TopUpsModel(RowsModel[TxnLine]):
         }[col]
 
     def text(self, row: TxnLine, col: Col) -> str:
-        refunded = QCoreApplication.translate("history", "(已退)") if row.refunded else ""
+        refunded = _refund_mark(row)
         return {
             self.Col.TIME: _time(row),
             self.Col.KIND: kind_name(row.kind) + refunded,
@@ -239,8 +247,7 @@ class CheckoutsModel(RowsModel[TxnLine]):
 
     def text(self, row: TxnLine, col: Col) -> str:
         return {
-            self.Col.TIME: _time(row)
-            + (QCoreApplication.translate("history", "(已退)") if row.refunded else ""),
+            self.Col.TIME: _time(row) + _refund_mark(row),
             self.Col.AMOUNT: format_cny(row.amount_fen),
             self.Col.DISCOUNT: format_cny(row.discount_fen),
             self.Col.POINTS_USED: f"{row.points_used} = {format_cny(row.points_value_fen)}",

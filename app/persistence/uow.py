@@ -195,6 +195,31 @@ class UnitOfWork:
             )
         )
 
+    def partly_refunded_among(self, txn_ids: Collection[str]) -> set[str]:
+        """Which of these sales of goods still have quantities to refund after their refunds
+        (two indexed statements)."""
+        from app.persistence.refund_tables import TxnRefundLine
+        from app.persistence.sale_tables import TxnLine
+
+        if not txn_ids:
+            return set()
+        ids = list(txn_ids)
+        sold: dict[str, int] = dict(
+            self.session.execute(
+                select(TxnLine.txn_id, func.sum(TxnLine.quantity))
+                .where(TxnLine.txn_id.in_(ids))
+                .group_by(TxnLine.txn_id)
+            ).all()
+        )
+        back: dict[str, int] = dict(
+            self.session.execute(
+                select(TxnRefundLine.original_txn_id, func.sum(TxnRefundLine.quantity))
+                .where(TxnRefundLine.original_txn_id.in_(ids))
+                .group_by(TxnRefundLine.original_txn_id)
+            ).all()
+        )
+        return {i for i, n in sold.items() if n > back.get(i, 0)}
+
     def registration_txn_id(self, member_id: str) -> str | None:
         return self.session.scalar(
             select(Txn.id).where(Txn.member_id == member_id, Txn.kind == "register").limit(1)

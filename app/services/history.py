@@ -83,8 +83,9 @@ class TxnLine:
     tenders: tuple[TenderLine, ...]
     staff: str
     original_txn_id: str | None
-    refunded: bool  # a later refund reverses this one
+    refunded: bool  # a later refund reverses this one (all of it)
     note: str | None
+    partly_refunded: bool = False  # a sale of goods with some of its lines refunded
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,7 @@ class _Pages:
                 TenderLine(t.method, t.amount_fen, t.change_fen)
             )
         refunded = self.uow.refunded_among(ids)
+        partly = self.uow.partly_refunded_among(refunded)
 
         def line(t: Txn) -> TxnLine:
             return TxnLine(
@@ -199,8 +201,9 @@ class _Pages:
                 tenders=tuple(tenders.get(t.id, ())),
                 staff=self.names.get(t.staff_id or "", ""),
                 original_txn_id=t.original_txn_id,
-                refunded=t.kind in REFUNDABLE_KINDS and t.id in refunded,
+                refunded=t.kind in REFUNDABLE_KINDS and t.id in refunded and t.id not in partly,
                 note=t.note,
+                partly_refunded=t.kind in REFUNDABLE_KINDS and t.id in partly,
             )
 
         return {

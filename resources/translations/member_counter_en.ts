@@ -3776,6 +3776,10 @@ Installer: {2}</translation>
         <translation>Voided (cancelled)</translation>
     </message>
     <message>
+        <source>(部分退)</source>
+        <translation> (part refunded)</translation>
+    </message>
+    <message>
         <source>时间</source>
         <translation>Time</translation>
     </message>

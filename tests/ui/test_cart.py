@@ -268,6 +268,17 @@ def test_a_serial_scanners_code_goes_into_the_open_cart(qtbot, window, ctx, mana
     assert query(ctx, "SELECT COUNT(*) FROM txn") == [(0,)]  # nothing sold, nothing kept
 
 
+def _history_row(counter, txn_id: str) -> str:
+    """The time cell of the sale's row in the member's purchases tab (with its refund mark)."""
+    from app.services.history import Tab
+
+    model = counter.panel.models[Tab.CHECKOUTS]
+    for i in range(model.rowCount()):
+        if model.row_at(i).txn_id == txn_id:
+            return model.data(model.index(i, 0)) or ""
+    return ""
+
+
 def test_two_lines_of_a_sale_refunded_in_part_from_the_members_history(
     qtbot, window, ctx, manager, cashier, register
 ) -> None:
@@ -311,6 +322,8 @@ def test_two_lines_of_a_sale_refunded_in_part_from_the_members_history(
     left = {s.line_no: s.left for s in partial_refunds.refundable(ctx, sold.txn_id)}
     assert left == {0: 2, 1: 0}
     assert "退货完成" in counter.message.text()
+    qtbot.waitUntil(lambda: "(部分退)" in _history_row(counter, sold.txn_id), timeout=5000)
+    assert counter.selected_txn().txn_id == sold.txn_id  # F7 offers the rest of it again
 
 
 def test_a_walk_ins_goods_taken_back_by_the_receipts_number(

@@ -14,6 +14,7 @@ from app.domain.cart import OrderDiscount
 from app.domain.errors import CounterError
 from app.domain.held import DraftLine
 from app.services import catalogue, partial_refunds, sale
+from app.services.history import member_history
 from app.services.members import set_payment_password
 from app.services.points import adjust_points
 from app.services.security import Approval
@@ -67,10 +68,17 @@ def test_refunding_everything_in_pieces_restores_the_member(
     first = partial_refunds.refund(ctx, cashier, r.txn_id, {0: 1}, "质量问题", approval)
     assert [(x.line_no, x.quantity, x.left) for x in first.lines] == [(0, 1, 2)]
     assert not first.all_refunded
+    shown = member_history(ctx, cashier, m.member_id)  # partly refunded: F7 still offers it
+    [line] = [t for t in shown.checkouts if t.txn_id == r.txn_id]
+    assert (line.refunded, line.partly_refunded) == (False, True)
+    assert shown.newest_refundable() == line
     second = partial_refunds.refund(ctx, cashier, r.txn_id, {0: 1, 2: 1}, "顾客原因", approval)
     assert not second.all_refunded
     last = partial_refunds.refund(ctx, cashier, r.txn_id, {0: 1, 1: 1, 2: 1}, "其他", approval)
     assert last.all_refunded
+    [line] = [t for t in member_history(ctx, cashier, m.member_id).checkouts
+              if t.txn_id == r.txn_id]  # fmt: skip
+    assert (line.refunded, line.partly_refunded) == (True, False)
     assert ledger_checked(ctx, m.member_id) == before
     assert spend_of(ctx, m.member_id) == spend_before
     paid_cash = sum(-x[0] for x in query(
