@@ -32,13 +32,27 @@ def _mismatch(detail: str) -> SaleRefundRefused:
     return SaleRefundRefused("sale_refund_mismatch", detail=detail)
 
 
-def sold_of(sale: Mapping[str, Any]) -> tuple[SoldLine, ...]:
+def _wire_lines(sale: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The sale's lines as it sent them; an amount-only walk-in sale (no member, no cart)
+    is one implicit line (quantity 1, its parts what each tender paid net of change), so
+    its refund is all of it, once (app.services.walk_in_refunds)."""
     cart = sale.get("cart")
-    if not cart:
+    if cart:
+        return list(cart["lines"])
+    if sale.get("member_id") is not None:
         raise _mismatch("the sale has no lines")
+    parts: dict[str, int] = {}
+    for t in sale.get("tenders") or ():
+        parts[t["method"]] = parts.get(t["method"], 0) + t["amount_fen"] - t["change_fen"]
+    return [{"quantity": 1, "list_fen": sale["amount_fen"],
+             "parts": {m: f for m, f in parts.items() if f}, "points_used": 0,
+             "points_earned": 0}]  # fmt: skip
+
+
+def sold_of(sale: Mapping[str, Any]) -> tuple[SoldLine, ...]:
     return tuple(
         SoldLine(i, w["quantity"], dict(w["parts"]), w["points_used"], w["points_earned"])
-        for i, w in enumerate(cart["lines"])
+        for i, w in enumerate(_wire_lines(sale))
     )
 
 
@@ -80,7 +94,7 @@ def check(
     earlier = _earlier(earlier_payloads)
     back = _refund(sold, earlier, ev)
     by_line = {x.index: x for x in back.lines}
-    wire = sale["cart"]["lines"]
+    wire = _wire_lines(sale)
     for line in ev.lines:
         want = by_line[line.line_no]
         if (dict(line.parts), line.points_used, line.points_earned) != (

@@ -25,7 +25,7 @@ from app.domain.money import format_cny
 from app.domain.phone import looks_like_phone
 from app.domain.window import window_start
 from app.ports import CustomerDisplay
-from app.services import countcards, partial_refunds
+from app.services import countcards, partial_refunds, walk_in_refunds
 from app.services.cart_quote import has_catalogue
 from app.services.history import (
     Cursor,
@@ -44,12 +44,13 @@ from app.services.receipts import has_receipt, last_receipt_of, receipt_preview
 from app.services.sale import SaleResult
 from app.services.security import Permission
 from app.services.settings import printer_settings
+from app.services.walk_in_refunds import AmountSale
 from ui.dialogs.base import run_modal
 from ui.dialogs.card_ops import CardOpsDialog
 from ui.dialogs.cart import CartDialog
 from ui.dialogs.checkout import CheckoutDialog
 from ui.dialogs.countcard import CountCardDialog
-from ui.dialogs.line_refund import LineRefundDialog, SaleNumberDialog
+from ui.dialogs.line_refund import AmountRefundDialog, LineRefundDialog, SaleNumberDialog
 from ui.dialogs.older_history import OlderHistoryDialog
 from ui.dialogs.password import PaymentPasswordDialog
 from ui.dialogs.refund import RefundDialog
@@ -751,11 +752,21 @@ class CounterScreen(QWidget):
     def _refund_goods(self, sale: SaleFound) -> None:
         ctx = self.session.ctx
 
-        def lines_of() -> tuple[tuple[SaleLineLeft, ...], tuple[str, ...]]:
-            return partial_refunds.refundable(ctx, sale.txn_id), partial_refunds.reasons(ctx)
+        def lines_of() -> tuple[tuple[SaleLineLeft, ...] | AmountSale, tuple[str, ...]]:
+            try:
+                lines = partial_refunds.refundable(ctx, sale.txn_id)
+            except RuleError as exc:
+                if exc.code != "refund_amount_only_walk_in":
+                    raise
+                return walk_in_refunds.amount_sale(ctx, sale.txn_id), partial_refunds.reasons(ctx)
+            return lines, partial_refunds.reasons(ctx)
 
-        def ask(found: tuple[tuple[SaleLineLeft, ...], tuple[str, ...]]) -> None:
-            done = LineRefundDialog.ask(self, self.session, sale, *found)
+        def ask(found: tuple[tuple[SaleLineLeft, ...] | AmountSale, tuple[str, ...]]) -> None:
+            what, reasons = found
+            if isinstance(what, AmountSale):  # a walk-in's amount-only sale: all of it
+                done = AmountRefundDialog.ask(self, self.session, sale, what, reasons)
+            else:
+                done = LineRefundDialog.ask(self, self.session, sale, what, reasons)
             if done is not None:
                 back = " + ".join(f"{method_name(m)} {format_cny(f)}" for m, f in done.money_back)
                 self._done(self.tr("退货完成:退回 {0}").format(back or format_cny(0)), done)

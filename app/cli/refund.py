@@ -1,7 +1,8 @@
 """``refund TXN --line N=QTY [--line ...] --reason R`` (退货: a cart sale's lines, numbered
 from 1 as the receipt numbers them) and ``refund-reasons list|add|remove``. Without
 ``--line`` it is the whole refund of an amount checkout or a top-up
-(app.cli.commands.do_refund). A manager approves with ``--approve-by``/``--approve-pin``."""
+(app.cli.commands.do_refund), or with ``--reason`` of an amount-only walk-in sale
+(app.services.walk_in_refunds). A manager approves with ``--approve-by``/``--approve-pin``."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 from app.cli import commands, render
 from app.cli.parser import UsageError, approval_of
 from app.domain.messages import current_language
-from app.services import partial_refunds
+from app.services import partial_refunds, walk_in_refunds
 from app.services.context import CounterContext
 from app.services.security import Actor
 
@@ -42,8 +43,9 @@ def do_refund(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Re
             {"line": x.line_no + 1, "item": x.item_code, "name": x.name, "sold": x.sold,
              "left": x.left, "paid": render.yuan(x.due_fen)} for x in left]}  # fmt: skip
     if not args.line:
-        if args.reason is not None:
-            raise UsageError("--reason goes with --line (a cart sale's partial refund)")
+        if args.reason is not None:  # an amount-only walk-in sale: all of it, with a reason
+            r = walk_in_refunds.refund(ctx, actor, args.txn_id, args.reason, approval_of(args))
+            return result(r)
         return commands.do_refund(ctx, actor, args)
     r = partial_refunds.refund(ctx, actor, args.txn_id, request_of(args.line), args.reason,
                                approval_of(args))  # fmt: skip

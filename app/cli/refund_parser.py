@@ -16,7 +16,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="N=QTY",
         help="退货: line N of the sale (from 1) and the quantity, repeatable",
     )
-    p.add_argument("--reason", help="the refund reason (one of refund-reasons list)")
+    p.add_argument(
+        "--reason",
+        help="the refund reason (one of refund-reasons list); alone, without --line, refunds "
+        "an amount-only walk-in sale whole",
+    )
     p.add_argument(
         "--show", action="store_true", help="list the sale's lines and what is left; refund none"
     )

@@ -8,8 +8,8 @@ REFUND_MESSAGES: dict[str, tuple[str, str]] = {
         "Scan the receipt's number, or type at least its last 6 characters",
     ),
     "sale_number_unknown": (
-        "没有找到单号为 {number} 的商品销售",
-        "No sale of goods numbered {number}",
+        "没有找到单号为 {number} 的销售",
+        "No sale numbered {number}",
     ),
     "sale_number_ambiguous": (
         "单号以 {number} 结尾的销售不止一笔:请多输入几位",
@@ -20,8 +20,12 @@ REFUND_MESSAGES: dict[str, tuple[str, str]] = {
         "This sale is refunded by its lines: choose the lines and quantities ({txn_id})",
     ),
     "refund_amount_only_walk_in": (
-        "按金额结账的散客交易没有商品明细,不能按商品退款:{txn_id}",
-        "An amount-only walk-in sale has no lines to refund: {txn_id}",
+        "按金额结账的散客交易没有商品明细,请选择退款原因整单退款:{txn_id}",
+        "An amount-only walk-in sale has no lines: it is refunded whole, with a reason ({txn_id})",
+    ),
+    "txn_not_amount_walk_in": (
+        "这笔不是按金额结账的散客交易,不能整单退款:{txn_id}",
+        "This is not an amount-only walk-in sale to refund whole: {txn_id}",
     ),
     "sale_fully_refunded": (
         "这笔交易的商品已全部退完,不能再退:{txn_id}",

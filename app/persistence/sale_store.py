@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.domain.partial_refund import SoldLine
 from app.persistence.sale_tables import TxnCart, TxnLine
@@ -38,12 +38,13 @@ def sold_lines(uow: UnitOfWork, txn_id: str) -> tuple[SoldLine, ...]:
 
 
 def sales_numbered(uow: UnitOfWork, number: str, limit: int = 2) -> Sequence[str]:
-    """The cart sales whose id is ``number`` or ends with it (the receipt's 单号, or its
-    last characters typed), newest first."""
+    """The sales whose id is ``number`` or ends with it (the receipt's 单号, or its last
+    characters typed), newest first: the sales of goods, and the amount-only sales to walk-in
+    customers (a member's amount checkout is found by the member)."""
     stmt = (
         select(Txn.id)
-        .join(TxnCart, TxnCart.txn_id == Txn.id)
-        .where(Txn.kind == "checkout")
+        .outerjoin(TxnCart, TxnCart.txn_id == Txn.id)
+        .where(Txn.kind == "checkout", or_(TxnCart.txn_id.is_not(None), Txn.member_id.is_(None)))
         .order_by(Txn.created_at.desc())
         .limit(limit)
     )

@@ -85,6 +85,9 @@ def _reason_ok(ctx: CounterContext, reason: str | None) -> str:
     return reason
 
 
+check_reason = _reason_ok  # an amount-only walk-in sale's refund too (app.services.walk_in_refunds)
+
+
 # -- what a sale has left --------------------------------------------------------------
 @dataclass(frozen=True)
 class SaleLineLeft:

@@ -274,10 +274,10 @@ def _body(uow: UnitOfWork, txn: Txn) -> list[Block]:
     if refund_receipt.is_partial(uow, txn):  # 退货: a cart sale's lines
         return refund_receipt.refund_blocks(uow, txn, _tender_lines(uow, txn, back=True))
     if txn.kind == "refund":
-        blocks = [
-            Columns("原单号", txn.original_txn_id or "-"),
-            Columns("退款金额", _money(-txn.due_fen), bold=True),
-        ]
+        blocks = [Columns("原单号", txn.original_txn_id or "-")]
+        if txn.note:  # a walk-in's amount-only sale refunded whole (its reason)
+            blocks.append(Columns(render("receipt_refund_reason"), txn.note))
+        blocks.append(Columns("退款金额", _money(-txn.due_fen), bold=True))
         sv_back = sum(e.principal_fen + e.bonus_fen for e in uow.sv_entries(txn.id))
         if sv_back:
             blocks.append(Columns("退回储值", _money(sv_back)))

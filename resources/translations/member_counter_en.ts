@@ -33,6 +33,45 @@
     </message>
 </context>
 <context>
+    <name>AmountRefundDialog</name>
+    <message>
+        <source>退款</source>
+        <translation>Refund</translation>
+    </message>
+    <message>
+        <source>{0} 的散客销售 · 实付 {1}</source>
+        <translation>Walk-in sale of {0} · paid {1}</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>{0} {1}</source>
+        <translation>{0} {1}</translation>
+    </message>
+    <message>
+        <source>整单退款,按原支付方式退回:{0}</source>
+        <translation>The whole sale is refunded, back as it was paid: {0}</translation>
+    </message>
+    <message>
+        <source>退款原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>确认退款 (Enter)</source>
+        <translation>Refund (Enter)</translation>
+    </message>
+    <message>
+        <source>这笔销售已经退过款</source>
+        <translation>This sale has been refunded already</translation>
+    </message>
+    <message>
+        <source>请选择退款原因</source>
+        <translation>Choose a reason</translation>
+    </message>
+</context>
+<context>
     <name>ApprovalBox</name>
     <message>
         <source>店长授权</source>

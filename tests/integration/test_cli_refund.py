@@ -66,6 +66,18 @@ def test_a_walk_in_sale_refunded_in_cash(cli: Cli) -> None:
                   staff=CASHIER)  # fmt: skip
     assert done["walk_in"] and done["money_back"] == [{"method": "cash", "amount": "30.00"}]
     assert done["all_refunded"]
+    # An amount-only walk-in sale: refunded whole, with a reason; once.
+    amount = cli.ok("checkout", "--walk-in", "--amount", "12.34", "--pay", "wechat",
+                    staff=CASHIER)["txn_id"]  # fmt: skip
+    got, data, _ = cli.run("refund", amount, *APPROVE, staff=CASHIER)
+    assert (got, data["code"]) == (3, "refund_amount_only_walk_in") and "原因" in data["error"]
+    whole = cli.ok("refund", amount, "--reason", "顾客原因", *APPROVE, staff=CASHIER)
+    assert whole["money_back"] == [{"method": "wechat", "amount": "12.34"}] and not whole["lines"]
+    got, data, _ = cli.run("refund", amount, "--reason", "顾客原因", *APPROVE, staff=CASHIER)
+    assert (got, data["code"]) == (3, "already_refunded")
+    got, data, _ = cli.run("refund", sold["txn_id"], "--reason", "顾客原因", *APPROVE,
+                           staff=CASHIER)  # fmt: skip
+    assert (got, data["code"]) == (3, "txn_not_amount_walk_in")
 
 
 def test_the_store_edits_its_refund_reasons(cli: Cli) -> None:

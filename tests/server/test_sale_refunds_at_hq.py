@@ -164,3 +164,45 @@ def test_a_refund_hq_voided_gave_nothing_back(
     assert (held_at_hq.principal_fen, held_at_hq.bonus_fen, held_at_hq.points) == balances(
         a, member_id
     )[:3]
+
+
+def _more_cash(ev: dict[str, Any]) -> None:
+    ev["payload"]["lines"][0]["parts"]["cash"] += 100
+    ev["payload"]["tenders"][0]["amount_fen"] -= 100
+
+
+def test_an_amount_only_walk_in_sale_refunded_whole_at_hq_and_only_once(
+    hq: HQServer, make_counter: Callable[..., Counter]
+) -> None:
+    import json
+
+    from app.services import walk_in_refunds
+    from tests.helpers import query
+
+    a, _a2 = chain(hq, make_counter)
+    s = sale.walk_in(a.ctx, a.cashier, 3_000, tenders=[("cash", 5_000)])  # 20.00 change
+    a.sync()
+    walk_in_refunds.refund(a.ctx, a.cashier, s.txn_id, "顾客原因", OK)
+    a.sync()
+    assert list_quarantine(hq.engine) == [] and len(hq_refunds(hq, s.txn_id)) == 1
+    # Forged: more money back than the sale took.
+    other = sale.walk_in(a.ctx, a.cashier, 3_000, pay="cash")
+    a.sync()
+    walk_in_refunds.refund(a.ctx, a.cashier, other.txn_id, "顾客原因", OK)
+    assert quarantined(forge(a, _more_cash), "hq_sale_refund_mismatch")
+    assert hq_refunds(hq, other.txn_id) == []
+    # Forged: the first sale refunded again, under a new id, in place of the next event.
+    [(sent,)] = query(
+        a.ctx,
+        "SELECT payload FROM outbox WHERE type = 'sale.refunded' "
+        "AND json_extract(payload, '$.original_txn_id') = ?",
+        s.txn_id,
+    )
+    again = {**json.loads(sent), "txn_id": "01900000-0000-7000-8000-0000000000a1"}
+    sale.walk_in(a.ctx, a.cashier, 1_000, pay="cash")
+
+    def _again(ev: dict[str, Any]) -> None:
+        ev["type"], ev["payload"] = "sale.refunded", again
+
+    assert quarantined(forge(a, _again), "hq_sale_refund_over")
+    assert len(hq_refunds(hq, s.txn_id)) == 1

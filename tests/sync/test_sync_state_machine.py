@@ -51,7 +51,7 @@ from app.domain.ids import uuid7
 from app.domain.pricing import STORED_VALUE
 from app.persistence import countcard_store
 from app.persistence.countcard_tables import MemberCountCard
-from app.services import catalogue, countcards, partial_refunds, sale, syncstate
+from app.services import catalogue, countcards, partial_refunds, sale, syncstate, walk_in_refunds
 from app.services.checkout import checkout
 from app.services.countcard_products import save_product
 from app.services.members import Registration, register_member
@@ -75,6 +75,15 @@ STORES = st.integers(0, N_STORES - 1)
 FORGERIES = ("inflate", "unknown_type", "cancel", "unknown_staff", "credit", "catalogue",
              "walk_in_points", "over_refund")  # fmt: skip
 ITEMS = st.sampled_from(["I1", "I2", "I3"])
+
+
+def _cart_of(sale: dict) -> dict:
+    """A sale's lines as HQ checks a refund against them: an amount-only walk-in sale's one
+    implicit line is its tenders (server.sale_refunds)."""
+    if sale["cart"]:
+        return sale["cart"]
+    paid = {t["method"]: t["amount_fen"] - t["change_fen"] for t in sale["tenders"]}
+    return {"lines": [{"quantity": 1, "parts": paid}]}
 
 
 class SyncMachine(RuleBasedStateMachine):
@@ -291,6 +300,19 @@ class SyncMachine(RuleBasedStateMachine):
         if r.member_id is not None:
             self.expected[r.member_id] += sum(f for m, f in r.money_back if m == STORED_VALUE)
 
+    @rule(i=STORES, yuan=st.integers(1, 500), refunds=st.integers(0, 2))
+    def sell_amount_to_a_walk_in(self, i: int, yuan: int, refunds: int) -> None:
+        """An amount-only walk-in sale, online or not, refunded whole (once; a second time
+        is refused at the counter)."""
+        c = self.stores[i]
+        r = sale.walk_in(c.ctx, c.cashier, yuan * 100, tenders=[("cash", yuan * 100 + 50)])
+        for n in range(refunds):
+            try:
+                walk_in_refunds.refund(c.ctx, c.cashier, r.txn_id, "顾客原因",
+                                       Approval(MANAGER_NO, MANAGER_PIN))  # fmt: skip
+            except CounterError as exc:
+                assert n == 1 and exc.code == "already_refunded", exc.code
+
     @staticmethod
     def _lines(c: Counter, txn_id: str) -> int:
         return len(partial_refunds.refundable(c.ctx, txn_id))
@@ -303,7 +325,7 @@ class SyncMachine(RuleBasedStateMachine):
                 .join(t.event, t.event.c.event_id == t.txn.c.event_id)
                 .where(t.txn.c.type.in_(("sale.completed", "sale.refunded")))
             ).all()
-        sold = {r.id: json.loads(r.payload)["cart"] for r in rows if r.type == "sale.completed"}
+        sold = {r.id: _cart_of(json.loads(r.payload)) for r in rows if r.type == "sale.completed"}
         back: dict[tuple[str, int], list[int]] = {}
         for r in rows:
             if r.type == "sale.refunded":

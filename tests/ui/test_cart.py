@@ -369,3 +369,43 @@ def test_a_walk_ins_goods_taken_back_by_the_receipts_number(
     back = query(ctx, "SELECT d.method, d.amount_fen FROM txn_tender d JOIN txn t "
                  "ON t.id = d.txn_id WHERE t.kind = 'refund'")  # fmt: skip
     assert back == [("cash", -350)]
+
+
+def test_a_walk_ins_amount_only_sale_refunded_whole_by_the_receipts_number(
+    qtbot, window, ctx, cashier
+) -> None:
+    from app.services import sale
+    from ui.dialogs.line_refund import AmountRefundDialog, SaleNumberDialog
+
+    sold = sale.walk_in(ctx, cashier, 4_200, tenders=[("cash", 5_000)])  # 8.00 change
+    sign_in(qtbot, window)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.counter, timeout=5000)
+    idle(qtbot, window)
+    counter = window.counter
+
+    def number(d: QDialog) -> None:
+        assert isinstance(d, SaleNumberDialog)
+        qtbot.keyClicks(d.number, sold.txn_id[-8:])
+        qtbot.keyClick(d.number, Qt.Key.Key_Return)
+
+    def refund(d: AmountRefundDialog) -> None:
+        assert d.sale.txn_id == sold.txn_id and d.amount.due_fen == 4_200
+        assert d.focusWidget() is d.reason and "现金 ¥42.00" in d.paid_text.text()
+        assert not d.confirm_button.isEnabled() and "授权" in d.error.text()
+        qtbot.keyClick(d.reason, Qt.Key.Key_Return)  # on to the manager's number
+        assert d.focusWidget() is d.approval.staff_no
+        qtbot.keyClicks(d.approval.staff_no, MANAGER_NO)
+        qtbot.keyClick(d.approval.staff_no, Qt.Key.Key_Return)
+        qtbot.keyClicks(d.approval.pin, MANAGER_PIN)
+        save_screenshot(d, "74-amount-refund")
+        qtbot.keyClick(d.approval.pin, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: not d.isVisible(), timeout=5000)
+
+    nested(qtbot, AmountRefundDialog, lambda: in_dialog(
+        qtbot, lambda: qtbot.keyClick(counter.scan_box, Qt.Key.Key_F7), number), refund,
+        wait=True)  # fmt: skip
+    idle(qtbot, window)
+    back = query(ctx, "SELECT t.note, d.method, d.amount_fen FROM txn_tender d JOIN txn t "
+                 "ON t.id = d.txn_id WHERE t.kind = 'refund'")  # fmt: skip
+    assert back == [("质量问题", "cash", -4_200)]
+    assert "退货完成" in counter.message.text() and "¥42.00" in counter.message.text()

@@ -183,6 +183,55 @@ def test_a_walk_in_or_cart_sale_is_not_refunded_whole(ctx, cashier, register, it
         refused(snapshot, code, refunds.refund, ctx, cashier, txn_id, approval)
 
 
+def test_an_amount_only_walk_in_sale_is_refunded_whole_once(
+    ctx, cashier, manager, clock, approval, snapshot
+) -> None:
+    import json
+
+    from app.services import partial_refunds, walk_in_refunds
+    from app.services.receipts import receipt_preview
+    from tests.helpers import query
+
+    a = sale.walk_in(ctx, cashier, 5_000, tenders=[("cash", 3_000), ("wechat", 2_500)])
+    assert [t.change_fen for t in a.tenders] == [500, 0]  # 30.00 cash for 25.00 of it
+    found = partial_refunds.find_sale(ctx, cashier, a.txn_id[-8:])  # its receipt's 单号
+    assert (found.txn_id, found.member_id) == (a.txn_id, None)
+    shown = walk_in_refunds.amount_sale(ctx, a.txn_id)
+    assert (shown.due_fen, dict(shown.paid), shown.refunded) == (
+        5_000, {"cash": 2_500, "wechat": 2_500}, False)  # fmt: skip
+    refused(snapshot, "refund_reason_required", walk_in_refunds.refund, ctx, cashier,
+            a.txn_id, "", approval)  # fmt: skip
+    refused(snapshot, "approval_required", walk_in_refunds.refund, ctx, cashier, a.txn_id,
+            "顾客原因", None)  # fmt: skip
+    r = walk_in_refunds.refund(ctx, cashier, a.txn_id, "顾客原因", approval)
+    assert dict(r.money_back) == {"cash": 2_500, "wechat": 2_500} and r.all_refunded
+    assert query(ctx, "SELECT kind, original_txn_id, due_fen, note, member_id FROM txn "
+                      "WHERE id = ?", r.txn_id) == [("refund", a.txn_id, -5_000, "顾客原因",
+                                                     None)]  # fmt: skip
+    [(payload,)] = query(ctx, "SELECT payload FROM outbox WHERE type = 'sale.refunded'")
+    ev = json.loads(payload)
+    assert ev["lines"] == [
+        {
+            "line_no": 0,
+            "quantity": 1,
+            "list_fen": 5_000,
+            "points_used": 0,
+            "points_earned": 0,
+            "parts": {"cash": 2_500, "wechat": 2_500},
+        }
+    ]
+    receipt = "\n".join(receipt_preview(ctx, r.txn_id, columns=48))
+    assert "顾客原因" in receipt and a.txn_id in receipt
+    refused(snapshot, "already_refunded", walk_in_refunds.refund, ctx, cashier, a.txn_id,
+            "顾客原因", approval)  # fmt: skip
+    assert walk_in_refunds.amount_sale(ctx, a.txn_id).refunded
+    clock.set(dt.datetime(2026, 3, 15, 14, 0, tzinfo=dt.UTC))
+    z = closing.close_day(ctx, manager)
+    assert (z["sales"]["net_fen"], z["refunds"]["count"], z["refunds"]["net_fen"]) == (
+        5_000, 1, 5_000)  # fmt: skip
+    assert z["net_sales_fen"] == 0 and z["sales_by_tender"] == {}
+
+
 def test_the_receipt_of_a_cart_sale_says_why_each_price(ctx, cashier, register, items) -> None:
     from app.domain.messages import set_language
     from app.services.receipts import receipt_for_txn, receipt_preview

@@ -10,10 +10,12 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSpinBox, QWidget
 
 from app.domain.money import format_cny
-from app.services import partial_refunds
+from app.services import partial_refunds, walk_in_refunds
 from app.services.partial_refunds import PartialRefundResult, SaleFound, SaleLineLeft, find_sale
+from app.services.walk_in_refunds import AmountSale
 from ui.dialogs.approval import ApprovalBox
 from ui.dialogs.base import OpDialog, caption, run_modal
+from ui.models import method_name
 from ui.session import Session
 from ui.widgets.fields import LatinEdit
 
@@ -138,4 +140,69 @@ class SaleNumberDialog(OpDialog):
     @classmethod
     def ask(cls, parent: QWidget, session: Session) -> SaleFound | None:
         dialog = cls(session, parent)
+        return dialog.result_value if run_modal(dialog) else None
+
+
+class AmountRefundDialog(OpDialog):
+    """F7 on an amount-only walk-in sale (散客按金额结账, no goods to choose): all of it back
+    by the tenders it was paid with, with a reason and a manager's approval."""
+
+    def __init__(
+        self,
+        session: Session,
+        sale: SaleFound,
+        amount: AmountSale,
+        reasons: Sequence[str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(session, self.tr("退款"), parent)
+        self.setMinimumWidth(560)
+        self.sale, self.amount = sale, amount
+        self.body.addWidget(QLabel(self.tr("{0} 的散客销售 · 实付 {1}").format(
+            sale.at.strftime("%Y-%m-%d %H:%M"), format_cny(amount.due_fen)), self))  # fmt: skip
+        paid = self.tr("、").join(
+            self.tr("{0} {1}").format(method_name(m), format_cny(f)) for m, f in amount.paid
+        )
+        self.paid_text = caption(self.tr("整单退款,按原支付方式退回:{0}").format(paid), self)
+        self.body.addWidget(self.paid_text)
+        form = QFormLayout()
+        self.reason = QComboBox(self)
+        self.reason.setMinimumHeight(44)
+        for r in reasons:
+            self.reason.addItem(r)
+        form.addRow(self.tr("退款原因"), self.reason)
+        self.body.addLayout(form)
+        self.approval = ApprovalBox.of(session, self)
+        self.body.addWidget(self.approval)
+        self.approval.staff_no.textChanged.connect(self.revalidate)
+        self.approval.pin.textChanged.connect(self.revalidate)
+        self.confirm_button.setText(self.tr("确认退款 (Enter)"))
+        self.reason.setFocus()
+        self.revalidate()
+
+    def problem(self) -> str | None:
+        if self.amount.refunded:
+            return self.tr("这笔销售已经退过款")
+        if not self.reason.currentText():
+            return self.tr("请选择退款原因")
+        return self.approval.missing()
+
+    def perform(self) -> None:
+        ctx, actor, txn_id = self.session.ctx, self.session.cashier, self.sale.txn_id
+        reason, approval = self.reason.currentText(), self.approval.approval()
+        self.run(lambda: walk_in_refunds.refund(ctx, actor, txn_id, reason, approval))
+
+    def on_refused(self, exc: BaseException) -> None:
+        self.approval.pin.clear()
+
+    @classmethod
+    def ask(
+        cls,
+        parent: QWidget,
+        session: Session,
+        sale: SaleFound,
+        amount: AmountSale,
+        reasons: Sequence[str],
+    ) -> PartialRefundResult | None:
+        dialog = cls(session, sale, amount, reasons, parent)
         return dialog.result_value if run_modal(dialog) else None
