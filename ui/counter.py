@@ -769,7 +769,8 @@ class CounterScreen(QWidget):
                 done = LineRefundDialog.ask(self, self.session, sale, what, reasons)
             if done is not None:
                 back = " + ".join(f"{method_name(m)} {format_cny(f)}" for m, f in done.money_back)
-                self._done(self.tr("退货完成:退回 {0}").format(back or format_cny(0)), done)
+                said = self.tr("退货完成:退回 {0}") if done.lines else self.tr("退款完成:退回 {0}")
+                self._done(said.format(back or format_cny(0)), done)
             self.focus_scan()
 
         Op(self.session.tasks, lines_of, owner=self).success(ask).failure(

@@ -408,4 +408,4 @@ def test_a_walk_ins_amount_only_sale_refunded_whole_by_the_receipts_number(
     back = query(ctx, "SELECT t.note, d.method, d.amount_fen FROM txn_tender d JOIN txn t "
                  "ON t.id = d.txn_id WHERE t.kind = 'refund'")  # fmt: skip
     assert back == [("质量问题", "cash", -4_200)]
-    assert "退货完成" in counter.message.text() and "¥42.00" in counter.message.text()
+    assert "退款完成" in counter.message.text() and "¥42.00" in counter.message.text()

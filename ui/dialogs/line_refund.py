@@ -133,6 +133,14 @@ class SaleNumberDialog(OpDialog):
     def problem(self) -> str | None:
         return None if len(self.number.text().strip()) >= 6 else self.tr("请输入单号后 6 位以上")
 
+    def take_scan(self, scan: str) -> None:
+        """The receipt's QR code scanned (the scanner's Enter is the wedge's): its 单号,
+        looked up at once."""
+        if self.busy:
+            return
+        self.number.setText(scan.strip()[:36])
+        self.confirm()
+
     def perform(self) -> None:
         ctx, actor, number = self.session.ctx, self.session.cashier, self.number.text()
         self.run(lambda: find_sale(ctx, actor, number))
