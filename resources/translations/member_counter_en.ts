@@ -624,6 +624,10 @@ Enter on an empty box pays</translation>
         <translation>Refund</translation>
     </message>
     <message>
+        <source>转让</source>
+        <translation>Transfer</translation>
+    </message>
+    <message>
         <source>会员输入 6 位支付密码</source>
         <translation>Member enters the 6-digit payment password</translation>
     </message>
@@ -652,6 +656,26 @@ Enter on an empty box pays</translation>
         <translation>Refund by</translation>
     </message>
     <message>
+        <source>受让会员的手机号、卡号或会员码,按 Enter 查找</source>
+        <translation>Receiver's phone, card or member code; Enter finds them</translation>
+    </message>
+    <message>
+        <source>转给</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <source>转给:{0} · {1} · {2}</source>
+        <translation>To: {0} · {1} · {2}</translation>
+    </message>
+    <message>
+        <source>不能转给会员本人</source>
+        <translation>A card cannot be given to its own holder</translation>
+    </message>
+    <message>
+        <source>受让会员已注销,不能转给他</source>
+        <translation>The receiver is cancelled: a card cannot go to them</translation>
+    </message>
+    <message>
         <source>{0} · {1}</source>
         <translation>{0} · {1}</translation>
     </message>
@@ -674,6 +698,10 @@ Enter on an empty box pays</translation>
     <message>
         <source>确认退卡 (Enter)</source>
         <translation>Refund the card (Enter)</translation>
+    </message>
+    <message>
+        <source>确认转让 (Enter)</source>
+        <translation>Transfer (Enter)</translation>
     </message>
     <message>
         <source>{0}(剩 {1} 次)</source>
@@ -752,6 +780,30 @@ Enter on an empty box pays</translation>
         <translation>Paid {0}, used {1}; the difference is paid back and the times left (free ones too) end. A manager approves.</translation>
     </message>
     <message>
+        <source>会员没有可转让的次卡</source>
+        <translation>The member holds no card to transfer</translation>
+    </message>
+    <message>
+        <source>此卡不可转让:{0}</source>
+        <translation>This card cannot be transferred: {0}</translation>
+    </message>
+    <message>
+        <source>请输入受让会员的手机号或卡号,按 Enter 查找</source>
+        <translation>Type the receiver's phone or card number and press Enter</translation>
+    </message>
+    <message>
+        <source>正在查找会员…</source>
+        <translation>Finding the member…</translation>
+    </message>
+    <message>
+        <source>按 Enter 查找受让会员</source>
+        <translation>Press Enter to find the receiver</translation>
+    </message>
+    <message>
+        <source>扫码只用于转让时查找受让会员</source>
+        <translation>A scan here only finds the receiver of a transfer</translation>
+    </message>
+    <message>
         <source>次卡核销完成:{0}</source>
         <translation>Count card used: {0}</translation>
     </message>
@@ -762,6 +814,10 @@ Enter on an empty box pays</translation>
     <message>
         <source>,找零 {0}</source>
         <translation>, change {0}</translation>
+    </message>
+    <message>
+        <source>次卡已转让:{0} → {1}</source>
+        <translation>Card transferred: {0} → {1}</translation>
     </message>
     <message>
         <source>退卡完成:{0}</source>

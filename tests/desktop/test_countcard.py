@@ -76,3 +76,42 @@ def test_a_count_card_sold_used_three_times_and_refunded(app: App) -> None:
     )
     assert refund == [("cash", -20_000)] and _balance(app) == before
     app.alive()
+
+
+def test_a_count_card_given_to_another_member(app: App) -> None:
+    """转让 (4): the receiver's phone typed and found with Enter, a manager's number and PIN."""
+    cli(app.data_dir, "item", "add", "CUT", "--name", "剪发", "--price", "50", "--service")
+    cli(app.data_dir, "countcard", "product", "add", "HAIR", "--name", "剪发卡",
+        "--item", "CUT=10", "--price", "400", "--days", "365", "--transferable")  # fmt: skip
+    cli(
+        app.data_dir,
+        "countcard",
+        "sell",
+        PHONE,
+        "--product",
+        "HAIR",
+        "--pay",
+        "cash",
+        staff=CASHIER,
+    )
+    app.sign_in(CASHIER)
+    s = app.screen
+    s.type(PHONE, enter=True)
+    app.settle(1.0)
+    app.open("F11", "次卡", 1.0)
+    s.key("4")  # 转让
+    app.settle(0.4)
+    s.key("Tab")  # past the card, to the receiver
+    s.type("13912345678", enter=True)  # 李四 of the demo store, found with Enter
+    app.settle(1.0)
+    s.type(ADMIN[0], enter=True)  # the focus is on the manager's number by now
+    s.type(ADMIN[1])
+    app.settle(0.5)
+    app.shot("countcard-transfer")
+    s.key("Return")
+    s.wait_active(app.title, exact=True)
+    app.settle(0.8)
+    owner = app.query("SELECT m.phone FROM member_count_card c JOIN member m ON m.id = c.member_id")
+    assert owner == [("13912345678",)], owner
+    assert app.query("SELECT COUNT(*) FROM txn WHERE kind = 'countcard_transfer'") == [(1,)]
+    app.alive()

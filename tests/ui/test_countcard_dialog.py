@@ -17,7 +17,7 @@ from tests.conftest import MANAGER_NO, MANAGER_PIN, db_snapshot
 from tests.helpers import query
 from tests.ui.conftest import idle, in_dialog, save_screenshot, sign_in
 from ui import i18n, theme
-from ui.dialogs.countcard import REFUND, SELL, USE, CountCardDialog
+from ui.dialogs.countcard import REFUND, SELL, TRANSFER, USE, CountCardDialog
 
 PHONE = "13800138301"
 
@@ -216,13 +216,14 @@ def test_in_english_each_mode_fits_a_1024_by_768_screen(
         d.show()
         _ready(qtbot, d)
         assert d.mode == USE and d.confirm_button.text() == "Use the card (Enter)"
-        for mode in (USE, SELL, REFUND):
+        for mode in (USE, SELL, REFUND, TRANSFER):
             d.set_mode(mode)
             d.adjustSize()
             wanted = {
                 USE: "",
                 SELL: "",
                 REFUND: "A manager must approve this with staff number and PIN",
+                TRANSFER: "This card cannot be transferred: 洗车卡",
             }
             assert d.error.text() == wanted[mode]
             _fits_a_small_screen(d)
@@ -293,3 +294,60 @@ def test_stored_value_and_a_visit_need_the_members_payment_password(
     before = db_snapshot(ctx)
     f11(qtbot, window, cancelled)
     assert db_snapshot(ctx) == before
+
+
+def test_a_card_given_to_another_member_with_a_managers_approval(
+    qtbot, window, ctx, manager, cashier, register
+) -> None:
+    add_item(ctx, manager, code="CUT", name="剪发", price_fen=5_000, service=True)
+    save_product(ctx, manager, code="HAIR", name="剪发卡", items=[("CUT", 10, 0)],
+                 price_fen=40_000, validity_days=365, transferable=True)  # fmt: skip
+    save_product(ctx, manager, code="VIP", name="会员专享", items=[("CUT", 2, 0)],
+                 price_fen=8_000, validity_days=30)  # fmt: skip
+    giver = register(name="有卡", phone=PHONE)
+    taker = register(name="受让", phone="13800138302")
+    card = countcards.sell(ctx, cashier, giver.member_id, "HAIR").card
+    countcards.sell(ctx, cashier, giver.member_id, "VIP")
+    countcards.use(ctx, cashier, giver.member_id, {"CUT": 1}, card_id=card.card_id)
+    _open(qtbot, window)
+
+    def give(d: QDialog) -> None:
+        assert isinstance(d, CountCardDialog)
+        _ready(qtbot, d)
+        qtbot.keyClick(d.focusWidget(), "4")  # 4 = transfer
+        assert d.mode == TRANSFER and d.focusWidget() is d.transfer_card
+        d.transfer_card.setCurrentIndex(1)  # 会员专享: not transferable
+        assert d.error.text() == "此卡不可转让:会员专享" and not d.confirm_button.isEnabled()
+        d.transfer_card.setCurrentIndex(0)
+        assert "手机号或卡号" in d.error.text()
+        d.transfer_to.setFocus()
+        qtbot.keyClicks(d.transfer_to, PHONE)  # the giver himself
+        qtbot.keyClick(d.transfer_to, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: d.error.text() == "不能转给会员本人", timeout=5000)
+        d.transfer_to.clear()
+        qtbot.keyClicks(d.transfer_to, "13800138399")  # nobody
+        qtbot.keyClick(d.transfer_to, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: not d.finding and "没有找到" in d.error.text(), timeout=5000)
+        d.transfer_to.selectAll()
+        qtbot.keyClicks(d.transfer_to, "13800138302")
+        qtbot.keyClick(d.transfer_to, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: d.target is not None, timeout=5000)
+        assert d.transfer_who.text().startswith("转给:受让 · 138****8302")
+        assert d.focusWidget() is d.transfer_approval.staff_no  # on to the manager
+        assert "店长" in d.error.text()
+        qtbot.keyClicks(d.transfer_approval.staff_no, MANAGER_NO)
+        qtbot.keyClick(d.transfer_approval.staff_no, Qt.Key.Key_Return)
+        qtbot.keyClicks(d.transfer_approval.pin, MANAGER_PIN)
+        _fits_a_small_screen(d)
+        save_screenshot(d, "countcard-transfer")
+        qtbot.keyClick(d.transfer_approval.pin, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: not d.isVisible(), timeout=5000)
+
+    f11(qtbot, window, give)
+    assert query(ctx, "SELECT member_id FROM member_count_card WHERE id = ?",
+                 card.card_id) == [(taker.member_id,)]  # fmt: skip
+    [moved] = countcards.show(ctx, cashier, taker.member_id)
+    assert moved.card_id == card.card_id and moved.left == (("CUT", 9),)
+    assert query(ctx, "SELECT approved_by IS NOT NULL FROM txn WHERE kind = 'countcard_transfer'"
+                 ) == [(1,)]  # fmt: skip
+    assert "次卡已转让:剪发卡 → 受让" in window.counter.message.text()

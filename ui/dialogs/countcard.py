@@ -1,6 +1,6 @@
 """Count cards (次卡, F11) for the member on screen: use a card (核销), sell one (售卡),
-refund one (退卡). Keys 1, 2 and 3 (or the buttons) choose; using a card comes first when
-the member holds one.
+refund one (退卡), give one to another member (转让, with a manager's approval). Keys 1 to 4
+(or the buttons) choose; using a card comes first when the member holds one.
 
 The cards, the products and the member's balance are read when the dialog opens; the
 service checks everything again in its own transaction and refuses what no longer holds.
@@ -35,7 +35,7 @@ from app.services.context import CounterContext
 from app.services.countcard_products import ProductView, list_products
 from app.services.countcards import CardResult, CardView
 from app.services.counter_info import CheckoutInfo, checkout_info
-from app.services.lookup import MemberView
+from app.services.lookup import MemberView, show_member
 from app.services.security import Actor
 from ui.dialogs.approval import ApprovalBox
 from ui.dialogs.base import OpDialog, caption, run_modal
@@ -44,10 +44,10 @@ from ui.dialogs.payment import PaymentRows
 from ui.errors import describe
 from ui.ops import Op
 from ui.session import Session
-from ui.widgets.fields import DigitsEdit
+from ui.widgets.fields import DigitsEdit, LatinEdit
 
-USE, SELL, REFUND = "use", "sell", "refund"
-MODES = (USE, SELL, REFUND)
+USE, SELL, REFUND, TRANSFER = "use", "sell", "refund", "transfer"
+MODES = (USE, SELL, REFUND, TRANSFER)
 TOUCH_PX = 44
 MAX_TIMES_DIGITS = 3  # at most 999 times in one visit
 
@@ -94,7 +94,10 @@ class CountCardDialog(OpDialog):
                 self,
             )
         )
-        titles = {USE: self.tr("核销"), SELL: self.tr("售卡"), REFUND: self.tr("退卡")}
+        titles = {
+            USE: self.tr("核销"), SELL: self.tr("售卡"), REFUND: self.tr("退卡"),
+            TRANSFER: self.tr("转让"),
+        }  # fmt: skip
         modes = QGridLayout()
         self.mode_group = QButtonGroup(self)
         self.mode_buttons: dict[str, QPushButton] = {}
@@ -119,6 +122,7 @@ class CountCardDialog(OpDialog):
         self.pages.addWidget(self._use_page())
         self.pages.addWidget(self._sell_page())
         self.pages.addWidget(self._refund_page())
+        self.pages.addWidget(self._transfer_page())
         ctx, actor, member_id = session.ctx, session.cashier, member.member_id
         failed = self._load_failed
         Op(session.tasks, lambda: countcards.show(ctx, actor, member_id), owner=self).success(
@@ -203,6 +207,75 @@ class CountCardDialog(OpDialog):
         self.approval.pin.textChanged.connect(self.revalidate)
         return page
 
+    def _transfer_page(self) -> QWidget:
+        page = QWidget(self)
+        form = QFormLayout(page)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.transfer_card = _touch(QComboBox(page))
+        self.transfer_to = _touch(LatinEdit(page, accepts_scan=True))
+        self.transfer_to.setMaxLength(32)
+        self.transfer_to.setPlaceholderText(self.tr("受让会员的手机号、卡号或会员码,按 Enter 查找"))
+        self.transfer_who = QLabel(page)
+        self.transfer_who.setProperty("role", "total")
+        self.transfer_who.setWordWrap(True)
+        form.addRow(self.tr("次卡"), self.transfer_card)
+        form.addRow(self.tr("转给"), self.transfer_to)
+        form.addRow("", self.transfer_who)
+        self.transfer_approval = ApprovalBox.of(self.session, page)
+        form.addRow(self.transfer_approval)
+        self.target: MemberView | None = None  # the receiver, once found
+        self.target_error: str | None = None
+        self.finding = False
+        self.transfer_card.currentIndexChanged.connect(lambda _i: self.revalidate())
+        self.transfer_to.textEdited.connect(self._target_edited)
+        self.transfer_approval.staff_no.textChanged.connect(self.revalidate)
+        self.transfer_approval.pin.textChanged.connect(self.revalidate)
+        return page
+
+    def _target_edited(self, _text: str) -> None:
+        self.target, self.target_error = None, None
+        self.transfer_who.clear()
+        self.revalidate()
+
+    def find_target(self) -> None:
+        """Look the receiver up (Enter in the field, or a scan into it)."""
+        query = self.transfer_to.text().strip()
+        if not query or self.finding:
+            return
+        self.finding = True
+        self.revalidate()
+        ctx, actor = self.session.ctx, self.session.cashier
+
+        def found(view: MemberView) -> None:
+            self.finding = False
+            if self.transfer_to.text().strip() != query:
+                return  # typed on meanwhile: that is looked up next
+            self.target = view
+            self.transfer_who.setText(
+                self.tr("转给:{0} · {1} · {2}").format(view.name, view.phone, view.tier_name)
+            )
+            self.revalidate()
+            if self.target_problem() is None:
+                self.transfer_approval.needed().setFocus()
+
+        def failed(exc: BaseException) -> None:
+            self.finding = False
+            self.target_error = describe(exc)
+            self.revalidate()
+
+        Op(self.session.tasks, lambda: show_member(ctx, actor, query), owner=self).success(
+            found
+        ).failure(failed).run()
+
+    def target_problem(self) -> str | None:
+        if self.target is None:
+            return None
+        if self.target.member_id == self.member.member_id:
+            return self.tr("不能转给会员本人")
+        if self.target.status != "active":
+            return self.tr("受让会员已注销,不能转给他")
+        return None
+
     # -- what was read ------------------------------------------------------------------
     def _load_failed(self, exc: BaseException) -> None:
         self.load_error = describe(exc)
@@ -210,7 +283,7 @@ class CountCardDialog(OpDialog):
 
     def _cards_loaded(self, cards: Sequence[CardView]) -> None:
         self.cards = [c for c in cards if c.status == "active"]
-        for box in (self.use_card, self.refund_card):
+        for box in (self.use_card, self.refund_card, self.transfer_card):
             box.blockSignals(True)
             box.clear()
             for card in self.cards:
@@ -266,9 +339,11 @@ class CountCardDialog(OpDialog):
                 USE: self.tr("确认核销 (Enter)"),
                 SELL: self.tr("确认售卡 (Enter)"),
                 REFUND: self.tr("确认退卡 (Enter)"),
+                TRANSFER: self.tr("确认转让 (Enter)"),
             }[mode]
         )
-        first = {USE: self.use_card, SELL: self.product, REFUND: self.refund_card}[mode]
+        first = {USE: self.use_card, SELL: self.product, REFUND: self.refund_card,
+                 TRANSFER: self.transfer_card}[mode]  # fmt: skip
         first.setFocus()
         self.revalidate()
 
@@ -342,9 +417,8 @@ class CountCardDialog(OpDialog):
     def problem(self) -> str | None:
         if self.load_error is not None:
             return self.load_error
-        return {USE: self._use_problem, SELL: self._sell_problem, REFUND: self._refund_problem}[
-            self.mode
-        ]()
+        return {USE: self._use_problem, SELL: self._sell_problem, REFUND: self._refund_problem,
+                TRANSFER: self._transfer_problem}[self.mode]()  # fmt: skip
 
     def _use_problem(self) -> str | None:
         self.use_after.clear()
@@ -411,6 +485,27 @@ class CountCardDialog(OpDialog):
         )
         return self.approval.missing()
 
+    def _transfer_problem(self) -> str | None:
+        if self.cards is None:
+            return self.tr("正在读取会员的次卡…")
+        card = self._card(self.transfer_card)
+        if card is None:
+            return self.tr("会员没有可转让的次卡")
+        if not card.transferable:
+            return self.tr("此卡不可转让:{0}").format(card.name)
+        if not self.transfer_to.text().strip():
+            return self.tr("请输入受让会员的手机号或卡号,按 Enter 查找")
+        if self.finding:
+            return self.tr("正在查找会员…")
+        if self.target_error is not None:
+            return self.target_error
+        if self.target is None:
+            return self.tr("按 Enter 查找受让会员")
+        problem = self.target_problem()
+        if problem is not None:
+            return problem
+        return self.transfer_approval.missing()
+
     def needed_field(self) -> QWidget | None:
         if self.mode == USE:
             if self.use_password.isVisible() and len(self.use_password.text()) != 6:
@@ -418,9 +513,32 @@ class CountCardDialog(OpDialog):
             return None
         if self.mode == SELL:
             return self.payment.needed_field(self.focusWidget())
+        if self.mode == TRANSFER:
+            if self.target is None or self.target_problem() is not None:
+                return self.transfer_to
+            if self.transfer_approval.approval() is None:
+                return self.transfer_approval.needed()
+            return None
         if self.approval.approval() is None:
             return self.approval.needed()
         return None
+
+    def enter_pressed(self) -> None:
+        # Enter in the receiver's field looks the member up (not yet found: nothing to commit).
+        if self.mode == TRANSFER and self.focusWidget() is self.transfer_to and self.target is None:
+            self.find_target()
+            return
+        super().enter_pressed()
+
+    def take_scan(self, scan: str) -> None:
+        """A member's card or QR scanned: the receiver, when transferring; else refused."""
+        if self.mode != TRANSFER or self.busy:
+            self.error.setText(self.tr("扫码只用于转让时查找受让会员"))
+            return
+        self.transfer_to.setText(scan.strip()[:32])
+        self._target_edited("")
+        self.transfer_to.setFocus()
+        self.find_target()
 
     # -- running ------------------------------------------------------------------------
     def perform(self) -> None:
@@ -452,6 +570,17 @@ class CountCardDialog(OpDialog):
                     ctx, actor, member_id, code, tenders=tenders, payment_password=password
                 )
             )
+        elif self.mode == TRANSFER:
+            card, target = self._card(self.transfer_card), self.target
+            assert card is not None and target is not None
+            approval = self.transfer_approval.approval()
+            self.done_text = self.tr("次卡已转让:{0} → {1}").format(card.name, target.name)
+            self.run(
+                lambda: countcards.transfer(
+                    ctx, actor, member_id, target.member_id, card_id=card.card_id,
+                    approval=approval,
+                )
+            )  # fmt: skip
         else:
             card = self._card(self.refund_card)
             assert card is not None
@@ -477,6 +606,9 @@ class CountCardDialog(OpDialog):
         elif self.mode == REFUND and exc.code.startswith(("approv", "pin", "staff")):
             self.approval.pin.clear()
             self.approval.needed().setFocus()
+        elif self.mode == TRANSFER and exc.code.startswith(("approv", "pin", "staff")):
+            self.transfer_approval.pin.clear()
+            self.transfer_approval.needed().setFocus()
 
     def result_text(self, result: CardResult) -> str:
         """The counter's status line after the operation."""
@@ -488,6 +620,8 @@ class CountCardDialog(OpDialog):
             return self.done_text + self.tr(",剩 {0}").format(left)
         if self.mode == REFUND:
             return self.done_text + self.tr(",退回 {0}").format(format_cny(result.value_fen))
+        if self.mode == TRANSFER:
+            return self.done_text + self.tr(",剩 {0}").format(left)
         return self.done_text
 
     @classmethod
