@@ -26,11 +26,13 @@ from app.persistence.uow import UnitOfWork
 
 
 def state(uow: UnitOfWork) -> SyncState | None:
-    return uow.session.get(SyncState, 1)
+    """The sync row (None: not enrolled), read once per unit of work (a sale asks twice)."""
+    return uow.sync_state()
 
 
 def state_for_update(uow: UnitOfWork) -> SyncState:
-    row = uow.session.get(SyncState, 1)
+    uow.forget_sync_state()
+    row = uow.hold(uow.session.get(SyncState, 1))
     if row is None:
         row = SyncState(id=1, cursor=0, hlc="")
         uow.session.add(row)
@@ -39,7 +41,7 @@ def state_for_update(uow: UnitOfWork) -> SyncState:
 
 def rules_version(uow: UnitOfWork) -> int | None:
     """The version of HQ's rules this counter holds (None: its own rules)."""
-    row = uow.session.get(SyncState, 1)
+    row = uow.sync_state()
     return row.rules_version if row is not None else None
 
 
@@ -54,10 +56,12 @@ def savepoint(uow: UnitOfWork) -> Iterator[None]:
         uow.flush()
     except (IntegrityError, DataError):
         uow.discard_staged()
+        uow.forget_sync_state()
         nested.rollback()
         raise RuleError("pull_clash") from None
     except BaseException:
         uow.discard_staged()
+        uow.forget_sync_state()
         nested.rollback()
         raise
     nested.commit()

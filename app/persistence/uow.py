@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Collection, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Table, func, insert, select, tuple_
 from sqlalchemy.orm import Session
@@ -31,6 +31,7 @@ from app.persistence.tables import (
     Staff,
     StoredValueEntry,
     StoreRow,
+    SyncState,
     TierChange,
     Txn,
     TxnTender,
@@ -38,6 +39,8 @@ from app.persistence.tables import (
 
 _INSERTS = {table.name: insert(table) for table in Base.metadata.sorted_tables}
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+_UNREAD = object()
 
 
 class UnitOfWork:
@@ -52,6 +55,8 @@ class UnitOfWork:
         self._clock_marks: tuple[dt.datetime | None, dt.date | None] | None = None
         self._day_start: str | None = None
         self._after_rollback: list[Callable[[], None]] = []
+        self._held: list[Any] = []
+        self._sync_state: Any = _UNREAD
 
     def __enter__(self) -> UnitOfWork:
         self.session = Session(bind=self._engine, expire_on_commit=False, autoflush=False)
@@ -64,6 +69,7 @@ class UnitOfWork:
             self.session.rollback()
         finally:
             self.session.close()
+            self._held.clear()
         callbacks, self._after_rollback = self._after_rollback, []
         for fn in callbacks:
             try:
@@ -80,6 +86,23 @@ class UnitOfWork:
         """Run ``fn`` once this unit of work has ended without committing (a refusal that is
         itself recorded, in its own transaction: the write lock is free by then)."""
         self._after_rollback.append(fn)
+
+    def hold(self, row: T) -> T:
+        """Keep ``row`` (an ORM object read in this unit of work) until it ends: the session's
+        identity map is weak, so another ``session.get`` of it is answered without a query."""
+        if row is not None:
+            self._held.append(row)
+        return row
+
+    def sync_state(self) -> SyncState | None:
+        """The sync row (None: not enrolled), read once per unit of work."""
+        if self._sync_state is _UNREAD:
+            self._sync_state = self.session.get(SyncState, 1)
+        return self._sync_state  # type: ignore[no-any-return]
+
+    def forget_sync_state(self) -> None:
+        """The sync row is about to change (made, or a savepoint undone): read it again."""
+        self._sync_state = _UNREAD
 
     def add(self, *rows: Any) -> None:
         """Stage new rows. Ledger, audit and outbox rows are never changed once written, so

@@ -168,15 +168,21 @@ def sell(
             found = resolve_member(ctx, q, member)
             ensure_can_transact(q, found)
             member_id = found.id
-    with ctx.reader() as uow:
-        rules = load_rules(uow)
-        cart_lines = draft_lines(uow, _draft(lines))
-        tier_code = found.tier_code if found is not None else None
-        preview = _price(rules, cart_lines, tier_code, order_discount, rounding, 0, 0)
-        over = _over(actor.role, rules, preview)
-        priced_from = (rules, cart_lines, tier_code)
-    if found is not None:
-        authorise_spend(ctx, found, uses_sv, points, payment_password)
+    # The cart is priced before the writing transaction only when that may have to ask for
+    # something first (a manager's approval, a payment password); otherwise it is priced
+    # once, in the writing transaction, and its items read once.
+    asks = _may_ask(lines, order_discount, rounding, found, uses_sv)
+    preview, priced_from, over = None, None, ()
+    if asks:
+        with ctx.reader() as uow:
+            rules = load_rules(uow)
+            cart_lines = draft_lines(uow, _draft(lines))
+            tier_code = found.tier_code if found is not None else None
+            preview = _price(rules, cart_lines, tier_code, order_discount, rounding, 0, 0)
+            over = _over(actor.role, rules, preview)
+            priced_from = (rules, cart_lines, tier_code)
+        if found is not None:
+            authorise_spend(ctx, found, uses_sv, points, payment_password)
     approver = None
     if over:
         if approval is None:
@@ -196,7 +202,7 @@ def sell(
         before = member_state(row) if row is not None else None
         lots = usable_lots(uow, row.id, ctx.business_date(uow)) if row and points else []
         tier_code = row.tier_code if row is not None else None
-        if not points and (rules, cart_lines, tier_code) == priced_from:
+        if preview is not None and not points and (rules, cart_lines, tier_code) == priced_from:
             cart = preview  # nothing has moved since: the same price (pricing is pure)
         else:
             cart = _price(rules, cart_lines, tier_code, order_discount, rounding, points,
@@ -204,6 +210,8 @@ def sell(
         over = _over(actor.role, rules, cart)  # again: prices may have moved meanwhile
         if over and (approver is None or _over(approver.role, rules, cart)):
             raise _approval_needed(over[0])
+        if not asks and found is not None:  # asks for nothing: checked in order, as above
+            authorise_spend(ctx, found, uses_sv, points, payment_password)
         settled = settle_tenders(
             cart.due_fen, list(tenders) if tenders is not None else [(pay, cart.due_fen)]
         )
@@ -272,6 +280,27 @@ def walk_in(
         _record(ctx, uow, actor, None, txn, None, None, settled, ledgers, None)
         uow.commit()
         return _result(txn, None, None, (), settled, None)
+
+
+def _may_ask(
+    lines: Sequence[DraftLine],
+    discount: OrderDiscount | None,
+    rounding: str,
+    found: Any,
+    uses_sv: bool,
+) -> bool:
+    """Whether the sale may need a manager's approval (a 改价, 整单折扣 or 抹零: nothing else
+    is over a limit) or a payment password: then both are asked, in that order, before the
+    writing transaction, on a preview of the cart."""
+    if discount is not None or rounding != "none":
+        return True
+    if any(line.price_change is not None for line in lines):
+        return True
+    return (
+        found is not None
+        and uses_sv
+        and (bool(found.pay_password_at_hq) or found.pay_password_hash is not None)
+    )
 
 
 def _draft(lines: Sequence[DraftLine]) -> CartDraft:

@@ -382,13 +382,18 @@ def timed(name: str, items: Sequence[Any], fn: Callable[[Any], object]) -> Figur
     return Figure(name, samples)
 
 
-def profile_summary(items: Sequence[Any], fn: Callable[[Any], object], top: int = 5) -> str:
-    """Where the time of ``fn`` goes: the share spent inside sqlite3 and the top Python frames."""
+def profile_summary(
+    items: Sequence[Any], fn: Callable[[Any], object], top: int = 5, out: str | None = None
+) -> str:
+    """Where the time of ``fn`` goes: the share spent inside sqlite3 and the top Python frames
+    (the whole statistics also written to ``out`` for ``pstats``, when given)."""
     prof = cProfile.Profile()
     prof.enable()
     for item in items:
         fn(item)
     prof.disable()
+    if out:
+        prof.dump_stats(out)
     entries = pstats.Stats(prof).stats  # type: ignore[attr-defined]
     total = sum(v[2] for v in entries.values())  # (calls, primitive calls, self, cumulative, ...)
     by_module: dict[str, float] = {}

@@ -2,7 +2,7 @@
 close over a day of cart sales (figures, not tests).
 
     .venv/bin/python -m tests.benchmarks.bench_sale [--members N] [--items N]
-        [--day-sales N] [--data-dir DIR] [--no-doc]
+        [--day-sales N] [--data-dir DIR] [--no-doc] [--only sale] [--profile-out FILE]
 
 Sizes default to the issue's (1,000,000 members, 100,000 catalogue items, 100,000 cart
 sales in the closed day) and can be scaled with ``BENCH_SALE_MEMBERS``, ``BENCH_SALE_ITEMS``
@@ -35,7 +35,9 @@ the day it closes is open; it measures, on one :func:`open_counter` context:
    close is turned off: it copies the whole database and is not the close); baseline: the
    day's four aggregates in raw SQL (bench_manager's floor).
 
-Figures go into this script's section of ``docs/benchmarks.md``.
+Figures go into this script's section of ``docs/benchmarks.md``. ``--only sale`` runs the
+sale part alone and prints its figures (the docs are written by the whole run only);
+``--profile-out FILE`` keeps the sale's cProfile statistics for ``pstats``.
 """
 
 from __future__ import annotations
@@ -538,7 +540,7 @@ def sales(
             lines = [DraftLine(code, 1) for code in cart()]
             sell(ctx, actor, lines, member=next(spare)[3], pay="stored_value")
 
-        profile = profile_summary(range(40), one)
+        profile = profile_summary(range(40), one, out=args.profile_out)
     return SaleFigures(Figure("sell", service_ns), Figure("raw", raw_ns), first_due), profile
 
 
@@ -752,16 +754,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         need = args.carts + 2 + 2 * (args.sales + 3) + 40
         members = _sample_members(raw, rng, need)
         load = [os.getloadavg()[0]] if hasattr(os, "getloadavg") else []
-        print("scan to line ...", flush=True)
-        out["scan"], out["scan_profile"] = scans(ctx, cashier, raw, rng, members, args)
-        print(f"  scan p50 {out['scan'].scan.p50:.2f} p95 {out['scan'].scan.pct(95):.2f} ms",
-              flush=True)  # fmt: skip
+        if args.only != "sale":
+            print("scan to line ...", flush=True)
+            out["scan"], out["scan_profile"] = scans(ctx, cashier, raw, rng, members, args)
+            print(f"  scan p50 {out['scan'].scan.p50:.2f} p95 {out['scan'].scan.pct(95):.2f} ms",
+                  flush=True)  # fmt: skip
         print("50-line sales ...", flush=True)
         out["sale"], out["sale_profile"] = sales(
             ctx, cashier, raw, rng, members[args.carts + 2 :], args
         )
         print(f"  sell p50 {out['sale'].service.p50:.2f} ms, raw {out['sale'].raw.p50:.2f} ms",
               flush=True)  # fmt: skip
+        if args.only == "sale":
+            return out
         out["floor"] = fsync_floor(run_dir / PROBE, args.sales)  # what one durable commit costs
         print(f"writing {args.day_sales:,} cart sales dated {day} ...", flush=True)
         ids = [r[0] for r in raw.execute("SELECT id FROM member ORDER BY random() LIMIT 50000")]
@@ -907,6 +912,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument("--close-repeat", type=int, default=5, help="z_report previews")
     p.add_argument("--no-profile", dest="profile", action="store_false")
     p.add_argument("--no-doc", dest="doc", action="store_false", help="print, do not write docs")
+    p.add_argument("--only", choices=("sale",), help="run this part alone and print its figures")
+    p.add_argument("--profile-out", help="write the sale's cProfile statistics to this file")
     args = p.parse_args(argv)
     if args.data_dir is None:
         args.data_dir = f"/tmp/member-counter-bench-sale-{args.members}-{args.items}"
@@ -917,6 +924,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
     out = run(args)
+    if args.only == "sale":
+        sale = out["sale"]
+        print(
+            f"a 50-line sale: n {sale.service.n}, p50 {sale.service.p50:.2f} ms, "
+            f"p95 {sale.service.pct(95):.2f} ms; raw p50 {sale.raw.p50:.2f} ms, "
+            f"p95 {sale.raw.pct(95):.2f} ms; ratio {sale.service.p50 / sale.raw.p50:.1f}×"
+        )
+        if out.get("sale_profile"):
+            print(out["sale_profile"])
+        return
     section = render(out, args, argv)
     if args.doc:
         write_section(BEGIN, END, section)

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
-from app.domain.cart import price_cart
+from app.domain.cart import OrderDiscount, price_cart
 from app.domain.held import CartDraft, DraftLine
 from app.services import catalogue, sale
 from app.services.context import load_rules
@@ -91,3 +91,40 @@ def test_a_50_line_sale_writes_and_reads_in_as_many_statements_as_a_2_line_sale(
     names = query(ctx, "SELECT item_name FROM txn_line WHERE txn_id = ? ORDER BY line_no",
                   big.txn_id)  # fmt: skip
     assert [n for (n,) in names] == [f"商品{i}" for i in range(50)]
+
+
+def _reads_of(seen: list[str], table: str) -> int:
+    return sum(1 for s in seen if s.lstrip().upper().startswith("SELECT") and f"FROM {table}" in s)
+
+
+def test_a_plain_member_sale_reads_its_items_and_the_sync_row_once(
+    ctx, cashier, register, items
+) -> None:
+    """Nothing to ask first (no 改价, 整单折扣 or 抹零, no payment password): the cart is
+    priced once, in the writing transaction, so its items are read once; the sync row that
+    the offline limits and the event's rules version both need is read once."""
+    a = register("张三")
+    top_up(ctx, cashier, a.member_id, 100_000, "cash")
+    sale.sell(ctx, cashier, [DraftLine(items[0], 1)], member=a.member_id)  # warm the caches
+    with statements(ctx) as seen:
+        done = sale.sell(ctx, cashier, [DraftLine(c, 1) for c in items], member=a.member_id)
+    assert _reads_of(seen, "catalogue_item") == 1, seen
+    assert _reads_of(seen, "sync_state") == 1, seen
+    assert done.due_fen == sum(90 + i if i % 2 else 100 + i for i in range(50))
+    assert query(ctx, "SELECT COUNT(*) FROM txn_line WHERE txn_id = ?", done.txn_id) == [(50,)]
+
+
+def test_a_sale_that_may_need_approval_is_priced_before_its_transaction_too(
+    ctx, cashier, register, items
+) -> None:
+    """An order discount may be beyond the cashier's limits: the cart is priced first (to ask
+    for a manager before the payment password), then again on the writing transaction."""
+    a = register("张三")
+    top_up(ctx, cashier, a.member_id, 100_000, "cash")
+    lines = [DraftLine(c, 1) for c in items[:2]]
+    sale.sell(ctx, cashier, lines, member=a.member_id)  # warm the caches
+    with statements(ctx) as seen:
+        done = sale.sell(ctx, cashier, lines, member=a.member_id,
+                         order_discount=OrderDiscount(amount_fen=1))  # fmt: skip
+    assert _reads_of(seen, "catalogue_item") == 2, seen
+    assert done.due_fen == 100 + 91 - 1
