@@ -178,3 +178,41 @@ def test_offline_a_foreign_sale_is_not_refunded_and_nothing_changes(
     with pytest.raises(CounterError) as exc:
         partial_refunds.find_sale(b.ctx, b.cashier, s.txn_id[-8:])
     assert exc.value.code == "sale_number_unknown"
+
+
+def test_the_cli_refunds_another_stores_sale_and_sets_the_policy(
+    hq: HQServer, make_counter: Callable[..., Counter], capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json as _json
+
+    from launcher import main as counter_main
+    from tests.hqkit import CASHIER_NO, CASHIER_PIN
+
+    def run(counter: Counter, *args: str, staff: tuple[str, str]) -> tuple[int, dict]:
+        argv = ["--data-dir", str(counter.data_dir), "--json", "--staff", staff[0],
+                "--pin", staff[1]]  # fmt: skip
+        code = counter_main([*argv, *args])
+        out = capsys.readouterr().out.strip().splitlines()
+        return code, _json.loads(out[-1]) if out else {}
+
+    a, _a2, b, _member_id = stores(hq, make_counter)
+    cashier, manager = (CASHIER_NO, CASHIER_PIN), (MANAGER_NO, MANAGER_PIN)
+    s = sale.sell(a.ctx, a.cashier, CART, tenders=[("wechat", 4_050)])
+    a.sync()
+    assert run(b, "refund-policy", "show", staff=cashier) == (
+        0, {"policy": "original", "means": "按原支付方式退回"})  # fmt: skip
+    code, data = run(b, "refund-policy", "set", "cash", staff=cashier)
+    assert code == 3 and data["code"] == "permission_denied"
+    code, data = run(b, "refund-policy", "set", "cash", staff=manager)
+    assert code == 0 and data["policy"] == "cash"
+    code, data = run(b, "refund", s.txn_id, "--show", staff=cashier)
+    assert code == 0 and [(x["line"], x["left"]) for x in data["refundable"]] == [(1, 3), (2, 1)]
+    code, data = run(b, "refund", s.txn_id, "--line", "2=1", "--reason", "质量问题",
+                     "--approve-by", MANAGER_NO, "--approve-pin", MANAGER_PIN,
+                     staff=cashier)  # fmt: skip
+    assert code == 0, data
+    assert data["money_back"] == [{"method": "cash", "amount": "30.00"}]
+    b.sync()
+    assert list_quarantine(hq.engine) == []
+    a.sync()
+    assert left(a, s.txn_id) == [3, 0]
