@@ -20,15 +20,6 @@ CHAIN_SALE_MESSAGES: dict[str, tuple[str, str]] = {
         "外店销售退款方式须为 {allowed} 之一(收到“{value}”)",
         "The refund policy for other stores' sales is one of {allowed} (not “{value}”)",
     ),
-    # The refund dialog's caption for another store's sale, by the store's policy.
-    "chain_sale_caption_original": (
-        "门店 {store} 的销售:按原支付方式退回",
-        "A sale of store {store}: money back by the original tenders",
-    ),
-    "chain_sale_caption_cash": (
-        "门店 {store} 的销售:储值退回会员账户,其余以现金退回",
-        "A sale of store {store}: stored value back to the member, the rest as cash",
-    ),
     "foreign_refund_policy_original": ("按原支付方式退回", "by the original tenders"),
     "foreign_refund_policy_cash": (
         "以现金退回(储值仍退回会员账户)",

@@ -105,6 +105,8 @@ class SaleFound:
     due_fen: int
     member_id: str | None
     elsewhere: bool = False  # made at another store or counter: read from HQ
+    store_code: str | None = None  # the store that made it, when read from HQ
+    cash_back: bool = False  # another store's sale, the store's policy ``cash``
 
 
 NUMBER_CHARS = frozenset("0123456789abcdef-")
@@ -119,11 +121,15 @@ def find_sale(ctx: CounterContext, actor: Actor, number: str) -> SaleFound:
         raise ValidationError("sale_number_short")
     with ctx.reader() as uow:
         found = sale_store.sales_numbered(uow, number)
+    seller, cash_back = None, False
     if not found:
         if len(number) != chain_sales.WHOLE_NUMBER or ctx.chain_sales is None:
             raise NotFoundError("sale_number_unknown", number=number)
         # Not made here: another store's or counter's sale, read from HQ (when reachable).
-        found = [chain_sales.fetch(ctx, number).txn_id]
+        chain = chain_sales.fetch(ctx, number)
+        found = [chain.txn_id]
+        cash_back = chain.foreign and chain_sales.policy(ctx) == "cash"
+        seller = chain.store_code
     with ctx.reader() as uow:
         if len(found) > 1:
             raise RuleError("sale_number_ambiguous", number=number)
@@ -135,7 +141,7 @@ def find_sale(ctx: CounterContext, actor: Actor, number: str) -> SaleFound:
         due = txn.due_fen
         if txn.kind == "remote":  # a copy read from HQ keeps no amounts: its lines have them
             due = sum(x.due_fen for x in sale_store.lines_of(uow, txn.id))
-        return SaleFound(txn.id, at, due, txn.member_id, txn.kind == "remote")
+        return SaleFound(txn.id, at, due, txn.member_id, txn.kind == "remote", seller, cash_back)
 
 
 def _elsewhere(ctx: CounterContext, txn_id: str) -> chain_sales.ChainSale | None:

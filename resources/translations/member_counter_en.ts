@@ -1526,6 +1526,10 @@ Reason: {0}</translation>
         <translation>Sale of {0} · paid {1}</translation>
     </message>
     <message>
+        <source>门店 {0} 的销售(总部记录),退货由总部核对</source>
+        <translation>A sale of store {0} (as HQ holds it); HQ checks the refund</translation>
+    </message>
+    <message>
         <source> 件</source>
         <translation> pcs</translation>
     </message>
@@ -1538,8 +1542,16 @@ Reason: {0}</translation>
         <translation>Reason</translation>
     </message>
     <message>
-        <source>按原支付方式退回;储值退回会员账户,抵现积分退回,所得积分扣回。剩余数量以后还可以退。</source>
-        <translation>Paid back by the original methods; stored value back to the member, points used given back, points earned taken back. What is left can be refunded later.</translation>
+        <source>储值退回会员账户,其余金额以现金退回;抵现积分退回,所得积分扣回。</source>
+        <translation>Stored value back to the member, the rest paid back as cash; points used given back, points earned taken back. </translation>
+    </message>
+    <message>
+        <source>按原支付方式退回;储值退回会员账户,抵现积分退回,所得积分扣回。</source>
+        <translation>Paid back by the original methods; stored value back to the member, points used given back, points earned taken back. </translation>
+    </message>
+    <message>
+        <source>剩余数量以后还可以退。</source>
+        <translation>What is left can be refunded later.</translation>
     </message>
     <message>
         <source>确认退货 (Enter)</source>
