@@ -216,3 +216,29 @@ def test_the_cli_refunds_another_stores_sale_and_sets_the_policy(
     assert list_quarantine(hq.engine) == []
     a.sync()
     assert left(a, s.txn_id) == [3, 0]
+
+
+def test_a_copy_that_disagrees_with_hqs_is_refused_and_changes_nothing(
+    hq: HQServer, make_counter: Callable[..., Counter]
+) -> None:
+    from tests.helpers import query
+
+    a, _a2, b, _member_id = stores(hq, make_counter)
+    s = sale.sell(a.ctx, a.cashier, CART, tenders=[("cash", 4_050)])
+    a.sync()
+    first = partial_refunds.refund(b.ctx, b.cashier, s.txn_id, {0: 1}, "质量问题", OK)
+    b.sync()
+    assert list_quarantine(hq.engine) == []
+    # This counter's record of its refund no longer says what HQ accepted (a damaged copy).
+    import sqlite3
+
+    conn = sqlite3.connect(str(b.ctx.db.path))
+    with conn:
+        conn.execute("UPDATE txn_refund_line SET quantity = 2 WHERE txn_id = ?", (first.txn_id,))
+    conn.close()
+    before = query(b.ctx, "SELECT count(*) FROM txn"), syncstate.outbox_batch(b.ctx, 10)
+    with pytest.raises(CounterError) as exc:
+        partial_refunds.refund(b.ctx, b.cashier, s.txn_id, {1: 1}, "其他", OK)
+    assert exc.value.code == "sale_refunds_disagree"
+    assert "不一致" in render(exc.value.code, **exc.value.params)
+    assert (query(b.ctx, "SELECT count(*) FROM txn"), syncstate.outbox_batch(b.ctx, 10)) == before
