@@ -277,6 +277,11 @@ def refund(
     if found is not None:  # another store's or counter's sale: refunded on HQ's copy now
         txn_id = found.txn_id
         cash_back = found.foreign and chain_sales.policy(ctx) == "cash"
+    else:
+        with ctx.reader() as uow:
+            txn = uow.txn(txn_id)
+            if txn is not None and txn.kind == "remote" and sale_store.cart_of(uow, txn.id):
+                raise RuleError("chain_sale_offline")  # a copy read before: not without HQ
     with ctx.reader() as uow:  # refuse what is wrong before asking for a manager's PIN
         original = _sale(uow, txn_id)
         _checks(uow, original)

@@ -174,6 +174,13 @@ def test_offline_a_foreign_sale_is_not_refunded_and_nothing_changes(
         assert syncstate.outbox_batch(b.ctx, 10) == []
     finally:
         hq.start()
+    # A copy read from HQ before is not refunded without HQ either (no HQ wired at all).
+    partial_refunds.find_sale(b.ctx, b.cashier, s.txn_id)
+    b.ctx.chain_sales = None
+    with pytest.raises(CounterError) as exc:
+        partial_refunds.refund(b.ctx, b.cashier, s.txn_id, {0: 1}, "其他", OK)
+    assert exc.value.code == "chain_sale_offline"
+    b.ctx.chain_sales = HQChainSales(b.data_dir)
     # Typed, part of a number finds no other store's sale (HQ finds sales by the whole one).
     with pytest.raises(CounterError) as exc:
         partial_refunds.find_sale(b.ctx, b.cashier, s.txn_id[-8:])
