@@ -7,6 +7,7 @@ second is quarantined, everyone else's sync goes on. Offline, nothing changes. A
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
@@ -34,8 +35,6 @@ def left(counter: Counter, sale_id: str) -> list[int]:
 
 
 def hq_refund_tenders(hq: HQServer, refund_id: str) -> list[tuple[str, int]]:
-    import json
-
     with hq.engine.connect() as conn:
         payload = conn.scalar(
             select(t.event.c.payload)
@@ -74,6 +73,10 @@ def test_a_line_refunded_at_another_store_reaches_the_selling_store(
     assert left(b, s.txn_id) == [3, 1]
     r = partial_refunds.refund(b.ctx, b.cashier, s.txn_id, {1: 1}, "质量问题", OK)
     assert [(x.line_no, x.left) for x in r.lines] == [(1, 0)]
+    from app.services.receipts import receipt_for_txn
+
+    printed = json.dumps(receipt_for_txn(b.ctx, r.txn_id).to_dict(), ensure_ascii=False)
+    assert "商品退货" in printed and s.txn_id[-6:] in printed  # its receipt names the sale
     # By the sale's own tenders (the default policy): stored value and WeChat.
     assert {m for m, _ in r.money_back} == {"stored_value", "wechat"}
     b.sync()
