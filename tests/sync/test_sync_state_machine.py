@@ -305,15 +305,15 @@ class SyncMachine(RuleBasedStateMachine):
         seller, c = self.stores[i], self.stores[j]
         with contextlib.suppress(SyncError):
             seller.sync(timeout=(2.0, 10.0))
-        with seller.ctx.reader() as uow:
-            if uow.outbox():
-                return
+        if syncstate.outbox_batch(seller.ctx, 1):  # not all sent: a refund there may be due
+            return
         c.ctx.chain_sales = HQChainSales(c.data_dir)  # as the window and the CLI wire it
         boss = sign_in(c.ctx, MANAGER_NO, MANAGER_PIN)
         chain_sales.set_policy(c.ctx, boss, "cash" if cash else "original")
         try:
-            r = partial_refunds.refund(c.ctx, c.cashier, txn_id, {0: qty}, "顾客原因",
-                                       Approval(MANAGER_NO, MANAGER_PIN))  # fmt: skip
+            left = partial_refunds.refundable(c.ctx, txn_id)[0].left  # HQ's copy, read now
+            r = partial_refunds.refund(c.ctx, c.cashier, txn_id, {0: min(qty, left)},
+                                       "顾客原因", Approval(MANAGER_NO, MANAGER_PIN))  # fmt: skip
         except CounterError:
             return
         if r.member_id is not None:
