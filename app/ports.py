@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from app.domain.receipt import Receipt
@@ -42,6 +42,21 @@ class PayPasswordAuthority(Protocol):
 
     def verify(self, member_id: str, password: str) -> tuple[str, int | None]:
         """("ok" | "wrong" | "locked" | "none" | "unreachable", tries left when wrong)."""
+        ...
+
+
+class ChainSales(Protocol):
+    """HQ's copy of a cart sale made at another store or counter of the chain, to refund here
+    (``app.services.chain_sales``; the adapter is in ``sync``)."""
+
+    def sale(self, number: str) -> tuple[str, dict[str, Any] | None]:
+        """("ok", the answer: sale_id, store_code, sale, refunds) | ("unknown", None) |
+        ("unreachable", None). ``number``: the whole 单号."""
+        ...
+
+    def member(self, member_id: str) -> dict[str, Any] | None:
+        """The sale's member as HQ has them (a snapshot line, held here from now on); None
+        when HQ cannot be reached or refuses."""
         ...
 
 

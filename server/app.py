@@ -334,6 +334,17 @@ def create_app(
         return service.lookup(req.query, device)
 
     @app.post(
+        wire.SALE_GET_PATH,
+        response_model=wire.SaleAnswer,
+        responses={**_ERRORS, 404: {"model": wire.ErrorBody}},
+        summary="A cart sale of the chain by its whole 单号, with the refunds HQ accepted for "
+        "it, for a refund at another store or counter (paced like a member lookup)",
+    )
+    def sale_get(req: wire.SaleGetRequest, device: Device) -> wire.SaleAnswer:
+        paced(device, "lookup")
+        return service.sale(device, req.number)
+
+    @app.post(
         wire.VERIFY_PAY_PASSWORD_PATH,
         response_model=wire.PayPasswordResult,
         responses={**_ERRORS, 404: {"model": wire.ErrorBody}},

@@ -22,6 +22,7 @@ MESSAGES = {
     "store_exists": "store already exists",
     "device_unknown": "no such device",
     "member_unknown": "no such member",
+    "sale_unknown": "no such cart sale",
     "staff_unknown": "staff unknown at HQ or inactive",
     "phone_not_allowed": "this staff may not see full phone numbers",
     "holding_days": "the number of days must be at least 1",
@@ -44,6 +45,7 @@ MESSAGES = {
 }
 
 STATUS = {
+    "sale_unknown": 404,
     "body_too_large": 413,
     "rate_limited": 429,
     "event_conflict": 409,

@@ -5,7 +5,10 @@ HQ holds the sale's ``sale.completed`` event, with every line's quantity and par
 quantities again by the same rule (:func:`app.domain.partial_refund.refund_lines`) and
 refuses the event unless every line's parts, points and list share, the tenders paid back,
 the stored value given back, the points re-credited and taken back and the spend reversed
-are what that gives — and nothing beyond what remains of the sale.
+are what that gives — and nothing beyond what remains of the sale. A refund with
+``cash_back`` (another store's sale, by that store's policy) pays the lines' tender parts
+other than stored value back as one cash tender of the same total; stored value and points
+still go back exactly as the sale took them.
 """
 
 from __future__ import annotations
@@ -112,6 +115,9 @@ def check(
     for key, fen in back.parts.items():
         if key != POINTS_COLUMN and not key.startswith(STORED_VALUE) and fen:
             paid[key] = paid.get(key, 0) - fen
+    if ev.cash_back:  # the store's policy for another store's sale: all of it as cash
+        total = sum(paid.values())
+        paid = {"cash": total} if total else {}
     if any(x.change_fen for x in ev.tenders) or sorted(
         (x.method, x.amount_fen) for x in ev.tenders
     ) != sorted(paid.items()):

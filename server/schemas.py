@@ -451,6 +451,9 @@ class SaleRefunded(Envelope):
     tier_changes: list[TierChange] = Field(max_length=1)
     sv_entries: list[SvEntry] = Field(max_length=1)
     points_entries: list[PointsEntry] = Field(max_length=MAX_ROWS)
+    # Another store's sale refunded by the store's policy ``cash``: every part paid by a
+    # tender other than stored value comes back as one cash tender.
+    cash_back: bool = False
 
 
 # -- count cards (app.services.countcards); sums and state checked by server.countcards ---

@@ -129,11 +129,19 @@ def admit(
         product = {"product": payload["product"], "store_code": dev.store_code}
         return streams.Outgoing("catalogue", {"countcard_product": product}, dev.device_id,
                                 dev.store_code)  # fmt: skip
-    if not wanted:
+    seller = None
+    if event_type == "sale.refunded":  # another store's sale: its store learns what remains
+        seller = conn.scalar(
+            select(t.txn.c.store_code).where(t.txn.c.id == payload["original_txn_id"])
+        )
+        seller = seller if seller and seller != dev.store_code else None
+    if not wanted and seller is None:
         return None
     body = {"event_id": event_id, "type": event_type, "payload": payload,
             "store_code": dev.store_code}  # fmt: skip
     change = streams.event_change(body, dev.device_id, dev.store_code)
+    if seller is not None:
+        change = dataclasses.replace(change, stores=(seller,))
     owner = countcards.owner_of(conn, payload) if event_type == "countcard.used" else None
     if owner is not None and owner not in change.members:  # used before a transfer was known
         change = dataclasses.replace(change, also=(owner,))
@@ -754,6 +762,45 @@ class HQService:
     def window_start(self) -> dt.date:
         """The first day of the history a counter keeps (:mod:`app.domain.window`)."""
         return window_start(self.clock().date())
+
+    # -- a sale of another store or counter, to refund here -------------------------------
+    def sale(self, dev: Any, number: str) -> wire.SaleAnswer:
+        """The cart sale numbered ``number`` (its whole id) with the refunds HQ accepted for
+        it. The receipt in the customer's hand is the reason, as a card is for a lookup: a
+        member of another store the sale names may be fetched by this device for a while
+        (:meth:`granted`), so the refund can give their stored value and points back."""
+        tx, ev = t.txn.c, t.event.c
+        number = number.strip().lower()
+        with self.engine.connect().execution_options(hq_readonly=True) as conn:
+            row = conn.execute(
+                select(tx.id, tx.store_code, tx.member_id, tx.created_at, ev.payload)
+                .join(t.event, ev.event_id == tx.event_id)
+                .where(tx.id == number, tx.type == "sale.completed")
+            ).first()
+            refunds = []
+            if row is not None:
+                refunds = conn.execute(
+                    select(ev.payload)
+                    .join(t.event, ev.event_id == tx.event_id)
+                    .where(tx.original_txn_id == row.id, tx.type == "sale.refunded")
+                    .order_by(tx.created_at, ev.device_seq)
+                ).all()
+            conn.rollback()
+        sale = json.loads(row.payload) if row is not None else None
+        if sale is None or not sale.get("cart"):  # an amount-only sale has no lines to refund
+            log.info("device %s (%s): sale %s not found", dev.device_id, dev.store_code, number)
+            raise HQError("sale_unknown")
+        if row.member_id is not None:
+            self._grant(dev.device_id, [row.member_id])
+        log.info("device %s (%s) read sale %s of %s", dev.device_id, dev.store_code, row.id,
+                 row.store_code)  # fmt: skip
+        return wire.SaleAnswer(
+            sale_id=row.id,
+            store_code=row.store_code,
+            created_at=row.created_at,
+            sale=sale,
+            refunds=[json.loads(r.payload) for r in refunds],
+        )
 
     # -- online lookup --------------------------------------------------------
     def lookup(self, query: str, dev: Any = None) -> wire.LookupResponse:

@@ -52,6 +52,9 @@ class Outgoing:
     # Members whose stores need it too without the maker holding them (a count card's
     # owner when another member's store used it before learning of its transfer).
     also: tuple[str, ...] = field(default=())
+    # Stores whose streams need it whoever it concerns (the store that made a sale another
+    # store refunded: its counters see what remains of the sale drop, a walk-in's too).
+    stores: tuple[str, ...] = field(default=())
 
     @property
     def chain_wide(self) -> bool:
@@ -252,6 +255,7 @@ def publish(
     wanted = set(everyone) | {h for h in home.values() if h}
     wanted |= {c.store_code for c in changes if c.store_code}
     wanted |= {c.only for c in changes if c.only}
+    wanted |= {x for c in changes for x in c.stores}
     if fast:
         locked, held = lock_fast(conn, wanted, member_ids, held)
     else:
@@ -281,6 +285,7 @@ def publish(
             targets |= {s for m in (*c.members, *c.also) for s in held[m]}
             if c.store_code:
                 targets.add(c.store_code)
+            targets |= set(c.stores)
         body = canonical_json(c.body)
         # A registration or a password change goes to the other stores' streams without the
         # number and the verifier (server.redact); the home stream's row keeps them.

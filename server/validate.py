@@ -1210,13 +1210,22 @@ def _refunds_of(batch: Batch, sale_id: str) -> list[dict[str, Any]]:
 
 
 def _sale_refunded(batch: Batch, ev: s.SaleRefunded, member: Any, seq: int) -> None:
-    """A partial refund, against HQ's own copy of the sale and of its earlier refunds."""
+    """A partial refund, against HQ's own copy of the sale and of its earlier refunds. Any
+    store of the chain may refund a sale HQ holds (the counter fetched it: ``POST
+    /v1/sales/get``); only another store's refund may pay the money back as cash
+    (``cash_back``, its store's policy)."""
     _text_ok({"reason": ev.reason})
     sale = batch.txn(ev.original_txn_id)
     if sale.type != "sale.completed" or sale.member_id != ev.member_id:
         raise Refused("txn_unknown", txn_id=ev.original_txn_id)
-    if sale.store_code != batch.store_code:
-        raise Refused("txn_foreign", txn_id=ev.original_txn_id)
+    foreign = sale.store_code != batch.store_code
+    if ev.cash_back and not foreign:
+        raise Refused("sale_refund_mismatch", detail="cash back is for another store's sale")
+    # Another store may refund this sale at the same moment: the sale's row is locked until
+    # this push commits, so its earlier refunds are read after any that committed first.
+    batch.conn.execute(
+        select(t.txn.c.id).where(t.txn.c.id == ev.original_txn_id).with_for_update()
+    ).first()
     try:
         sale_refunds.check(sale.payload, _refunds_of(batch, ev.original_txn_id), ev)
     except sale_refunds.SaleRefundRefused as exc:

@@ -233,6 +233,10 @@ def _prepare(ctx: CounterContext, args: argparse.Namespace) -> None:
     from sync.pay_passwords import HQPayPasswords
 
     ctx.pay_passwords = HQPayPasswords(ctx.data_dir)  # type: ignore[arg-type]
+    from sync.chain_sales import HQChainSales
+
+    # ``refund`` of a sale made at another store or counter reads it from HQ.
+    ctx.chain_sales = HQChainSales(ctx.data_dir)  # type: ignore[arg-type]
     names = any(getattr(args, k, None) for k in ("query", "phone", "referrer"))
     if not names and args.command != "import":
         return

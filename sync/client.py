@@ -251,6 +251,12 @@ class HQClient:
         body = {"member_id": member_id, "before": before.isoformat(), "limit": limit}
         return _parse(wire.HistoryResponse, self._signed("POST", wire.HISTORY_PATH, body))
 
+    def sale(self, number: str) -> wire.SaleAnswer:
+        """A cart sale HQ holds, by its whole 单号, with the refunds HQ accepted for it
+        (``SyncError`` with status 404: HQ holds no such sale)."""
+        body = {"number": number}
+        return _parse(wire.SaleAnswer, self._signed("POST", wire.SALE_GET_PATH, body))
+
     def verify_pay_password(self, member_id: str, password: str) -> wire.PayPasswordResult:
         """HQ's check of the payment password of a member whose verifier stays there."""
         body = {"member_id": member_id, "password": password}

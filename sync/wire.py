@@ -26,6 +26,8 @@ PHONE_KEY_HEADER = "X-MC-Phone-Key"
 VERIFY_PAY_PASSWORD_PATH = f"{PREFIX}/members/verify-pay-password"
 SNAPSHOT_PATH = f"{PREFIX}/snapshot"
 HISTORY_PATH = f"{PREFIX}/members/history"
+# A cart sale HQ holds, by its whole 单号 (a sale of another store or counter, to refund here).
+SALE_GET_PATH = f"{PREFIX}/sales/get"
 # Another store's member's full number, asked of HQ when a role that may see it wants it.
 MEMBER_PHONE_PATH = f"{PREFIX}/members/phone"
 HEALTH_PATH = f"{PREFIX}/health"
@@ -208,6 +210,25 @@ class MemberSummary(_Model):
 
 class LookupResponse(_Model):
     members: list[MemberSummary]
+
+
+class SaleGetRequest(_Model):
+    """The whole 单号 (the sale's id, as the receipt's QR carries it): HQ finds no sale by
+    part of a number, so a counter cannot walk through the chain's sales."""
+
+    number: str = Field(min_length=36, max_length=36, pattern=r"^[0-9a-fA-F-]{36}$")
+
+
+class SaleAnswer(_Model):
+    """A cart sale as HQ holds it: its ``sale.completed`` payload, the ``sale.refunded``
+    payloads HQ accepted for it (oldest first), and the store that made it. No phone number,
+    no verifier: the payloads carry ids and figures only."""
+
+    sale_id: str = _ID
+    store_code: str | None
+    created_at: dt.datetime
+    sale: dict[str, Any]
+    refunds: list[dict[str, Any]]
 
 
 class Health(_Model):

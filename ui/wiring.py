@@ -144,6 +144,10 @@ class CounterSync:
 
         # Stored value of another store's member with a payment password: HQ checks it.
         ctx.pay_passwords = HQPayPasswords(self.data_dir)
+        from sync.chain_sales import HQChainSales
+
+        # F7 with the 单号 of a sale made at another store or counter: read from HQ.
+        ctx.chain_sales = HQChainSales(self.data_dir)
 
     def start(self) -> CounterSync:
         self.worker.start()

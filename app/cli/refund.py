@@ -2,7 +2,9 @@
 from 1 as the receipt numbers them) and ``refund-reasons list|add|remove``. Without
 ``--line`` it is the whole refund of an amount checkout or a top-up
 (app.cli.commands.do_refund), or with ``--reason`` of an amount-only walk-in sale
-(app.services.walk_in_refunds). A manager approves with ``--approve-by``/``--approve-pin``."""
+(app.services.walk_in_refunds). A manager approves with ``--approve-by``/``--approve-pin``.
+``TXN`` may be a sale of another store or counter (its whole 单号): it is read from HQ
+(app.services.chain_sales); ``refund-policy`` says how its money goes back."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from typing import Any
 from app.cli import commands, render
 from app.cli.parser import UsageError, approval_of
 from app.domain.messages import current_language
-from app.services import partial_refunds, walk_in_refunds
+from app.domain.messages import render as render_message
+from app.services import chain_sales, partial_refunds, walk_in_refunds
 from app.services.context import CounterContext
 from app.services.security import Actor
 
@@ -88,6 +91,22 @@ def result(r: partial_refunds.PartialRefundResult) -> Result:
     }
 
 
+def _policy(value: str) -> Result:
+    return {"policy": value, "means": render_message(f"foreign_refund_policy_{value}")}
+
+
+def policy_show(ctx: CounterContext, _actor: Actor, _args: argparse.Namespace) -> Result:
+    return _policy(chain_sales.policy(ctx))
+
+
+def policy_set(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Result:
+    return _policy(chain_sales.set_policy(ctx, actor, args.policy))
+
+
+def policy_lines(data: Result) -> list[str]:
+    return [f"{data['policy']}  {data['means']}"]
+
+
 def reasons_list(ctx: CounterContext, _actor: Actor, _args: argparse.Namespace) -> Result:
     return {"reasons": list(partial_refunds.reasons(ctx))}
 
@@ -147,6 +166,8 @@ HANDLERS = {
     ("refund-reasons", "list"): reasons_list,
     ("refund-reasons", "add"): reasons_add,
     ("refund-reasons", "remove"): reasons_remove,
+    ("refund-policy", "show"): policy_show,
+    ("refund-policy", "set"): policy_set,
 }
 TEXT_RENDERERS = {
     ("refund", None): refund_lines,
@@ -154,4 +175,6 @@ TEXT_RENDERERS = {
         [("refund-reasons", "list"), ("refund-reasons", "add"), ("refund-reasons", "remove")],
         reasons_lines,
     ),
+    ("refund-policy", "show"): policy_lines,
+    ("refund-policy", "set"): policy_lines,
 }

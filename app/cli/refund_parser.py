@@ -1,5 +1,6 @@
 """Arguments of a cart sale's partial refund (``refund TXN --line N=QTY --reason R``) and of
-the store's refund reasons (``refund-reasons list|add|remove``)."""
+the store's refund reasons (``refund-reasons list|add|remove``) and how another store's sale
+refunded here pays money back (``refund-policy show|set original|cash``)."""
 
 from __future__ import annotations
 
@@ -33,3 +34,11 @@ def add_parsers(sub: SubParsers, parser_class: type) -> None:
     reasons.add_parser("list")
     for name in ("add", "remove"):
         reasons.add_parser(name, help=f"{name} a reason (manager)").add_argument("reason")
+    policy = sub.add_parser(
+        "refund-policy", help="how a sale of another store refunded here pays money back"
+    ).add_subparsers(dest="action", required=True, parser_class=parser_class)
+    policy.add_parser("show")
+    policy_set = policy.add_parser(
+        "set", help="original: by its tenders; cash: all but stored value as cash (manager)"
+    )
+    policy_set.add_argument("policy", choices=("original", "cash"))

@@ -13,6 +13,7 @@ import string
 from typing import Any
 
 from app.domain.catalogue_messages import CATALOGUE_MESSAGES
+from app.domain.chain_sale_messages import CHAIN_SALE_MESSAGES
 from app.domain.held_messages import HELD_MESSAGES
 from app.domain.refund_messages import REFUND_MESSAGES
 from app.domain.sale_messages import SALE_MESSAGES
@@ -931,6 +932,7 @@ MESSAGES.update(CATALOGUE_MESSAGES)
 MESSAGES.update(HELD_MESSAGES)
 MESSAGES.update(SALE_MESSAGES)  # cart and walk-in sales (app.services.sale)
 MESSAGES.update(REFUND_MESSAGES)  # partial refunds (app.services.partial_refunds)
+MESSAGES.update(CHAIN_SALE_MESSAGES)  # another store's sale refunded here (chain_sales)
 
 # Field names a message can name with ``{field:label}``.
 FIELD_LABELS: dict[str, tuple[str, str]] = {

@@ -15,7 +15,7 @@ from app.domain.rules import Rules
 from app.persistence.db import DB_FILENAME, Database
 from app.persistence.reader import Reader
 from app.persistence.uow import UnitOfWork
-from app.ports import Clock, PayPasswordAuthority, SystemClock
+from app.ports import ChainSales, Clock, PayPasswordAuthority, SystemClock
 from app.private_files import private_dir, private_file, tighten_tree
 from app.services.hashing import Hasher
 
@@ -31,6 +31,8 @@ class CounterContext:
     data_dir: Path | None = None
     # Where a payment password whose verifier is not here is checked (HQ, when enrolled).
     pay_passwords: PayPasswordAuthority | None = None
+    # Where a sale made at another store or counter is read to refund it here (HQ).
+    chain_sales: ChainSales | None = None
 
     def uow(self) -> UnitOfWork:
         """A write unit of work (BEGIN IMMEDIATE)."""

@@ -35,7 +35,7 @@ from app.persistence import refund_store, sale_store
 from app.persistence.refund_tables import TxnRefundLine
 from app.persistence.tables import Member, PointsEntry, Txn, TxnTender
 from app.persistence.uow import UnitOfWork
-from app.services import settings, voids
+from app.services import chain_sales, settings, voids
 from app.services.context import CounterContext, load_rules
 from app.services.ledger import new_txn, post_points, post_stored_value
 from app.services.recording import member_state, record
@@ -107,6 +107,9 @@ class SaleFound:
     at: dt.datetime  # the store's local time
     due_fen: int
     member_id: str | None
+    elsewhere: bool = False  # made at another store or counter: read from HQ
+    store_code: str | None = None  # the store that made it, when read from HQ
+    cash_back: bool = False  # another store's sale, the store's policy ``cash``
 
 
 NUMBER_CHARS = frozenset("0123456789abcdef-")
@@ -121,8 +124,16 @@ def find_sale(ctx: CounterContext, actor: Actor, number: str) -> SaleFound:
         raise ValidationError("sale_number_short")
     with ctx.reader() as uow:
         found = sale_store.sales_numbered(uow, number)
-        if not found:
+    seller, cash_back = None, False
+    if not found:
+        if len(number) != chain_sales.WHOLE_NUMBER or ctx.chain_sales is None:
             raise NotFoundError("sale_number_unknown", number=number)
+        # Not made here: another store's or counter's sale, read from HQ (when reachable).
+        chain = chain_sales.fetch(ctx, number)
+        found = [chain.txn_id]
+        cash_back = chain.foreign and chain_sales.policy(ctx) == "cash"
+        seller = chain.store_code
+    with ctx.reader() as uow:
         if len(found) > 1:
             raise RuleError("sale_number_ambiguous", number=number)
         txn = uow.txn(found[0])
@@ -130,11 +141,29 @@ def find_sale(ctx: CounterContext, actor: Actor, number: str) -> SaleFound:
         store = uow.store()
         tz = ZoneInfo(store.timezone if store else "Asia/Shanghai")
         at = txn.created_at.replace(tzinfo=dt.UTC).astimezone(tz).replace(tzinfo=None)
-        return SaleFound(txn.id, at, txn.due_fen, txn.member_id)
+        due = txn.due_fen
+        if txn.kind == "remote":  # a copy read from HQ keeps no amounts: its lines have them
+            due = sum(x.due_fen for x in sale_store.lines_of(uow, txn.id))
+        return SaleFound(txn.id, at, due, txn.member_id, txn.kind == "remote", seller, cash_back)
+
+
+def _elsewhere(ctx: CounterContext, txn_id: str) -> chain_sales.ChainSale | None:
+    """HQ's copy of ``txn_id``, read now, when it is no sale of this counter's own (absent
+    here, or a copy read before) and HQ is where to ask; else None."""
+    if ctx.chain_sales is None or len(txn_id) != chain_sales.WHOLE_NUMBER:
+        return None
+    with ctx.reader() as uow:
+        txn = uow.txn(txn_id.lower())
+        if txn is not None and txn.kind != "remote":
+            return None
+    return chain_sales.fetch(ctx, txn_id.lower())
 
 
 def refundable(ctx: CounterContext, txn_id: str) -> tuple[SaleLineLeft, ...]:
     """The sale's lines with the quantity still refundable (a refund dialog lists these)."""
+    txn_id = (txn_id or "").strip()
+    found = _elsewhere(ctx, txn_id)  # another store's or counter's: HQ's copy as it is now
+    txn_id = found.txn_id if found is not None else txn_id
     with ctx.reader() as uow:
         original = _sale(uow, txn_id)
         return _left(uow, original.id)
@@ -163,7 +192,8 @@ def _sale(uow: UnitOfWork, txn_id: str) -> Txn:
     original = uow.txn((txn_id or "").strip())
     if original is None:
         raise NotFoundError("txn_not_found", txn_id=txn_id)
-    if original.kind != "checkout":
+    # A checkout of this counter, or a cart sale of another store or counter read from HQ.
+    if original.kind not in ("checkout", "remote"):
         raise RuleError("txn_not_refundable", txn_id=original.id)
     if sale_store.cart_of(uow, original.id) is None:
         if original.member_id is None:
@@ -244,6 +274,17 @@ def refund(
     """Refund ``request`` (line number from 0 → quantity) of the cart sale ``txn_id``."""
     require(actor, Permission.REFUND)
     reason = _reason_ok(ctx, reason)
+    txn_id = (txn_id or "").strip()
+    cash_back = False
+    found = _elsewhere(ctx, txn_id)
+    if found is not None:  # another store's or counter's sale: refunded on HQ's copy now
+        txn_id = found.txn_id
+        cash_back = found.foreign and chain_sales.policy(ctx) == "cash"
+    else:
+        with ctx.reader() as uow:
+            txn = uow.txn(txn_id)
+            if txn is not None and txn.kind == "remote" and sale_store.cart_of(uow, txn.id):
+                raise RuleError("chain_sale_offline")  # a copy read before: not without HQ
     with ctx.reader() as uow:  # refuse what is wrong before asking for a manager's PIN
         original = _sale(uow, txn_id)
         _checks(uow, original)
@@ -253,7 +294,7 @@ def refund(
         original = _sale(uow, txn_id)
         member = _checks(uow, original)
         back = _compute(uow, original, request)
-        result = _write(ctx, uow, actor, approver, original, member, back, reason)
+        result = _write(ctx, uow, actor, approver, original, member, back, reason, cash_back)
         uow.commit()
         return result
 
@@ -273,12 +314,21 @@ def _list_back(uow: UnitOfWork, original: Txn, back: Refund) -> dict[int, int]:
     return out
 
 
-def _tenders_back(uow: UnitOfWork, txn: Txn, back: Refund) -> list[dict[str, Any]]:
-    """Every part but points and stored value is paid back by its own method."""
+def _tenders_back(
+    uow: UnitOfWork, txn: Txn, back: Refund, cash_back: bool = False
+) -> list[dict[str, Any]]:
+    """Every part but points and stored value is paid back by its own method (``cash_back``:
+    all of them as cash, the store's policy for another store's sale)."""
+    paid = [
+        (key, fen)
+        for key, fen in back.parts.items()
+        if key != POINTS_COLUMN and not key.startswith(STORED_VALUE) and fen
+    ]
+    if cash_back:
+        total = sum(fen for _, fen in paid)
+        paid = [("cash", total)] if total else []
     out = []
-    for key, fen in back.parts.items():
-        if key == POINTS_COLUMN or key.startswith(STORED_VALUE) or not fen:
-            continue
+    for key, fen in paid:
         uow.add(TxnTender(txn_id=txn.id, method=key, amount_fen=-fen, change_fen=0))
         out.append({"method": key, "amount_fen": -fen, "change_fen": 0})
     return out
@@ -365,6 +415,7 @@ def _write(
     member: Member | None,
     back: Refund,
     reason: str,
+    cash_back: bool = False,
 ) -> PartialRefundResult:
     before = member_state(member) if member is not None else None
     listed = _list_back(uow, original, back)
@@ -387,7 +438,7 @@ def _write(
         tier_before=member.tier_code if member is not None else None,
         note=reason,
     )
-    tenders = _tenders_back(uow, txn, back)
+    tenders = _tenders_back(uow, txn, back, cash_back)
     ledgers: dict[str, Any] = {"sv_entries": [], "points_entries": [], "tier_changes": [],
                                "shortfall": 0, "clawed": 0}  # fmt: skip
     if member is not None:
@@ -428,6 +479,7 @@ def _write(
             "tier_changes": ledgers["tier_changes"],
             "sv_entries": ledgers["sv_entries"],
             "points_entries": ledgers["points_entries"],
+            **({"cash_back": True} if cash_back else {}),
         },
     )
     uow.flush()

@@ -32,7 +32,7 @@ from app.persistence.tables import (
     Txn,
 )
 from app.persistence.uow import UnitOfWork
-from app.services import countcard_products, countcard_sync, foreign, parking, voids
+from app.services import chain_sales, countcard_products, countcard_sync, foreign, parking, voids
 from app.services.catalogue import apply_catalogue
 from app.services.context import CounterContext
 from app.services.ledger import apply_lot, apply_points, apply_sv
@@ -167,6 +167,8 @@ def _apply_event(ctx: CounterContext, uow: UnitOfWork, state: Any, body: dict[st
         return
     eff = effects(body["type"], body["payload"])
     if eff.member_id is None:
+        if body["type"] == "sale.refunded":  # a walk-in's sale of this store, refunded elsewhere
+            chain_sales.pulled_refund(ctx, uow, body)
         return
     if countcard_sync.received_only(uow, body):  # a card given to a member held here
         countcard_sync.apply_pulled(ctx, uow, body)
@@ -203,6 +205,8 @@ def _apply_event(ctx: CounterContext, uow: UnitOfWork, state: Any, body: dict[st
         for member_id, delta in eff.spend_delta.items():
             _member(uow, member_id).cumulative_spend_fen += delta
     _member_changes(ctx, uow, state, eff, now, fresh)
+    if body["type"] == "sale.refunded":  # a sale held here with its lines, refunded elsewhere
+        chain_sales.pulled_refund(ctx, uow, body)
     countcard_sync.apply_pulled(ctx, uow, body)  # a count card's rows (its own module)
 
 

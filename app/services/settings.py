@@ -227,11 +227,32 @@ class RefundReasons:
         return replace(self, reasons=items)
 
 
+FOREIGN_REFUND_POLICIES = ("original", "cash")
+
+
+@dataclass(frozen=True)
+class ForeignRefund:
+    """How the money of another store's sale refunded here goes back (app.services.
+    chain_sales): ``original`` by the tenders it was paid with, ``cash`` all of it but stored
+    value as cash. Stored value and points always go back to the member as the sale took them."""
+
+    policy: str = "original"
+
+    def checked(self) -> ForeignRefund:
+        policy = str(self.policy or "").strip().lower()
+        if policy not in FOREIGN_REFUND_POLICIES:
+            raise ValidationError("foreign_refund_policy_invalid", value=policy[:16],
+                                  allowed="、".join(FOREIGN_REFUND_POLICIES))  # fmt: skip
+        return replace(self, policy=policy)
+
+
 SCANNER = "scanner"
 BACKUP = "backup"
 BUSINESS_DAY = business_day.SETTING_KEY
 REFUND_REASONS = "refund_reasons"
+FOREIGN_REFUND = "foreign_refund"
 _TYPES: dict[str, type] = {
+    FOREIGN_REFUND: ForeignRefund,
     PRINTER: PrinterSettings,
     RECEIPT: ReceiptTemplate,
     DISPLAY: DisplaySettings,

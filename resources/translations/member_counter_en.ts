@@ -657,7 +657,7 @@ Enter on an empty box pays</translation>
     </message>
     <message>
         <source>受让会员的手机号、卡号或会员码,按 Enter 查找</source>
-        <translation>Receiver's phone, card or member code; Enter finds them</translation>
+        <translation>Receiver&apos;s phone, card or member code; Enter finds them</translation>
     </message>
     <message>
         <source>转给</source>
@@ -789,7 +789,7 @@ Enter on an empty box pays</translation>
     </message>
     <message>
         <source>请输入受让会员的手机号或卡号,按 Enter 查找</source>
-        <translation>Type the receiver's phone or card number and press Enter</translation>
+        <translation>Type the receiver&apos;s phone or card number and press Enter</translation>
     </message>
     <message>
         <source>正在查找会员…</source>
@@ -1625,6 +1625,10 @@ Reason: {0}</translation>
         <translation>Sale of {0} · paid {1}</translation>
     </message>
     <message>
+        <source>门店 {0} 的销售(总部记录),退货由总部核对</source>
+        <translation>A sale of store {0} (as HQ holds it); HQ checks the refund</translation>
+    </message>
+    <message>
         <source> 件</source>
         <translation> pcs</translation>
     </message>
@@ -1637,8 +1641,16 @@ Reason: {0}</translation>
         <translation>Reason</translation>
     </message>
     <message>
-        <source>按原支付方式退回;储值退回会员账户,抵现积分退回,所得积分扣回。剩余数量以后还可以退。</source>
-        <translation>Paid back by the original methods; stored value back to the member, points used given back, points earned taken back. What is left can be refunded later.</translation>
+        <source>储值退回会员账户,其余金额以现金退回;抵现积分退回,所得积分扣回。</source>
+        <translation>Stored value back to the member, the rest paid back as cash; points used given back, points earned taken back. </translation>
+    </message>
+    <message>
+        <source>按原支付方式退回;储值退回会员账户,抵现积分退回,所得积分扣回。</source>
+        <translation>Paid back by the original methods; stored value back to the member, points used given back, points earned taken back. </translation>
+    </message>
+    <message>
+        <source>剩余数量以后还可以退。</source>
+        <translation>What is left can be refunded later.</translation>
     </message>
     <message>
         <source>确认退货 (Enter)</source>

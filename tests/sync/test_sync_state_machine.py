@@ -51,7 +51,15 @@ from app.domain.ids import uuid7
 from app.domain.pricing import STORED_VALUE
 from app.persistence import countcard_store
 from app.persistence.countcard_tables import MemberCountCard
-from app.services import catalogue, countcards, partial_refunds, sale, syncstate, walk_in_refunds
+from app.services import (
+    catalogue,
+    chain_sales,
+    countcards,
+    partial_refunds,
+    sale,
+    syncstate,
+    walk_in_refunds,
+)
 from app.services.checkout import checkout
 from app.services.countcard_products import save_product
 from app.services.members import Registration, register_member
@@ -65,6 +73,7 @@ from server import countcards as hq_countcards
 from server import tables as t
 from server.db import sqlite_url
 from sync import wire
+from sync.chain_sales import HQChainSales
 from sync.client import SyncError, wire_events
 from tests.dbtemplate import fresh_hq_db
 from tests.faultproxy import FaultProxy
@@ -312,6 +321,37 @@ class SyncMachine(RuleBasedStateMachine):
                                        Approval(MANAGER_NO, MANAGER_PIN))  # fmt: skip
             except CounterError as exc:
                 assert n == 1 and exc.code == "already_refunded", exc.code
+
+    @rule(cart=carts, j=STORES, qty=st.integers(1, 3), cash=st.booleans())
+    def refund_cart_elsewhere(self, cart: tuple[int, str], j: int, qty: int, cash: bool) -> None:
+        """A partial refund of the sale at another store, read from HQ (issue 16 point 5),
+        by that store's policy. Only with both stores online and the selling store's outbox
+        sent, and both synced at once after: a refund the selling store made offline of the
+        same units would be quarantined (the race, tested in tests/sync/test_chain_refunds.py),
+        and this machine holds that no honest event is."""
+        i, txn_id = cart
+        if not txn_id or i == j or self.proxies[i].down or self.proxies[j].down:
+            return
+        seller, c = self.stores[i], self.stores[j]
+        with contextlib.suppress(SyncError):
+            seller.sync(timeout=(2.0, 10.0))
+        if syncstate.outbox_batch(seller.ctx, 1):  # not all sent: a refund there may be due
+            return
+        c.ctx.chain_sales = HQChainSales(c.data_dir)  # as the window and the CLI wire it
+        boss = sign_in(c.ctx, MANAGER_NO, MANAGER_PIN)
+        chain_sales.set_policy(c.ctx, boss, "cash" if cash else "original")
+        try:
+            left = partial_refunds.refundable(c.ctx, txn_id)[0].left  # HQ's copy, read now
+            r = partial_refunds.refund(c.ctx, c.cashier, txn_id, {0: min(qty, left)},
+                                       "顾客原因", Approval(MANAGER_NO, MANAGER_PIN))  # fmt: skip
+        except CounterError:
+            return
+        if r.member_id is not None:
+            self.expected[r.member_id] += sum(f for m, f in r.money_back if m == STORED_VALUE)
+        for k in (j, i):
+            with contextlib.suppress(SyncError):
+                self.stores[k].sync(timeout=(2.0, 10.0))
+            self._refresh_known(k)
 
     @staticmethod
     def _lines(c: Counter, txn_id: str) -> int:

@@ -34,6 +34,9 @@ class LineRefundDialog(OpDialog):
         self.sale, self.lines = sale, list(lines)
         self.body.addWidget(QLabel(self.tr("{0} 的销售 · 实付 {1}").format(
             sale.at.strftime("%Y-%m-%d %H:%M"), format_cny(sale.due_fen)), self))  # fmt: skip
+        if sale.elsewhere:  # read from HQ: made at another store or counter
+            self.body.addWidget(QLabel(self.tr("门店 {0} 的销售(总部记录),退货由总部核对").format(
+                sale.store_code or "-"), self))  # fmt: skip
         form = QFormLayout()
         self.quantities: list[QSpinBox] = []
         for sold in self.lines:
@@ -56,9 +59,12 @@ class LineRefundDialog(OpDialog):
         self.body.addLayout(form)
         self.estimate = QLabel(self)
         self.body.addWidget(self.estimate)
-        self.body.addWidget(caption(self.tr(
-            "按原支付方式退回;储值退回会员账户,抵现积分退回,所得积分扣回。剩余数量以后还可以退。"),
-            self))  # fmt: skip
+        if sale.cash_back:  # the store's policy for another store's sale
+            how = self.tr("储值退回会员账户,其余金额以现金退回;抵现积分退回,所得积分扣回。")
+        else:
+            how = self.tr("按原支付方式退回;储值退回会员账户,抵现积分退回,所得积分扣回。")
+        self.how = caption(how + self.tr("剩余数量以后还可以退。"), self)
+        self.body.addWidget(self.how)
         self.approval = ApprovalBox.of(session, self)
         self.body.addWidget(self.approval)
         self.approval.staff_no.textChanged.connect(self.revalidate)
