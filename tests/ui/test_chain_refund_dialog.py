@@ -23,7 +23,7 @@ from tests.conftest import MANAGER_NO, MANAGER_PIN
 from tests.helpers import query
 from tests.hqkit import Counter, HQServer
 from tests.server.test_sales_at_hq import COLA
-from tests.ui.conftest import idle, in_dialog, sign_in
+from tests.ui.conftest import idle, in_dialog, save_screenshot, sign_in
 from tests.ui.test_cart import nested
 
 
@@ -89,6 +89,7 @@ def test_f7_refunds_a_sale_of_another_store_read_from_hq(
         d.quantities[0].setValue(1)
         qtbot.keyClicks(d.approval.staff_no, MANAGER_NO)
         qtbot.keyClicks(d.approval.pin, MANAGER_PIN)
+        save_screenshot(d, "75-chain-refund")
         d.confirm()
         qtbot.waitUntil(lambda: not d.isVisible(), timeout=10_000)
 
