@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sync.client import HQClient, SyncError
 from sync.config import load_config
+
+if TYPE_CHECKING:
+    from sync.client import HQClient
 
 log = logging.getLogger("member_counter.sync")
 
@@ -21,12 +23,16 @@ class HQChainSales:
         self.timeout = timeout
 
     def _client(self) -> HQClient | None:
+        from sync.client import HQClient  # when HQ is first asked (see sync.pay_passwords)
+
         config = load_config(self.data_dir)
         if config is None:
             return None  # not enrolled: no HQ to ask
         return HQClient(config, timeout=self.timeout, data_dir=self.data_dir)
 
     def sale(self, number: str) -> tuple[str, dict[str, Any] | None]:
+        from sync.client import SyncError
+
         client = self._client()
         if client is None:
             return "unknown", None  # not enrolled: no chain, no other store's sales
@@ -42,6 +48,8 @@ class HQChainSales:
         return "ok", answer.model_dump(mode="json")
 
     def member(self, member_id: str) -> dict[str, Any] | None:
+        from sync.client import SyncError
+
         client = self._client()
         if client is None:
             return None

@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from sync.client import HQClient, SyncError
 from sync.config import load_config
 
 log = logging.getLogger("member_counter.sync")
@@ -20,6 +19,10 @@ class HQPayPasswords:
         self.timeout = timeout
 
     def verify(self, member_id: str, password: str) -> tuple[str, int | None]:
+        # The HTTP client (requests, the wire schemas) is imported when HQ is first asked, not
+        # when the counter opens: on the UI thread that import froze the window ~0.3 s.
+        from sync.client import HQClient, SyncError
+
         config = load_config(self.data_dir)
         if config is None:
             return "unreachable", None  # not enrolled: no HQ to ask

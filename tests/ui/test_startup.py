@@ -36,7 +36,9 @@ def test_the_window_starts_without_what_only_later_screens_use(tmp_path: Path) -
     assert report["opened_heavy"] == ["sqlalchemy"]
     assert report["opened"] >= report["ready"]
     assert report["opened_peak_rss_mb"] < PEAK_RSS_MB
-    assert report["close_ms"] < 1000
+    # The HTTP client is imported when HQ is first asked, not on the UI thread as the counter
+    # opens (that froze the window ~0.3 s; closing right after waited for it): ~40 ms here.
+    assert report["close_ms"] < 500
 
 
 def test_the_sign_in_screen_needs_no_database_library() -> None:
