@@ -4,13 +4,40 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import or_, select
 
 from app.domain.partial_refund import SoldLine
+from app.domain.sale import LINE_FIGURES
 from app.persistence.sale_tables import TxnCart, TxnLine
 from app.persistence.tables import Txn
 from app.persistence.uow import UnitOfWork
+
+
+def line_rows(txn_id: str, wire: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The ``txn_line`` rows of a sale's lines in their wire form (``sale.completed``'s
+    ``cart.lines``): written as they go out, whether sold here or copied from HQ."""
+    rows = []
+    for i, w in enumerate(wire):
+        change = w.get("price_change") or {}
+        rows.append(
+            {
+                "txn_id": txn_id,
+                "line_no": i,
+                "item_code": w["item_code"],
+                "item_name": w["name"],
+                "quantity": w["quantity"],
+                "weighed": w["weighed"],
+                "unit_price_fen": w["unit_price_fen"],
+                "member_unit_fen": w["member_unit_fen"],
+                "change_unit_fen": change.get("unit_fen"),
+                "change_line_fen": change.get("line_fen"),
+                "parts": json.dumps(w["parts"]),
+                **{k: w[k] for k in LINE_FIGURES},
+            }
+        )
+    return rows
 
 
 def cart_of(uow: UnitOfWork, txn_id: str) -> TxnCart | None:

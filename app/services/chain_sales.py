@@ -152,36 +152,7 @@ def _write_lines(uow: UnitOfWork, sale_id: str, cart: dict[str, Any]) -> None:
             round_off_fen=sum(w["round_off_fen"] for w in lines),
         )
     )
-    rows = []
-    for i, w in enumerate(lines):
-        change = w.get("price_change") or {}
-        rows.append(
-            {
-                "txn_id": sale_id,
-                "line_no": i,
-                "item_code": w["item_code"],
-                "item_name": w["name"],
-                "quantity": w["quantity"],
-                "weighed": w["weighed"],
-                "unit_price_fen": w["unit_price_fen"],
-                "member_unit_fen": w["member_unit_fen"],
-                "change_unit_fen": change.get("unit_fen"),
-                "change_line_fen": change.get("line_fen"),
-                "parts": json.dumps(w["parts"]),
-                "list_fen": w["list_fen"],
-                "member_basis": w["member_basis"],
-                "member_fen": w["member_fen"],
-                "changed_fen": w["changed_fen"],
-                "order_discount_fen": w["order_discount_fen"],
-                "round_off_fen": w["round_off_fen"],
-                "after_round_fen": w["after_round_fen"],
-                "points_used": w["points_used"],
-                "points_value_fen": w["points_value_fen"],
-                "due_fen": w["due_fen"],
-                "points_earned": w["points_earned"],
-            }
-        )
-    uow.add_rows(TxnLine, rows)
+    uow.add_rows(TxnLine, sale_store.line_rows(sale_id, lines))
 
 
 def _wire_rows(payload: dict[str, Any]) -> list[tuple[Any, ...]]:

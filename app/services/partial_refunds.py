@@ -75,7 +75,8 @@ def remove_reason(ctx: CounterContext, actor: Actor, reason: str) -> tuple[str, 
     return set_reasons(ctx, actor, tuple(r for r in current if r != reason))
 
 
-def _reason_ok(ctx: CounterContext, reason: str | None) -> str:
+def check_reason(ctx: CounterContext, reason: str | None) -> str:
+    """The reason given, trimmed, when it is on the store's list (every refund names one)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("refund_reason_required")
@@ -83,9 +84,6 @@ def _reason_ok(ctx: CounterContext, reason: str | None) -> str:
     if reason not in listed:
         raise ValidationError("refund_reason_unknown", reason=reason, reasons="、".join(listed))
     return reason
-
-
-check_reason = _reason_ok  # an amount-only walk-in sale's refund too (app.services.walk_in_refunds)
 
 
 # -- what a sale has left --------------------------------------------------------------
@@ -273,7 +271,7 @@ def refund(
 ) -> PartialRefundResult:
     """Refund ``request`` (line number from 0 → quantity) of the cart sale ``txn_id``."""
     require(actor, Permission.REFUND)
-    reason = _reason_ok(ctx, reason)
+    reason = check_reason(ctx, reason)
     txn_id = (txn_id or "").strip()
     cash_back = False
     found = _elsewhere(ctx, txn_id)

@@ -12,7 +12,6 @@ the member's ledgers and tier, the audit entry and the ``sale.completed`` event.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +30,8 @@ from app.domain.pricing import (
     upgrade_after_checkout,
 )
 from app.domain.rules import Rules
-from app.domain.sale import LINE_FIGURES, WALK_IN_METHODS, discount_wire, line_wire, payment_parts
+from app.domain.sale import WALK_IN_METHODS, discount_wire, line_wire, payment_parts
+from app.persistence.sale_store import line_rows
 from app.persistence.sale_tables import TxnCart, TxnLine
 from app.persistence.tables import Member, Txn, TxnTender
 from app.persistence.uow import UnitOfWork
@@ -329,26 +329,7 @@ def _write_cart(
             round_off_fen=cart.round_off_fen,
         )
     )
-    rows = []
-    for i, w in enumerate(wire):
-        change = w["price_change"] or {}
-        rows.append(
-            {
-                "txn_id": txn.id,
-                "line_no": i,
-                "item_code": w["item_code"],
-                "item_name": w["name"],
-                "quantity": w["quantity"],
-                "weighed": w["weighed"],
-                "unit_price_fen": w["unit_price_fen"],
-                "member_unit_fen": w["member_unit_fen"],
-                "change_unit_fen": change.get("unit_fen"),
-                "change_line_fen": change.get("line_fen"),
-                "parts": json.dumps(w["parts"]),
-                **{k: w[k] for k in LINE_FIGURES},
-            }
-        )
-    uow.add_rows(TxnLine, rows)  # one executemany for the lines, however many
+    uow.add_rows(TxnLine, line_rows(txn.id, wire))  # one executemany for the lines, however many
 
 
 def _pay(

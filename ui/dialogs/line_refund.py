@@ -20,7 +20,28 @@ from ui.session import Session
 from ui.widgets.fields import LatinEdit
 
 
-class LineRefundDialog(OpDialog):
+class _RefundDialog(OpDialog):
+    """What both refund dialogs ask for: a reason from the store's list and a manager's
+    approval (the PIN is cleared when the refund is refused)."""
+
+    def add_reason(self, form: QFormLayout, label: str, reasons: Sequence[str]) -> None:
+        self.reason = QComboBox(self)
+        self.reason.setMinimumHeight(44)
+        for r in reasons:
+            self.reason.addItem(r)
+        form.addRow(label, self.reason)
+
+    def add_approval(self) -> None:
+        self.approval = ApprovalBox.of(self.session, self)
+        self.body.addWidget(self.approval)
+        self.approval.staff_no.textChanged.connect(self.revalidate)
+        self.approval.pin.textChanged.connect(self.revalidate)
+
+    def on_refused(self, exc: BaseException) -> None:
+        self.approval.pin.clear()
+
+
+class LineRefundDialog(_RefundDialog):
     def __init__(
         self,
         session: Session,
@@ -51,11 +72,7 @@ class LineRefundDialog(OpDialog):
             )
             form.addRow(label, box)
             self.quantities.append(box)
-        self.reason = QComboBox(self)
-        self.reason.setMinimumHeight(44)
-        for r in reasons:
-            self.reason.addItem(r)
-        form.addRow(self.tr("退货原因"), self.reason)
+        self.add_reason(form, self.tr("退货原因"), reasons)
         self.body.addLayout(form)
         self.estimate = QLabel(self)
         self.body.addWidget(self.estimate)
@@ -65,10 +82,7 @@ class LineRefundDialog(OpDialog):
             how = self.tr("按原支付方式退回;储值退回会员账户,抵现积分退回,所得积分扣回。")
         self.how = caption(how + self.tr("剩余数量以后还可以退。"), self)
         self.body.addWidget(self.how)
-        self.approval = ApprovalBox.of(session, self)
-        self.body.addWidget(self.approval)
-        self.approval.staff_no.textChanged.connect(self.revalidate)
-        self.approval.pin.textChanged.connect(self.revalidate)
+        self.add_approval()
         self.confirm_button.setText(self.tr("确认退货 (Enter)"))
         first = next((b for b in self.quantities if b.isEnabled()), None)
         (first or self.approval.staff_no).setFocus()
@@ -101,9 +115,6 @@ class LineRefundDialog(OpDialog):
         request, reason = self.request(), self.reason.currentText()
         approval = self.approval.approval()
         self.run(lambda: partial_refunds.refund(ctx, actor, txn_id, request, reason, approval))
-
-    def on_refused(self, exc: BaseException) -> None:
-        self.approval.pin.clear()
 
     @classmethod
     def ask(
@@ -157,7 +168,7 @@ class SaleNumberDialog(OpDialog):
         return dialog.result_value if run_modal(dialog) else None
 
 
-class AmountRefundDialog(OpDialog):
+class AmountRefundDialog(_RefundDialog):
     """F7 on an amount-only walk-in sale (散客按金额结账, no goods to choose): all of it back
     by the tenders it was paid with, with a reason and a manager's approval."""
 
@@ -180,16 +191,9 @@ class AmountRefundDialog(OpDialog):
         self.paid_text = caption(self.tr("整单退款,按原支付方式退回:{0}").format(paid), self)
         self.body.addWidget(self.paid_text)
         form = QFormLayout()
-        self.reason = QComboBox(self)
-        self.reason.setMinimumHeight(44)
-        for r in reasons:
-            self.reason.addItem(r)
-        form.addRow(self.tr("退款原因"), self.reason)
+        self.add_reason(form, self.tr("退款原因"), reasons)
         self.body.addLayout(form)
-        self.approval = ApprovalBox.of(session, self)
-        self.body.addWidget(self.approval)
-        self.approval.staff_no.textChanged.connect(self.revalidate)
-        self.approval.pin.textChanged.connect(self.revalidate)
+        self.add_approval()
         self.confirm_button.setText(self.tr("确认退款 (Enter)"))
         self.reason.setFocus()
         self.revalidate()
@@ -205,9 +209,6 @@ class AmountRefundDialog(OpDialog):
         ctx, actor, txn_id = self.session.ctx, self.session.cashier, self.sale.txn_id
         reason, approval = self.reason.currentText(), self.approval.approval()
         self.run(lambda: walk_in_refunds.refund(ctx, actor, txn_id, reason, approval))
-
-    def on_refused(self, exc: BaseException) -> None:
-        self.approval.pin.clear()
 
     @classmethod
     def ask(
