@@ -9,9 +9,11 @@ attribute names), which is what the scan box's read-only hot path needs.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, literal_column, select
+from sqlalchemy import bindparam, func, literal_column, select, tuple_
 
 from app.domain.business_day import SETTING_KEY as BUSINESS_DAY_SETTING
+from app.persistence.refund_tables import TxnRefundLine
+from app.persistence.sale_tables import TxnLine
 from app.persistence.tables import (
     AuditEntry,
     Card,
@@ -23,6 +25,9 @@ from app.persistence.tables import (
     PointsLot,
     Setting,
     StoreRow,
+    TierChange,
+    Txn,
+    TxnTender,
 )
 
 SEARCH_LIMIT = 20
@@ -153,3 +158,58 @@ CLOCK_MARKS = select(
 
 # :day — a row if that business date has been closed
 DAY_CLOSED = select(DayClose.business_date).where(DayClose.business_date == bindparam("day"))
+
+
+# -- a member's history, a page at a time (read at every scan: plain rows, built once) ------
+# :member_id, :kinds (expanding), :limit; newest first (ix_txn_member_created)
+_MEMBER_TXNS = select(*Txn.__table__.c).where(
+    Txn.member_id == bindparam("member_id"), Txn.kind.in_(bindparam("kinds", expanding=True))
+)
+_NEWEST_TXN_FIRST = (Txn.created_at.desc(), Txn.id.desc())
+MEMBER_TXN_PAGE = _MEMBER_TXNS.order_by(*_NEWEST_TXN_FIRST).limit(bindparam("limit"))
+# ... older than :before_at, :before_id
+MEMBER_TXN_PAGE_BEFORE = (
+    _MEMBER_TXNS.where(
+        tuple_(Txn.created_at, Txn.id) < tuple_(bindparam("before_at"), bindparam("before_id"))
+    )
+    .order_by(*_NEWEST_TXN_FIRST)
+    .limit(bindparam("limit"))
+)
+
+# :txn_ids (expanding) — those of these checkouts and top-ups a refund reverses
+REFUNDED_AMONG = select(Txn.original_txn_id).where(
+    Txn.original_txn_id.in_(bindparam("txn_ids", expanding=True)),
+    Txn.kind.in_(("refund", "topup_refund")),
+)
+
+# :txn_ids (expanding) — (sale, quantity sold) and (sale, quantity refunded so far)
+QUANTITY_SOLD = (
+    select(TxnLine.txn_id, func.sum(TxnLine.quantity))
+    .where(TxnLine.txn_id.in_(bindparam("txn_ids", expanding=True)))
+    .group_by(TxnLine.txn_id)
+)
+QUANTITY_REFUNDED = (
+    select(TxnRefundLine.original_txn_id, func.sum(TxnRefundLine.quantity))
+    .where(TxnRefundLine.original_txn_id.in_(bindparam("txn_ids", expanding=True)))
+    .group_by(TxnRefundLine.original_txn_id)
+)
+
+# :txn_ids (expanding) — their tenders in the order paid
+TENDERS_OF = (
+    select(*TxnTender.__table__.c)
+    .where(TxnTender.txn_id.in_(bindparam("txn_ids", expanding=True)))
+    .order_by(TxnTender.id)
+)
+
+
+def _member_page(table: type) -> tuple[object, object]:
+    """(newest rows of :member_id, rows older than :before_id), :limit of them."""
+    c = table.__table__.c  # type: ignore[attr-defined]
+    base = select(*c).where(c.member_id == bindparam("member_id"))
+    page = base.order_by(c.id.desc()).limit(bindparam("limit"))
+    older = base.where(c.id < bindparam("before_id"))
+    return page, older.order_by(c.id.desc()).limit(bindparam("limit"))
+
+
+MEMBER_POINTS_PAGE, MEMBER_POINTS_PAGE_BEFORE = _member_page(PointsEntry)
+MEMBER_TIER_PAGE, MEMBER_TIER_PAGE_BEFORE = _member_page(TierChange)

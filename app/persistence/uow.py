@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Collection, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Table, func, insert, select, tuple_
+from sqlalchemy import Engine, Row, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.domain.phone import phone_hash
@@ -32,7 +32,6 @@ from app.persistence.tables import (
     StoredValueEntry,
     StoreRow,
     SyncState,
-    TierChange,
     Txn,
     TxnTender,
 )
@@ -195,52 +194,30 @@ class UnitOfWork:
         kinds: Collection[str],
         before: tuple[dt.datetime, str] | None,
         limit: int,
-    ) -> Sequence[Txn]:
+    ) -> Sequence[Row[Any]]:
         """The member's transactions of ``kinds`` older than ``before`` (created_at, id),
-        newest first: a range of ``ix_txn_member_created``, stopped after ``limit``."""
-        stmt = select(Txn).where(Txn.member_id == member_id, Txn.kind.in_(list(kinds)))
-        if before is not None:
-            stmt = stmt.where(tuple_(Txn.created_at, Txn.id) < tuple_(*before))
-        return self.session.scalars(
-            stmt.order_by(Txn.created_at.desc(), Txn.id.desc()).limit(limit)
-        ).all()
+        newest first: a range of ``ix_txn_member_created``, stopped after ``limit``. Plain
+        rows with the txn's columns (a page read at every scan makes no ORM objects)."""
+        params = {"member_id": member_id, "kinds": list(kinds), "limit": limit}
+        if before is None:
+            return self._core(queries.MEMBER_TXN_PAGE, params).all()
+        params |= {"before_at": before[0], "before_id": before[1]}
+        return self._core(queries.MEMBER_TXN_PAGE_BEFORE, params).all()
 
     def refunded_among(self, txn_ids: Collection[str]) -> set[str]:
         """Which of these checkouts and top-ups a refund reverses (one indexed statement)."""
         if not txn_ids:
             return set()
-        return set(
-            self.session.scalars(
-                select(Txn.original_txn_id).where(
-                    Txn.original_txn_id.in_(list(txn_ids)),
-                    Txn.kind.in_(("refund", "topup_refund")),
-                )
-            )
-        )
+        return set(self._core(queries.REFUNDED_AMONG, {"txn_ids": list(txn_ids)}).scalars())
 
     def partly_refunded_among(self, txn_ids: Collection[str]) -> set[str]:
         """Which of these sales of goods still have quantities to refund after their refunds
         (two indexed statements)."""
-        from app.persistence.refund_tables import TxnRefundLine
-        from app.persistence.sale_tables import TxnLine
-
         if not txn_ids:
             return set()
-        ids = list(txn_ids)
-        sold: dict[str, int] = dict(
-            self.session.execute(
-                select(TxnLine.txn_id, func.sum(TxnLine.quantity))
-                .where(TxnLine.txn_id.in_(ids))
-                .group_by(TxnLine.txn_id)
-            ).all()
-        )
-        back: dict[str, int] = dict(
-            self.session.execute(
-                select(TxnRefundLine.original_txn_id, func.sum(TxnRefundLine.quantity))
-                .where(TxnRefundLine.original_txn_id.in_(ids))
-                .group_by(TxnRefundLine.original_txn_id)
-            ).all()
-        )
+        ids = {"txn_ids": list(txn_ids)}
+        sold: dict[str, int] = dict(self._core(queries.QUANTITY_SOLD, ids).all())
+        back: dict[str, int] = dict(self._core(queries.QUANTITY_REFUNDED, ids).all())
         return {i for i, n in sold.items() if n > back.get(i, 0)}
 
     def registration_txn_id(self, member_id: str) -> str | None:
@@ -248,26 +225,27 @@ class UnitOfWork:
             select(Txn.id).where(Txn.member_id == member_id, Txn.kind == "register").limit(1)
         )
 
-    def tenders_of(self, txn_ids: Collection[str]) -> Sequence[TxnTender]:
-        return self.session.scalars(
-            select(TxnTender).where(TxnTender.txn_id.in_(list(txn_ids))).order_by(TxnTender.id)
-        ).all()
+    def tenders_of(self, txn_ids: Collection[str]) -> Sequence[Row[Any]]:
+        """The tenders of these transactions, as plain rows, in the order they were paid."""
+        return self._core(queries.TENDERS_OF, {"txn_ids": list(txn_ids)}).all()
 
     def member_points_page(
         self, member_id: str, before_id: int | None, limit: int
-    ) -> Sequence[PointsEntry]:
-        stmt = select(PointsEntry).where(PointsEntry.member_id == member_id)
+    ) -> Sequence[Row[Any]]:
+        params = {"member_id": member_id, "limit": limit, "before_id": before_id}
+        page = queries.MEMBER_POINTS_PAGE
         if before_id is not None:
-            stmt = stmt.where(PointsEntry.id < before_id)
-        return self.session.scalars(stmt.order_by(PointsEntry.id.desc()).limit(limit)).all()
+            page = queries.MEMBER_POINTS_PAGE_BEFORE
+        return self._core(page, params).all()
 
     def member_tier_page(
         self, member_id: str, before_id: int | None, limit: int
-    ) -> Sequence[TierChange]:
-        stmt = select(TierChange).where(TierChange.member_id == member_id)
+    ) -> Sequence[Row[Any]]:
+        params = {"member_id": member_id, "limit": limit, "before_id": before_id}
+        page = queries.MEMBER_TIER_PAGE
         if before_id is not None:
-            stmt = stmt.where(TierChange.id < before_id)
-        return self.session.scalars(stmt.order_by(TierChange.id.desc()).limit(limit)).all()
+            page = queries.MEMBER_TIER_PAGE_BEFORE
+        return self._core(page, params).all()
 
     # -- members and cards (the statements are shared with the Core reader) --
     def member(self, member_id: str) -> Member | None:

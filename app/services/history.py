@@ -16,7 +16,6 @@ from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from app.domain.errors import NotFoundError, ValidationError
-from app.persistence.tables import Txn
 from app.persistence.uow import UnitOfWork
 from app.services.context import CounterContext, load_rules
 from app.services.security import Actor, Permission, require
@@ -186,7 +185,7 @@ class _Pages:
         refunded = self.uow.refunded_among(ids)
         partly = self.uow.partly_refunded_among(refunded)
 
-        def line(t: Txn) -> TxnLine:
+        def line(t: Any) -> TxnLine:  # a txn row (UnitOfWork.member_txn_page)
             return TxnLine(
                 txn_id=t.id,
                 at=self.local(t.created_at),
