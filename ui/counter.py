@@ -374,7 +374,8 @@ class CounterScreen(QWidget):
         self.panel.show_member(view, self.session.today())
         self.pages.setCurrentIndex(Page.MEMBER)
         self.update_actions()
-        self.focus_scan()
+        self.scan_box.setFocus()  # the next scan; the catalogue has not changed meanwhile
+        self.scan_box.selectAll()
         self.load_history()
 
     def load_history(self) -> None:

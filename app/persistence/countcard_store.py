@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 
 from app.domain.countcard import CountCard
 from app.domain.countcard_ledger import LIABILITY_SIGN, VOIDED_KIND, Entry, fold, void_entry_id
@@ -38,11 +38,16 @@ def cards_of(uow: Queries, member_id: str) -> Sequence[MemberCountCard]:
     ).all()
 
 
+# Entries of the same instant in the order they were written here: a void always after the
+# entry it takes back (their ids are unrelated in order).
+_ARRIVAL = literal_column("rowid")
+
+
 def entries_of(uow: Queries, card_id: str) -> Sequence[CountCardEntry]:
     return uow.session.scalars(
         select(CountCardEntry)
         .where(CountCardEntry.card_id == card_id)
-        .order_by(CountCardEntry.created_at, CountCardEntry.entry_id)
+        .order_by(CountCardEntry.created_at, _ARRIVAL)
     ).all()
 
 
@@ -122,9 +127,7 @@ def cache_mismatches(uow: Queries) -> list[str]:
     transfer (or the giver again, its void), where the entry names them."""
     entries: dict[str, list[CountCardEntry]] = {}
     for e in uow.session.scalars(
-        select(CountCardEntry).order_by(
-            CountCardEntry.card_id, CountCardEntry.created_at, CountCardEntry.entry_id
-        )
+        select(CountCardEntry).order_by(CountCardEntry.card_id, CountCardEntry.created_at, _ARRIVAL)
     ):
         entries.setdefault(e.card_id, []).append(e)
     out = []
