@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, delete, func, or_, select, update
+from sqlalchemy import Row, bindparam, delete, func, or_, select, update
 
 from app.persistence.catalogue_tables import (
     CatalogueCategory,
@@ -31,6 +31,17 @@ def item_by_code(uow: UnitOfWork, code: str) -> CatalogueItem | None:
     return uow.session.scalars(select(CatalogueItem).where(CatalogueItem.code == code)).first()
 
 
+_c, _cat = CatalogueItem.__table__.c, CatalogueCategory.__table__.c
+# Built once: a cart is priced at every scan and read again by the sale's transaction.
+_ITEM_ROWS = (
+    select(_c.code, _c.name, _c.price_fen, _c.member_prices, _c.points_eligible, _c.active,
+           _cat.points_multiplier_permille)
+    .select_from(CatalogueItem.__table__.outerjoin(
+        CatalogueCategory.__table__, _cat.code == _c.category_code))
+    .where(_c.code.in_(bindparam("codes", expanding=True)))
+)  # fmt: skip
+
+
 def item_rows_by_codes(uow: UnitOfWork, codes: Sequence[str]) -> dict[str, Row[Any]]:
     """code -> the item's row for those of ``codes`` that exist, active or not: the columns
     a cart line needs, with its category's ``points_multiplier_permille`` (None: no
@@ -39,15 +50,7 @@ def item_rows_by_codes(uow: UnitOfWork, codes: Sequence[str]) -> dict[str, Row[A
     wanted = list(dict.fromkeys(codes))
     if not wanted:
         return {}
-    c, cat = CatalogueItem.__table__.c, CatalogueCategory.__table__.c
-    stmt = (
-        select(c.code, c.name, c.price_fen, c.member_prices, c.points_eligible, c.active,
-               cat.points_multiplier_permille)
-        .select_from(CatalogueItem.__table__.outerjoin(
-            CatalogueCategory.__table__, cat.code == c.category_code))
-        .where(c.code.in_(wanted))
-    )  # fmt: skip
-    return {row.code: row for row in uow.session.execute(stmt)}
+    return {row.code: row for row in uow.session.execute(_ITEM_ROWS, {"codes": wanted})}
 
 
 def item_by_barcode(uow: UnitOfWork, forms: Sequence[str]) -> CatalogueItem | None:
