@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -424,6 +426,16 @@ class SettingsDialog(OpDialog):
         self.tested = (settings, confirmed)
         self.test_answer.show()
         self.answer_buttons[OK].setFocus()
+        # Below the fold at 1024×768: scrolled into view once the dialog has grown for it
+        # (its scroll area resizes on a posted event).
+        QTimer.singleShot(150, self, self._show_test_answer)
+
+    def _show_test_answer(self) -> None:
+        area = self.test_answer.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if area is not None and self.test_answer.isVisible():
+            area.ensureWidgetVisible(self.test_answer)
 
     def _answer_test_page(self, answer: str) -> None:
         if self.tested is None:
