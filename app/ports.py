@@ -83,8 +83,12 @@ class PrintUnconfirmedError(PrinterError):
 class ReceiptPrinter(Protocol):
     """Prints receipt documents (``app.domain.receipt.Receipt``) on paper."""
 
-    def print_document(self, document: Receipt, *, open_drawer: bool = False) -> None:
-        """Print ``document`` (and kick the cash drawer first if asked); raise PrinterError."""
+    def print_document(self, document: Receipt, *, open_drawer: bool = False) -> str | None:
+        """Print ``document`` (and kick the cash drawer first if asked); raise PrinterError.
+
+        None when the printer confirmed it printed; otherwise the words saying it was only
+        sent and why it cannot be confirmed (a Windows printer or a file cannot answer, or
+        confirmation is off for a model that cannot)."""
         ...
 
 

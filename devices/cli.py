@@ -48,6 +48,7 @@ def _job(job: printing.PrintJob) -> Result:
         "kind": job.kind,
         "txn_id": job.txn_id,
         "state": job.state,
+        "confirmed": job.state == printing.DONE,  # sent: to a printer that cannot confirm
         "attempts": job.attempts,
         "reprint": job.reprint,
         "target": job.target,
@@ -227,9 +228,12 @@ def receipt_print(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -
     def printer_for(j: printing.PrintJob) -> Any:
         return EscposReceiptPrinter(settings, logo_path=logo, address=j.target or settings.address)
 
-    done = PrintQueueWorker(ctx, printer_for=printer_for).print_job(job.id)
-    if done.state != printing.DONE:
+    worker = PrintQueueWorker(ctx, printer_for=printer_for)
+    done = worker.print_job(job.id)
+    if done.state not in (printing.DONE, printing.SENT):
         raise RuleError("receipt_not_printed", detail=done.last_error or "", job_id=done.id)
+    if done.state == printing.SENT:  # a Windows printer, a file, or confirmation off
+        return {**_job(done), "result": worker.printer_detail}
     return _job(done)
 
 

@@ -19,6 +19,7 @@ from escpos.constants import QR_ECLEVEL_M
 from escpos.printer import Dummy
 
 from app.domain.messages import render
+from app.domain.printer_address import can_answer
 from app.domain.receipt import (
     CutLine,
     Line,
@@ -196,7 +197,7 @@ def render_test_page(options: RenderOptions) -> bytes:
     return w.p.output
 
 
-Sender = Callable[..., None]
+Sender = Callable[..., "bool | None"]  # True: the printer confirmed it
 
 
 def _send(
@@ -206,8 +207,18 @@ def _send(
     paper_check: bool = False,
     confirm: bool = False,
     timeout: float = transports.DEFAULT_TIMEOUT,
-) -> None:
-    transports.send(address, data, paper_check=paper_check, confirm=confirm, timeout=timeout)
+) -> bool:
+    return transports.send(address, data, paper_check=paper_check, confirm=confirm, timeout=timeout)
+
+
+def unconfirmed(address: str, *, confirm: bool, test_page: bool = False) -> str:
+    """Why what was sent to ``address`` is not confirmed as printed, in words: the printer
+    cannot answer its status (a Windows printer, a file), or confirmation is off."""
+    if not can_answer(address):
+        if test_page:
+            return render("printer_test_cannot_answer")
+        return render("printer_sent_cannot_answer", address=address)
+    return render("printer_test_confirm_off" if test_page else "printer_sent_confirm_off")
 
 
 class EscposReceiptPrinter:
@@ -232,17 +243,21 @@ class EscposReceiptPrinter:
         kick = open_drawer and self.settings.drawer_kick_on_cash
         return render_document(document, self.options, open_drawer=kick)
 
-    def print_document(self, document: Receipt, *, open_drawer: bool = False) -> None:
+    def print_document(self, document: Receipt, *, open_drawer: bool = False) -> str | None:
+        """None when the printer confirmed it; else why it was only sent (app.ports)."""
         if not self.address:
             raise PrinterError(render("printer_not_configured"))
         data = self.render(document, open_drawer=open_drawer)
-        self._send(
+        confirmed = self._send(
             self.address,
             data,
             paper_check=self.settings.check_paper,
             confirm=self.settings.confirm_print,
             timeout=self.timeout,
         )
+        if confirmed:
+            return None
+        return unconfirmed(self.address, confirm=self.settings.confirm_print)
 
     def print_test_page(self) -> bytes:
         data = render_test_page(self.options)
@@ -255,14 +270,12 @@ class EscposReceiptPrinter:
 @dataclass(frozen=True)
 class TestPageSent:
     """A test page the printer took: ``confirmed`` when it answered its status after it
-    (False: it was not asked, a printer that cannot answer or confirmation off)."""
+    (False: it was not asked, a printer that cannot answer or confirmation off; ``words``
+    says which)."""
 
     bytes: int
     confirmed: bool
-
-    @property
-    def words(self) -> str:
-        return render("printer_test_confirmed" if self.confirmed else "printer_test_unasked")
+    words: str
 
 
 def send_test_page(
@@ -281,9 +294,13 @@ def send_test_page(
             confirm=settings.confirm_print,
             timeout=timeout,
         )
-    except PrintUnconfirmedError as exc:
-        raise PrinterError(render("printer_test_not_confirmed", detail=exc.detail)) from exc
-    return TestPageSent(len(data), confirmed)
+    except PrintUnconfirmedError as exc:  # it may have printed: the person is asked
+        words = render("printer_test_not_confirmed", detail=exc.detail)
+        raise PrintUnconfirmedError(words, exc.detail) from exc
+    if confirmed:
+        return TestPageSent(len(data), True, render("printer_test_confirmed"))
+    words = unconfirmed(settings.address, confirm=settings.confirm_print, test_page=True)
+    return TestPageSent(len(data), False, words)
 
 
 def logo_file(path: str) -> str:

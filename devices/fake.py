@@ -17,11 +17,12 @@ class FakePrinter:
         self.failure: str | None = None  # e.g. "out of paper": every print fails with it
         self._lock = threading.Lock()
 
-    def print_document(self, document: Receipt, *, open_drawer: bool = False) -> None:
+    def print_document(self, document: Receipt, *, open_drawer: bool = False) -> str | None:
         if self.failure is not None:
             raise PrinterError(self.failure)
         with self._lock:
             self.printed.append((document, open_drawer))
+        return None  # confirmed: it keeps every document it is given
 
 
 class FakeDisplay:

@@ -9,9 +9,14 @@ retry it). A job whose bytes went out unconfirmed may have printed: its retry is
 however a manual retry races the recovery of an interrupted job, no job is printed by two
 workers.
 
+A printer that cannot answer its status at all (a Windows printer queue, a file, or a model
+whose confirmation is turned off) leaves each job ``sent``: it is not printed again, and
+nothing calls it confirmed.
+
 ``on_job(job)`` is called at every state change and ``on_printer(online, detail)`` when the
 printer is found up or down, or down for another reason (off, out of paper, not confirming)
-— plain callbacks the UI bridges to Qt signals.
+— plain callbacks the UI bridges to Qt signals. Up with a ``detail``: the printer took the
+job but cannot confirm it printed (the detail says why).
 """
 
 from __future__ import annotations
@@ -167,7 +172,7 @@ class PrintQueueWorker:
         self._emit_job(job)
         try:
             printer = self.printer_for(job)
-            printer.print_document(job.document, open_drawer=job.document.open_drawer)
+            unconfirmed = printer.print_document(job.document, open_drawer=job.document.open_drawer)
         except Exception as exc:  # whatever stopped this job is its error; the queue goes on
             if not isinstance(exc, (PrinterError, CounterError, OSError, ValueError)):
                 log.exception("print job %s", job.id)
@@ -181,8 +186,9 @@ class PrintQueueWorker:
             printing.fail(self.ctx, job.id, token, error, retry_at, maybe_printed=maybe_printed)
             self._emit_printer(False, error)
         else:
-            printing.finish(self.ctx, job.id, token)
-            self._emit_printer(True, None)
+            # A printer that cannot answer (a Windows queue, a file) took it: sent, not done.
+            printing.finish(self.ctx, job.id, token, confirmed=unconfirmed is None)
+            self._emit_printer(True, unconfirmed)
         self._emit_job(printing.get_job(self.ctx, job.id))
 
     def _emit_job(self, job: PrintJob) -> None:

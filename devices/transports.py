@@ -28,12 +28,10 @@ from escpos.exceptions import Error as EscposError
 
 from app.domain.errors import ValidationError
 from app.domain.messages import render
-from app.domain.printer_address import PrinterAddress, parse_printer_address
+from app.domain.printer_address import ANSWERING, PrinterAddress, parse_printer_address
 from app.ports import PrinterError, PrintUnconfirmedError
 
 DEFAULT_TIMEOUT = 5.0
-# Printers that answer status queries: the others (a file, a Windows queue) only take bytes.
-ANSWERING = frozenset({"tcp", "serial", "usb"})
 # A real-time status byte (DLE EOT n) has bit 1 and bit 4 set, bits 0 and 7 clear; the
 # automatic status back (ASB) of some printers has bit 1 clear and is not taken for one.
 _STATUS_BITS, _STATUS_FIXED = 0x93, 0x12

@@ -53,8 +53,9 @@ class Devices:
     events: DeviceEvents = field(default_factory=DeviceEvents)
     wake_printer: Callable[[], None] = _nothing  # a job was queued: print it now
     reload: Callable[[], None] = _nothing  # settings changed: reopen scanner and display
-    # Prints; True when the printer confirmed it, False when not asked; or raises OSError.
-    test_page: Callable[[PrinterSettings], bool] | None = None
+    # Prints the test page: (whether the printer confirmed it, what to tell the person); or
+    # raises PrinterError (PrintUnconfirmedError: its bytes went out, it may have printed).
+    test_page: Callable[[PrinterSettings], tuple[bool, str]] | None = None
     serial_ports: Callable[[], list[tuple[str, str]]] = list  # (port, description)
     display: Callable[[], CustomerDisplay | None] = lambda: None
     close: Callable[[], None] = _nothing

@@ -351,9 +351,8 @@ class MainWindow(QMainWindow):
         self.status_labels["disk"].setVisible(bool(low))
         self.status_labels["sync"].setText(self._sync_text(status.pending_events))
         self.status_labels["printer"].setText(self._printer_text(status))
-        state = self.printer_state
-        down = state is not None and not state[0]
-        self.status_labels["printer"].setToolTip((state[1] or "") if state and down else "")
+        state = self.printer_state  # down, or up but unconfirmed: the reason as the tooltip
+        self.status_labels["printer"].setToolTip((state[1] or "") if state else "")
 
     def _sync_text(self, pending: int) -> str:
         s = self.sync_status
@@ -393,6 +392,10 @@ class MainWindow(QMainWindow):
             return self.tr("打印机:未设置(屏幕显示小票)")
         if self.printer_state is None:
             text = self.tr("打印机:{0}").format(status.printer_address)
+        elif self.printer_state[0] and self.printer_state[1]:
+            # It took the job and cannot say it printed (a Windows printer, a file, or
+            # confirmation off): never called 正常; the whole reason is the tooltip.
+            text = self.tr("打印机:已送出,无法确认")
         elif self.printer_state[0]:
             text = self.tr("打印机:正常")
         else:

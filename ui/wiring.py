@@ -108,13 +108,14 @@ def serial_ports() -> list[tuple[str, str]]:
     return [(p.device, f"{p.description} {p.vid_pid}".strip()) for p in list_serial_ports()]
 
 
-def print_test_page(settings: PrinterSettings) -> bool:
-    """A line in every encoding, so the store can see which one its printer reads; True when
-    the printer confirmed it (as receipt jobs are confirmed), False when it was not asked. A
-    printer that did not confirm raises PrinterError, in words."""
+def print_test_page(settings: PrinterSettings) -> tuple[bool, str]:
+    """A line in every encoding, so the store can see which one its printer reads: whether
+    the printer confirmed it (as receipt jobs are confirmed), and the words saying so (or why
+    it cannot be confirmed). A printer that did not confirm raises PrintUnconfirmedError."""
     from devices.escpos_printer import send_test_page
 
-    return send_test_page(settings).confirmed
+    sent = send_test_page(settings)
+    return sent.confirmed, sent.words
 
 
 def wedge_detector(ctx: CounterContext) -> tuple[WedgeDetector, float]:

@@ -522,10 +522,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "打印机已确认打印了测试页",
         "The printer confirmed it printed the test page",
     ),
-    "printer_test_unasked": (
-        "测试页已送出(这台打印机不回答状态,或已关闭确认打印:请看是否打出)",
-        "The test page was sent (this printer does not answer its status, or confirmation is "
-        "off: check that it printed)",
+    "printer_test_cannot_answer": (
+        "测试页已送出,但无法确认是否打出:Windows 打印机和文件不能回答打印机状态。请看纸上",
+        "The test page was sent, but it cannot be confirmed that it printed: a Windows printer "
+        "or a file cannot answer the printer's status. Look at the paper",
+    ),
+    "printer_test_confirm_off": (
+        "测试页已送出,未确认是否打出(已关闭“等打印机确认已打印”)。请看纸上",
+        "The test page was sent, not confirmed as printed (“Wait for the printer to confirm "
+        "each receipt” is off). Look at the paper",
+    ),
+    "printer_sent_cannot_answer": (
+        "已送出,无法确认:{address} 不能回答打印机状态(Windows 打印机或文件),请看是否打出",
+        "Sent, cannot be confirmed: {address} cannot answer the printer's status (a Windows "
+        "printer or a file); check that it printed",
+    ),
+    "printer_sent_confirm_off": (
+        "已送出,未确认:已关闭“等打印机确认已打印”,请看是否打出",
+        "Sent, not confirmed: “Wait for the printer to confirm each receipt” is off; check "
+        "that it printed",
     ),
     "printer_test_not_confirmed": (
         "打印机没有确认打印测试页:{detail}。请看是否打出;若已打出,这台打印机可能不能应答状态,"
@@ -546,6 +561,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "print_job_printed": (
         "打印任务 {job_id} 已打印,如需再打请用重打印",
         "Print job {job_id} has printed; reprint the receipt instead",
+    ),
+    "print_job_sent": (
+        "打印任务 {job_id} 已送出打印机(打印机无法确认),如需再打请用重打印",
+        "Print job {job_id} was sent to the printer (which cannot confirm it); reprint the "
+        "receipt instead",
     ),
     "receipt_not_printed": (
         "小票没有打出来:{detail}(打印任务 {job_id} 留在队列中,可稍后重试)",

@@ -18,6 +18,9 @@ from urllib.parse import parse_qsl
 from app.domain.errors import ValidationError
 
 KINDS = ("usb", "serial", "tcp", "win", "file")
+# Printers that answer status queries (ESC/POS DLE EOT): a Windows queue or a file only takes
+# bytes, so nothing sent to one can be confirmed as printed.
+ANSWERING = frozenset({"tcp", "serial", "usb"})
 DEFAULT_TCP_PORT = 9100
 SERIAL_OPTIONS = {
     "baudrate": int,
@@ -140,3 +143,13 @@ def _tcp_port(text: str, raw: str) -> int:
     if not text.isdigit() or not (1 <= int(text) <= 65535):
         raise _invalid(raw)
     return int(text)
+
+
+def can_answer(address: str | PrinterAddress) -> bool:
+    """Whether the printer at ``address`` can answer its status (so confirm what it printed);
+    False for a Windows printer queue (``win:``) and a file (``file:``), and for no address."""
+    try:
+        parsed = address if isinstance(address, PrinterAddress) else parse_printer_address(address)
+    except ValidationError:
+        return False
+    return parsed.kind in ANSWERING

@@ -17,7 +17,11 @@ from app.persistence.tables import PrintJob, RecoveryCode, Setting
 from app.persistence.uow import UnitOfWork
 
 QUEUED, PRINTING, DONE, FAILED = "queued", "printing", "done", "failed"
-STATES = (QUEUED, PRINTING, DONE, FAILED)
+# Sent to a printer that cannot confirm it (a Windows queue, a file, confirmation off): it is
+# not retried, like a done job, but nobody knows it printed.
+SENT = "sent"
+STATES = (QUEUED, PRINTING, DONE, SENT, FAILED)
+PRINTED = (DONE, SENT)  # whatever prints next of its transaction is a reprint
 _t = PrintJob.__table__
 
 
@@ -217,14 +221,19 @@ def claim(engine: Engine, job_id: str, now: dt.datetime, token: str) -> JobRecor
         return _record(conn.execute(select(_t).where(_t.c.id == job_id)).one())
 
 
-def finish(engine: Engine, job_id: str, token: str, now: dt.datetime) -> bool:
-    """Mark a job this worker claimed as printed; False if it was not (or no longer) ours."""
+def finish(
+    engine: Engine, job_id: str, token: str, now: dt.datetime, *, confirmed: bool = True
+) -> bool:
+    """Mark a job this worker claimed as printed (``confirmed``: done) or sent to a printer
+    that cannot say (sent); False if it was not (or no longer) ours."""
     with engine.begin() as conn:
         return (
             conn.execute(
                 update(_t)
                 .where(_t.c.id == job_id, _t.c.state == PRINTING, _t.c.claim == token)
-                .values(state=DONE, printed_at=now, last_error=None, claim=None)
+                .values(
+                    state=DONE if confirmed else SENT, printed_at=now, last_error=None, claim=None
+                )
             ).rowcount
             == 1
         )
@@ -294,7 +303,7 @@ def recover(engine: Engine, claimed_before: dt.datetime, now: dt.datetime) -> in
 def printed_before(engine: Engine, txn_id: str) -> bool:
     with _reading(engine).connect() as conn:
         found = conn.execute(
-            select(_t.c.id).where(_t.c.txn_id == txn_id, _t.c.state == DONE).limit(1)
+            select(_t.c.id).where(_t.c.txn_id == txn_id, _t.c.state.in_(PRINTED)).limit(1)
         ).first()
         conn.rollback()
     return found is not None

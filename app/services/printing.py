@@ -5,7 +5,9 @@ transaction that touches only ``print_job``. A printer that is off, out of paper
 therefore never blocks or undoes a sale: the job waits, is retried with backoff, shows its
 state and last error, and can be retried by hand or reprinted later (marked 重打印). A job is
 done only when the printer confirmed it; one whose bytes went out unconfirmed is retried, and
-marked 重打印 since its first attempt may have printed.
+marked 重打印 since its first attempt may have printed. A printer that cannot answer at all (a
+Windows printer queue, a file, or a model whose confirmation is turned off) leaves its jobs
+``sent``: not retried, and never called confirmed.
 
 The worker that prints (``devices.print_queue``) claims a job with a compare-and-set, so a job
 prints once even when a manual retry races the recovery of a job left half-way by a crash.
@@ -23,7 +25,7 @@ from app.domain.ids import uuid7
 from app.domain.printer_address import parse_printer_address
 from app.domain.receipt import Receipt
 from app.persistence import local
-from app.persistence.local import DONE, FAILED, PRINTING, QUEUED, STATES, JobRecord
+from app.persistence.local import DONE, FAILED, PRINTED, PRINTING, QUEUED, SENT, STATES, JobRecord
 from app.services.context import CounterContext
 from app.services.receipts import mark_reprint, receipt_for_txn
 
@@ -32,6 +34,7 @@ __all__ = [
     "FAILED",
     "PRINTING",
     "QUEUED",
+    "SENT",
     "STATES",
     "PrintJob",
     "claim",
@@ -150,8 +153,9 @@ def job_counts(ctx: CounterContext) -> dict[str, int]:
 def retry(ctx: CounterContext, job_id: str) -> PrintJob:
     """Print a failed or waiting job again now. A printed job is reprinted instead."""
     job = get_job(ctx, job_id)
-    if job.state == DONE:
-        raise RuleError("print_job_printed", job_id=job.id)
+    if job.state in PRINTED:
+        raise RuleError("print_job_printed" if job.state == DONE else "print_job_sent",
+                        job_id=job.id)  # fmt: skip
     local.retry(ctx.db.engine, job.id, ctx.now())
     return get_job(ctx, job.id)
 
@@ -177,8 +181,10 @@ def claim(ctx: CounterContext, job_id: str, token: str) -> PrintJob | None:
     return PrintJob.of(row) if row is not None else None
 
 
-def finish(ctx: CounterContext, job_id: str, token: str) -> bool:
-    return local.finish(ctx.db.engine, job_id, token, ctx.now())
+def finish(ctx: CounterContext, job_id: str, token: str, *, confirmed: bool = True) -> bool:
+    """A claimed job printed: confirmed by the printer (done), or only sent to a printer
+    that cannot confirm it (sent)."""
+    return local.finish(ctx.db.engine, job_id, token, ctx.now(), confirmed=confirmed)
 
 
 def fail(

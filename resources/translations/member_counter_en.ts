@@ -1736,6 +1736,10 @@ Reason: {0}</translation>
         <translation>Printer: {0}</translation>
     </message>
     <message>
+        <source>打印机:已送出,无法确认</source>
+        <translation>Printer: sent, cannot confirm</translation>
+    </message>
+    <message>
         <source>打印机:正常</source>
         <translation>Printer: ready</translation>
     </message>
@@ -2795,6 +2799,22 @@ Each code works once (a new one is given then); it is shown only now, and this c
         <translation>Printer</translation>
     </message>
     <message>
+        <source>测试页打出来了吗?</source>
+        <translation>Did the test page print?</translation>
+    </message>
+    <message>
+        <source>打印正常</source>
+        <translation>Printed correctly</translation>
+    </message>
+    <message>
+        <source>未打印</source>
+        <translation>Did not print</translation>
+    </message>
+    <message>
+        <source>乱码或缺字</source>
+        <translation>Garbled or missing characters</translation>
+    </message>
+    <message>
         <source>无(只用键盘口扫描枪)</source>
         <translation>None (keyboard scanners only)</translation>
     </message>
@@ -2907,12 +2927,20 @@ Each code works once (a new one is given then); it is shown only now, and this c
         <translation>Printing a test page…</translation>
     </message>
     <message>
-        <source>打印机已确认打印了测试页:请选择能正确打印中文的那种编码</source>
-        <translation>The printer confirmed the test page: choose the encoding whose Chinese line prints correctly</translation>
+        <source>已记录:测试页打印正常({0})。如有改动请保存</source>
+        <translation>Recorded: the test page printed correctly ({0}). Save any changes</translation>
     </message>
     <message>
-        <source>测试页已送出,打印机未确认(它不回答状态,或已关闭确认):请看是否打出,并选择能正确打印中文的那种编码</source>
-        <translation>Test page sent, not confirmed (the printer does not answer its status, or confirmation is off): check that it printed and choose the encoding whose Chinese line prints correctly</translation>
+        <source>已记录:测试页未打印。请检查打印机电源、纸卷和地址,再打一次测试页</source>
+        <translation>Recorded: the test page did not print. Check the printer's power, paper roll and address, then print the test page again</translation>
+    </message>
+    <message>
+        <source>已记录:测试页乱码或缺字({0})。请选用测试页上中文正常的那一行所写的编码,再打一次测试页</source>
+        <translation>Recorded: the test page was garbled or missing characters ({0}). Choose the encoding named on the test page's line whose Chinese reads right, then print it again</translation>
+    </message>
+    <message>
+        <source>(打印机回答了已打印:可能没有纸卷或打印头故障)</source>
+        <translation> (the printer answered that it printed: the paper roll may be missing or the print head faulty)</translation>
     </message>
     <message>
         <source>已重新排队 {0} 张小票</source>
@@ -3403,6 +3431,10 @@ Installer: {2}</translation>
         <translation>Adjust points</translation>
     </message>
     <message>
+        <source>打印测试页(看纸后的结果)</source>
+        <translation>Printer test page (what the paper showed)</translation>
+    </message>
+    <message>
         <source>积分过期</source>
         <translation>Points expired</translation>
     </message>
@@ -3589,6 +3621,10 @@ Installer: {2}</translation>
     <message>
         <source>会员</source>
         <translation>Member</translation>
+    </message>
+    <message>
+        <source>打印机</source>
+        <translation>Printer</translation>
     </message>
     <message>
         <source>设置</source>

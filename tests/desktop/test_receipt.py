@@ -73,3 +73,41 @@ def test_a_printer_that_takes_the_bytes_and_says_nothing_is_not_printed(app: App
         assert "done" not in states, states
     finally:
         server.close()
+
+
+def test_a_file_printer_is_sent_not_confirmed_and_the_test_page_asks_the_person(
+    app: App,
+) -> None:
+    """A printer that cannot answer (a file, as a Windows queue): after a top-up the status
+    bar says the receipt was sent and cannot be confirmed, never 正常; the settings' test
+    page asks what the paper shows, and the answer tapped is recorded."""
+    import json
+
+    from tests.desktop.conftest import cli
+
+    paper = app.data_dir / "paper.bin"
+    cli(app.data_dir, "printer", "set", "--printer", f"file:{paper}")
+    top_up_100(app)
+    app.settle(1.5)
+    label = app.control("已送出")["text"]
+    assert label.startswith("打印机:已送出,无法确认"), label
+    assert "正常" not in label
+    app.shot("printer-sent-unconfirmed")
+    assert {r[0] for r in app.query("SELECT state FROM print_job")} == {"sent"}
+    s = app.screen
+    s.key("ctrl+comma")
+    s.wait_active("设置")
+    app.settle(1.0)
+    s.key("ctrl+Tab")  # the next tab: 打印机
+    app.settle(0.8)
+    app.tap("打印测试页", kind="button")
+    app.settle(1.5)
+    assert app.control("无法确认是否打出")
+    app.control("打印正常", kind="button")
+    app.shot("test-page-asks")
+    app.tap("乱码或缺字", kind="button")
+    app.settle(1.0)
+    assert app.control("已记录:测试页乱码或缺字")
+    rows = app.query("SELECT after FROM audit_log WHERE action = 'printer.test_page'")
+    assert [json.loads(r[0])["answer"] for r in rows] == ["garbled"]
+    s.key("Escape")

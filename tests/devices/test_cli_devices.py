@@ -50,7 +50,11 @@ def test_receipt_print_reprint_configured_printer_and_queue(cli: Cli, tmp_path: 
     paper = tmp_path / "receipt.bin"
 
     job = cli.ok("receipt", "print", txn, "--printer", f"file:{paper}", staff=CASHIER)
-    assert job["state"] == "done" and job["reprint"] is False
+    # A file cannot answer: sent, never called confirmed, and the result says why.
+    assert job["state"] == "sent" and job["confirmed"] is False and job["reprint"] is False
+    assert job["result"] == (
+        f"已送出,无法确认:file:{paper} 不能回答打印机状态(Windows 打印机或文件),请看是否打出"
+    )
     assert paper.read_bytes() == _receipt_bytes(cli, txn, reprint=False)
     assert b"\x1bp\x00" in paper.read_bytes()  # cash: the drawer opens
 
@@ -87,12 +91,12 @@ def test_receipt_print_reprint_configured_printer_and_queue(cli: Cli, tmp_path: 
     assert code == 3 and err["code"] == "receipt_not_printed" and "127.0.0.1:9" in err["error"]
     assert "Error" not in err["error"]  # a sentence, no exception class
     jobs = cli.ok("print-queue", "list", staff=CASHIER)["jobs"]
-    assert [j["state"] for j in jobs] == ["queued", "done", "done", "done"]
+    assert [j["state"] for j in jobs] == ["queued", "sent", "sent", "sent"]  # files cannot confirm
     assert jobs[0]["last_error"] and jobs[0]["attempts"] == 1
     retried = cli.ok("print-queue", "retry", jobs[0]["job_id"], staff=CASHIER)
     assert retried["state"] == "queued" and retried["attempts"] == 0
     code, err, _ = cli.run("print-queue", "retry", jobs[1]["job_id"], staff=CASHIER)
-    assert code == 3 and err["code"] == "print_job_printed"
+    assert code == 3 and err["code"] == "print_job_sent"  # to a file: sent, not confirmed
     run = cli.ok("print-queue", "run", staff=CASHIER)  # the printer at :9 is still off
     assert run == {"recovered": 0, "tried": 1, "waiting": 1}
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from app.domain.errors import RuleError
 from app.domain.messages import render
 from app.domain.receipt import Receipt
 from app.services import printing
@@ -201,10 +202,67 @@ def test_with_confirmation_off_a_job_is_done_once_sent(
     )
     job = printing.enqueue_document(live_ctx, _report())
     start = time.monotonic()
-    _worker(live_ctx, []).run_once()
-    assert printing.get_job(live_ctx, job.id).state == printing.DONE
+    events: list[tuple[bool, str | None]] = []
+    _worker(live_ctx, events).run_once()
+    # Sent, not retried, and never called confirmed (done is what a printer confirmed).
+    assert printing.get_job(live_ctx, job.id).state == printing.SENT
     assert time.monotonic() - start < TIMEOUT  # no wait for an answer
     assert printer.connections == [SILENT]
+    assert events == [(True, render("printer_sent_confirm_off"))]
+
+
+@pytest.mark.parametrize("kind", ["file", "win"])
+def test_a_printer_that_cannot_answer_leaves_its_jobs_sent_not_done(
+    kind: str,
+    ctx: CounterContext,
+    live_ctx: CounterContext,
+    cashier: Actor,
+    manager: Actor,
+    register: Callable[..., MemberView],
+    tmp_path: Path,
+) -> None:
+    """A file or a Windows printer queue takes the bytes and cannot answer DLE EOT: the job
+    is ``sent`` (not retried: it probably printed), never ``done``; the status says it was
+    sent and cannot be confirmed; a retry is refused and a second print is a reprint."""
+    paper = tmp_path / "paper.bin"
+    address = f"{kind}:{paper}" if kind == "file" else "win:XP-80C"
+    settings = set_printer_settings(ctx, manager, PrinterSettings(address=address, enabled=True))
+    assert settings.confirm_print  # on: it cannot apply to this printer
+    sent: list[bytes] = []
+
+    def to_windows(address: str, data: bytes, **options: object) -> bool:
+        # transports.send to escpos's Win32Raw (Windows only): the bytes go to the spooler,
+        # and it is not asked (ANSWERING), as for a file.
+        assert address == "win:XP-80C" and options["confirm"] is True
+        sent.append(data)
+        return False
+
+    def printer_for(job: printing.PrintJob) -> EscposReceiptPrinter:
+        if kind == "file":
+            return configured_printer(live_ctx, timeout=TIMEOUT)(job)
+        return EscposReceiptPrinter(settings, sender=to_windows)
+
+    (txn,) = _cash_top_ups(ctx, cashier, register, 1)
+    job = printing.enqueue_receipt(live_ctx, txn)
+    events: list[tuple[bool, str | None]] = []
+    worker = PrintQueueWorker(
+        live_ctx, printer_for=printer_for,
+        on_printer=lambda online, detail: events.append((online, detail)),
+    )  # fmt: skip
+    assert worker.run_once() == 1
+    after = printing.get_job(live_ctx, job.id)
+    assert after.state == printing.SENT and after.attempts == 1 and after.last_error is None
+    wanted = _receipt_bytes(ctx, settings, txn, reprint=False)
+    assert (paper.read_bytes() if kind == "file" else sent[0]) == wanted
+    words = f"已送出,无法确认:{address} 不能回答打印机状态(Windows 打印机或文件),请看是否打出"
+    assert events == [(True, words)]
+    assert worker.run_once() == 0  # not printed again
+    assert printing.was_printed(live_ctx, txn)
+    with pytest.raises(RuleError) as refused:
+        printing.retry(live_ctx, job.id)
+    assert refused.value.message == (
+        f"打印任务 {job.id} 已送出打印机(打印机无法确认),如需再打请用重打印"
+    )
 
 
 @pytest.mark.parametrize("answers", [True, False])

@@ -15,7 +15,7 @@ import pytest
 from app.domain.messages import render
 from app.ports import PrinterError
 from app.services.settings import PrinterSettings
-from devices.escpos_printer import RenderOptions, render_test_page, send_test_page
+from devices.escpos_printer import RenderOptions, render_test_page, send_test_page, unconfirmed
 from tests.devices.printers import (
     ANSWER,
     CLOSE,
@@ -74,14 +74,44 @@ def test_a_printer_that_does_not_confirm_is_reported_in_words(scripted, behaviou
 
 
 def test_a_printer_not_asked_says_so(scripted, tmp_path: Path) -> None:
+    """Confirmation off, or a printer that cannot answer (a file, as a Windows queue): the
+    page was sent, and the words say why it is not confirmed, never that it printed."""
     printer = scripted(SILENT)
     settings = PrinterSettings(address=printer.address, confirm_print=False)
     sent = send_test_page(settings, timeout=TIMEOUT)
     assert not sent.confirmed and printer.queries == 0
-    assert sent.words.startswith("测试页已送出(这台打印机不回答状态,或已关闭确认打印")
+    assert sent.words == "测试页已送出,未确认是否打出(已关闭“等打印机确认已打印”)。请看纸上"
     out = tmp_path / "page.bin"  # a file cannot answer: sent, not confirmed
     sent = send_test_page(dataclasses.replace(settings, address=f"file:{out}", confirm_print=True))
     assert not sent.confirmed and out.read_bytes() == render_test_page(RenderOptions())
+    assert sent.words == (
+        "测试页已送出,但无法确认是否打出:Windows 打印机和文件不能回答打印机状态。请看纸上"
+    )
+
+
+def test_the_unconfirmed_words_in_english(tmp_path: Path) -> None:
+    from app.domain.messages import set_language
+
+    set_language("en")
+    try:
+        sent = send_test_page(PrinterSettings(address=f"file:{tmp_path / 'page.bin'}"))
+        assert sent.words == (
+            "The test page was sent, but it cannot be confirmed that it printed: a Windows "
+            "printer or a file cannot answer the printer's status. Look at the paper"
+        )
+        assert unconfirmed("win:XP-80C", confirm=True) == (
+            "Sent, cannot be confirmed: win:XP-80C cannot answer the printer's status (a "
+            "Windows printer or a file); check that it printed"
+        )
+        assert unconfirmed("tcp:127.0.0.1:9100", confirm=False) == (
+            "Sent, not confirmed: “Wait for the printer to confirm each receipt” is off; check "
+            "that it printed"
+        )
+    finally:
+        set_language("zh")
+    assert unconfirmed("win:XP-80C", confirm=True) == (
+        "已送出,无法确认:win:XP-80C 不能回答打印机状态(Windows 打印机或文件),请看是否打出"
+    )
 
 
 def test_a_serial_printer_confirms_the_test_page() -> None:

@@ -81,8 +81,14 @@ def test_receipts_print_through_the_queue_and_reprint_is_marked(
     assert "张三".encode("gb18030") in printed
     assert b"\x1c&" in printed  # FS &: Chinese mode
     assert "重打印".encode("gb18030") not in printed
-    qtbot.waitUntil(lambda: "正常" in window.status_labels["printer"].text(), timeout=5000)
-    done = "SELECT count(*) FROM print_job WHERE state = 'done'"
+    # A file cannot answer: the receipt was sent, never called printed (正常) or done.
+    label = window.status_labels["printer"]
+    qtbot.waitUntil(lambda: label.text().startswith("打印机:已送出,无法确认"), timeout=5000)
+    assert "正常" not in label.text()
+    assert label.toolTip() == (
+        f"已送出,无法确认:file:{paper} 不能回答打印机状态(Windows 打印机或文件),请看是否打出"
+    )
+    done = "SELECT count(*) FROM print_job WHERE state = 'sent'"
     qtbot.waitUntil(lambda: query(ctx, done) == [(1,)], timeout=5000)
 
     paper.unlink()
@@ -194,9 +200,7 @@ def test_the_test_page_button_says_whether_the_printer_confirmed(
         dialog.confirm_print.setChecked(True)
         qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=10_000)
-        assert dialog.printer_note.text() == (
-            "打印机已确认打印了测试页:请选择能正确打印中文的那种编码"
-        )
+        assert dialog.printer_note.text() == "打印机已确认打印了测试页"
         assert answering.queries == 1
         dialog.printer_address.setText(silent.address)
         qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
@@ -207,10 +211,99 @@ def test_the_test_page_button_says_whether_the_printer_confirmed(
         dialog.confirm_print.setChecked(False)
         qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(
-            lambda: dialog.printer_note.text().startswith("测试页已送出,打印机未确认"),
+            lambda: dialog.printer_note.text().startswith(
+                "测试页已送出,未确认是否打出(已关闭“等打印机确认已打印”)"
+            ),
             timeout=10_000,
         )
         save_screenshot(dialog, "45-test-page-unconfirmed")
     finally:
         answering.close()
         silent.close()
+
+
+def test_the_test_page_asks_what_printed_and_records_the_answer(
+    qtbot, qapp, session, prefs: Prefs, ctx, manager, tmp_path: Path
+) -> None:
+    """A file (as a Windows printer queue) cannot answer its status: the note says the page
+    was sent and cannot be confirmed, never that it printed; the person is asked what the
+    paper shows (打印正常 / 未打印 / 乱码或缺字) and the answer is in the audit log with the
+    encoding it printed in. In English too."""
+    import json
+
+    from ui import i18n
+    from ui.dialogs.settings import SettingsDialog
+    from ui.wiring import print_test_page
+
+    session.devices.test_page = print_test_page
+    session.actor = manager
+    paper = tmp_path / "paper.bin"
+
+    def opened() -> SettingsDialog:
+        dialog = SettingsDialog(session, prefs)
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(lambda: dialog.loaded is not None, timeout=5000)
+        dialog.show()
+        dialog.tabs.setCurrentIndex(1)  # 打印机
+        dialog.printer_address.setText(f"file:{paper}")
+        dialog.confirm_print.setChecked(True)  # on, but a file cannot answer
+        return dialog
+
+    def answers() -> list[dict]:
+        rows = query(ctx, "SELECT after FROM audit_log WHERE action = 'printer.test_page' "
+                          "ORDER BY seq")  # fmt: skip
+        return [json.loads(r[0]) for r in rows]
+
+    dialog = opened()
+    assert not dialog.test_answer.isVisible()  # nothing asked before a page went out
+    dialog.encoding.setCurrentText("Big5")
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.test_answer.isVisible, timeout=10_000)
+    assert paper.stat().st_size > 0
+    note = dialog.printer_note.text()
+    assert note == (
+        "测试页已送出,但无法确认是否打出:Windows 打印机和文件不能回答打印机状态。请看纸上"
+    )
+    assert "已确认" not in note
+    assert [b.text() for b in dialog.answer_buttons.values()] == [
+        "打印正常", "未打印", "乱码或缺字"]  # fmt: skip
+    save_screenshot(dialog, "46-test-page-asks")
+    assert answers() == []
+    qtbot.mouseClick(dialog.answer_buttons["garbled"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.test_answer.isVisible(), timeout=5000)
+    assert dialog.printer_note.text().startswith("已记录:测试页乱码或缺字(Big5)")
+    # Another encoding, printed again: it reads right.
+    dialog.encoding.setCurrentText("GB18030")
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.test_answer.isVisible, timeout=10_000)
+    qtbot.mouseClick(dialog.answer_buttons["ok"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.test_answer.isVisible(), timeout=5000)
+    assert dialog.printer_note.text() == "已记录:测试页打印正常(GB18030)。如有改动请保存"
+    address = f"file:{paper}"
+    assert answers() == [
+        {"answer": "garbled", "address": address, "encoding": "Big5", "width": 80,
+         "printer_confirmed": False},
+        {"answer": "ok", "address": address, "encoding": "GB18030", "width": 80,
+         "printer_confirmed": False},
+    ]  # fmt: skip
+    dialog.close()
+
+    i18n.install(qapp, "en")
+    try:
+        dialog = opened()
+        qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(dialog.test_answer.isVisible, timeout=10_000)
+        assert dialog.printer_note.text() == (
+            "The test page was sent, but it cannot be confirmed that it printed: a Windows "
+            "printer or a file cannot answer the printer's status. Look at the paper"
+        )
+        assert [b.text() for b in dialog.answer_buttons.values()] == [
+            "Printed correctly", "Did not print", "Garbled or missing characters"]  # fmt: skip
+        save_screenshot(dialog, "46-test-page-asks-en")
+        qtbot.mouseClick(dialog.answer_buttons["not_printed"], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not dialog.test_answer.isVisible(), timeout=5000)
+        assert dialog.printer_note.text().startswith("Recorded: the test page did not print")
+        assert answers()[-1]["answer"] == "not_printed"
+        dialog.close()
+    finally:
+        i18n.install(qapp, "zh")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -23,6 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import CounterError
+from app.ports import PrintUnconfirmedError
+from app.services.printer_check import GARBLED, NOT_PRINTED, OK, record_test_page
 from app.services.printing import FAILED, job_counts, list_jobs, retry
 from app.services.settings import (
     ENCODINGS,
@@ -140,10 +144,10 @@ class SettingsDialog(OpDialog):
         self.encoding = QComboBox(page)
         self.encoding.addItems(list(ENCODINGS))
         form.addRow(self.tr("中文编码"), self.encoding)
-        self.width = QComboBox(page)
+        self.paper_width = QComboBox(page)
         for mm in PAPER_WIDTHS:
-            self.width.addItem(self.tr("{0} 毫米").format(mm), mm)
-        form.addRow(self.tr("纸宽"), self.width)
+            self.paper_width.addItem(self.tr("{0} 毫米").format(mm), mm)
+        form.addRow(self.tr("纸宽"), self.paper_width)
         self.profile = QLineEdit(page)
         self.profile.setPlaceholderText("default / TM-T88V / ...")
         form.addRow(self.tr("型号配置"), self.profile)
@@ -166,7 +170,32 @@ class SettingsDialog(OpDialog):
         form.addRow(buttons)
         self.printer_note = caption("", page)
         form.addRow(self.printer_note)
+        form.addRow(self._test_answer_row(page))
         self.tabs.addTab(page, self.tr("打印机"))
+
+    def _test_answer_row(self, page: QWidget) -> QWidget:
+        """What the person saw on the test page: asked once it went out, recorded."""
+        row = QWidget(page)
+        row.setObjectName("testPageAnswer")
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel(self.tr("测试页打出来了吗?"), row))
+        self.answer_buttons: dict[str, QPushButton] = {}
+        for answer, words in (
+            (OK, self.tr("打印正常")),
+            (NOT_PRINTED, self.tr("未打印")),
+            (GARBLED, self.tr("乱码或缺字")),
+        ):
+            button = QPushButton(words, row)
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda _c=False, a=answer: self._answer_test_page(a))
+            layout.addWidget(button)
+            self.answer_buttons[answer] = button
+        layout.addStretch(1)
+        row.hide()
+        self.test_answer = row
+        self.tested: tuple[PrinterSettings, bool] | None = None  # what is being asked about
+        return row
 
     def _scanner_tab(self) -> None:
         page, form = _form(self)
@@ -255,7 +284,7 @@ class SettingsDialog(OpDialog):
         self.printer_enabled.setChecked(p.enabled)
         self.printer_address.setText(p.address)
         self.encoding.setCurrentText(p.encoding)
-        self.width.setCurrentIndex(max(0, self.width.findData(p.width)))
+        self.paper_width.setCurrentIndex(max(0, self.paper_width.findData(p.width)))
         self.profile.setText(p.profile)
         self.cut.setChecked(p.cut)
         self.drawer.setChecked(p.drawer_kick_on_cash)
@@ -293,7 +322,7 @@ class SettingsDialog(OpDialog):
         return PrinterSettings(
             address=self.printer_address.text().strip(),
             encoding=self.encoding.currentText(),
-            width=int(self.width.currentData()),
+            width=int(self.paper_width.currentData()),
             profile=self.profile.text().strip() or "default",
             cut=self.cut.isChecked(),
             drawer_kick_on_cash=self.drawer.isChecked(),
@@ -376,19 +405,67 @@ class SettingsDialog(OpDialog):
             self.printer_note.setText(self.tr("请填写打印机地址"))
             return
         self.test_button.setEnabled(False)
+        self.test_answer.hide()
         self.printer_note.setText(self.tr("正在打印测试页…"))
+
+        def sent(result: tuple[bool, str]) -> None:
+            confirmed, words = result
+            self.printer_note.setText(words)
+            self._ask_test_page(settings, confirmed)
+
+        def failed(exc: BaseException) -> None:
+            self.printer_note.setText(describe(exc))
+            if isinstance(exc, PrintUnconfirmedError):  # its bytes went out: it may have printed
+                self._ask_test_page(settings, False)
+
         Op(self.session.tasks, lambda: test_page(settings), owner=self, io=True).success(
-            lambda confirmed: self.printer_note.setText(
-                self.tr("打印机已确认打印了测试页:请选择能正确打印中文的那种编码")
-                if confirmed
-                else self.tr(
-                    "测试页已送出,打印机未确认(它不回答状态,或已关闭确认):请看是否打出,"
-                    "并选择能正确打印中文的那种编码"
-                )
-            )
-        ).failure(lambda exc: self.printer_note.setText(describe(exc))).finally_(
-            lambda: self.test_button.setEnabled(True)
-        ).run()
+            sent
+        ).failure(failed).finally_(lambda: self.test_button.setEnabled(True)).run()
+
+    def _ask_test_page(self, settings: PrinterSettings, confirmed: bool) -> None:
+        self.tested = (settings, confirmed)
+        self.test_answer.show()
+        self.answer_buttons[OK].setFocus()
+        # Below the fold at 1024×768: scrolled into view once the dialog has grown for it
+        # (its scroll area resizes on a posted event).
+        QTimer.singleShot(150, self, self._show_test_answer)
+
+    def _show_test_answer(self) -> None:
+        area = self.test_answer.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if area is not None and self.test_answer.isVisible():
+            area.ensureWidgetVisible(self.test_answer)
+
+    def _answer_test_page(self, answer: str) -> None:
+        if self.tested is None:
+            return
+        settings, confirmed = self.tested
+        ctx, actor = self.session.ctx, self.session.cashier
+        advice = {
+            OK: self.tr("已记录:测试页打印正常({0})。如有改动请保存").format(settings.encoding),
+            NOT_PRINTED: self.tr(
+                "已记录:测试页未打印。请检查打印机电源、纸卷和地址,再打一次测试页"
+            ),
+            GARBLED: self.tr(
+                "已记录:测试页乱码或缺字({0})。请选用测试页上中文正常的那一行所写的编码,"
+                "再打一次测试页"
+            ).format(settings.encoding),
+        }[answer]
+        if answer == NOT_PRINTED and confirmed:
+            advice += self.tr("(打印机回答了已打印:可能没有纸卷或打印头故障)")
+
+        def recorded(_result: object) -> None:
+            self.tested = None
+            self.test_answer.hide()
+            self.printer_note.setText(advice)
+            self.test_button.setFocus()
+
+        Op(
+            self.session.tasks,
+            lambda: record_test_page(ctx, actor, settings, answer, printer_confirmed=confirmed),
+            owner=self,
+        ).success(recorded).failure(lambda exc: self.printer_note.setText(describe(exc))).run()
 
     def _retry_failed(self) -> None:
         ctx = self.session.ctx
