@@ -322,3 +322,36 @@ def test_an_old_systems_template_imports_as_it_stands(app: App, tmp_path: Path) 
     app.screen.key("Return")
     app.screen.wait_active("店长功能")
     app.screen.key("Escape")
+
+
+def test_the_dry_run_says_what_each_column_is_and_leads_back_to_the_tiers(
+    app: App, tmp_path: Path
+) -> None:
+    """An old system's tier (VIP) is no tier here: the dry run says per column what it read
+    (普通 → 普通, VIP → ?), skips the totals line, refuses the import; 返回修改列映射 (in
+    sight at 1024×768: it had been scrolled below the table) leads to 等级对应, in view."""
+    path = tmp_path / "tiers.csv"
+    path.write_text(
+        "姓名,手机号,会员等级\n韩梅,13912340003,VIP\n魏华,13912340004,普通\n合计,,\n", "utf-8"
+    )
+    app.sign_in(ADMIN)
+    s = app.screen
+    before = members(app)
+    app.open("F10", "店长功能", 0.5)
+    import_file(app, path)
+    columns = app.control("各列的识别", window="会员导入")["text"]
+    assert "会员等级 → 会员等级(VIP → ?" in columns and "普通 → 普通" in columns, columns
+    app.control("错误 1", window="会员导入")
+    app.control("非会员行跳过 1", window="会员导入")  # the totals line
+    app.shot("import-tier-unknown")
+    back = app.control("返回修改列映射", window="会员导入", kind="button")["rect"]
+    assert back[1] + back[3] <= s.height, back  # on screen, not scrolled out of sight
+    app.tap("返回修改列映射", kind="button")
+    assert focused_name(app) == "importTierMap", "back did not lead to the tiers' mapping"
+    field = app.control("旧等级=本店等级", window="会员导入")["rect"]
+    assert field[1] + field[3] <= s.height, field
+    app.shot("import-tier-map")
+    s.key("Escape")
+    s.wait_active("店长功能")
+    assert members(app) == before
+    s.key("Escape")

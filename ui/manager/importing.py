@@ -7,7 +7,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -171,6 +171,22 @@ class ProgressBridge(QObject):
         self.progressed.emit(stage, done, total)
 
 
+class StepPage(QWidget):
+    """One step of the dialog. A stack is as tall as its tallest page for a given width
+    (QStackedLayout asks every page's heightForWidth): the mapping page's many fields made
+    the dry run's page scroll, with 返回修改列映射 out of sight at 1024×768. A page not shown
+    asks for no room."""
+
+    def heightForWidth(self, width: int) -> int:
+        return 0 if self.isHidden() else super().heightForWidth(width)
+
+    def sizeHint(self) -> QSize:
+        return QSize(0, 0) if self.isHidden() else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, 0) if self.isHidden() else super().minimumSizeHint()
+
+
 class Page:
     FILE, MAPPING, REPORT = range(3)
 
@@ -192,9 +208,10 @@ class ImportDialog(OpDialog):
         self.imported: ImportReport | None = None
         self.page = Page.FILE
         self.pages = QStackedWidget(self)
+        self.pages.currentChanged.connect(lambda _i: self.pages.updateGeometry())
         self.body.addWidget(self.pages, 1)
 
-        first = QWidget(self)
+        first = StepPage(self)
         fl = QVBoxLayout(first)
         intro = self.tr(
             "从旧系统的 CSV 或 Excel 文件导入会员:先试运行逐行报告,导入全部成功或全部不导入"
@@ -218,7 +235,7 @@ class ImportDialog(OpDialog):
         fl.addStretch(1)
         self.pages.addWidget(first)
 
-        mapping = QWidget(self)
+        mapping = StepPage(self)
         ml = QVBoxLayout(mapping)
         self.mapping_caption = caption("", mapping)
         ml.addWidget(self.mapping_caption)
@@ -250,7 +267,7 @@ class ImportDialog(OpDialog):
         ml.addStretch(1)
         self.pages.addWidget(mapping)
 
-        report = QWidget(self)
+        report = StepPage(self)
         rl = QVBoxLayout(report)
         self.summary = QLabel(report)
         self.summary.setWordWrap(True)
@@ -263,6 +280,9 @@ class ImportDialog(OpDialog):
         self.rows_view.setModel(self.rows_model)
         self.rows_view.horizontalHeader().setStretchLastSection(True)
         self.rows_view.verticalHeader().hide()
+        # The rows scroll in the table: it takes the height left, never more (the dialog's
+        # body scrolled and hid 返回修改列映射 below the table at 1024×768).
+        self.rows_view.setMinimumHeight(120)
         rl.addWidget(self.rows_view, 1)
         self.progress = QProgressBar(report)
         self.progress.setRange(0, 100)
@@ -425,6 +445,16 @@ class ImportDialog(OpDialog):
         self.pages.setCurrentIndex(Page.MAPPING)
         self.confirm_button.setText(self.tr("试运行 (Enter)"))
         self.revalidate()
+        # Back to what to change: the old tiers' mapping when a tier is read from the file
+        # (a tier not here is the usual reason to come back), else the first field.
+        target = self.tier_map if self.combos["tier"].currentData() else self._first_combo()
+        if target is not None:
+            target.setFocus()
+            # Once the page has its own layout (the switch lays it out after this returns).
+            QTimer.singleShot(0, self, lambda: self.scroll.ensureWidgetVisible(target))
+
+    def _first_combo(self) -> QComboBox | None:
+        return next(iter(self.combos.values()), None)
 
     def _dry_run(self, report: ImportReport) -> None:
         self.result_value = None
