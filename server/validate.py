@@ -96,6 +96,8 @@ POLICY: dict[str, tuple[Permission | None, bool, bool]] = {
     "staff.locked": (None, False, False),  # the counter locks an account itself
     "rules.changed": (Permission.RULES_EDIT, False, False),
     "day.closed": (Permission.DAY_CLOSE, False, False),
+    "shift.opened": (Permission.SHIFT, False, False),
+    "shift.closed": (Permission.SHIFT, False, False),
     "catalogue.item_saved": (Permission.CATALOGUE_EDIT, False, False),
     "catalogue.category_saved": (Permission.CATALOGUE_EDIT, False, False),
     "sale.completed": (Permission.CHECKOUT, False, False),  # approval: by its price limits
@@ -1064,6 +1066,13 @@ def _rules_changed(_batch: Batch, ev: s.RulesChanged, _member: Any, _seq: int) -
         raise Refused("schema", detail="rules") from None
 
 
+def _shift_closed(_batch: Batch, ev: s.ShiftClosed, _member: Any, _seq: int) -> None:
+    """The difference is the count less the cash expected, as the counter recorded it."""
+    _text_ok({"reason": ev.reason})
+    if ev.over_short_fen != ev.counted_fen - ev.expected_fen:
+        raise _money("the over/short is not the count less the cash expected")
+
+
 def _catalogue(_batch: Batch, ev: s.ItemSaved | s.CategorySaved, _member: Any, _seq: int) -> None:
     """A store's own catalogue change, made while it had no HQ. One made while the counter
     was enrolled or held HQ's rules (HQ's catalogue wins there) is refused."""
@@ -1277,6 +1286,8 @@ _CHECKS: dict[type[s.Envelope], Any] = {
     s.StaffLocked: _nothing,
     s.RulesChanged: _rules_changed,
     s.DayClosed: _nothing,
+    s.ShiftOpened: _nothing,
+    s.ShiftClosed: _shift_closed,
     s.ItemSaved: _catalogue,
     s.CategorySaved: _catalogue,
     s.SaleCompleted: sale_check,
