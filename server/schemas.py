@@ -355,6 +355,34 @@ class DayClosed(Envelope):
     report: dict[str, Any]
 
 
+class ShiftOpened(Envelope):
+    """A cashier's shift begun (app.services.shifts): a fact of the counter's own cash."""
+
+    shift_id: Id
+    business_date: Date
+    float_fen: PlusFen
+    opened_at: Stamp
+
+
+class ShiftClosed(Envelope):
+    """A counted shift closed: the cash expected, counted and the difference, as it is."""
+
+    shift_id: Id
+    business_date: Date
+    float_fen: PlusFen
+    expected_fen: Fen
+    counted_fen: PlusFen
+    over_short_fen: Fen
+    reason: Text | None = None
+    opened_at: Stamp
+    ended_at: Stamp | None = None
+    net_sales_fen: Fen
+    sales_by_tender: dict[Literal[TENDER_METHODS], Fen] = Field(  # type: ignore[valid-type]
+        max_length=len(TENDER_METHODS)
+    )
+    topups_fen: Fen
+
+
 # -- cart sales and walk-in sales (app.services.sale); priced again by server.validate ------
 PartKey = Literal[
     "points", "cash", "wechat", "alipay", "bankcard", "stored_value.principal",
@@ -587,6 +615,8 @@ SCHEMAS: dict[str, type[Envelope]] = {
     "staff.locked": StaffLocked,
     "rules.changed": RulesChanged,
     "day.closed": DayClosed,
+    "shift.opened": ShiftOpened,
+    "shift.closed": ShiftClosed,
     "catalogue.item_saved": ItemSaved,
     "catalogue.category_saved": CategorySaved,
     "sale.completed": SaleCompleted,

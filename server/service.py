@@ -155,7 +155,7 @@ def admit_later(
     row is locked by the caller."""
     dev = conn.execute(select(t.device).where(t.device.c.device_id == row.device_id)).one()
     applier = Applier(conn, now)
-    batch = validate.Batch(conn, row.device_id, row.store_code)
+    batch = validate.Batch(conn, row.device_id, row.store_code, hq_rules_from=dev.hq_rules_from_seq)
     try:
         with conn.begin_nested():
             change = admit(
@@ -422,7 +422,11 @@ class HQService:
             last = dev.last_seq
             changes: list[streams.Outgoing] = []
             applier = Applier(conn, now)
-            batch = validate.Batch(conn, device_id, dev.store_code, after_seq=last)
+            batch = validate.Batch(
+                conn, device_id, dev.store_code, after_seq=last,
+                hq_rules_from=dev.hq_rules_from_seq,
+            )  # fmt: skip
+            hq_rules_from = dev.hq_rules_from_seq
             batch.prefetch(
                 ((ev.type, ev.payload) for ev in req.events if ev.device_seq > last),
                 event_ids=[ev.event_id for ev in req.events],
@@ -448,6 +452,8 @@ class HQService:
                     conflict = HQError("event_conflict", f"event {ev.event_id}")
                     break
                 known_ids.add(ev.event_id)
+                if batch.saw_rules_version(ev.device_seq, ev.payload):
+                    hq_rules_from = ev.device_seq
                 member_id = validate.member_of(ev.type, ev.payload)
                 waiting_on = None
                 if member_id is not None:
@@ -531,7 +537,7 @@ class HQService:
             conn.execute(
                 update(t.device)
                 .where(t.device.c.device_id == device_id)
-                .values(last_seq=last, last_seen_at=now)
+                .values(last_seq=last, last_seen_at=now, hq_rules_from_seq=hq_rules_from)
             )
             add_changes(conn, changes, now, fast=fast)
         if conflict is not None:

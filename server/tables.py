@@ -59,6 +59,10 @@ device = Table(
     Column("last_seq", BigInteger, nullable=False, default=0),
     Column("last_seen_at", DateTime),
     Column("app_version", String(32)),  # the release it said it runs, from its User-Agent
+    # The first device_seq it pushed an event made under one of HQ's rules versions: an
+    # honest counter's rules editor is locked from then on, so its own rules changes after
+    # it are refused (server.validate). None: it never has.
+    Column("hq_rules_from_seq", BigInteger),
 )
 
 nonce = Table(

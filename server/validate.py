@@ -96,6 +96,8 @@ POLICY: dict[str, tuple[Permission | None, bool, bool]] = {
     "staff.locked": (None, False, False),  # the counter locks an account itself
     "rules.changed": (Permission.RULES_EDIT, False, False),
     "day.closed": (Permission.DAY_CLOSE, False, False),
+    "shift.opened": (Permission.SHIFT, False, False),
+    "shift.closed": (Permission.SHIFT, False, False),
     "catalogue.item_saved": (Permission.CATALOGUE_EDIT, False, False),
     "catalogue.category_saved": (Permission.CATALOGUE_EDIT, False, False),
     "sale.completed": (Permission.CHECKOUT, False, False),  # approval: by its price limits
@@ -279,6 +281,9 @@ class Batch:
     # The device's last device_seq when the batch began: its own rules events all lie at or
     # before it, so the rules it held are the same for every newer event of the batch.
     after_seq: int | None = None
+    # The first device_seq of this device made under one of HQ's rules versions (the
+    # device's hq_rules_from_seq, or an event of this batch): its rules are HQ's from there.
+    hq_rules_from: int | None = None
     ids: set[str] = field(default_factory=set)
     txns: dict[str, TxnInfo] = field(default_factory=dict)
     lots: dict[str, str] = field(default_factory=dict)  # lot -> member
@@ -528,7 +533,7 @@ class Batch:
         held: list[Rules] = []
         if own:
             row = self.conn.execute(
-                select(t.event.c.type, t.event.c.payload)
+                select(t.event.c.device_seq, t.event.c.payload)
                 .where(
                     t.event.c.device_id == self.device_id,
                     t.event.c.device_seq < device_seq,
@@ -537,6 +542,9 @@ class Batch:
                 .order_by(t.event.c.device_seq.desc())
                 .limit(1)
             ).first()
+            if row is not None and self.bound_to_hq(row.device_seq):
+                # Its own rules made after it worked by HQ's (applied before HQ refused them).
+                raise Refused("rules_after_hq_rules")
             if row is not None:
                 with contextlib.suppress(CounterError, KeyError, TypeError, ValueError):
                     held.append(Rules.from_dict(json.loads(row.payload)["rules"]))
@@ -548,6 +556,19 @@ class Batch:
         if same:
             self._rules[cached] = list(held)
         return held
+
+    def saw_rules_version(self, device_seq: int, payload: Any) -> bool:
+        """Note an event made under one of HQ's rules versions; True when it is the first."""
+        version = payload.get("rules_version") if isinstance(payload, dict) else None
+        if type(version) is not int or self.hq_rules_from is not None:
+            return False
+        self.hq_rules_from = device_seq
+        return True
+
+    def bound_to_hq(self, device_seq: int) -> bool:
+        """The device worked by HQ's rules at or before ``device_seq``: an honest counter's
+        rules editor is locked from then on."""
+        return self.hq_rules_from is not None and device_seq >= self.hq_rules_from
 
     def rules_changed(self, payload: Any) -> None:
         """A rules event of this device was applied in this batch: its newer events about its
@@ -1057,11 +1078,24 @@ def _store_initialised(batch: Batch, ev: s.StoreInitialised, _member: Any, _seq:
         raise Refused("schema", detail="rules") from None
 
 
-def _rules_changed(_batch: Batch, ev: s.RulesChanged, _member: Any, _seq: int) -> None:
+def _rules_changed(batch: Batch, ev: s.RulesChanged, _member: Any, seq: int) -> None:
+    """A store's own rules change, made while it ran alone (its history, uploaded when it
+    joined). One made after the device pushed an event under HQ's rules is refused: the
+    honest counter's editor is locked by then, and HQ would judge the device's own-store
+    events by rules it wrote itself."""
+    if batch.bound_to_hq(seq):
+        raise Refused("rules_after_hq_rules")
     try:
         Rules.from_dict(ev.rules)
     except (CounterError, KeyError, TypeError, ValueError):
         raise Refused("schema", detail="rules") from None
+
+
+def _shift_closed(_batch: Batch, ev: s.ShiftClosed, _member: Any, _seq: int) -> None:
+    """The difference is the count less the cash expected, as the counter recorded it."""
+    _text_ok({"reason": ev.reason})
+    if ev.over_short_fen != ev.counted_fen - ev.expected_fen:
+        raise _money("the over/short is not the count less the cash expected")
 
 
 def _catalogue(_batch: Batch, ev: s.ItemSaved | s.CategorySaved, _member: Any, _seq: int) -> None:
@@ -1277,6 +1311,8 @@ _CHECKS: dict[type[s.Envelope], Any] = {
     s.StaffLocked: _nothing,
     s.RulesChanged: _rules_changed,
     s.DayClosed: _nothing,
+    s.ShiftOpened: _nothing,
+    s.ShiftClosed: _shift_closed,
     s.ItemSaved: _catalogue,
     s.CategorySaved: _catalogue,
     s.SaleCompleted: sale_check,

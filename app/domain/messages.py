@@ -76,6 +76,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The bonus breaks the rules: a top-up of {amount:money} earns {expected:money}, "
         "not {bonus:money}",
     ),
+    "hq_rules_after_hq_rules": (
+        "该收银机已使用总部规则,不能再上传自己的规则变更",
+        "This counter already works by HQ's rules: it cannot upload its own rules changes",
+    ),
     "hq_rules_version_unknown": ("总部没有规则版本 {version}", "HQ has no rules version {version}"),
     "hq_txn_unknown": ("总部没有找到原交易 {txn_id}", "HQ has no transaction {txn_id}"),
     "hq_txn_foreign": (

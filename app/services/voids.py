@@ -12,7 +12,9 @@ store's stream alone: server.quarantine.tell_device).
   ``hq_void``, and the cumulative spend it moved moves back, so this member's balances agree
   with HQ's again. The refusal stays listed, worded as voided, with what was reversed: money
   taken at the counter (the cash of a top-up) is for the manager to settle with the customer.
-  An event without ledger entries (a profile change) is not undone here; the refusal says so.
+  What an event changed beside its entries (a profile, a payment password, a card's or the
+  member's status, a card replaced, a tier) goes back to what HQ holds of the member; an
+  event whose change cannot be taken back here is kept, and the refusal says so.
   A count-card event (a sale, a visit, a refund, an expiry, a transfer) is taken back by a
   compensating entry in the card's ledger (``void_<kind>``, :mod:`app.domain.countcard_ledger`)
   with the times and value of its own: a voided sale leaves the card void, a voided visit
@@ -99,10 +101,13 @@ def resolved(ctx: CounterContext, uow: UnitOfWork, payload: dict[str, Any]) -> N
         record(ctx, uow, None, action="event.voided_at_hq", entity="txn", entity_id=eff.txn_id,
                before=None, after=after, event_type=None, payload={})  # fmt: skip
     reverted = False
-    if moved is None and event is not None and isinstance(payload.get("member_state"), dict):
+    if event is not None and isinstance(payload.get("member_state"), dict):
+        # A card's or the member's status, a tier: events of a transaction change these too
+        # (a freeze, a replacement, a cancellation, an override, a checkout's upgrade).
         reverted = _take_back(ctx, uow, eff, payload["member_state"])
+    posted = moved is not None and (any(moved.values()) or not reverted)
     if refusal is not None:
-        if moved is None and reverted:
+        if not posted and card is None and reverted:
             refusal.code = "voided_at_hq_reverted"
             refusal.reason = render_in("zh", "voided_at_hq_reverted")
         elif moved is None:
@@ -177,8 +182,8 @@ def _card_words(card: dict[str, Any]) -> str:
 
 
 def _take_back(ctx: CounterContext, uow: UnitOfWork, eff: Any, state: dict[str, Any]) -> bool:
-    """A voided event without postings (a profile change, a payment password, a card's or
-    the member's status, a tier): what it changed here goes back to what HQ holds. Returns
+    """What a voided event changed here beside its postings (a profile, a payment password,
+    a card's or the member's status, a tier) goes back to what HQ holds. Returns
     whether it touched anything (a registration HQ never took has no state to go back to)."""
     if eff is None or not eff.member_id:
         return False
@@ -209,7 +214,7 @@ def _take_back(ctx: CounterContext, uow: UnitOfWork, eff: Any, state: dict[str, 
             member.card_id = state["card_id"]
         member.status = str(state.get("status") or member.status)
         touched = True
-    if eff.tier_overridden:
+    if eff.tier_overridden or eff.tier_changes:
         member.tier_code = str(state.get("tier_code") or member.tier_code)
         member.tier_overridden = bool(state.get("tier_overridden"))
         touched = True
