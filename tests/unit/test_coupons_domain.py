@@ -44,6 +44,7 @@ from app.domain.coupons import (
     validity_on_issue,
 )
 from app.domain.errors import RuleError, ValidationError
+from app.domain.ids import uuid7
 from app.domain.rules import default_rules
 
 RULES = default_rules()
@@ -347,3 +348,32 @@ def test_a_used_expired_or_early_coupon_is_refused_in_chinese() -> None:
             usable_state(state, f, u, today, code)
         assert e.value.code == want and text in e.value.message
         assert display_code(code) in e.value.message
+
+
+def test_hq_prices_a_sale_with_coupons_again_and_refuses_a_share_moved() -> None:
+    from app.domain.cart import allocate_payment
+    from app.domain.sale import coupons_wire, line_wire, priced_again
+    from server.schemas import SaleCart
+
+    lines = [CartLine("A", 1, 6000), CartLine("B", 2, 1500)]
+    item = use(uuid7(), Terms(VOUCHER, amount_fen=1000, scope=SCOPE_ITEMS,
+               items=frozenset({"A"}), stackable=True), (0,))  # fmt: skip
+    order = use(
+        uuid7(), Terms(THRESHOLD, amount_fen=500, threshold_fen=5000, stackable=True), (0, 1)
+    )
+    cart = price_cart(RULES, lines, None, coupons=[order, item])
+    paid = allocate_payment(cart, [("cash", cart.due_fen)])
+    wire = {
+        "rounding": "none",
+        "order_discount": None,
+        "lines": [line_wire(src, src.item_code, ln, p, None)
+                  for src, ln, p in zip(lines, cart.lines, paid, strict=True)],
+        "coupons": coupons_wire([(item, uuid7()),
+                                 (order, uuid7())], cart),
+    }  # fmt: skip
+    dumped = SaleCart.model_validate(wire).model_dump()
+    again = priced_again(RULES, None, dumped, 0, [("cash", cart.due_fen)])
+    assert again is not None and again.due_fen == 9000 - 1500
+    moved = SaleCart.model_validate(wire).model_dump()
+    moved["coupons"][1]["shares"] = [251, 249]
+    assert priced_again(RULES, None, moved, 0, [("cash", cart.due_fen)]) is None
