@@ -419,6 +419,7 @@ class SaleCoupon(_Strict):
     lines: list[Annotated[int, Field(ge=0, le=499)]] = Field(min_length=1, max_length=500)
     discount_fen: PlusFen
     shares: list[PlusFen] = Field(min_length=1, max_length=500)
+    entry_id: Id | None = None  # the coupon's ``redeemed`` entry at the counter
 
 
 class SaleCart(_Strict):
@@ -461,6 +462,15 @@ class SaleRefundLine(_Strict):
     points_earned: PlusPoints
 
 
+class CouponRestored(_Strict):
+    coupon_id: Id
+    entry_id: Id
+    kind: Literal["restored"]
+    txn_id: Id
+    discount_fen: PlusFen
+    business_date: Date
+
+
 class SaleRefunded(Envelope):
     """A partial refund of a cart sale (app.services.partial_refunds): the lines and
     quantities refunded with what each gave back; a walk-in's has no member figures."""
@@ -480,6 +490,7 @@ class SaleRefunded(Envelope):
     # Another store's sale refunded by the store's policy ``cash``: every part paid by a
     # tender other than stored value comes back as one cash tender.
     cash_back: bool = False
+    coupon_entries: list[CouponRestored] = Field(default_factory=list, max_length=10)
 
 
 # -- count cards (app.services.countcards); sums and state checked by server.countcards ---
