@@ -183,3 +183,17 @@ def test_the_ledger_refuses_to_be_rewritten(ctx, manager, cashier, register) -> 
                 con.execute(sql)
     finally:
         con.close()
+
+
+def test_the_receipt_shows_what_coupons_took_off(ctx, manager, cashier, register, items) -> None:
+    from app.services.receipts import receipt_preview
+
+    m = register("张三", "13800138000")
+    t = _template(ctx, manager, Terms(VOUCHER, amount_fen=500))
+    c = coupons.issue(ctx, cashier, m.member_id, t.template_id)
+    r = sale.sell(ctx, cashier, [COLA, WASH], member=m.member_id, pay="cash", coupons=[c.code])
+    text = "\n".join(receipt_preview(ctx, r.txn_id, columns=48))
+    # 5.00 over 1200:3000 → 143, 357, and the order's total
+    coupon_rows = [line for line in text.splitlines() if line.lstrip().startswith("优惠券")]
+    assert len(coupon_rows) == 3
+    assert [row.split()[-1] for row in coupon_rows] == ["-￥1.43", "-￥3.57", "-￥5.00"]
