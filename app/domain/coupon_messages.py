@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 COUPON_MESSAGES: dict[str, tuple[str, str]] = {
+    "hq_coupon_unverified": (
+        "总部尚不能核验优惠券:用券的销售暂缓处理",
+        "HQ cannot check coupons yet: a sale with coupons is set aside",
+    ),
     "coupon_code_invalid": (
         "券码格式不正确:应为 12 位字母或数字",
         "The coupon code is not valid: it has 12 letters or digits",
