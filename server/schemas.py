@@ -414,6 +414,7 @@ class SaleLine(_Strict):
     member_basis: Literal["list", "member_price", "tier_discount"]
     member_fen: PlusFen
     changed_fen: PlusFen
+    coupon_fen: PlusFen = 0
     order_discount_fen: PlusFen
     round_off_fen: PlusFen
     after_round_fen: PlusFen
@@ -424,10 +425,36 @@ class SaleLine(_Strict):
     parts: dict[PartKey, PlusFen] = Field(max_length=7)
 
 
+class CouponTerms(_Strict):
+    kind: Literal["threshold", "per_each", "percent", "voucher"]
+    amount_fen: PlusFen
+    threshold_fen: PlusFen
+    percent_bp: Annotated[int, Field(ge=0, le=9999)]
+    cap_fen: PlusFen | None
+    floor_fen: PlusFen
+    min_spend_fen: PlusFen
+    scope: Literal["order", "items"]
+    items: list[CatCode] = Field(max_length=500)
+    categories: list[CatCode] = Field(max_length=500)
+    stackable: bool
+
+
+class SaleCoupon(_Strict):
+    coupon_id: Id
+    code: Annotated[str, StringConstraints(pattern=r"^[0-9A-HJKMNP-TV-Z]{12}$")]
+    template_id: Id
+    terms: CouponTerms
+    lines: list[Annotated[int, Field(ge=0, le=499)]] = Field(min_length=1, max_length=500)
+    discount_fen: PlusFen
+    shares: list[PlusFen] = Field(min_length=1, max_length=500)
+    entry_id: Id | None = None  # the coupon's ``redeemed`` entry at the counter
+
+
 class SaleCart(_Strict):
     rounding: Literal["none", "jiao", "yuan"]
     order_discount: SaleOrderDiscount | None
     lines: list[SaleLine] = Field(min_length=1, max_length=500)
+    coupons: list[SaleCoupon] = Field(default_factory=list, max_length=10)
 
 
 class SaleCompleted(Envelope):
@@ -463,6 +490,15 @@ class SaleRefundLine(_Strict):
     points_earned: PlusPoints
 
 
+class CouponRestored(_Strict):
+    coupon_id: Id
+    entry_id: Id
+    kind: Literal["restored"]
+    txn_id: Id
+    discount_fen: PlusFen
+    business_date: Date
+
+
 class SaleRefunded(Envelope):
     """A partial refund of a cart sale (app.services.partial_refunds): the lines and
     quantities refunded with what each gave back; a walk-in's has no member figures."""
@@ -482,6 +518,7 @@ class SaleRefunded(Envelope):
     # Another store's sale refunded by the store's policy ``cash``: every part paid by a
     # tender other than stored value comes back as one cash tender.
     cash_back: bool = False
+    coupon_entries: list[CouponRestored] = Field(default_factory=list, max_length=10)
 
 
 # -- count cards (app.services.countcards); sums and state checked by server.countcards ---

@@ -1210,6 +1210,8 @@ def sale_check(batch: Batch, ev: s.SaleCompleted, member: Any, seq: int) -> None
         if ev.discount_fen or ev.amount_fen != ev.due_fen or ev.amount_fen <= 0:
             raise _money("an amount-only walk-in sale is its amount")
         return
+    if ev.cart.coupons:  # not until HQ holds the coupons and checks their single use
+        raise Refused("coupon_unverified")
     _sale_catalogue(batch, ev)
     over = False
     for rules in batch.rules_held(ev.rules_version, seq, member):
@@ -1249,6 +1251,8 @@ def _sale_refunded(batch: Batch, ev: s.SaleRefunded, member: Any, seq: int) -> N
     /v1/sales/get``); only another store's refund may pay the money back as cash
     (``cash_back``, its store's policy)."""
     _text_ok({"reason": ev.reason})
+    if ev.coupon_entries:  # as a sale with coupons (sale_check)
+        raise Refused("coupon_unverified")
     sale = batch.txn(ev.original_txn_id)
     if sale.type != "sale.completed" or sale.member_id != ev.member_id:
         raise Refused("txn_unknown", txn_id=ev.original_txn_id)

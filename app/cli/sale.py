@@ -90,6 +90,8 @@ def _sell_held(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> R
 
 
 def do_checkout(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Result:
+    if args.coupon and not args.item:
+        raise UsageError("--coupon goes with --item")
     if args.held is not None:
         return _sell_held(ctx, actor, args)
     goods = bool(args.item)
@@ -125,6 +127,7 @@ def do_checkout(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> 
         pay=args.pay,
         payment_password=args.payment_password,
         approval=approval_of(args),
+        coupons=tuple(args.coupon or ()),
     )
     return result(r)
 

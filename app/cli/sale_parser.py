@@ -14,5 +14,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--order-discount", metavar="10%|5.00", help="整单折扣: a percentage or yuan")
     p.add_argument("--round", choices=("jiao", "yuan"), help="抹零: round down to the jiao/yuan")
     p.add_argument("--walk-in", action="store_true", help="散客: no member")
+    p.add_argument("--coupon", action="append", metavar="CODE",
+                   help="a coupon code (券码) to use, repeatable")  # fmt: skip
     p.add_argument("--held", type=int, metavar="N",
                    help="取单: pay held cart N as it was held (see hold list)")  # fmt: skip

@@ -1,7 +1,12 @@
 """The price of a cart sale, line by line, in the order of docs/pricing.md.
 
 list price → member price or tier discount (the better for the customer, never both) →
-line price change (改价) → order discount (整单折扣) → 抹零 → points → tenders.
+line price change (改价) → item coupons → order coupons → order discount (整单折扣) → 抹零 →
+points → tenders.
+
+Coupons (:mod:`app.domain.coupons`) come after the member price and the price change, so a
+coupon's threshold is judged on the member price; the cashier's 整单折扣 comes after the
+coupons and applies to what they leave (a manual reduction of the bill, not a promotion).
 
 Every order-level figure (order discount, 抹零, points and their value, points earned, each
 tender) is allocated to the lines by :func:`app.domain.allocation.allocate`, so a line
@@ -20,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from app.domain.allocation import allocate, allocate_columns
+from app.domain.coupons import CouponShare, CouponUse, apply_coupons
 from app.domain.errors import RuleError, ValidationError
 from app.domain.money import MAX_AMOUNT_FEN
 from app.domain.pricing import max_points_for_bill, points_earned, points_value_fen
@@ -35,6 +41,7 @@ STEP_LIST = "list"
 STEP_MEMBER_PRICE = "member_price"
 STEP_TIER_DISCOUNT = "tier_discount"
 STEP_PRICE_CHANGE = "price_change"
+STEP_COUPON = "coupon"
 STEP_ORDER_DISCOUNT = "order_discount"
 STEP_ROUND_OFF = "round_off"
 STEP_POINTS = "points"
@@ -100,6 +107,7 @@ class PricedLine:
     member_basis: str  # STEP_LIST, STEP_MEMBER_PRICE or STEP_TIER_DISCOUNT
     member_fen: int  # after the member price or tier discount
     changed_fen: int  # after the line price change
+    coupon_fen: int  # every coupon's share of the line
     order_discount_fen: int
     after_order_fen: int
     round_off_fen: int
@@ -129,7 +137,8 @@ class PricedCart:
     list_fen: int
     member_discount_fen: int
     change_fen: int
-    subtotal_fen: int  # after line price changes: what the order discount applies to
+    coupon_fen: int
+    subtotal_fen: int  # after line price changes and coupons: what the order discount takes
     order_discount_fen: int
     round_off_fen: int
     after_round_fen: int
@@ -138,6 +147,7 @@ class PricedCart:
     due_fen: int
     points_earned: int
     max_points: int
+    coupons: tuple[CouponShare, ...] = ()
 
     @property
     def discount_fen(self) -> int:
@@ -158,8 +168,12 @@ def price_cart(
     rounding: str = "none",
     points: int = 0,
     points_balance: int = 0,
+    coupons: Sequence[CouponUse] = (),
 ) -> PricedCart:
-    """Price a cart for a member of ``tier`` (``None``: walk-in) in the documented order."""
+    """Price a cart for a member of ``tier`` (``None``: walk-in) in the documented order.
+
+    ``coupons``: the coupons presented, applied after the price changes (item coupons, then
+    order coupons) and refused (RuleError) when one does not apply."""
     if not lines:
         raise ValidationError("cart_empty")
     if rounding not in ROUNDING_UNITS:
@@ -178,13 +192,15 @@ def price_cart(
         bases.append(basis)
         members.append(member_fen)
         changed.append(_changed(line, member_fen))
-    subtotal = sum(changed)
-    if subtotal > MAX_AMOUNT_FEN:
-        raise ValidationError("amount_too_large", value=subtotal)
+    if sum(changed) > MAX_AMOUNT_FEN:
+        raise ValidationError("amount_too_large", value=sum(changed))
 
+    coupon_shares, after_coupons = apply_coupons(coupons, changed)
+    line_coupons = [sum(c.shares[i] for c in coupon_shares) for i in range(len(lines))]
+    subtotal = sum(after_coupons)
     order_total = _order_discount(order_discount, subtotal)
-    order_shares = allocate(order_total, changed)
-    after_order = [c - d for c, d in zip(changed, order_shares, strict=True)]
+    order_shares = allocate(order_total, after_coupons)
+    after_order = [c - d for c, d in zip(after_coupons, order_shares, strict=True)]
 
     round_total = sum(after_order) % ROUNDING_UNITS[rounding]
     round_shares = allocate(round_total, after_order)
@@ -217,6 +233,7 @@ def price_cart(
             bases[i],
             members[i],
             changed[i],
+            [(c.code, c.shares[i], c.item_level) for c in coupon_shares],
             (STEP_ORDER_DISCOUNT, order_shares[i], after_order[i]),
             (STEP_ROUND_OFF, round_shares[i], after_round[i]),
             (STEP_POINTS, value_shares[i], dues[i]),
@@ -234,6 +251,7 @@ def price_cart(
                 member_basis=bases[i],
                 member_fen=members[i],
                 changed_fen=changed[i],
+                coupon_fen=line_coupons[i],
                 order_discount_fen=order_shares[i],
                 after_order_fen=after_order[i],
                 round_off_fen=round_shares[i],
@@ -252,7 +270,8 @@ def price_cart(
         rounding=rounding,
         list_fen=sum(lists),
         member_discount_fen=sum(lists) - sum(members),
-        change_fen=subtotal - sum(members),
+        change_fen=sum(changed) - sum(members),
+        coupon_fen=sum(line_coupons),
         subtotal_fen=subtotal,
         order_discount_fen=order_total,
         round_off_fen=round_total,
@@ -262,6 +281,7 @@ def price_cart(
         due_fen=bill - value,
         points_earned=earned,
         max_points=min(cap, points_balance),
+        coupons=coupon_shares,
     )
 
 
@@ -356,6 +376,7 @@ def _why(
     basis: str,
     member_fen: int,
     changed_fen: int,
+    coupons: Sequence[tuple[str, int, bool]],
     order: tuple[str, int, int],
     round_off: tuple[str, int, int],
     points: tuple[str, int, int],
@@ -397,6 +418,12 @@ def _why(
         if change.line_fen is not None:
             detail["line_fen"] = change.line_fen
         steps.append(Step(STEP_PRICE_CHANGE, changed_fen - member_fen, changed_fen, detail))
+    after = changed_fen
+    for code, share, item_level in coupons:
+        if share:
+            after -= share
+            level = "item" if item_level else "order"
+            steps.append(Step(STEP_COUPON, -share, after, {"code": code, "level": level}))
     extras: list[tuple[tuple[str, int, int], dict[str, int | str]]] = [
         (order, _discount_detail(discount)),
         (round_off, {"rounding": rounding}),

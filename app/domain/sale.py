@@ -25,6 +25,7 @@ from app.domain.cart import (
     allocate_payment,
     price_cart,
 )
+from app.domain.coupons import CouponUse, terms_of_wire, terms_wire
 from app.domain.pricing import EXTERNAL_METHODS, STORED_VALUE, Tender
 from app.domain.rules import Rules, Tier
 
@@ -37,6 +38,7 @@ LINE_FIGURES = (
     "member_basis",
     "member_fen",
     "changed_fen",
+    "coupon_fen",
     "order_discount_fen",
     "round_off_fen",
     "after_round_fen",
@@ -93,6 +95,34 @@ def discount_wire(discount: OrderDiscount | None) -> dict[str, int | None] | Non
     return {"percent_bp": discount.percent_bp, "amount_fen": discount.amount_fen}
 
 
+def coupons_wire(uses: Sequence[tuple[CouponUse, str]], cart: PricedCart) -> list[dict[str, Any]]:
+    """The coupons of a sale in the order applied: each with its template (``uses`` pairs a
+    coupon with its template id), its terms, the lines it covers and what it took off."""
+    template = {u.coupon_id: (u, tid) for u, tid in uses}
+    out = []
+    for share in cart.coupons:
+        use, template_id = template[share.coupon_id]
+        out.append(
+            {
+                "coupon_id": use.coupon_id,
+                "code": use.code,
+                "template_id": template_id,
+                "terms": terms_wire(use.terms),
+                "lines": list(use.lines),
+                "discount_fen": share.discount_fen,
+                "shares": list(share.shares),
+            }
+        )
+    return out
+
+
+def coupon_uses_of_wire(cart: Mapping[str, Any]) -> list[CouponUse]:
+    return [
+        CouponUse(c["coupon_id"], c["code"], terms_of_wire(c["terms"]), tuple(c["lines"]))
+        for c in cart.get("coupons") or ()
+    ]
+
+
 def line_of_wire(w: Mapping[str, Any]) -> CartLine:
     """The inputs of a line as the event carries them."""
     change = w["price_change"]
@@ -132,10 +162,16 @@ def priced_again(
         cart["rounding"],
         points,
         points,
+        coupon_uses_of_wire(cart),
     )
+    sent = cart.get("coupons") or []
+    if [(c["coupon_id"], c["discount_fen"], list(c["shares"])) for c in sent] != [
+        (c.coupon_id, c.discount_fen, list(c.shares)) for c in priced.coupons
+    ]:
+        return None
     payment = allocate_payment(priced, parts)
     for w, line, paid in zip(wire, priced.lines, payment, strict=True):
-        if any(w[k] != getattr(line, k) for k in LINE_FIGURES):
+        if any(w.get(k, 0) != getattr(line, k) for k in LINE_FIGURES):
             return None
         if w["parts"] != paid:
             return None

@@ -25,6 +25,7 @@ SALE_MESSAGES: dict[str, tuple[str, str]] = {
     "receipt_sale_tier_discount": ("等级折扣", "Tier discount"),
     "receipt_sale_price_change": ("改价", "Price change"),
     "receipt_sale_order_discount": ("整单折扣", "Order discount"),
+    "receipt_sale_coupon": ("优惠券", "Coupons"),
     "receipt_sale_percent": ("({percent}%)", " ({percent}%)"),
     "receipt_sale_round_off": ("抹零", "Round-off"),
     "receipt_sale_rounding_none": ("", ""),

@@ -34,7 +34,7 @@ def line_rows(txn_id: str, wire: Sequence[Mapping[str, Any]]) -> list[dict[str, 
                 "change_unit_fen": change.get("unit_fen"),
                 "change_line_fen": change.get("line_fen"),
                 "parts": json.dumps(w["parts"]),
-                **{k: w[k] for k in LINE_FIGURES},
+                **{k: w.get(k, 0) for k in LINE_FIGURES},  # coupon_fen: 0 before coupons
             }
         )
     return rows

@@ -46,6 +46,7 @@ class TxnLine(Base):
     change_unit_fen: Mapped[int | None] = mapped_column(Integer)
     change_line_fen: Mapped[int | None] = mapped_column(Integer)
     changed_fen: Mapped[int] = mapped_column(Integer)
+    coupon_fen: Mapped[int] = mapped_column(Integer, default=0)  # migration 0023
     order_discount_fen: Mapped[int] = mapped_column(Integer)
     round_off_fen: Mapped[int] = mapped_column(Integer)
     after_round_fen: Mapped[int] = mapped_column(Integer)

@@ -480,6 +480,7 @@ from app.persistence import catalogue_tables as _catalogue_tables  # noqa: E402,
 
 # Count cards (migration 0018), likewise.
 from app.persistence import countcard_tables as _countcard_tables  # noqa: E402, F401
+from app.persistence import coupon_tables as _coupon_tables  # noqa: E402, F401  (migration 0023)
 from app.persistence import held_tables as _held_tables  # noqa: E402, F401  (migration 0019)
 from app.persistence import refund_tables as _refund_tables  # noqa: E402, F401  (migration 0020)
 from app.persistence import sale_tables as _sale_tables  # noqa: E402, F401  (migration 0017)

@@ -36,6 +36,7 @@ from app.persistence.refund_tables import TxnRefundLine
 from app.persistence.tables import Member, PointsEntry, Txn, TxnTender
 from app.persistence.uow import UnitOfWork
 from app.services import chain_sales, settings, voids
+from app.services import coupons as coupon_service
 from app.services.context import CounterContext, load_rules
 from app.services.ledger import new_txn, post_points, post_stored_value
 from app.services.recording import member_state, record
@@ -231,6 +232,7 @@ class PartialRefundResult:
     bonus_fen: int = 0
     points: int = 0
     tier: str | None = None
+    coupons_restored: tuple[str, ...] = ()  # the ids of the coupons given back
 
     @property
     def money_fen(self) -> int:
@@ -453,6 +455,9 @@ def _write(
         uow.add(TxnRefundLine(txn_id=txn.id, original_txn_id=original.id,
                               **{**row, "parts": json.dumps(row["parts"])}))  # fmt: skip
     sv_back = sum(e["principal_fen"] + e["bonus_fen"] for e in ledgers["sv_entries"])
+    uow.flush()
+    still = {x.line_no: x.left for x in _left(uow, original.id)}
+    restored = coupon_service.restore_on_refund(ctx, uow, txn, original.id, still)
     record(
         ctx,
         uow,
@@ -478,6 +483,7 @@ def _write(
             "sv_entries": ledgers["sv_entries"],
             "points_entries": ledgers["points_entries"],
             **({"cash_back": True} if cash_back else {}),
+            **({"coupon_entries": restored} if restored else {}),
         },
     )
     uow.flush()
@@ -510,6 +516,7 @@ def _write(
         points_clawed_back=ledgers["clawed"],
         points_shortfall=ledgers["shortfall"],
         all_refunded=not any(x.left for x in left.values()),
+        coupons_restored=tuple(e["coupon_id"] for e in restored),
         approved_by=approver.staff_no,
         principal_fen=member.principal_fen if member is not None else 0,
         bonus_fen=member.bonus_fen if member is not None else 0,

@@ -30,11 +30,18 @@ from app.domain.pricing import (
     upgrade_after_checkout,
 )
 from app.domain.rules import Rules
-from app.domain.sale import WALK_IN_METHODS, discount_wire, line_wire, payment_parts
+from app.domain.sale import (
+    WALK_IN_METHODS,
+    coupons_wire,
+    discount_wire,
+    line_wire,
+    payment_parts,
+)
 from app.persistence.sale_store import line_rows
 from app.persistence.sale_tables import TxnCart, TxnLine
 from app.persistence.tables import Member, Txn, TxnTender
 from app.persistence.uow import UnitOfWork
+from app.services import coupons as coupon_service
 from app.services import held, offline
 from app.services.checkout import authorise_spend
 from app.services.context import CounterContext, load_rules
@@ -122,9 +129,11 @@ def _price(
     rounding: str,
     points: int,
     balance: int,
+    given: Sequence[coupon_service.Presented] = (),
 ) -> PricedCart:
     tier = rules.tier(tier_code) if tier_code is not None else None
-    return price_cart(rules, lines, tier, discount, rounding, points, balance)
+    uses = [p.use for p in given]
+    return price_cart(rules, lines, tier, discount, rounding, points, balance, uses)
 
 
 def sell(
@@ -141,6 +150,7 @@ def sell(
     payment_password: str | None = None,
     approval: Approval | None = None,
     held_number: int | None = None,
+    coupons: Sequence[str] = (),
 ) -> SaleResult:
     """Sell a cart: ``member`` is a member query (number, card, id) or None for a walk-in.
 
@@ -150,6 +160,10 @@ def sell(
     ``tenders`` lists (method, fen) pairs; without it the whole amount due is paid with
     ``pay`` (stored value for a member, cash for a walk-in). A 改价, 整单折扣 or 抹零 beyond
     the cashier's limits needs ``approval`` by a manager whose own limits cover it.
+
+    ``coupons``: coupon codes, applied after the member price and price changes (item
+    coupons, then order coupons) and redeemed in the sale's transaction
+    (app.services.coupons).
     """
     require(actor, Permission.CHECKOUT)
     if points < 0:
@@ -178,7 +192,8 @@ def sell(
             rules = load_rules(uow)
             cart_lines = draft_lines(uow, _draft(lines))
             tier_code = found.tier_code if found is not None else None
-            preview = _price(rules, cart_lines, tier_code, order_discount, rounding, 0, 0)
+            shown = coupon_service.presented(ctx, uow, found, coupons, cart_lines)
+            preview = _price(rules, cart_lines, tier_code, order_discount, rounding, 0, 0, shown)
             over = _over(actor.role, rules, preview)
             priced_from = (rules, cart_lines, tier_code)
         if found is not None:
@@ -202,11 +217,13 @@ def sell(
         before = member_state(row) if row is not None else None
         lots = usable_lots(uow, row.id, ctx.business_date(uow)) if row and points else []
         tier_code = row.tier_code if row is not None else None
-        if preview is not None and not points and (rules, cart_lines, tier_code) == priced_from:
+        given = coupon_service.presented(ctx, uow, row, coupons, cart_lines)
+        if (preview is not None and not points and not given
+                and (rules, cart_lines, tier_code) == priced_from):  # fmt: skip
             cart = preview  # nothing has moved since: the same price (pricing is pure)
         else:
             cart = _price(rules, cart_lines, tier_code, order_discount, rounding, points,
-                          points_in(lots))  # fmt: skip
+                          points_in(lots), given)  # fmt: skip
         over = _over(actor.role, rules, cart)  # again: prices may have moved meanwhile
         if over and (approver is None or _over(approver.role, rules, cart)):
             raise _approval_needed(over[0])
@@ -246,11 +263,15 @@ def sell(
         _write_cart(uow, txn, cart, order_discount, wire)
         ledgers = _pay(ctx, uow, actor, txn, row, settled, split, lots, cart.points_used,
                        cart.points_earned, cart.due_fen)  # fmt: skip
-        cart_wire = {
+        redeemed = coupon_service.redeem(ctx, uow, txn, given, cart)
+        cart_wire: dict[str, Any] = {
             "rounding": rounding,
             "order_discount": discount_wire(order_discount),
             "lines": wire,
         }
+        if given:
+            applied = coupons_wire([(p.use, p.row.template_id) for p in given], cart)
+            cart_wire["coupons"] = [{**c, "entry_id": redeemed[c["coupon_id"]]} for c in applied]
         _record(ctx, uow, actor, approver, txn, row, before, settled, ledgers, cart_wire)
         if held_number is not None:
             held.mark_sold(ctx, uow, actor, held_number, txn.id)

@@ -40,6 +40,7 @@ def line_blocks(line: TxnLine) -> list[Block]:
         label = render("receipt_sale_price_change")
         blocks.append(Columns(f"  {label}", _off(line.member_fen - line.changed_fen)))
     for code, fen in (
+        ("receipt_sale_coupon", line.coupon_fen),
         ("receipt_sale_order_discount", line.order_discount_fen),
         ("receipt_sale_round_off", line.round_off_fen),
         ("receipt_sale_points", line.points_value_fen),
@@ -51,13 +52,18 @@ def line_blocks(line: TxnLine) -> list[Block]:
     return blocks
 
 
-def totals_blocks(cart: TxnCart, points_used: int, points_value_fen: int) -> list[Block]:
-    """The order: list total, member prices, price changes, order discount, 抹零, points."""
+def totals_blocks(
+    cart: TxnCart, points_used: int, points_value_fen: int, coupon_fen: int = 0
+) -> list[Block]:
+    """The order: list total, member prices, price changes, coupons, order discount, 抹零,
+    points."""
     blocks: list[Block] = [Columns(render("receipt_sale_list_total"), format_cny(cart.list_fen))]
     if cart.member_discount_fen:
         blocks.append(Columns(render("receipt_sale_member_total"), _off(cart.member_discount_fen)))
     if cart.change_fen:
         blocks.append(Columns(render("receipt_sale_price_change"), _off(-cart.change_fen)))
+    if coupon_fen:
+        blocks.append(Columns(render("receipt_sale_coupon"), _off(coupon_fen)))
     if cart.order_discount_fen:
         if cart.order_discount_bp is not None:
             how = render("receipt_sale_percent", percent=f"{cart.order_discount_bp / 100:g}")
@@ -80,4 +86,5 @@ def sale_blocks(
     blocks: list[Block] = []
     for line in lines:
         blocks += line_blocks(line)
-    return blocks + totals_blocks(cart, points_used, points_value_fen)
+    coupon_fen = sum(line.coupon_fen or 0 for line in lines)
+    return blocks + totals_blocks(cart, points_used, points_value_fen, coupon_fen)

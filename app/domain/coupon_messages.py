@@ -1,0 +1,96 @@
+"""The coupons' messages (中文, English); :mod:`app.domain.messages` holds them."""
+
+from __future__ import annotations
+
+COUPON_MESSAGES: dict[str, tuple[str, str]] = {
+    "hq_coupon_unverified": (
+        "总部尚不能核验优惠券:用券的销售暂缓处理",
+        "HQ cannot check coupons yet: a sale with coupons is set aside",
+    ),
+    "coupon_code_invalid": (
+        "券码格式不正确:应为 12 位字母或数字",
+        "The coupon code is not valid: it has 12 letters or digits",
+    ),
+    "coupon_code_check": (
+        "券码校验位不符,请核对后重新输入",
+        "The coupon code's check character does not match: check it and type it again",
+    ),
+    "coupon_not_found": ("没有找到券 {coupon}", "No coupon {coupon}"),
+    "coupon_kind_invalid": ("券类型不正确:{kind}", "Unknown coupon kind: {kind}"),
+    "coupon_terms_invalid": ("券规则不正确({field})", "The coupon's terms are not valid ({field})"),
+    "coupon_scope_empty": (
+        "指定商品的券至少要列出一个商品或分类",
+        "A coupon for some items lists at least one item or category",
+    ),
+    "coupon_amount_over_threshold": (
+        "满减券的减免金额不能超过门槛",
+        "A threshold coupon cannot take off more than its threshold",
+    ),
+    "coupon_percent_invalid": (
+        "折扣券的折扣须在 0.01% 到 99.99% 之间(收到 {value})",
+        "A percentage coupon takes 0.01% to 99.99% off (got {value})",
+    ),
+    "coupon_validity_invalid": (
+        "有效期须为起止日期(止不早于起),或领取后天数,二选一",
+        "Validity is either a from and until date (until not before from) or days from issue",
+    ),
+    "coupon_validity_days": (
+        "领取后有效天数须在 1 到 {max} 之间",
+        "Days of validity from issue are 1 to {max}",
+    ),
+    "coupon_limit_invalid": ("每人限领张数须为正整数", "The per-member limit is a positive number"),
+    "coupon_name_invalid": ("券名称须为 1 到 32 个字", "A coupon's name has 1 to 32 characters"),
+    "coupon_template_not_found": ("没有券模板 {template}", "No coupon template {template}"),
+    "coupon_template_inactive": (
+        "券模板 {template} 已停用",
+        "Coupon template {template} is no longer in use",
+    ),
+    "coupon_member_limit": (
+        "该会员已领取此券 {count} 张,每人限领 {limit} 张",
+        "The member holds {count} of this coupon; the limit is {limit} each",
+    ),
+    "coupon_issue_expired": (
+        "券模板 {template} 的有效期已过({until}),不能再发放",
+        "Coupon template {template} was valid until {until}: it can no longer be issued",
+    ),
+    "coupon_twice": ("同一张券不能使用两次", "The same coupon cannot be used twice"),
+    "coupon_not_stackable": (
+        "券 {coupon} 不可与其他券同时使用",
+        "Coupon {coupon} cannot be used with another coupon",
+    ),
+    "coupon_no_lines": (
+        "券 {coupon} 不适用于购物车中的任何商品",
+        "Coupon {coupon} applies to nothing in the cart",
+    ),
+    "coupon_min_spend": (
+        "券 {coupon} 需满 {min:money} 才能使用(当前 {amount:money})",
+        "Coupon {coupon} needs a spend of {min:money} (this is {amount:money})",
+    ),
+    "coupon_threshold": (
+        "券 {coupon} 未达到使用门槛 {threshold:money}(当前 {amount:money})",
+        "Coupon {coupon} needs {threshold:money} of eligible goods (this is {amount:money})",
+    ),
+    "coupon_used": ("券 {coupon} 已使用", "Coupon {coupon} has been used"),
+    "coupon_voided": ("券 {coupon} 已作废", "Coupon {coupon} has been voided"),
+    "coupon_expired": ("券 {coupon} 已过期(有效期至 {until})", "Coupon {coupon} expired ({until})"),
+    "coupon_not_yet": (
+        "券 {coupon} 尚未生效({since} 起可用)",
+        "Coupon {coupon} is valid from {since}",
+    ),
+    "coupon_other_owner": (
+        "券 {coupon} 不属于此会员",
+        "Coupon {coupon} belongs to another member",
+    ),
+    "coupon_walk_in": (
+        "券 {coupon} 属于会员:散客不能使用",
+        "Coupon {coupon} belongs to a member: a walk-in customer cannot use it",
+    ),
+    "coupon_bearer_offline": (
+        "无记名券 {coupon} 需连接总部才能使用",
+        "Bearer coupon {coupon} can be used only while HQ is reachable",
+    ),
+    "coupon_not_synced": (
+        "券 {coupon} 尚未同步到本店",
+        "Coupon {coupon} has not reached this store yet",
+    ),
+}
