@@ -2932,11 +2932,11 @@ Each code works once (a new one is given then); it is shown only now, and this c
     </message>
     <message>
         <source>已记录:测试页未打印。请检查打印机电源、纸卷和地址,再打一次测试页</source>
-        <translation>Recorded: the test page did not print. Check the printer's power, paper roll and address, then print the test page again</translation>
+        <translation>Recorded: the test page did not print. Check the printer&apos;s power, paper roll and address, then print the test page again</translation>
     </message>
     <message>
         <source>已记录:测试页乱码或缺字({0})。请选用测试页上中文正常的那一行所写的编码,再打一次测试页</source>
-        <translation>Recorded: the test page was garbled or missing characters ({0}). Choose the encoding named on the test page's line whose Chinese reads right, then print it again</translation>
+        <translation>Recorded: the test page was garbled or missing characters ({0}). Choose the encoding named on the test page&apos;s line whose Chinese reads right, then print it again</translation>
     </message>
     <message>
         <source>(打印机回答了已打印:可能没有纸卷或打印头故障)</source>
