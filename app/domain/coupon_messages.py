@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 COUPON_MESSAGES: dict[str, tuple[str, str]] = {
+    "coupon_chain_not_yet": (
+        "本店已连接总部:连锁优惠券须由总部核验,此版本尚未提供。优惠券仅供未连接总部的门店使用",
+        "This store works with HQ: a chain's coupons are checked by HQ, which this release does"
+        " not do yet. Coupons are for a store working on its own",
+    ),
     "hq_coupon_unverified": (
         "总部尚不能核验优惠券:用券的销售暂缓处理",
         "HQ cannot check coupons yet: a sale with coupons is set aside",

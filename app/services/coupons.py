@@ -147,6 +147,7 @@ def add_template(
     if per_member_limit is not None and per_member_limit < 1:
         raise ValidationError("coupon_limit_invalid")
     with ctx.uow() as uow:
+        ensure_alone(uow)
         store = uow.store()
         now = ctx.now()
         view = TemplateView(uuid7(), name, terms, validity, per_member_limit, refund_restores,
@@ -199,6 +200,7 @@ def issue(ctx: CounterContext, actor: Actor, member: str, template_ref: str) -> 
     """Issue one coupon of the template to the member ``member`` names (phone, card, id)."""
     require(actor, Permission.MEMBER_REGISTER)
     with ctx.uow() as uow:
+        ensure_alone(uow)
         row = resolve_member(ctx, uow, member)
         t = find_template(uow, template_ref)
         if not t.active:
@@ -304,6 +306,7 @@ def presented(
     today; a bearer coupon only while HQ is reachable), with the lines it covers."""
     if not codes:
         return []
+    ensure_alone(uow)
     today = ctx.business_date(uow)
     categories = coupon_store.categories_of(uow, [ln.item_code for ln in lines])
     keyed = [(ln.item_code, categories.get(ln.item_code)) for ln in lines]
@@ -329,6 +332,14 @@ def presented(
         terms = terms_of_wire(json.loads(t.terms))
         out.append(Presented(row, CouponUse(row.id, code, terms, eligible_lines(terms, keyed))))
     return out
+
+
+def ensure_alone(uow: UnitOfWork) -> None:
+    """Coupons are a store's own while HQ cannot check them: a counter that joined HQ makes,
+    issues and takes none (its coupon events would wait at HQ, and the member's after them)."""
+    state = syncstore.state(uow)
+    if state is not None and state.enrolled_at is not None:
+        raise RuleError("coupon_chain_not_yet")
 
 
 def _offline(ctx: CounterContext, uow: UnitOfWork) -> bool:

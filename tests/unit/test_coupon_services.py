@@ -197,3 +197,22 @@ def test_the_receipt_shows_what_coupons_took_off(ctx, manager, cashier, register
     coupon_rows = [line for line in text.splitlines() if line.lstrip().startswith("优惠券")]
     assert len(coupon_rows) == 3
     assert [row.split()[-1] for row in coupon_rows] == ["-￥1.43", "-￥3.57", "-￥5.00"]
+
+
+def test_a_counter_that_joined_hq_makes_issues_and_takes_no_coupons(
+    ctx, manager, cashier, register, items, snapshot
+) -> None:
+    """HQ cannot check coupons yet: an enrolled counter refuses them all, changing nothing
+    (its coupon events would wait at HQ, and the member's later events behind them)."""
+    from app.services.syncstate import mark_enrolled
+
+    register("张三", "13800138000")
+    t = _template(ctx, manager, Terms(VOUCHER, amount_fen=500))
+    c = coupons.issue(ctx, cashier, "13800138000", t.template_id)
+    mark_enrolled(ctx, "http://127.0.0.1:9")
+    refused(snapshot, "coupon_chain_not_yet", coupons.add_template, ctx, manager, name="x",
+            terms=Terms(VOUCHER, amount_fen=1), validity=Validity(days=1))  # fmt: skip
+    refused(snapshot, "coupon_chain_not_yet", coupons.issue, ctx, cashier, "13800138000",
+            t.template_id)  # fmt: skip
+    refused(snapshot, "coupon_chain_not_yet", sale.sell, ctx, cashier, [WASH],
+            member="13800138000", pay="cash", coupons=[c.code])  # fmt: skip
