@@ -3499,6 +3499,14 @@ Installer: {2}</translation>
         <translation>Count card transferred</translation>
     </message>
     <message>
+        <source>新建优惠券模板</source>
+        <translation>New coupon template</translation>
+    </message>
+    <message>
+        <source>发放优惠券</source>
+        <translation>Coupon issued</translation>
+    </message>
+    <message>
         <source>次卡过期</source>
         <translation>Count card expired</translation>
     </message>
@@ -3669,6 +3677,10 @@ Installer: {2}</translation>
     <message>
         <source>次卡产品</source>
         <translation>Count-card product</translation>
+    </message>
+    <message>
+        <source>优惠券模板</source>
+        <translation>Coupon template</translation>
     </message>
     <message>
         <source>备份与恢复(全部)</source>

@@ -48,6 +48,8 @@ ACTIONS: dict[str, str] = {
     "countcard.use": QT_TRANSLATE_NOOP("audit", "次卡消费"),
     "countcard.refund": QT_TRANSLATE_NOOP("audit", "次卡退款"),
     "countcard.transfer": QT_TRANSLATE_NOOP("audit", "次卡转让"),
+    "coupon.template_add": QT_TRANSLATE_NOOP("audit", "新建优惠券模板"),
+    "coupon.issue": QT_TRANSLATE_NOOP("audit", "发放优惠券"),
     "countcard.expire": QT_TRANSLATE_NOOP("audit", "次卡过期"),
     "category.add": QT_TRANSLATE_NOOP("audit", "新增商品分类"),
     "category.update": QT_TRANSLATE_NOOP("audit", "修改商品分类"),
@@ -93,6 +95,7 @@ ENTITIES: dict[str, str] = {
     "held_cart": QT_TRANSLATE_NOOP("audit", "挂单记录"),
     "count_card": QT_TRANSLATE_NOOP("audit", "次卡"),
     "countcard_product": QT_TRANSLATE_NOOP("audit", "次卡产品"),
+    "coupon_template": QT_TRANSLATE_NOOP("audit", "优惠券模板"),
 }
 
 
