@@ -101,6 +101,8 @@ def admit(
     other counters pull, if they need one. ``checked=False`` (benchmarks only) applies it
     unchecked."""
     if checked:
+        if event_type == "rules.changed":
+            batch.check_history(device_seq, hash_)
         validate.check(batch, event_type, payload, device_seq)
     applier.add(
         t.event,
@@ -146,6 +148,26 @@ def admit(
     if owner is not None and owner not in change.members:  # used before a transfer was known
         change = dataclasses.replace(change, also=(owner,))
     return change
+
+
+# How long after enrolment a counter may still be pushing the history it declared; then its
+# head closes at what it has pushed (an honest counter pushes it at once, in batches; a rules
+# event refused after the window can still be applied by HQ staff from the quarantine).
+HISTORY_WINDOW = dt.timedelta(days=7)
+
+
+def _history_head(dev: Any, now: dt.datetime) -> int | None:
+    """The device's declared head, closed at its last pushed event once the window is over."""
+    head = dev.history_head_seq
+    if head is not None and head > dev.last_seq and now - dev.enrolled_at > HISTORY_WINDOW:
+        return int(dev.last_seq)
+    return head
+
+
+def _history_rules(text: str | None) -> frozenset[tuple[int, str]] | None:
+    if text is None:
+        return None
+    return frozenset((int(seq), str(h)) for seq, h in json.loads(text))
 
 
 def admit_later(
@@ -306,6 +328,10 @@ class HQService:
                         secret=stored,
                         enrolled_at=now,
                         last_seq=0,
+                        history_head_seq=req.history_head,
+                        history_rules=json.dumps(
+                            [[r.device_seq, r.payload_hash] for r in req.history_rules]
+                        ),
                     )
                 )
             conn.execute(
@@ -422,9 +448,11 @@ class HQService:
             last = dev.last_seq
             changes: list[streams.Outgoing] = []
             applier = Applier(conn, now)
+            head = _history_head(dev, now)
             batch = validate.Batch(
                 conn, device_id, dev.store_code, after_seq=last,
-                hq_rules_from=dev.hq_rules_from_seq,
+                hq_rules_from=dev.hq_rules_from_seq, history_head=head,
+                history_rules=_history_rules(dev.history_rules),
             )  # fmt: skip
             hq_rules_from = dev.hq_rules_from_seq
             batch.prefetch(
@@ -537,7 +565,12 @@ class HQService:
             conn.execute(
                 update(t.device)
                 .where(t.device.c.device_id == device_id)
-                .values(last_seq=last, last_seen_at=now, hq_rules_from_seq=hq_rules_from)
+                .values(
+                    last_seq=last,
+                    last_seen_at=now,
+                    hq_rules_from_seq=hq_rules_from,
+                    history_head_seq=head,
+                )
             )
             add_changes(conn, changes, now, fast=fast)
         if conflict is not None:

@@ -63,11 +63,13 @@ device = Table(
     # honest counter's rules editor is locked from then on, so its own rules changes after
     # it are refused (server.validate). None: it never has.
     Column("hq_rules_from_seq", BigInteger),
-    # The last device_seq it had made when it joined (it says so at enrolment; a device
-    # enrolled before HQ asked: its last pushed one). Its own history — a store that ran
-    # alone, its own rules changes among it — ends there; a rules change numbered after it is
-    # refused (server.validate). Kept from the first enrolment when it enrols again.
+    # Its own history, as it declared it when it joined: the last device_seq it had made
+    # (a device enrolled before HQ asked: its last pushed one) and the rules events among
+    # them, JSON [[device_seq, payload_hash], ...] (NULL: not declared). A rules event after
+    # the head, or not declared, is refused (server.validate); the head closes at the last
+    # pushed event a week after enrolment. Kept from the first enrolment when it enrols again.
     Column("history_head_seq", BigInteger),
+    Column("history_rules", Text),
 )
 
 nonce = Table(

@@ -284,6 +284,12 @@ class Batch:
     # The first device_seq of this device made under one of HQ's rules versions (the
     # device's hq_rules_from_seq, or an event of this batch): its rules are HQ's from there.
     hq_rules_from: int | None = None
+    # The history it declared when it joined (hq_device.history_head_seq / history_rules):
+    # its own rules events must lie at or before the head and be among the declared ones.
+    # None: not checked (a head: none declared before HQ asked; both: HQ staff applying a
+    # quarantined event, their decision).
+    history_head: int | None = None
+    history_rules: frozenset[tuple[int, str]] | None = None
     ids: set[str] = field(default_factory=set)
     txns: dict[str, TxnInfo] = field(default_factory=dict)
     lots: dict[str, str] = field(default_factory=dict)  # lot -> member
@@ -564,6 +570,16 @@ class Batch:
             return False
         self.hq_rules_from = device_seq
         return True
+
+    def check_history(self, device_seq: int, payload_hash: str) -> None:
+        """A rules change of the device's own is part of the history it declared when it
+        joined; after that its rules are HQ's (an honest counter's editor is locked), so one
+        numbered after the head, or not declared, would be rules it wrote itself to judge
+        its later events by."""
+        if self.history_head is not None and device_seq > self.history_head:
+            raise Refused("rules_after_joining", head=self.history_head)
+        if self.history_rules is not None and (device_seq, payload_hash) not in self.history_rules:
+            raise Refused("rules_not_declared")
 
     def bound_to_hq(self, device_seq: int) -> bool:
         """The device worked by HQ's rules at or before ``device_seq``: an honest counter's
@@ -1065,8 +1081,11 @@ def _staff_added(batch: Batch, ev: s.StaffAdded, _member: Any, _seq: int) -> Non
         raise Refused("id_taken", what="staff", id=ev.added_staff_id)
 
 
-def _store_initialised(batch: Batch, ev: s.StoreInitialised, _member: Any, _seq: int) -> None:
+def _store_initialised(batch: Batch, ev: s.StoreInitialised, _member: Any, seq: int) -> None:
+    """A counter's first event, once: its store, its first rules and its administrator."""
     _text_ok({"name": ev.name})
+    if seq != 1:
+        raise Refused("device_mismatch")
     known = batch.conn.scalar(
         select(t.store_staff.c.staff_id).where(t.store_staff.c.device_id == batch.device_id)
     )

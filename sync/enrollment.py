@@ -24,10 +24,19 @@ def enroll(
     if load_config(data_dir) is not None:
         syncstate.ensure_no_pending(ctx)
     device_id, store_code = syncstate.device_id(ctx)
+    head, rules = syncstate.history(ctx)
     resp = client.enroll(
         server_url,
         wire.EnrollRequest(
-            code=code.strip(), device_id=device_id, store_code=store_code, device_name=device_name
+            code=code.strip(),
+            device_id=device_id,
+            store_code=store_code,
+            device_name=device_name,
+            history_head=head,
+            history_rules=[
+                wire.HistoryRules(device_seq=seq, payload_hash=h)
+                for seq, h in rules[-wire.MAX_HISTORY_RULES :]
+            ],
         ),
         verify=ca_bundle or True,
         timeout=timeout,

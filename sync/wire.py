@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 API_VERSION = "v1"
 PREFIX = f"/{API_VERSION}"
@@ -58,11 +58,34 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+MAX_HISTORY_RULES = 1000
+
+
+class HistoryRules(_Model):
+    """One rules change of the counter's history (a ``rules.changed`` made while it ran
+    alone)."""
+
+    device_seq: int = Field(ge=1, le=2**62)
+    payload_hash: str = _HASH
+
+
 class EnrollRequest(_Model):
     code: str = Field(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
     device_id: str = _ID
     store_code: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
     device_name: str | None = Field(default=None, max_length=64, pattern=r"^[^\x00-\x1f\x7f]*$")
+    # The history it brings: the last device_seq it has made, and its rules changes among
+    # them. HQ accepts its own rules events only as declared here (a request without them
+    # brings none).
+    history_head: int = Field(default=0, ge=0, le=2**62)
+    history_rules: list[HistoryRules] = Field(default_factory=list, max_length=MAX_HISTORY_RULES)
+
+    @model_validator(mode="after")
+    def _history_within_head(self) -> EnrollRequest:
+        seqs = [r.device_seq for r in self.history_rules]
+        if any(seq > self.history_head for seq in seqs) or len(set(seqs)) != len(seqs):
+            raise ValueError("history_rules must be distinct and at or before history_head")
+        return self
 
 
 class EnrollResponse(_Model):

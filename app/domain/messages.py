@@ -81,6 +81,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "该收银机已使用总部规则,不能再上传自己的规则变更",
         "This counter already works by HQ's rules: it cannot upload its own rules changes",
     ),
+    "hq_rules_after_joining": (
+        "该收银机加入总部时的记录到第 {head} 条为止,之后的规则变更只能由总部设置",
+        "This counter's history ended at event {head} when it joined HQ: later rules changes"
+        " are HQ's to make",
+    ),
+    "hq_rules_not_declared": (
+        "该规则变更不在收银机加入总部时申报的记录中",
+        "This rules change is not among the history the counter declared when it joined HQ",
+    ),
     "hq_rules_version_unknown": ("总部没有规则版本 {version}", "HQ has no rules version {version}"),
     "hq_txn_unknown": ("总部没有找到原交易 {txn_id}", "HQ has no transaction {txn_id}"),
     "hq_txn_foreign": (

@@ -164,6 +164,23 @@ def last_pushed_seq(uow: UnitOfWork) -> int:
     )
 
 
+# A change of the counter's own rules, made while it ran alone (its first rules come with
+# store.initialised, always its first event).
+RULES_CHANGED = "rules.changed"
+
+
+def history(uow: UnitOfWork) -> tuple[int, list[tuple[int, str]]]:
+    """The counter's last device_seq and its rules changes, (device_seq, payload_hash) in
+    order: the history it declares when it joins HQ."""
+    head = uow.session.scalar(select(func.coalesce(func.max(OutboxEvent.device_seq), 0)))
+    rows = uow.session.execute(
+        select(OutboxEvent.device_seq, OutboxEvent.payload_hash)
+        .where(OutboxEvent.type == RULES_CHANGED)
+        .order_by(OutboxEvent.device_seq)
+    ).all()
+    return int(head or 0), [(int(seq), str(h)) for seq, h in rows]
+
+
 def pending_events(uow: UnitOfWork, limit: int) -> Sequence[OutboxEvent]:
     return uow.session.scalars(
         select(OutboxEvent)

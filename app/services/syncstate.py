@@ -272,6 +272,13 @@ def record_result(ctx: CounterContext, error: str | None) -> None:
         uow.commit()
 
 
+def history(ctx: CounterContext) -> tuple[int, list[tuple[int, str]]]:
+    """(last device_seq, its rules changes as (device_seq, payload_hash)): what the counter
+    brings when it joins HQ."""
+    with ctx.reader() as uow:
+        return syncstore.history(uow)
+
+
 def device_id(ctx: CounterContext) -> tuple[str, str]:
     """(device id, store code) of this counter."""
     with ctx.reader() as uow:
