@@ -85,6 +85,8 @@ def list_devices(engine: Engine) -> list[dict[str, Any]]:
                 "enrolled_at": _dt(r.enrolled_at),
                 "last_seen_at": _dt(r.last_seen_at),
                 "last_seq": r.last_seq,
+                # The history it brought when it joined: its events up to here.
+                "history_head": r.history_head_seq,
                 "app_version": r.app_version,
                 "revoked": r.revoked_at is not None,
             }

@@ -29,6 +29,7 @@ def test_store_device_rules_staff_commands(hq: HQServer, make_counter, capsys, t
     code, data = run(capsys, hq, "device", "list")
     (device,) = data["devices"]
     assert device["store_code"] == "S001" and not device["revoked"]
+    assert device["history_head"] == 3  # it brought store.initialised and its two staff
     code, data = run(capsys, hq, "device", "revoke", device["device_id"])
     assert code == 0
     code, data = run(capsys, hq, "device", "list")
