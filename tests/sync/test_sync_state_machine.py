@@ -61,6 +61,7 @@ from app.services import (
     walk_in_refunds,
 )
 from app.services.checkout import checkout
+from app.services.context import load_rules
 from app.services.countcard_products import save_product
 from app.services.members import Registration, register_member
 from app.services.refunds import refund
@@ -82,7 +83,7 @@ from tests.hqkit import MANAGER_NO, MANAGER_PIN, Counter, HQServer, pg_base_url
 N_STORES = 3
 STORES = st.integers(0, N_STORES - 1)
 FORGERIES = ("inflate", "unknown_type", "cancel", "unknown_staff", "credit", "catalogue",
-             "walk_in_points", "over_refund")  # fmt: skip
+             "walk_in_points", "over_refund", "own_rules")  # fmt: skip
 ITEMS = st.sampled_from(["I1", "I2", "I3"])
 
 
@@ -566,6 +567,17 @@ class SyncMachine(RuleBasedStateMachine):
                          "barcodes": [], "category": None, "member_prices": {},
                          "points_eligible": True, "service": False, "active": True},
             }  # fmt: skip
+        elif how == "own_rules":  # rules of its own after it joined, naming no HQ version
+            boss = sign_in(h.ctx, MANAGER_NO, MANAGER_PIN)
+            with h.ctx.reader() as uow:
+                rules = load_rules(uow).to_dict()
+            rules["topup_bonuses"] = [{"min_fen": 100, "bonus_fen": yuan * 10_000}]
+            event["type"] = "rules.changed"
+            event["payload"] = {
+                "staff_id": boss.staff_id, "staff_no": boss.staff_no, "approved_by": None,
+                "approver_no": None, "rules_version": None, "at": pay["at"],
+                "rules": rules, "changed": ["topup_bonuses"],
+            }  # fmt: skip
         elif how == "cancel":
             event["type"] = "card.cancelled"
             total = victim.principal_fen + victim.bonus_fen
@@ -593,6 +605,8 @@ class SyncMachine(RuleBasedStateMachine):
         syncstate.acknowledge(h.ctx, answer["acked_seq"])
         [result] = answer["results"]
         assert result["status"] == "quarantined", (how, result)
+        if how == "own_rules":
+            assert result["code"] == "hq_rules_after_joining", result
         assert answer["acked_seq"] == event["device_seq"]
         self.forged += 1
 
