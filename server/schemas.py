@@ -365,9 +365,12 @@ class ShiftOpened(Envelope):
 
 
 class ShiftClosed(Envelope):
-    """A counted shift closed: the cash expected, counted and the difference, as it is."""
+    """A counted shift closed: the cash expected, counted and the difference, as it is.
+    ``cashier_id``: whose shift it was (``staff_id`` closed it; events of older releases
+    name no owner)."""
 
     shift_id: Id
+    cashier_id: Id | None = None
     business_date: Date
     float_fen: PlusFen
     expected_fen: Fen

@@ -1110,9 +1110,12 @@ def _rules_changed(batch: Batch, ev: s.RulesChanged, _member: Any, seq: int) -> 
         raise Refused("schema", detail="rules") from None
 
 
-def _shift_closed(_batch: Batch, ev: s.ShiftClosed, _member: Any, _seq: int) -> None:
-    """The difference is the count less the cash expected, as the counter recorded it."""
+def _shift_closed(batch: Batch, ev: s.ShiftClosed, _member: Any, _seq: int) -> None:
+    """The difference is the count less the cash expected, as the counter recorded it; the
+    shift was a staff member's of this store."""
     _text_ok({"reason": ev.reason})
+    if ev.cashier_id is not None and batch.role_of(ev.cashier_id, None) is None:
+        raise Refused("staff_unknown", staff=ev.cashier_id)
     if ev.over_short_fen != ev.counted_fen - ev.expected_fen:
         raise _money("the over/short is not the count less the cash expected")
 

@@ -275,7 +275,8 @@ def close_shift(
         s.closed_by = actor.staff_id
         summary = {
             "shift_id": s.id,
-            "staff_id": s.staff_id,
+            # Whose shift it was: the event's staff_id is who closed it (a manager may).
+            "cashier_id": s.staff_id,
             "business_date": s.business_date.isoformat(),
             "float_fen": s.float_fen,
             "expected_fen": expected,

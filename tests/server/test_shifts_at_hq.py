@@ -4,6 +4,7 @@ reason. And every event type a counter writes by name has HQ's strict schema."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -14,11 +15,12 @@ from sqlalchemy import select
 from app.domain.ids import uuid7
 from app.services import shifts, syncstate
 from app.services.members import Registration, register_member
+from app.services.security import sign_in
 from app.services.stored_value import top_up
 from server import schemas
 from server import tables as t
 from server.quarantine import list_quarantine
-from tests.hqkit import Counter, HQServer
+from tests.hqkit import MANAGER_NO, MANAGER_PIN, Counter, HQServer
 from tests.server.test_authority import forge, quarantined
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,3 +76,32 @@ def test_a_shift_reaches_hq_and_a_forged_close_is_quarantined(
         "shift.closed",
         "shift.opened",
     ]
+
+
+def test_a_shift_a_manager_closes_stays_the_cashiers_at_hq(
+    hq: HQServer, make_counter: Callable[..., Counter]
+) -> None:
+    """The manager closes the cashier's shift: HQ's copy names whose shift it was
+    (cashier_id) beside who closed it (staff_id); a made-up owner is quarantined."""
+    a = make_counter("S001")
+    manager = sign_in(a.ctx, MANAGER_NO, MANAGER_PIN)
+    opened = shifts.open_shift(a.ctx, a.cashier, 10_000)
+    shifts.count_shift(a.ctx, manager, total_fen=10_000, shift_id=opened.shift_id)
+    shifts.close_shift(a.ctx, manager, shift_id=opened.shift_id)
+    a.sync()
+    assert list_quarantine(hq.engine) == []
+    with hq.engine.connect() as conn:
+        body = conn.scalar(select(t.event.c.payload).where(t.event.c.type == "shift.closed"))
+    payload = json.loads(body)
+    assert payload["cashier_id"] == a.cashier.staff_id
+    assert payload["staff_id"] == manager.staff_id != a.cashier.staff_id
+
+    second = shifts.open_shift(a.ctx, a.cashier, 0)
+    a.sync()
+    shifts.count_shift(a.ctx, manager, total_fen=0, shift_id=second.shift_id)
+    shifts.close_shift(a.ctx, manager, shift_id=second.shift_id)
+
+    def made_up_owner(ev: dict[str, Any]) -> None:
+        ev["payload"]["cashier_id"] = uuid7()
+
+    quarantined(forge(a, made_up_owner), "hq_staff_unknown")
