@@ -299,6 +299,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "stored value ¥{principal}, bonus ¥{bonus} (the manager settles any cash taken with "
         "the customer)",
     ),
+    "refund_voided_at_hq": (
+        "交易 {txn_id} 的退款已被总部作废并已冲回,不能再次退款,请联系总部处理",
+        "HQ voided the refund of transaction {txn_id} and this counter reversed it: it cannot"
+        " be refunded again here; ask HQ",
+    ),
     "txn_voided_at_hq": (
         "总部已作废这笔交易 {txn_id},本机已冲回,不能再退款",
         "HQ voided transaction {txn_id}; this counter reversed it, so it cannot be refunded",

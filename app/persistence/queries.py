@@ -9,7 +9,10 @@ attribute names), which is what the scan box's read-only hot path needs.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, literal_column, select, tuple_
+from typing import Any
+
+from sqlalchemy import bindparam, exists, func, literal_column, select, tuple_
+from sqlalchemy.orm import aliased
 
 from app.domain.business_day import SETTING_KEY as BUSINESS_DAY_SETTING
 from app.persistence.refund_tables import TxnRefundLine
@@ -176,10 +179,21 @@ MEMBER_TXN_PAGE_BEFORE = (
     .limit(bindparam("limit"))
 )
 
+# The transactions HQ voided and this counter reversed (app.services.voids, kind "hq_void"):
+# a refund among them refunds nothing any more.
+_VOID_TXN = aliased(Txn)
+
+
+def _not_voided(txn_id: Any) -> Any:
+    """``txn_id`` names no transaction HQ voided (one probe of ix_txn_original)."""
+    return ~exists().where(_VOID_TXN.original_txn_id == txn_id, _VOID_TXN.kind == "hq_void")
+
+
 # :txn_ids (expanding) — those of these checkouts and top-ups a refund reverses
 REFUNDED_AMONG = select(Txn.original_txn_id).where(
     Txn.original_txn_id.in_(bindparam("txn_ids", expanding=True)),
     Txn.kind.in_(("refund", "topup_refund")),
+    _not_voided(Txn.id),
 )
 
 # :txn_ids (expanding) — (sale, quantity sold) and (sale, quantity refunded so far)
@@ -190,7 +204,10 @@ QUANTITY_SOLD = (
 )
 QUANTITY_REFUNDED = (
     select(TxnRefundLine.original_txn_id, func.sum(TxnRefundLine.quantity))
-    .where(TxnRefundLine.original_txn_id.in_(bindparam("txn_ids", expanding=True)))
+    .where(
+        TxnRefundLine.original_txn_id.in_(bindparam("txn_ids", expanding=True)),
+        _not_voided(TxnRefundLine.txn_id),
+    )
     .group_by(TxnRefundLine.original_txn_id)
 )
 

@@ -52,18 +52,12 @@ def refund(
             raise RuleError("refund_by_lines", txn_id=original.id)
         if original.member_id is None:
             raise RuleError("refund_amount_only_walk_in", txn_id=original.id)
-        if uow.refund_of(original.id) is not None:
-            raise RuleError("already_refunded", txn_id=original.id)
-        if voids.voided(uow, original.id):
-            raise RuleError("txn_voided_at_hq", txn_id=original.id)
+        refundable_once(uow, original.id)
     approver = approve(ctx, approval, Permission.REFUND)
     with ctx.uow() as uow:
         original = uow.txn(txn_id.strip())
         assert original is not None and original.member_id is not None
-        if uow.refund_of(original.id) is not None:
-            raise RuleError("already_refunded", txn_id=original.id)
-        if voids.voided(uow, original.id):
-            raise RuleError("txn_voided_at_hq", txn_id=original.id)
+        refundable_once(uow, original.id)
         member = uow.member(original.member_id)
         assert member is not None
         if member.status != "active":
@@ -74,6 +68,19 @@ def refund(
             result = _refund_topup(ctx, uow, actor, approver, original, member)
         uow.commit()
         return result
+
+
+def refundable_once(uow: UnitOfWork, txn_id: str) -> None:
+    """A checkout or top-up is refunded once (uq_txn_refund_once): not again, not after
+    HQ voided it, and not after HQ voided its refund (the refund is reversed here, but it
+    keeps the one refund the transaction has: HQ settles it)."""
+    done = uow.refund_of(txn_id)
+    if done is not None and voids.voided(uow, done.id):
+        raise RuleError("refund_voided_at_hq", txn_id=txn_id)
+    if done is not None:
+        raise RuleError("already_refunded", txn_id=txn_id)
+    if voids.voided(uow, txn_id):
+        raise RuleError("txn_voided_at_hq", txn_id=txn_id)
 
 
 def _money_back(uow: UnitOfWork, original: Txn, refund_txn: Txn) -> list[dict[str, Any]]:

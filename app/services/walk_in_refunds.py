@@ -20,11 +20,11 @@ from app.domain.errors import NotFoundError, RuleError
 from app.persistence import sale_store
 from app.persistence.tables import Txn, TxnTender
 from app.persistence.uow import UnitOfWork
-from app.services import voids
 from app.services.context import CounterContext
 from app.services.ledger import new_txn
 from app.services.partial_refunds import EVENT, PartialRefundResult, check_reason
 from app.services.recording import record
+from app.services.refunds import refundable_once
 from app.services.security import Actor, Approval, Permission, approve, require
 
 
@@ -57,10 +57,7 @@ def _original(uow: UnitOfWork, txn_id: str) -> Txn:
         raise NotFoundError("txn_not_found", txn_id=txn_id)
     if not is_amount_sale(uow, original):
         raise RuleError("txn_not_amount_walk_in", txn_id=original.id)
-    if uow.refund_of(original.id) is not None:
-        raise RuleError("already_refunded", txn_id=original.id)
-    if voids.voided(uow, original.id):
-        raise RuleError("txn_voided_at_hq", txn_id=original.id)
+    refundable_once(uow, original.id)
     return original
 
 

@@ -649,6 +649,37 @@ def test_a_voided_top_up_cannot_be_refunded(
     assert balances(b, member_id)[:2] == (100_000, 15_000)
 
 
+def test_a_refund_hq_voided_is_reversed_and_cannot_be_made_again_here(
+    hq: HQServer, make_counter: Callable[..., Counter]
+) -> None:
+    """HQ voids a refused refund of a checkout: the counter reverses it, the member's history
+    no longer shows the sale refunded, and a second refund here is refused with the reason
+    (a checkout has one refund; HQ settles it) and changes nothing."""
+    from app.domain.errors import RuleError
+
+    a, _b, member_id = two_stores(make_counter)
+    sale_a = checkout(a.ctx, a.cashier, P1, 20_000)
+    a.sync()
+    before = balances(a, member_id)
+    refund(a.ctx, a.cashier, sale_a.txn_id, OK)
+
+    def more_back(ev: dict[str, Any]) -> None:
+        ev["payload"]["sv_entries"][0]["principal_fen"] += 1_000
+
+    held = forge(a, more_back)
+    assert held["status"] == "quarantined", held
+    [row] = list_quarantine(hq.engine)
+    assert hq_main(["--db", hq.url, "quarantine", "resolve", str(row["id"]), "--void"]) == 0
+    a.sync()
+    assert balances(a, member_id) == before
+    with a.ctx.reader() as uow:
+        assert uow.refunded_among({sale_a.txn_id}) == set()
+    with pytest.raises(RuleError) as refused:
+        refund(a.ctx, a.cashier, sale_a.txn_id, OK)
+    assert refused.value.code == "refund_voided_at_hq"
+    assert balances(a, member_id) == before
+
+
 def test_an_event_hq_staff_corrected_is_corrected_at_the_counter_that_made_it(
     hq: HQServer, make_counter: Callable[..., Counter], tmp_path: Path, capsys
 ) -> None:

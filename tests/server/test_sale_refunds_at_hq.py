@@ -155,7 +155,12 @@ def test_a_refund_hq_voided_gave_nothing_back(
     a.sync()  # the counter hears of it and reverses the refund's entries
     assert balances(a, member_id) == before
     assert [x.left for x in partial_refunds.refundable(a.ctx, s.txn_id)] == [3, 1]
+    with a.ctx.reader() as uow:  # the member's history no longer shows it refunded
+        assert uow.refunded_among({s.txn_id}) == set()
     again = partial_refunds.refund(a.ctx, a.cashier, s.txn_id, {0: 3}, "质量问题", OK)
+    with a.ctx.reader() as uow:
+        assert uow.refunded_among({s.txn_id}) == {s.txn_id}
+        assert uow.partly_refunded_among({s.txn_id}) == {s.txn_id}  # one unit of two lines
     assert again.points_restored > 0
     a.sync()
     assert list_quarantine(hq.engine) == []
