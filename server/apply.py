@@ -17,7 +17,7 @@ from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 from app.domain.events import Effects, effects, final_tier
 from app.domain.hlc import newer
 from app.domain.text import refused_chars
-from server import countcards
+from server import countcards, tags
 from server import tables as t
 from server.errors import HQError
 
@@ -216,6 +216,8 @@ def apply_event(
         countcards.apply(
             conn, event_type, payload, event_id=event_id, store_code=store_code, now=now
         )
+    if event_type in tags.EVENT_TYPES:  # member tags' own tables (server.tags)
+        tags.apply(conn, event_type, payload, store_code or "", now)
     if eff.member_id is None:
         if event_type in WALK_IN_TXNS and eff.txn_id is not None:
             # A walk-in sale (散客) moves no member's figures: HQ keeps its transaction (the

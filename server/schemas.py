@@ -630,6 +630,27 @@ COUNTCARD_SCHEMAS: dict[str, type[Envelope]] = {
 }
 
 
+# -- member tags (app.services.tags); the definition checked again by app.domain.tags -------
+TagCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9_]{1,24}$")]
+
+
+class TagSaved(Envelope):
+    tag: dict[str, Any] = Field(max_length=8)
+
+
+class MemberTagSet(Envelope):
+    member_id: Id
+    tag_code: TagCode
+    present: bool
+    hlc: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+TAG_SCHEMAS: dict[str, type[Envelope]] = {
+    "tag.saved": TagSaved,
+    "member.tag_set": MemberTagSet,
+}
+
+
 SCHEMAS: dict[str, type[Envelope]] = {
     "member.registered": Registered,
     "member.imported": Imported,
@@ -662,6 +683,7 @@ SCHEMAS: dict[str, type[Envelope]] = {
     "sale.completed": SaleCompleted,
     "sale.refunded": SaleRefunded,
     **COUNTCARD_SCHEMAS,
+    **TAG_SCHEMAS,
 }
 
 # Types only HQ itself makes: a counter that sends one is refused.

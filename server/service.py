@@ -127,6 +127,9 @@ def admit(
         raise validate.Refused("schema", detail=exc.detail or exc.code) from None
     except (KeyError, TypeError, ValueError, AttributeError):
         raise validate.Refused("schema", detail="a field is missing or malformed") from None
+    if event_type == "tag.saved":  # every counter of the chain learns it
+        tag = {"tag": payload["tag"], "store_code": dev.store_code}
+        return streams.Outgoing("catalogue", tag, dev.device_id, dev.store_code)
     if event_type == "countcard.product_saved":  # every counter of the chain learns it
         product = {"product": payload["product"], "store_code": dev.store_code}
         return streams.Outgoing("catalogue", {"countcard_product": product}, dev.device_id,

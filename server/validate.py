@@ -50,7 +50,7 @@ from app.domain.rules import Rules, default_rules
 from app.domain.sale import payment_parts, priced_again
 from app.domain.text import refused_chars
 from app.services.security import APPROVER_ROLES, ROLE_PERMISSIONS, Permission, Role
-from server import countcards, sale_refunds
+from server import countcards, sale_refunds, tags
 from server import schemas as s
 from server import tables as t
 
@@ -109,6 +109,10 @@ POLICY: dict[str, tuple[Permission | None, bool, bool]] = {
     "countcard.refunded": (Permission.REFUND, True, False),
     "countcard.transferred": (Permission.COUNTCARD_TRANSFER, True, False),
     "countcard.expired": (Permission.POINTS_EXPIRE, False, False),
+    # Member tags (server.tags): a store tags the members it serves; a definition is the
+    # store's that made it.
+    "tag.saved": (Permission.TAG_EDIT, False, False),
+    "member.tag_set": (Permission.TAG_SET, False, False),
 }
 
 
@@ -1314,6 +1318,23 @@ def _countcard(batch: Batch, ev: s.Envelope, _member: Any, _seq: int) -> None:
     _ledger_ids(batch, getattr(ev, "txn_id", None), sv, member_id=member_id)
 
 
+def _tag_saved(batch: Batch, ev: s.TagSaved, _member: Any, _seq: int) -> None:
+    """A valid definition, the device store's own tag (or a new one), its kind as made."""
+    try:
+        tags.check_saved(batch.conn, batch.store_code, ev.tag)
+    except tags.TagRefused as exc:
+        raise Refused(exc.code, **exc.params) from None
+
+
+def _member_tag_set(batch: Batch, ev: s.MemberTagSet, _member: Any, _seq: int) -> None:
+    """A manual tag HQ knows, set by a staff member allowed to set it, with a clock."""
+    role = batch.role_of(ev.staff_id, ev.staff_no)
+    try:
+        tags.check_set(batch.conn, ev.tag_code, ev.hlc, manager=role in APPROVER_ROLES)
+    except tags.TagRefused as exc:
+        raise Refused(exc.code, **exc.params) from None
+
+
 _CHECKS: dict[type[s.Envelope], Any] = {
     s.Registered: _registered,
     s.Imported: _imported,
@@ -1344,4 +1365,6 @@ _CHECKS: dict[type[s.Envelope], Any] = {
     s.SaleCompleted: sale_check,
     s.SaleRefunded: _sale_refunded,
     **dict.fromkeys(s.COUNTCARD_SCHEMAS.values(), _countcard),
+    s.TagSaved: _tag_saved,
+    s.MemberTagSet: _member_tag_set,
 }

@@ -25,7 +25,7 @@ from app.domain.money import format_cny
 from app.domain.phone import looks_like_phone
 from app.domain.window import window_start
 from app.ports import CustomerDisplay
-from app.services import countcards, partial_refunds, walk_in_refunds
+from app.services import countcards, partial_refunds, tags, walk_in_refunds
 from app.services.cart_quote import has_catalogue
 from app.services.history import (
     Cursor,
@@ -398,6 +398,17 @@ class CounterScreen(QWidget):
             owner=self,
             read=True,
         ).success(self._count_cards_loaded).run()
+        Op(
+            self.session.tasks,
+            lambda: (member_id, tags.member_tags(ctx, member_id)),
+            owner=self,
+            read=True,
+        ).success(self._tags_loaded).run()
+
+    def _tags_loaded(self, loaded: tuple[str, list[tags.MemberTagView]]) -> None:
+        member_id, found = loaded
+        if self.member is not None and self.member.member_id == member_id:
+            self.panel.show_member_tags(found)
 
     def _count_cards_loaded(self, cards: list[countcards.CardView]) -> None:
         if self.member is not None and all(c.member_id == self.member.member_id for c in cards):

@@ -25,6 +25,7 @@ from app.domain.window import window_start
 from app.services.countcards import CardView
 from app.services.history import Cursor, HistoryPage, MemberHistory, Tab
 from app.services.lookup import MemberView
+from app.services.tags import MemberTagView
 from ui.models import (
     CheckoutsModel,
     CountCardsModel,
@@ -54,6 +55,8 @@ class MemberPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.view: MemberView | None = None
+        self._member_tags: list[MemberTagView] = []  # the member's tags (app.services.tags)
+        self._hints: list[str] = []  # what the panel notes itself (birthday, no password)
         # Another store's member's full number as HQ gave it: (member id, number), shown
         # until another member is on screen; held by this widget only, never stored.
         self._full_phone: tuple[str, str] | None = None
@@ -176,6 +179,8 @@ class MemberPanel(QWidget):
         return table
 
     def show_member(self, view: MemberView, today: dt.date) -> None:
+        if self.view is None or self.view.member_id != view.member_id:
+            self._member_tags = []  # another member: theirs come with their history
         self.view = view
         if self._full_phone is not None and self._full_phone[0] != view.member_id:
             self._full_phone = None  # another member: their number is not shown
@@ -264,11 +269,25 @@ class MemberPanel(QWidget):
         return tags
 
     def _set_tags(self, tags: list[str]) -> None:
+        self._hints = tags
+        self._draw_tags()
+
+    def show_member_tags(self, tags: Sequence[MemberTagView]) -> None:
+        """The member's own tags (manual and rule, app.services.tags), first in the row."""
+        self._member_tags = list(tags)
+        self._draw_tags()
+
+    def _draw_tags(self) -> None:
         while self.tags.count():
             item = self.tags.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
-        for text in tags:
+        for tag in self._member_tags:
+            chip = _label(tag.name, "tag", self)
+            chip.setProperty("colour", tag.colour)
+            chip.setToolTip(self.tr("规则标签") if tag.kind == "rule" else self.tr("手动标签"))
+            self.tags.addWidget(chip)
+        for text in self._hints:
             self.tags.addWidget(_label(text, "tag", self))
         self.tags.addStretch(1)
 
@@ -316,6 +335,7 @@ class MemberPanel(QWidget):
 
     def clear(self) -> None:
         self.view = None
+        self._member_tags = []
         self._full_phone = None
         self.phone.clear()
         self.show_phone.hide()

@@ -57,6 +57,13 @@ QLabel[role="badge"] {{ background: #d4a017; color: white; font-weight: bold;
     padding: 3px 10px; border-radius: 10px; }}
 QLabel[role="tag"] {{ background: #e3e8ef; color: #334; padding: 2px 8px;
     border-radius: 8px; }}
+QLabel[role="tag"][colour="red"] {{ background: #fbe0e0; color: #8a1c1c; }}
+QLabel[role="tag"][colour="orange"] {{ background: #fde8d4; color: #8a4510; }}
+QLabel[role="tag"][colour="gold"] {{ background: #fbf0c8; color: #6e5400; }}
+QLabel[role="tag"][colour="green"] {{ background: #dcf2de; color: #1d5c26; }}
+QLabel[role="tag"][colour="teal"] {{ background: #d6f0ee; color: #155e58; }}
+QLabel[role="tag"][colour="blue"] {{ background: #dde8fa; color: #1a3f80; }}
+QLabel[role="tag"][colour="purple"] {{ background: #ece1f7; color: #4f2478; }}
 QLabel[role="total"] {{ font-size: 30px; font-weight: bold; color: {ACCENT}; }}
 QFrame[role="card"] {{ background: white; border: 1px solid #d8dde4; border-radius: 8px; }}
 QCheckBox {{ min-height: 48px; spacing: 12px; }}

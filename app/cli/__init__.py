@@ -111,12 +111,13 @@ def main(
     if args.command is None:
         return (start or _run_demo)(data_dir, args)
 
-    from app.cli import catalogue, countcards, coupons, held, manager, refund, render, sale
+    from app.cli import catalogue, countcards, coupons, held, manager, refund, render, sale, tags
     from app.cli.commands import HANDLERS, NO_ACTOR, NO_STORE
 
     handlers: dict[Key, Handler] = {**HANDLERS, **catalogue.HANDLERS, **held.HANDLERS,
                                     **sale.HANDLERS, **countcards.HANDLERS,
-                                    **refund.HANDLERS, **coupons.HANDLERS}  # fmt: skip
+                                    **refund.HANDLERS, **coupons.HANDLERS,
+                                    **tags.HANDLERS}  # fmt: skip
     no_actor, no_store = set(NO_ACTOR), set(NO_STORE)
     renderers = {
         **render.TEXT_RENDERERS,
@@ -127,6 +128,7 @@ def main(
         **sale.TEXT_RENDERERS,
         **refund.TEXT_RENDERERS,
         **coupons.TEXT_RENDERERS,
+        **tags.TEXT_RENDERERS,
     }
     for ext in extensions:
         handlers.update(ext.handlers)

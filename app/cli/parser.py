@@ -204,6 +204,9 @@ def build_parser() -> Parser:
     from app.cli.coupon_parser import add_parsers as add_coupon_parsers
 
     add_coupon_parsers(sub, Parser)
+    from app.cli.tag_parser import add_parsers as add_tag_parsers
+
+    add_tag_parsers(sub, Parser)
 
     p = sub.add_parser("backup", help="consistent, checked copy of the database")
     p.add_argument("path", nargs="?", help="a new file (default: the backup folder)")

@@ -81,6 +81,7 @@ class Effects:
     password_hash: str | None = None
     password_at_hq: bool = False  # set, its verifier kept at HQ (another store's member)
     profile: dict[str, tuple[Any, str]] = field(default_factory=dict)  # field -> (value, hlc)
+    tags: dict[str, tuple[bool, str]] = field(default_factory=dict)  # manual tag -> (on, hlc)
     also_members: set[str] = field(default_factory=set)  # a count card's receiver
 
     @property
@@ -154,6 +155,8 @@ def effects(event_type: str, payload: dict[str, Any]) -> Effects:
             for name, change in payload["fields"].items()
             if name in PROFILE_FIELDS
         }
+    elif event_type == "member.tag_set":
+        eff.tags = {str(payload["tag_code"]): (bool(payload["present"]), str(payload["hlc"]))}
     elif event_type == "countcard.transferred":  # the receiver's stores learn the card too
         eff.also_members.add(payload["to_member_id"])
     elif event_type == "member.merged":

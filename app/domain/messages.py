@@ -18,6 +18,7 @@ from app.domain.coupon_messages import COUPON_MESSAGES
 from app.domain.held_messages import HELD_MESSAGES
 from app.domain.refund_messages import REFUND_MESSAGES
 from app.domain.sale_messages import SALE_MESSAGES
+from app.domain.tag_messages import TAG_MESSAGES
 
 LANGUAGES = ("zh", "en")
 _language = "zh"
@@ -970,6 +971,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 MESSAGES.update(CATALOGUE_MESSAGES)
 MESSAGES.update(HELD_MESSAGES)
 MESSAGES.update(COUPON_MESSAGES)
+MESSAGES.update(TAG_MESSAGES)  # member tags (app.services.tags)
 MESSAGES.update(SALE_MESSAGES)  # cart and walk-in sales (app.services.sale)
 MESSAGES.update(REFUND_MESSAGES)  # partial refunds (app.services.partial_refunds)
 MESSAGES.update(CHAIN_SALE_MESSAGES)  # another store's sale refunded here (chain_sales)
@@ -992,6 +994,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "printer_profile": ("打印机型号", "The printer profile"),
     "backup_folder": ("备份文件夹", "The backup folder"),
     "device_address": ("设备地址", "The device address"),
+    "tag_name": ("标签名称", "The tag name"),
 }
 
 

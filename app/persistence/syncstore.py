@@ -169,6 +169,12 @@ def last_pushed_seq(uow: UnitOfWork) -> int:
 RULES_CHANGED = "rules.changed"
 
 
+def node_of(uow: UnitOfWork) -> str:
+    """This counter's name in clock stamps (its device id without dashes)."""
+    store = uow.store()
+    return store.device_id.replace("-", "") if store else "local"
+
+
 def history(uow: UnitOfWork) -> tuple[int, list[tuple[int, str]]]:
     """The counter's last device_seq and its rules changes, (device_seq, payload_hash) in
     order: the history it declares when it joins HQ."""

@@ -32,7 +32,15 @@ from app.persistence.tables import (
     Txn,
 )
 from app.persistence.uow import UnitOfWork
-from app.services import chain_sales, countcard_products, countcard_sync, foreign, parking, voids
+from app.services import (
+    chain_sales,
+    countcard_products,
+    countcard_sync,
+    foreign,
+    parking,
+    tags,
+    voids,
+)
 from app.services.catalogue import apply_catalogue
 from app.services.context import CounterContext
 from app.services.ledger import apply_lot, apply_points, apply_sv
@@ -108,6 +116,8 @@ def _apply_one(ctx: CounterContext, uow: UnitOfWork, state: Any, change: PulledC
         apply_staff(ctx, uow, change.body)
     elif change.kind == "catalogue" and "countcard_product" in change.body:
         countcard_products.apply_pulled(ctx, uow, change.body["countcard_product"])
+    elif change.kind == "catalogue" and "tag" in change.body:
+        tags.apply_pulled(ctx, uow, change.body)
     elif change.kind == "catalogue":
         apply_catalogue(ctx, uow, change.body)
 
@@ -313,12 +323,14 @@ def _member_changes(
         member.pay_password_failures = 0
     if eff.profile and eff.member_id:
         apply_profile(ctx, uow, state, _member(uow, eff.member_id), eff.profile)
+    if eff.tags and eff.member_id:
+        _member(uow, eff.member_id)  # parked until the member is here
+        tags.apply_member_tags(ctx, uow, eff.member_id, eff.tags)
 
 
 def node_of(uow: UnitOfWork) -> str:
     """This counter's name in clock stamps (its device id without dashes)."""
-    store = uow.store()
-    return store.device_id.replace("-", "") if store else "local"
+    return syncstore.node_of(uow)
 
 
 def apply_profile(

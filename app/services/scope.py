@@ -41,7 +41,7 @@ from app.persistence.tables import (
     Txn,
 )
 from app.persistence.uow import UnitOfWork
-from app.services import countcard_products, countcard_sync, foreign
+from app.services import countcard_products, countcard_sync, foreign, tags
 from app.services.catalogue import apply_catalogue
 from app.services.context import CounterContext
 from app.services.recording import record
@@ -103,6 +103,9 @@ def apply_members(ctx: CounterContext, uow: UnitOfWork, lines: list[dict[str, An
             with syncstore.savepoint(uow):
                 new += _merge(ctx, uow, line, known, pending, referrers, now, seen)
                 countcard_sync.apply_snapshot(ctx, uow, line)
+                if line.get("tags"):  # its manual tags, on or off, with their clocks
+                    flags = {c: (bool(p), str(h)) for c, (p, h) in line["tags"].items()}
+                    tags.apply_member_tags(ctx, uow, line["member"]["id"], flags)
         except CounterError as exc:
             # One member this counter cannot take (a clash with data here): the others go
             # on; a change about them waits (parked) until it can.
@@ -343,6 +346,8 @@ def join(
             apply_catalogue(ctx, uow, {"item": item})
         for product in header.get("countcard_products") or ():
             countcard_products.apply_pulled(ctx, uow, product)
+        for tag in header.get("tags") or ():
+            tags.apply_pulled(ctx, uow, tag)
         uow.commit()
     held: set[str] = set()
     page: list[dict[str, Any]] = []

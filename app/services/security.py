@@ -58,6 +58,10 @@ class Permission(StrEnum):
     TIER_OVERRIDE = "tier.override"
     CARD_CANCEL = "card.cancel"
     COUNTCARD_TRANSFER = "countcard.transfer"  # with a manager's approval
+    # Member tags: put a manual tag on a member or take it off (a tag may ask for a manager);
+    # define the chain's tags.
+    TAG_SET = "tag.set"
+    TAG_EDIT = "tag.edit"
 
 
 _CASHIER = {
@@ -70,6 +74,7 @@ _CASHIER = {
     Permission.CARD_REPLACE,
     Permission.CARD_FREEZE,
     Permission.SHIFT,
+    Permission.TAG_SET,
     # A cashier may start these; each one still needs a manager's approval.
     Permission.REFUND,
     Permission.STORED_VALUE_ADJUST,
@@ -97,6 +102,7 @@ _MANAGER = _CASHIER | {
     Permission.AUDIT_VIEW,
     Permission.RULES_EDIT,
     Permission.CATALOGUE_EDIT,
+    Permission.TAG_EDIT,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CASHIER: frozenset(_CASHIER),
