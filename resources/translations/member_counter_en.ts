@@ -1996,6 +1996,14 @@ Reason: {0}</translation>
         <source>积分将过期</source>
         <translation>Points expiring</translation>
     </message>
+    <message>
+        <source>规则标签</source>
+        <translation>Rule tag</translation>
+    </message>
+    <message>
+        <source>手动标签</source>
+        <translation>Manual tag</translation>
+    </message>
 </context>
 <context>
     <name>OlderHistoryDialog</name>
@@ -3507,6 +3515,14 @@ Installer: {2}</translation>
         <translation>Coupon issued</translation>
     </message>
     <message>
+        <source>保存会员标签</source>
+        <translation>Save a member tag</translation>
+    </message>
+    <message>
+        <source>设置会员标签</source>
+        <translation>Set a member's tag</translation>
+    </message>
+    <message>
         <source>次卡过期</source>
         <translation>Count card expired</translation>
     </message>
@@ -3681,6 +3697,10 @@ Installer: {2}</translation>
     <message>
         <source>优惠券模板</source>
         <translation>Coupon template</translation>
+    </message>
+    <message>
+        <source>会员标签</source>
+        <translation>Member tag</translation>
     </message>
     <message>
         <source>备份与恢复(全部)</source>
