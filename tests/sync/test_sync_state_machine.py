@@ -58,6 +58,7 @@ from app.services import (
     partial_refunds,
     sale,
     syncstate,
+    tags,
     walk_in_refunds,
 )
 from app.services.checkout import checkout
@@ -67,7 +68,7 @@ from app.services.members import Registration, register_member
 from app.services.refunds import refund
 from app.services.security import Approval, sign_in
 from app.services.stored_value import top_up
-from server import admin
+from server import admin, tag_tables
 from server import catalogue as hq_catalogue
 from server import countcard_tables as ct
 from server import countcards as hq_countcards
@@ -134,6 +135,8 @@ class SyncMachine(RuleBasedStateMachine):
         self.phones = iter(range(10_000))
         self.phone_of: dict[str, str] = {}
         self.prices: dict[str, int] = {"SVC": 5_000}  # item code -> the price HQ set last
+        boss = sign_in(self.stores[0].ctx, MANAGER_NO, MANAGER_PIN)  # a tag every store sets
+        tags.save_tag(self.stores[0].ctx, boss, code="VIP", name="重要客户")
         for i, c in enumerate(self.stores):  # each store's card: 3 paid times + 1 gift, ¥100
             c.sync()
             boss = sign_in(c.ctx, MANAGER_NO, MANAGER_PIN)
@@ -201,6 +204,15 @@ class SyncMachine(RuleBasedStateMachine):
         self.phone_of[view.member_id] = phone  # what a customer presents at another store
         self.known[i].add(view.member_id)
         return view.member_id
+
+    @rule(member=members, i=STORES, present=st.booleans())
+    def tag(self, member: str, i: int, present: bool) -> None:
+        """A store puts the manual tag on the member or takes it off, online or not."""
+        if member not in self.known[i]:
+            return
+        c = self.stores[i]
+        with contextlib.suppress(CounterError):  # already so, or the tag not here yet
+            tags.set_tag(c.ctx, c.cashier, member, "VIP", present)
 
     @rule(member=members, i=STORES, yuan=st.integers(1, 800))
     def top_up(self, member: str, i: int, yuan: int) -> None:
@@ -716,6 +728,16 @@ class SyncMachine(RuleBasedStateMachine):
             e, card = ct.countcard_entry.c, ct.countcard.c
             hq_cards = set(conn.execute(select(card.member_id, e.entry_id, e.kind, e.value_fen)
                                         .join(ct.countcard, card.id == e.card_id)))  # fmt: skip
+        with self.hq.engine.connect() as conn:  # each copy holds HQ's manual tags, last wins
+            mt = tag_tables.member_tag.c
+            hq_tags = set(conn.execute(select(mt.member_id, mt.tag_code, mt.present, mt.hlc)))
+        for i, c in enumerate(self.stores):
+            with c.ctx.reader() as uow:
+                rows = uow.session.execute(
+                    text("SELECT member_id, tag_code, present, hlc FROM member_tag")
+                ).all()
+            held = {(m, code, bool(on), h) for m, code, on, h in rows}
+            assert held == {r for r in hq_tags if r[0] in scope[i]}, c.store_code
         for i, c in enumerate(self.stores):  # each copy holds HQ's count-card rows of its scope
             with c.ctx.reader() as uow:
                 # (a copy of a card given to a member this store does not hold is done)
