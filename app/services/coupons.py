@@ -19,14 +19,18 @@ from typing import Any
 
 from app.domain.cart import CartLine, PricedCart
 from app.domain.coupons import (
+    EXPIRED,
     ISSUED,
     REDEEMED,
     RESTORED,
+    USABLE,
+    VOIDED,
     CouponUse,
     Terms,
     Validity,
     check_terms,
     check_validity,
+    check_when_where,
     display_code,
     eligible_lines,
     new_code,
@@ -38,7 +42,9 @@ from app.domain.coupons import (
 )
 from app.domain.errors import NotFoundError, RuleError, ValidationError
 from app.domain.ids import uuid7
+from app.domain.messages import current_language
 from app.domain.offline import OfflineLimits, is_offline
+from app.domain.phone import mask_phone
 from app.domain.text import check_text
 from app.persistence import coupon_store, syncstore
 from app.persistence.coupon_tables import Coupon, CouponEntry, CouponTemplate
@@ -87,7 +93,7 @@ class CouponView:
     member_id: str | None  # None: a bearer coupon
     valid_from: dt.date
     valid_until: dt.date
-    state: str  # usable, redeemed, voided, expired (as the ledger says)
+    state: str  # usable, redeemed, voided (as the ledger says), expired (past its validity)
 
     @property
     def shown_code(self) -> str:
@@ -107,7 +113,15 @@ def template_view(row: CouponTemplate) -> TemplateView:
     )
 
 
-def coupon_view(uow: UnitOfWork, row: Coupon) -> CouponView:
+def shown_state(ledger_state: str, valid_until: dt.date, today: dt.date | None) -> str:
+    """The state a coupon is shown in: its ledger's, and ``expired`` once a usable coupon is
+    past its validity (nothing is written for that: the date says it)."""
+    if ledger_state == USABLE and today is not None and today > valid_until:
+        return EXPIRED
+    return ledger_state
+
+
+def coupon_view(uow: UnitOfWork, row: Coupon, today: dt.date | None = None) -> CouponView:
     t = coupon_store.template(uow, row.template_id)
     return CouponView(
         coupon_id=row.id,
@@ -117,7 +131,7 @@ def coupon_view(uow: UnitOfWork, row: Coupon) -> CouponView:
         member_id=row.member_id,
         valid_from=row.valid_from,
         valid_until=row.valid_until,
-        state=coupon_store.state(uow, row.id),
+        state=shown_state(coupon_store.state(uow, row.id), row.valid_until, today),
     )
 
 
@@ -141,6 +155,7 @@ def add_template(
         terms,
         items=frozenset(c.strip().upper() for c in terms.items if c.strip()),
         categories=frozenset(c.strip().upper() for c in terms.categories if c.strip()),
+        stores=frozenset(c.strip().upper() for c in terms.stores if c.strip()),
     )
     check_terms(terms)
     check_validity(validity)
@@ -235,7 +250,93 @@ def wallet(ctx: CounterContext, member: str) -> list[CouponView]:
     """The member's coupons, every state, oldest first."""
     with ctx.reader() as uow:
         row = resolve_member(ctx, uow, member)
-        return [coupon_view(uow, c) for c in coupon_store.coupons_of(uow, row.id)]
+        today = ctx.business_date(uow)
+        return [coupon_view(uow, c, today) for c in coupon_store.coupons_of(uow, row.id)]
+
+
+def usable_wallet(ctx: CounterContext, member: str) -> list[CouponView]:
+    """The member's coupons that can be presented today (usable, within their dates)."""
+    with ctx.reader() as uow:
+        row = resolve_member(ctx, uow, member)
+        today = ctx.business_date(uow)
+        return [
+            v
+            for v in (coupon_view(uow, c, today) for c in coupon_store.coupons_of(uow, row.id))
+            if v.state == USABLE and v.valid_from <= today
+        ]
+
+
+# -- one coupon: its details, and voiding it ---------------------------------------------
+@dataclass(frozen=True)
+class CouponDetail:
+    coupon: CouponView
+    template: TemplateView | None
+    owner: str | None  # the member's name and masked number; None: a bearer coupon
+    ledger: tuple[dict[str, Any], ...]  # entry_dict of each entry, oldest first
+
+
+def _by_code(uow: UnitOfWork, text: str) -> Coupon:
+    code = parse_code(text)
+    row = coupon_store.coupon_by_code(uow, code)
+    if row is None:
+        raise NotFoundError("coupon_not_found", coupon=display_code(code))
+    return row
+
+
+def _owner(uow: UnitOfWork, member_id: str | None) -> str | None:
+    if member_id is None:
+        return None
+    m = uow.session.get(Member, member_id)
+    if m is None:
+        return member_id
+    return f"{m.name} {mask_phone(m.phone)}"
+
+
+def show(ctx: CounterContext, actor: Actor, code: str) -> CouponDetail:
+    """One coupon by its code: its template, its owner (number masked), state and ledger."""
+    require(actor, Permission.MEMBER_VIEW)
+    with ctx.reader() as uow:
+        row = _by_code(uow, code)
+        t = coupon_store.template(uow, row.template_id)
+        return CouponDetail(
+            coupon=coupon_view(uow, row, ctx.business_date(uow)),
+            template=template_view(t) if t is not None else None,
+            owner=_owner(uow, row.member_id),
+            ledger=tuple(entry_dict(e) for e in coupon_store.entries_of(uow, row.id)),
+        )
+
+
+def void(ctx: CounterContext, actor: Actor, code: str, reason: str) -> CouponView:
+    """A manager voids a coupon not yet used (作废): a ``voided`` entry, its audit entry and
+    the ``coupon.voided`` event, in one transaction. A used or voided coupon is refused."""
+    require(actor, Permission.COUPON_VOID)
+    reason = check_text((reason or "").strip(), "reason") or ""
+    if not reason:
+        raise ValidationError("coupon_void_reason")
+    with ctx.uow() as uow:
+        ensure_alone(uow)
+        row = _by_code(uow, code)
+        today = ctx.business_date(uow)
+        before = coupon_view(uow, row, today)
+        if coupon_store.state(uow, row.id) != USABLE:
+            raise RuleError("coupon_not_voidable", coupon=before.shown_code,
+                            state=state_name(before.state))  # fmt: skip
+        entry = _entry(ctx, uow, row, VOIDED, None, today)
+        header = coupon_header(row)
+        record(ctx, uow, actor, action="coupon.void", entity="coupon", entity_id=row.id,
+               before={"state": before.state}, after={"state": VOIDED, "reason": reason},
+               event_type="coupon.voided",
+               payload={"member_id": row.member_id, "coupon": header,
+                        "entry": entry_dict(entry), "reason": reason})  # fmt: skip
+        uow.commit()
+        return replace(before, state=VOIDED)
+
+
+def state_name(state: str) -> str:
+    """A coupon state in the user's language."""
+    zh = {USABLE: "可用", REDEEMED: "已使用", VOIDED: "已作废", EXPIRED: "已过期"}
+    en = {USABLE: "usable", REDEEMED: "used", VOIDED: "voided", EXPIRED: "expired"}
+    return (zh if current_language() == "zh" else en).get(state, state)
 
 
 def _fresh_code(uow: UnitOfWork) -> str:
@@ -308,6 +409,9 @@ def presented(
         return []
     ensure_alone(uow)
     today = ctx.business_date(uow)
+    at = ctx.local_now(uow)
+    store = uow.store()
+    store_code = store.code if store is not None else None
     categories = coupon_store.categories_of(uow, [ln.item_code for ln in lines])
     keyed = [(ln.item_code, categories.get(ln.item_code)) for ln in lines]
     out = []
@@ -330,6 +434,7 @@ def presented(
         if t is None:
             raise NotFoundError("coupon_template_not_found", template=row.template_id)
         terms = terms_of_wire(json.loads(t.terms))
+        check_when_where(terms, at, store_code, code)
         out.append(Presented(row, CouponUse(row.id, code, terms, eligible_lines(terms, keyed))))
     return out
 

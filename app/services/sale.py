@@ -229,9 +229,9 @@ def sell(
             raise _approval_needed(over[0])
         if not asks and found is not None:  # asks for nothing: checked in order, as above
             authorise_spend(ctx, found, uses_sv, points, payment_password)
-        settled = settle_tenders(
-            cart.due_fen, list(tenders) if tenders is not None else [(pay, cart.due_fen)]
-        )
+        if tenders is None:  # nothing to pay (a 兑换券 took it all): no tender
+            tenders = [(pay, cart.due_fen)] if cart.due_fen else []
+        settled = settle_tenders(cart.due_fen, list(tenders))
         sv_fen = sum(t.amount_fen for t in settled if t.method == STORED_VALUE)
         if row is not None:
             offline.check_spend(ctx, uow, row, sv_fen, cart.points_used)

@@ -58,6 +58,7 @@ class Permission(StrEnum):
     TIER_OVERRIDE = "tier.override"
     CARD_CANCEL = "card.cancel"
     COUNTCARD_TRANSFER = "countcard.transfer"  # with a manager's approval
+    COUPON_VOID = "coupon.void"
 
 
 _CASHIER = {
@@ -97,6 +98,7 @@ _MANAGER = _CASHIER | {
     Permission.AUDIT_VIEW,
     Permission.RULES_EDIT,
     Permission.CATALOGUE_EDIT,
+    Permission.COUPON_VOID,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CASHIER: frozenset(_CASHIER),

@@ -3507,6 +3507,10 @@ Installer: {2}</translation>
         <translation>Coupon issued</translation>
     </message>
     <message>
+        <source>作废优惠券</source>
+        <translation>Coupon voided</translation>
+    </message>
+    <message>
         <source>次卡过期</source>
         <translation>Count card expired</translation>
     </message>
@@ -3681,6 +3685,10 @@ Installer: {2}</translation>
     <message>
         <source>优惠券模板</source>
         <translation>Coupon template</translation>
+    </message>
+    <message>
+        <source>优惠券</source>
+        <translation>Coupon</translation>
     </message>
     <message>
         <source>备份与恢复(全部)</source>

@@ -50,6 +50,7 @@ ACTIONS: dict[str, str] = {
     "countcard.transfer": QT_TRANSLATE_NOOP("audit", "次卡转让"),
     "coupon.template_add": QT_TRANSLATE_NOOP("audit", "新建优惠券模板"),
     "coupon.issue": QT_TRANSLATE_NOOP("audit", "发放优惠券"),
+    "coupon.void": QT_TRANSLATE_NOOP("audit", "作废优惠券"),
     "countcard.expire": QT_TRANSLATE_NOOP("audit", "次卡过期"),
     "category.add": QT_TRANSLATE_NOOP("audit", "新增商品分类"),
     "category.update": QT_TRANSLATE_NOOP("audit", "修改商品分类"),
@@ -96,6 +97,7 @@ ENTITIES: dict[str, str] = {
     "count_card": QT_TRANSLATE_NOOP("audit", "次卡"),
     "countcard_product": QT_TRANSLATE_NOOP("audit", "次卡产品"),
     "coupon_template": QT_TRANSLATE_NOOP("audit", "优惠券模板"),
+    "coupon": QT_TRANSLATE_NOOP("audit", "优惠券"),
 }
 
 
