@@ -38,6 +38,12 @@ def add_parsers(sub: SubParsers, parser_class: type) -> None:
     p.add_argument("--weekdays", metavar="1,2,...", help="usable only on these (1 = Monday)")
     p.add_argument("--store", action="append", metavar="CODE", help="a store that honours it")
     p.add_argument("--group", help="exclusivity group: one coupon of a group a sale")
+    p.add_argument("--on", choices=("registration", "topup", "tier_upgrade", "birthday"),
+                   help="issued by itself: 新人券, 充值送券, tier upgrade, 生日券")  # fmt: skip
+    p.add_argument("--min-topup", metavar="YUAN", help="--on topup: a top-up of at least this")
+    p.add_argument("--tier", metavar="CODE", help="--on tier_upgrade: on reaching this tier")
+    p.add_argument("--days-before", type=int, default=0,
+                   help="--on birthday: this many days before the birthday")  # fmt: skip
     p.add_argument("--refund-restores", action="store_true",
                    help="a refund of the sale gives the coupon back")  # fmt: skip
     p = template.add_parser("list", help="the coupon templates")
@@ -49,6 +55,7 @@ def add_parsers(sub: SubParsers, parser_class: type) -> None:
                    help="the template's id or its last characters (6 or more)")  # fmt: skip
     p = cp.add_parser("list", help="a member's coupons")
     p.add_argument("--member", required=True, metavar="PHONE|CARD")
+    cp.add_parser("birthday-run", help="issue the birthday coupons due today (生日券)")
     p = cp.add_parser("show", help="one coupon: its template, owner, state and ledger")
     p.add_argument("code", metavar="CODE")
     p = cp.add_parser("void", help="void a coupon not yet used (manager)")

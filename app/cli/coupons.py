@@ -9,10 +9,11 @@ from typing import Any
 
 from app.cli import render
 from app.cli.parser import UsageError
+from app.domain.coupon_rules import IssueRule
 from app.domain.coupons import SCOPE_ITEMS, SCOPE_ORDER, Terms, Validity
 from app.domain.messages import current_language
 from app.domain.money import parse_yuan
-from app.services import coupons
+from app.services import coupon_rules, coupons
 from app.services.context import CounterContext
 from app.services.security import Actor
 
@@ -104,9 +105,12 @@ def template(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Res
         stores=frozenset(c.strip().upper() for c in args.store or ()),
         group=args.group.strip() if args.group else None,
     )
+    rule = None
+    if args.on:
+        rule = IssueRule(args.on, _yuan(args.min_topup), args.tier, args.days_before)
     v = coupons.add_template(ctx, actor, name=args.name, terms=terms, validity=_validity(args),
-                             per_member_limit=args.limit,
-                             refund_restores=args.refund_restores)  # fmt: skip
+                             per_member_limit=args.limit, refund_restores=args.refund_restores,
+                             rule=rule)  # fmt: skip
     return {"event": "template_added", "templates": [_template(v)]}
 
 
@@ -117,6 +121,12 @@ def issue(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Result
 
 def wallet(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Result:
     return {"coupons": [_coupon(v) for v in coupons.wallet(ctx, args.member)]}
+
+
+def birthday_run(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Result:
+    run = coupon_rules.birthday_run(ctx, actor)
+    return {"event": "birthday_run", "coupons": [_coupon(v) for v in run.issued],
+            "already": run.already}  # fmt: skip
 
 
 def show(ctx: CounterContext, actor: Actor, args: argparse.Namespace) -> Result:
@@ -140,19 +150,22 @@ HANDLERS = {
     ("coupon", "list"): wallet,
     ("coupon", "show"): show,
     ("coupon", "void"): void,
+    ("coupon", "birthday-run"): birthday_run,
 }
 
 _L = {
     "zh": {"templates": "券模板", "template_added": "已添加券模板", "issued": "已发券",
            "coupons": "优惠券", "none": "(无)", "until": "有效期至",
            "usable": "可用", "redeemed": "已使用", "voided": "已作废", "expired": "已过期",
-           "voided_event": "已作废", "owner": "持有人", "bearer": "无记名", "ledger": "流水",
+           "voided_event": "已作废", "birthday_run": "已发生日券",
+           "owner": "持有人", "bearer": "无记名", "ledger": "流水",
            "issued_entry": "发放", "redeemed_entry": "使用", "restored_entry": "退回",
            "voided_entry": "作废", "expired_entry": "过期"},
     "en": {"templates": "Coupon templates", "template_added": "Coupon template added",
            "issued": "Coupon issued", "coupons": "Coupons", "none": "(none)",
            "until": "valid until", "usable": "usable", "redeemed": "used",
            "voided": "voided", "expired": "expired", "voided_event": "Coupon voided",
+           "birthday_run": "Birthday coupons issued",
            "owner": "owner", "bearer": "bearer", "ledger": "Ledger", "issued_entry": "issued",
            "redeemed_entry": "used", "restored_entry": "given back", "voided_entry": "voided",
            "expired_entry": "expired"},
@@ -202,4 +215,5 @@ TEXT_RENDERERS = {
     ("coupon", "list"): coupon_lines,
     ("coupon", "show"): detail_lines,
     ("coupon", "void"): coupon_lines,
+    ("coupon", "birthday-run"): coupon_lines,
 }

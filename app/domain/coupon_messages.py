@@ -131,4 +131,9 @@ COUPON_MESSAGES: dict[str, tuple[str, str]] = {
         "券 {coupon} 当前状态为{state},不能作废",
         "Coupon {coupon} is {state}: it cannot be voided",
     ),
+    "coupon_rule_invalid": ("发券规则不正确({field})", "The issue rule is not valid ({field})"),
+    "coupon_rule_days": (
+        "生日券须在生日前 0 到 {max} 天发放",
+        "A birthday coupon is issued 0 to {max} days before the birthday",
+    ),
 }

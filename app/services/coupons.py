@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from app.domain.cart import CartLine, PricedCart
+from app.domain.coupon_rules import IssueRule, check_rule, rule_of_wire, rule_wire
 from app.domain.coupons import (
     EXPIRED,
     ISSUED,
@@ -68,10 +69,12 @@ class TemplateView:
     refund_restores: bool
     active: bool
     owner: str | None  # the store that defined it; None: HQ
+    rule: IssueRule | None = None  # issued by itself on a cause (app.services.coupon_rules)
 
     def as_dict(self) -> dict[str, Any]:
         v = self.validity
-        return {
+        rule = {} if self.rule is None else {"issue_rule": rule_wire(self.rule)}
+        return rule | {
             "template_id": self.template_id,
             "name": self.name,
             "terms": terms_wire(self.terms),
@@ -110,6 +113,7 @@ def template_view(row: CouponTemplate) -> TemplateView:
         refund_restores=bool(row.refund_restores),
         active=bool(row.active),
         owner=row.store_code,
+        rule=rule_of_wire(json.loads(row.issue_rule)) if row.issue_rule else None,
     )
 
 
@@ -145,6 +149,7 @@ def add_template(
     validity: Validity,
     per_member_limit: int | None = None,
     refund_restores: bool = False,
+    rule: IssueRule | None = None,
 ) -> TemplateView:
     """A manager's new template (one transaction with its audit entry and event)."""
     require(actor, Permission.RULES_EDIT)
@@ -159,6 +164,8 @@ def add_template(
     )
     check_terms(terms)
     check_validity(validity)
+    if rule is not None:
+        check_rule(rule)
     if per_member_limit is not None and per_member_limit < 1:
         raise ValidationError("coupon_limit_invalid")
     with ctx.uow() as uow:
@@ -166,7 +173,7 @@ def add_template(
         store = uow.store()
         now = ctx.now()
         view = TemplateView(uuid7(), name, terms, validity, per_member_limit, refund_restores,
-                            True, store.code if store is not None else None)  # fmt: skip
+                            True, store.code if store is not None else None, rule)  # fmt: skip
         uow.add(
             CouponTemplate(
                 id=view.template_id,
@@ -180,6 +187,7 @@ def add_template(
                 refund_restores=refund_restores,
                 active=True,
                 store_code=view.owner,
+                issue_rule=json.dumps(rule_wire(rule), sort_keys=True) if rule else None,
                 created_at=now,
                 updated_at=now,
             )
@@ -218,32 +226,52 @@ def issue(ctx: CounterContext, actor: Actor, member: str, template_ref: str) -> 
         ensure_alone(uow)
         row = resolve_member(ctx, uow, member)
         t = find_template(uow, template_ref)
-        if not t.active:
-            raise RuleError("coupon_template_inactive", template=t.name)
-        today = ctx.business_date(uow)
-        view = template_view(t)
-        valid_from, valid_until = validity_on_issue(view.validity, today)
-        if valid_until < today:
-            raise RuleError("coupon_issue_expired", template=t.name, until=valid_until.isoformat())
-        if view.per_member_limit is not None:
-            held = coupon_store.held_of_template(uow, row.id, t.id)
-            if held >= view.per_member_limit:
-                raise RuleError("coupon_member_limit", count=held, limit=view.per_member_limit)
-        store = uow.store()
-        now = ctx.now()
-        coupon = Coupon(id=uuid7(), code=_fresh_code(uow), template_id=t.id, member_id=row.id,
-                        issued_at=now, valid_from=valid_from, valid_until=valid_until,
-                        store_code=store.code if store is not None else None)  # fmt: skip
-        uow.add(coupon)
-        entry = _entry(ctx, uow, coupon, ISSUED, None, today)
-        header = coupon_header(coupon)
-        record(ctx, uow, actor, action="coupon.issue", entity="member", entity_id=row.id,
-               before=None, after=header, event_type="coupon.issued",
-               payload={"member_id": row.id, "coupon": header,
-                        "entry": entry_dict(entry)})  # fmt: skip
+        view = issue_one(ctx, uow, actor, row, t, ctx.business_date(uow))
         uow.commit()
-        return CouponView(coupon.id, coupon.code, t.id, t.name, row.id, valid_from, valid_until,
-                          "usable")  # fmt: skip
+        return view
+
+
+def issue_one(
+    ctx: CounterContext,
+    uow: UnitOfWork,
+    actor: Actor | None,
+    row: Member,
+    t: CouponTemplate,
+    today: dt.date,
+    *,
+    issue_key: str | None = None,
+    rule: str | None = None,
+) -> CouponView:
+    """One coupon of ``t`` to ``row`` in the caller's transaction, with its ``issued`` entry,
+    audit entry and ``coupon.issued`` event. Refused (RuleError, before any write) for a
+    template no longer in use or past its dates, or a member at the template's limit.
+    ``issue_key``/``rule``: a coupon an issue rule gives (app.services.coupon_rules)."""
+    if not t.active:
+        raise RuleError("coupon_template_inactive", template=t.name)
+    view = template_view(t)
+    valid_from, valid_until = validity_on_issue(view.validity, today)
+    if valid_until < today:
+        raise RuleError("coupon_issue_expired", template=t.name, until=valid_until.isoformat())
+    if view.per_member_limit is not None:
+        held = coupon_store.held_of_template(uow, row.id, t.id)
+        if held >= view.per_member_limit:
+            raise RuleError("coupon_member_limit", count=held, limit=view.per_member_limit)
+    store = uow.store()
+    now = ctx.now()
+    coupon = Coupon(id=uuid7(), code=_fresh_code(uow), template_id=t.id, member_id=row.id,
+                    issued_at=now, valid_from=valid_from, valid_until=valid_until,
+                    store_code=store.code if store is not None else None,
+                    issue_key=issue_key)  # fmt: skip
+    uow.add(coupon)
+    entry = _entry(ctx, uow, coupon, ISSUED, None, today)
+    header = coupon_header(coupon)
+    after = header if rule is None else {**header, "rule": rule}
+    record(ctx, uow, actor, action="coupon.issue", entity="member", entity_id=row.id,
+           before=None, after=after, event_type="coupon.issued",
+           payload={"member_id": row.id, "coupon": header,
+                    "entry": entry_dict(entry)})  # fmt: skip
+    return CouponView(coupon.id, coupon.code, t.id, t.name, row.id, valid_from, valid_until,
+                      USABLE)  # fmt: skip
 
 
 def wallet(ctx: CounterContext, member: str) -> list[CouponView]:

@@ -3,6 +3,9 @@ a checkout of goods, refused the second time; bad input changes nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from tests.integration import test_cli as base
 from tests.integration.test_cli import CASHIER, MANAGER, Cli, _snapshot
 from tests.integration.test_cli_manager import text
@@ -88,3 +91,31 @@ def test_exchange_show_and_void_from_the_command_line(cli: Cli) -> None:
     assert code == 0 and "voided" in out and "177****1111" in out and "17700001111" not in out
     code, out, _ = text(cli, "coupon", "show", b, staff=MANAGER)
     assert code == 0 and "作废" in out and "流水" in out
+
+
+def test_issue_rules_from_the_command_line(cli: Cli) -> None:
+    new = cli.ok("coupon", "template", "add", "--name", "新人券", "--kind", "voucher",
+                 "--amount", "5", "--days", "30", "--on", "registration",
+                 staff=MANAGER)["templates"][0]  # fmt: skip
+    assert new["issue_rule"] == {"on": "registration", "min_fen": 0, "tier": None,
+                                 "days_before": 0}  # fmt: skip
+    before = _snapshot(cli)
+    code, data, _ = cli.run("coupon", "template", "add", "--name", "生日券", "--kind", "voucher",
+                            "--amount", "20", "--days", "30", "--on", "birthday",
+                            "--days-before", "400", staff=MANAGER)  # fmt: skip
+    assert code == 3 and data["code"] == "coupon_rule_days"
+    assert _snapshot(cli) == before
+    bday = cli.ok("coupon", "template", "add", "--name", "生日券", "--kind", "voucher",
+                  "--amount", "20", "--days", "30", "--on", "birthday", "--days-before", "7",
+                  staff=MANAGER)["templates"][0]  # fmt: skip
+    # the store's date in Shanghai; a birthday three days on is within the seven days
+    soon = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date() + dt.timedelta(days=3)
+    cli.ok("member", "register", "--name", "孙八", "--phone", "17700001111", "--consent",
+           "--birthday", f"1990-{soon:%m-%d}" if soon.strftime("%m-%d") != "02-29"
+           else "1992-02-29", staff=CASHIER)  # fmt: skip
+    listed = cli.ok("coupon", "list", "--member", "17700001111", staff=CASHIER)
+    assert [c["template_id"] for c in listed["coupons"]] == [new["template_id"]]
+    ran = cli.ok("coupon", "birthday-run", staff=CASHIER)
+    assert [c["template_id"] for c in ran["coupons"]] == [bday["template_id"]]
+    again = cli.ok("coupon", "birthday-run", staff=CASHIER)
+    assert again["coupons"] == [] and again["already"] == 1
