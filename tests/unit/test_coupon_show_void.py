@@ -152,3 +152,44 @@ def test_a_coupon_past_its_validity_is_shown_expired_without_a_write(
     refused(snapshot, "coupon_expired", sale.sell, ctx, cashier, [WASH], member=m.member_id,
             pay="cash", coupons=[c.code])  # fmt: skip
     assert c.valid_until == dt.date(2026, 3, 16)
+
+
+def test_the_carts_wallet_offers_only_what_can_be_taken_now_here(
+    ctx, manager, cashier, register, items, clock
+) -> None:
+    from app.services.coupon_cart import cart_coupon, cart_wallet, looks_like_coupon
+    from app.services.syncstate import mark_enrolled
+
+    m = register("张三", "13800138000")
+    now = _issue(ctx, manager, cashier, m.member_id, Terms(VOUCHER, amount_fen=500))
+    _issue(ctx, manager, cashier, m.member_id,
+           Terms(VOUCHER, amount_fen=500, hours=(18 * 60, 20 * 60)))  # fmt: skip
+    _issue(ctx, manager, cashier, m.member_id,
+           Terms(VOUCHER, amount_fen=500, stores=frozenset({"S009"})))  # fmt: skip
+    gone = _issue(ctx, manager, cashier, m.member_id, Terms(VOUCHER, amount_fen=500))
+    coupons.void(ctx, manager, gone.code, "发错")
+    assert [c.coupon_id for c in cart_wallet(ctx, cashier, m.member_id)] == [now.coupon_id]
+    c = cart_coupon(ctx, cashier, m.member_id, now.shown_code.lower())
+    assert (c.coupon_id, c.terms.amount_fen, c.bearer) == (now.coupon_id, 500, False)
+    assert c.use([("2001", None)]).lines == (0,)
+    with pytest.raises(Exception) as e:
+        cart_coupon(ctx, cashier, m.member_id, gone.code)
+    assert getattr(e.value, "code", None) == "coupon_voided"
+    assert looks_like_coupon(now.shown_code) and not looks_like_coupon("6901234567892")
+    mark_enrolled(ctx, "http://127.0.0.1:9")
+    assert cart_wallet(ctx, cashier, m.member_id) == []  # an enrolled counter takes none yet
+
+
+def test_a_refund_gives_an_exchange_coupon_back_as_its_template_says(
+    ctx, manager, cashier, register, items, approval
+) -> None:
+    from app.services import partial_refunds
+
+    m = register("张三", "13800138000")
+    free_cake = Terms(EXCHANGE, scope=SCOPE_ITEMS, items=frozenset({"1001"}))
+    back = _issue(ctx, manager, cashier, m.member_id, free_cake, refund_restores=True)
+    r = sale.sell(ctx, cashier, [CAKE], member=m.member_id, pay="cash", coupons=[back.code])
+    assert r.due_fen == 2 * 1_200
+    done = partial_refunds.refund(ctx, cashier, r.txn_id, {0: 3}, "质量问题", approval)
+    assert done.money_fen == 2 * 1_200 and done.coupons_restored == (back.coupon_id,)
+    assert [x.state for x in coupons.wallet(ctx, m.member_id)] == ["usable"]
