@@ -27,6 +27,7 @@ from app.domain.window import window_start
 from app.ports import CustomerDisplay
 from app.services import countcards, partial_refunds, tags, walk_in_refunds
 from app.services.cart_quote import has_catalogue
+from app.services.coupon_cart import CartCoupon, cart_wallet
 from app.services.history import (
     Cursor,
     MemberHistory,
@@ -404,11 +405,22 @@ class CounterScreen(QWidget):
             owner=self,
             read=True,
         ).success(self._tags_loaded).run()
+        self.panel.show_coupons([])
+        Op(
+            self.session.tasks,
+            lambda: cart_wallet(ctx, actor, member_id),
+            owner=self,
+            read=True,
+        ).success(lambda found: self._coupons_loaded(member_id, found)).run()
 
     def _tags_loaded(self, loaded: tuple[str, list[tags.MemberTagView]]) -> None:
         member_id, found = loaded
         if self.member is not None and self.member.member_id == member_id:
             self.panel.show_member_tags(found)
+
+    def _coupons_loaded(self, member_id: str, found: list[CartCoupon]) -> None:
+        if self.member is not None and self.member.member_id == member_id:
+            self.panel.show_coupons(found)
 
     def _count_cards_loaded(self, cards: list[countcards.CardView]) -> None:
         if self.member is not None and all(c.member_id == self.member.member_id for c in cards):

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.domain.money import format_cny
 from app.domain.window import window_start
 from app.services.countcards import CardView
+from app.services.coupon_cart import CartCoupon
 from app.services.history import Cursor, HistoryPage, MemberHistory, Tab
 from app.services.lookup import MemberView
 from app.services.tags import MemberTagView
@@ -128,6 +129,12 @@ class MemberPanel(QWidget):
         cards_row.addWidget(self.count_cards, 1)
         cards_row.addWidget(self.count_cards_button, 0, Qt.AlignmentFlag.AlignTop)
         grid.addLayout(cards_row, 4, 0, 1, 3)
+        # The member's wallet (券包): the coupons usable now, with their count.
+        self.coupons = _label("", "caption", head)
+        self.coupons.setObjectName("memberCoupons")
+        self.coupons.setWordWrap(True)
+        self.coupons.hide()
+        grid.addWidget(self.coupons, 5, 0, 1, 3)
         layout.addWidget(head)
 
         self.tabs = QTabWidget(self)
@@ -240,6 +247,24 @@ class MemberPanel(QWidget):
         self.count_cards.setText("\n".join(lines))
         self.count_cards.setVisible(bool(lines))
 
+    def show_coupons(self, coupons: Sequence[CartCoupon]) -> None:
+        """The member's usable coupons: their count, and the first few by name (hidden when
+        they have none)."""
+        if not coupons:
+            self.coupons.clear()
+            self.coupons.hide()
+            return
+        shown = "、".join(
+            self.tr("{0}(至 {1})").format(c.name, c.valid_until.isoformat()) for c in coupons[:3]
+        )
+        more = self.tr(" 等") if len(coupons) > 3 else ""
+        self.coupons.setText(
+            self.tr("优惠券 {0} 张可用:{1}{2}(购物车中按 F9 选用)").format(
+                len(coupons), shown, more
+            )
+        )
+        self.coupons.show()
+
     def show_member_phone(self, view: MemberView) -> None:
         shown = self._full_phone[1] if self._full_phone is not None else view.phone
         self.phone.setText(self.tr("手机 {0}").format(shown))
@@ -340,6 +365,7 @@ class MemberPanel(QWidget):
         self.phone.clear()
         self.show_phone.hide()
         self.count_cards_button.hide()
+        self.show_coupons([])
         self.older.hide()
         for model in self.models.values():
             model.set_rows([])

@@ -27,6 +27,7 @@ QLineEdit, QComboBox, QSpinBox, QDateEdit {{
 }}
 QLineEdit:focus {{ border: 2px solid {ACCENT}; }}
 QLineEdit#scanBox {{ font-size: 24px; min-height: 52px; }}
+QLineEdit#couponCode {{ font-size: 20px; min-height: 44px; }}
 QLineEdit#scanBox[ime="on"] {{ background: #fff6d6; border: 2px solid #d4a017; }}
 QPushButton#imeButton:checked {{ background: #d4a017; color: white; border: none;
     font-weight: bold; }}

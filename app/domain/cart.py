@@ -195,7 +195,8 @@ def price_cart(
     if sum(changed) > MAX_AMOUNT_FEN:
         raise ValidationError("amount_too_large", value=sum(changed))
 
-    coupon_shares, after_coupons = apply_coupons(coupons, changed)
+    pieces = [0 if line.weighed else line.quantity for line in lines]
+    coupon_shares, after_coupons = apply_coupons(coupons, changed, pieces)
     line_coupons = [sum(c.shares[i] for c in coupon_shares) for i in range(len(lines))]
     subtotal = sum(after_coupons)
     order_total = _order_discount(order_discount, subtotal)

@@ -98,4 +98,42 @@ COUPON_MESSAGES: dict[str, tuple[str, str]] = {
         "券 {coupon} 尚未同步到本店",
         "Coupon {coupon} has not reached this store yet",
     ),
+    "coupon_exchange_item": (
+        "兑换券须且只须指定一个商品或服务(不指定分类,不设金额或折扣)",
+        "An exchange coupon names exactly one item or service (no category, amount or percent)",
+    ),
+    "coupon_hours_invalid": (
+        "可用时段须为一天之内的起止时间(起早于止)",
+        "The hours a coupon can be used are a start and an end within one day (start first)",
+    ),
+    "coupon_weekdays_invalid": (
+        "可用星期须为 1(周一)到 7(周日),不重复",
+        "The weekdays a coupon can be used are 1 (Monday) to 7 (Sunday), each once",
+    ),
+    "coupon_wrong_store": (
+        "券 {coupon} 仅限门店 {stores} 使用",
+        "Coupon {coupon} is honoured only at stores {stores}",
+    ),
+    "coupon_wrong_day": (
+        "券 {coupon} 仅限每周 {days} 使用(1 为周一)",
+        "Coupon {coupon} can be used only on weekdays {days} (1 is Monday)",
+    ),
+    "coupon_wrong_hours": (
+        "券 {coupon} 仅限 {hours} 使用",
+        "Coupon {coupon} can be used only between {hours}",
+    ),
+    "coupon_same_group": (
+        "券 {coupon} 与券 {other} 同属互斥组 {group},不能同时使用",
+        "Coupons {coupon} and {other} are both of the exclusive group {group}: use one",
+    ),
+    "coupon_void_reason": ("作废优惠券须填写原因", "Voiding a coupon needs a reason"),
+    "coupon_not_voidable": (
+        "券 {coupon} 当前状态为{state},不能作废",
+        "Coupon {coupon} is {state}: it cannot be voided",
+    ),
+    "coupon_rule_invalid": ("发券规则不正确({field})", "The issue rule is not valid ({field})"),
+    "coupon_rule_days": (
+        "生日券须在生日前 0 到 {max} 天发放",
+        "A birthday coupon is issued 0 to {max} days before the birthday",
+    ),
 }

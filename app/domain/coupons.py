@@ -9,6 +9,16 @@ Kinds (:data:`KINDS`):
   floored to the fen; at most ``cap_fen`` off when a cap is set; never below the floor
   ``floor_fen``: the eligible lines are not taken below that amount (保底价).
 * 代金 ``voucher``: ``amount_fen`` off, at most the eligible amount.
+* 兑换券 ``exchange``: one unit of one catalogue item or service (the template's only
+  ``items`` entry) comes off: the first line of that item sold by the piece gives up its
+  amount at the coupon's step for one unit (the amount divided by the pieces, rounded up,
+  so the unit is wholly free), all of it on that line.
+
+When and where a coupon is taken (checked at redemption, :func:`check_when_where`): optional
+``hours`` (a window of the day, minutes from midnight, start included, end excluded, in the
+store's local time), ``weekdays`` (ISO 1 = Monday … 7; none listed: every day) and
+``stores`` (the codes of the stores that honour it; none: every store). ``group`` is an
+exclusivity group: a sale never takes two coupons of the same group, stackable or not.
 
 A template applies to the whole order (``scope="order"``) or to some items and categories
 (``scope="items"``: a line is eligible when its item or its category is listed). The
@@ -43,11 +53,15 @@ THRESHOLD = "threshold"  # 满减
 PER_EACH = "per_each"  # 每满减
 PERCENT = "percent"  # 折扣
 VOUCHER = "voucher"  # 代金
-KINDS = (THRESHOLD, PER_EACH, PERCENT, VOUCHER)
+EXCHANGE = "exchange"  # 兑换券
+KINDS = (THRESHOLD, PER_EACH, PERCENT, VOUCHER, EXCHANGE)
 SCOPE_ORDER = "order"
 SCOPE_ITEMS = "items"
 SCOPES = (SCOPE_ORDER, SCOPE_ITEMS)
 MAX_VALIDITY_DAYS = 3660
+MINUTES_A_DAY = 24 * 60
+MAX_STORES = 200
+MAX_GROUP = 32
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32
 _VALUE = {c: i for i, c in enumerate(ALPHABET)} | {"O": 0, "I": 1, "L": 1}
@@ -105,6 +119,10 @@ class Terms:
     items: frozenset[str] = field(default_factory=frozenset)
     categories: frozenset[str] = field(default_factory=frozenset)
     stackable: bool = False
+    hours: tuple[int, int] | None = None  # (start, end) minutes from local midnight
+    weekdays: frozenset[int] = field(default_factory=frozenset)  # ISO 1..7; none: every day
+    stores: frozenset[str] = field(default_factory=frozenset)  # none: every store
+    group: str | None = None  # exclusivity group
 
     @property
     def item_level(self) -> bool:
@@ -145,12 +163,56 @@ def check_terms(terms: Terms) -> Terms:
         raise ValidationError("coupon_terms_invalid", field="cap_fen")
     if terms.kind == VOUCHER and terms.threshold_fen:
         raise ValidationError("coupon_terms_invalid", field="threshold_fen")
+    if terms.kind == EXCHANGE:
+        if terms.scope != SCOPE_ITEMS or len(terms.items) != 1 or terms.categories:
+            raise ValidationError("coupon_exchange_item")
+        for name in ("amount_fen", "threshold_fen", "percent_bp", "floor_fen"):
+            if getattr(terms, name):
+                raise ValidationError("coupon_terms_invalid", field=name)
+        if terms.cap_fen is not None:
+            raise ValidationError("coupon_terms_invalid", field="cap_fen")
+    _check_when_where(terms)
     if terms.kind == PERCENT:
         if not (1 <= terms.percent_bp <= 9999):
             raise ValidationError("coupon_percent_invalid", value=terms.percent_bp)
         if terms.amount_fen or terms.threshold_fen:
             raise ValidationError("coupon_terms_invalid", field="amount_fen")
     return terms
+
+
+def _check_when_where(terms: Terms) -> None:
+    if terms.hours is not None:
+        start, end = terms.hours
+        if not (0 <= start < end <= MINUTES_A_DAY):
+            raise ValidationError("coupon_hours_invalid")
+    if any(not (1 <= d <= 7) for d in terms.weekdays):
+        raise ValidationError("coupon_weekdays_invalid")
+    if len(terms.stores) > MAX_STORES or any(
+        not (1 <= len(c) <= 32) or c != c.strip() for c in terms.stores
+    ):
+        raise ValidationError("coupon_terms_invalid", field="stores")
+    if terms.group is not None and not (1 <= len(terms.group) <= MAX_GROUP):
+        raise ValidationError("coupon_terms_invalid", field="group")
+
+
+def hours_text(hours: tuple[int, int]) -> str:
+    """``HH:MM-HH:MM`` of a window of the day."""
+    return "-".join(f"{m // 60:02d}:{m % 60:02d}" for m in hours)
+
+
+def check_when_where(terms: Terms, at: dt.datetime, store: str | None, code: str) -> None:
+    """Refuse (RuleError) a coupon its terms do not let be taken at the local time ``at`` in
+    the store ``store`` (None: a counter without a store code, which no store list names)."""
+    shown = display_code(code)
+    if terms.stores and store not in terms.stores:
+        raise RuleError("coupon_wrong_store", coupon=shown, stores=",".join(sorted(terms.stores)))
+    if terms.weekdays and at.isoweekday() not in terms.weekdays:
+        days = ",".join(str(d) for d in sorted(terms.weekdays))
+        raise RuleError("coupon_wrong_day", coupon=shown, days=days)
+    if terms.hours is not None:
+        minute = at.hour * 60 + at.minute
+        if not (terms.hours[0] <= minute < terms.hours[1]):
+            raise RuleError("coupon_wrong_hours", coupon=shown, hours=hours_text(terms.hours))
 
 
 def eligible_lines(terms: Terms, lines: Sequence[tuple[str, str | None]]) -> tuple[int, ...]:
@@ -164,6 +226,14 @@ def eligible_lines(terms: Terms, lines: Sequence[tuple[str, str | None]]) -> tup
     )
 
 
+def exchange_off(amount_fen: int, pieces: int) -> int:
+    """What a 兑换券 takes off a line of ``pieces`` pieces coming to ``amount_fen``: one
+    piece's share, rounded up (never more than the line)."""
+    if amount_fen <= 0 or pieces <= 0:
+        return 0
+    return min(amount_fen, -(-amount_fen // pieces))
+
+
 def discount_of(terms: Terms, eligible_fen: int) -> int:
     """What the coupon takes off ``eligible_fen`` (0 when its threshold is not reached)."""
     if eligible_fen <= 0 or eligible_fen < terms.min_spend_fen:
@@ -172,6 +242,8 @@ def discount_of(terms: Terms, eligible_fen: int) -> int:
         off = terms.amount_fen if eligible_fen >= terms.threshold_fen else 0
     elif terms.kind == PER_EACH:
         off = eligible_fen // terms.threshold_fen * terms.amount_fen
+    elif terms.kind == EXCHANGE:
+        raise ValueError("an exchange coupon's discount is one unit of a line: exchange_off")
     elif terms.kind == PERCENT:
         off = eligible_fen * terms.percent_bp // 10000
         off = min(off, max(eligible_fen - terms.floor_fen, 0))
@@ -210,10 +282,20 @@ def order_of(uses: Sequence[CouponUse]) -> list[CouponUse]:
 
 
 def check_combination(uses: Sequence[CouponUse]) -> None:
-    """One coupon once; a coupon not marked stackable is the sale's only coupon."""
+    """One coupon once; never two of one exclusivity group; a coupon not marked stackable is
+    the sale's only coupon."""
     ids = [u.coupon_id for u in uses]
     if len(set(ids)) != len(ids):
         raise RuleError("coupon_twice")
+    groups: dict[str, CouponUse] = {}
+    for u in uses:
+        if u.terms.group is None:
+            continue
+        if u.terms.group in groups:
+            first = groups[u.terms.group]
+            raise RuleError("coupon_same_group", coupon=display_code(u.code),
+                            other=display_code(first.code), group=u.terms.group)  # fmt: skip
+        groups[u.terms.group] = u
     if len(uses) > 1:
         for u in uses:
             if not u.terms.stackable:
@@ -221,19 +303,28 @@ def check_combination(uses: Sequence[CouponUse]) -> None:
 
 
 def apply_coupons(
-    uses: Sequence[CouponUse], amounts: Sequence[int]
+    uses: Sequence[CouponUse], amounts: Sequence[int], pieces: Sequence[int] | None = None
 ) -> tuple[tuple[CouponShare, ...], list[int]]:
     """The coupons applied in the price order to the lines' ``amounts`` (after member price
     and price changes): each coupon's discount and shares, and the amounts after them.
+    ``pieces``: each line's pieces (0 for a weighed line), which a 兑换券 needs; without
+    them no line is sold by the piece.
 
     A coupon whose threshold or minimum spend is not reached at its step is refused
     (RuleError), so no coupon is spent for nothing."""
     check_combination(uses)
     left = list(amounts)
+    counts = list(pieces) if pieces is not None else [0] * len(left)
+    if len(counts) != len(left):
+        raise ValueError("one count of pieces a line")
     out = []
     for use in order_of(uses):
         if any(not (0 <= i < len(left)) for i in use.lines):
             raise ValueError(f"coupon {use.code} names a line the cart does not have")
+        if use.terms.kind == EXCHANGE:
+            out.append(_exchange(use, left, counts))
+            left = [a - s for a, s in zip(left, out[-1].shares, strict=True)]
+            continue
         covered = set(use.lines)
         weights = [a if i in covered else 0 for i, a in enumerate(left)]
         eligible = sum(weights)
@@ -258,6 +349,19 @@ def apply_coupons(
         left = [a - s for a, s in zip(left, shares, strict=True)]
         out.append(CouponShare(use.coupon_id, use.code, use.terms.item_level, off, tuple(shares)))
     return tuple(out), left
+
+
+def _exchange(use: CouponUse, left: Sequence[int], pieces: Sequence[int]) -> CouponShare:
+    line = next((i for i in sorted(use.lines) if pieces[i] > 0 and left[i] > 0), None)
+    if line is None:
+        raise RuleError("coupon_no_lines", coupon=display_code(use.code))
+    eligible = left[line]
+    if eligible < use.terms.min_spend_fen:
+        raise RuleError("coupon_min_spend", coupon=display_code(use.code),
+                        min=use.terms.min_spend_fen, amount=eligible)  # fmt: skip
+    off = exchange_off(eligible, pieces[line])
+    shares = tuple(off if i == line else 0 for i in range(len(left)))
+    return CouponShare(use.coupon_id, use.code, use.terms.item_level, off, shares)
 
 
 # -- validity -----------------------------------------------------------------------------
@@ -352,22 +456,88 @@ def terms_wire(t: Terms) -> dict[str, object]:
         "items": sorted(t.items),
         "categories": sorted(t.categories),
         "stackable": t.stackable,
-    }
+    } | _when_where_wire(t)
+
+
+def _when_where_wire(t: Terms) -> dict[str, object]:
+    """The later keys, only when set: the terms of a coupon without them travel as before."""
+    out: dict[str, object] = {}
+    if t.hours is not None:
+        out["hours"] = list(t.hours)
+    if t.weekdays:
+        out["weekdays"] = sorted(t.weekdays)
+    if t.stores:
+        out["stores"] = sorted(t.stores)
+    if t.group is not None:
+        out["group"] = t.group
+    return out
+
+
+_WIRE_KEYS = frozenset({"kind", "amount_fen", "threshold_fen", "percent_bp", "cap_fen",
+                        "floor_fen", "min_spend_fen", "scope", "items", "categories",
+                        "stackable"})  # fmt: skip
+_LATER_KEYS = frozenset({"hours", "weekdays", "stores", "group"})
+
+
+def _int(w: Mapping[str, Any], key: str, *, optional: bool = False) -> Any:
+    v = w[key]
+    if (v is None and optional) or (isinstance(v, int) and not isinstance(v, bool)):
+        return v
+    raise ValidationError("coupon_terms_invalid", field=key)
+
+
+def _strings(w: Mapping[str, Any], key: str) -> frozenset[str]:
+    v = w.get(key, [])
+    if not isinstance(v, list) or any(not isinstance(x, str) for x in v) or len(set(v)) != len(v):
+        raise ValidationError("coupon_terms_invalid", field=key)
+    return frozenset(v)
 
 
 def terms_of_wire(w: Mapping[str, Any]) -> Terms:
+    """The terms ``w`` carries, checked (:func:`check_terms`); ValidationError for any key
+    missing, unknown or of the wrong type. The later keys (``hours``, ``weekdays``,
+    ``stores``, ``group``) may be absent: terms written before them still parse. The one
+    place terms are read from the wire, at the counter and at HQ."""
+    if not isinstance(w, Mapping):
+        raise ValidationError("coupon_terms_invalid", field="terms")
+    for key in sorted(_WIRE_KEYS - set(w)):
+        raise ValidationError("coupon_terms_invalid", field=key)
+    for key in sorted(set(w) - _WIRE_KEYS - _LATER_KEYS):
+        raise ValidationError("coupon_terms_invalid", field=str(key))
+    for key in ("kind", "scope"):
+        if not isinstance(w[key], str):
+            raise ValidationError("coupon_terms_invalid", field=key)
+    if not isinstance(w["stackable"], bool):
+        raise ValidationError("coupon_terms_invalid", field="stackable")
+    hours = w.get("hours")
+    if hours is not None:
+        if (not isinstance(hours, list) or len(hours) != 2
+                or any(not isinstance(m, int) or isinstance(m, bool) for m in hours)):  # fmt: skip
+            raise ValidationError("coupon_hours_invalid")
+        hours = (hours[0], hours[1])
+    weekdays = w.get("weekdays", [])
+    if (not isinstance(weekdays, list) or len(set(weekdays)) != len(weekdays)
+            or any(not isinstance(d, int) or isinstance(d, bool) for d in weekdays)):  # fmt: skip
+        raise ValidationError("coupon_weekdays_invalid")
+    group = w.get("group")
+    if group is not None and not isinstance(group, str):
+        raise ValidationError("coupon_terms_invalid", field="group")
     return check_terms(
         Terms(
             kind=w["kind"],
-            amount_fen=w["amount_fen"],
-            threshold_fen=w["threshold_fen"],
-            percent_bp=w["percent_bp"],
-            cap_fen=w["cap_fen"],
-            floor_fen=w["floor_fen"],
-            min_spend_fen=w["min_spend_fen"],
+            amount_fen=_int(w, "amount_fen"),
+            threshold_fen=_int(w, "threshold_fen"),
+            percent_bp=_int(w, "percent_bp"),
+            cap_fen=_int(w, "cap_fen", optional=True),
+            floor_fen=_int(w, "floor_fen"),
+            min_spend_fen=_int(w, "min_spend_fen"),
             scope=w["scope"],
-            items=frozenset(w["items"]),
-            categories=frozenset(w["categories"]),
+            items=_strings(w, "items"),
+            categories=_strings(w, "categories"),
             stackable=w["stackable"],
+            hours=hours,
+            weekdays=frozenset(weekdays),
+            stores=_strings(w, "stores"),
+            group=group,
         )
     )

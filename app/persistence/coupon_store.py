@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import func, literal_column, or_, select
 
 from app.domain.coupons import VOIDED, state_of
 from app.persistence.catalogue_tables import CatalogueItem
 from app.persistence.coupon_tables import Coupon, CouponEntry, CouponTemplate
+from app.persistence.tables import Member
 from app.persistence.uow import UnitOfWork
 
 # Entries of the same instant in the order written here.
@@ -95,3 +97,37 @@ def categories_of(uow: UnitOfWork, item_codes: Sequence[str]) -> dict[str, str |
     c = CatalogueItem.__table__.c
     rows = uow.session.execute(select(c.code, c.category_code).where(c.code.in_(wanted)))
     return {r.code: r.category_code for r in rows}
+
+
+def rule_templates(uow: UnitOfWork) -> Sequence[CouponTemplate]:
+    """The templates in use that have an issue rule, oldest first."""
+    return uow.session.scalars(
+        select(CouponTemplate)
+        .where(CouponTemplate.active.is_(True), CouponTemplate.issue_rule.is_not(None))
+        .order_by(CouponTemplate.created_at, CouponTemplate.id)
+    ).all()
+
+
+def issued_with_key(uow: UnitOfWork, member_id: str, template_id: str, key: str) -> bool:
+    """Whether a rule already gave the member a coupon of the template for this cause."""
+    return (
+        uow.session.scalar(
+            select(Coupon.id).where(
+                Coupon.member_id == member_id,
+                Coupon.template_id == template_id,
+                Coupon.issue_key == key,
+            )
+        )
+        is not None
+    )
+
+
+def members_with_birthdays(uow: UnitOfWork) -> Sequence[tuple[str, dt.date | None, str | None]]:
+    """(member id, birthday, "MM-DD") of the active members whose birthday is known."""
+    m = Member.__table__.c
+    rows = uow.session.execute(
+        select(m.id, m.birthday, m.birthday_md)
+        .where(or_(m.birthday.is_not(None), m.birthday_md.is_not(None)), m.status == "active")
+        .order_by(m.id)
+    )
+    return [(r.id, r.birthday, r.birthday_md) for r in rows]

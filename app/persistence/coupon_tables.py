@@ -1,4 +1,4 @@
-"""Coupons' tables (migration 0023): templates, the coupons issued and their append-only
+"""Coupons' tables (migrations 0023, 0024): templates, the coupons issued and their append-only
 ledger.
 
 A coupon's state is the fold of its entries (:func:`app.domain.coupons.state_of`): ``issued``
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.persistence.tables import Base, fk
@@ -30,12 +30,17 @@ class CouponTemplate(Base):
     refund_restores: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     store_code: Mapped[str | None] = mapped_column(String(32))  # None: HQ's own
+    # app.domain.coupon_rules.rule_wire, JSON (migration 0024); None: issued by hand only
+    issue_rule: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class Coupon(Base):
     __tablename__ = "coupon"
+    __table_args__ = (
+        Index("ux_coupon_issue_key", "template_id", "member_id", "issue_key", unique=True),
+    )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     code: Mapped[str] = mapped_column(String(12), unique=True)
     template_id: Mapped[str] = mapped_column(fk("coupon_template.id"), index=True)
@@ -44,6 +49,9 @@ class Coupon(Base):
     valid_from: Mapped[dt.date] = mapped_column(Date)
     valid_until: Mapped[dt.date] = mapped_column(Date)
     store_code: Mapped[str | None] = mapped_column(String(32))  # the store that issued it
+    # A rule's coupon: app.domain.coupon_rules.issue_key, unique with the template and the
+    # member (migration 0024); None: issued by hand
+    issue_key: Mapped[str | None] = mapped_column(String(48))
 
 
 class CouponEntry(Base):

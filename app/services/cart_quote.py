@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from app.domain.cart import CartLine, OrderDiscount, PriceChange, PricedCart, price_cart
 from app.domain.catalogue import lookup_forms
+from app.domain.coupons import CouponUse
 from app.domain.held import CartDraft, DraftLine
 from app.domain.price_limits import OverLimit, PriceLimits, limits_for, over_limits
 from app.domain.rules import Rules
@@ -30,6 +31,7 @@ class CartItem:
     name: str
     unit: str
     line: CartLine
+    category: str | None = None  # what a coupon for some categories looks at
 
     def at(self, quantity: int, change: PriceChange | None = None) -> CartLine:
         return replace(self.line, quantity=quantity, price_change=change)
@@ -55,7 +57,7 @@ def _items(ctx: CounterContext, codes: Sequence[str]) -> list[CartItem]:
         for line in lines:
             row = catalogue_store.item_by_code(uow, line.item_code)
             assert row is not None
-            found.append(CartItem(row.code, row.name, row.unit or "", line))
+            found.append(CartItem(row.code, row.name, row.unit or "", line, row.category_code))
         return found
 
 
@@ -96,9 +98,10 @@ def price(
     rounding: str,
     points: int = 0,
     points_balance: int = 0,
+    coupons: Sequence[CouponUse] = (),
 ) -> tuple[PricedCart, tuple[OverLimit, ...]]:
     """The cart priced as the sale will price it, and what of it needs a manager."""
     rules = cart_rules.rules
     tier = rules.tier(tier_code) if tier_code is not None else None
-    cart = price_cart(rules, lines, tier, discount, rounding, points, points_balance)
+    cart = price_cart(rules, lines, tier, discount, rounding, points, points_balance, coupons)
     return cart, over_limits(cart_rules.limits, cart)

@@ -18,7 +18,7 @@ from app.domain.pricing import (
     upgrade_after_checkout,
 )
 from app.persistence.tables import TxnTender
-from app.services import offline
+from app.services import coupon_rules, offline
 from app.services.context import CounterContext, load_rules
 from app.services.foreign import check_password_at_hq
 from app.services.ledger import (
@@ -214,6 +214,7 @@ def checkout(
                 "points_entries": points_entries,
             },
         )
+        coupon_rules.on_tier_change(ctx, uow, actor, member, tier.code)
         uow.commit()
         return CheckoutResult(
             txn_id=txn.id,

@@ -18,15 +18,20 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from app.domain.cart import CartLine, PricedCart
+from app.domain.coupon_rules import IssueRule, check_rule, rule_of_wire, rule_wire
 from app.domain.coupons import (
+    EXPIRED,
     ISSUED,
     REDEEMED,
     RESTORED,
+    USABLE,
+    VOIDED,
     CouponUse,
     Terms,
     Validity,
     check_terms,
     check_validity,
+    check_when_where,
     display_code,
     eligible_lines,
     new_code,
@@ -38,7 +43,9 @@ from app.domain.coupons import (
 )
 from app.domain.errors import NotFoundError, RuleError, ValidationError
 from app.domain.ids import uuid7
+from app.domain.messages import current_language
 from app.domain.offline import OfflineLimits, is_offline
+from app.domain.phone import mask_phone
 from app.domain.text import check_text
 from app.persistence import coupon_store, syncstore
 from app.persistence.coupon_tables import Coupon, CouponEntry, CouponTemplate
@@ -62,10 +69,12 @@ class TemplateView:
     refund_restores: bool
     active: bool
     owner: str | None  # the store that defined it; None: HQ
+    rule: IssueRule | None = None  # issued by itself on a cause (app.services.coupon_rules)
 
     def as_dict(self) -> dict[str, Any]:
         v = self.validity
-        return {
+        rule = {} if self.rule is None else {"issue_rule": rule_wire(self.rule)}
+        return rule | {
             "template_id": self.template_id,
             "name": self.name,
             "terms": terms_wire(self.terms),
@@ -87,7 +96,7 @@ class CouponView:
     member_id: str | None  # None: a bearer coupon
     valid_from: dt.date
     valid_until: dt.date
-    state: str  # usable, redeemed, voided, expired (as the ledger says)
+    state: str  # usable, redeemed, voided (as the ledger says), expired (past its validity)
 
     @property
     def shown_code(self) -> str:
@@ -104,10 +113,19 @@ def template_view(row: CouponTemplate) -> TemplateView:
         refund_restores=bool(row.refund_restores),
         active=bool(row.active),
         owner=row.store_code,
+        rule=rule_of_wire(json.loads(row.issue_rule)) if row.issue_rule else None,
     )
 
 
-def coupon_view(uow: UnitOfWork, row: Coupon) -> CouponView:
+def shown_state(ledger_state: str, valid_until: dt.date, today: dt.date | None) -> str:
+    """The state a coupon is shown in: its ledger's, and ``expired`` once a usable coupon is
+    past its validity (nothing is written for that: the date says it)."""
+    if ledger_state == USABLE and today is not None and today > valid_until:
+        return EXPIRED
+    return ledger_state
+
+
+def coupon_view(uow: UnitOfWork, row: Coupon, today: dt.date | None = None) -> CouponView:
     t = coupon_store.template(uow, row.template_id)
     return CouponView(
         coupon_id=row.id,
@@ -117,7 +135,7 @@ def coupon_view(uow: UnitOfWork, row: Coupon) -> CouponView:
         member_id=row.member_id,
         valid_from=row.valid_from,
         valid_until=row.valid_until,
-        state=coupon_store.state(uow, row.id),
+        state=shown_state(coupon_store.state(uow, row.id), row.valid_until, today),
     )
 
 
@@ -131,6 +149,7 @@ def add_template(
     validity: Validity,
     per_member_limit: int | None = None,
     refund_restores: bool = False,
+    rule: IssueRule | None = None,
 ) -> TemplateView:
     """A manager's new template (one transaction with its audit entry and event)."""
     require(actor, Permission.RULES_EDIT)
@@ -141,9 +160,12 @@ def add_template(
         terms,
         items=frozenset(c.strip().upper() for c in terms.items if c.strip()),
         categories=frozenset(c.strip().upper() for c in terms.categories if c.strip()),
+        stores=frozenset(c.strip().upper() for c in terms.stores if c.strip()),
     )
     check_terms(terms)
     check_validity(validity)
+    if rule is not None:
+        check_rule(rule)
     if per_member_limit is not None and per_member_limit < 1:
         raise ValidationError("coupon_limit_invalid")
     with ctx.uow() as uow:
@@ -151,7 +173,7 @@ def add_template(
         store = uow.store()
         now = ctx.now()
         view = TemplateView(uuid7(), name, terms, validity, per_member_limit, refund_restores,
-                            True, store.code if store is not None else None)  # fmt: skip
+                            True, store.code if store is not None else None, rule)  # fmt: skip
         uow.add(
             CouponTemplate(
                 id=view.template_id,
@@ -165,6 +187,7 @@ def add_template(
                 refund_restores=refund_restores,
                 active=True,
                 store_code=view.owner,
+                issue_rule=json.dumps(rule_wire(rule), sort_keys=True) if rule else None,
                 created_at=now,
                 updated_at=now,
             )
@@ -203,39 +226,145 @@ def issue(ctx: CounterContext, actor: Actor, member: str, template_ref: str) -> 
         ensure_alone(uow)
         row = resolve_member(ctx, uow, member)
         t = find_template(uow, template_ref)
-        if not t.active:
-            raise RuleError("coupon_template_inactive", template=t.name)
-        today = ctx.business_date(uow)
-        view = template_view(t)
-        valid_from, valid_until = validity_on_issue(view.validity, today)
-        if valid_until < today:
-            raise RuleError("coupon_issue_expired", template=t.name, until=valid_until.isoformat())
-        if view.per_member_limit is not None:
-            held = coupon_store.held_of_template(uow, row.id, t.id)
-            if held >= view.per_member_limit:
-                raise RuleError("coupon_member_limit", count=held, limit=view.per_member_limit)
-        store = uow.store()
-        now = ctx.now()
-        coupon = Coupon(id=uuid7(), code=_fresh_code(uow), template_id=t.id, member_id=row.id,
-                        issued_at=now, valid_from=valid_from, valid_until=valid_until,
-                        store_code=store.code if store is not None else None)  # fmt: skip
-        uow.add(coupon)
-        entry = _entry(ctx, uow, coupon, ISSUED, None, today)
-        header = coupon_header(coupon)
-        record(ctx, uow, actor, action="coupon.issue", entity="member", entity_id=row.id,
-               before=None, after=header, event_type="coupon.issued",
-               payload={"member_id": row.id, "coupon": header,
-                        "entry": entry_dict(entry)})  # fmt: skip
+        view = issue_one(ctx, uow, actor, row, t, ctx.business_date(uow))
         uow.commit()
-        return CouponView(coupon.id, coupon.code, t.id, t.name, row.id, valid_from, valid_until,
-                          "usable")  # fmt: skip
+        return view
+
+
+def issue_one(
+    ctx: CounterContext,
+    uow: UnitOfWork,
+    actor: Actor | None,
+    row: Member,
+    t: CouponTemplate,
+    today: dt.date,
+    *,
+    issue_key: str | None = None,
+    rule: str | None = None,
+) -> CouponView:
+    """One coupon of ``t`` to ``row`` in the caller's transaction, with its ``issued`` entry,
+    audit entry and ``coupon.issued`` event. Refused (RuleError, before any write) for a
+    template no longer in use or past its dates, or a member at the template's limit.
+    ``issue_key``/``rule``: a coupon an issue rule gives (app.services.coupon_rules)."""
+    if not t.active:
+        raise RuleError("coupon_template_inactive", template=t.name)
+    view = template_view(t)
+    valid_from, valid_until = validity_on_issue(view.validity, today)
+    if valid_until < today:
+        raise RuleError("coupon_issue_expired", template=t.name, until=valid_until.isoformat())
+    if view.per_member_limit is not None:
+        held = coupon_store.held_of_template(uow, row.id, t.id)
+        if held >= view.per_member_limit:
+            raise RuleError("coupon_member_limit", count=held, limit=view.per_member_limit)
+    store = uow.store()
+    now = ctx.now()
+    coupon = Coupon(id=uuid7(), code=_fresh_code(uow), template_id=t.id, member_id=row.id,
+                    issued_at=now, valid_from=valid_from, valid_until=valid_until,
+                    store_code=store.code if store is not None else None,
+                    issue_key=issue_key)  # fmt: skip
+    uow.add(coupon)
+    entry = _entry(ctx, uow, coupon, ISSUED, None, today)
+    header = coupon_header(coupon)
+    after = header if rule is None else {**header, "rule": rule}
+    record(ctx, uow, actor, action="coupon.issue", entity="member", entity_id=row.id,
+           before=None, after=after, event_type="coupon.issued",
+           payload={"member_id": row.id, "coupon": header,
+                    "entry": entry_dict(entry)})  # fmt: skip
+    return CouponView(coupon.id, coupon.code, t.id, t.name, row.id, valid_from, valid_until,
+                      USABLE)  # fmt: skip
 
 
 def wallet(ctx: CounterContext, member: str) -> list[CouponView]:
     """The member's coupons, every state, oldest first."""
     with ctx.reader() as uow:
         row = resolve_member(ctx, uow, member)
-        return [coupon_view(uow, c) for c in coupon_store.coupons_of(uow, row.id)]
+        today = ctx.business_date(uow)
+        return [coupon_view(uow, c, today) for c in coupon_store.coupons_of(uow, row.id)]
+
+
+def usable_wallet(ctx: CounterContext, member: str) -> list[CouponView]:
+    """The member's coupons that can be presented today (usable, within their dates)."""
+    with ctx.reader() as uow:
+        row = resolve_member(ctx, uow, member)
+        today = ctx.business_date(uow)
+        return [
+            v
+            for v in (coupon_view(uow, c, today) for c in coupon_store.coupons_of(uow, row.id))
+            if v.state == USABLE and v.valid_from <= today
+        ]
+
+
+# -- one coupon: its details, and voiding it ---------------------------------------------
+@dataclass(frozen=True)
+class CouponDetail:
+    coupon: CouponView
+    template: TemplateView | None
+    owner: str | None  # the member's name and masked number; None: a bearer coupon
+    ledger: tuple[dict[str, Any], ...]  # entry_dict of each entry, oldest first
+
+
+def _by_code(uow: UnitOfWork, text: str) -> Coupon:
+    code = parse_code(text)
+    row = coupon_store.coupon_by_code(uow, code)
+    if row is None:
+        raise NotFoundError("coupon_not_found", coupon=display_code(code))
+    return row
+
+
+def _owner(uow: UnitOfWork, member_id: str | None) -> str | None:
+    if member_id is None:
+        return None
+    m = uow.session.get(Member, member_id)
+    if m is None:
+        return member_id
+    return f"{m.name} {mask_phone(m.phone)}"
+
+
+def show(ctx: CounterContext, actor: Actor, code: str) -> CouponDetail:
+    """One coupon by its code: its template, its owner (number masked), state and ledger."""
+    require(actor, Permission.MEMBER_VIEW)
+    with ctx.reader() as uow:
+        row = _by_code(uow, code)
+        t = coupon_store.template(uow, row.template_id)
+        return CouponDetail(
+            coupon=coupon_view(uow, row, ctx.business_date(uow)),
+            template=template_view(t) if t is not None else None,
+            owner=_owner(uow, row.member_id),
+            ledger=tuple(entry_dict(e) for e in coupon_store.entries_of(uow, row.id)),
+        )
+
+
+def void(ctx: CounterContext, actor: Actor, code: str, reason: str) -> CouponView:
+    """A manager voids a coupon not yet used (作废): a ``voided`` entry, its audit entry and
+    the ``coupon.voided`` event, in one transaction. A used or voided coupon is refused."""
+    require(actor, Permission.COUPON_VOID)
+    reason = check_text((reason or "").strip(), "reason") or ""
+    if not reason:
+        raise ValidationError("coupon_void_reason")
+    with ctx.uow() as uow:
+        ensure_alone(uow)
+        row = _by_code(uow, code)
+        today = ctx.business_date(uow)
+        before = coupon_view(uow, row, today)
+        if coupon_store.state(uow, row.id) != USABLE:
+            raise RuleError("coupon_not_voidable", coupon=before.shown_code,
+                            state=state_name(before.state))  # fmt: skip
+        entry = _entry(ctx, uow, row, VOIDED, None, today)
+        header = coupon_header(row)
+        record(ctx, uow, actor, action="coupon.void", entity="coupon", entity_id=row.id,
+               before={"state": before.state}, after={"state": VOIDED, "reason": reason},
+               event_type="coupon.voided",
+               payload={"member_id": row.member_id, "coupon": header,
+                        "entry": entry_dict(entry), "reason": reason})  # fmt: skip
+        uow.commit()
+        return replace(before, state=VOIDED)
+
+
+def state_name(state: str) -> str:
+    """A coupon state in the user's language."""
+    zh = {USABLE: "可用", REDEEMED: "已使用", VOIDED: "已作废", EXPIRED: "已过期"}
+    en = {USABLE: "usable", REDEEMED: "used", VOIDED: "voided", EXPIRED: "expired"}
+    return (zh if current_language() == "zh" else en).get(state, state)
 
 
 def _fresh_code(uow: UnitOfWork) -> str:
@@ -308,6 +437,9 @@ def presented(
         return []
     ensure_alone(uow)
     today = ctx.business_date(uow)
+    at = ctx.local_now(uow)
+    store = uow.store()
+    store_code = store.code if store is not None else None
     categories = coupon_store.categories_of(uow, [ln.item_code for ln in lines])
     keyed = [(ln.item_code, categories.get(ln.item_code)) for ln in lines]
     out = []
@@ -330,6 +462,7 @@ def presented(
         if t is None:
             raise NotFoundError("coupon_template_not_found", template=row.template_id)
         terms = terms_of_wire(json.loads(t.terms))
+        check_when_where(terms, at, store_code, code)
         out.append(Presented(row, CouponUse(row.id, code, terms, eligible_lines(terms, keyed))))
     return out
 

@@ -14,6 +14,7 @@ from app.domain.phone import mask_phone, normalise_phone
 from app.domain.text import check_text
 from app.persistence.tables import Card, Member, MemberSearchKey, Txn
 from app.persistence.uow import UnitOfWork
+from app.services import coupon_rules
 from app.services.context import CounterContext, load_rules
 from app.services.hashing import normalise_secret
 from app.services.home import ensure_home_member
@@ -208,6 +209,7 @@ def register_member(ctx: CounterContext, actor: Actor, reg: Registration) -> Mem
                 "card": {"card_id": card.id, "card_no": card.card_no},
             },
         )
+        coupon_rules.on_registration(ctx, uow, actor, member)  # 新人券
         view = member_view(ctx, uow, member, actor)
         uow.commit()
         return view

@@ -41,8 +41,8 @@ from app.persistence.sale_store import line_rows
 from app.persistence.sale_tables import TxnCart, TxnLine
 from app.persistence.tables import Member, Txn, TxnTender
 from app.persistence.uow import UnitOfWork
+from app.services import coupon_rules, held, offline
 from app.services import coupons as coupon_service
-from app.services import held, offline
 from app.services.checkout import authorise_spend
 from app.services.context import CounterContext, load_rules
 from app.services.held import draft_lines, named_lines
@@ -229,9 +229,9 @@ def sell(
             raise _approval_needed(over[0])
         if not asks and found is not None:  # asks for nothing: checked in order, as above
             authorise_spend(ctx, found, uses_sv, points, payment_password)
-        settled = settle_tenders(
-            cart.due_fen, list(tenders) if tenders is not None else [(pay, cart.due_fen)]
-        )
+        if tenders is None:  # nothing to pay (a 兑换券 took it all): no tender
+            tenders = [(pay, cart.due_fen)] if cart.due_fen else []
+        settled = settle_tenders(cart.due_fen, list(tenders))
         sv_fen = sum(t.amount_fen for t in settled if t.method == STORED_VALUE)
         if row is not None:
             offline.check_spend(ctx, uow, row, sv_fen, cart.points_used)
@@ -273,6 +273,8 @@ def sell(
             applied = coupons_wire([(p.use, p.row.template_id) for p in given], cart)
             cart_wire["coupons"] = [{**c, "entry_id": redeemed[c["coupon_id"]]} for c in applied]
         _record(ctx, uow, actor, approver, txn, row, before, settled, ledgers, cart_wire)
+        if row is not None:
+            coupon_rules.on_tier_change(ctx, uow, actor, row, txn.tier_before)
         if held_number is not None:
             held.mark_sold(ctx, uow, actor, held_number, txn.id)
         uow.commit()

@@ -62,6 +62,7 @@ class Permission(StrEnum):
     # define the chain's tags.
     TAG_SET = "tag.set"
     TAG_EDIT = "tag.edit"
+    COUPON_VOID = "coupon.void"
 
 
 _CASHIER = {
@@ -103,6 +104,7 @@ _MANAGER = _CASHIER | {
     Permission.RULES_EDIT,
     Permission.CATALOGUE_EDIT,
     Permission.TAG_EDIT,
+    Permission.COUPON_VOID,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CASHIER: frozenset(_CASHIER),

@@ -8,6 +8,7 @@ from app.domain.errors import RuleError, ValidationError
 from app.domain.pricing import EXTERNAL_METHODS, check_method, topup_bonus
 from app.domain.text import check_text
 from app.persistence.tables import TxnTender
+from app.services import coupon_rules
 from app.services.context import CounterContext, load_rules
 from app.services.home import ensure_home_member
 from app.services.ledger import ensure_can_transact, new_txn, post_stored_value
@@ -79,6 +80,7 @@ def top_up(
                 "sv_entries": [entry],
             },
         )
+        coupon_rules.on_topup(ctx, uow, actor, member, txn.id, amount_fen)  # 充值送券
         uow.commit()
         return TopUpResult(
             txn.id, member.id, amount_fen, bonus, method, member.principal_fen, member.bonus_fen

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from app.domain.errors import ValidationError
 from app.domain.text import check_text
+from app.services import coupon_rules
 from app.services.context import CounterContext, load_rules
 from app.services.home import ensure_home_member
 from app.services.ledger import change_tier, ensure_can_transact, new_txn
@@ -77,5 +78,6 @@ def override_tier(
             },
             approver=approver,
         )
+        coupon_rules.on_tier_change(ctx, uow, actor, member, tier_before)
         uow.commit()
         return TierResult(txn.id, member.id, tier_before, tier)

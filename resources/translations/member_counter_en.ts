@@ -307,6 +307,10 @@
         <translation>Price change</translation>
     </message>
     <message>
+        <source>优惠券</source>
+        <translation>Coupons</translation>
+    </message>
+    <message>
         <source>整单折扣</source>
         <translation>Order discount</translation>
     </message>
@@ -415,8 +419,20 @@
         <translation>; beyond your limits: a manager approves when paying</translation>
     </message>
     <message>
+        <source>已选 {0} 张券,共减 {1}</source>
+        <translation>{0} coupons chosen, {1} off in all</translation>
+    </message>
+    <message>
+        <source>未使用优惠券</source>
+        <translation>No coupon used</translation>
+    </message>
+    <message>
         <source>(改价)</source>
         <translation> (price changed)</translation>
+    </message>
+    <message>
+        <source>({0} 张)</source>
+        <translation> ({0})</translation>
     </message>
     <message>
         <source>(到角)</source>
@@ -433,6 +449,14 @@
     <message>
         <source>F3  收款</source>
         <translation>F3  Pay</translation>
+    </message>
+    <message>
+        <source>F9  优惠券({0})</source>
+        <translation>F9  Coupons ({0})</translation>
+    </message>
+    <message>
+        <source>F9  优惠券</source>
+        <translation>F9  Coupons</translation>
     </message>
     <message>
         <source>折扣超出你的权限:收款时需要店长授权</source>
@@ -1021,6 +1045,45 @@ F1 registers a new member</translation>
     <message>
         <source>退款完成:退回 {0}</source>
         <translation>Refunded: {0} paid back</translation>
+    </message>
+</context>
+<context>
+    <name>CouponPickDialog</name>
+    <message>
+        <source>优惠券</source>
+        <translation>Coupons</translation>
+    </message>
+    <message>
+        <source>{0} 的券包:↑↓ 选择,空格勾选</source>
+        <translation>{0}&apos;s coupons: ↑↓ to choose, Space to tick</translation>
+    </message>
+    <message>
+        <source>散客:只能使用无记名券</source>
+        <translation>Walk-in customer: bearer coupons only</translation>
+    </message>
+    <message>
+        <source>扫描或输入券码,按 Enter 加入</source>
+        <translation>Scan or type a coupon code, Enter to add it</translation>
+    </message>
+    <message>
+        <source>使用勾选的券 (Enter)</source>
+        <translation>Use the ticked coupons (Enter)</translation>
+    </message>
+    <message>
+        <source>取消 (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>该会员没有现在可用的券:可扫描或输入券码</source>
+        <translation>The member has no coupon usable now: scan or type a code</translation>
+    </message>
+    <message>
+        <source>{0}  {1}  {2}  有效期至 {3}</source>
+        <translation>{0}  {1}  {2}  valid until {3}</translation>
+    </message>
+    <message>
+        <source>已加入券 {0}</source>
+        <translation>Coupon {0} added</translation>
     </message>
 </context>
 <context>
@@ -1959,6 +2022,18 @@ Reason: {0}</translation>
     <message>
         <source>次卡 {0}:{1}(有效期至 {2})</source>
         <translation>Count card {0}: {1} (valid until {2})</translation>
+    </message>
+    <message>
+        <source>{0}(至 {1})</source>
+        <translation>{0} (until {1})</translation>
+    </message>
+    <message>
+        <source> 等</source>
+        <translation> and more</translation>
+    </message>
+    <message>
+        <source>优惠券 {0} 张可用:{1}{2}(购物车中按 F9 选用)</source>
+        <translation>{0} coupons usable: {1}{2} (F9 in the cart to use them)</translation>
     </message>
     <message>
         <source>会员已注销</source>
@@ -3523,6 +3598,10 @@ Installer: {2}</translation>
         <translation>Set a member's tag</translation>
     </message>
     <message>
+        <source>作废优惠券</source>
+        <translation>Coupon voided</translation>
+    </message>
+    <message>
         <source>次卡过期</source>
         <translation>Count card expired</translation>
     </message>
@@ -3703,6 +3782,10 @@ Installer: {2}</translation>
         <translation>Member tag</translation>
     </message>
     <message>
+        <source>优惠券</source>
+        <translation>Coupon</translation>
+    </message>
+    <message>
         <source>备份与恢复(全部)</source>
         <translation>Backup and restore (all)</translation>
     </message>
@@ -3766,6 +3849,18 @@ Installer: {2}</translation>
         <translation>Price change: {0} {1}</translation>
     </message>
     <message>
+        <source>商品券</source>
+        <translation>item coupon</translation>
+    </message>
+    <message>
+        <source>整单券</source>
+        <translation>order coupon</translation>
+    </message>
+    <message>
+        <source>优惠券 {0}({1}){2}</source>
+        <translation>Coupon {0} ({1}) {2}</translation>
+    </message>
+    <message>
         <source>{0} 折</source>
         <translation>{0}/10 of the price</translation>
     </message>
@@ -3792,6 +3887,29 @@ Installer: {2}</translation>
         <translation>{0}: why this price
 {1}
 = {2}</translation>
+    </message>
+</context>
+<context>
+    <name>coupons</name>
+    <message>
+        <source>满 {0} 减 {1}</source>
+        <translation>{1} off {0} or more</translation>
+    </message>
+    <message>
+        <source>每满 {0} 减 {1}</source>
+        <translation>{1} off each {0}</translation>
+    </message>
+    <message>
+        <source>{0} 折</source>
+        <translation>pay {0}/10</translation>
+    </message>
+    <message>
+        <source>兑换 {0} 一件</source>
+        <translation>one {0} free</translation>
+    </message>
+    <message>
+        <source>代金 {0}</source>
+        <translation>{0} voucher</translation>
     </message>
 </context>
 <context>

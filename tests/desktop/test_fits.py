@@ -143,6 +143,7 @@ def test_every_screen_fits(
         app.settle(1.0)
         check_open(app, "F3", "cart", lang, seen, typed="G00\rG11\r", keep=True)
         check_open(app, "F3", "cart-pay", lang, seen, typed="20")
+        check_open(app, "F9", "cart-coupons", lang, seen)  # the cart's coupons (a walk-in's)
         screen.key("Escape")  # the cart has lines: it asks first
         app.settle(0.6)
         screen.key("Return")  # 放弃这一单

@@ -74,3 +74,35 @@ def test_sale_lines_from_before_0023_carry_no_coupon(tmp_path: Path) -> None:
     with sqlite3.connect(path) as con:
         assert con.execute("SELECT coupon_fen, due_fen FROM txn_line").fetchall() == [(0, 100)]
     engine.dispose()
+
+
+def test_0024_up_down_up_and_a_cause_issues_once(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    assert "issue_rule" in _columns(path, "coupon_template")
+    assert "issue_key" in _columns(path, "coupon")
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA foreign_keys=OFF")
+    insert = ("INSERT INTO coupon (id, code, template_id, member_id, issued_at, valid_from, "
+              "valid_until, issue_key) VALUES (?, ?, 't', 'm', '2026-01-01', '2026-01-01', "
+              "'2026-01-31', ?)")  # fmt: skip
+    con.execute(insert, ("a", "A", None))
+    con.execute(insert, ("b", "B", None))  # by hand: as many as the limit says
+    con.execute(insert, ("c", "C", "birthday:2026"))
+    con.commit()
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        con.execute(insert, ("d", "D", "birthday:2026"))
+    con.close()
+    cfg = migrate._config()
+    with engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0023")
+        conn.commit()
+    assert "issue_key" not in _columns(path, "coupon")
+    assert "issue_rule" not in _columns(path, "coupon_template")
+    with sqlite3.connect(path) as con:
+        assert con.execute("SELECT count(*) FROM coupon").fetchone() == (3,)
+    migrate.upgrade(engine)
+    assert "issue_key" in _columns(path, "coupon")
+    engine.dispose()

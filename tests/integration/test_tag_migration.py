@@ -26,7 +26,7 @@ def test_0025_up_down_up(tmp_path: Path) -> None:
     cfg = migrate._config()
     with engine.connect() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0023")
+        command.downgrade(cfg, "0024")
         conn.commit()
     assert not (TABLES & _tables(path))
     migrate.upgrade(engine)

@@ -5,7 +5,9 @@ Enter adds what was scanned or typed (barcode, item code, name or pinyin initial
 card or code attaches the member), and on an empty box pays; ``*`` sets the selected line's
 quantity to the digits typed before it (or asks for it); ``+``/``-`` add or take one; Delete
 removes the line; ↑↓ choose a line; F2 改价, F4 整单折扣, F5 抹零, F6 挂单, F7 取单, F8 散客
-(the member off the cart), F3 收款; Esc cancels (a recalled cart goes back to the held list).
+(the member off the cart), F9 优惠券 (the member's wallet, or a code; a coupon's code
+scanned into the box is taken too), F3 收款; Esc cancels (a recalled cart goes back to the
+held list).
 """
 
 from __future__ import annotations
@@ -44,9 +46,11 @@ from app.domain.price_limits import OverLimit
 from app.services import cart_quote, held
 from app.services.cart_quote import CartItem, CartRules
 from app.services.catalogue import search_items
+from app.services.coupon_cart import CartCoupon, cart_coupon, looks_like_coupon
 from app.services.lookup import MemberView, find_members, show_member
 from app.services.sale import SaleResult
 from ui.dialogs.base import run_modal
+from ui.dialogs.cart_coupons import CouponPickDialog
 from ui.dialogs.cart_edits import DiscountDialog, PriceChangeDialog, QuantityDialog
 from ui.dialogs.cart_pay import CartPayDialog
 from ui.dialogs.cart_why import why_words
@@ -86,6 +90,7 @@ class CartDialog(QDialog):
         self.over: tuple[OverLimit, ...] = ()
         self.result_value: SaleResult | None = None
         self.candidates: list[str] = []  # item codes offered for a name search
+        self.coupons: list[CartCoupon] = []  # presented: priced here, redeemed by the sale
         self.busy = False
 
         outer = QHBoxLayout(self)
@@ -147,6 +152,7 @@ class CartDialog(QDialog):
                 ("list", self.tr("原价合计")),
                 ("member", self.tr("会员优惠")),
                 ("change", self.tr("改价")),
+                ("coupon", self.tr("优惠券")),
                 ("order", self.tr("整单折扣")),
                 ("round", self.tr("抹零")),
             )
@@ -155,11 +161,11 @@ class CartDialog(QDialog):
             self.figures[key] = QLabel("—", totals)
             self.figures[key].setAlignment(Qt.AlignmentFlag.AlignRight)
             grid.addWidget(self.figures[key], row, 1)
-        grid.addWidget(QLabel(self.tr("应付"), totals), 5, 0)
+        grid.addWidget(QLabel(self.tr("应付"), totals), 6, 0)
         self.due = QLabel("—", totals)
         self.due.setProperty("role", "total")
         self.due.setAlignment(Qt.AlignmentFlag.AlignRight)
-        grid.addWidget(self.due, 5, 1)
+        grid.addWidget(self.due, 6, 1)
         side.addWidget(totals)
         keys = QGridLayout()
         keys.setSpacing(4)
@@ -172,6 +178,7 @@ class CartDialog(QDialog):
                 ("F6", "hold", self.tr("挂单"), self.hold),
                 ("F7", "recall", self.tr("取单"), self.recall),
                 ("F8", "walk_in", self.tr("散客"), self.drop_member),
+                ("F9", "coupons", self.tr("优惠券"), self.pick_coupons),
                 ("Del", "delete", self.tr("删除行"), self.delete_line),
                 ("Esc", "cancel", self.tr("取消"), self.cancel),
             )
@@ -183,7 +190,8 @@ class CartDialog(QDialog):
         side.addWidget(self.pay_button)
         for key, slot in (("F2", self.change_price), ("F4", self.order_discount),
                           ("F5", self.next_rounding), ("F6", self.hold), ("F7", self.recall),
-                          ("F8", self.drop_member), ("F3", self.pay)):  # fmt: skip
+                          ("F8", self.drop_member), ("F9", self.pick_coupons),
+                          ("F3", self.pay)):  # fmt: skip
             QShortcut(QKeySequence(key), self, lambda s=slot: not self.busy and s())
         self.scan_box.setFocus()
         self._show_member()
@@ -278,10 +286,14 @@ class CartDialog(QDialog):
     def scan(self, text: str) -> None:
         ctx, actor = self.session.ctx, self.session.cashier
 
+        member_id = self.member.member_id if self.member is not None else None
+
         def look() -> tuple[str, Any]:
             item = cart_quote.cart_item(ctx, actor, text)
             if item is not None:
                 return "item", item
+            if looks_like_coupon(text):  # a coupon's code (its QR holds the same)
+                return "coupon", cart_coupon(ctx, actor, member_id, text)
             members: list[MemberView] = []
             with contextlib.suppress(CounterError):  # not a member's card, phone or name
                 members = find_members(ctx, actor, text)
@@ -305,6 +317,8 @@ class CartDialog(QDialog):
             self.add(value)
         elif kind == "member":
             self.attach(value)
+        elif kind == "coupon":
+            self.take_coupons([*self.coupons, value])
         elif kind == "members":
             self.say(self.tr("找到 {0} 位会员:请刷会员卡或输入完整手机号").format(len(value)),
                      error=True)  # fmt: skip
@@ -348,6 +362,7 @@ class CartDialog(QDialog):
             self.say(self.tr("会员 {0} 的状态不能消费").format(member.name), error=True)
             return
         self.member = member
+        self.coupons = []  # a member's coupons are theirs: chosen again for this member
         self._show_member()
         self.render()
         self.say(self.tr("已关联会员 {0}:按会员价和等级折扣计价").format(member.name))
@@ -356,6 +371,7 @@ class CartDialog(QDialog):
         if self.member is None:
             return
         self.member = None
+        self.coupons = [c for c in self.coupons if c.bearer]
         self._show_member()
         self.render()
         self.say(self.tr("已改为散客"))
@@ -449,6 +465,29 @@ class CartDialog(QDialog):
             words += self.tr(";折扣超出你的权限:收款时需要店长授权")
         self.say(words, error=bool(self.over))
 
+    def pick_coupons(self) -> None:
+        chosen = CouponPickDialog.ask(self, self.session, self.member, self.coupons)
+        self.scan_box.setFocus()
+        if chosen is not None:
+            self.take_coupons(chosen)
+
+    def take_coupons(self, chosen: list[CartCoupon]) -> None:
+        self.coupons = list({c.coupon_id: c for c in chosen}.values())  # each once
+        problem = self.reprice()
+        self.render()
+        if problem is None:
+            self.say(
+                self.tr("已选 {0} 张券,共减 {1}").format(
+                    len(self.coupons), format_cny(self.priced.coupon_fen if self.priced else 0)
+                )
+                if self.coupons
+                else self.tr("未使用优惠券")
+            )
+
+    def coupon_uses(self) -> list[Any]:
+        keyed = [(e.item.code, e.item.category) for e in self.entries]
+        return [c.use(keyed) for c in self.coupons]
+
     # -- the cart on screen -----------------------------------------------------------
     def lines(self) -> list[Any]:
         return [e.item.at(e.quantity, e.change) for e in self.entries]
@@ -460,7 +499,7 @@ class CartDialog(QDialog):
         try:
             self.priced, self.over = cart_quote.price(
                 self.rules, self.lines(), self.member.tier if self.member else None,
-                self.discount, self.rounding,
+                self.discount, self.rounding, coupons=self.coupon_uses(),
             )  # fmt: skip
         except CounterError as exc:
             return exc.message
@@ -497,6 +536,7 @@ class CartDialog(QDialog):
             ("list", p.list_fen if p else 0),
             ("member", -p.member_discount_fen if p else 0),
             ("change", p.change_fen if p else 0),
+            ("coupon", -p.coupon_fen if p else 0),
             ("order", -p.order_discount_fen if p else 0),
             ("round", -p.round_off_fen if p else 0),
         ):
@@ -507,6 +547,10 @@ class CartDialog(QDialog):
             )
         if self.discount is not None and p is not None:
             self.figures["order"].setText(self.figures["order"].text() + self._discount_words())
+        if self.coupons:
+            self.figures["coupon"].setText(
+                self.figures["coupon"].text() + self.tr("({0} 张)").format(len(self.coupons))
+            )
         if self.rounding != "none":
             self.figures["round"].setText(
                 self.figures["round"].text()
@@ -521,6 +565,10 @@ class CartDialog(QDialog):
         )
         self.pay_button.setEnabled(p is not None)
         self.buttons["walk_in"].setEnabled(self.member is not None)
+        self.buttons["coupons"].setText(
+            self.tr("F9  优惠券({0})").format(len(self.coupons)) if self.coupons
+            else self.tr("F9  优惠券")
+        )  # fmt: skip
         if problem:
             self.say(problem, error=True)
         elif self.over:
@@ -558,6 +606,7 @@ class CartDialog(QDialog):
 
     def _clear(self) -> None:
         self.entries.clear()
+        self.coupons = []
         self.discount = None
         self.rounding = "none"
         self.held_number = None
@@ -637,7 +686,7 @@ class CartDialog(QDialog):
             return
         result = CartPayDialog.ask(
             self, self.session, self.rules, self.draft(), self.lines(), self.member,
-            self.over, self.held_number,
+            self.over, self.held_number, self.coupon_uses(),
         )  # fmt: skip
         self.scan_box.setFocus()
         if result is not None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import QFormLayout, QFrame, QGridLayout, QLabel, QWidget
 
 from app.domain.cart import CartLine, PricedCart
+from app.domain.coupons import CouponUse
 from app.domain.errors import CounterError
 from app.domain.held import CartDraft
 from app.domain.money import format_cny
@@ -41,11 +42,13 @@ class CartPayDialog(OpDialog):
         over: tuple[OverLimit, ...],
         held_number: int | None,
         parent: QWidget,
+        coupons: Sequence[CouponUse] = (),
     ) -> None:
         super().__init__(session, self.tr("收款"), parent)
         self.setMinimumWidth(640)
         self.rules, self.draft, self.cart_lines = rules, draft, list(lines)
         self.member, self.over, self.held_number = member, over, held_number
+        self.coupons = tuple(coupons)
         self.info: CheckoutInfo | None = None
         self.priced: PricedCart | None = None
         who = (
@@ -127,7 +130,7 @@ class CartPayDialog(OpDialog):
         try:
             self.priced, _ = cart_quote.price(
                 self.rules, self.cart_lines, tier, self.draft.order_discount, self.draft.rounding,
-                self.points.value(), usable,
+                self.points.value(), usable, self.coupons,
             )  # fmt: skip
         except CounterError as exc:
             return exc.message
@@ -185,6 +188,7 @@ class CartPayDialog(OpDialog):
         password = self.payment.password.text() or None
         approval = self.approval.approval() if self.over else None
         points, number = p.points_used, self.held_number
+        codes = [c.code for c in self.coupons]
         self.run(
             lambda: sale.sell(
                 ctx,
@@ -198,6 +202,7 @@ class CartPayDialog(OpDialog):
                 payment_password=password,
                 approval=approval,
                 held_number=number,
+                coupons=codes,
             )
         )
 
@@ -221,6 +226,7 @@ class CartPayDialog(OpDialog):
         member: MemberView | None,
         over: tuple[OverLimit, ...],
         held_number: int | None,
+        coupons: Sequence[CouponUse] = (),
     ) -> SaleResult | None:
-        dialog = cls(session, rules, draft, lines, member, over, held_number, parent)
+        dialog = cls(session, rules, draft, lines, member, over, held_number, parent, coupons)
         return dialog.result_value if run_modal(dialog) else None

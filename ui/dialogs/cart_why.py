@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from app.domain.cart import (
+    STEP_COUPON,
     STEP_LIST,
     STEP_MEMBER_PRICE,
     STEP_ORDER_DISCOUNT,
@@ -15,6 +16,7 @@ from app.domain.cart import (
     PricedLine,
     Step,
 )
+from app.domain.coupons import display_code
 from app.domain.money import format_cny
 
 
@@ -52,6 +54,15 @@ def step_words(step: Step, tier_name: str = "") -> str:
             )
         return QCoreApplication.translate("cart", "改价:{0} {1}").format(
             how, _delta(step.delta_fen)
+        )
+    if step.kind == STEP_COUPON:
+        level = (
+            QCoreApplication.translate("cart", "商品券")
+            if d.get("level") == "item"
+            else QCoreApplication.translate("cart", "整单券")
+        )
+        return QCoreApplication.translate("cart", "优惠券 {0}({1}){2}").format(
+            display_code(str(d["code"])), level, _delta(step.delta_fen)
         )
     if step.kind == STEP_ORDER_DISCOUNT:
         if "percent_bp" in d:

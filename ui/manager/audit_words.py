@@ -52,6 +52,7 @@ ACTIONS: dict[str, str] = {
     "coupon.issue": QT_TRANSLATE_NOOP("audit", "发放优惠券"),
     "tag.save": QT_TRANSLATE_NOOP("audit", "保存会员标签"),
     "member.tag_set": QT_TRANSLATE_NOOP("audit", "设置会员标签"),
+    "coupon.void": QT_TRANSLATE_NOOP("audit", "作废优惠券"),
     "countcard.expire": QT_TRANSLATE_NOOP("audit", "次卡过期"),
     "category.add": QT_TRANSLATE_NOOP("audit", "新增商品分类"),
     "category.update": QT_TRANSLATE_NOOP("audit", "修改商品分类"),
@@ -99,6 +100,7 @@ ENTITIES: dict[str, str] = {
     "countcard_product": QT_TRANSLATE_NOOP("audit", "次卡产品"),
     "coupon_template": QT_TRANSLATE_NOOP("audit", "优惠券模板"),
     "tag": QT_TRANSLATE_NOOP("audit", "会员标签"),
+    "coupon": QT_TRANSLATE_NOOP("audit", "优惠券"),
 }
 
 
