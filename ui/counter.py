@@ -56,6 +56,7 @@ from ui.dialogs.older_history import OlderHistoryDialog
 from ui.dialogs.password import PaymentPasswordDialog
 from ui.dialogs.refund import RefundDialog
 from ui.dialogs.register import RegisterDialog
+from ui.dialogs.tags import TagDialog
 from ui.dialogs.topup import TopUpDialog
 from ui.dialogs.walk_in import WalkInDialog
 from ui.errors import describe
@@ -148,6 +149,7 @@ class CounterScreen(QWidget):
         self.panel.older_wanted.connect(self.show_older_history)
         self.panel.full_phone_wanted.connect(self.show_full_phone)
         self.panel.count_cards_wanted.connect(self.count_cards_dialog)
+        self.panel.tags_wanted.connect(self.tags_dialog)
         self.pages.addWidget(self.panel)
         main.addWidget(self.pages, 1)
         self.last_txn_id: str | None = None
@@ -198,6 +200,9 @@ class CounterScreen(QWidget):
         outer.addWidget(side_widget)
         QShortcut(QKeySequence("Ctrl+Space"), self, self.ime_button.toggle)
         # F11 has no key in the grid (twelve fit 1024×768): the member panel has its button.
+        tags_key = QShortcut(QKeySequence("Ctrl+T"), self)
+        tags_key.setContext(Qt.ShortcutContext.WindowShortcut)
+        tags_key.activated.connect(self.tags_dialog)
         count_cards_key = QShortcut(QKeySequence("F11"), self)
         count_cards_key.setContext(Qt.ShortcutContext.WindowShortcut)
         count_cards_key.activated.connect(self.count_cards_dialog)
@@ -725,6 +730,18 @@ class CounterScreen(QWidget):
         done = CountCardDialog.ask(self, self.session, self.member)
         if done is not None:
             self._done(*done)
+        self.focus_scan()
+
+    def tags_dialog(self) -> None:
+        """Ctrl+T: put manual tags on the member on screen or take them off."""
+        if self.member is None or self.member.status != "active":
+            return
+        member = self.member
+        after = TagDialog.ask(self, self.session, member)
+        if after is not None:
+            self.say(self.tr("已保存 {0} 的标签").format(member.name))
+            if self.member is not None and self.member.member_id == member.member_id:
+                self.panel.show_member_tags(after)
         self.focus_scan()
 
     def payment_password(self) -> None:

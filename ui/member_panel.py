@@ -52,6 +52,7 @@ class MemberPanel(QWidget):
     older_wanted = Signal(str)  # member id: their history before the window, from HQ
     full_phone_wanted = Signal(str)  # member id: their full number, from HQ
     count_cards_wanted = Signal()  # the count-card dialog (F11) for the member on screen
+    tags_wanted = Signal()  # the member's tags (Ctrl+T)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -125,8 +126,14 @@ class MemberPanel(QWidget):
         self.count_cards_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scan box keeps keys
         self.count_cards_button.clicked.connect(self.count_cards_wanted)
         self.count_cards_button.hide()
+        self.tags_button = QPushButton(self.tr("标签 (Ctrl+T)"), head)
+        self.tags_button.setMinimumHeight(44)
+        self.tags_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.tags_button.clicked.connect(self.tags_wanted)
+        self.tags_button.hide()
         cards_row = QHBoxLayout()
         cards_row.addWidget(self.count_cards, 1)
+        cards_row.addWidget(self.tags_button, 0, Qt.AlignmentFlag.AlignTop)
         cards_row.addWidget(self.count_cards_button, 0, Qt.AlignmentFlag.AlignTop)
         grid.addLayout(cards_row, 4, 0, 1, 3)
         # The member's wallet (券包): the coupons usable now, with their count.
@@ -212,6 +219,7 @@ class MemberPanel(QWidget):
         )
         self.spend.setText(format_cny(view.cumulative_spend_fen))
         self.count_cards_button.setVisible(view.status == "active")
+        self.tags_button.setVisible(view.status == "active")
         # Another store's member this counter does not hold: what it has may be old (the
         # line above the panel says so); the figures are greyed, not shown as the truth.
         stale = not view.held
@@ -365,6 +373,7 @@ class MemberPanel(QWidget):
         self.phone.clear()
         self.show_phone.hide()
         self.count_cards_button.hide()
+        self.tags_button.hide()
         self.show_coupons([])
         self.older.hide()
         for model in self.models.values():

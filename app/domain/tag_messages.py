@@ -21,6 +21,7 @@ TAG_MESSAGES: dict[str, tuple[str, str]] = {
         "The rule {rule} needs a positive whole number for {param}",
     ),
     "tag_unknown": ("没有标签 {tag}", "No tag {tag}"),
+    "tag_nothing_changed": ("标签没有改动", "No tag was changed"),
     "tag_unchanged": ("标签 {tag} 没有改动", "Nothing about the tag {tag} changed"),
     "tag_already_on": ("{name} 已有标签“{tag}”", "{name} already has the tag {tag}"),
     "tag_not_on": ("{name} 没有标签“{tag}”", "{name} does not have the tag {tag}"),

@@ -147,37 +147,79 @@ def set_tag(
 ) -> list[MemberTagView]:
     """Put the manual tag ``code`` on the member ``query`` names (``present=False``: take it
     off); the member's tags after it."""
+    return set_tags(ctx, actor, query, {code: present})
+
+
+def set_tags(
+    ctx: CounterContext, actor: Actor, query: str, changes: dict[str, bool]
+) -> list[MemberTagView]:
+    """Several manual tags put on (True) or taken off (False) the member at once, in one
+    transaction (each with its event): all of them, or, if one is refused, none."""
     require(actor, Permission.TAG_SET)
-    code = check_code(code)
+    if not changes:
+        raise ValidationError("tag_nothing_changed")
+    wanted = {check_code(code): present for code, present in changes.items()}
     with ctx.uow() as uow:
         member = resolve_member(ctx, uow, query)
-        row = tag_store.tag(uow, code)
-        if row is None:
-            raise NotFoundError("tag_unknown", tag=code)
-        if row.kind != MANUAL:
-            raise RuleError("tag_is_rule", tag=row.name)
-        if present and not row.active:
-            raise RuleError("tag_inactive", tag=row.name)
-        if row.set_by == "manager" and actor.role not in APPROVER_ROLES:
-            raise RuleError("tag_managers_only", tag=row.name)
-        current = tag_store.member_tag(uow, member.id, code)
-        if (current is not None and current.present) == present:
-            raise ValidationError(
-                "tag_already_on" if present else "tag_not_on", tag=row.name, name=member.name
-            )
-        state = syncstore.state_for_update(uow)
-        last = Stamp.parse(state.hlc) if state.hlc else ZERO
-        stamp = tick(last, int(ctx.clock.now().timestamp() * 1000), syncstore.node_of(uow)).text()
-        state.hlc = stamp
-        _write_member_tag(uow, member.id, code, present, stamp, actor.staff_id, ctx.now())
-        record(ctx, uow, actor, action="member.tag_set", entity="member", entity_id=member.id,
-               before={"tag": code, "present": not present},
-               after={"tag": code, "present": present}, event_type=SET,
-               payload={"member_id": member.id, "tag_code": code, "present": present,
-                        "hlc": stamp})  # fmt: skip
+        for code, present in sorted(wanted.items()):
+            _set_one(ctx, uow, actor, member, code, present)
         view = _member_tags(ctx, uow, member)
         uow.commit()
         return view
+
+
+def _set_one(
+    ctx: CounterContext, uow: UnitOfWork, actor: Actor, member: Member, code: str, present: bool
+) -> None:
+    row = tag_store.tag(uow, code)
+    if row is None:
+        raise NotFoundError("tag_unknown", tag=code)
+    if row.kind != MANUAL:
+        raise RuleError("tag_is_rule", tag=row.name)
+    if present and not row.active:
+        raise RuleError("tag_inactive", tag=row.name)
+    if row.set_by == "manager" and actor.role not in APPROVER_ROLES:
+        raise RuleError("tag_managers_only", tag=row.name)
+    current = tag_store.member_tag(uow, member.id, code)
+    if (current is not None and current.present) == present:
+        raise ValidationError(
+            "tag_already_on" if present else "tag_not_on", tag=row.name, name=member.name
+        )
+    state = syncstore.state_for_update(uow)
+    last = Stamp.parse(state.hlc) if state.hlc else ZERO
+    stamp = tick(last, int(ctx.clock.now().timestamp() * 1000), syncstore.node_of(uow)).text()
+    state.hlc = stamp
+    _write_member_tag(uow, member.id, code, present, stamp, actor.staff_id, ctx.now())
+    record(ctx, uow, actor, action="member.tag_set", entity="member", entity_id=member.id,
+           before={"tag": code, "present": not present},
+           after={"tag": code, "present": present}, event_type=SET,
+           payload={"member_id": member.id, "tag_code": code, "present": present,
+                    "hlc": stamp})  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TagChoice:
+    """A manual tag as the window offers it for one member."""
+
+    code: str
+    name: str
+    colour: str
+    present: bool  # the member has it now
+    allowed: bool  # the signed-in staff may set or take it off
+
+
+def choices(ctx: CounterContext, actor: Actor, query: str) -> list[TagChoice]:
+    """The manual tags the member has, and those in use they could be given."""
+    with ctx.reader() as uow:
+        member = resolve_member(ctx, uow, query)
+        have = set(tag_store.manual_codes(uow, member.id))
+        manager = actor.role in APPROVER_ROLES
+        return [
+            TagChoice(r.code, r.name, r.colour, r.code in have,
+                      actor.can(Permission.TAG_SET) and (r.set_by != "manager" or manager))
+            for r in tag_store.tags(uow, include_inactive=True)
+            if r.kind == MANUAL and (r.active or r.code in have)
+        ]  # fmt: skip
 
 
 def _write_member_tag(

@@ -1027,6 +1027,10 @@ F1 registers a new member</translation>
         <translation>Card operation done: card {0}</translation>
     </message>
     <message>
+        <source>已保存 {0} 的标签</source>
+        <translation>Saved the tags of {0}</translation>
+    </message>
+    <message>
         <source>已保存会员 {0} 的支付密码</source>
         <translation>Payment password saved for {0}</translation>
     </message>
@@ -1994,6 +1998,10 @@ Reason: {0}</translation>
     <message>
         <source>查看完整号码</source>
         <translation>Show full number</translation>
+    </message>
+    <message>
+        <source>标签 (Ctrl+T)</source>
+        <translation>Tags (Ctrl+T)</translation>
     </message>
     <message>
         <source>次卡</source>
@@ -3251,6 +3259,45 @@ Each code works once (a new one is given then); it is shown only now, and this c
     </message>
 </context>
 <context>
+    <name>TagDialog</name>
+    <message>
+        <source>会员标签</source>
+        <translation>Member tags</translation>
+    </message>
+    <message>
+        <source>{0} 的标签</source>
+        <translation>Tags of {0}</translation>
+    </message>
+    <message>
+        <source>正在读取标签…</source>
+        <translation>Reading the tags…</translation>
+    </message>
+    <message>
+        <source>保存 (Enter)</source>
+        <translation>Save (Enter)</translation>
+    </message>
+    <message>
+        <source>只有店长可以设置或取消此标签</source>
+        <translation>Only a manager may set or take off this tag</translation>
+    </message>
+    <message>
+        <source>按数字键选择或取消标签,按 Enter 保存</source>
+        <translation>Press a number to switch a tag, Enter to save</translation>
+    </message>
+    <message>
+        <source>本店还没有手动标签</source>
+        <translation>The store has no manual tags yet</translation>
+    </message>
+    <message>
+        <source>没有可设置的标签</source>
+        <translation>No tag can be set</translation>
+    </message>
+    <message>
+        <source>标签没有改动</source>
+        <translation>No tag was changed</translation>
+    </message>
+</context>
+<context>
     <name>TopUpDialog</name>
     <message>
         <source>储值充值</source>
@@ -3595,7 +3642,7 @@ Installer: {2}</translation>
     </message>
     <message>
         <source>设置会员标签</source>
-        <translation>Set a member's tag</translation>
+        <translation>Set a member&apos;s tag</translation>
     </message>
     <message>
         <source>作废优惠券</source>

@@ -46,3 +46,62 @@ def test_the_panel_shows_the_members_tags(qtbot, window, ctx, cashier, manager, 
                     timeout=5000)  # fmt: skip
     idle(qtbot, window)
     assert [c for c in _chips(counter.panel) if c[1] is not None] == []
+
+
+def test_ctrl_t_puts_tags_on_with_number_keys_and_enter(
+    qtbot, window, ctx, cashier, manager, register
+) -> None:
+    """Ctrl+T opens the member's manual tags; 1 and 3 switch them; a managers' tag is greyed
+    for the cashier; Enter saves both in one go; Esc leaves them as they were."""
+    from PySide6.QtCore import Qt
+
+    from tests.ui.conftest import in_dialog
+    from ui.dialogs.tags import TagDialog
+
+    tags.save_tag(ctx, manager, code="VIP", name="重要客户", colour="gold")
+    tags.save_tag(ctx, manager, code="CAR", name="有车", colour="blue")
+    tags.save_tag(ctx, manager, code="COMPLAINT", name="投诉多", set_by="manager")
+    register(name="标签客", phone="13800138303")
+    sign_in(qtbot, window)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.counter, timeout=5000)
+    counter = window.counter
+    counter.open_member("13800138303")
+    idle(qtbot, window)
+
+    def choose(d) -> None:
+        assert isinstance(d, TagDialog)
+        qtbot.waitUntil(lambda: len(d.buttons) == 3, timeout=5000)
+        by_name = {b.text(): b for b in d.buttons}
+        assert list(by_name) == ["1  有车", "2  投诉多", "3  重要客户"]
+        assert not by_name["2  投诉多"].isEnabled()  # only a manager
+        assert all(b.minimumHeight() >= 44 for b in d.buttons)
+        assert not d.confirm_button.isEnabled()  # nothing changed yet
+        qtbot.keyClick(d, "1")
+        qtbot.keyClick(d, "3")
+        qtbot.keyClick(d, "2")  # greyed: nothing happens
+        assert d.changes() == {"CAR": True, "VIP": True}
+        save_screenshot(d, "member-tags-dialog")
+        qtbot.keyClick(d, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: not d.isVisible(), timeout=5000)
+
+    in_dialog(
+        qtbot,
+        lambda: qtbot.keyClick(counter.scan_box, "t", Qt.KeyboardModifier.ControlModifier),
+        choose,
+    )
+    idle(qtbot, window)
+    assert [t.code for t in tags.member_tags(ctx, "13800138303")] == ["CAR", "VIP"]
+    assert [n for n, c in _chips(counter.panel) if c is not None] == ["有车", "重要客户"]
+
+    def cancel(d) -> None:
+        qtbot.waitUntil(lambda: len(d.buttons) == 3, timeout=5000)
+        qtbot.keyClick(d, "2")
+        qtbot.keyClick(d, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: not d.isVisible(), timeout=5000)
+
+    in_dialog(
+        qtbot,
+        lambda: qtbot.keyClick(counter.scan_box, "t", Qt.KeyboardModifier.ControlModifier),
+        cancel,
+    )
+    assert [t.code for t in tags.member_tags(ctx, "13800138303")] == ["CAR", "VIP"]
