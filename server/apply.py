@@ -17,7 +17,7 @@ from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 from app.domain.events import Effects, effects, final_tier
 from app.domain.hlc import newer
 from app.domain.text import refused_chars
-from server import countcards
+from server import countcards, coupons
 from server import tables as t
 from server.errors import HQError
 
@@ -208,14 +208,19 @@ def apply_event(
     store_code: str | None,
     now: dt.datetime,
     applier: Applier | None = None,
+    device_id: str | None = None,
 ) -> bool:
-    """Apply the event; True when other counters need it (it concerns a member)."""
+    """Apply the event; True when other counters need it (it concerns a member).
+    ``device_id``: the counter that sent it (None: HQ's own)."""
     eff = effects(event_type, payload)
     refuse_control_text(eff, payload)
     if event_type in countcards.EVENT_TYPES:  # count cards' own tables (server.countcards)
         countcards.apply(
             conn, event_type, payload, event_id=event_id, store_code=store_code, now=now
         )
+    if coupons.touches(event_type, payload):  # coupons' own tables (server.coupons)
+        coupons.apply(conn, event_type, payload, event_id=event_id, device_id=device_id,
+                      store_code=store_code, now=now)  # fmt: skip
     if eff.member_id is None:
         if event_type in WALK_IN_TXNS and eff.txn_id is not None:
             # A walk-in sale (散客) moves no member's figures: HQ keeps its transaction (the

@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, or_, select
 
 from app.domain.window import CARRIED, carried_ids, window_start_at
-from server import catalogue, countcards, redact, streams
+from server import catalogue, countcards, coupons, redact, streams
 from server import tables as t
 
 PAGE = 500  # members read (and written as lines) at a time
@@ -134,6 +134,9 @@ def members(
         cards = countcards.cards_of(conn, member_id)  # a member's count cards go with them
         if cards:
             out[-1]["countcards"] = cards
+        held = coupons.coupons_of(conn, member_id)  # and their coupons
+        if held:
+            out[-1]["coupons"] = held
     return out
 
 
@@ -218,6 +221,7 @@ def _header(conn: Connection, store_code: str) -> dict[str, Any]:
         "phone_key": redact.phone_key(conn),
         "catalogue": catalogue.snapshot(conn),
         "countcard_products": countcards.products_snapshot(conn),
+        "coupon_templates": coupons.templates_snapshot(conn),
     }
 
 

@@ -392,3 +392,6 @@ item_barcode = Table(
 
 # Count cards (h0013) live in their own module; importing it puts them in the metadata.
 from server import countcard_tables as _countcard_tables  # noqa: E402, F401
+
+# Coupons (h0016) too.
+from server import coupon_tables as _coupon_tables  # noqa: E402, F401

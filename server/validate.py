@@ -50,7 +50,7 @@ from app.domain.rules import Rules, default_rules
 from app.domain.sale import payment_parts, priced_again
 from app.domain.text import refused_chars
 from app.services.security import APPROVER_ROLES, ROLE_PERMISSIONS, Permission, Role
-from server import countcards, sale_refunds
+from server import countcards, coupons, sale_refunds
 from server import schemas as s
 from server import tables as t
 
@@ -109,6 +109,9 @@ POLICY: dict[str, tuple[Permission | None, bool, bool]] = {
     "countcard.refunded": (Permission.REFUND, True, False),
     "countcard.transferred": (Permission.COUNTCARD_TRANSFER, True, False),
     "countcard.expired": (Permission.POINTS_EXPIRE, False, False),
+    # Coupons (server.coupons): as the counter requires (app.services.coupons).
+    "coupon.template_saved": (Permission.RULES_EDIT, False, False),
+    "coupon.issued": (Permission.MEMBER_REGISTER, False, False),
 }
 
 
@@ -1210,8 +1213,11 @@ def sale_check(batch: Batch, ev: s.SaleCompleted, member: Any, seq: int) -> None
         if ev.discount_fen or ev.amount_fen != ev.due_fen or ev.amount_fen <= 0:
             raise _money("an amount-only walk-in sale is its amount")
         return
-    if ev.cart.coupons:  # not until HQ holds the coupons and checks their single use
-        raise Refused("coupon_unverified")
+    if ev.cart.coupons:  # HQ's own coupons; their discount is the re-pricing below
+        try:
+            coupons.check_sale(batch.conn, batch.device_id, ev)
+        except coupons.CouponRefused as exc:
+            raise Refused(exc.code, **exc.params) from None
     _sale_catalogue(batch, ev)
     over = False
     for rules in batch.rules_held(ev.rules_version, seq, member):
@@ -1251,8 +1257,6 @@ def _sale_refunded(batch: Batch, ev: s.SaleRefunded, member: Any, seq: int) -> N
     /v1/sales/get``); only another store's refund may pay the money back as cash
     (``cash_back``, its store's policy)."""
     _text_ok({"reason": ev.reason})
-    if ev.coupon_entries:  # as a sale with coupons (sale_check)
-        raise Refused("coupon_unverified")
     sale = batch.txn(ev.original_txn_id)
     if sale.type != "sale.completed" or sale.member_id != ev.member_id:
         raise Refused("txn_unknown", txn_id=ev.original_txn_id)
@@ -1264,10 +1268,16 @@ def _sale_refunded(batch: Batch, ev: s.SaleRefunded, member: Any, seq: int) -> N
     batch.conn.execute(
         select(t.txn.c.id).where(t.txn.c.id == ev.original_txn_id).with_for_update()
     ).first()
+    earlier = _refunds_of(batch, ev.original_txn_id)
     try:
-        sale_refunds.check(sale.payload, _refunds_of(batch, ev.original_txn_id), ev)
+        sale_refunds.check(sale.payload, earlier, ev)
     except sale_refunds.SaleRefundRefused as exc:
         raise Refused(exc.code, **exc.params) from None
+    if ev.coupon_entries:  # the coupons it gives back, by HQ's ledger and their templates
+        try:
+            coupons.check_refund(batch.conn, sale.payload, earlier, ev)
+        except coupons.CouponRefused as exc:
+            raise Refused(exc.code, **exc.params) from None
     owner = member.id if member is not None else None
     if member is not None:
         held = batch.rules_held(ev.rules_version, seq, member)
@@ -1290,6 +1300,14 @@ def _countcard(batch: Batch, ev: s.Envelope, _member: Any, _seq: int) -> None:
     if isinstance(ev, s.CountCardProductSaved):
         _text_ok({"name": ev.product.name})
     _ledger_ids(batch, getattr(ev, "txn_id", None), sv, member_id=member_id)
+
+
+def _coupon(batch: Batch, ev: s.Envelope, _member: Any, _seq: int) -> None:
+    """A coupon template or issue, by HQ's own templates and coupons (:mod:`server.coupons`)."""
+    try:
+        coupons.check(batch.conn, batch.store_code, ev)
+    except coupons.CouponRefused as exc:
+        raise Refused(exc.code, **exc.params) from None
 
 
 _CHECKS: dict[type[s.Envelope], Any] = {
@@ -1322,4 +1340,5 @@ _CHECKS: dict[type[s.Envelope], Any] = {
     s.SaleCompleted: sale_check,
     s.SaleRefunded: _sale_refunded,
     **dict.fromkeys(s.COUNTCARD_SCHEMAS.values(), _countcard),
+    **dict.fromkeys(s.COUPON_SCHEMAS.values(), _coupon),
 }

@@ -147,7 +147,6 @@ def add_template(
     if per_member_limit is not None and per_member_limit < 1:
         raise ValidationError("coupon_limit_invalid")
     with ctx.uow() as uow:
-        ensure_alone(uow)
         store = uow.store()
         now = ctx.now()
         view = TemplateView(uuid7(), name, terms, validity, per_member_limit, refund_restores,
@@ -200,11 +199,13 @@ def issue(ctx: CounterContext, actor: Actor, member: str, template_ref: str) -> 
     """Issue one coupon of the template to the member ``member`` names (phone, card, id)."""
     require(actor, Permission.MEMBER_REGISTER)
     with ctx.uow() as uow:
-        ensure_alone(uow)
         row = resolve_member(ctx, uow, member)
         t = find_template(uow, template_ref)
         if not t.active:
             raise RuleError("coupon_template_inactive", template=t.name)
+        store = uow.store()
+        if t.store_code is not None and store is not None and t.store_code != store.code:
+            raise RuleError("coupon_template_foreign", template=t.name, store=t.store_code)
         today = ctx.business_date(uow)
         view = template_view(t)
         valid_from, valid_until = validity_on_issue(view.validity, today)
@@ -214,7 +215,6 @@ def issue(ctx: CounterContext, actor: Actor, member: str, template_ref: str) -> 
             held = coupon_store.held_of_template(uow, row.id, t.id)
             if held >= view.per_member_limit:
                 raise RuleError("coupon_member_limit", count=held, limit=view.per_member_limit)
-        store = uow.store()
         now = ctx.now()
         coupon = Coupon(id=uuid7(), code=_fresh_code(uow), template_id=t.id, member_id=row.id,
                         issued_at=now, valid_from=valid_from, valid_until=valid_until,
@@ -306,7 +306,6 @@ def presented(
     today; a bearer coupon only while HQ is reachable), with the lines it covers."""
     if not codes:
         return []
-    ensure_alone(uow)
     today = ctx.business_date(uow)
     categories = coupon_store.categories_of(uow, [ln.item_code for ln in lines])
     keyed = [(ln.item_code, categories.get(ln.item_code)) for ln in lines]
@@ -332,14 +331,6 @@ def presented(
         terms = terms_of_wire(json.loads(t.terms))
         out.append(Presented(row, CouponUse(row.id, code, terms, eligible_lines(terms, keyed))))
     return out
-
-
-def ensure_alone(uow: UnitOfWork) -> None:
-    """Coupons are a store's own while HQ cannot check them: a counter that joined HQ makes,
-    issues and takes none (its coupon events would wait at HQ, and the member's after them)."""
-    state = syncstore.state(uow)
-    if state is not None and state.enrolled_at is not None:
-        raise RuleError("coupon_chain_not_yet")
 
 
 def _offline(ctx: CounterContext, uow: UnitOfWork) -> bool:

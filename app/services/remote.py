@@ -32,7 +32,15 @@ from app.persistence.tables import (
     Txn,
 )
 from app.persistence.uow import UnitOfWork
-from app.services import chain_sales, countcard_products, countcard_sync, foreign, parking, voids
+from app.services import (
+    chain_sales,
+    countcard_products,
+    countcard_sync,
+    coupon_sync,
+    foreign,
+    parking,
+    voids,
+)
 from app.services.catalogue import apply_catalogue
 from app.services.context import CounterContext
 from app.services.ledger import apply_lot, apply_points, apply_sv
@@ -108,6 +116,8 @@ def _apply_one(ctx: CounterContext, uow: UnitOfWork, state: Any, change: PulledC
         apply_staff(ctx, uow, change.body)
     elif change.kind == "catalogue" and "countcard_product" in change.body:
         countcard_products.apply_pulled(ctx, uow, change.body["countcard_product"])
+    elif change.kind == "catalogue" and "coupon_template" in change.body:
+        coupon_sync.apply_template(ctx, uow, change.body["coupon_template"])
     elif change.kind == "catalogue":
         apply_catalogue(ctx, uow, change.body)
 
@@ -208,6 +218,7 @@ def _apply_event(ctx: CounterContext, uow: UnitOfWork, state: Any, body: dict[st
     if body["type"] == "sale.refunded":  # a sale held here with its lines, refunded elsewhere
         chain_sales.pulled_refund(ctx, uow, body)
     countcard_sync.apply_pulled(ctx, uow, body)  # a count card's rows (its own module)
+    coupon_sync.apply_pulled(ctx, uow, body)  # a coupon's rows (its own module)
 
 
 def _register(ctx: CounterContext, uow: UnitOfWork, eff: Effects) -> None:

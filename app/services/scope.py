@@ -41,7 +41,7 @@ from app.persistence.tables import (
     Txn,
 )
 from app.persistence.uow import UnitOfWork
-from app.services import countcard_products, countcard_sync, foreign
+from app.services import countcard_products, countcard_sync, coupon_sync, foreign
 from app.services.catalogue import apply_catalogue
 from app.services.context import CounterContext
 from app.services.recording import record
@@ -103,6 +103,7 @@ def apply_members(ctx: CounterContext, uow: UnitOfWork, lines: list[dict[str, An
             with syncstore.savepoint(uow):
                 new += _merge(ctx, uow, line, known, pending, referrers, now, seen)
                 countcard_sync.apply_snapshot(ctx, uow, line)
+                coupon_sync.apply_snapshot(ctx, uow, line)
         except CounterError as exc:
             # One member this counter cannot take (a clash with data here): the others go
             # on; a change about them waits (parked) until it can.
@@ -343,6 +344,8 @@ def join(
             apply_catalogue(ctx, uow, {"item": item})
         for product in header.get("countcard_products") or ():
             countcard_products.apply_pulled(ctx, uow, product)
+        for template in header.get("coupon_templates") or ():
+            coupon_sync.apply_template(ctx, uow, template)
         uow.commit()
     held: set[str] = set()
     page: list[dict[str, Any]] = []
