@@ -46,6 +46,7 @@ coupon_entry = Table(
     Column("store_code", String(32)),
     Column("kind", String(12), nullable=False),
     Column("txn_id", String(36)),
+    Column("of_txn_id", String(36)),  # a restoration's: the sale whose redemption it gives back
     Column("discount_fen", Integer, nullable=False),
     Column("business_date", String(10), nullable=False),
     Column("seq", Integer, nullable=False),  # HQ's order of the coupon's entries

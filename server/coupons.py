@@ -213,20 +213,27 @@ def check_sale(conn: Connection, device_id: str, ev: s.SaleCompleted) -> None:
         if c.entry_id is None or not entry_fresh(conn, c.entry_id):
             raise CouponRefused("id_taken", what="coupon entry", id=c.entry_id or "-")
         ledger = entries(conn, c.coupon_id)
-        last = _last_redemption(ledger)
-        if last is not None and last.device_id == device_id:
+        if _known_standing(ledger, device_id) > 0:
             raise CouponRefused("coupon_used", coupon=shown)
 
 
-def _last_redemption(ledger: list[Any]) -> Any:
-    """The redemption the coupon stands redeemed by, if it does (none restored since)."""
-    last = None
+def standing(ledger: list[Any]) -> list[Any]:
+    """The redemptions not given back (more than one: stores took it offline)."""
+    out = []
     for e in ledger:
         if e.kind == dc.REDEEMED:
-            last = e
+            out.append(e)
         elif e.kind == dc.RESTORED:
-            last = None
-    return last
+            out = [r for r in out if r.txn_id != e.of_txn_id]
+    return out
+
+
+def _known_standing(ledger: list[Any], device_id: str) -> int:
+    """Redemptions the device certainly saw standing: its own, less every restoration HQ
+    holds (the device can have learnt of no other: they reach it through HQ). Above zero,
+    an honest counter would have refused the coupon as used."""
+    own = sum(1 for e in ledger if e.kind == dc.REDEEMED and e.device_id == device_id)
+    return own - sum(1 for e in ledger if e.kind == dc.RESTORED)
 
 
 def check_refund(
@@ -259,8 +266,7 @@ def check_refund(
         tpl = template_row(conn, row.template_id) if row is not None else None
         if tpl is None or not json.loads(tpl.template_json).get("refund_restores"):
             raise CouponRefused("coupon_restore_mismatch", detail="not given back")
-        last = _last_redemption(entries(conn, e.coupon_id))
-        if last is None or last.txn_id != ev.original_txn_id:
+        if not any(r.txn_id == ev.original_txn_id for r in standing(entries(conn, e.coupon_id))):
             raise CouponRefused("coupon_restore_mismatch", detail="not redeemed by the sale")
         for i, share in enumerate(c["shares"]):
             if share and refunded.get(i, 0) < sold.get(i, 0):
@@ -284,7 +290,7 @@ def _add_entry(
         insert(ct.coupon_entry).values(
             entry_id=entry["entry_id"], coupon_id=coupon_id, event_id=event_id,
             device_id=device_id, store_code=store_code, kind=entry["kind"],
-            txn_id=entry.get("txn_id"),
+            txn_id=entry.get("txn_id"), of_txn_id=entry.get("of_txn_id"),
             discount_fen=entry["discount_fen"], business_date=entry["business_date"],
             seq=seq + 1, created_at=now,
         )
@@ -326,7 +332,8 @@ def apply(
         _add_entry(conn, h["coupon_id"], payload["entry"], **at)
     elif event_type == "sale.completed":
         for c in (payload.get("cart") or {}).get("coupons") or ():
-            first = _last_redemption(entries(conn, c["coupon_id"]))
+            before = standing(entries(conn, c["coupon_id"]))
+            first = before[0] if before else None
             entry = {"entry_id": c["entry_id"], "kind": dc.REDEEMED,
                      "txn_id": payload["txn_id"], "discount_fen": c["discount_fen"],
                      "business_date": payload["business_date"]}  # fmt: skip
@@ -345,7 +352,7 @@ def apply(
                 )  # fmt: skip
     elif event_type == "sale.refunded":
         for e in payload.get("coupon_entries") or ():
-            _add_entry(conn, e["coupon_id"], e, **at)
+            _add_entry(conn, e["coupon_id"], {**e, "of_txn_id": payload["original_txn_id"]}, **at)
 
 
 def touches(event_type: str, payload: Mapping[str, Any]) -> bool:

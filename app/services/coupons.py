@@ -370,9 +370,13 @@ def restore_on_refund(
         coupon = coupon_store.coupon(uow, r.coupon_id)
         assert coupon is not None
         t = coupon_store.template(uow, coupon.template_id)
-        last = coupon_store.entries_of(uow, coupon.id)[-1]
-        if t is None or not t.refund_restores or (last.kind, last.txn_id) != (REDEEMED, sale_id):
-            continue  # not given back, or given back and used again since
+        if (
+            t is None
+            or not t.refund_restores
+            or coupon_store.state(uow, coupon.id) != REDEEMED
+            or coupon_store.restored_for_sale(uow, coupon.id, sale_id)
+        ):
+            continue  # not given back, or given back already
         shares = json.loads(r.shares or "[]")
         if any(share and left.get(i, 0) for i, share in enumerate(shares)):
             continue

@@ -48,6 +48,7 @@ def upgrade() -> None:
         sa.Column("store_code", sa.String(length=32), nullable=True),
         sa.Column("kind", sa.String(length=12), nullable=False),
         sa.Column("txn_id", sa.String(length=36), nullable=True),
+        sa.Column("of_txn_id", sa.String(length=36), nullable=True),
         sa.Column("discount_fen", sa.Integer(), nullable=False),
         sa.Column("business_date", sa.String(length=10), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
