@@ -102,7 +102,15 @@ def entries(conn: Connection, coupon_id: str) -> list[Any]:
     """The coupon's ledger at HQ, in HQ's order, with the device each entry came from."""
     return list(
         conn.execute(
-            select(_e.entry_id, _e.kind, _e.txn_id, _e.discount_fen, _e.store_code, _e.device_id)
+            select(
+                _e.entry_id,
+                _e.kind,
+                _e.txn_id,
+                _e.of_txn_id,
+                _e.discount_fen,
+                _e.store_code,
+                _e.device_id,
+            )
             .where(_e.coupon_id == coupon_id)
             .order_by(_e.seq)
         )

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from app.domain.audit import payload_hash
 from app.domain.coupons import VOUCHER, Terms, Validity, terms_wire
+from app.domain.held import DraftLine
 from app.domain.ids import uuid7
 from app.persistence import coupon_store
 from app.services import coupons, partial_refunds, sale, syncstate
@@ -267,3 +268,29 @@ def test_two_stores_offline_take_one_coupon_one_applied_one_conflict_both_conver
     assert counter_ledger(a, coupon.coupon_id) == want
     assert counter_ledger(b, coupon.coupon_id) == want
     assert json.dumps(d)  # the detail is plain JSON for `member-hq conflicts`
+
+
+def test_a_coupon_given_back_is_taken_and_given_back_again(
+    hq: HQServer, make_counter: Callable[..., Counter]
+) -> None:
+    a, _a2 = chain(hq, make_counter)
+    template_id = _template(a)
+    _member(a, P1)
+    coupon = coupons.issue(a.ctx, a.cashier, P1, template_id)
+    a.sync()
+    sales = []
+    for _ in range(2):
+        made = sale.sell(a.ctx, a.cashier, [DraftLine("2001", 1)], member=P1,
+                         coupons=[coupon.code])  # fmt: skip
+        back = partial_refunds.refund(a.ctx, a.cashier, made.txn_id, {0: 1}, "其他", OK)
+        assert back.coupons_restored == (coupon.coupon_id,)
+        sales.append((made.txn_id, back.txn_id))
+    a.sync()
+    assert list_quarantine(hq.engine) == []
+    (s1, r1), (s2, r2) = sales
+    assert hq_ledger(hq, coupon.coupon_id) == [
+        ("issued", None, 0, "S001"),
+        ("redeemed", s1, 500, "S001"), ("restored", r1, 500, "S001"),
+        ("redeemed", s2, 500, "S001"), ("restored", r2, 500, "S001"),
+    ]  # fmt: skip
+    assert admin.list_conflicts(hq.engine) == []
