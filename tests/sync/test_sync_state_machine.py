@@ -204,8 +204,9 @@ class SyncMachine(RuleBasedStateMachine):
         self._refresh_known(i)
 
     # -- counter operations -------------------------------------------------
-    @rule(target=members, i=STORES)
-    def register(self, i: int) -> str:
+    @rule(target=members, i=STORES, welcome=st.booleans())
+    def register(self, i: int, welcome: bool) -> str:
+        """A new member, perhaps given the store's coupon at once (新人券)."""
         c = self.stores[i]
         phone = f"137{next(self.phones):08d}"
         view = register_member(
@@ -214,6 +215,9 @@ class SyncMachine(RuleBasedStateMachine):
         self.expected[view.member_id] = 0
         self.phone_of[view.member_id] = phone  # what a customer presents at another store
         self.known[i].add(view.member_id)
+        if welcome:
+            given = coupons.issue(c.ctx, c.cashier, view.member_id, self.templates[i])
+            self.coupon_owner[given.coupon_id] = view.member_id
         return view.member_id
 
     @rule(member=members, i=STORES, yuan=st.integers(1, 800))
@@ -267,6 +271,7 @@ class SyncMachine(RuleBasedStateMachine):
         walk_in=st.booleans(),
         off=st.sampled_from([None, 500, 1000]),
         refunds=st.lists(st.tuples(st.integers(1, 3), st.booleans()), max_size=2),
+        coupon=st.booleans(),
     )
     def sell_cart(
         self,
@@ -277,6 +282,7 @@ class SyncMachine(RuleBasedStateMachine):
         walk_in: bool,
         off: int | None,
         refunds: list[tuple[int, bool]],
+        coupon: bool,
     ) -> tuple[int, str]:
         """A cart sale of an item as the store holds it (HQ's price, pulled or not yet),
         to the member by stored value or to a walk-in customer by cash; 9 折 or 95 折, 抹零;
@@ -287,13 +293,18 @@ class SyncMachine(RuleBasedStateMachine):
         c = self.stores[i]
         r = None
         # The item with a service line, or the service alone while the store lacks the item;
-        # a member pays by stored value, or in cash when the balance is short.
+        # a member pays by stored value, or in cash when the balance is short; perhaps with
+        # the member's first usable coupon as this store holds it (from the wallet).
         carts = ([DraftLine(code, qty), DraftLine("SVC", 1)], [DraftLine("SVC", qty)])
+        codes = []
+        if coupon and not walk_in:
+            wallet = coupons.wallet(c.ctx, member)
+            codes = [w.code for w in wallet if w.state == "usable"][:1]
         for cart, pay in ((x, p) for x in carts for p in (None, "cash")):
             try:
                 r = sale.sell(c.ctx, c.cashier, cart, member=None if walk_in else member,
                               order_discount=OrderDiscount(percent_bp=off) if off else None,
-                              rounding="jiao", pay=pay)  # fmt: skip
+                              rounding="jiao", pay=pay, coupons=codes)  # fmt: skip
                 break
             except CounterError:
                 continue
@@ -551,6 +562,18 @@ class SyncMachine(RuleBasedStateMachine):
             if member in self.known[k]:
                 self._redeem(k, member, view.code, give_back)
 
+    @rule(member=members, i=STORES, k=STORES, give_back=st.booleans())
+    def coupon_at_two_stores(self, member: str, i: int, k: int, give_back: bool) -> None:
+        """Store ``k`` serves the member too (an online lookup, the network permitting); a
+        coupon issued where they are held reaches it (if the network lets it); both take it
+        before either syncs again: the second redemption HQ sees is a conflict."""
+        j = self._serving(member, i)
+        if j is None or j == k:
+            return
+        if member not in self.known[k]:
+            self.look_up(self.phone_of[member], k)
+        self.issue_coupon(member, j, True, [(j, give_back), (k, False)])
+
     @rule(member=members, i=STORES, give_back=st.booleans(), also=st.lists(STORES, max_size=2))
     def redeem_coupon(self, member: str, i: int, give_back: bool, also: list[int]) -> None:
         """The member's first usable coupon as this store holds it, taken in a sale of the
@@ -617,13 +640,6 @@ class SyncMachine(RuleBasedStateMachine):
                 assert r.of_txn_id in held, r
                 held.remove(r.of_txn_id)
         assert sorted(twice) == listed
-        print(
-            "COUPONSTAT",
-            len(rows),
-            sum(r.kind == "redeemed" for r in rows),
-            sum(r.kind == "restored" for r in rows),
-            len(listed),
-        )
         hq_rows = {(r.member_id, r.coupon_id, r.entry_id, r.kind, r.txn_id, r.discount_fen)
                    for r in rows}  # fmt: skip
         for i, c in enumerate(self.stores):
