@@ -14,13 +14,14 @@ Checks (called by :mod:`server.validate` after the shape and the staff):
 * a sale's coupons (``sale.completed`` with ``cart.coupons``, :func:`check_sale`): each
   coupon exists at HQ, is the sale's member's, is valid on the sale's day, carries its
   template's terms as HQ holds them (so re-pricing the cart with them — the sale's own
-  check — gives exactly the discount stated); its entry is new. A coupon the same device
-  redeemed before (the counter knew it) is refused; one another counter redeemed first
-  (two stores offline) is a fact: applied, and listed in ``hq_conflict`` as
-  ``coupon_redeemed_twice`` with the discount at stake.
+  check — gives exactly the discount stated); its entry is new. A coupon the sending
+  counter certainly saw used (:func:`_known_standing`) is refused; one another counter
+  took while this one could not know (two stores offline) is a fact: applied, and listed
+  in ``hq_conflict`` as ``coupon_redeemed_twice`` with the discount at stake.
 * a refund's coupons (``sale.refunded`` with ``coupon_entries``, :func:`check_refund`): each
-  was redeemed by the refunded sale and is still, its template gives it back, every line it
-  took something off is refunded whole, and the entry restores what the redemption took.
+  was redeemed by the refunded sale and that redemption stands, its template gives it
+  back, every line it took something off is refunded whole, and the entry restores what the
+  redemption took.
 
 Templates reach every counter of the chain as a catalogue change ``{"coupon_template":
 {"template", "store_code"}}``; coupons reach the member's stores with their events.
@@ -250,7 +251,7 @@ def check_refund(
     earlier: Iterable[Mapping[str, Any]],
     ev: s.SaleRefunded,
 ) -> None:
-    """The coupons a refund gives back: each the sale's, redeemed by it still, its template's
+    """The coupons a refund gives back: each the sale's, its redemption standing, its template's
     to give back, every line it took something off refunded whole by this refund and the
     earlier ones, restored by exactly what it took."""
     cart = sale.get("cart") or {}

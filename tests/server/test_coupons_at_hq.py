@@ -294,3 +294,26 @@ def test_a_coupon_given_back_is_taken_and_given_back_again(
         ("redeemed", s2, 500, "S001"), ("restored", r2, 500, "S001"),
     ]  # fmt: skip
     assert admin.list_conflicts(hq.engine) == []
+
+
+def test_a_refund_giving_back_a_coupon_its_template_keeps_is_quarantined(
+    hq: HQServer, make_counter: Callable[..., Counter]
+) -> None:
+    a, _a2 = chain(hq, make_counter)
+    template_id = _template(a, restores=False)
+    _member(a, P1)
+    coupon = coupons.issue(a.ctx, a.cashier, P1, template_id)
+    made = sale.sell(a.ctx, a.cashier, [DraftLine("2001", 1)], member=P1, coupons=[coupon.code])
+    a.sync()
+    back = partial_refunds.refund(a.ctx, a.cashier, made.txn_id, {0: 1}, "其他", OK)
+    assert back.coupons_restored == ()
+
+    def gives_it_back(ev: dict[str, Any]) -> None:
+        p = ev["payload"]
+        entry = {"coupon_id": coupon.coupon_id, "entry_id": uuid7(), "kind": "restored",
+                 "txn_id": p["txn_id"], "discount_fen": 500,
+                 "business_date": p["business_date"]}  # fmt: skip
+        p["coupon_entries"] = [entry]
+
+    quarantined(forge(a, gives_it_back), "hq_coupon_restore_mismatch")
+    assert [x[0] for x in hq_ledger(hq, coupon.coupon_id)] == ["issued", "redeemed"]
