@@ -198,6 +198,11 @@ def check_sale(conn: Connection, device_id: str, ev: s.SaleCompleted) -> None:
     assert ev.cart is not None
     if ev.member_id is None:
         raise CouponRefused("coupon_walk_in")
+    # Another store may push a sale with the same coupon at this moment: its row is locked
+    # until this push commits (in one order: two pushes never wait on each other in a
+    # circle), so its redemptions are read after any that committed first.
+    ids = sorted({c.coupon_id for c in ev.cart.coupons})
+    conn.execute(select(_c.id).where(_c.id.in_(ids)).order_by(_c.id).with_for_update()).all()
     seen: set[str] = set()
     for c in ev.cart.coupons:
         shown = dc.display_code(c.code)
