@@ -317,3 +317,32 @@ def test_a_refund_giving_back_a_coupon_its_template_keeps_is_quarantined(
 
     quarantined(forge(a, gives_it_back), "hq_coupon_restore_mismatch")
     assert [x[0] for x in hq_ledger(hq, coupon.coupon_id)] == ["issued", "redeemed"]
+
+
+def test_an_issue_reusing_a_coupons_id_or_code_is_quarantined(
+    hq: HQServer, make_counter: Callable[..., Counter]
+) -> None:
+    a, _a2 = chain(hq, make_counter)
+    template_id = _template(a)
+    _member(a, P1)
+    first = coupons.issue(a.ctx, a.cashier, P1, template_id)
+    a.sync()
+
+    def same_id(ev: dict[str, Any]) -> None:
+        ev["payload"]["coupon"]["coupon_id"] = first.coupon_id
+
+    def same_code(ev: dict[str, Any]) -> None:
+        ev["payload"]["coupon"]["code"] = first.code
+
+    for n, (change, code) in enumerate(((same_id, "hq_id_taken"),
+                                        (same_code, "hq_coupon_code_taken"))):  # fmt: skip
+        phone = f"1390000041{n + 3}"
+        _member(a, phone, f"钱{n + 3}")
+        a.sync()
+        made = coupons.issue(a.ctx, a.cashier, phone, template_id)
+        quarantined(forge(a, change), code)
+        with hq.engine.connect() as conn:
+            assert (
+                conn.scalar(select(ct.coupon.c.id).where(ct.coupon.c.id == made.coupon_id)) is None
+            )
+    assert hq_ledger(hq, first.coupon_id) == [("issued", None, 0, "S001")]
