@@ -17,7 +17,7 @@ from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 from app.domain.events import Effects, effects, final_tier
 from app.domain.hlc import newer
 from app.domain.text import refused_chars
-from server import countcards, tags
+from server import countcards, coupons, tags
 from server import tables as t
 from server.errors import HQError
 
@@ -208,8 +208,10 @@ def apply_event(
     store_code: str | None,
     now: dt.datetime,
     applier: Applier | None = None,
+    device_id: str | None = None,
 ) -> bool:
-    """Apply the event; True when other counters need it (it concerns a member)."""
+    """Apply the event; True when other counters need it (it concerns a member).
+    ``device_id``: the counter that sent it (None: HQ's own)."""
     eff = effects(event_type, payload)
     refuse_control_text(eff, payload)
     if event_type in countcards.EVENT_TYPES:  # count cards' own tables (server.countcards)
@@ -218,6 +220,9 @@ def apply_event(
         )
     if event_type in tags.EVENT_TYPES:  # member tags' own tables (server.tags)
         tags.apply(conn, event_type, payload, store_code or "", now)
+    if coupons.touches(event_type, payload):  # coupons' own tables (server.coupons)
+        coupons.apply(conn, event_type, payload, event_id=event_id, device_id=device_id,
+                      store_code=store_code, now=now)  # fmt: skip
     if eff.member_id is None:
         if event_type in WALK_IN_TXNS and eff.txn_id is not None:
             # A walk-in sale (散客) moves no member's figures: HQ keeps its transaction (the

@@ -428,25 +428,17 @@ class SaleLine(_Strict):
     parts: dict[PartKey, PlusFen] = Field(max_length=7)
 
 
-class CouponTerms(_Strict):
-    kind: Literal["threshold", "per_each", "percent", "voucher"]
-    amount_fen: PlusFen
-    threshold_fen: PlusFen
-    percent_bp: Annotated[int, Field(ge=0, le=9999)]
-    cap_fen: PlusFen | None
-    floor_fen: PlusFen
-    min_spend_fen: PlusFen
-    scope: Literal["order", "items"]
-    items: list[CatCode] = Field(max_length=500)
-    categories: list[CatCode] = Field(max_length=500)
-    stackable: bool
+# A coupon's terms as app.domain.coupons.terms_wire writes them: checked by the domain's own
+# parser (server.coupons.terms_of), not listed again here, so fields the domain gains flow.
+CouponTermsWire = dict[str, Any]
+CouponCode = Annotated[str, StringConstraints(pattern=r"^[0-9A-HJKMNP-TV-Z]{12}$")]
 
 
 class SaleCoupon(_Strict):
     coupon_id: Id
-    code: Annotated[str, StringConstraints(pattern=r"^[0-9A-HJKMNP-TV-Z]{12}$")]
+    code: CouponCode
     template_id: Id
-    terms: CouponTerms
+    terms: CouponTermsWire
     lines: list[Annotated[int, Field(ge=0, le=499)]] = Field(min_length=1, max_length=500)
     discount_fen: PlusFen
     shares: list[PlusFen] = Field(min_length=1, max_length=500)
@@ -651,6 +643,73 @@ TAG_SCHEMAS: dict[str, type[Envelope]] = {
 }
 
 
+# -- coupons (app.services.coupons); state and terms checked by server.coupons ----------
+class CouponTemplate(_Strict):
+    template_id: Id
+    name: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+    terms: CouponTermsWire
+    valid_from: Date | None
+    valid_until: Date | None
+    validity_days: Annotated[int, Field(ge=1, le=36600)] | None
+    per_member_limit: Annotated[int, Field(ge=1, le=1_000_000)] | None
+    refund_restores: bool
+    active: bool
+    # An issue rule (app.domain.coupon_rules), only when the template has one; checked there.
+    issue_rule: dict[str, Any] | None = Field(default=None, max_length=8)
+
+
+class CouponTemplateSaved(Envelope):
+    template: CouponTemplate
+
+
+class CouponHeader(_Strict):
+    coupon_id: Id
+    code: CouponCode
+    template_id: Id
+    member_id: Id
+    issued_at: Stamp
+    valid_from: Date
+    valid_until: Date
+
+
+class CouponEntry(_Strict):
+    entry_id: Id
+    kind: Literal["issued"]
+    txn_id: Id | None
+    discount_fen: PlusFen
+    business_date: Date
+
+
+class CouponIssued(Envelope):
+    member_id: Id
+    coupon: CouponHeader
+    entry: CouponEntry
+
+
+class CouponVoidEntry(_Strict):
+    entry_id: Id
+    kind: Literal["voided"]
+    txn_id: None
+    discount_fen: Literal[0]
+    business_date: Date
+
+
+class CouponVoided(Envelope):
+    """A manager voided a coupon not yet used (作废), with the reason."""
+
+    member_id: Id
+    coupon: CouponHeader
+    entry: CouponVoidEntry
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+COUPON_SCHEMAS: dict[str, type[Envelope]] = {
+    "coupon.template_saved": CouponTemplateSaved,
+    "coupon.issued": CouponIssued,
+    "coupon.voided": CouponVoided,
+}
+
+
 SCHEMAS: dict[str, type[Envelope]] = {
     "member.registered": Registered,
     "member.imported": Imported,
@@ -684,6 +743,7 @@ SCHEMAS: dict[str, type[Envelope]] = {
     "sale.refunded": SaleRefunded,
     **COUNTCARD_SCHEMAS,
     **TAG_SCHEMAS,
+    **COUPON_SCHEMAS,
 }
 
 # Types only HQ itself makes: a counter that sends one is refused.

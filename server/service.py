@@ -121,7 +121,7 @@ def admit(
         apply_staff(conn, event_type, payload, dev.device_id, dev.store_code, now)
         wanted = apply_event(
             conn, event_type, payload, event_id=event_id, store_code=dev.store_code, now=now,
-            applier=applier,
+            applier=applier, device_id=dev.device_id,
         )  # fmt: skip
     except HQError as exc:
         raise validate.Refused("schema", detail=exc.detail or exc.code) from None
@@ -133,6 +133,10 @@ def admit(
     if event_type == "countcard.product_saved":  # every counter of the chain learns it
         product = {"product": payload["product"], "store_code": dev.store_code}
         return streams.Outgoing("catalogue", {"countcard_product": product}, dev.device_id,
+                                dev.store_code)  # fmt: skip
+    if event_type == "coupon.template_saved":  # so does every coupon template
+        template = {"template": payload["template"], "store_code": dev.store_code}
+        return streams.Outgoing("catalogue", {"coupon_template": template}, dev.device_id,
                                 dev.store_code)  # fmt: skip
     seller = None
     if event_type == "sale.refunded":  # another store's sale: its store learns what remains

@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, or_, select
 
 from app.domain.window import CARRIED, carried_ids, window_start_at
-from server import catalogue, countcards, redact, streams, tags
+from server import catalogue, countcards, coupons, redact, streams, tags
 from server import tables as t
 
 PAGE = 500  # members read (and written as lines) at a time
@@ -137,6 +137,9 @@ def members(
         flags = tags.of_member(conn, member_id)  # a member's manual tags go with them
         if flags:
             out[-1]["tags"] = flags
+        held = coupons.coupons_of(conn, member_id)  # and their coupons
+        if held:
+            out[-1]["coupons"] = held
     return out
 
 
@@ -222,6 +225,7 @@ def _header(conn: Connection, store_code: str) -> dict[str, Any]:
         "catalogue": catalogue.snapshot(conn),
         "countcard_products": countcards.products_snapshot(conn),
         "tags": tags.definitions(conn),
+        "coupon_templates": coupons.templates_snapshot(conn),
     }
 
 

@@ -394,4 +394,7 @@ item_barcode = Table(
 
 # Count cards (h0013) live in their own module; importing it puts them in the metadata.
 from server import countcard_tables as _countcard_tables  # noqa: E402, F401
+
+# Coupons (h0016) too.
+from server import coupon_tables as _coupon_tables  # noqa: E402, F401
 from server import tag_tables as _tag_tables  # noqa: E402, F401  (member tags, h0017)

@@ -50,7 +50,7 @@ from app.domain.rules import Rules, default_rules
 from app.domain.sale import payment_parts, priced_again
 from app.domain.text import refused_chars
 from app.services.security import APPROVER_ROLES, ROLE_PERMISSIONS, Permission, Role
-from server import countcards, sale_refunds, tags
+from server import countcards, coupons, sale_refunds, tags
 from server import schemas as s
 from server import tables as t
 
@@ -113,6 +113,10 @@ POLICY: dict[str, tuple[Permission | None, bool, bool]] = {
     # store's that made it.
     "tag.saved": (Permission.TAG_EDIT, False, False),
     "member.tag_set": (Permission.TAG_SET, False, False),
+    # Coupons (server.coupons): as the counter requires (app.services.coupons).
+    "coupon.template_saved": (Permission.RULES_EDIT, False, False),
+    "coupon.issued": (Permission.MEMBER_REGISTER, False, False),
+    "coupon.voided": (Permission.COUPON_VOID, False, False),
 }
 
 
@@ -1236,8 +1240,11 @@ def sale_check(batch: Batch, ev: s.SaleCompleted, member: Any, seq: int) -> None
         if ev.discount_fen or ev.amount_fen != ev.due_fen or ev.amount_fen <= 0:
             raise _money("an amount-only walk-in sale is its amount")
         return
-    if ev.cart.coupons:  # not until HQ holds the coupons and checks their single use
-        raise Refused("coupon_unverified")
+    if ev.cart.coupons:  # HQ's own coupons; their discount is the re-pricing below
+        try:
+            coupons.check_sale(batch.conn, batch.device_id, ev, batch.store_code)
+        except coupons.CouponRefused as exc:
+            raise Refused(exc.code, **exc.params) from None
     _sale_catalogue(batch, ev)
     over = False
     for rules in batch.rules_held(ev.rules_version, seq, member):
@@ -1277,8 +1284,6 @@ def _sale_refunded(batch: Batch, ev: s.SaleRefunded, member: Any, seq: int) -> N
     /v1/sales/get``); only another store's refund may pay the money back as cash
     (``cash_back``, its store's policy)."""
     _text_ok({"reason": ev.reason})
-    if ev.coupon_entries:  # as a sale with coupons (sale_check)
-        raise Refused("coupon_unverified")
     sale = batch.txn(ev.original_txn_id)
     if sale.type != "sale.completed" or sale.member_id != ev.member_id:
         raise Refused("txn_unknown", txn_id=ev.original_txn_id)
@@ -1290,10 +1295,16 @@ def _sale_refunded(batch: Batch, ev: s.SaleRefunded, member: Any, seq: int) -> N
     batch.conn.execute(
         select(t.txn.c.id).where(t.txn.c.id == ev.original_txn_id).with_for_update()
     ).first()
+    earlier = _refunds_of(batch, ev.original_txn_id)
     try:
-        sale_refunds.check(sale.payload, _refunds_of(batch, ev.original_txn_id), ev)
+        sale_refunds.check(sale.payload, earlier, ev)
     except sale_refunds.SaleRefundRefused as exc:
         raise Refused(exc.code, **exc.params) from None
+    if ev.coupon_entries:  # the coupons it gives back, by HQ's ledger and their templates
+        try:
+            coupons.check_refund(batch.conn, sale.payload, earlier, ev)
+        except coupons.CouponRefused as exc:
+            raise Refused(exc.code, **exc.params) from None
     owner = member.id if member is not None else None
     if member is not None:
         held = batch.rules_held(ev.rules_version, seq, member)
@@ -1335,6 +1346,14 @@ def _member_tag_set(batch: Batch, ev: s.MemberTagSet, _member: Any, _seq: int) -
         raise Refused(exc.code, **exc.params) from None
 
 
+def _coupon(batch: Batch, ev: s.Envelope, _member: Any, _seq: int) -> None:
+    """A coupon template or issue, by HQ's own templates and coupons (:mod:`server.coupons`)."""
+    try:
+        coupons.check(batch.conn, batch.store_code, ev)
+    except coupons.CouponRefused as exc:
+        raise Refused(exc.code, **exc.params) from None
+
+
 _CHECKS: dict[type[s.Envelope], Any] = {
     s.Registered: _registered,
     s.Imported: _imported,
@@ -1367,4 +1386,5 @@ _CHECKS: dict[type[s.Envelope], Any] = {
     **dict.fromkeys(s.COUNTCARD_SCHEMAS.values(), _countcard),
     s.TagSaved: _tag_saved,
     s.MemberTagSet: _member_tag_set,
+    **dict.fromkeys(s.COUPON_SCHEMAS.values(), _coupon),
 }

@@ -3,14 +3,66 @@
 from __future__ import annotations
 
 COUPON_MESSAGES: dict[str, tuple[str, str]] = {
-    "coupon_chain_not_yet": (
-        "本店已连接总部:连锁优惠券须由总部核验,此版本尚未提供。优惠券仅供未连接总部的门店使用",
-        "This store works with HQ: a chain's coupons are checked by HQ, which this release does"
-        " not do yet. Coupons are for a store working on its own",
+    "hq_coupon_void_foreign": (
+        "券 {coupon} 由门店 {store} 发放:只有发放门店或会员的注册门店可以作废",
+        "The coupon {coupon} was issued by store {store}: only that store or the member's"
+        " home store may void it",
     ),
-    "hq_coupon_unverified": (
-        "总部尚不能核验优惠券:用券的销售暂缓处理",
-        "HQ cannot check coupons yet: a sale with coupons is set aside",
+    "hq_coupon_not_voidable_at_hq": (
+        "总部记录券 {coupon} 已使用或已作废,不能作废",
+        "HQ holds the coupon {coupon} as used or voided: it cannot be voided",
+    ),
+    # HQ's checks of a counter's coupons (server.coupons): the event is set aside.
+    "hq_coupon_terms_invalid": (
+        "券规则不正确:总部不能识别",
+        "The coupon's terms are not valid: HQ cannot read them",
+    ),
+    "hq_coupon_template_foreign": (
+        "券模板 {template} 属于{store},本店不能修改或发放",
+        "Coupon template {template} is {store}'s: this store cannot change or issue it",
+    ),
+    "hq_coupon_template_unknown": (
+        "总部没有券模板 {template}",
+        "HQ has no coupon template {template}",
+    ),
+    "hq_coupon_template_inactive": (
+        "券模板 {template} 已停用,不能发放",
+        "Coupon template {template} is no longer in use: it cannot be issued",
+    ),
+    "hq_coupon_member_limit": (
+        "该会员在总部已有此券 {count} 张,每人限领 {limit} 张",
+        "At HQ the member holds {count} of this coupon; the limit is {limit} each",
+    ),
+    "hq_coupon_mismatch": (
+        "券的数据与总部不符({detail})",
+        "The coupon is not as HQ has it ({detail})",
+    ),
+    "hq_coupon_code_invalid": (
+        "券码格式或校验位不正确",
+        "The coupon code or its check character is wrong",
+    ),
+    "hq_coupon_code_taken": ("券码 {coupon} 已被另一张券使用", "Code {coupon} is another coupon's"),
+    "hq_coupon_unknown": ("总部没有券 {coupon}", "HQ has no coupon {coupon}"),
+    "hq_coupon_not_owner": (
+        "券 {coupon} 不属于此会员",
+        "Coupon {coupon} belongs to another member",
+    ),
+    "hq_coupon_walk_in": ("散客的销售不能用券", "A walk-in customer's sale takes no coupon"),
+    "hq_coupon_not_valid": (
+        "券 {coupon} 在销售当日不在有效期内({since} 至 {until})",
+        "Coupon {coupon} was not valid on the sale's day ({since} to {until})",
+    ),
+    "hq_coupon_terms_not_hqs": (
+        "券 {coupon} 的规则与总部的券模板不符",
+        "Coupon {coupon} carries terms other than its template's at HQ",
+    ),
+    "hq_coupon_used": (
+        "券 {coupon} 已由本机使用过,不能再次使用",
+        "Coupon {coupon} was used by this counter before: it cannot be used again",
+    ),
+    "hq_coupon_restore_mismatch": (
+        "退款退回的券与总部记录不符({detail})",
+        "The coupons the refund gives back are not as HQ has them ({detail})",
     ),
     "coupon_code_invalid": (
         "券码格式不正确:应为 12 位字母或数字",
@@ -49,6 +101,10 @@ COUPON_MESSAGES: dict[str, tuple[str, str]] = {
     "coupon_template_inactive": (
         "券模板 {template} 已停用",
         "Coupon template {template} is no longer in use",
+    ),
+    "coupon_template_foreign": (
+        "券模板 {template} 是门店 {store} 的,本店不能发放",
+        "Coupon template {template} is store {store}'s: this store cannot issue it",
     ),
     "coupon_member_limit": (
         "该会员已领取此券 {count} 张,每人限领 {limit} 张",
@@ -121,6 +177,18 @@ COUPON_MESSAGES: dict[str, tuple[str, str]] = {
     "coupon_wrong_hours": (
         "券 {coupon} 仅限 {hours} 使用",
         "Coupon {coupon} can be used only between {hours}",
+    ),
+    "hq_coupon_wrong_store": (
+        "券 {coupon} 仅限门店 {stores} 使用,总部不接受在本店使用",
+        "Coupon {coupon} is honoured only at stores {stores}: HQ refuses its use here",
+    ),
+    "hq_coupon_wrong_day": (
+        "券 {coupon} 仅限每周 {days} 使用(1 为周一),总部不接受此时使用",
+        "Coupon {coupon} can be used only on weekdays {days} (1 is Monday): HQ refuses it",
+    ),
+    "hq_coupon_wrong_hours": (
+        "券 {coupon} 仅限 {hours} 使用,总部不接受此时使用",
+        "Coupon {coupon} can be used only between {hours}: HQ refuses it",
     ),
     "coupon_same_group": (
         "券 {coupon} 与券 {other} 同属互斥组 {group},不能同时使用",

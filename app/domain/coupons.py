@@ -409,8 +409,13 @@ STATE_AFTER = {ISSUED: USABLE, RESTORED: USABLE, REDEEMED: REDEEMED, VOIDED: VOI
 
 
 def state_of(kinds: Iterable[str]) -> str:
-    """The state of a coupon whose entries, in the order written, are ``kinds``."""
+    """The state of a coupon whose entries, in the order written, are ``kinds``.
+
+    Two stores offline may each redeem a coupon (HQ keeps both and lists the second as a
+    conflict): a restoration gives back one redemption, so the coupon stays redeemed while
+    more redemptions than restorations stand, whatever order the stores learnt them in."""
     state = None
+    standing = 0  # redemptions not given back
     for kind in kinds:
         if kind not in STATE_AFTER:
             raise ValueError(f"unknown coupon entry {kind!r}")
@@ -418,9 +423,12 @@ def state_of(kinds: Iterable[str]) -> str:
             raise ValueError("a coupon is issued once, first")
         if kind != ISSUED and state is None:
             raise ValueError("a coupon's first entry is its issue")
-        if kind == RESTORED and state != REDEEMED:
+        if kind == RESTORED and standing < 1:
             raise ValueError("only a redeemed coupon is restored")
+        standing += {REDEEMED: 1, RESTORED: -1}.get(kind, 0)
         state = STATE_AFTER[kind]
+        if kind == RESTORED and standing:
+            state = REDEEMED
     if state is None:
         raise ValueError("a coupon's first entry is its issue")
     return state

@@ -10,7 +10,7 @@ from sqlalchemy import func, literal_column, or_, select
 from app.domain.coupons import VOIDED, state_of
 from app.persistence.catalogue_tables import CatalogueItem
 from app.persistence.coupon_tables import Coupon, CouponEntry, CouponTemplate
-from app.persistence.tables import Member
+from app.persistence.tables import Member, Txn
 from app.persistence.uow import UnitOfWork
 
 # Entries of the same instant in the order written here.
@@ -87,6 +87,21 @@ def redemptions_of(uow: UnitOfWork, txn_id: str, kind: str = "redeemed") -> Sequ
         .where(CouponEntry.txn_id == txn_id, CouponEntry.kind == kind)
         .order_by(CouponEntry.created_at, _ARRIVAL)
     ).all()
+
+
+def restored_for_sale(uow: UnitOfWork, coupon_id: str, sale_id: str) -> bool:
+    """A refund of the sale gave the coupon back already."""
+    refunds = select(Txn.id).where(Txn.original_txn_id == sale_id)
+    found = uow.session.scalar(
+        select(CouponEntry.entry_id)
+        .where(
+            CouponEntry.coupon_id == coupon_id,
+            CouponEntry.kind == "restored",
+            CouponEntry.txn_id.in_(refunds),
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 def categories_of(uow: UnitOfWork, item_codes: Sequence[str]) -> dict[str, str | None]:

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 
 from app.domain.coupons import CouponUse, Terms, display_code, eligible_lines, parse_code
 from app.domain.errors import CounterError, ValidationError
-from app.persistence import coupon_store, syncstore
-from app.persistence.uow import UnitOfWork
+from app.persistence import coupon_store
 from app.services.context import CounterContext
 from app.services.coupons import USABLE, presented, shown_state
 from app.services.lookup import resolve_member
@@ -53,11 +52,6 @@ def looks_like_coupon(text: str) -> bool:
     return True
 
 
-def _alone(uow: UnitOfWork) -> bool:
-    state = syncstore.state(uow)
-    return state is None or state.enrolled_at is None
-
-
 def cart_coupon(ctx: CounterContext, actor: Actor, member_id: str | None, text: str) -> CartCoupon:
     """The coupon ``text`` names, checked as the sale will (the member's own, usable now, here);
     a refusal (CounterError) in the user's language otherwise."""
@@ -72,12 +66,9 @@ def cart_coupon(ctx: CounterContext, actor: Actor, member_id: str | None, text: 
 
 
 def cart_wallet(ctx: CounterContext, actor: Actor, member_id: str) -> list[CartCoupon]:
-    """The member's coupons that can be presented now, soonest to expire first (none on a
-    counter that joined HQ, which takes no coupons yet)."""
+    """The member's coupons that can be presented now, soonest to expire first."""
     require(actor, Permission.CHECKOUT)
     with ctx.reader() as uow:
-        if not _alone(uow):
-            return []
         member = resolve_member(ctx, uow, member_id)
         today = ctx.business_date(uow)
         out = []

@@ -25,18 +25,13 @@ from app.domain.coupon_rules import (
     rule_of_wire,
 )
 from app.domain.errors import RuleError
-from app.persistence import coupon_store, syncstore
+from app.persistence import coupon_store
 from app.persistence.coupon_tables import CouponTemplate
 from app.persistence.tables import Member
 from app.persistence.uow import UnitOfWork
 from app.services.context import CounterContext, load_rules
 from app.services.coupons import CouponView, issue_one
 from app.services.security import Actor, Permission, require
-
-
-def _alone(uow: UnitOfWork) -> bool:
-    state = syncstore.state(uow)
-    return state is None or state.enrolled_at is None
 
 
 def _rules_for(uow: UnitOfWork, cause: str) -> list[tuple[CouponTemplate, IssueRule]]:
@@ -65,7 +60,12 @@ def _give(
     try:
         return issue_one(ctx, uow, actor, member, t, today, issue_key=key, rule=rule.on)
     except RuleError as e:  # refused before any write: the cause goes on without it
-        if e.code in ("coupon_issue_expired", "coupon_member_limit", "coupon_template_inactive"):
+        if e.code in (
+            "coupon_issue_expired",
+            "coupon_member_limit",
+            "coupon_template_inactive",
+            "coupon_template_foreign",
+        ):
             return None
         raise
 
@@ -74,8 +74,6 @@ def on_registration(
     ctx: CounterContext, uow: UnitOfWork, actor: Actor | None, member: Member
 ) -> list[CouponView]:
     """新人券: in the registration's transaction."""
-    if not _alone(uow):
-        return []
     today = ctx.business_date(uow)
     given = (_give(ctx, uow, actor, member, t, r, "", today)
              for t, r in _rules_for(uow, REGISTRATION))  # fmt: skip
@@ -91,8 +89,6 @@ def on_topup(
     amount_fen: int,
 ) -> list[CouponView]:
     """充值送券: a top-up of at least the rule's amount, in the top-up's transaction."""
-    if not _alone(uow):
-        return []
     today = ctx.business_date(uow)
     given = (_give(ctx, uow, actor, member, t, r, txn_id, today)
              for t, r in _rules_for(uow, TOPUP) if amount_fen >= r.min_fen)  # fmt: skip
@@ -108,7 +104,7 @@ def on_tier_change(
 ) -> list[CouponView]:
     """A tier upgrade's coupon: the member moved up (to the rule's tier, or any higher one
     when it names none), in the transaction that moved them. A move down gives nothing."""
-    if tier_before is None or tier_before == member.tier_code or not _alone(uow):
+    if tier_before is None or tier_before == member.tier_code:
         return []
     templates = _rules_for(uow, TIER_UPGRADE)
     if not templates:
@@ -145,8 +141,6 @@ def birthday_run(ctx: CounterContext, actor: Actor) -> BirthdayRun:
     issued: list[CouponView] = []
     already = 0
     with ctx.reader() as uow:
-        if not _alone(uow):
-            raise RuleError("coupon_chain_not_yet")
         templates = [(t.id, r) for t, r in _rules_for(uow, BIRTHDAY)]
         members = coupon_store.members_with_birthdays(uow) if templates else []
         today = ctx.business_date(uow)

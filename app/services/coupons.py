@@ -169,7 +169,6 @@ def add_template(
     if per_member_limit is not None and per_member_limit < 1:
         raise ValidationError("coupon_limit_invalid")
     with ctx.uow() as uow:
-        ensure_alone(uow)
         store = uow.store()
         now = ctx.now()
         view = TemplateView(uuid7(), name, terms, validity, per_member_limit, refund_restores,
@@ -223,7 +222,6 @@ def issue(ctx: CounterContext, actor: Actor, member: str, template_ref: str) -> 
     """Issue one coupon of the template to the member ``member`` names (phone, card, id)."""
     require(actor, Permission.MEMBER_REGISTER)
     with ctx.uow() as uow:
-        ensure_alone(uow)
         row = resolve_member(ctx, uow, member)
         t = find_template(uow, template_ref)
         view = issue_one(ctx, uow, actor, row, t, ctx.business_date(uow))
@@ -248,6 +246,9 @@ def issue_one(
     ``issue_key``/``rule``: a coupon an issue rule gives (app.services.coupon_rules)."""
     if not t.active:
         raise RuleError("coupon_template_inactive", template=t.name)
+    store = uow.store()
+    if t.store_code is not None and store is not None and t.store_code != store.code:
+        raise RuleError("coupon_template_foreign", template=t.name, store=t.store_code)
     view = template_view(t)
     valid_from, valid_until = validity_on_issue(view.validity, today)
     if valid_until < today:
@@ -256,7 +257,6 @@ def issue_one(
         held = coupon_store.held_of_template(uow, row.id, t.id)
         if held >= view.per_member_limit:
             raise RuleError("coupon_member_limit", count=held, limit=view.per_member_limit)
-    store = uow.store()
     now = ctx.now()
     coupon = Coupon(id=uuid7(), code=_fresh_code(uow), template_id=t.id, member_id=row.id,
                     issued_at=now, valid_from=valid_from, valid_until=valid_until,
@@ -342,7 +342,6 @@ def void(ctx: CounterContext, actor: Actor, code: str, reason: str) -> CouponVie
     if not reason:
         raise ValidationError("coupon_void_reason")
     with ctx.uow() as uow:
-        ensure_alone(uow)
         row = _by_code(uow, code)
         today = ctx.business_date(uow)
         before = coupon_view(uow, row, today)
@@ -435,7 +434,6 @@ def presented(
     today; a bearer coupon only while HQ is reachable), with the lines it covers."""
     if not codes:
         return []
-    ensure_alone(uow)
     today = ctx.business_date(uow)
     at = ctx.local_now(uow)
     store = uow.store()
@@ -465,14 +463,6 @@ def presented(
         check_when_where(terms, at, store_code, code)
         out.append(Presented(row, CouponUse(row.id, code, terms, eligible_lines(terms, keyed))))
     return out
-
-
-def ensure_alone(uow: UnitOfWork) -> None:
-    """Coupons are a store's own while HQ cannot check them: a counter that joined HQ makes,
-    issues and takes none (its coupon events would wait at HQ, and the member's after them)."""
-    state = syncstore.state(uow)
-    if state is not None and state.enrolled_at is not None:
-        raise RuleError("coupon_chain_not_yet")
 
 
 def _offline(ctx: CounterContext, uow: UnitOfWork) -> bool:
@@ -512,9 +502,13 @@ def restore_on_refund(
         coupon = coupon_store.coupon(uow, r.coupon_id)
         assert coupon is not None
         t = coupon_store.template(uow, coupon.template_id)
-        last = coupon_store.entries_of(uow, coupon.id)[-1]
-        if t is None or not t.refund_restores or (last.kind, last.txn_id) != (REDEEMED, sale_id):
-            continue  # not given back, or given back and used again since
+        if (
+            t is None
+            or not t.refund_restores
+            or coupon_store.state(uow, coupon.id) != REDEEMED
+            or coupon_store.restored_for_sale(uow, coupon.id, sale_id)
+        ):
+            continue  # not given back, or given back already
         shares = json.loads(r.shares or "[]")
         if any(share and left.get(i, 0) for i, share in enumerate(shares)):
             continue

@@ -36,6 +36,7 @@ from app.services import (
     chain_sales,
     countcard_products,
     countcard_sync,
+    coupon_sync,
     foreign,
     parking,
     tags,
@@ -118,6 +119,8 @@ def _apply_one(ctx: CounterContext, uow: UnitOfWork, state: Any, change: PulledC
         countcard_products.apply_pulled(ctx, uow, change.body["countcard_product"])
     elif change.kind == "catalogue" and "tag" in change.body:
         tags.apply_pulled(ctx, uow, change.body)
+    elif change.kind == "catalogue" and "coupon_template" in change.body:
+        coupon_sync.apply_template(ctx, uow, change.body["coupon_template"])
     elif change.kind == "catalogue":
         apply_catalogue(ctx, uow, change.body)
 
@@ -218,6 +221,7 @@ def _apply_event(ctx: CounterContext, uow: UnitOfWork, state: Any, body: dict[st
     if body["type"] == "sale.refunded":  # a sale held here with its lines, refunded elsewhere
         chain_sales.pulled_refund(ctx, uow, body)
     countcard_sync.apply_pulled(ctx, uow, body)  # a count card's rows (its own module)
+    coupon_sync.apply_pulled(ctx, uow, body)  # a coupon's rows (its own module)
 
 
 def _register(ctx: CounterContext, uow: UnitOfWork, eff: Effects) -> None:

@@ -31,10 +31,8 @@ def test_every_event_type_the_counter_names_has_hqs_schema() -> None:
     for path in (ROOT / "app").rglob("*.py"):
         named.update(re.findall(r'event_type="([a-z_]+\.[a-z_]+)"', path.read_text("utf-8")))
     assert {"shift.opened", "shift.closed", "checkout.completed"} <= named
-    # HQ cannot check coupons yet: a counter that joined HQ writes none (coupon_chain_not_yet),
-    # and one written before joining is quarantined as a type HQ does not know.
-    not_yet = {"coupon.issued", "coupon.template_saved", "coupon.voided"}
-    assert named - set(schemas.SCHEMAS) == not_yet
+    assert {"coupon.issued", "coupon.template_saved", "coupon.voided"} <= named
+    assert named - set(schemas.SCHEMAS) == set()
 
 
 def test_a_shift_reaches_hq_and_a_forged_close_is_quarantined(

@@ -22,7 +22,7 @@ def test_h0017_up_down_up(hq_db: Database) -> None:
     engine = make_engine(hq_db.url)
     _move(engine, "upgrade", "h0017")
     assert {"hq_tag", "hq_member_tag"} <= set(inspect(engine).get_table_names())
-    _move(engine, "downgrade", "h0015")
+    _move(engine, "downgrade", "h0016")
     assert not {"hq_tag", "hq_member_tag"} & set(inspect(engine).get_table_names())
     _move(engine, "upgrade", "h0017")
     assert {"hq_tag", "hq_member_tag"} <= set(inspect(engine).get_table_names())

@@ -14,6 +14,12 @@ Partial refunds (issue 16): a cart sale is refunded a few units at a time, onlin
 offline, at the store that made it; HQ accepts every honest one, never holds more refunded
 than was sold of any line, and the stored value given back is the model's.
 
+Coupons (issue 17): each store has its own template (¥5 off, given back by a refund); a
+coupon is issued to a member where they are held and redeemed at any store holding them,
+online or offline, perhaps refunded at once. HQ holds each coupon redeemed at most once:
+every other redemption (two stores offline) is a listed conflict, never a quarantined
+sale; every store ends with HQ's ledger of the coupons of its scope.
+
 A fourth, hostile store (issue 11) pushes forged events about the honest stores' members —
 money out of nothing, a cancel of another store's member, an unknown type, an unknown staff
 — each signed with its own valid secret: every one ends in HQ's quarantine, and the honest
@@ -45,16 +51,19 @@ from sqlalchemy import create_engine, func, select, text
 from app.domain.audit import payload_hash
 from app.domain.cart import OrderDiscount
 from app.domain.countcard_ledger import conserved
+from app.domain.coupons import VOUCHER, Terms, Validity, new_code, terms_wire
 from app.domain.errors import CounterError
 from app.domain.held import DraftLine
 from app.domain.ids import uuid7
 from app.domain.pricing import STORED_VALUE
 from app.persistence import countcard_store
 from app.persistence.countcard_tables import MemberCountCard
+from app.persistence.coupon_tables import Coupon, CouponEntry
 from app.services import (
     catalogue,
     chain_sales,
     countcards,
+    coupons,
     partial_refunds,
     sale,
     syncstate,
@@ -72,6 +81,7 @@ from server import admin, tag_tables
 from server import catalogue as hq_catalogue
 from server import countcard_tables as ct
 from server import countcards as hq_countcards
+from server import coupon_tables as cpt
 from server import tables as t
 from server.db import sqlite_url
 from sync import wire
@@ -84,7 +94,7 @@ from tests.hqkit import MANAGER_NO, MANAGER_PIN, Counter, HQServer, pg_base_url
 N_STORES = 3
 STORES = st.integers(0, N_STORES - 1)
 FORGERIES = ("inflate", "unknown_type", "cancel", "unknown_staff", "credit", "catalogue",
-             "walk_in_points", "over_refund", "own_rules")  # fmt: skip
+             "walk_in_points", "over_refund", "own_rules", "coupon")  # fmt: skip
 ITEMS = st.sampled_from(["I1", "I2", "I3"])
 
 
@@ -137,11 +147,16 @@ class SyncMachine(RuleBasedStateMachine):
         self.prices: dict[str, int] = {"SVC": 5_000}  # item code -> the price HQ set last
         boss = sign_in(self.stores[0].ctx, MANAGER_NO, MANAGER_PIN)  # a tag every store sets
         tags.save_tag(self.stores[0].ctx, boss, code="VIP", name="重要客户")
+        self.templates: list[str] = []  # each store's coupon template
+        self.coupon_owner: dict[str, str] = {}  # coupon id -> member
         for i, c in enumerate(self.stores):  # each store's card: 3 paid times + 1 gift, ¥100
             c.sync()
             boss = sign_in(c.ctx, MANAGER_NO, MANAGER_PIN)
             save_product(c.ctx, boss, code=f"C{i}", name="护理卡", items=[("SVC", 3, 1)],
                          price_fen=10_000, validity_days=365, transferable=True)  # fmt: skip
+            self.templates.append(coupons.add_template(
+                c.ctx, boss, name="代金5元", terms=Terms(VOUCHER, amount_fen=500),
+                validity=Validity(days=30), refund_restores=True).template_id)  # fmt: skip
             c.sync()
 
     def hq_url(self) -> str:
@@ -193,8 +208,9 @@ class SyncMachine(RuleBasedStateMachine):
         self._refresh_known(i)
 
     # -- counter operations -------------------------------------------------
-    @rule(target=members, i=STORES)
-    def register(self, i: int) -> str:
+    @rule(target=members, i=STORES, welcome=st.booleans())
+    def register(self, i: int, welcome: bool) -> str:
+        """A new member, perhaps given the store's coupon at once (新人券)."""
         c = self.stores[i]
         phone = f"137{next(self.phones):08d}"
         view = register_member(
@@ -203,6 +219,9 @@ class SyncMachine(RuleBasedStateMachine):
         self.expected[view.member_id] = 0
         self.phone_of[view.member_id] = phone  # what a customer presents at another store
         self.known[i].add(view.member_id)
+        if welcome:
+            given = coupons.issue(c.ctx, c.cashier, view.member_id, self.templates[i])
+            self.coupon_owner[given.coupon_id] = view.member_id
         return view.member_id
 
     @rule(member=members, i=STORES, present=st.booleans())
@@ -265,6 +284,7 @@ class SyncMachine(RuleBasedStateMachine):
         walk_in=st.booleans(),
         off=st.sampled_from([None, 500, 1000]),
         refunds=st.lists(st.tuples(st.integers(1, 3), st.booleans()), max_size=2),
+        coupon=st.booleans(),
     )
     def sell_cart(
         self,
@@ -275,6 +295,7 @@ class SyncMachine(RuleBasedStateMachine):
         walk_in: bool,
         off: int | None,
         refunds: list[tuple[int, bool]],
+        coupon: bool,
     ) -> tuple[int, str]:
         """A cart sale of an item as the store holds it (HQ's price, pulled or not yet),
         to the member by stored value or to a walk-in customer by cash; 9 折 or 95 折, 抹零;
@@ -285,13 +306,18 @@ class SyncMachine(RuleBasedStateMachine):
         c = self.stores[i]
         r = None
         # The item with a service line, or the service alone while the store lacks the item;
-        # a member pays by stored value, or in cash when the balance is short.
+        # a member pays by stored value, or in cash when the balance is short; perhaps with
+        # the member's first usable coupon as this store holds it (from the wallet).
         carts = ([DraftLine(code, qty), DraftLine("SVC", 1)], [DraftLine("SVC", qty)])
+        codes = []
+        if coupon and not walk_in:
+            wallet = coupons.wallet(c.ctx, member)
+            codes = [w.code for w in wallet if w.state == "usable"][:1]
         for cart, pay in ((x, p) for x in carts for p in (None, "cash")):
             try:
                 r = sale.sell(c.ctx, c.cashier, cart, member=None if walk_in else member,
                               order_discount=OrderDiscount(percent_bp=off) if off else None,
-                              rounding="jiao", pay=pay)  # fmt: skip
+                              rounding="jiao", pay=pay, coupons=codes)  # fmt: skip
                 break
             except CounterError:
                 continue
@@ -519,6 +545,126 @@ class SyncMachine(RuleBasedStateMachine):
                     assert conserved(card) or row.id in overused, (c.store_code, row.id)
                     assert 0 <= card.refunded_fen <= card.price_paid_fen
 
+    # -- coupons -----------------------------------------------------------------
+    @rule(
+        member=members,
+        i=STORES,
+        spread=st.booleans(),
+        then=st.lists(st.tuples(STORES, st.booleans()), max_size=3),
+    )
+    def issue_coupon(self, member: str, i: int, spread: bool, then: list[tuple[int, bool]]) -> None:
+        """A coupon of the store's own template, issued where the member is held; perhaps
+        synced to the member's other stores (the network permitting); then taken at some
+        stores at once without syncing between (as ``redeem_coupon`` does: a rule drawn among
+        many would rarely find a coupon), perhaps refunded."""
+        j = self._serving(member, i)
+        if j is None:
+            return
+        c = self.stores[j]
+        try:
+            view = coupons.issue(c.ctx, c.cashier, member, self.templates[j])
+        except CounterError:
+            return
+        self.coupon_owner[view.coupon_id] = member
+        if spread:
+            for k in (j, *range(N_STORES)):
+                with contextlib.suppress(SyncError):
+                    self.stores[k].sync(timeout=(2.0, 10.0))
+                self._refresh_known(k)
+        for k, give_back in then:
+            if member in self.known[k]:
+                self._redeem(k, member, view.code, give_back)
+
+    @rule(member=members, i=STORES, k=STORES, give_back=st.booleans())
+    def coupon_at_two_stores(self, member: str, i: int, k: int, give_back: bool) -> None:
+        """Store ``k`` serves the member too (an online lookup, the network permitting); a
+        coupon issued where they are held reaches it (if the network lets it); both take it
+        before either syncs again: the second redemption HQ sees is a conflict."""
+        j = self._serving(member, i)
+        if j is None or j == k:
+            return
+        if member not in self.known[k]:
+            self.look_up(self.phone_of[member], k)
+        self.issue_coupon(member, j, True, [(j, give_back), (k, False)])
+
+    @rule(member=members, i=STORES, give_back=st.booleans(), also=st.lists(STORES, max_size=2))
+    def redeem_coupon(self, member: str, i: int, give_back: bool, also: list[int]) -> None:
+        """The member's first usable coupon as this store holds it, taken in a sale of the
+        service (online or offline), perhaps refunded at once (the coupon comes back); then
+        perhaps at other stores holding the member that have not learnt of it yet (offline,
+        or not synced since): two redemptions of one coupon, the second a conflict at HQ."""
+        j = self._serving(member, i)
+        if j is None:
+            return
+        usable = [w for w in coupons.wallet(self.stores[j].ctx, member) if w.state == "usable"]
+        if not usable:
+            return
+        self._redeem(j, member, usable[0].code, give_back)
+        for k in also:
+            if k != j and member in self.known[k]:
+                self._redeem(k, member, usable[0].code, False)
+
+    def _redeem(self, j: int, member: str, code: str, give_back: bool) -> None:
+        c = self.stores[j]
+        r = None
+        for pay in (None, "cash"):
+            try:
+                r = sale.sell(c.ctx, c.cashier, [DraftLine("SVC", 1)], member=member,
+                              coupons=[code], pay=pay)  # fmt: skip
+                break
+            except CounterError:
+                continue
+        if r is None:  # not here yet, used here already, or not enough stored value
+            return
+        self.expected[member] -= sum(t.amount_fen for t in r.tenders if t.method == STORED_VALUE)
+        if give_back:
+            back = partial_refunds.refund(c.ctx, c.cashier, r.txn_id, {0: 1}, "顾客原因",
+                                          Approval(MANAGER_NO, MANAGER_PIN))  # fmt: skip
+            assert len(back.coupons_restored) == 1
+            self.expected[member] += sum(f for m, f in back.money_back if m == STORED_VALUE)
+
+    def _coupon_checks(self, scope: list[set[str]]) -> None:
+        """At HQ a coupon stands redeemed by at most one sale: every redemption made while
+        another stood is a listed conflict (and no other is). Each store holds HQ's ledger
+        of the coupons of its members."""
+        e, cp = cpt.coupon_entry.c, cpt.coupon.c
+        with self.hq.engine.connect() as conn:
+            rows = conn.execute(
+                select(cp.member_id, e.coupon_id, e.entry_id, e.kind, e.txn_id, e.of_txn_id,
+                       e.discount_fen)
+                .join(cpt.coupon, cp.id == e.coupon_id)
+                .order_by(e.coupon_id, e.seq)
+            ).all()  # fmt: skip
+            listed = sorted(
+                (d["coupon_id"], d["txn_id"])
+                for d in map(json.loads, conn.scalars(
+                    select(t.conflict.c.detail).where(t.conflict.c.kind == "coupon_redeemed_twice")
+                ))
+            )  # fmt: skip
+        twice = []
+        standing: dict[str, list[str]] = {}
+        for r in rows:
+            held = standing.setdefault(r.coupon_id, [])
+            if r.kind == "redeemed":
+                if held:
+                    twice.append((r.coupon_id, r.txn_id))
+                held.append(r.txn_id)
+            elif r.kind == "restored":
+                assert r.of_txn_id in held, r
+                held.remove(r.of_txn_id)
+        assert sorted(twice) == listed
+        hq_rows = {(r.member_id, r.coupon_id, r.entry_id, r.kind, r.txn_id, r.discount_fen)
+                   for r in rows}  # fmt: skip
+        for i, c in enumerate(self.stores):
+            with c.ctx.reader() as uow:
+                mine = uow.session.execute(
+                    select(Coupon.member_id, CouponEntry.coupon_id, CouponEntry.entry_id,
+                           CouponEntry.kind, CouponEntry.txn_id, CouponEntry.discount_fen)
+                    .join(Coupon, Coupon.id == CouponEntry.coupon_id)
+                ).all()  # fmt: skip
+            have = {tuple(r) for r in mine if r[0] in scope[i]}
+            assert have == {r for r in hq_rows if r[0] in scope[i]}, c.store_code
+
     # -- the hostile store -------------------------------------------------------
     @rule(code=ITEMS, price=st.integers(0, 100_000))
     def hq_sets_item(self, code: str, price: int) -> None:
@@ -540,6 +686,9 @@ class SyncMachine(RuleBasedStateMachine):
             checkout(h.ctx, h.cashier, self.own, 100, tenders=[("cash", 100)])
         elif how == "walk_in_points":
             sale.walk_in(h.ctx, h.cashier, yuan * 100)
+        elif how == "coupon":  # its own member's sale, taking the victim's coupon
+            sale.sell(h.ctx, h.cashier, [DraftLine("SVC", 1)], member=self.own,
+                      tenders=[("cash", 5_000)])  # fmt: skip
         elif how == "over_refund":  # a sale HQ holds, then more refunded than was sold
             sold = sale.sell(h.ctx, h.cashier, [DraftLine("SVC", 1)], tenders=[("cash", 5_000)])
             h.sync()
@@ -553,6 +702,13 @@ class SyncMachine(RuleBasedStateMachine):
             pay["points_earned"] = yuan
         elif how == "over_refund":
             pay["lines"][0]["quantity"] = 2
+        elif how == "coupon":
+            theirs = next((k for k, m in self.coupon_owner.items() if m == member), uuid7())
+            pay["cart"]["coupons"] = [
+                {"coupon_id": theirs, "code": new_code(), "template_id": self.templates[0],
+                 "terms": terms_wire(Terms(VOUCHER, amount_fen=500)), "lines": [0],
+                 "discount_fen": 500, "shares": [500], "entry_id": uuid7()}
+            ]  # fmt: skip
         elif how == "credit":
             pay["member_id"] = member
             pay["sv_entries"] = [
@@ -724,7 +880,8 @@ class SyncMachine(RuleBasedStateMachine):
         assert hq_events == outboxes  # no honest event quarantined: over-use is a conflict
         with self.hq.engine.connect() as conn:
             kinds = set(conn.scalars(select(t.conflict.c.kind)))
-            assert kinds <= {"overdraft", "countcard_overuse", "countcard_after_transfer"}
+            assert kinds <= {"overdraft", "countcard_overuse", "countcard_after_transfer",
+                             "coupon_redeemed_twice"}  # fmt: skip
             e, card = ct.countcard_entry.c, ct.countcard.c
             hq_cards = set(conn.execute(select(card.member_id, e.entry_id, e.kind, e.value_fen)
                                         .join(ct.countcard, card.id == e.card_id)))  # fmt: skip
@@ -746,6 +903,7 @@ class SyncMachine(RuleBasedStateMachine):
                     "JOIN member_count_card c ON c.id = e.card_id "
                     "WHERE c.status != 'transferred'")).all()  # fmt: skip
             assert {tuple(r) for r in rows} == {r for r in hq_cards if r[0] in scope[i]}
+        self._coupon_checks(scope)
 
 
 SyncMachine.TestCase.settings = settings(

@@ -199,20 +199,22 @@ def test_the_receipt_shows_what_coupons_took_off(ctx, manager, cashier, register
     assert [row.split()[-1] for row in coupon_rows] == ["-￥1.43", "-￥3.57", "-￥5.00"]
 
 
-def test_a_counter_that_joined_hq_makes_issues_and_takes_no_coupons(
+def test_a_counter_that_joined_hq_makes_issues_and_takes_coupons(
     ctx, manager, cashier, register, items, snapshot
 ) -> None:
-    """HQ cannot check coupons yet: an enrolled counter refuses them all, changing nothing
-    (its coupon events would wait at HQ, and the member's later events behind them)."""
+    """HQ checks a chain's coupons (server.coupons): an enrolled counter makes templates,
+    issues coupons and takes them; a template another store defined is not its to issue."""
+    from app.persistence import coupon_store
     from app.services.syncstate import mark_enrolled
 
     register("张三", "13800138000")
+    mark_enrolled(ctx, "http://127.0.0.1:9")
     t = _template(ctx, manager, Terms(VOUCHER, amount_fen=500))
     c = coupons.issue(ctx, cashier, "13800138000", t.template_id)
-    mark_enrolled(ctx, "http://127.0.0.1:9")
-    refused(snapshot, "coupon_chain_not_yet", coupons.add_template, ctx, manager, name="x",
-            terms=Terms(VOUCHER, amount_fen=1), validity=Validity(days=1))  # fmt: skip
-    refused(snapshot, "coupon_chain_not_yet", coupons.issue, ctx, cashier, "13800138000",
+    done = sale.sell(ctx, cashier, [WASH], member="13800138000", pay="cash", coupons=[c.code])
+    assert done.discount_fen == 500
+    with ctx.uow() as uow:  # a template of store S009, as HQ hands the chain's to every store
+        coupon_store.template(uow, t.template_id).store_code = "S009"
+        uow.commit()
+    refused(snapshot, "coupon_template_foreign", coupons.issue, ctx, cashier, "13800138000",
             t.template_id)  # fmt: skip
-    refused(snapshot, "coupon_chain_not_yet", sale.sell, ctx, cashier, [WASH],
-            member="13800138000", pay="cash", coupons=[c.code])  # fmt: skip

@@ -2,7 +2,7 @@
 their clocks (hq_member_tag)
 
 Revision ID: h0017
-Revises: h0015
+Revises: h0016
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "h0017"
-down_revision = "h0015"
+down_revision = "h0016"
 branch_labels = None
 depends_on = None
 
