@@ -50,7 +50,8 @@ def item_rows_by_codes(uow: UnitOfWork, codes: Sequence[str]) -> dict[str, Row[A
     wanted = list(dict.fromkeys(codes))
     if not wanted:
         return {}
-    return {row.code: row for row in uow.session.execute(_ITEM_ROWS, {"codes": wanted})}
+    rows = uow.session.connection().execute(_ITEM_ROWS, {"codes": wanted}).all()  # Core: no ORM
+    return {row.code: row for row in rows}
 
 
 def item_by_barcode(uow: UnitOfWork, forms: Sequence[str]) -> CatalogueItem | None:
