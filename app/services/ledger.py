@@ -198,8 +198,12 @@ def new_txn(
     member: Member | None,
     actor: Actor | None,
     approver: Actor | None = None,
+    *,
+    plain: bool = False,
     **fields: Any,
 ) -> Txn:
+    """A new transaction row; ``plain``: complete by the next flush and never changed after
+    it, it is written as one plain INSERT (UnitOfWork.add_new: a sale's txn)."""
     txn = Txn(
         id=uuid7(),
         kind=kind,
@@ -210,7 +214,10 @@ def new_txn(
         business_date=ctx.business_date(uow),
         **fields,
     )
-    uow.add(txn)
+    if plain:
+        uow.add_new(txn)
+    else:
+        uow.add(txn)
     return txn
 
 
