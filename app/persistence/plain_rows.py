@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import inspect, update
+from sqlalchemy import Table, bindparam, inspect, update
 from sqlalchemy.orm import ColumnProperty, Session
 from sqlalchemy.orm.base import NO_VALUE
 from sqlalchemy.orm.exc import StaleDataError
@@ -34,6 +34,29 @@ def insert_values(row: Any) -> dict[str, Any]:
     return values
 
 
+_UPDATES: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[Any, ...]]] = {}
+
+
+def _update_plan(
+    session: Session, table: Table, columns: tuple[str, ...]
+) -> tuple[str, tuple[Any, ...]]:
+    """(SQL, (column or key, bind processor) in parameter order) of the UPDATE of these
+    columns of ``table`` by its primary key, compiled once."""
+    found = _UPDATES.get((table.name, columns))
+    if found is None:
+        keys = list(table.primary_key.columns)
+        stmt = (
+            update(table)
+            .where(*[c == bindparam(f"pk_{c.key}") for c in keys])
+            .values({c: bindparam(c) for c in columns})
+        )
+        compiled = stmt.compile(dialect=session.get_bind().dialect)
+        processors = compiled._bind_processors
+        order = tuple((n, processors.get(n)) for n in compiled.positiontup or ())
+        found = _UPDATES[(table.name, columns)] = (str(compiled), order)
+    return found
+
+
 def update_changed(session: Session, row: Any) -> None:
     """Write the changed columns of ``row`` (persistent in ``session``) as one UPDATE by
     primary key and mark it unchanged; nothing is sent when nothing changed."""
@@ -54,9 +77,11 @@ def update_changed(session: Session, row: Any) -> None:
             values[prop.columns[0].key] = new
     table = mapper.local_table
     if values:
+        sql, order = _update_plan(session, table, tuple(sorted(values)))
         ids = mapper.primary_key_from_instance(row)
-        where = [c == v for c, v in zip(mapper.primary_key, ids, strict=True)]
-        done = session.connection().execute(update(table).where(*where).values(values))
+        values.update({f"pk_{c.key}": v for c, v in zip(mapper.primary_key, ids, strict=True)})
+        params = tuple(values[n] if p is None else p(values[n]) for n, p in order)
+        done = session.connection().exec_driver_sql(sql, params)
         if done.rowcount != 1:
             raise StaleDataError(f"UPDATE of {table.name} matched {done.rowcount} rows")
     state._commit_all(state.dict, session.identity_map)  # written: clean, as after a flush

@@ -316,7 +316,8 @@ class UnitOfWork:
         return self.session.scalars(queries.MEMBERS_BY_KEY_RANGE, queries.key_range(prefix)).all()
 
     def card_by_no(self, card_no: str) -> Card | None:
-        return self.session.scalar(queries.CARD_BY_NO, {"card_no": card_no})
+        # Held: the member's card is asked for again by id (ensure_can_transact).
+        return self.hold(self.session.scalar(queries.CARD_BY_NO, {"card_no": card_no}))
 
     def card(self, card_id: str) -> Card | None:
         return self.session.get(Card, card_id)

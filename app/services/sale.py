@@ -390,19 +390,17 @@ def _write_cart(
     discount: OrderDiscount | None,
     wire: Sequence[dict[str, Any]],
 ) -> None:
-    uow.add(
-        TxnCart(
-            txn_id=txn.id,
-            order_discount_bp=discount.percent_bp if discount else None,
-            order_discount_amount_fen=discount.amount_fen if discount else None,
-            rounding=cart.rounding,
-            list_fen=cart.list_fen,
-            member_discount_fen=cart.member_discount_fen,
-            change_fen=cart.change_fen,
-            order_discount_fen=cart.order_discount_fen,
-            round_off_fen=cart.round_off_fen,
-        )
-    )
+    uow.add_rows(TxnCart, [{
+        "txn_id": txn.id,
+        "order_discount_bp": discount.percent_bp if discount else None,
+        "order_discount_amount_fen": discount.amount_fen if discount else None,
+        "rounding": cart.rounding,
+        "list_fen": cart.list_fen,
+        "member_discount_fen": cart.member_discount_fen,
+        "change_fen": cart.change_fen,
+        "order_discount_fen": cart.order_discount_fen,
+        "round_off_fen": cart.round_off_fen,
+    }])  # fmt: skip
     uow.add_rows(TxnLine, line_rows(txn.id, wire))  # one executemany for the lines, however many
 
 
@@ -422,9 +420,8 @@ def _pay(
     """The tenders and, for a member, the ledgers, spend and tier of the sale."""
     out: dict[str, Any] = {"sv_entries": [], "points_lots": [], "points_entries": [],
                            "tier_changes": []}  # fmt: skip
-    for t in settled:
-        uow.add(TxnTender(txn_id=txn.id, method=t.method, amount_fen=t.amount_fen,
-                          change_fen=t.change_fen))  # fmt: skip
+    uow.add_rows(TxnTender, [{"txn_id": txn.id, "method": t.method, "amount_fen": t.amount_fen,
+                              "change_fen": t.change_fen} for t in settled])  # fmt: skip
     if member is None:
         return out
     if any(t.method == STORED_VALUE for t in settled):
