@@ -133,7 +133,8 @@ class UnitOfWork:
     def update_plainly(self, row: Any) -> None:
         """Send the changes of ``row`` (an ORM object read in this unit of work: a sale's
         member) as one plain UPDATE of the changed columns by primary key at each flush, the
-        statement the session would send, without its unit-of-work bookkeeping."""
+        statement the session would send, without its unit-of-work bookkeeping. Not for a
+        row changed inside a savepoint: its rollback would not undo what the row holds."""
         if row is not None and row not in self._plain_updates:
             self._plain_updates.append(row)
 
