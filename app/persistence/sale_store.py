@@ -36,22 +36,22 @@ def line_rows(txn_id: str, wire: Sequence[Mapping[str, Any]]) -> list[dict[str, 
     rows = []
     for i, w in enumerate(wire):
         change = w.get("price_change") or {}
-        rows.append(
-            {
-                "txn_id": txn_id,
-                "line_no": i,
-                "item_code": w["item_code"],
-                "item_name": w["name"],
-                "quantity": w["quantity"],
-                "weighed": w["weighed"],
-                "unit_price_fen": w["unit_price_fen"],
-                "member_unit_fen": w["member_unit_fen"],
-                "change_unit_fen": change.get("unit_fen"),
-                "change_line_fen": change.get("line_fen"),
-                "parts": parts_json(w["parts"]),
-                **{k: w.get(k, 0) for k in LINE_FIGURES},  # coupon_fen: 0 before coupons
-            }
-        )
+        row = {
+            "txn_id": txn_id,
+            "line_no": i,
+            "item_code": w["item_code"],
+            "item_name": w["name"],
+            "quantity": w["quantity"],
+            "weighed": w["weighed"],
+            "unit_price_fen": w["unit_price_fen"],
+            "member_unit_fen": w["member_unit_fen"],
+            "change_unit_fen": change.get("unit_fen"),
+            "change_line_fen": change.get("line_fen"),
+            "parts": parts_json(w["parts"]),
+        }
+        for k in LINE_FIGURES:
+            row[k] = w.get(k, 0)  # coupon_fen: 0 before coupons
+        rows.append(row)
     return rows
 
 
