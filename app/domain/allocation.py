@@ -28,6 +28,8 @@ def allocate(total: int, weights: Sequence[int]) -> list[int]:
         raise ValueError(f"cannot allocate a negative amount {total}")
     if any(w < 0 for w in weights):
         raise ValueError(f"weights must not be negative: {list(weights)}")
+    if total == 0:  # most of a sale's allocations (no order discount, 抹零 or points)
+        return [0] * len(weights)
     whole = sum(weights)
     if whole == 0:
         if total:

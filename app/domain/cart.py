@@ -234,7 +234,7 @@ def price_cart(
             bases[i],
             members[i],
             changed[i],
-            [(c.code, c.shares[i], c.item_level) for c in coupon_shares],
+            [(c.code, c.shares[i], c.item_level) for c in coupon_shares] if coupon_shares else (),
             (STEP_ORDER_DISCOUNT, order_shares[i], after_order[i]),
             (STEP_ROUND_OFF, round_shares[i], after_round[i]),
             (STEP_POINTS, value_shares[i], dues[i]),
@@ -425,13 +425,13 @@ def _why(
             after -= share
             level = "item" if item_level else "order"
             steps.append(Step(STEP_COUPON, -share, after, {"code": code, "level": level}))
-    extras: list[tuple[tuple[str, int, int], dict[str, int | str]]] = [
-        (order, _discount_detail(discount)),
-        (round_off, {"rounding": rounding}),
-        (points, {"points": points_used}),
-    ]
-    for (kind, share, after), particulars in extras:
-        if share:
+    for kind, share, after in (order, round_off, points):
+        if share:  # most lines have none of these: their particulars are made only if so
+            particulars: dict[str, int | str] = (
+                _discount_detail(discount) if kind == STEP_ORDER_DISCOUNT
+                else {"rounding": rounding} if kind == STEP_ROUND_OFF
+                else {"points": points_used}
+            )  # fmt: skip
             steps.append(Step(kind, -share, after, particulars))
     return tuple(steps)
 

@@ -45,12 +45,14 @@ _ITEM_ROWS = (
 def item_rows_by_codes(uow: UnitOfWork, codes: Sequence[str]) -> dict[str, Row[Any]]:
     """code -> the item's row for those of ``codes`` that exist, active or not: the columns
     a cart line needs, with its category's ``points_multiplier_permille`` (None: no
-    category), as plain rows, in one query: a cart's lines are read together, not one query
-    each (the cart is priced again at every scan)."""
+    category), as plain rows in that order (code, name, price_fen, member_prices,
+    points_eligible, active, points_multiplier_permille), in one query: a cart's lines are
+    read together, not one query each (the cart is priced again at every scan)."""
     wanted = list(dict.fromkeys(codes))
     if not wanted:
         return {}
-    return {row.code: row for row in uow.session.execute(_ITEM_ROWS, {"codes": wanted})}
+    rows = uow.session.connection().execute(_ITEM_ROWS, {"codes": wanted}).all()  # Core: no ORM
+    return {row[0]: row for row in rows}  # row[0]: the code (by position: a name costs more)
 
 
 def item_by_barcode(uow: UnitOfWork, forms: Sequence[str]) -> CatalogueItem | None:

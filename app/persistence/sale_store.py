@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -15,28 +16,42 @@ from app.persistence.tables import Txn
 from app.persistence.uow import UnitOfWork
 
 
+@functools.lru_cache(maxsize=64)
+def _parts_format(keys: tuple[str, ...]) -> str:
+    return "{" + ", ".join(json.dumps(k).replace("%", "%%") + ": %d" for k in keys) + "}"
+
+
+def parts_json(parts: Mapping[str, int]) -> str:
+    """``json.dumps(parts)``, character for character, for a line's parts (method -> fen):
+    formatted from one template per set of methods (fifty lines, the same methods)."""
+    values = tuple(parts.values())
+    if all(type(v) is int for v in values):
+        return _parts_format(tuple(parts)) % values
+    return json.dumps(parts)
+
+
 def line_rows(txn_id: str, wire: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The ``txn_line`` rows of a sale's lines in their wire form (``sale.completed``'s
     ``cart.lines``): written as they go out, whether sold here or copied from HQ."""
     rows = []
     for i, w in enumerate(wire):
         change = w.get("price_change") or {}
-        rows.append(
-            {
-                "txn_id": txn_id,
-                "line_no": i,
-                "item_code": w["item_code"],
-                "item_name": w["name"],
-                "quantity": w["quantity"],
-                "weighed": w["weighed"],
-                "unit_price_fen": w["unit_price_fen"],
-                "member_unit_fen": w["member_unit_fen"],
-                "change_unit_fen": change.get("unit_fen"),
-                "change_line_fen": change.get("line_fen"),
-                "parts": json.dumps(w["parts"]),
-                **{k: w.get(k, 0) for k in LINE_FIGURES},  # coupon_fen: 0 before coupons
-            }
-        )
+        row = {
+            "txn_id": txn_id,
+            "line_no": i,
+            "item_code": w["item_code"],
+            "item_name": w["name"],
+            "quantity": w["quantity"],
+            "weighed": w["weighed"],
+            "unit_price_fen": w["unit_price_fen"],
+            "member_unit_fen": w["member_unit_fen"],
+            "change_unit_fen": change.get("unit_fen"),
+            "change_line_fen": change.get("line_fen"),
+            "parts": parts_json(w["parts"]),
+        }
+        for k in LINE_FIGURES:
+            row[k] = w.get(k, 0)  # coupon_fen: 0 before coupons
+        rows.append(row)
     return rows
 
 

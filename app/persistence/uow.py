@@ -13,16 +13,15 @@ import logging
 from collections.abc import Callable, Collection, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Row, Table, func, insert, select
+from sqlalchemy import Engine, Row, Table, func, select
 from sqlalchemy.orm import Session
 
 from app.domain.phone import phone_hash
 from app.domain.points import LotBalance
-from app.persistence import phone_keys, queries
+from app.persistence import phone_keys, plain_insert, plain_rows, queries
 from app.persistence.tables import (
     APPEND_ONLY_INSERTS,
     AuditEntry,
-    Base,
     Card,
     Member,
     OutboxEvent,
@@ -36,7 +35,6 @@ from app.persistence.tables import (
     TxnTender,
 )
 
-_INSERTS = {table.name: insert(table) for table in Base.metadata.sorted_tables}
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _UNREAD = object()
@@ -56,6 +54,9 @@ class UnitOfWork:
         self._after_rollback: list[Callable[[], None]] = []
         self._held: list[Any] = []
         self._sync_state: Any = _UNREAD
+        self._new_rows: list[Any] = []  # add_new: written as plain INSERTs at the next flush
+        self._written: list[tuple[Any, dict[str, Any]]] = []  # ... and what they were
+        self._plain_updates: list[Any] = []  # update_plainly: changes as plain UPDATEs
 
     def __enter__(self) -> UnitOfWork:
         self.session = Session(bind=self._engine, expire_on_commit=False, autoflush=False)
@@ -123,22 +124,51 @@ class UnitOfWork:
         for values in rows:
             self._appends.setdefault((table, tuple(sorted(values))), []).append(values)
 
+    def add_new(self, row: Any) -> None:
+        """Stage a new ORM object, complete by the next flush, to be written then as one
+        plain INSERT and never changed after (a sale's txn): the session does not track it, so
+        its columns are read at the flush, and a change after that is refused."""
+        self._new_rows.append(row)
+
+    def update_plainly(self, row: Any) -> None:
+        """Send the changes of ``row`` (an ORM object read in this unit of work: a sale's
+        member) as one plain UPDATE of the changed columns by primary key at each flush, the
+        statement the session would send, without its unit-of-work bookkeeping. Not for a
+        row changed inside a savepoint: its rollback would not undo what the row holds."""
+        if row is not None and row not in self._plain_updates:
+            self._plain_updates.append(row)
+
+    def _stage_new_rows(self) -> None:
+        for row, values in self._written:
+            if plain_rows.insert_values(row) != values:
+                raise RuntimeError(f"a {row.__table__.name} row changed after it was written")
+        rows, self._new_rows = self._new_rows, []
+        for row in rows:
+            values = plain_rows.insert_values(row)
+            self._written.append((row, values))
+            self._appends.setdefault((row.__table__, tuple(sorted(values))), []).append(values)
+
     def _core(self, stmt: Any, params: dict[str, Any] | None = None) -> Any:
         """A plain Core read on this transaction's connection (no ORM rows wanted)."""
         return self.session.connection().execute(stmt, params or {})
 
     def flush(self) -> None:
         """Write what is staged (foreign keys are checked at COMMIT, so order is free)."""
+        for row in self._plain_updates:
+            plain_rows.update_changed(self.session, row)
         self.session.flush()
+        if self._new_rows or self._written:
+            self._stage_new_rows()
         appends, self._appends = self._appends, {}
         if appends:
             conn = self.session.connection()
-            for (table, _), values in appends.items():
-                conn.execute(_INSERTS[table.name], values)
+            for (table, columns), values in appends.items():
+                plain_insert.insert_rows(conn, table, columns, values)
 
     def discard_staged(self) -> None:
         """Forget the ledger rows staged since the last flush (a savepoint rolled back)."""
         self._appends = {}
+        self._new_rows = []
 
     @property
     def writable(self) -> bool:
@@ -287,7 +317,8 @@ class UnitOfWork:
         return self.session.scalars(queries.MEMBERS_BY_KEY_RANGE, queries.key_range(prefix)).all()
 
     def card_by_no(self, card_no: str) -> Card | None:
-        return self.session.scalar(queries.CARD_BY_NO, {"card_no": card_no})
+        # Held: the member's card is asked for again by id (ensure_can_transact).
+        return self.hold(self.session.scalar(queries.CARD_BY_NO, {"card_no": card_no}))
 
     def card(self, card_id: str) -> Card | None:
         return self.session.get(Card, card_id)

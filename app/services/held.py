@@ -74,26 +74,27 @@ def named_lines(uow: UnitOfWork, draft: CartDraft) -> tuple[list[CartLine], list
     lines, names = [], []
     for line in draft.lines:
         item = items.get(line.item_code)
-        if item is None or not item.active:
+        if item is None:
             raise NotFoundError("item_unknown", item=line.item_code)
-        prices = dict(_member_prices(item.member_prices))
+        # unpacked, not by name: a row's attributes cost more than the rest of the line
+        code, name, price_fen, member_prices, eligible, active, multiplier = item
+        if not active:
+            raise NotFoundError("item_unknown", item=line.item_code)
+        prices = dict(_member_prices(member_prices))
         lines.append(
             CartLine(
-                item_code=item.code,
+                item_code=code,
                 quantity=line.quantity,
-                unit_price_fen=item.price_fen,
+                unit_price_fen=price_fen,
                 member_price=MemberPrice(
                     unit_fen=prices.pop(ALL_MEMBERS, None), per_tier=prices
                 ) if prices else None,
-                points_eligible=bool(item.points_eligible),
-                points_multiplier_permille=(
-                    1000 if item.points_multiplier_permille is None
-                    else item.points_multiplier_permille
-                ),
+                points_eligible=bool(eligible),
+                points_multiplier_permille=1000 if multiplier is None else multiplier,
                 price_change=line.price_change,
             )
         )  # fmt: skip
-        names.append(item.name)
+        names.append(name)
     return lines, names
 
 

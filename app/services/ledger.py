@@ -38,22 +38,22 @@ def post_stored_value(
             balance=member.principal_fen + member.bonus_fen,
             amount=-(principal_fen + bonus_fen),
         )
-    entry = StoredValueEntry(
-        entry_id=uuid7(),
-        member_id=member.id,
-        txn_id=txn.id,
-        kind=kind,
-        principal_fen=principal_fen,
-        bonus_fen=bonus_fen,
-        reverses_entry_id=reverses,
-        created_at=ctx.now(),
-    )
+    entry_id = uuid7()
+    uow.add_rows(StoredValueEntry, [{  # a plain row: the ledgers are append-only
+        "entry_id": entry_id,
+        "member_id": member.id,
+        "txn_id": txn.id,
+        "kind": kind,
+        "principal_fen": principal_fen,
+        "bonus_fen": bonus_fen,
+        "reverses_entry_id": reverses,
+        "created_at": ctx.now(),
+    }])  # fmt: skip
     member.principal_fen += principal_fen
     member.bonus_fen += bonus_fen
     member.updated_at = ctx.now()
-    uow.add(entry)
     return {
-        "entry_id": entry.entry_id,
+        "entry_id": entry_id,
         "kind": kind,
         "principal_fen": principal_fen,
         "bonus_fen": bonus_fen,
@@ -73,21 +73,21 @@ def post_points(
 ) -> dict[str, Any]:
     if member.points + points < 0:
         raise RuleError("points_insufficient", balance=member.points, points=-points)
-    entry = PointsEntry(
-        entry_id=uuid7(),
-        member_id=member.id,
-        lot_id=lot_id,
-        txn_id=txn.id,
-        kind=kind,
-        points=points,
-        reverses_entry_id=reverses,
-        created_at=ctx.now(),
-    )
+    entry_id = uuid7()
+    uow.add_rows(PointsEntry, [{
+        "entry_id": entry_id,
+        "member_id": member.id,
+        "lot_id": lot_id,
+        "txn_id": txn.id,
+        "kind": kind,
+        "points": points,
+        "reverses_entry_id": reverses,
+        "created_at": ctx.now(),
+    }])  # fmt: skip
     member.points += points
     member.updated_at = ctx.now()
-    uow.add(entry)
     return {
-        "entry_id": entry.entry_id,
+        "entry_id": entry_id,
         "lot_id": lot_id,
         "kind": kind,
         "points": points,
@@ -105,23 +105,23 @@ def earn_points(
     earned_on: dt.date,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """A new lot of ``points`` expiring per the store's rule; returns (lot, entry) for the event."""
-    lot = PointsLot(
-        id=uuid7(),
-        member_id=member.id,
-        txn_id=txn.id,
-        points=points,
-        earned_on=earned_on,
-        expires_on=expiry_for(earned_on),
-        source=source,
-    )
-    uow.add(lot)
-    entry = post_points(ctx, uow, member, txn, lot.id, "earn", points)
+    lot_id, expires_on = uuid7(), expiry_for(earned_on)
+    uow.add_rows(PointsLot, [{
+        "id": lot_id,
+        "member_id": member.id,
+        "txn_id": txn.id,
+        "points": points,
+        "earned_on": earned_on,
+        "expires_on": expires_on,
+        "source": source,
+    }])  # fmt: skip
+    entry = post_points(ctx, uow, member, txn, lot_id, "earn", points)
     return (
         {
-            "lot_id": lot.id,
+            "lot_id": lot_id,
             "points": points,
             "earned_on": earned_on.isoformat(),
-            "expires_on": lot.expires_on.isoformat(),
+            "expires_on": expires_on.isoformat(),
             "source": source,
         },
         entry,
@@ -198,8 +198,12 @@ def new_txn(
     member: Member | None,
     actor: Actor | None,
     approver: Actor | None = None,
+    *,
+    plain: bool = False,
     **fields: Any,
 ) -> Txn:
+    """A new transaction row; ``plain``: complete by the next flush and never changed after
+    it, it is written as one plain INSERT (UnitOfWork.add_new: a sale's txn)."""
     txn = Txn(
         id=uuid7(),
         kind=kind,
@@ -210,7 +214,10 @@ def new_txn(
         business_date=ctx.business_date(uow),
         **fields,
     )
-    uow.add(txn)
+    if plain:
+        uow.add_new(txn)
+    else:
+        uow.add(txn)
     return txn
 
 

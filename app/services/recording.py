@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from app.domain.audit import GENESIS, canonical_json, chain_hash, text_hash
@@ -79,20 +80,21 @@ def record(
     now = ctx.now()
     last_hash, last_seq = uow.chain_heads()
     last_at = uow.clock_marks()[0]
-    entry = AuditEntry(
-        at=max(now, last_at) if last_at is not None else now,
-        staff_id=actor.staff_id if actor else None,
-        approved_by=approver.staff_id if approver else None,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        before=None if before is None else canonical_json(before),
-        after=None if after is None else canonical_json(after),
-        prev_hash=last_hash or GENESIS,
-        hash="",
-    )
-    entry.hash = chain_hash(entry.prev_hash, audit_content(entry))
-    uow.add(entry)
+    # Plain rows (the columns an AuditEntry and an OutboxEvent would be given): append-only,
+    # they go out as plain INSERTs either way (UnitOfWork.add).
+    entry = {
+        "at": max(now, last_at) if last_at is not None else now,
+        "staff_id": actor.staff_id if actor else None,
+        "approved_by": approver.staff_id if approver else None,
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "before": None if before is None else canonical_json(before),
+        "after": None if after is None else canonical_json(after),
+        "prev_hash": last_hash or GENESIS,
+    }
+    entry["hash"] = chain_hash(entry["prev_hash"], audit_content(SimpleNamespace(**entry)))
+    uow.add_rows(AuditEntry, [entry])
     if event_type is None:
         uow.flush()
         return
@@ -103,14 +105,14 @@ def record(
         "at": now.isoformat(),
     }
     text = canonical_json(body)  # encoded once: a 50-line sale's body is some 25 kB
-    event = OutboxEvent(
-        device_seq=last_seq + 1,
-        event_id=uuid7(),
-        device_id=store.device_id if store else "",
-        type=event_type,
-        payload=text,
-        payload_hash=text_hash(text),
-        created_at=now,
-    )
-    uow.add(event)
+    event = {
+        "device_seq": last_seq + 1,
+        "event_id": uuid7(),
+        "device_id": store.device_id if store else "",
+        "type": event_type,
+        "payload": text,
+        "payload_hash": text_hash(text),
+        "created_at": now,
+    }
+    uow.add_rows(OutboxEvent, [event])
     uow.flush()

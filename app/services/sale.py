@@ -175,6 +175,17 @@ def sell(
             raise RuleError("cart_points_walk_in")
         _walk_in_tenders(list(tenders) if tenders is not None else [(pay, 0)])
     uses_sv = _uses_stored_value(tenders, pay)
+    order = Order(order_discount, rounding, points, tenders, pay, payment_password,
+                  held_number, coupons)  # fmt: skip
+    if member is not None and not _may_ask(lines, order_discount, rounding, None, uses_sv):
+        # Nothing for a manager to approve: unless the member has a payment password (asked
+        # before the writing transaction, below), the member is read once, in that transaction.
+        with ctx.uow() as uow:
+            row = resolve_member(ctx, uow, member)
+            ensure_can_transact(uow, row)
+            if not _may_ask(lines, order_discount, rounding, row, uses_sv):
+                return _write(ctx, uow, actor, lines, row, row, order, uses_sv, False, None,
+                              None, None)  # fmt: skip
     member_id = None
     found = None
     if member is not None:  # refuse what is wrong before asking for a password or PIN
@@ -208,77 +219,117 @@ def sell(
             raise PermissionDeniedError("sale_approver_limit", staff_no=approver.staff_no)
 
     with ctx.uow() as uow:
-        rules = load_rules(uow)
-        cart_lines, names = named_lines(uow, _draft(lines))
         row = None
         if member_id is not None:
             row = resolve_member(ctx, uow, member_id)
             ensure_can_transact(uow, row)
-        before = member_state(row) if row is not None else None
-        lots = usable_lots(uow, row.id, ctx.business_date(uow)) if row and points else []
-        tier_code = row.tier_code if row is not None else None
-        given = coupon_service.presented(ctx, uow, row, coupons, cart_lines)
-        if (preview is not None and not points and not given
-                and (rules, cart_lines, tier_code) == priced_from):  # fmt: skip
-            cart = preview  # nothing has moved since: the same price (pricing is pure)
-        else:
-            cart = _price(rules, cart_lines, tier_code, order_discount, rounding, points,
-                          points_in(lots), given)  # fmt: skip
-        over = _over(actor.role, rules, cart)  # again: prices may have moved meanwhile
-        if over and (approver is None or _over(approver.role, rules, cart)):
-            raise _approval_needed(over[0])
-        if not asks and found is not None:  # asks for nothing: checked in order, as above
-            authorise_spend(ctx, found, uses_sv, points, payment_password)
-        if tenders is None:  # nothing to pay (a 兑换券 took it all): no tender
-            tenders = [(pay, cart.due_fen)] if cart.due_fen else []
-        settled = settle_tenders(cart.due_fen, list(tenders))
-        sv_fen = sum(t.amount_fen for t in settled if t.method == STORED_VALUE)
-        if row is not None:
-            offline.check_spend(ctx, uow, row, sv_fen, cart.points_used)
-        txn = new_txn(
-            ctx,
-            uow,
-            "checkout",
-            row,
-            actor,
-            approver,
-            amount_fen=cart.list_fen,
-            discount_fen=cart.discount_fen,
-            points_used=cart.points_used,
-            points_value_fen=cart.points_value_fen,
-            due_fen=cart.due_fen,
-            points_earned=cart.points_earned,
-            tier_before=row.tier_code if row is not None else None,
-        )
-        split = (0, 0)
-        if sv_fen:
-            assert row is not None
-            split = split_stored_value(sv_fen, row.principal_fen, row.bonus_fen)
-        payment = allocate_payment(cart, payment_parts(settled, split))
-        tier = rules.tier(row.tier_code) if row is not None else None
-        wire = [
-            line_wire(src, name, line, paid, tier)
-            for src, name, line, paid in zip(cart_lines, names, cart.lines, payment, strict=True)
-        ]
-        _write_cart(uow, txn, cart, order_discount, wire)
-        ledgers = _pay(ctx, uow, actor, txn, row, settled, split, lots, cart.points_used,
-                       cart.points_earned, cart.due_fen)  # fmt: skip
-        redeemed = coupon_service.redeem(ctx, uow, txn, given, cart)
-        cart_wire: dict[str, Any] = {
-            "rounding": rounding,
-            "order_discount": discount_wire(order_discount),
-            "lines": wire,
-        }
-        if given:
-            applied = coupons_wire([(p.use, p.row.template_id) for p in given], cart)
-            cart_wire["coupons"] = [{**c, "entry_id": redeemed[c["coupon_id"]]} for c in applied]
-        _record(ctx, uow, actor, approver, txn, row, before, settled, ledgers, cart_wire)
-        if row is not None:
-            coupon_rules.on_tier_change(ctx, uow, actor, row, txn.tier_before)
-        if held_number is not None:
-            held.mark_sold(ctx, uow, actor, held_number, txn.id)
-        uow.commit()
-        return _result(txn, row, cart, tuple(names), settled, approver)
+        return _write(ctx, uow, actor, lines, row, found, order, uses_sv, asks, preview,
+                      priced_from, approver)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Order:
+    """What the cashier asked of a sale besides its lines and member (:func:`sell`)."""
+
+    order_discount: OrderDiscount | None
+    rounding: str
+    points: int
+    tenders: Sequence[tuple[str, int]] | None
+    pay: str
+    payment_password: str | None
+    held_number: int | None
+    coupons: Sequence[str]
+
+
+def _write(
+    ctx: CounterContext,
+    uow: UnitOfWork,
+    actor: Actor,
+    lines: Sequence[DraftLine],
+    row: Member | None,
+    found: Any,
+    order: Order,
+    uses_sv: bool,
+    asks: bool,
+    preview: PricedCart | None,
+    priced_from: tuple[Rules, list[CartLine], str | None] | None,
+    approver: Actor | None,
+) -> SaleResult:
+    """The sale's writing transaction, ``row`` the member read in it (None: walk-in);
+    ``found`` the member as read before it (what the payment password was checked on)."""
+    order_discount, rounding, points = order.order_discount, order.rounding, order.points
+    tenders, pay, payment_password = order.tenders, order.pay, order.payment_password
+    held_number, coupons = order.held_number, order.coupons
+    rules = load_rules(uow)
+    cart_lines, names = named_lines(uow, _draft(lines))
+    if row is not None:
+        uow.update_plainly(row)  # its balances, spend and tier: one plain UPDATE
+    before = member_state(row) if row is not None else None
+    lots = usable_lots(uow, row.id, ctx.business_date(uow)) if row and points else []
+    tier_code = row.tier_code if row is not None else None
+    given = coupon_service.presented(ctx, uow, row, coupons, cart_lines)
+    if (preview is not None and not points and not given
+            and (rules, cart_lines, tier_code) == priced_from):  # fmt: skip
+        cart = preview  # nothing has moved since: the same price (pricing is pure)
+    else:
+        cart = _price(rules, cart_lines, tier_code, order_discount, rounding, points,
+                      points_in(lots), given)  # fmt: skip
+    over = _over(actor.role, rules, cart)  # again: prices may have moved meanwhile
+    if over and (approver is None or _over(approver.role, rules, cart)):
+        raise _approval_needed(over[0])
+    if not asks and found is not None:  # asks for nothing: checked in order, as above
+        authorise_spend(ctx, found, uses_sv, points, payment_password)
+    if tenders is None:  # nothing to pay (a 兑换券 took it all): no tender
+        tenders = [(pay, cart.due_fen)] if cart.due_fen else []
+    settled = settle_tenders(cart.due_fen, list(tenders))
+    sv_fen = sum(t.amount_fen for t in settled if t.method == STORED_VALUE)
+    if row is not None:
+        offline.check_spend(ctx, uow, row, sv_fen, cart.points_used)
+    txn = new_txn(
+        ctx,
+        uow,
+        "checkout",
+        row,
+        actor,
+        approver,
+        amount_fen=cart.list_fen,
+        discount_fen=cart.discount_fen,
+        points_used=cart.points_used,
+        points_value_fen=cart.points_value_fen,
+        due_fen=cart.due_fen,
+        points_earned=cart.points_earned,
+        tier_before=row.tier_code if row is not None else None,
+        plain=True,
+    )
+    split = (0, 0)
+    if sv_fen:
+        assert row is not None
+        split = split_stored_value(sv_fen, row.principal_fen, row.bonus_fen)
+    payment = allocate_payment(cart, payment_parts(settled, split))
+    tier = rules.tier(row.tier_code) if row is not None else None
+    wire = [
+        line_wire(src, name, line, paid, tier)
+        for src, name, line, paid in zip(cart_lines, names, cart.lines, payment, strict=True)
+    ]
+    _write_cart(uow, txn, cart, order_discount, wire)
+    ledgers = _pay(ctx, uow, actor, txn, row, settled, split, lots, cart.points_used,
+                   cart.points_earned, cart.due_fen)  # fmt: skip
+    redeemed = coupon_service.redeem(ctx, uow, txn, given, cart)
+    cart_wire: dict[str, Any] = {
+        "rounding": rounding,
+        "order_discount": discount_wire(order_discount),
+        "lines": wire,
+    }
+    if given:
+        applied = coupons_wire([(p.use, p.row.template_id) for p in given], cart)
+        cart_wire["coupons"] = [{**c, "entry_id": redeemed[c["coupon_id"]]} for c in applied]
+    _record(ctx, uow, actor, approver, txn, row, before, settled, ledgers, cart_wire)
+    if row is not None:
+        coupon_rules.on_tier_change(ctx, uow, actor, row, txn.tier_before)
+    if held_number is not None:
+        held.mark_sold(ctx, uow, actor, held_number, txn.id)
+    uow.commit()
+    return _result(txn, row, cart, tuple(names), settled, approver)
 
 
 def walk_in(
@@ -339,19 +390,17 @@ def _write_cart(
     discount: OrderDiscount | None,
     wire: Sequence[dict[str, Any]],
 ) -> None:
-    uow.add(
-        TxnCart(
-            txn_id=txn.id,
-            order_discount_bp=discount.percent_bp if discount else None,
-            order_discount_amount_fen=discount.amount_fen if discount else None,
-            rounding=cart.rounding,
-            list_fen=cart.list_fen,
-            member_discount_fen=cart.member_discount_fen,
-            change_fen=cart.change_fen,
-            order_discount_fen=cart.order_discount_fen,
-            round_off_fen=cart.round_off_fen,
-        )
-    )
+    uow.add_rows(TxnCart, [{
+        "txn_id": txn.id,
+        "order_discount_bp": discount.percent_bp if discount else None,
+        "order_discount_amount_fen": discount.amount_fen if discount else None,
+        "rounding": cart.rounding,
+        "list_fen": cart.list_fen,
+        "member_discount_fen": cart.member_discount_fen,
+        "change_fen": cart.change_fen,
+        "order_discount_fen": cart.order_discount_fen,
+        "round_off_fen": cart.round_off_fen,
+    }])  # fmt: skip
     uow.add_rows(TxnLine, line_rows(txn.id, wire))  # one executemany for the lines, however many
 
 
@@ -371,9 +420,8 @@ def _pay(
     """The tenders and, for a member, the ledgers, spend and tier of the sale."""
     out: dict[str, Any] = {"sv_entries": [], "points_lots": [], "points_entries": [],
                            "tier_changes": []}  # fmt: skip
-    for t in settled:
-        uow.add(TxnTender(txn_id=txn.id, method=t.method, amount_fen=t.amount_fen,
-                          change_fen=t.change_fen))  # fmt: skip
+    uow.add_rows(TxnTender, [{"txn_id": txn.id, "method": t.method, "amount_fen": t.amount_fen,
+                              "change_fen": t.change_fen} for t in settled])  # fmt: skip
     if member is None:
         return out
     if any(t.method == STORED_VALUE for t in settled):
