@@ -44,7 +44,6 @@ from app.services.context import CounterContext, load_rules
 from app.services.lookup import resolve_member
 from app.services.recording import record
 from app.services.security import APPROVER_ROLES, Actor, Permission, require
-from app.services.spreadsheets import write_table
 
 SAVED = "tag.saved"
 SET = "member.tag_set"
@@ -352,6 +351,8 @@ def _judged(ctx: CounterContext, uow: UnitOfWork, rule: Rule, limit: int) -> Ite
 def export_tagged(ctx: CounterContext, actor: Actor, code: str, path: Path | str) -> dict[str, Any]:
     """Write the members who have the tag now to ``path`` (.xlsx or .csv, safe to open in
     Excel), phones masked (a list for a campaign or a call, not a copy of the members)."""
+    from app.services.spreadsheets import write_table  # openpyxl: not at the window's start
+
     require(actor, Permission.MEMBER_EXPORT)
     path = Path(path)
     if path.suffix.lower() not in (".xlsx", ".csv"):
