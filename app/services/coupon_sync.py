@@ -98,8 +98,8 @@ def _entry(ctx: CounterContext, uow: UnitOfWork, coupon_id: str, e: Mapping[str,
 
 def apply_pulled(ctx: CounterContext, uow: UnitOfWork, body: Mapping[str, Any]) -> None:
     """Write a pulled event's coupon rows: a coupon issued or voided, the coupons a sale
-    redeemed, the coupons a refund gave back (a coupon this counter does not hold is left out: HQ sends
-    it with its member)."""
+    redeemed, the coupons a refund gave back (a coupon this counter does not hold is left
+    out: HQ sends it with its member)."""
     type_, p = body["type"], body["payload"]
     if type_ == "coupon.issued":
         if (
