@@ -176,7 +176,11 @@ def build_parser() -> argparse.ArgumentParser:
     sadd = staff.add_parser("add", help="add or change an account")
     sadd.add_argument("--no", required=True)
     sadd.add_argument("--name", required=True)
-    sadd.add_argument("--role", required=True, choices=["cashier", "manager", "admin"])
+    sadd.add_argument(
+        "--role",
+        required=True,
+        choices=["cashier", "manager", "admin", "marketing", "service", "finance"],
+    )
     sadd.add_argument("--pin")
     sdis = staff.add_parser("disable")
     sdis.add_argument("--no", required=True)

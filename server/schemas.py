@@ -292,7 +292,7 @@ class StaffAdded(Envelope):
     added_staff_id: Id
     added_staff_no: StaffNo
     name: Annotated[str, StringConstraints(min_length=1, max_length=32)]
-    role: Literal["cashier", "manager", "admin"]
+    role: Literal["cashier", "manager", "admin", "marketing", "service", "finance"]
 
 
 class StaffUnlocked(Envelope):

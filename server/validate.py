@@ -49,7 +49,13 @@ from app.domain.pricing import (
 from app.domain.rules import Rules, default_rules
 from app.domain.sale import payment_parts, priced_again
 from app.domain.text import refused_chars
-from app.services.security import APPROVER_ROLES, ROLE_PERMISSIONS, Permission, Role
+from app.services.security import (
+    APPROVER_ROLES,
+    ROLE_PERMISSIONS,
+    STORE_ROLES,
+    Permission,
+    Role,
+)
 from server import countcards, coupons, sale_refunds, tags
 from server import schemas as s
 from server import tables as t
@@ -76,7 +82,7 @@ POLICY: dict[str, tuple[Permission | None, bool, bool]] = {
     "member.imported": (Permission.MEMBER_IMPORT, False, False),
     "member.import_batch": (Permission.MEMBER_IMPORT, False, False),
     "member.payment_password_set": (Permission.MEMBER_SET_PASSWORD, False, True),
-    "member.profile_updated": (Permission.MEMBER_REGISTER, False, True),
+    "member.profile_updated": (Permission.MEMBER_EDIT, False, True),
     "stored_value.topped_up": (Permission.TOPUP, False, False),
     "stored_value.adjusted": (Permission.STORED_VALUE_ADJUST, True, True),
     "stored_value.topup_refunded": (Permission.REFUND, True, False),
@@ -114,8 +120,8 @@ POLICY: dict[str, tuple[Permission | None, bool, bool]] = {
     "tag.saved": (Permission.TAG_EDIT, False, False),
     "member.tag_set": (Permission.TAG_SET, False, False),
     # Coupons (server.coupons): as the counter requires (app.services.coupons).
-    "coupon.template_saved": (Permission.RULES_EDIT, False, False),
-    "coupon.issued": (Permission.MEMBER_REGISTER, False, False),
+    "coupon.template_saved": (Permission.COUPON_TEMPLATE_EDIT, False, False),
+    "coupon.issued": (Permission.COUPON_ISSUE, False, False),
     "coupon.voided": (Permission.COUPON_VOID, False, False),
 }
 
@@ -1077,8 +1083,9 @@ def _tier_overridden(batch: Batch, ev: s.TierOverridden, member: Any, seq: int) 
 def _staff_added(batch: Batch, ev: s.StaffAdded, _member: Any, _seq: int) -> None:
     _text_ok({"name": ev.name})
     role = batch.role_of(ev.staff_id, ev.staff_no)
-    if ev.role == "admin" and role != Role.ADMIN:
-        raise Refused("staff_role", staff=ev.staff_no or "-", action="staff.added admin")
+    # A manager adds cashiers; every other role is an admin's to give (as at the counter).
+    if ev.role not in STORE_ROLES and role != Role.ADMIN:
+        raise Refused("staff_role", staff=ev.staff_no or "-", action=f"staff.added {ev.role}")
     taken = batch.conn.scalar(
         select(t.store_staff.c.staff_id).where(
             t.store_staff.c.device_id == batch.device_id,

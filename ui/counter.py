@@ -43,7 +43,7 @@ from app.services.partial_refunds import SaleFound, SaleLineLeft
 from app.services.printing import enqueue_receipt
 from app.services.receipts import has_receipt, last_receipt_of, receipt_preview
 from app.services.sale import SaleResult
-from app.services.security import Permission
+from app.services.security import Permission, Role
 from app.services.settings import printer_settings
 from app.services.walk_in_refunds import AmountSale
 from ui.dialogs.base import run_modal
@@ -64,6 +64,7 @@ from ui.manager.banner import ShiftBanner
 from ui.member_panel import MemberPanel
 from ui.models import method_name
 from ui.ops import Op
+from ui.permissions import ACTION_PERMISSIONS, MANAGER_MENU_PERMISSIONS
 from ui.receipt_pane import ReceiptPane
 from ui.session import Session
 from ui.widgets.fields import ScanBox
@@ -231,19 +232,43 @@ class CounterScreen(QWidget):
 
     def set_session_actor(self) -> None:
         actor = self.session.actor
-        self.who.setText(
-            self.tr("收银员:{0}({1})").format(actor.name, actor.staff_no) if actor else ""
-        )
+        office = {
+            Role.MARKETING: self.tr("运营:{0}({1})"),
+            Role.SERVICE: self.tr("客服:{0}({1})"),
+            Role.FINANCE: self.tr("财务:{0}({1})"),
+        }
+        if actor is None:
+            self.who.setText("")
+        else:
+            who = office.get(actor.role, self.tr("收银员:{0}({1})"))
+            self.who.setText(who.format(actor.name, actor.staff_no))
+        self.update_actions()
+
+    def _may(self, name: str) -> bool:
+        """Whether the signed-in staff's role may do what the action ``name`` does (the
+        services refuse it anyway; a key a role cannot use is greyed, not a refusal)."""
+        actor = self.session.actor
+        if actor is None:
+            return False
+        if name == "manager":
+            return any(actor.can(p) for p in MANAGER_MENU_PERMISSIONS)
+        needed = ACTION_PERMISSIONS.get(name)
+        return needed is None or actor.can(needed)
 
     def update_actions(self) -> None:
         self.action_buttons["reprint"].setEnabled(self.last_txn_id is not None)
         has = self.member is not None and self.member.status == "active"
         for name in ("topup", "redeem", "history", "card", "password"):
-            self.action_buttons[name].setEnabled(has)
+            self.action_buttons[name].setEnabled(has and self._may(name))
         # F3 sells to a walk-in customer (散客) too, and F7 takes a walk-in's goods back (the
         # sale found by its receipt); not while a member who may not buy is on screen.
         for name in ("checkout", "refund"):
-            self.action_buttons[name].setEnabled(self.member is None or has)
+            self.action_buttons[name].setEnabled((self.member is None or has) and self._may(name))
+        for name in ("register", "manager"):
+            self.action_buttons[name].setEnabled(self._may(name))
+        self.register_found.setEnabled(self._may("register"))
+        self.panel.count_cards_button.setEnabled(self._may("checkout"))
+        self.panel.tags_button.setEnabled(self._may("tags"))
 
     def focus_scan(self) -> None:
         self.scan_box.setFocus()
@@ -725,7 +750,7 @@ class CounterScreen(QWidget):
 
     def count_cards_dialog(self) -> None:
         """F11: use, sell or refund the count cards of the member on screen."""
-        if self.member is None or self.member.status != "active":
+        if self.member is None or self.member.status != "active" or not self._may("checkout"):
             return
         done = CountCardDialog.ask(self, self.session, self.member)
         if done is not None:
@@ -734,7 +759,7 @@ class CounterScreen(QWidget):
 
     def tags_dialog(self) -> None:
         """Ctrl+T: put manual tags on the member on screen or take them off."""
-        if self.member is None or self.member.status != "active":
+        if self.member is None or self.member.status != "active" or not self._may("tags"):
             return
         member = self.member
         after = TagDialog.ask(self, self.session, member)

@@ -91,7 +91,11 @@ def build_parser() -> Parser:
     p = staff.add_parser("add")
     p.add_argument("--no", required=True)
     p.add_argument("--name", required=True)
-    p.add_argument("--role", required=True, choices=("cashier", "manager", "admin"))
+    p.add_argument(
+        "--role",
+        required=True,
+        choices=("cashier", "manager", "admin", "marketing", "service", "finance"),
+    )
     p.add_argument("--pin", dest="new_pin", required=True)
     p = staff.add_parser("unlock")
     p.add_argument("no")

@@ -152,7 +152,7 @@ def add_template(
     rule: IssueRule | None = None,
 ) -> TemplateView:
     """A manager's new template (one transaction with its audit entry and event)."""
-    require(actor, Permission.RULES_EDIT)
+    require(actor, Permission.COUPON_TEMPLATE_EDIT)
     name = check_text((name or "").strip(), "name") or ""
     if not (1 <= len(name) <= MAX_NAME):
         raise ValidationError("coupon_name_invalid")
@@ -220,7 +220,7 @@ def find_template(uow: UnitOfWork, ref: str) -> CouponTemplate:
 # -- issue -----------------------------------------------------------------------------
 def issue(ctx: CounterContext, actor: Actor, member: str, template_ref: str) -> CouponView:
     """Issue one coupon of the template to the member ``member`` names (phone, card, id)."""
-    require(actor, Permission.MEMBER_REGISTER)
+    require(actor, Permission.COUPON_ISSUE)
     with ctx.uow() as uow:
         row = resolve_member(ctx, uow, member)
         t = find_template(uow, template_ref)

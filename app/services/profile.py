@@ -36,7 +36,7 @@ def update_profile(
     address: str | None = None,
 ) -> MemberView:
     """Change the given fields (None leaves a field as it is); one transaction."""
-    require(actor, Permission.MEMBER_REGISTER)
+    require(actor, Permission.MEMBER_EDIT)
     with ctx.uow() as uow:
         member = resolve_member(ctx, uow, query)
         ensure_home_member(uow, member)

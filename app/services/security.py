@@ -20,12 +20,17 @@ class Role(StrEnum):
     CASHIER = "cashier"
     MANAGER = "manager"
     ADMIN = "admin"
+    # The seeds' office roles, each with only what its work needs (none handles money):
+    MARKETING = "marketing"  # 运营: tags, coupon templates and issuing, campaigns
+    SERVICE = "service"  # 客服: members' profiles read and edited, tags, service work
+    FINANCE = "finance"  # 财务: reports, the audit log and exports, read only
 
 
 class Permission(StrEnum):
     MEMBER_REGISTER = "member.register"
     MEMBER_VIEW = "member.view"
     MEMBER_VIEW_PHONE = "member.view_phone"
+    MEMBER_EDIT = "member.edit"  # a member's profile (name, birthday, notes ...)
     MEMBER_SET_PASSWORD = "member.set_password"
     MEMBER_RESET_PASSWORD = "member.reset_password"
     TOPUP = "stored_value.topup"
@@ -63,11 +68,14 @@ class Permission(StrEnum):
     TAG_SET = "tag.set"
     TAG_EDIT = "tag.edit"
     COUPON_VOID = "coupon.void"
+    COUPON_ISSUE = "coupon.issue"  # give a member a coupon by hand
+    COUPON_TEMPLATE_EDIT = "coupon.template"  # define the chain's coupon templates
 
 
 _CASHIER = {
     Permission.MEMBER_REGISTER,
     Permission.MEMBER_VIEW,
+    Permission.MEMBER_EDIT,
     Permission.MEMBER_SET_PASSWORD,
     Permission.TOPUP,
     Permission.CHECKOUT,
@@ -76,6 +84,7 @@ _CASHIER = {
     Permission.CARD_FREEZE,
     Permission.SHIFT,
     Permission.TAG_SET,
+    Permission.COUPON_ISSUE,
     # A cashier may start these; each one still needs a manager's approval.
     Permission.REFUND,
     Permission.STORED_VALUE_ADJUST,
@@ -105,12 +114,39 @@ _MANAGER = _CASHIER | {
     Permission.CATALOGUE_EDIT,
     Permission.TAG_EDIT,
     Permission.COUPON_VOID,
+    Permission.COUPON_TEMPLATE_EDIT,
+}
+_MARKETING = {
+    Permission.MEMBER_VIEW,
+    Permission.TAG_SET,
+    Permission.TAG_EDIT,
+    Permission.COUPON_ISSUE,
+    Permission.COUPON_VOID,
+    Permission.COUPON_TEMPLATE_EDIT,
+    Permission.REPORT_VIEW,
+}
+_SERVICE = {
+    Permission.MEMBER_VIEW,
+    Permission.MEMBER_VIEW_PHONE,  # to call a member back about their ticket
+    Permission.MEMBER_EDIT,
+    Permission.TAG_SET,
+}
+_FINANCE = {
+    Permission.MEMBER_VIEW,
+    Permission.REPORT_VIEW,
+    Permission.AUDIT_VIEW,
+    Permission.AUDIT_VERIFY,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CASHIER: frozenset(_CASHIER),
     Role.MANAGER: frozenset(_MANAGER),
     Role.ADMIN: frozenset(Permission),
+    Role.MARKETING: frozenset(_MARKETING),
+    Role.SERVICE: frozenset(_SERVICE),
+    Role.FINANCE: frozenset(_FINANCE),
 }
+# Roles a manager may add at the store; any other role is added by an admin.
+STORE_ROLES = (Role.CASHIER,)
 APPROVER_ROLES = (Role.MANAGER, Role.ADMIN)
 
 

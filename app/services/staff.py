@@ -10,7 +10,14 @@ from app.domain.text import check_text
 from app.persistence.tables import Staff
 from app.services.context import CounterContext
 from app.services.recording import record
-from app.services.security import Actor, Permission, Role, check_pin_format, require
+from app.services.security import (
+    STORE_ROLES,
+    Actor,
+    Permission,
+    Role,
+    check_pin_format,
+    require,
+)
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,7 @@ def add_staff(
         new_role = Role(role)
     except ValueError:
         raise ValidationError("role_invalid", value=role) from None
-    if new_role != Role.CASHIER and actor.role != Role.ADMIN:
+    if new_role not in STORE_ROLES and actor.role != Role.ADMIN:
         raise PermissionDeniedError("permission_denied", action="staff.add." + new_role.value)
     check_pin_format(pin)
     pin_hash = ctx.hasher.hash(pin)

@@ -943,6 +943,18 @@ F1 registers a new member</translation>
         <translation>About</translation>
     </message>
     <message>
+        <source>运营:{0}({1})</source>
+        <translation>Marketing: {0} ({1})</translation>
+    </message>
+    <message>
+        <source>客服:{0}({1})</source>
+        <translation>Service: {0} ({1})</translation>
+    </message>
+    <message>
+        <source>财务:{0}({1})</source>
+        <translation>Finance: {0} ({1})</translation>
+    </message>
+    <message>
         <source>收银员:{0}({1})</source>
         <translation>Cashier: {0} ({1})</translation>
     </message>
