@@ -63,6 +63,10 @@ class Permission(StrEnum):
     TAG_SET = "tag.set"
     TAG_EDIT = "tag.edit"
     COUPON_VOID = "coupon.void"
+    # Service tickets (服务工单): open one for a member; handle them (assign, move, resolve,
+    # close, reopen, record the member's satisfaction).
+    TICKET_OPEN = "ticket.open"
+    TICKET_HANDLE = "ticket.handle"
 
 
 _CASHIER = {
@@ -76,6 +80,7 @@ _CASHIER = {
     Permission.CARD_FREEZE,
     Permission.SHIFT,
     Permission.TAG_SET,
+    Permission.TICKET_OPEN,
     # A cashier may start these; each one still needs a manager's approval.
     Permission.REFUND,
     Permission.STORED_VALUE_ADJUST,
@@ -105,6 +110,7 @@ _MANAGER = _CASHIER | {
     Permission.CATALOGUE_EDIT,
     Permission.TAG_EDIT,
     Permission.COUPON_VOID,
+    Permission.TICKET_HANDLE,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CASHIER: frozenset(_CASHIER),
