@@ -61,6 +61,10 @@ TICKET_MESSAGES: dict[str, tuple[str, str]] = {
         "工单已关闭:请先重新打开(改为处理中)再修改",
         "The ticket is closed: reopen it (in progress) before changing it",
     ),
+    "hq_member_not_in_scope": (
+        "会员 {member_id} 不在本店范围内(既非本店会员,也未在本店调取)",
+        "The member {member_id} is not in this store's scope (neither its own nor held here)",
+    ),
     "hq_ticket_unknown": ("总部没有工单 {ticket}", "HQ has no ticket {ticket}"),
     "hq_ticket_exists": ("总部已有工单 {ticket}", "HQ already has the ticket {ticket}"),
     "hq_ticket_number_taken": (
