@@ -499,3 +499,9 @@ def report(ctx: CounterContext, actor: Actor) -> Report:
             {k: _figures(v, now) for k, v in sorted(kinds.items())},
             {k: _figures(v, now) for k, v in sorted(stores.items())},
         )
+
+
+def member_open_count(ctx: CounterContext, member_id: str) -> int:
+    """The member's tickets still open (new or in progress), in a read of its own."""
+    with ctx.reader() as uow:
+        return ticket_store.open_count(uow, member_id)
