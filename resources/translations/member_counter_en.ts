@@ -3784,6 +3784,14 @@ Installer: {2}</translation>
         <translation>Set a member&apos;s tag</translation>
     </message>
     <message>
+        <source>开服务工单</source>
+        <translation>Service ticket opened</translation>
+    </message>
+    <message>
+        <source>处理服务工单</source>
+        <translation>Service ticket handled</translation>
+    </message>
+    <message>
         <source>作废优惠券</source>
         <translation>Coupon voided</translation>
     </message>
@@ -3966,6 +3974,10 @@ Installer: {2}</translation>
     <message>
         <source>会员标签</source>
         <translation>Member tag</translation>
+    </message>
+    <message>
+        <source>服务工单</source>
+        <translation>Service ticket</translation>
     </message>
     <message>
         <source>优惠券</source>
