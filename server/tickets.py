@@ -9,10 +9,12 @@ here (:mod:`server.ticket_tables`).
   domain takes them.
 * ``ticket.updated``: the ticket is one HQ holds (an unknown ticket is refused), of the
   event's member, who is in the counter's scope; a status change is an allowed move from
-  the status HQ holds (:func:`app.domain.tickets.allowed`; a move to the status HQ holds
-  already — another store made it first — changes nothing and is kept in the history);
-  resolving has a resolution; a satisfaction is 1–5 on a resolved or closed ticket; moving,
-  assigning and resolving need ``ticket.handle``.
+  the status HQ holds (:func:`app.domain.tickets.allowed`), or — from a store that had not
+  learnt of a change HQ took first — an allowed move from a status the ticket had at HQ (a
+  move to the status HQ holds already changes nothing); either is kept in the history and
+  the newer write of the status wins everywhere, so no honest store's change is refused
+  and every copy converges; resolving has a resolution; a satisfaction is 1–5 on a ticket
+  that is or was resolved; moving, assigning and resolving need ``ticket.handle``.
 
 Applied in HQ's order, each field kept when its write's clock is newer than the last one
 (as at the counters), every entry appended: two stores that change a ticket while apart
@@ -87,6 +89,16 @@ def _entry_new(conn: Connection, entry: s.TicketEntryWire, store_code: str) -> N
         raise TicketRefused("schema", detail="note") from None
 
 
+def _statuses_seen(conn: Connection, ticket_id: str) -> set[str]:
+    """Every status the ticket has had at HQ (its history's moves)."""
+    seen = {d.NEW}
+    for (changes,) in conn.execute(select(_e.changes).where(_e.ticket_id == ticket_id)):
+        move = json.loads(changes).get("status")
+        if isinstance(move, list) and len(move) == 2:
+            seen.add(move[1])
+    return seen
+
+
 def check_opened(conn: Connection, store_code: str, ev: s.TicketOpened, member: Any) -> None:
     t = ev.ticket
     _in_scope(conn, member, store_code)
@@ -128,13 +140,20 @@ def check_updated(
         if len(pair) != 2:
             raise TicketRefused("schema", detail=name)
     status = row.status
+    seen = _statuses_seen(conn, ev.ticket_id)
     if "status" in changes:
-        target = changes["status"][1]
+        before, target = changes["status"]
         if target not in d.STATUSES:
             raise TicketRefused("schema", detail="status")
         if target != status:
             resolution = changes.get("resolution", [None, None])[1] or row.resolution
-            if not d.allowed(status, target) or (target == d.RESOLVED and not resolution):
+            # An allowed move from HQ's status; or one made at a store that had not yet
+            # learnt of a change HQ took first (from a status the ticket had at HQ): both
+            # are kept, the newer write of the status winning everywhere.
+            concurrent = before != status and before in seen and d.allowed(before, target)
+            if not (d.allowed(status, target) or concurrent) or (
+                target == d.RESOLVED and not resolution
+            ):
                 raise TicketRefused("ticket_move_refused", current=status, target=target)
             status = target
     try:
@@ -146,7 +165,8 @@ def check_updated(
         raise TicketRefused("schema", detail="ticket text") from None
     if "satisfaction" in changes:
         score = changes["satisfaction"][1]
-        if type(score) is not int or not 1 <= score <= 5 or status not in d.DONE_STATUSES:
+        done = status in d.DONE_STATUSES or bool(seen & set(d.DONE_STATUSES))
+        if type(score) is not int or not 1 <= score <= 5 or not done:
             raise TicketRefused("schema", detail="satisfaction")
     if ev.entry.action not in ("updated", "reopened"):
         raise TicketRefused("schema", detail="entry")

@@ -107,6 +107,32 @@ def test_two_stores_apart_converge_and_the_history_keeps_both(hq: HQServer, make
     assert list_quarantine(hq.engine) == []
 
 
+def test_a_close_and_a_reopen_made_apart_are_both_taken(hq: HQServer, make_counter) -> None:
+    """A resolved ticket: A closes it, B (later by its clock) reopens it, both offline; B's
+    reaches HQ first, so A's close is a move from a status HQ no longer holds: HQ keeps it
+    (an honest store that had not learnt of B's), and the newer write, B's, wins everywhere."""
+    a, b, _member_id = _two_stores(make_counter)
+    a_boss, b_boss = sign_in(a.ctx, MANAGER_NO, MANAGER_PIN), sign_in(b.ctx, MANAGER_NO,
+                                                                        MANAGER_PIN)  # fmt: skip
+    t = tickets.open_ticket(a.ctx, a.cashier, PHONE, kind="complaint", subject="会员价没算")
+    tickets.update_ticket(a.ctx, a_boss, t.number, status="resolved", resolution="补差价")
+    a.sync()
+    b.sync()
+    tickets.update_ticket(a.ctx, a_boss, t.number, status="closed")
+    b.clock.advance(seconds=5)
+    tickets.update_ticket(b.ctx, b_boss, t.number, status="in_progress", note="会员不认可")
+    b.sync()
+    a.sync()
+    b.sync()
+    assert list_quarantine(hq.engine) == []
+    assert _state(a, t.number) == _state(b, t.number)
+    status, _assignee, _resolution, _score, history = _state(a, t.number)
+    assert status == "in_progress" and len(history) == 4
+    assert {h[2]["status"][1] for h in history[2:]} == {"closed", "in_progress"}
+    row, entries = _hq_ticket(hq, t.ticket_id)
+    assert (row.status, entries) == ("in_progress", 4)
+
+
 def test_a_new_counter_takes_the_tickets_with_its_snapshot(hq: HQServer, make_counter) -> None:
     a, _b, _member_id = _two_stores(make_counter)
     boss = sign_in(a.ctx, MANAGER_NO, MANAGER_PIN)
@@ -181,6 +207,15 @@ def test_hq_refuses_what_a_counter_may_not_do_with_tickets(hq: HQServer, make_co
         ev["payload"]["entry"]["changes"] = {"status": ["new", "closed"]}
 
     quarantined(forge(b, skips_to_closed), "hq_ticket_move_refused")
+    t = opened(member())
+    b.sync()
+    tickets.update_ticket(b.ctx, b_boss, t.number, status="in_progress")
+
+    def from_a_status_it_never_had(ev: dict[str, Any]) -> None:  # resolved -> closed, never
+        ev["payload"]["changes"] = {"status": ["resolved", "closed"]}  # resolved at HQ
+        ev["payload"]["entry"]["changes"] = {"status": ["resolved", "closed"]}
+
+    quarantined(forge(b, from_a_status_it_never_had), "hq_ticket_move_refused")
     t = opened(member())
     b.sync()
     tickets.update_ticket(b.ctx, b.cashier, t.number, note="补充说明")
