@@ -711,7 +711,7 @@ COUPON_SCHEMAS: dict[str, type[Envelope]] = {
 
 
 # -- service tickets (app.services.tickets); checked against HQ's own tickets by server.tickets
-TicketNumber = Annotated[str, StringConstraints(pattern=r"^T-[A-Za-z0-9_-]{1,32}-\d{6,}$")]
+TicketNumber = Annotated[str, StringConstraints(pattern=r"^T-[A-Za-z0-9_-]{1,40}-\d{6,}$")]
 Hlc = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 TicketText = Annotated[str, StringConstraints(max_length=1000)]
 

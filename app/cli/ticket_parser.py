@@ -27,7 +27,7 @@ def add_parsers(sub: SubParsers, parser_class: type) -> None:
     p.add_argument("--subject", required=True)
     p.add_argument("--body")
     p = tp.add_parser("update", help="move, assign, resolve, note, satisfaction")
-    p.add_argument("number", metavar="NUMBER", help="e.g. T-S001-000001")
+    p.add_argument("number", metavar="NUMBER", help="e.g. T-S001-7F3A-000001")
     p.add_argument("--status", choices=STATUSES,
                    help="resolved needs --resolution; in_progress reopens")  # fmt: skip
     p.add_argument("--assign", metavar="STAFF_NO")

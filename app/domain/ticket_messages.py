@@ -31,8 +31,8 @@ TICKET_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "ticket_invalid": ("工单内容不正确({field})", "The ticket is not valid ({field})"),
     "ticket_number_invalid": (
-        "工单号 {number} 不正确,应如 T-S001-000123",
-        "The ticket number {number} is not valid: it looks like T-S001-000123",
+        "工单号 {number} 不正确,应如 T-S001-7F3A-000123",
+        "The ticket number {number} is not valid: it looks like T-S001-7F3A-000123",
     ),
     "ticket_unknown": ("没有工单 {number}", "No ticket {number}"),
     "ticket_assignee_invalid": (

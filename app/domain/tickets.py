@@ -80,7 +80,7 @@ MAX_SUBJECT = 60
 MAX_BODY = 1000
 MAX_TEXT = 500  # a resolution or a follow-up note
 _STAFF_NO = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
-_NUMBER = re.compile(r"^T-[A-Za-z0-9_-]{1,32}-\d{6,}$")
+_NUMBER = re.compile(r"^T-[A-Za-z0-9_-]{1,40}-\d{6,}$")
 
 
 def allowed(current: str, target: str) -> bool:
@@ -106,9 +106,20 @@ def is_overdue(status: str, due: dt.datetime, now: dt.datetime) -> bool:
     return status in OPEN_STATUSES and now > due
 
 
-def number(store_code: str, seq: int) -> str:
-    """The ticket's short number, unique per store: ``T-S001-000123``."""
-    return f"T-{store_code}-{seq:06d}"
+def device_tag(device_id: str) -> str:
+    """Four characters of the counter's device id (its random end), in its tickets' numbers:
+    two counters of one store, offline, never give the same number."""
+    return device_id.replace("-", "")[-4:].upper()
+
+
+def number_prefix(store_code: str, device_id: str) -> str:
+    return f"T-{store_code}-{device_tag(device_id)}-"
+
+
+def number(store_code: str, device_id: str, seq: int) -> str:
+    """The ticket's short number, unique per store: ``T-S001-7F3A-000123`` (the store, the
+    counter, its sequence)."""
+    return f"{number_prefix(store_code, device_id)}{seq:06d}"
 
 
 def check_number(text: Any) -> str:

@@ -36,9 +36,9 @@ def entries(uow: Queries, ticket_id: str) -> Sequence[TicketEntry]:
     ).all()
 
 
-def last_seq(uow: Queries, store_code: str) -> int:
-    """The highest sequence of the store's ticket numbers held here (0: none)."""
-    prefix = f"T-{store_code}-"
+def last_seq(uow: Queries, store_code: str, prefix: str) -> int:
+    """The highest sequence of the numbers starting with ``prefix`` (this counter's) held
+    here (0: none)."""
     numbers = uow.session.scalars(
         select(Ticket.number).where(Ticket.store_code == store_code)
     ).all()

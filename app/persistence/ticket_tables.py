@@ -19,7 +19,7 @@ from app.persistence.tables import Base, fk
 class Ticket(Base):
     __tablename__ = "ticket"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # UUIDv7
-    number: Mapped[str] = mapped_column(String(48), unique=True)  # T-S001-000123
+    number: Mapped[str] = mapped_column(String(48), unique=True)  # T-S001-7F3A-000123
     member_id: Mapped[str] = mapped_column(fk("member.id"), index=True)
     store_code: Mapped[str] = mapped_column(String(32), index=True)  # where it was opened
     kind: Mapped[str] = mapped_column(String(16))

@@ -47,6 +47,7 @@ from app.domain.tickets import (
     is_overdue,
     is_reopen,
     number,
+    number_prefix,
 )
 from app.persistence import syncstore, ticket_store
 from app.persistence.tables import Member
@@ -207,10 +208,13 @@ def open_ticket(
         member = resolve_member(ctx, uow, query)
         store = uow.store()
         store_code = store.code if store is not None else "LOCAL"
+        device = store.device_id if store is not None else "0000"
+        prefix = number_prefix(store_code, device)
         now = ctx.now()
         stamp = _stamp(ctx, uow)
         row = Ticket(
-            id=uuid7(), number=number(store_code, ticket_store.last_seq(uow, store_code) + 1),
+            id=uuid7(), number=number(store_code, device,
+                                      ticket_store.last_seq(uow, store_code, prefix) + 1),
             member_id=member.id, store_code=store_code, kind=kind, priority=priority,
             subject=subject, body=text, status=NEW, assignee=None,
             due_at=due_at(now, priority), opened_by=actor.staff_no, opened_at=now,

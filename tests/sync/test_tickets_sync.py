@@ -144,9 +144,18 @@ def test_a_new_counter_takes_the_tickets_with_its_snapshot(hq: HQServer, make_co
     assert _state(a2, t.number) == _state(a, t.number)
     got = tickets.show_ticket(a2.ctx, t.number).ticket
     assert got.resolved_at == tickets.show_ticket(a.ctx, t.number).ticket.resolved_at
-    # Its own number after that follows the store's (the snapshot's ticket counted).
+    # Both counters of the store open tickets while apart: their numbers never clash.
+    a2.sync()
     nxt = tickets.open_ticket(a2.ctx, a2.cashier, PHONE, kind="consultation", subject="营业时间")
-    assert nxt.number == "T-S001-000002"
+    mine = tickets.open_ticket(a.ctx, a.cashier, PHONE, kind="consultation", subject="发票")
+    assert nxt.number.startswith("T-S001-") and nxt.number.endswith("-000001")
+    assert mine.number.endswith("-000002") and nxt.number != mine.number
+    a2.sync()
+    a.sync()
+    a2.sync()
+    assert list_quarantine(hq.engine) == []
+    numbers = {v.number for v in tickets.list_tickets(a2.ctx, member=PHONE)}
+    assert numbers == {t.number, nxt.number, mine.number}
 
 
 def test_hq_refuses_what_a_counter_may_not_do_with_tickets(hq: HQServer, make_counter) -> None:
