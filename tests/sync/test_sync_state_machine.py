@@ -236,29 +236,36 @@ class SyncMachine(RuleBasedStateMachine):
         with contextlib.suppress(CounterError):  # already so, or the tag not here yet
             tags.set_tag(c.ctx, c.cashier, member, "VIP", present)
 
-    @rule(member=members, i=STORES, step=st.sampled_from(TICKET_STEPS))
-    def ticket(self, member: str, i: int, step: str) -> None:
-        """A store opens a service ticket for the member, or moves, resolves, closes, reopens
-        one it holds, or notes it, online or not (two stores may change one ticket apart)."""
+    @rule(member=members, i=STORES, j=STORES,
+          steps=st.lists(st.sampled_from(TICKET_STEPS), min_size=1, max_size=5))  # fmt: skip
+    def ticket(self, member: str, i: int, j: int, steps: list[str]) -> None:
+        """Store i opens a service ticket for the member (if it holds none of theirs), then
+        it and store j take turns to move, resolve, close, reopen, note or score the newest
+        one each holds, online or not (so two stores may change one ticket apart)."""
         if member not in self.known[i]:
             return
-        c, boss = self.stores[i], self.bosses[i]
-        with contextlib.suppress(CounterError):  # a move not allowed from here: refused here
-            if step == "open":
-                tickets.open_ticket(c.ctx, c.cashier, member, kind="feedback", subject="反馈")
-                return
-            held = tickets.list_tickets(c.ctx, member=member)
-            if not held:
-                return
+        c = self.stores[i]
+        if not tickets.list_tickets(c.ctx, member=member):
+            tickets.open_ticket(c.ctx, c.cashier, member, kind="feedback", subject="反馈")
+        for n, step in enumerate(steps):
+            k = (i, j)[n % 2]
+            if member not in self.known[k]:
+                continue
+            s, boss = self.stores[k], self.bosses[k]
+            held = tickets.list_tickets(s.ctx, member=member)
+            if step == "open" or not held:
+                tickets.open_ticket(s.ctx, s.cashier, member, kind="complaint", subject="投诉")
+                continue
             change: dict[str, object] = {
                 "start": {"status": "in_progress"},
-                "resolve": {"status": "resolved", "resolution": f"处理 {c.store_code}"},
+                "resolve": {"status": "resolved", "resolution": f"处理 {s.store_code}"},
                 "close": {"status": "closed"},
                 "reopen": {"status": "in_progress", "note": "重新打开"},
-                "note": {"note": f"跟进 {c.store_code}"},
-                "score": {"satisfaction": 3 + i % 3},
+                "note": {"note": f"跟进 {s.store_code}"},
+                "score": {"satisfaction": 3 + k % 3},
             }[step]
-            tickets.update_ticket(c.ctx, boss, held[-1].number, **change)
+            with contextlib.suppress(CounterError):  # a move not allowed from here: refused
+                tickets.update_ticket(s.ctx, boss, held[-1].number, **change)
 
     @rule(member=members, i=STORES, yuan=st.integers(1, 800))
     def top_up(self, member: str, i: int, yuan: int) -> None:
