@@ -710,6 +710,63 @@ COUPON_SCHEMAS: dict[str, type[Envelope]] = {
 }
 
 
+# -- service tickets (app.services.tickets); checked against HQ's own tickets by server.tickets
+TicketNumber = Annotated[str, StringConstraints(pattern=r"^T-[A-Za-z0-9_-]{1,40}-\d{6,}$")]
+Hlc = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+TicketText = Annotated[str, StringConstraints(max_length=1000)]
+
+
+class TicketWire(_Strict):
+    ticket_id: Id
+    number: TicketNumber
+    member_id: Id
+    store_code: Code
+    kind: Literal["consultation", "complaint", "feedback", "suggestion"]
+    priority: Literal["low", "normal", "high", "urgent"]
+    subject: Annotated[str, StringConstraints(min_length=1, max_length=60)]
+    body: TicketText | None
+    status: Literal["new"]
+    assignee: None
+    due_at: Stamp
+    opened_by: StaffNo | None
+    opened_at: Stamp
+    hlc: Hlc
+
+
+class TicketEntryWire(_Strict):
+    entry_id: Id
+    at: Stamp
+    staff_no: StaffNo | None
+    store_code: Code | None
+    action: Literal["opened", "updated", "reopened"]
+    changes: dict[str, list[Any]] = Field(max_length=4)
+    note: Annotated[str, StringConstraints(max_length=500)] | None
+    hlc: Hlc
+
+
+class TicketOpened(Envelope):
+    member_id: Id
+    ticket: TicketWire
+    entry: TicketEntryWire
+
+
+class TicketUpdated(Envelope):
+    member_id: Id
+    ticket_id: Id
+    number: TicketNumber
+    ticket_store: Code
+    changes: dict[Literal["status", "assignee", "resolution", "satisfaction"], list[Any]] = Field(
+        max_length=4
+    )
+    entry: TicketEntryWire
+
+
+TICKET_SCHEMAS: dict[str, type[Envelope]] = {
+    "ticket.opened": TicketOpened,
+    "ticket.updated": TicketUpdated,
+}
+
+
 SCHEMAS: dict[str, type[Envelope]] = {
     "member.registered": Registered,
     "member.imported": Imported,
@@ -743,6 +800,7 @@ SCHEMAS: dict[str, type[Envelope]] = {
     "sale.refunded": SaleRefunded,
     **COUNTCARD_SCHEMAS,
     **TAG_SCHEMAS,
+    **TICKET_SCHEMAS,
     **COUPON_SCHEMAS,
 }
 

@@ -398,3 +398,4 @@ from server import countcard_tables as _countcard_tables  # noqa: E402, F401
 # Coupons (h0016) too.
 from server import coupon_tables as _coupon_tables  # noqa: E402, F401
 from server import tag_tables as _tag_tables  # noqa: E402, F401  (member tags, h0017)
+from server import ticket_tables as _ticket_tables  # noqa: E402, F401  (service tickets, h0018)

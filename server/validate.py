@@ -56,7 +56,7 @@ from app.services.security import (
     Permission,
     Role,
 )
-from server import countcards, coupons, sale_refunds, tags
+from server import countcards, coupons, sale_refunds, tags, tickets
 from server import schemas as s
 from server import tables as t
 
@@ -123,6 +123,10 @@ POLICY: dict[str, tuple[Permission | None, bool, bool]] = {
     "coupon.template_saved": (Permission.COUPON_TEMPLATE_EDIT, False, False),
     "coupon.issued": (Permission.COUPON_ISSUE, False, False),
     "coupon.voided": (Permission.COUPON_VOID, False, False),
+    # Service tickets (server.tickets): opened at the counter's own store for a member in its
+    # scope; moving, assigning and resolving need ticket.handle (checked there).
+    "ticket.opened": (Permission.TICKET_OPEN, False, False),
+    "ticket.updated": (Permission.TICKET_OPEN, False, False),
 }
 
 
@@ -1361,6 +1365,23 @@ def _coupon(batch: Batch, ev: s.Envelope, _member: Any, _seq: int) -> None:
         raise Refused(exc.code, **exc.params) from None
 
 
+def _ticket_opened(batch: Batch, ev: s.TicketOpened, member: Any, _seq: int) -> None:
+    """A new ticket of a member in the counter's scope, opened at its own store."""
+    try:
+        tickets.check_opened(batch.conn, batch.store_code, ev, member)
+    except tickets.TicketRefused as exc:
+        raise Refused(exc.code, **exc.params) from None
+
+
+def _ticket_updated(batch: Batch, ev: s.TicketUpdated, member: Any, _seq: int) -> None:
+    """A change of a ticket HQ holds, an allowed move from HQ's own state of it."""
+    role = batch.role_of(ev.staff_id, ev.staff_no)
+    try:
+        tickets.check_updated(batch.conn, batch.store_code, ev, member, role)
+    except tickets.TicketRefused as exc:
+        raise Refused(exc.code, **exc.params) from None
+
+
 _CHECKS: dict[type[s.Envelope], Any] = {
     s.Registered: _registered,
     s.Imported: _imported,
@@ -1394,4 +1415,6 @@ _CHECKS: dict[type[s.Envelope], Any] = {
     s.TagSaved: _tag_saved,
     s.MemberTagSet: _member_tag_set,
     **dict.fromkeys(s.COUPON_SCHEMAS.values(), _coupon),
+    s.TicketOpened: _ticket_opened,
+    s.TicketUpdated: _ticket_updated,
 }

@@ -25,7 +25,7 @@ from app.domain.money import format_cny
 from app.domain.phone import looks_like_phone
 from app.domain.window import window_start
 from app.ports import CustomerDisplay
-from app.services import countcards, partial_refunds, tags, walk_in_refunds
+from app.services import countcards, partial_refunds, tags, tickets, walk_in_refunds
 from app.services.cart_quote import has_catalogue
 from app.services.coupon_cart import CartCoupon, cart_wallet
 from app.services.history import (
@@ -57,6 +57,7 @@ from ui.dialogs.password import PaymentPasswordDialog
 from ui.dialogs.refund import RefundDialog
 from ui.dialogs.register import RegisterDialog
 from ui.dialogs.tags import TagDialog
+from ui.dialogs.tickets import TicketDialog
 from ui.dialogs.topup import TopUpDialog
 from ui.dialogs.walk_in import WalkInDialog
 from ui.errors import describe
@@ -151,6 +152,7 @@ class CounterScreen(QWidget):
         self.panel.full_phone_wanted.connect(self.show_full_phone)
         self.panel.count_cards_wanted.connect(self.count_cards_dialog)
         self.panel.tags_wanted.connect(self.tags_dialog)
+        self.panel.tickets_wanted.connect(self.tickets_dialog)
         self.pages.addWidget(self.panel)
         main.addWidget(self.pages, 1)
         self.last_txn_id: str | None = None
@@ -204,6 +206,9 @@ class CounterScreen(QWidget):
         tags_key = QShortcut(QKeySequence("Ctrl+T"), self)
         tags_key.setContext(Qt.ShortcutContext.WindowShortcut)
         tags_key.activated.connect(self.tags_dialog)
+        tickets_key = QShortcut(QKeySequence("Ctrl+K"), self)
+        tickets_key.setContext(Qt.ShortcutContext.WindowShortcut)
+        tickets_key.activated.connect(self.tickets_dialog)
         count_cards_key = QShortcut(QKeySequence("F11"), self)
         count_cards_key.setContext(Qt.ShortcutContext.WindowShortcut)
         count_cards_key.activated.connect(self.count_cards_dialog)
@@ -435,6 +440,8 @@ class CounterScreen(QWidget):
             owner=self,
             read=True,
         ).success(self._tags_loaded).run()
+        self.panel.show_open_tickets(0)  # the last member's count goes at once
+        self._load_open_tickets(member_id)
         self.panel.show_coupons([])
         Op(
             self.session.tasks,
@@ -442,6 +449,20 @@ class CounterScreen(QWidget):
             owner=self,
             read=True,
         ).success(lambda found: self._coupons_loaded(member_id, found)).run()
+
+    def _load_open_tickets(self, member_id: str) -> None:
+        ctx = self.session.ctx
+        Op(
+            self.session.tasks,
+            lambda: (member_id, tickets.member_open_count(ctx, member_id)),
+            owner=self,
+            read=True,
+        ).success(self._open_tickets_loaded).run()
+
+    def _open_tickets_loaded(self, loaded: tuple[str, int]) -> None:
+        member_id, count = loaded
+        if self.member is not None and self.member.member_id == member_id:
+            self.panel.show_open_tickets(count)
 
     def _tags_loaded(self, loaded: tuple[str, list[tags.MemberTagView]]) -> None:
         member_id, found = loaded
@@ -767,6 +788,18 @@ class CounterScreen(QWidget):
             self.say(self.tr("已保存 {0} 的标签").format(member.name))
             if self.member is not None and self.member.member_id == member.member_id:
                 self.panel.show_member_tags(after)
+        self.focus_scan()
+
+    def tickets_dialog(self) -> None:
+        """Ctrl+K: the member's service tickets, and a new one opened."""
+        if self.member is None or self.member.status != "active":
+            return
+        member = self.member
+        opened = TicketDialog.ask(self, self.session, member)
+        if opened is not None:
+            self.say(self.tr("已为 {0} 开工单 {1}").format(member.name, opened.number))
+            if self.member is not None and self.member.member_id == member.member_id:
+                self._load_open_tickets(member.member_id)
         self.focus_scan()
 
     def payment_password(self) -> None:

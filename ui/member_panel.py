@@ -53,6 +53,7 @@ class MemberPanel(QWidget):
     full_phone_wanted = Signal(str)  # member id: their full number, from HQ
     count_cards_wanted = Signal()  # the count-card dialog (F11) for the member on screen
     tags_wanted = Signal()  # the member's tags (Ctrl+T)
+    tickets_wanted = Signal()  # the member's service tickets (Ctrl+K)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -131,9 +132,16 @@ class MemberPanel(QWidget):
         self.tags_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tags_button.clicked.connect(self.tags_wanted)
         self.tags_button.hide()
+        self.tickets_button = QPushButton(self.tr("工单 (Ctrl+K)"), head)
+        self.tickets_button.setMinimumHeight(44)
+        self.tickets_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.tickets_button.clicked.connect(self.tickets_wanted)
+        self.tickets_button.hide()
+        self.open_tickets = 0  # the member's tickets still open, on the button
         cards_row = QHBoxLayout()
         cards_row.addWidget(self.count_cards, 1)
         cards_row.addWidget(self.tags_button, 0, Qt.AlignmentFlag.AlignTop)
+        cards_row.addWidget(self.tickets_button, 0, Qt.AlignmentFlag.AlignTop)
         cards_row.addWidget(self.count_cards_button, 0, Qt.AlignmentFlag.AlignTop)
         grid.addLayout(cards_row, 4, 0, 1, 3)
         # The member's wallet (券包): the coupons usable now, with their count.
@@ -220,6 +228,7 @@ class MemberPanel(QWidget):
         self.spend.setText(format_cny(view.cumulative_spend_fen))
         self.count_cards_button.setVisible(view.status == "active")
         self.tags_button.setVisible(view.status == "active")
+        self.tickets_button.setVisible(view.status == "active")
         # Another store's member this counter does not hold: what it has may be old (the
         # line above the panel says so); the figures are greyed, not shown as the truth.
         stale = not view.held
@@ -305,6 +314,14 @@ class MemberPanel(QWidget):
         self._hints = tags
         self._draw_tags()
 
+    def show_open_tickets(self, count: int) -> None:
+        """The member's tickets still open (app.services.tickets), on the 工单 button."""
+        self.open_tickets = count
+        self.tickets_button.setText(
+            self.tr("工单 {0} 未结 (Ctrl+K)").format(count) if count else self.tr("工单 (Ctrl+K)")
+        )
+        self.tickets_button.setProperty("alert", bool(count))
+
     def show_member_tags(self, tags: Sequence[MemberTagView]) -> None:
         """The member's own tags (manual and rule, app.services.tags), first in the row."""
         self._member_tags = list(tags)
@@ -374,6 +391,8 @@ class MemberPanel(QWidget):
         self.show_phone.hide()
         self.count_cards_button.hide()
         self.tags_button.hide()
+        self.tickets_button.hide()
+        self.show_open_tickets(0)
         self.show_coupons([])
         self.older.hide()
         for model in self.models.values():

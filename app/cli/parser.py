@@ -211,6 +211,9 @@ def build_parser() -> Parser:
     from app.cli.tag_parser import add_parsers as add_tag_parsers
 
     add_tag_parsers(sub, Parser)
+    from app.cli.ticket_parser import add_parsers as add_ticket_parsers
+
+    add_ticket_parsers(sub, Parser)
 
     p = sub.add_parser("backup", help="consistent, checked copy of the database")
     p.add_argument("path", nargs="?", help="a new file (default: the backup folder)")

@@ -19,6 +19,7 @@ from app.domain.held_messages import HELD_MESSAGES
 from app.domain.refund_messages import REFUND_MESSAGES
 from app.domain.sale_messages import SALE_MESSAGES
 from app.domain.tag_messages import TAG_MESSAGES
+from app.domain.ticket_messages import TICKET_FIELD_LABELS, TICKET_MESSAGES
 
 LANGUAGES = ("zh", "en")
 _language = "zh"
@@ -972,6 +973,7 @@ MESSAGES.update(CATALOGUE_MESSAGES)
 MESSAGES.update(HELD_MESSAGES)
 MESSAGES.update(COUPON_MESSAGES)
 MESSAGES.update(TAG_MESSAGES)  # member tags (app.services.tags)
+MESSAGES.update(TICKET_MESSAGES)  # service tickets (app.services.tickets)
 MESSAGES.update(SALE_MESSAGES)  # cart and walk-in sales (app.services.sale)
 MESSAGES.update(REFUND_MESSAGES)  # partial refunds (app.services.partial_refunds)
 MESSAGES.update(CHAIN_SALE_MESSAGES)  # another store's sale refunded here (chain_sales)
@@ -996,6 +998,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "device_address": ("设备地址", "The device address"),
     "tag_name": ("标签名称", "The tag name"),
 }
+FIELD_LABELS.update(TICKET_FIELD_LABELS)
 
 
 def set_language(language: str) -> None:

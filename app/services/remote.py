@@ -40,6 +40,7 @@ from app.services import (
     foreign,
     parking,
     tags,
+    tickets,
     voids,
 )
 from app.services.catalogue import apply_catalogue
@@ -222,6 +223,7 @@ def _apply_event(ctx: CounterContext, uow: UnitOfWork, state: Any, body: dict[st
         chain_sales.pulled_refund(ctx, uow, body)
     countcard_sync.apply_pulled(ctx, uow, body)  # a count card's rows (its own module)
     coupon_sync.apply_pulled(ctx, uow, body)  # a coupon's rows (its own module)
+    tickets.apply_pulled(ctx, uow, body)  # a service ticket's rows (its own module)
 
 
 def _register(ctx: CounterContext, uow: UnitOfWork, eff: Effects) -> None:

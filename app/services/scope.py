@@ -41,7 +41,7 @@ from app.persistence.tables import (
     Txn,
 )
 from app.persistence.uow import UnitOfWork
-from app.services import countcard_products, countcard_sync, coupon_sync, foreign, tags
+from app.services import countcard_products, countcard_sync, coupon_sync, foreign, tags, tickets
 from app.services.catalogue import apply_catalogue
 from app.services.context import CounterContext
 from app.services.recording import record
@@ -107,6 +107,7 @@ def apply_members(ctx: CounterContext, uow: UnitOfWork, lines: list[dict[str, An
                     flags = {c: (bool(p), str(h)) for c, (p, h) in line["tags"].items()}
                     tags.apply_member_tags(ctx, uow, line["member"]["id"], flags)
                 coupon_sync.apply_snapshot(ctx, uow, line)
+                tickets.apply_snapshot(ctx, uow, line)  # their service tickets
         except CounterError as exc:
             # One member this counter cannot take (a clash with data here): the others go
             # on; a change about them waits (parked) until it can.

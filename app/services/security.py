@@ -70,6 +70,10 @@ class Permission(StrEnum):
     COUPON_VOID = "coupon.void"
     COUPON_ISSUE = "coupon.issue"  # give a member a coupon by hand
     COUPON_TEMPLATE_EDIT = "coupon.template"  # define the chain's coupon templates
+    # Service tickets (服务工单): open one for a member; handle them (assign, move, resolve,
+    # close, reopen, record the member's satisfaction).
+    TICKET_OPEN = "ticket.open"
+    TICKET_HANDLE = "ticket.handle"
 
 
 _CASHIER = {
@@ -85,6 +89,7 @@ _CASHIER = {
     Permission.SHIFT,
     Permission.TAG_SET,
     Permission.COUPON_ISSUE,
+    Permission.TICKET_OPEN,
     # A cashier may start these; each one still needs a manager's approval.
     Permission.REFUND,
     Permission.STORED_VALUE_ADJUST,
@@ -115,6 +120,7 @@ _MANAGER = _CASHIER | {
     Permission.TAG_EDIT,
     Permission.COUPON_VOID,
     Permission.COUPON_TEMPLATE_EDIT,
+    Permission.TICKET_HANDLE,
 }
 _MARKETING = {
     Permission.MEMBER_VIEW,
@@ -130,6 +136,8 @@ _SERVICE = {
     Permission.MEMBER_VIEW_PHONE,  # to call a member back about their ticket
     Permission.MEMBER_EDIT,
     Permission.TAG_SET,
+    Permission.TICKET_OPEN,
+    Permission.TICKET_HANDLE,
 }
 _FINANCE = {
     Permission.MEMBER_VIEW,

@@ -1043,6 +1043,10 @@ F1 registers a new member</translation>
         <translation>Saved the tags of {0}</translation>
     </message>
     <message>
+        <source>已为 {0} 开工单 {1}</source>
+        <translation>Ticket {1} opened for {0}</translation>
+    </message>
+    <message>
         <source>已保存会员 {0} 的支付密码</source>
         <translation>Payment password saved for {0}</translation>
     </message>
@@ -2016,6 +2020,10 @@ Reason: {0}</translation>
         <translation>Tags (Ctrl+T)</translation>
     </message>
     <message>
+        <source>工单 (Ctrl+K)</source>
+        <translation>Tickets (Ctrl+K)</translation>
+    </message>
+    <message>
         <source>次卡</source>
         <translation>Count cards</translation>
     </message>
@@ -2090,6 +2098,10 @@ Reason: {0}</translation>
     <message>
         <source>积分将过期</source>
         <translation>Points expiring</translation>
+    </message>
+    <message>
+        <source>工单 {0} 未结 (Ctrl+K)</source>
+        <translation>Tickets: {0} open (Ctrl+K)</translation>
     </message>
     <message>
         <source>规则标签</source>
@@ -3310,6 +3322,133 @@ Each code works once (a new one is given then); it is shown only now, and this c
     </message>
 </context>
 <context>
+    <name>TicketDialog</name>
+    <message>
+        <source>服务工单</source>
+        <translation>Service tickets</translation>
+    </message>
+    <message>
+        <source>咨询</source>
+        <translation>Consultation</translation>
+    </message>
+    <message>
+        <source>投诉</source>
+        <translation>Complaint</translation>
+    </message>
+    <message>
+        <source>反馈</source>
+        <translation>Feedback</translation>
+    </message>
+    <message>
+        <source>建议</source>
+        <translation>Suggestion</translation>
+    </message>
+    <message>
+        <source>低</source>
+        <translation>Low</translation>
+    </message>
+    <message>
+        <source>普通</source>
+        <translation>Normal</translation>
+    </message>
+    <message>
+        <source>高</source>
+        <translation>High</translation>
+    </message>
+    <message>
+        <source>紧急</source>
+        <translation>Urgent</translation>
+    </message>
+    <message>
+        <source>新建</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <source>处理中</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <source>已解决</source>
+        <translation>Resolved</translation>
+    </message>
+    <message>
+        <source>已关闭</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <source>{0} 的工单</source>
+        <translation>{0}&apos;s tickets</translation>
+    </message>
+    <message>
+        <source>工单号</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>到期</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>正在读取工单…</source>
+        <translation>Reading the tickets…</translation>
+    </message>
+    <message>
+        <source>新建工单</source>
+        <translation>Open a new ticket</translation>
+    </message>
+    <message>
+        <source>例如:小票金额不对</source>
+        <translation>e.g. the receipt&apos;s amount is wrong</translation>
+    </message>
+    <message>
+        <source>详细情况(可不填)</source>
+        <translation>Details (optional)</translation>
+    </message>
+    <message>
+        <source>优先级</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <source>主题</source>
+        <translation>Subject</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>开单 (Enter)</source>
+        <translation>Open (Enter)</translation>
+    </message>
+    <message>
+        <source>{0} 已超时</source>
+        <translation>{0} OVERDUE</translation>
+    </message>
+    <message>
+        <source>该会员还没有工单</source>
+        <translation>This member has no tickets yet</translation>
+    </message>
+    <message>
+        <source>共 {0} 张工单,{1} 张已超时</source>
+        <translation>{0} tickets, {1} overdue</translation>
+    </message>
+    <message>
+        <source>共 {0} 张工单</source>
+        <translation>{0} tickets</translation>
+    </message>
+    <message>
+        <source>请填写工单主题</source>
+        <translation>The ticket needs a subject</translation>
+    </message>
+</context>
+<context>
     <name>TopUpDialog</name>
     <message>
         <source>储值充值</source>
@@ -3657,6 +3796,14 @@ Installer: {2}</translation>
         <translation>Set a member&apos;s tag</translation>
     </message>
     <message>
+        <source>开服务工单</source>
+        <translation>Service ticket opened</translation>
+    </message>
+    <message>
+        <source>处理服务工单</source>
+        <translation>Service ticket handled</translation>
+    </message>
+    <message>
         <source>作废优惠券</source>
         <translation>Coupon voided</translation>
     </message>
@@ -3839,6 +3986,10 @@ Installer: {2}</translation>
     <message>
         <source>会员标签</source>
         <translation>Member tag</translation>
+    </message>
+    <message>
+        <source>服务工单</source>
+        <translation>Service ticket</translation>
     </message>
     <message>
         <source>优惠券</source>

@@ -68,6 +68,7 @@ from app.services import (
     sale,
     syncstate,
     tags,
+    tickets,
     walk_in_refunds,
 )
 from app.services.checkout import checkout
@@ -77,7 +78,7 @@ from app.services.members import Registration, register_member
 from app.services.refunds import refund
 from app.services.security import Approval, sign_in
 from app.services.stored_value import top_up
-from server import admin, tag_tables
+from server import admin, tag_tables, ticket_tables
 from server import catalogue as hq_catalogue
 from server import countcard_tables as ct
 from server import countcards as hq_countcards
@@ -96,6 +97,7 @@ STORES = st.integers(0, N_STORES - 1)
 FORGERIES = ("inflate", "unknown_type", "cancel", "unknown_staff", "credit", "catalogue",
              "walk_in_points", "over_refund", "own_rules", "coupon")  # fmt: skip
 ITEMS = st.sampled_from(["I1", "I2", "I3"])
+TICKET_STEPS = ("open", "start", "resolve", "close", "reopen", "note", "score")
 
 
 def _cart_of(sale: dict) -> dict:
@@ -158,6 +160,7 @@ class SyncMachine(RuleBasedStateMachine):
                 c.ctx, boss, name="代金5元", terms=Terms(VOUCHER, amount_fen=500),
                 validity=Validity(days=30), refund_restores=True).template_id)  # fmt: skip
             c.sync()
+        self.bosses = [sign_in(c.ctx, MANAGER_NO, MANAGER_PIN) for c in self.stores]
 
     def hq_url(self) -> str:
         fresh_hq_db(self.tmp / "hq")  # the migrated schema copied (tests/dbtemplate.py)
@@ -232,6 +235,37 @@ class SyncMachine(RuleBasedStateMachine):
         c = self.stores[i]
         with contextlib.suppress(CounterError):  # already so, or the tag not here yet
             tags.set_tag(c.ctx, c.cashier, member, "VIP", present)
+
+    @rule(member=members, i=STORES, j=STORES,
+          steps=st.lists(st.sampled_from(TICKET_STEPS), min_size=1, max_size=5))  # fmt: skip
+    def ticket(self, member: str, i: int, j: int, steps: list[str]) -> None:
+        """Store i opens a service ticket for the member (if it holds none of theirs), then
+        it and store j take turns to move, resolve, close, reopen, note or score the newest
+        one each holds, online or not (so two stores may change one ticket apart)."""
+        if member not in self.known[i]:
+            return
+        c = self.stores[i]
+        if not tickets.list_tickets(c.ctx, member=member):
+            tickets.open_ticket(c.ctx, c.cashier, member, kind="feedback", subject="反馈")
+        for n, step in enumerate(steps):
+            k = (i, j)[n % 2]
+            if member not in self.known[k]:
+                continue
+            s, boss = self.stores[k], self.bosses[k]
+            held = tickets.list_tickets(s.ctx, member=member)
+            if step == "open" or not held:
+                tickets.open_ticket(s.ctx, s.cashier, member, kind="complaint", subject="投诉")
+                continue
+            change: dict[str, object] = {
+                "start": {"status": "in_progress"},
+                "resolve": {"status": "resolved", "resolution": f"处理 {s.store_code}"},
+                "close": {"status": "closed"},
+                "reopen": {"status": "in_progress", "note": "重新打开"},
+                "note": {"note": f"跟进 {s.store_code}"},
+                "score": {"satisfaction": 3 + k % 3},
+            }[step]
+            with contextlib.suppress(CounterError):  # a move not allowed from here: refused
+                tickets.update_ticket(s.ctx, boss, held[-1].number, **change)
 
     @rule(member=members, i=STORES, yuan=st.integers(1, 800))
     def top_up(self, member: str, i: int, yuan: int) -> None:
@@ -895,6 +929,33 @@ class SyncMachine(RuleBasedStateMachine):
                 ).all()
             held = {(m, code, bool(on), h) for m, code, on, h in rows}
             assert held == {r for r in hq_tags if r[0] in scope[i]}, c.store_code
+        with self.hq.engine.connect() as conn:  # each copy holds HQ's tickets, newest writes
+            tk, te = ticket_tables.ticket.c, ticket_tables.ticket_entry.c
+            hq_tickets = set(
+                conn.execute(
+                    select(
+                        tk.member_id,
+                        tk.ticket_id,
+                        tk.status,
+                        tk.assignee,
+                        tk.resolution,
+                        tk.satisfaction,
+                    )
+                )
+            )
+            hq_entries = set(conn.execute(select(tk.member_id, te.entry_id)
+                                          .join(ticket_tables.ticket,
+                                                tk.ticket_id == te.ticket_id)))  # fmt: skip
+        for i, c in enumerate(self.stores):
+            with c.ctx.reader() as uow:
+                rows = uow.session.execute(text(
+                    "SELECT member_id, id, status, assignee, resolution, satisfaction "
+                    "FROM ticket")).all()  # fmt: skip
+                entries = uow.session.execute(text(
+                    "SELECT t.member_id, e.id FROM ticket_entry e "
+                    "JOIN ticket t ON t.id = e.ticket_id")).all()  # fmt: skip
+            assert {tuple(r) for r in rows} == {r for r in hq_tickets if r[0] in scope[i]}
+            assert {tuple(r) for r in entries} == {r for r in hq_entries if r[0] in scope[i]}
         for i, c in enumerate(self.stores):  # each copy holds HQ's count-card rows of its scope
             with c.ctx.reader() as uow:
                 # (a copy of a card given to a member this store does not hold is done)

@@ -52,6 +52,8 @@ ACTIONS: dict[str, str] = {
     "coupon.issue": QT_TRANSLATE_NOOP("audit", "发放优惠券"),
     "tag.save": QT_TRANSLATE_NOOP("audit", "保存会员标签"),
     "member.tag_set": QT_TRANSLATE_NOOP("audit", "设置会员标签"),
+    "ticket.open": QT_TRANSLATE_NOOP("audit", "开服务工单"),
+    "ticket.update": QT_TRANSLATE_NOOP("audit", "处理服务工单"),
     "coupon.void": QT_TRANSLATE_NOOP("audit", "作废优惠券"),
     "countcard.expire": QT_TRANSLATE_NOOP("audit", "次卡过期"),
     "category.add": QT_TRANSLATE_NOOP("audit", "新增商品分类"),
@@ -100,6 +102,7 @@ ENTITIES: dict[str, str] = {
     "countcard_product": QT_TRANSLATE_NOOP("audit", "次卡产品"),
     "coupon_template": QT_TRANSLATE_NOOP("audit", "优惠券模板"),
     "tag": QT_TRANSLATE_NOOP("audit", "会员标签"),
+    "ticket": QT_TRANSLATE_NOOP("audit", "服务工单"),
     "coupon": QT_TRANSLATE_NOOP("audit", "优惠券"),
 }
 
