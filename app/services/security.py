@@ -62,6 +62,8 @@ class Permission(StrEnum):
     # define the chain's tags.
     TAG_SET = "tag.set"
     TAG_EDIT = "tag.edit"
+    # The consent ledger: record a member's consent granted or withdrawn.
+    CONSENT_SET = "consent.set"
     COUPON_VOID = "coupon.void"
 
 
@@ -76,6 +78,7 @@ _CASHIER = {
     Permission.CARD_FREEZE,
     Permission.SHIFT,
     Permission.TAG_SET,
+    Permission.CONSENT_SET,
     # A cashier may start these; each one still needs a manager's approval.
     Permission.REFUND,
     Permission.STORED_VALUE_ADJUST,
