@@ -17,7 +17,7 @@ from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 from app.domain.events import Effects, effects, final_tier
 from app.domain.hlc import newer
 from app.domain.text import refused_chars
-from server import countcards, coupons, tags
+from server import consent, countcards, coupons, tags
 from server import tables as t
 from server.errors import HQError
 
@@ -220,6 +220,8 @@ def apply_event(
         )
     if event_type in tags.EVENT_TYPES:  # member tags' own tables (server.tags)
         tags.apply(conn, event_type, payload, store_code or "", now)
+    if event_type in consent.EVENT_TYPES:  # the consent ledger's own table (server.consent)
+        consent.apply(conn, payload, now)
     if coupons.touches(event_type, payload):  # coupons' own tables (server.coupons)
         coupons.apply(conn, event_type, payload, event_id=event_id, device_id=device_id,
                       store_code=store_code, now=now)  # fmt: skip

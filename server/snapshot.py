@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, or_, select
 
 from app.domain.window import CARRIED, carried_ids, window_start_at
-from server import catalogue, countcards, coupons, redact, streams, tags
+from server import catalogue, consent, countcards, coupons, redact, streams, tags
 from server import tables as t
 
 PAGE = 500  # members read (and written as lines) at a time
@@ -140,6 +140,9 @@ def members(
         held = coupons.coupons_of(conn, member_id)  # and their coupons
         if held:
             out[-1]["coupons"] = held
+        entries = consent.of_member(conn, member_id)  # and their consent ledger
+        if entries:
+            out[-1]["consent"] = entries
     return out
 
 

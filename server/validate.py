@@ -50,7 +50,7 @@ from app.domain.rules import Rules, default_rules
 from app.domain.sale import payment_parts, priced_again
 from app.domain.text import refused_chars
 from app.services.security import APPROVER_ROLES, ROLE_PERMISSIONS, Permission, Role
-from server import countcards, coupons, sale_refunds, tags
+from server import consent, consent_tables, countcards, coupons, sale_refunds, tags
 from server import schemas as s
 from server import tables as t
 
@@ -113,6 +113,9 @@ POLICY: dict[str, tuple[Permission | None, bool, bool]] = {
     # store's that made it.
     "tag.saved": (Permission.TAG_EDIT, False, False),
     "member.tag_set": (Permission.TAG_SET, False, False),
+    # The consent ledger (server.consent): a store records consent of the members it serves.
+    "consent.granted": (Permission.CONSENT_SET, False, False),
+    "consent.withdrawn": (Permission.CONSENT_SET, False, False),
     # Coupons (server.coupons): as the counter requires (app.services.coupons).
     "coupon.template_saved": (Permission.RULES_EDIT, False, False),
     "coupon.issued": (Permission.MEMBER_REGISTER, False, False),
@@ -1354,6 +1357,26 @@ def _coupon(batch: Batch, ev: s.Envelope, _member: Any, _seq: int) -> None:
         raise Refused(exc.code, **exc.params) from None
 
 
+def _consent(batch: Batch, ev: s.ConsentChanged, member: Any, _seq: int) -> None:
+    """The member's own entry, of this store, by the event's staff member, a known wording."""
+    event_type = "consent.granted" if isinstance(ev, s.ConsentGranted) else "consent.withdrawn"
+    try:
+        consent.check(
+            batch.conn,
+            event_type,
+            member,
+            ev.entry.model_dump(),
+            member_id=ev.member_id,
+            store_code=batch.store_code,
+            staff_no=ev.staff_no,
+        )
+    except consent.ConsentRefused as exc:
+        raise Refused(exc.code, **exc.params) from None
+    ct = consent_tables.consent_entry
+    batch.fresh("consent_entry", ct, ct.c.entry_id, [ev.entry.entry_id])
+    batch.ids.add(ev.entry.entry_id)
+
+
 _CHECKS: dict[type[s.Envelope], Any] = {
     s.Registered: _registered,
     s.Imported: _imported,
@@ -1386,5 +1409,7 @@ _CHECKS: dict[type[s.Envelope], Any] = {
     **dict.fromkeys(s.COUNTCARD_SCHEMAS.values(), _countcard),
     s.TagSaved: _tag_saved,
     s.MemberTagSet: _member_tag_set,
+    s.ConsentGranted: _consent,
+    s.ConsentWithdrawn: _consent,
     **dict.fromkeys(s.COUPON_SCHEMAS.values(), _coupon),
 }

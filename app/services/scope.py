@@ -41,7 +41,14 @@ from app.persistence.tables import (
     Txn,
 )
 from app.persistence.uow import UnitOfWork
-from app.services import countcard_products, countcard_sync, coupon_sync, foreign, tags
+from app.services import (
+    consent,
+    countcard_products,
+    countcard_sync,
+    coupon_sync,
+    foreign,
+    tags,
+)
 from app.services.catalogue import apply_catalogue
 from app.services.context import CounterContext
 from app.services.recording import record
@@ -106,6 +113,7 @@ def apply_members(ctx: CounterContext, uow: UnitOfWork, lines: list[dict[str, An
                 if line.get("tags"):  # its manual tags, on or off, with their clocks
                     flags = {c: (bool(p), str(h)) for c, (p, h) in line["tags"].items()}
                     tags.apply_member_tags(ctx, uow, line["member"]["id"], flags)
+                consent.apply_entries(ctx, uow, line.get("consent") or [])  # their ledger
                 coupon_sync.apply_snapshot(ctx, uow, line)
         except CounterError as exc:
             # One member this counter cannot take (a clash with data here): the others go
