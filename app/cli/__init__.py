@@ -112,12 +112,13 @@ def main(
         return (start or _run_demo)(data_dir, args)
 
     from app.cli import catalogue, countcards, coupons, held, manager, refund, render, sale, tags
+    from app.cli import consent as consent_cli
     from app.cli.commands import HANDLERS, NO_ACTOR, NO_STORE
 
     handlers: dict[Key, Handler] = {**HANDLERS, **catalogue.HANDLERS, **held.HANDLERS,
                                     **sale.HANDLERS, **countcards.HANDLERS,
                                     **refund.HANDLERS, **coupons.HANDLERS,
-                                    **tags.HANDLERS}  # fmt: skip
+                                    **tags.HANDLERS, **consent_cli.HANDLERS}  # fmt: skip
     no_actor, no_store = set(NO_ACTOR), set(NO_STORE)
     renderers = {
         **render.TEXT_RENDERERS,
@@ -129,6 +130,7 @@ def main(
         **refund.TEXT_RENDERERS,
         **coupons.TEXT_RENDERERS,
         **tags.TEXT_RENDERERS,
+        **consent_cli.TEXT_RENDERERS,
     }
     for ext in extensions:
         handlers.update(ext.handlers)
