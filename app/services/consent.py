@@ -126,12 +126,12 @@ def write_entry(
         source=source,
         hlc=_stamp(ctx, uow),
     )
+    held = current(consent_store.of_member(uow, member.id)).get((member.id, purpose, channel))
+    prior = state_of(held)
     consent_store.add(uow, entry)
-    before = _states(consent_store.of_member(uow, member.id), member.id)
-    prior = next(s for s in before if (s.purpose, s.channel) == (purpose, channel))
     record(ctx, uow, actor, action="consent.grant" if granted else "consent.withdraw",
            entity="member", entity_id=member.id,
-           before={"purpose": purpose, "channel": channel, "state": prior.state},
+           before={"purpose": purpose, "channel": channel, "state": prior},
            after={"purpose": purpose, "channel": channel, "granted": granted,
                   "wording_version": wording.version, "source": source},
            event_type=GRANTED_EVENT if granted else WITHDRAWN_EVENT,

@@ -70,8 +70,10 @@ def test_grant_and_withdraw_with_their_events_and_audit(ctx, cashier, register,
     assert all(p["member_id"] == m.member_id == p["entry"]["member_id"] for _, p in events)
     stamps = [p["entry"]["hlc"] for _, p in events]
     assert stamps == sorted(stamps) and len(set(stamps)) == 3
-    audit = query(ctx, "SELECT action FROM audit_log WHERE action LIKE 'consent.%'")
-    assert [a for (a,) in audit] == ["consent.grant", "consent.withdraw", "consent.grant"]
+    audit = query(ctx, "SELECT action, before FROM audit_log WHERE action LIKE 'consent.%'")
+    assert [a for a, _ in audit] == ["consent.grant", "consent.withdraw", "consent.grant"]
+    # Each entry says what the state was before it.
+    assert [json.loads(b)["state"] for _, b in audit] == ["none", "granted", "none"]
     # The ledger only grows: every entry kept, oldest first.
     hist = consent.history(ctx, PHONE)
     assert [(e.purpose, e.granted) for e in hist] == [("marketing", True), ("marketing", False),
