@@ -6,7 +6,7 @@ reached by the keyboard."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from app.domain.consent import WORDINGS
 from app.services import consent
@@ -25,6 +25,7 @@ def test_ctrl_m_grants_and_withdraws_and_the_panel_shows_it(
     qtbot, window, ctx, cashier, register
 ) -> None:
     m = register(name="同意客", phone=PHONE)
+    window.resize(1024, 768)
     sign_in(qtbot, window)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.counter, timeout=5000)
     counter = window.counter
@@ -32,6 +33,10 @@ def test_ctrl_m_grants_and_withdraws_and_the_panel_shows_it(
     qtbot.waitUntil(lambda: "营销短信: 未同意" in counter.panel.consent.text(), timeout=5000)
     assert counter.panel.consent_button.isVisible()
     assert counter.panel.consent_button.minimumHeight() >= 44
+    idle(qtbot, window)
+    for b in (counter.panel.consent_button, counter.panel.tags_button):  # fits 1024×768
+        right = b.mapTo(window, QPoint(b.width(), b.height()))
+        assert right.x() <= window.width() and right.y() <= window.height(), b.text()
 
     def grant(d) -> None:
         assert isinstance(d, ConsentDialog)
@@ -42,6 +47,8 @@ def test_ctrl_m_grants_and_withdraws_and_the_panel_shows_it(
         assert all(b.minimumHeight() >= 44 for b in d.buttons.values())
         assert d.confirm_button.minimumHeight() >= 44
         assert "未同意" in d.buttons["sms"].text()
+        hint = d.sizeHint()
+        assert hint.width() <= 1024 and hint.height() <= 768, hint
         save_screenshot(d, "consent-dialog")
         qtbot.keyClick(d, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: not d.isVisible(), timeout=5000)
