@@ -17,7 +17,7 @@ from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 from app.domain.events import Effects, effects, final_tier
 from app.domain.hlc import newer
 from app.domain.text import refused_chars
-from server import countcards, coupons, tags, tickets
+from server import consent, countcards, coupons, tags, tickets
 from server import tables as t
 from server.errors import HQError
 
@@ -222,6 +222,8 @@ def apply_event(
         tags.apply(conn, event_type, payload, store_code or "", now)
     if event_type in tickets.EVENT_TYPES:  # service tickets' own tables (server.tickets)
         tickets.apply(conn, event_type, payload, event_id, now)
+    if event_type in consent.EVENT_TYPES:  # the consent ledger's own table (server.consent)
+        consent.apply(conn, payload, now)
     if coupons.touches(event_type, payload):  # coupons' own tables (server.coupons)
         coupons.apply(conn, event_type, payload, event_id=event_id, device_id=device_id,
                       store_code=store_code, now=now)  # fmt: skip

@@ -767,6 +767,40 @@ TICKET_SCHEMAS: dict[str, type[Envelope]] = {
 }
 
 
+# -- the consent ledger (app.services.consent); the entry checked again by server.consent ---
+class ConsentEntryWire(_Strict):
+    entry_id: Id
+    member_id: Id
+    purpose: Annotated[str, StringConstraints(min_length=1, max_length=16)]
+    channel: Annotated[str, StringConstraints(min_length=1, max_length=8)]
+    granted: bool
+    wording_version: Annotated[str, StringConstraints(min_length=1, max_length=24)]
+    at: Stamp
+    store_code: Code
+    staff_no: StaffNo | None
+    source: Annotated[str, StringConstraints(min_length=1, max_length=16)]
+    hlc: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class ConsentChanged(Envelope):
+    member_id: Id
+    entry: ConsentEntryWire
+
+
+class ConsentGranted(ConsentChanged):
+    pass
+
+
+class ConsentWithdrawn(ConsentChanged):
+    pass
+
+
+CONSENT_SCHEMAS: dict[str, type[Envelope]] = {
+    "consent.granted": ConsentGranted,
+    "consent.withdrawn": ConsentWithdrawn,
+}
+
+
 SCHEMAS: dict[str, type[Envelope]] = {
     "member.registered": Registered,
     "member.imported": Imported,
@@ -801,6 +835,7 @@ SCHEMAS: dict[str, type[Envelope]] = {
     **COUNTCARD_SCHEMAS,
     **TAG_SCHEMAS,
     **TICKET_SCHEMAS,
+    **CONSENT_SCHEMAS,
     **COUPON_SCHEMAS,
 }
 

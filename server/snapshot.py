@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, or_, select
 
 from app.domain.window import CARRIED, carried_ids, window_start_at
-from server import catalogue, countcards, coupons, redact, streams, tags, tickets
+from server import catalogue, consent, countcards, coupons, redact, streams, tags, tickets
 from server import tables as t
 
 PAGE = 500  # members read (and written as lines) at a time
@@ -143,6 +143,9 @@ def members(
         opened = tickets.of_member(conn, member_id)  # and their service tickets
         if opened:
             out[-1]["tickets"] = opened
+        entries = consent.of_member(conn, member_id)  # and their consent ledger
+        if entries:
+            out[-1]["consent"] = entries
     return out
 
 

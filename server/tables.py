@@ -393,6 +393,7 @@ item_barcode = Table(
 )
 
 # Count cards (h0013) live in their own module; importing it puts them in the metadata.
+from server import consent_tables as _consent_tables  # noqa: E402, F401  (consent, h0019)
 from server import countcard_tables as _countcard_tables  # noqa: E402, F401
 
 # Coupons (h0016) too.

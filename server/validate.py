@@ -56,7 +56,15 @@ from app.services.security import (
     Permission,
     Role,
 )
-from server import countcards, coupons, sale_refunds, tags, tickets
+from server import (
+    consent,
+    consent_tables,
+    countcards,
+    coupons,
+    sale_refunds,
+    tags,
+    tickets,
+)
 from server import schemas as s
 from server import tables as t
 
@@ -119,6 +127,9 @@ POLICY: dict[str, tuple[Permission | None, bool, bool]] = {
     # store's that made it.
     "tag.saved": (Permission.TAG_EDIT, False, False),
     "member.tag_set": (Permission.TAG_SET, False, False),
+    # The consent ledger (server.consent): a store records consent of the members it serves.
+    "consent.granted": (Permission.CONSENT_SET, False, False),
+    "consent.withdrawn": (Permission.CONSENT_SET, False, False),
     # Coupons (server.coupons): as the counter requires (app.services.coupons).
     "coupon.template_saved": (Permission.COUPON_TEMPLATE_EDIT, False, False),
     "coupon.issued": (Permission.COUPON_ISSUE, False, False),
@@ -1382,6 +1393,26 @@ def _ticket_updated(batch: Batch, ev: s.TicketUpdated, member: Any, _seq: int) -
         raise Refused(exc.code, **exc.params) from None
 
 
+def _consent(batch: Batch, ev: s.ConsentChanged, member: Any, _seq: int) -> None:
+    """The member's own entry, of this store, by the event's staff member, a known wording."""
+    event_type = "consent.granted" if isinstance(ev, s.ConsentGranted) else "consent.withdrawn"
+    try:
+        consent.check(
+            batch.conn,
+            event_type,
+            member,
+            ev.entry.model_dump(),
+            member_id=ev.member_id,
+            store_code=batch.store_code,
+            staff_no=ev.staff_no,
+        )
+    except consent.ConsentRefused as exc:
+        raise Refused(exc.code, **exc.params) from None
+    ct = consent_tables.consent_entry
+    batch.fresh("consent_entry", ct, ct.c.entry_id, [ev.entry.entry_id])
+    batch.ids.add(ev.entry.entry_id)
+
+
 _CHECKS: dict[type[s.Envelope], Any] = {
     s.Registered: _registered,
     s.Imported: _imported,
@@ -1414,6 +1445,8 @@ _CHECKS: dict[type[s.Envelope], Any] = {
     **dict.fromkeys(s.COUNTCARD_SCHEMAS.values(), _countcard),
     s.TagSaved: _tag_saved,
     s.MemberTagSet: _member_tag_set,
+    s.ConsentGranted: _consent,
+    s.ConsentWithdrawn: _consent,
     **dict.fromkeys(s.COUPON_SCHEMAS.values(), _coupon),
     s.TicketOpened: _ticket_opened,
     s.TicketUpdated: _ticket_updated,

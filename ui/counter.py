@@ -25,7 +25,7 @@ from app.domain.money import format_cny
 from app.domain.phone import looks_like_phone
 from app.domain.window import window_start
 from app.ports import CustomerDisplay
-from app.services import countcards, partial_refunds, tags, tickets, walk_in_refunds
+from app.services import consent, countcards, partial_refunds, tags, tickets, walk_in_refunds
 from app.services.cart_quote import has_catalogue
 from app.services.coupon_cart import CartCoupon, cart_wallet
 from app.services.history import (
@@ -50,6 +50,7 @@ from ui.dialogs.base import run_modal
 from ui.dialogs.card_ops import CardOpsDialog
 from ui.dialogs.cart import CartDialog
 from ui.dialogs.checkout import CheckoutDialog
+from ui.dialogs.consent import ConsentDialog
 from ui.dialogs.countcard import CountCardDialog
 from ui.dialogs.line_refund import AmountRefundDialog, LineRefundDialog, SaleNumberDialog
 from ui.dialogs.older_history import OlderHistoryDialog
@@ -153,6 +154,7 @@ class CounterScreen(QWidget):
         self.panel.count_cards_wanted.connect(self.count_cards_dialog)
         self.panel.tags_wanted.connect(self.tags_dialog)
         self.panel.tickets_wanted.connect(self.tickets_dialog)
+        self.panel.consent_wanted.connect(self.consent_dialog)
         self.pages.addWidget(self.panel)
         main.addWidget(self.pages, 1)
         self.last_txn_id: str | None = None
@@ -209,6 +211,9 @@ class CounterScreen(QWidget):
         tickets_key = QShortcut(QKeySequence("Ctrl+K"), self)
         tickets_key.setContext(Qt.ShortcutContext.WindowShortcut)
         tickets_key.activated.connect(self.tickets_dialog)
+        consent_key = QShortcut(QKeySequence("Ctrl+M"), self)
+        consent_key.setContext(Qt.ShortcutContext.WindowShortcut)
+        consent_key.activated.connect(self.consent_dialog)
         count_cards_key = QShortcut(QKeySequence("F11"), self)
         count_cards_key.setContext(Qt.ShortcutContext.WindowShortcut)
         count_cards_key.activated.connect(self.count_cards_dialog)
@@ -274,6 +279,8 @@ class CounterScreen(QWidget):
         self.register_found.setEnabled(self._may("register"))
         self.panel.count_cards_button.setEnabled(self._may("checkout"))
         self.panel.tags_button.setEnabled(self._may("tags"))
+        self.panel.tickets_button.setEnabled(self._may("tickets"))
+        self.panel.consent_button.setEnabled(self._may("consent"))
 
     def focus_scan(self) -> None:
         self.scan_box.setFocus()
@@ -442,6 +449,12 @@ class CounterScreen(QWidget):
         ).success(self._tags_loaded).run()
         self.panel.show_open_tickets(0)  # the last member's count goes at once
         self._load_open_tickets(member_id)
+        Op(
+            self.session.tasks,
+            lambda: (member_id, consent.current_consent(ctx, member_id)),
+            owner=self,
+            read=True,
+        ).success(self._consent_loaded).run()
         self.panel.show_coupons([])
         Op(
             self.session.tasks,
@@ -468,6 +481,11 @@ class CounterScreen(QWidget):
         member_id, found = loaded
         if self.member is not None and self.member.member_id == member_id:
             self.panel.show_member_tags(found)
+
+    def _consent_loaded(self, loaded: tuple[str, list[consent.ConsentState]]) -> None:
+        member_id, found = loaded
+        if self.member is not None and self.member.member_id == member_id:
+            self.panel.show_consent(found)
 
     def _coupons_loaded(self, member_id: str, found: list[CartCoupon]) -> None:
         if self.member is not None and self.member.member_id == member_id:
@@ -792,7 +810,7 @@ class CounterScreen(QWidget):
 
     def tickets_dialog(self) -> None:
         """Ctrl+K: the member's service tickets, and a new one opened."""
-        if self.member is None or self.member.status != "active":
+        if self.member is None or self.member.status != "active" or not self._may("tickets"):
             return
         member = self.member
         opened = TicketDialog.ask(self, self.session, member)
@@ -800,6 +818,21 @@ class CounterScreen(QWidget):
             self.say(self.tr("已为 {0} 开工单 {1}").format(member.name, opened.number))
             if self.member is not None and self.member.member_id == member.member_id:
                 self._load_open_tickets(member.member_id)
+
+    def consent_dialog(self) -> None:
+        """Ctrl+M: record the member's marketing consent, or its withdrawal, per channel."""
+        if self.member is None or self.member.status != "active" or not self._may("consent"):
+            return
+        member = self.member
+        done = ConsentDialog.ask(self, self.session, member)
+        if done is not None:
+            self.say(self.tr("已记录 {0} 的营销同意").format(member.name) if done.granted
+                     else self.tr("已撤回 {0} 的营销同意").format(member.name))  # fmt: skip
+            if self.member is not None and self.member.member_id == member.member_id:
+                ctx, member_id = self.session.ctx, member.member_id
+                Op(self.session.tasks,
+                   lambda: (member_id, consent.current_consent(ctx, member_id)),
+                   owner=self, read=True).success(self._consent_loaded).run()  # fmt: skip
         self.focus_scan()
 
     def payment_password(self) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.money import format_cny
 from app.domain.window import window_start
+from app.services.consent import ConsentState
 from app.services.countcards import CardView
 from app.services.coupon_cart import CartCoupon
 from app.services.history import Cursor, HistoryPage, MemberHistory, Tab
@@ -54,6 +55,7 @@ class MemberPanel(QWidget):
     count_cards_wanted = Signal()  # the count-card dialog (F11) for the member on screen
     tags_wanted = Signal()  # the member's tags (Ctrl+T)
     tickets_wanted = Signal()  # the member's service tickets (Ctrl+K)
+    consent_wanted = Signal()  # the member's marketing consent (Ctrl+M)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -138,8 +140,20 @@ class MemberPanel(QWidget):
         self.tickets_button.clicked.connect(self.tickets_wanted)
         self.tickets_button.hide()
         self.open_tickets = 0  # the member's tickets still open, on the button
+        # The member's marketing consent (app.services.consent): 营销短信 已同意 / 未同意 / 已撤回.
+        self.consent = _label("", "caption", head)
+        self.consent.hide()
+        self.consent_button = QPushButton(self.tr("营销同意 (Ctrl+M)"), head)
+        self.consent_button.setMinimumHeight(44)
+        self.consent_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.consent_button.clicked.connect(self.consent_wanted)
+        self.consent_button.hide()
+        left = QVBoxLayout()
+        left.addWidget(self.count_cards)
+        left.addWidget(self.consent)
         cards_row = QHBoxLayout()
-        cards_row.addWidget(self.count_cards, 1)
+        cards_row.addLayout(left, 1)
+        cards_row.addWidget(self.consent_button, 0, Qt.AlignmentFlag.AlignTop)
         cards_row.addWidget(self.tags_button, 0, Qt.AlignmentFlag.AlignTop)
         cards_row.addWidget(self.tickets_button, 0, Qt.AlignmentFlag.AlignTop)
         cards_row.addWidget(self.count_cards_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -229,6 +243,7 @@ class MemberPanel(QWidget):
         self.count_cards_button.setVisible(view.status == "active")
         self.tags_button.setVisible(view.status == "active")
         self.tickets_button.setVisible(view.status == "active")
+        self.consent_button.setVisible(view.status == "active")
         # Another store's member this counter does not hold: what it has may be old (the
         # line above the panel says so); the figures are greyed, not shown as the truth.
         stale = not view.held
@@ -327,6 +342,22 @@ class MemberPanel(QWidget):
         self._member_tags = list(tags)
         self._draw_tags()
 
+    def show_consent(self, states: Sequence[ConsentState]) -> None:
+        """The member's marketing consent per channel (app.services.consent): SMS always,
+        the other channels once something was recorded for them."""
+        names = {"sms": self.tr("营销短信"), "wechat": self.tr("营销微信"),
+                 "email": self.tr("营销邮件")}  # fmt: skip
+        words = {"granted": self.tr("已同意"), "withdrawn": self.tr("已撤回"),
+                 "none": self.tr("未同意")}  # fmt: skip
+        parts = []
+        for s in states:
+            if s.purpose != "marketing" or (s.channel != "sms" and s.entry is None):
+                continue
+            when = f" {s.entry.at[:10]}" if s.entry is not None else ""
+            parts.append(f"{names[s.channel]}: {words[s.state]}{when}")
+        self.consent.setText(" · ".join(parts))
+        self.consent.setVisible(bool(parts))
+
     def _draw_tags(self) -> None:
         while self.tags.count():
             item = self.tags.takeAt(0)
@@ -393,6 +424,9 @@ class MemberPanel(QWidget):
         self.tags_button.hide()
         self.tickets_button.hide()
         self.show_open_tickets(0)
+        self.consent_button.hide()
+        self.consent.clear()
+        self.consent.hide()
         self.show_coupons([])
         self.older.hide()
         for model in self.models.values():

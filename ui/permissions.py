@@ -17,6 +17,8 @@ ACTION_PERMISSIONS: dict[str, Permission] = {
     "refund": Permission.REFUND,
     "password": Permission.MEMBER_SET_PASSWORD,
     "tags": Permission.TAG_SET,
+    "tickets": Permission.TICKET_OPEN,
+    "consent": Permission.CONSENT_SET,
 }
 
 # The manager's menu (F10) shows the entries the staff's role allows: these.

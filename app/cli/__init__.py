@@ -123,12 +123,14 @@ def main(
         tags,
         tickets,
     )
+    from app.cli import consent as consent_cli
     from app.cli.commands import HANDLERS, NO_ACTOR, NO_STORE
 
     handlers: dict[Key, Handler] = {**HANDLERS, **catalogue.HANDLERS, **held.HANDLERS,
                                     **sale.HANDLERS, **countcards.HANDLERS,
                                     **refund.HANDLERS, **coupons.HANDLERS,
-                                    **tags.HANDLERS, **tickets.HANDLERS}  # fmt: skip
+                                    **tags.HANDLERS, **tickets.HANDLERS,
+                                    **consent_cli.HANDLERS}  # fmt: skip
     no_actor, no_store = set(NO_ACTOR), set(NO_STORE)
     renderers = {
         **render.TEXT_RENDERERS,
@@ -141,6 +143,7 @@ def main(
         **coupons.TEXT_RENDERERS,
         **tags.TEXT_RENDERERS,
         **tickets.TEXT_RENDERERS,
+        **consent_cli.TEXT_RENDERERS,
     }
     for ext in extensions:
         handlers.update(ext.handlers)

@@ -95,6 +95,8 @@ def member_register(ctx: CounterContext, actor: Actor, args: argparse.Namespace)
             referrer=args.referrer,
             source=args.source,
             card_no=args.card,
+            marketing_consent=args.marketing_consent is not None,
+            marketing_channel=args.marketing_consent or "sms",
         ),
     )
     return render.member(view)

@@ -121,6 +121,9 @@ def build_parser() -> Parser:
     p.add_argument("--source")
     p.add_argument("--card", metavar="CARD_NO", help="a scanned physical card (default: generate)")
     p.add_argument("--consent", action="store_true", help="the member agreed to the privacy policy")
+    p.add_argument("--marketing-consent", metavar="CHANNEL", nargs="?", const="sms",
+                   choices=("sms", "wechat", "email"),
+                   help="also agreed to marketing (its own opt-in; default sms)")  # fmt: skip
     p = member.add_parser("show")
     p.add_argument("query", help="card number, phone or QR payload")
     p = member.add_parser("find")
@@ -214,6 +217,9 @@ def build_parser() -> Parser:
     from app.cli.ticket_parser import add_parsers as add_ticket_parsers
 
     add_ticket_parsers(sub, Parser)
+    from app.cli.consent_parser import add_parsers as add_consent_parsers
+
+    add_consent_parsers(sub, Parser)
 
     p = sub.add_parser("backup", help="consistent, checked copy of the database")
     p.add_argument("path", nargs="?", help="a new file (default: the backup folder)")

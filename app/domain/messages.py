@@ -14,6 +14,7 @@ from typing import Any
 
 from app.domain.catalogue_messages import CATALOGUE_MESSAGES
 from app.domain.chain_sale_messages import CHAIN_SALE_MESSAGES
+from app.domain.consent_messages import CONSENT_MESSAGES
 from app.domain.coupon_messages import COUPON_MESSAGES
 from app.domain.held_messages import HELD_MESSAGES
 from app.domain.refund_messages import REFUND_MESSAGES
@@ -974,6 +975,7 @@ MESSAGES.update(HELD_MESSAGES)
 MESSAGES.update(COUPON_MESSAGES)
 MESSAGES.update(TAG_MESSAGES)  # member tags (app.services.tags)
 MESSAGES.update(TICKET_MESSAGES)  # service tickets (app.services.tickets)
+MESSAGES.update(CONSENT_MESSAGES)  # the consent ledger (app.services.consent)
 MESSAGES.update(SALE_MESSAGES)  # cart and walk-in sales (app.services.sale)
 MESSAGES.update(REFUND_MESSAGES)  # partial refunds (app.services.partial_refunds)
 MESSAGES.update(CHAIN_SALE_MESSAGES)  # another store's sale refunded here (chain_sales)

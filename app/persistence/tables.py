@@ -477,6 +477,7 @@ class HistoryGate(Base):
 # The catalogue's tables live in their own module (migration 0015); importing it here puts
 # them in Base.metadata wherever the tables are.
 from app.persistence import catalogue_tables as _catalogue_tables  # noqa: E402, F401
+from app.persistence import consent_tables as _consent_tables  # noqa: E402, F401  (migration 0027)
 
 # Count cards (migration 0018), likewise.
 from app.persistence import countcard_tables as _countcard_tables  # noqa: E402, F401

@@ -8,13 +8,14 @@ import unicodedata
 from dataclasses import dataclass
 
 from app.domain.cards import generate_card_no, normalise_card_no
+from app.domain.consent import MARKETING, REGISTRATION, check_channel
 from app.domain.errors import AuthenticationError, RuleError, ValidationError
 from app.domain.ids import uuid7
 from app.domain.phone import mask_phone, normalise_phone
 from app.domain.text import check_text
 from app.persistence.tables import Card, Member, MemberSearchKey, Txn
 from app.persistence.uow import UnitOfWork
-from app.services import coupon_rules
+from app.services import consent, coupon_rules
 from app.services.context import CounterContext, load_rules
 from app.services.hashing import normalise_secret
 from app.services.home import ensure_home_member
@@ -41,6 +42,10 @@ class Registration:
     referrer: str | None = None  # phone or card number of the referring member
     source: str | None = None  # channel: counter, wechat, referral, import, ...
     card_no: str | None = None  # a scanned physical card; None generates one
+    # Marketing consent is its own opt-in, apart from the registration's consent: when
+    # ticked, the registration also records a grant (source registration) on this channel.
+    marketing_consent: bool = False
+    marketing_channel: str = "sms"
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,8 @@ def unique_card_no(uow: UnitOfWork) -> str:
 def register_member(ctx: CounterContext, actor: Actor, reg: Registration) -> MemberView:
     """Register a member with a card (scanned or generated); one transaction."""
     require(actor, Permission.MEMBER_REGISTER)
+    if reg.marketing_consent:
+        check_channel(reg.marketing_channel)
     with ctx.uow() as uow:
         rules = load_rules(uow)
         data = clean_registration(reg, ctx.business_date(uow))
@@ -209,6 +216,10 @@ def register_member(ctx: CounterContext, actor: Actor, reg: Registration) -> Mem
                 "card": {"card_id": card.id, "card_no": card.card_no},
             },
         )
+        if reg.marketing_consent:  # its own ledger entry and event (app.services.consent)
+            consent.write_entry(ctx, uow, actor, member, purpose=MARKETING,
+                                channel=reg.marketing_channel, granted=True,
+                                source=REGISTRATION)  # fmt: skip
         coupon_rules.on_registration(ctx, uow, actor, member)  # 新人券
         view = member_view(ctx, uow, member, actor)
         uow.commit()

@@ -34,6 +34,7 @@ from app.persistence.tables import (
 from app.persistence.uow import UnitOfWork
 from app.services import (
     chain_sales,
+    consent,
     countcard_products,
     countcard_sync,
     coupon_sync,
@@ -224,6 +225,7 @@ def _apply_event(ctx: CounterContext, uow: UnitOfWork, state: Any, body: dict[st
     countcard_sync.apply_pulled(ctx, uow, body)  # a count card's rows (its own module)
     coupon_sync.apply_pulled(ctx, uow, body)  # a coupon's rows (its own module)
     tickets.apply_pulled(ctx, uow, body)  # a service ticket's rows (its own module)
+    consent.apply_pulled(ctx, uow, body)  # a consent entry (app.services.consent)
 
 
 def _register(ctx: CounterContext, uow: UnitOfWork, eff: Effects) -> None:

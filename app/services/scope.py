@@ -41,7 +41,15 @@ from app.persistence.tables import (
     Txn,
 )
 from app.persistence.uow import UnitOfWork
-from app.services import countcard_products, countcard_sync, coupon_sync, foreign, tags, tickets
+from app.services import (
+    consent,
+    countcard_products,
+    countcard_sync,
+    coupon_sync,
+    foreign,
+    tags,
+    tickets,
+)
 from app.services.catalogue import apply_catalogue
 from app.services.context import CounterContext
 from app.services.recording import record
@@ -106,6 +114,7 @@ def apply_members(ctx: CounterContext, uow: UnitOfWork, lines: list[dict[str, An
                 if line.get("tags"):  # its manual tags, on or off, with their clocks
                     flags = {c: (bool(p), str(h)) for c, (p, h) in line["tags"].items()}
                     tags.apply_member_tags(ctx, uow, line["member"]["id"], flags)
+                consent.apply_entries(ctx, uow, line.get("consent") or [])  # their ledger
                 coupon_sync.apply_snapshot(ctx, uow, line)
                 tickets.apply_snapshot(ctx, uow, line)  # their service tickets
         except CounterError as exc:

@@ -67,6 +67,8 @@ class Permission(StrEnum):
     # define the chain's tags.
     TAG_SET = "tag.set"
     TAG_EDIT = "tag.edit"
+    # The consent ledger: record a member's consent granted or withdrawn.
+    CONSENT_SET = "consent.set"
     COUPON_VOID = "coupon.void"
     COUPON_ISSUE = "coupon.issue"  # give a member a coupon by hand
     COUPON_TEMPLATE_EDIT = "coupon.template"  # define the chain's coupon templates
@@ -90,6 +92,7 @@ _CASHIER = {
     Permission.TAG_SET,
     Permission.COUPON_ISSUE,
     Permission.TICKET_OPEN,
+    Permission.CONSENT_SET,
     # A cashier may start these; each one still needs a manager's approval.
     Permission.REFUND,
     Permission.STORED_VALUE_ADJUST,
@@ -138,6 +141,7 @@ _SERVICE = {
     Permission.TAG_SET,
     Permission.TICKET_OPEN,
     Permission.TICKET_HANDLE,
+    Permission.CONSENT_SET,  # a member's withdrawal taken on the phone
 }
 _FINANCE = {
     Permission.MEMBER_VIEW,

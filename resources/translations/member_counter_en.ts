@@ -626,6 +626,69 @@ Enter on an empty box pays</translation>
     </message>
 </context>
 <context>
+    <name>ConsentDialog</name>
+    <message>
+        <source>营销同意</source>
+        <translation>Marketing consent</translation>
+    </message>
+    <message>
+        <source>{0} 的营销同意</source>
+        <translation>{0}'s marketing consent</translation>
+    </message>
+    <message>
+        <source>正在读取同意记录…</source>
+        <translation>Reading the consent record…</translation>
+    </message>
+    <message>
+        <source>短信</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <source>微信</source>
+        <translation>WeChat</translation>
+    </message>
+    <message>
+        <source>邮件</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <source>已同意</source>
+        <translation>agreed</translation>
+    </message>
+    <message>
+        <source>已撤回</source>
+        <translation>withdrawn</translation>
+    </message>
+    <message>
+        <source>未同意</source>
+        <translation>not agreed</translation>
+    </message>
+    <message>
+        <source>请向会员宣读以下文本;按数字键选择渠道,按 Enter 记录</source>
+        <translation>Read the text below to the member; a number key chooses the channel, Enter records it</translation>
+    </message>
+    <message>
+        <source>同意文本版本 {0}</source>
+        <translation>Consent wording {0}</translation>
+    </message>
+    <message>
+        <source>撤回同意 (Enter)</source>
+        <translation>Withdraw consent (Enter)</translation>
+    </message>
+    <message>
+        <source>会员已同意 (Enter)</source>
+        <translation>Member agrees (Enter)</translation>
+    </message>
+    <message>
+        <source>没有记录同意的权限</source>
+        <translation>You may not record consent</translation>
+    </message>
+    <message>
+        <source>请选择渠道</source>
+        <translation>Choose a channel</translation>
+    </message>
+</context>
+<context>
     <name>CountCardDialog</name>
     <message>
         <source>次卡</source>
@@ -1045,6 +1108,14 @@ F1 registers a new member</translation>
     <message>
         <source>已为 {0} 开工单 {1}</source>
         <translation>Ticket {1} opened for {0}</translation>
+    </message>
+    <message>
+        <source>已记录 {0} 的营销同意</source>
+        <translation>{0}&apos;s marketing consent recorded</translation>
+    </message>
+    <message>
+        <source>已撤回 {0} 的营销同意</source>
+        <translation>{0}'s marketing consent withdrawn</translation>
     </message>
     <message>
         <source>已保存会员 {0} 的支付密码</source>
@@ -2024,6 +2095,10 @@ Reason: {0}</translation>
         <translation>Tickets (Ctrl+K)</translation>
     </message>
     <message>
+        <source>营销同意 (Ctrl+M)</source>
+        <translation>Marketing (Ctrl+M)</translation>
+    </message>
+    <message>
         <source>次卡</source>
         <translation>Count cards</translation>
     </message>
@@ -2102,6 +2177,30 @@ Reason: {0}</translation>
     <message>
         <source>工单 {0} 未结 (Ctrl+K)</source>
         <translation>Tickets: {0} open (Ctrl+K)</translation>
+    </message>
+    <message>
+        <source>营销短信</source>
+        <translation>Marketing SMS</translation>
+    </message>
+    <message>
+        <source>营销微信</source>
+        <translation>Marketing WeChat</translation>
+    </message>
+    <message>
+        <source>营销邮件</source>
+        <translation>Marketing email</translation>
+    </message>
+    <message>
+        <source>已同意</source>
+        <translation>agreed</translation>
+    </message>
+    <message>
+        <source>已撤回</source>
+        <translation>withdrawn</translation>
+    </message>
+    <message>
+        <source>未同意</source>
+        <translation>not agreed</translation>
     </message>
     <message>
         <source>规则标签</source>
@@ -2673,6 +2772,10 @@ Each code works once (a new one is given then); it is shown only now, and this c
     <message>
         <source>会员已阅读并同意 *(空格勾选)</source>
         <translation>The member has read and agrees * (Space ticks)</translation>
+    </message>
+    <message>
+        <source>同意接收营销短信(选填,文本版本 {0})</source>
+        <translation>Agrees to marketing SMS (optional, wording {0})</translation>
     </message>
     <message>
         <source>带 * 的为必填项。</source>
@@ -3802,6 +3905,18 @@ Installer: {2}</translation>
     <message>
         <source>处理服务工单</source>
         <translation>Service ticket handled</translation>
+    </message>
+    <message>
+        <source>记录营销/提醒同意</source>
+        <translation>Consent recorded (marketing / alerts)</translation>
+    </message>
+    <message>
+        <source>撤回营销/提醒同意</source>
+        <translation>Consent withdrawn (marketing / alerts)</translation>
+    </message>
+    <message>
+        <source>导出同意记录</source>
+        <translation>Consent proof exported</translation>
     </message>
     <message>
         <source>作废优惠券</source>

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.consent import CURRENT_WORDING, MARKETING, SMS, WORDINGS
 from app.domain.errors import CounterError
 from app.domain.phone import normalise_phone
 from app.services.lookup import MemberView
@@ -20,6 +21,8 @@ from app.services.members import Registration, register_member
 from ui.dialogs.base import OpDialog, caption, run_modal
 from ui.session import Session
 from ui.widgets.fields import DigitsEdit, LatinEdit
+
+MARKETING_SMS = CURRENT_WORDING[(MARKETING, SMS)]
 
 
 class RegisterDialog(OpDialog):
@@ -67,9 +70,21 @@ class RegisterDialog(OpDialog):
         self.consent = QCheckBox(self.tr("会员已阅读并同意 *(空格勾选)"), self)
         self.consent.setObjectName("consent")
         self.body.addWidget(self.consent)
+        # Marketing consent is its own opt-in, off unless the member asks for it (the wording
+        # read to them shown with its version: the ledger keeps which one they agreed to).
+        wording = WORDINGS[MARKETING_SMS]
+        self.marketing = QCheckBox(
+            self.tr("同意接收营销短信(选填,文本版本 {0})").format(wording.version), self
+        )
+        self.marketing.setObjectName("marketing_consent")
+        self.marketing.setChecked(False)
+        self.marketing.setToolTip(wording.text)
+        self.body.addWidget(self.marketing)
+        self.body.addWidget(caption(wording.text, self))
         # The required fields first, as the eye reads them: phone, name, consent (Enter after
-        # the name goes to the consent, Space ticks it, Enter registers); the rest after.
-        chain = (self.phone, self.name, self.consent, self.gender, self.birthday)
+        # the name goes to the consent, Space ticks it, Enter registers); then the marketing
+        # opt-in (Tab), the rest after.
+        chain = (self.phone, self.name, self.consent, self.marketing, self.gender, self.birthday)
         for a, b in pairwise((*chain, self.card_no, self.email, self.address, self.referrer)):
             QWidget.setTabOrder(a, b)
         self.body.addWidget(caption(self.tr("带 * 的为必填项。"), self))
@@ -118,6 +133,8 @@ class RegisterDialog(OpDialog):
             referrer=opt(self.referrer),
             source="counter",
             card_no=opt(self.card_no),
+            marketing_consent=self.marketing.isChecked(),
+            marketing_channel="sms",
         )
 
     def perform(self) -> None:
