@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 REFUND_MESSAGES: dict[str, tuple[str, str]] = {
+    "refund_ledger_not_here": (
+        "这笔消费的会员储值或积分记录还没有同步到本机:请先同步(F12)再退款",
+        "The member's stored value or points entries of this sale have not reached this "
+        "counter yet: sync (F12), then refund",
+    ),
     "sale_number_short": (
         "请扫描小票上的单号,或输入单号的后 6 位以上",
         "Scan the receipt's number, or type at least its last 6 characters",

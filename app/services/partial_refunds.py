@@ -390,12 +390,16 @@ def _member_ledgers(
                            "shortfall": 0, "clawed": 0}  # fmt: skip
     principal, bonus = back.part(SV_PRINCIPAL), back.part(SV_BONUS)
     if principal or bonus:
-        spend = next(e for e in uow.sv_entries(original.id) if e.kind == "spend")
+        spend = next((e for e in uow.sv_entries(original.id) if e.kind == "spend"), None)
+        if spend is None:  # a sale at another counter whose ledger has not been pulled here
+            raise RuleError("refund_ledger_not_here")
         out["sv_entries"].append(post_stored_value(ctx, uow, member, txn, "spend_reversal",
                                                    principal, bonus, spend.entry_id))  # fmt: skip
     out["points_entries"] = _restore_points(ctx, uow, member, txn, original, back.points_used)
     if back.points_earned:
-        earn = next(e for e in uow.points_entries(original.id) if e.kind == "earn")
+        earn = next((e for e in uow.points_entries(original.id) if e.kind == "earn"), None)
+        if earn is None:
+            raise RuleError("refund_ledger_not_here")
         entries, clawed, short = claw_back(ctx, uow, member, txn, earn, back.points_earned)
         out["points_entries"] += entries
         out["clawed"], out["shortfall"] = clawed, short

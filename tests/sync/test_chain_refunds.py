@@ -252,3 +252,31 @@ def test_a_copy_that_disagrees_with_hqs_is_refused_and_changes_nothing(
     assert exc.value.code == "sale_refunds_disagree"
     assert "不一致" in render(exc.value.code, **exc.value.params)
     assert (query(b.ctx, "SELECT count(*) FROM txn"), syncstate.outbox_batch(b.ctx, 10)) == before
+
+
+def test_a_sale_whose_ledger_has_not_reached_this_counter_is_refused_cleanly(
+    hq: HQServer, make_counter: Callable[..., Counter]
+) -> None:
+    """Store B already holds A's member; A sells to them and syncs; B, not yet synced, is
+    asked to refund that sale: the member's entries of the sale are not here yet, so a clear
+    refusal (sync first), nothing written; after a sync the refund goes through."""
+    a, _a2, b, member_id = stores(hq, make_counter)
+    a.sync()
+    b.sync()
+    b.lookup(P1)  # held at B from now on: no fetch before a refund
+    s = sale.sell(a.ctx, a.cashier, CART, member=P1, tenders=[("stored_value", 3_900)])
+    a.sync()
+    before = syncstate.status(b.ctx).pending
+    with pytest.raises(CounterError) as exc:
+        partial_refunds.refund(b.ctx, b.cashier, s.txn_id, {1: 1}, "质量问题", OK)
+    assert exc.value.code == "refund_ledger_not_here", exc.value.code
+    assert "同步" in render(exc.value.code, **exc.value.params)
+    assert syncstate.status(b.ctx).pending == before
+    b.sync()
+    r = partial_refunds.refund(b.ctx, b.cashier, s.txn_id, {1: 1}, "质量问题", OK)
+    b.sync()
+    assert list_quarantine(hq.engine) == []
+    assert r.principal_fen + r.bonus_fen > 0
+    a.sync()
+    assert balances(b, member_id)[:2] == balances(a, member_id)[:2]
+    assert hq_member(hq, member_id).principal_fen == balances(a, member_id)[0]
