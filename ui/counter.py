@@ -485,7 +485,7 @@ class CounterScreen(QWidget):
     def _consent_loaded(self, loaded: tuple[str, list[consent.ConsentState]]) -> None:
         member_id, found = loaded
         if self.member is not None and self.member.member_id == member_id:
-            self.panel.show_consent(found)
+            self.panel.show_consent(found, self.session.local)
 
     def _coupons_loaded(self, member_id: str, found: list[CartCoupon]) -> None:
         if self.member is not None and self.member.member_id == member_id:

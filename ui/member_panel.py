@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -151,19 +151,23 @@ class MemberPanel(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.count_cards)
         left.addWidget(self.consent)
+        # The captions above, the four buttons in a row of their own: at 1024 px the panel
+        # has room for the buttons' whole words only when no caption shares their row.
+        left.addStretch(0)
+        grid.addLayout(left, 4, 0, 1, 3)
         cards_row = QHBoxLayout()
-        cards_row.addLayout(left, 1)
-        cards_row.addWidget(self.consent_button, 0, Qt.AlignmentFlag.AlignTop)
-        cards_row.addWidget(self.tags_button, 0, Qt.AlignmentFlag.AlignTop)
-        cards_row.addWidget(self.tickets_button, 0, Qt.AlignmentFlag.AlignTop)
-        cards_row.addWidget(self.count_cards_button, 0, Qt.AlignmentFlag.AlignTop)
-        grid.addLayout(cards_row, 4, 0, 1, 3)
+        cards_row.addStretch(1)
+        for b in (self.consent_button, self.tags_button, self.tickets_button,
+                  self.count_cards_button):  # fmt: skip
+            b.setStyleSheet("padding-left: 10px; padding-right: 10px;")  # four to a row
+            cards_row.addWidget(b, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addLayout(cards_row, 5, 0, 1, 3)
         # The member's wallet (券包): the coupons usable now, with their count.
         self.coupons = _label("", "caption", head)
         self.coupons.setObjectName("memberCoupons")
         self.coupons.setWordWrap(True)
         self.coupons.hide()
-        grid.addWidget(self.coupons, 5, 0, 1, 3)
+        grid.addWidget(self.coupons, 6, 0, 1, 3)
         layout.addWidget(head)
 
         self.tabs = QTabWidget(self)
@@ -342,9 +346,14 @@ class MemberPanel(QWidget):
         self._member_tags = list(tags)
         self._draw_tags()
 
-    def show_consent(self, states: Sequence[ConsentState]) -> None:
+    def show_consent(
+        self,
+        states: Sequence[ConsentState],
+        local: Callable[[dt.datetime], dt.datetime] | None = None,
+    ) -> None:
         """The member's marketing consent per channel (app.services.consent): SMS always,
-        the other channels once something was recorded for them."""
+        the other channels once something was recorded for them, dated in the store's own
+        time zone (``local``: the session's; the entry's time is UTC)."""
         names = {"sms": self.tr("营销短信"), "wechat": self.tr("营销微信"),
                  "email": self.tr("营销邮件")}  # fmt: skip
         words = {"granted": self.tr("已同意"), "withdrawn": self.tr("已撤回"),
@@ -353,7 +362,12 @@ class MemberPanel(QWidget):
         for s in states:
             if s.purpose != "marketing" or (s.channel != "sms" and s.entry is None):
                 continue
-            when = f" {s.entry.at[:10]}" if s.entry is not None else ""
+            when = ""
+            if s.entry is not None:
+                at = dt.datetime.fromisoformat(s.entry.at)
+                if at.tzinfo is not None:
+                    at = at.astimezone(dt.UTC).replace(tzinfo=None)
+                when = f" {(local(at) if local else at):%Y-%m-%d}"
             parts.append(f"{names[s.channel]}: {words[s.state]}{when}")
         self.consent.setText(" · ".join(parts))
         self.consent.setVisible(bool(parts))

@@ -633,7 +633,7 @@ Enter on an empty box pays</translation>
     </message>
     <message>
         <source>{0} 的营销同意</source>
-        <translation>{0}'s marketing consent</translation>
+        <translation>{0}&apos;s marketing consent</translation>
     </message>
     <message>
         <source>正在读取同意记录…</source>
@@ -1115,7 +1115,7 @@ F1 registers a new member</translation>
     </message>
     <message>
         <source>已撤回 {0} 的营销同意</source>
-        <translation>{0}'s marketing consent withdrawn</translation>
+        <translation>{0}&apos;s marketing consent withdrawn</translation>
     </message>
     <message>
         <source>已保存会员 {0} 的支付密码</source>
@@ -2096,7 +2096,7 @@ Reason: {0}</translation>
     </message>
     <message>
         <source>营销同意 (Ctrl+M)</source>
-        <translation>Marketing (Ctrl+M)</translation>
+        <translation>Consent (Ctrl+M)</translation>
     </message>
     <message>
         <source>次卡</source>
@@ -2176,7 +2176,7 @@ Reason: {0}</translation>
     </message>
     <message>
         <source>工单 {0} 未结 (Ctrl+K)</source>
-        <translation>Tickets: {0} open (Ctrl+K)</translation>
+        <translation>Tickets·{0} (Ctrl+K)</translation>
     </message>
     <message>
         <source>营销短信</source>
