@@ -12,6 +12,7 @@ grows) and passed on with the member like any event about them, withdrawals incl
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
@@ -23,6 +24,11 @@ from server import consent_tables as ct
 from server import tables as t
 
 EVENT_TYPES = frozenset({"consent.granted", "consent.withdrawn"})
+
+
+# How far ahead of HQ's time an entry's clock may be (counters' clocks drift; a day is
+# more than any honest drift and bounds what a fast clock can hold back).
+MAX_AHEAD_MS = 86_400_000
 
 
 class ConsentRefused(Exception):
@@ -41,6 +47,7 @@ def check(
     member_id: str,
     store_code: str,
     staff_no: str | None,
+    now_ms: int | None = None,
 ) -> None:
     """Refuse (ConsentRefused) an entry a counter may not record; ``member``: HQ's row (id
     and home store), found already."""
@@ -64,9 +71,14 @@ def check(
     if member.store_code != store_code and not _held(conn, store_code, member_id):
         raise ConsentRefused("consent_scope")
     try:
-        Stamp.parse(entry["hlc"])
+        stamp = Stamp.parse(entry["hlc"])
     except (ValueError, TypeError):
         raise ConsentRefused("schema", detail="entry.hlc") from None
+    # The later clock decides a member's consent: an entry dated ahead of HQ (a counter's
+    # clock run fast, or a forged one) would outlast every withdrawal made after it.
+    now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+    if stamp.wall_ms > now_ms + MAX_AHEAD_MS:
+        raise ConsentRefused("consent_clock_ahead")
     try:
         dt.datetime.fromisoformat(entry["at"])
     except (ValueError, TypeError):

@@ -36,6 +36,10 @@ CONSENT_MESSAGES: dict[str, tuple[str, str]] = {
         "同意记录的门店 {store} 不是上传的收银台所在门店",
         "The consent entry's store {store} is not the pushing counter's store",
     ),
+    "hq_consent_clock_ahead": (
+        "同意记录的时间比总部时间晚一天以上:请校正该收银台的电脑时间",
+        "The consent entry is dated more than a day after HQ's time: set that counter's clock",
+    ),
     "hq_consent_scope": (
         "该会员不在本店范围内,本店不能记录其同意",
         "The member is not one this store serves: it cannot record their consent",

@@ -35,13 +35,13 @@ from app.domain.consent import (
 )
 from app.domain.consent_messages import CHANNEL_WORDS, PURPOSE_WORDS, SOURCE_WORDS
 from app.domain.errors import RuleError, ValidationError
-from app.domain.hlc import ZERO, Stamp, receive, tick
 from app.domain.ids import uuid7
 from app.domain.messages import current_language
 from app.domain.phone import mask_phone
-from app.persistence import consent_store, syncstore
+from app.persistence import consent_store
 from app.persistence.tables import Member
 from app.persistence.uow import UnitOfWork
+from app.services import counter_clock
 from app.services.context import CounterContext
 from app.services.lookup import resolve_member
 from app.services.recording import record
@@ -74,14 +74,6 @@ class ConsentState:
             "state": self.state,
             "entry": self.entry.wire() if self.entry else None,
         }
-
-
-def _stamp(ctx: CounterContext, uow: UnitOfWork) -> str:
-    state = syncstore.state_for_update(uow)
-    last = Stamp.parse(state.hlc) if state.hlc else ZERO
-    stamp = tick(last, int(ctx.clock.now().timestamp() * 1000), syncstore.node_of(uow)).text()
-    state.hlc = stamp
-    return stamp
 
 
 def _states(entries: list[Entry], member_id: str) -> list[ConsentState]:
@@ -124,7 +116,7 @@ def write_entry(
         store_code=store.code,
         staff_no=actor.staff_no,
         source=source,
-        hlc=_stamp(ctx, uow),
+        hlc=counter_clock.next_stamp(ctx, uow),
     )
     held = current(consent_store.of_member(uow, member.id)).get((member.id, purpose, channel))
     prior = state_of(held)
@@ -240,17 +232,11 @@ def apply_entries(ctx: CounterContext, uow: UnitOfWork, entries: list[dict[str, 
     once; the counter's clock learns of theirs. Returns how many were new."""
     if not entries:
         return 0
-    state = syncstore.state_for_update(uow)
-    last = Stamp.parse(state.hlc) if state.hlc else ZERO
-    now_ms = int(ctx.clock.now().timestamp() * 1000)
-    node = syncstore.node_of(uow)
+    parsed = [entry_of_wire(data) for data in entries]
+    counter_clock.learn(ctx, uow, [e.hlc for e in parsed])
     added = 0
-    for data in entries:
-        e = entry_of_wire(data)
-        last = receive(last, Stamp.parse(e.hlc), now_ms, node)
+    for e in parsed:
         added += consent_store.add(uow, e)
-    if last != ZERO:
-        state.hlc = last.text()
     return added
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from app.domain.countcard import remaining
 from app.domain.errors import NotFoundError, RuleError, ValidationError
-from app.domain.hlc import ZERO, Stamp, newer, receive, tick
+from app.domain.hlc import newer
 from app.domain.messages import current_language
 from app.domain.phone import mask_phone
 from app.domain.tags import (
@@ -35,11 +35,12 @@ from app.domain.tags import (
     spend_window_start,
     tag_of_wire,
 )
-from app.persistence import countcard_store, syncstore, tag_store
+from app.persistence import countcard_store, tag_store
 from app.persistence.tables import Member
 from app.persistence.tag_tables import MemberTag
 from app.persistence.tag_tables import TagDef as TagRow
 from app.persistence.uow import UnitOfWork
+from app.services import counter_clock
 from app.services.context import CounterContext, load_rules
 from app.services.lookup import resolve_member
 from app.services.recording import record
@@ -184,10 +185,7 @@ def _set_one(
         raise ValidationError(
             "tag_already_on" if present else "tag_not_on", tag=row.name, name=member.name
         )
-    state = syncstore.state_for_update(uow)
-    last = Stamp.parse(state.hlc) if state.hlc else ZERO
-    stamp = tick(last, int(ctx.clock.now().timestamp() * 1000), syncstore.node_of(uow)).text()
-    state.hlc = stamp
+    stamp = counter_clock.next_stamp(ctx, uow)
     _write_member_tag(uow, member.id, code, present, stamp, actor.staff_id, ctx.now())
     record(ctx, uow, actor, action="member.tag_set", entity="member", entity_id=member.id,
            before={"tag": code, "present": not present},
@@ -246,15 +244,9 @@ def apply_member_tags(
 ) -> None:
     """Flags another counter set (an event pulled, a snapshot's or a fetch's member), each
     kept when its clock is newer; the counter's clock learns of theirs."""
-    state = syncstore.state_for_update(uow)
-    last = Stamp.parse(state.hlc) if state.hlc else ZERO
-    now_ms = int(ctx.clock.now().timestamp() * 1000)
-    node = syncstore.node_of(uow)
+    counter_clock.learn(ctx, uow, [stamp for _present, stamp in flags.values()])
     for code, (present, stamp) in flags.items():
-        last = receive(last, Stamp.parse(stamp), now_ms, node)
         _write_member_tag(uow, member_id, code, present, stamp, None, ctx.now())
-    if last != ZERO:
-        state.hlc = last.text()
 
 
 def member_tags(ctx: CounterContext, query: str) -> list[MemberTagView]:

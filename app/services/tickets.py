@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain.errors import NotFoundError, RuleError, ValidationError
-from app.domain.hlc import ZERO, Stamp, newer, receive, tick
+from app.domain.hlc import newer
 from app.domain.ids import uuid7
 from app.domain.phone import mask_phone
 from app.domain.tickets import (
@@ -49,10 +49,11 @@ from app.domain.tickets import (
     number,
     number_prefix,
 )
-from app.persistence import syncstore, ticket_store
+from app.persistence import ticket_store
 from app.persistence.tables import Member
 from app.persistence.ticket_tables import Ticket, TicketEntry
 from app.persistence.uow import UnitOfWork
+from app.services import counter_clock
 from app.services.context import CounterContext
 from app.services.lookup import resolve_member
 from app.services.recording import record
@@ -130,19 +131,12 @@ def _entry_view(e: TicketEntry) -> EntryView:
 
 
 def _stamp(ctx: CounterContext, uow: UnitOfWork) -> str:
-    state = syncstore.state_for_update(uow)
-    last = Stamp.parse(state.hlc) if state.hlc else ZERO
-    stamp = tick(last, int(ctx.clock.now().timestamp() * 1000), syncstore.node_of(uow)).text()
-    state.hlc = stamp
-    return stamp
+    return counter_clock.next_stamp(ctx, uow)
 
 
 def _learn(ctx: CounterContext, uow: UnitOfWork, stamp: str) -> None:
     """The counter's clock learns of another store's write."""
-    state = syncstore.state_for_update(uow)
-    last = Stamp.parse(state.hlc) if state.hlc else ZERO
-    now_ms = int(ctx.clock.now().timestamp() * 1000)
-    state.hlc = receive(last, Stamp.parse(stamp), now_ms, syncstore.node_of(uow)).text()
+    counter_clock.learn(ctx, uow, [stamp])
 
 
 def ticket_wire(row: Ticket) -> dict[str, Any]:

@@ -164,6 +164,13 @@ def test_hq_refuses_what_a_counter_may_not_record(hq: HQServer, make_counter) ->
     quarantined(forge(b, entry(granted=False)), "hq_schema")  # a grant that says withdrawn
     granted()
 
+    def two_days_ahead(ev: dict[str, Any]) -> None:  # it would outlast every withdrawal
+        wall, rest = ev["payload"]["entry"]["hlc"].split("-", 1)
+        ev["payload"]["entry"]["hlc"] = f"{int(wall) + 2 * 86_400_000:013d}-{rest}"
+
+    quarantined(forge(b, two_days_ahead), "hq_consent_clock_ahead")
+    granted()
+
     def someone_else(member_id: str):
         def change(ev: dict[str, Any]) -> None:
             ev["payload"]["member_id"] = member_id
