@@ -456,6 +456,8 @@ class CounterScreen(QWidget):
             read=True,
         ).success(self._consent_loaded).run()
         self.panel.show_coupons([])
+        if not actor.can(Permission.CHECKOUT):
+            return  # the wallet is what the till may take: an office role sells nothing
         Op(
             self.session.tasks,
             lambda: cart_wallet(ctx, actor, member_id),

@@ -30,6 +30,7 @@ def test_a_service_staff_sees_the_member_but_no_money_key(
     _on_counter(qtbot, window, "k01", "4692", "13800138401")
     counter = window.counter
     assert counter.who.text() == "客服:客服小周(k01)"
+    assert "无权" not in counter.message.text()  # finding a member is the 客服's work
     buttons = counter.action_buttons
     assert [n for n in MONEY_KEYS if buttons[n].isEnabled()] == []
     assert not buttons["manager"].isEnabled()
