@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.cart import ROUNDING_UNITS, OrderDiscount, PriceChange, PricedCart
-from app.domain.errors import CounterError
+from app.domain.errors import CounterError, NotFoundError
 from app.domain.held import CartDraft, DraftLine
 from app.domain.money import format_cny
 from app.domain.price_limits import OverLimit
@@ -292,11 +292,17 @@ class CartDialog(QDialog):
             item = cart_quote.cart_item(ctx, actor, text)
             if item is not None:
                 return "item", item
+            unknown_coupon: NotFoundError | None = None
             if looks_like_coupon(text):  # a coupon's code (its QR holds the same)
-                return "coupon", cart_coupon(ctx, actor, member_id, text)
+                try:
+                    return "coupon", cart_coupon(ctx, actor, member_id, text)
+                except NotFoundError as exc:  # a card number can pass a code's check, too
+                    unknown_coupon = exc
             members: list[MemberView] = []
             with contextlib.suppress(CounterError):  # not a member's card, phone or name
                 members = find_members(ctx, actor, text)
+            if unknown_coupon is not None and not members:
+                raise unknown_coupon
             page = search_items(ctx, actor, text, limit=30)
             if members and not page.items:
                 return ("member", members[0]) if len(members) == 1 else ("members", members)
