@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.security import Role
 from ui import i18n
 from ui.errors import describe
 from ui.hardware import Devices, SyncLink
@@ -280,8 +281,6 @@ class MainWindow(QMainWindow):
 
     # -- settings and language -------------------------------------------------------
     def open_settings(self) -> None:
-        from app.services.security import Role
-
         actor = self.session.actor
         if actor is None or actor.role not in (Role.MANAGER, Role.ADMIN):
             self.counter.say(self.tr("只有店长或管理员可以修改设置"), error=True)
@@ -307,8 +306,15 @@ class MainWindow(QMainWindow):
         store, actor = self.session.store, self.session.actor
         if store is not None:
             self.status_labels["store"].setText(f"{store.name}({store.code})")
+        office = {
+            Role.MARKETING: self.tr("运营 {0}"),
+            Role.SERVICE: self.tr("客服 {0}"),
+            Role.FINANCE: self.tr("财务 {0}"),
+        }
         self.status_labels["cashier"].setText(
-            self.tr("收银员 {0}").format(actor.name) if actor else self.tr("未登录")
+            office.get(actor.role, self.tr("收银员 {0}")).format(actor.name)
+            if actor
+            else self.tr("未登录")
         )
         self._show_date()
         session = self.session

@@ -1854,6 +1854,18 @@ Reason: {0}</translation>
         <translation>Settings saved</translation>
     </message>
     <message>
+        <source>运营 {0}</source>
+        <translation>Marketing {0}</translation>
+    </message>
+    <message>
+        <source>客服 {0}</source>
+        <translation>Service {0}</translation>
+    </message>
+    <message>
+        <source>财务 {0}</source>
+        <translation>Finance {0}</translation>
+    </message>
+    <message>
         <source>收银员 {0}</source>
         <translation>Cashier {0}</translation>
     </message>

@@ -30,6 +30,7 @@ def test_a_service_staff_sees_the_member_but_no_money_key(
     _on_counter(qtbot, window, "k01", "4692", "13800138401")
     counter = window.counter
     assert counter.who.text() == "客服:客服小周(k01)"
+    assert window.status_labels["cashier"].text() == "客服 客服小周"  # the status bar too
     assert "无权" not in counter.message.text()  # finding a member is the 客服's work
     buttons = counter.action_buttons
     assert [n for n in MONEY_KEYS if buttons[n].isEnabled()] == []
@@ -67,4 +68,5 @@ def test_finance_has_the_reports_and_the_cashier_keeps_every_key(
     window.lock()
     _on_counter(qtbot, window, "c01", "1470", "13800138402")
     assert window.counter.who.text() == "收银员:李收银(c01)"
+    assert window.status_labels["cashier"].text() == "收银员 李收银"
     assert all(buttons[n].isEnabled() for n in (*MONEY_KEYS, "manager"))
