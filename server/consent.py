@@ -19,16 +19,11 @@ from sqlalchemy import Connection, insert, select
 
 from app.domain.consent import WORDINGS, check_channel, check_purpose, check_source
 from app.domain.errors import CounterError
-from app.domain.hlc import Stamp
+from app.domain.hlc import Stamp, ahead_of_hq
 from server import consent_tables as ct
 from server import tables as t
 
 EVENT_TYPES = frozenset({"consent.granted", "consent.withdrawn"})
-
-
-# How far ahead of HQ's time an entry's clock may be (counters' clocks drift; a day is
-# more than any honest drift and bounds what a fast clock can hold back).
-MAX_AHEAD_MS = 86_400_000
 
 
 class ConsentRefused(Exception):
@@ -71,13 +66,12 @@ def check(
     if member.store_code != store_code and not _held(conn, store_code, member_id):
         raise ConsentRefused("consent_scope")
     try:
-        stamp = Stamp.parse(entry["hlc"])
+        Stamp.parse(entry["hlc"])
     except (ValueError, TypeError):
         raise ConsentRefused("schema", detail="entry.hlc") from None
     # The later clock decides a member's consent: an entry dated ahead of HQ (a counter's
     # clock run fast, or a forged one) would outlast every withdrawal made after it.
-    now_ms = int(time.time() * 1000) if now_ms is None else now_ms
-    if stamp.wall_ms > now_ms + MAX_AHEAD_MS:
+    if ahead_of_hq(entry["hlc"], int(time.time() * 1000) if now_ms is None else now_ms):
         raise ConsentRefused("consent_clock_ahead")
     try:
         dt.datetime.fromisoformat(entry["at"])

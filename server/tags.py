@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
 from app.domain.errors import CounterError
-from app.domain.hlc import Stamp, newer
+from app.domain.hlc import Stamp, ahead_of_hq, newer
 from app.domain.tags import MANUAL, tag_of_wire
 from server import tag_tables as tt
 
@@ -63,6 +64,8 @@ def check_set(conn: Connection, code: str, hlc: str, *, manager: bool) -> None:
         Stamp.parse(hlc)
     except (ValueError, TypeError):
         raise TagRefused("schema", detail="hlc") from None
+    if ahead_of_hq(hlc, int(time.time() * 1000)):  # it would outlast every later change
+        raise TagRefused("tag_clock_ahead", tag=code)
 
 
 def apply(

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,7 +34,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from app.domain import tickets as d
 from app.domain.errors import CounterError
-from app.domain.hlc import Stamp, newer
+from app.domain.hlc import Stamp, ahead_of_hq, newer
 from app.services.security import ROLE_PERMISSIONS, Permission, Role
 from server import schemas as s
 from server import streams
@@ -67,6 +68,8 @@ def _stamp(text: str) -> None:
         Stamp.parse(text)
     except (ValueError, TypeError):
         raise TicketRefused("schema", detail="hlc") from None
+    if ahead_of_hq(text, int(time.time() * 1000)):  # it would outlast every later change
+        raise TicketRefused("ticket_clock_ahead")
 
 
 def _time(text: str) -> dt.datetime:

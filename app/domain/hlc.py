@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MAX_DRIFT_MS = 5 * 60 * 1000  # a clock more than 5 minutes off is refused
+# How far ahead of HQ's time a last-writer-wins stamp (a tag flag, a ticket's field, a consent
+# entry) may be: counters' clocks drift, and a day is more than any honest drift. A stamp
+# further ahead would outlast every later write, so HQ refuses it.
+MAX_AHEAD_AT_HQ_MS = 86_400_000
 
 
 @dataclass(frozen=True, order=True)
@@ -54,6 +58,11 @@ def receive(last: Stamp, remote: Stamp, now_ms: int, node: str) -> Stamp:
 
 def too_far_off(stamp: Stamp, now_ms: int) -> bool:
     return abs(stamp.wall_ms - now_ms) > MAX_DRIFT_MS
+
+
+def ahead_of_hq(text: str, now_ms: int) -> bool:
+    """Whether the stamp ``text`` (well formed) is dated beyond :data:`MAX_AHEAD_AT_HQ_MS`."""
+    return Stamp.parse(text).wall_ms > now_ms + MAX_AHEAD_AT_HQ_MS
 
 
 def newer(candidate: str | None, current: str | None) -> bool:

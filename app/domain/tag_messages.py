@@ -55,6 +55,10 @@ TAG_MESSAGES: dict[str, tuple[str, str]] = {
         "标签 {tag} 属于门店 {owner},本店不能修改",
         "The tag {tag} belongs to store {owner}: this store cannot change it",
     ),
+    "hq_tag_clock_ahead": (
+        "标签 {tag} 的设置时间比总部时间晚一天以上:请校正该收银台的电脑时间",
+        "The tag {tag} is set at a time more than a day after HQ's: set that counter's clock",
+    ),
 }
 
 # What each rule is called, and its parameter's words ({n}: yuan or days).

@@ -66,6 +66,10 @@ TICKET_MESSAGES: dict[str, tuple[str, str]] = {
         "The member {member_id} is not in this store's scope (neither its own nor held here)",
     ),
     "hq_ticket_unknown": ("总部没有工单 {ticket}", "HQ has no ticket {ticket}"),
+    "hq_ticket_clock_ahead": (
+        "工单记录的时间比总部时间晚一天以上:请校正该收银台的电脑时间",
+        "The ticket entry is dated more than a day after HQ's time: set that counter's clock",
+    ),
     "hq_ticket_exists": ("总部已有工单 {ticket}", "HQ already has the ticket {ticket}"),
     "hq_ticket_number_taken": (
         "工单号 {number} 已被使用",

@@ -132,6 +132,13 @@ def test_hq_refuses_what_a_counter_may_not_do_with_tags(hq: HQServer, make_count
     quarantined(forge(b, set_("OWN", hlc="not-a-clock")), "hq_schema")
     tagged()
 
+    def two_days_ahead(ev: dict[str, Any]) -> None:  # it would outlast every later change
+        wall, rest = ev["payload"]["hlc"].split("-", 1)
+        ev["payload"]["hlc"] = f"{int(wall) + 2 * 86_400_000:013d}-{rest}"
+
+    quarantined(forge(b, two_days_ahead), "hq_tag_clock_ahead")
+    tagged()
+
     def another_member(ev: dict[str, Any]) -> None:
         ev["payload"]["member_id"] = uuid7()
 

@@ -234,6 +234,15 @@ def test_hq_refuses_what_a_counter_may_not_do_with_tickets(hq: HQServer, make_co
         ev["payload"]["entry"]["changes"] = {"assignee": [None, "c01"]}
 
     quarantined(forge(b, cashier_assigns), "hq_staff_role")
+    t = opened(member())
+    b.sync()
+    tickets.update_ticket(b.ctx, b.cashier, t.number, note="再补充")
+
+    def two_days_ahead(ev: dict[str, Any]) -> None:  # it would outlast every later change
+        wall, rest = ev["payload"]["entry"]["hlc"].split("-", 1)
+        ev["payload"]["entry"]["hlc"] = f"{int(wall) + 2 * 86_400_000:013d}-{rest}"
+
+    quarantined(forge(b, two_days_ahead), "hq_ticket_clock_ahead")
     honest = opened(member())  # B's later events go on
     tickets.update_ticket(b.ctx, b_boss, honest.number, status="resolved", resolution="已道歉")
     assert b.sync() is not None
