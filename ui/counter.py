@@ -25,7 +25,15 @@ from app.domain.money import format_cny
 from app.domain.phone import looks_like_phone
 from app.domain.window import window_start
 from app.ports import CustomerDisplay
-from app.services import consent, countcards, partial_refunds, tags, tickets, walk_in_refunds
+from app.services import (
+    consent,
+    countcards,
+    member_value,
+    partial_refunds,
+    tags,
+    tickets,
+    walk_in_refunds,
+)
 from app.services.cart_quote import has_catalogue
 from app.services.coupon_cart import CartCoupon, cart_wallet
 from app.services.history import (
@@ -455,6 +463,12 @@ class CounterScreen(QWidget):
             owner=self,
             read=True,
         ).success(self._consent_loaded).run()
+        Op(
+            self.session.tasks,
+            lambda: member_value.value_of(ctx, actor, member_id),
+            owner=self,
+            read=True,
+        ).success(self._value_loaded).run()
         self.panel.show_coupons([])
         if not actor.can(Permission.CHECKOUT):
             return  # the wallet is what the till may take: an office role sells nothing
@@ -488,6 +502,10 @@ class CounterScreen(QWidget):
         member_id, found = loaded
         if self.member is not None and self.member.member_id == member_id:
             self.panel.show_consent(found, self.session.local)
+
+    def _value_loaded(self, found: member_value.MemberValueView) -> None:
+        if self.member is not None and self.member.member_id == found.member_id:
+            self.panel.show_value(found)
 
     def _coupons_loaded(self, member_id: str, found: list[CartCoupon]) -> None:
         if self.member is not None and self.member.member_id == member_id:

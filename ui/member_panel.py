@@ -27,6 +27,7 @@ from app.services.countcards import CardView
 from app.services.coupon_cart import CartCoupon
 from app.services.history import Cursor, HistoryPage, MemberHistory, Tab
 from app.services.lookup import MemberView
+from app.services.member_value import MemberValueView
 from app.services.tags import MemberTagView
 from ui.models import (
     CheckoutsModel,
@@ -148,9 +149,17 @@ class MemberPanel(QWidget):
         self.consent_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.consent_button.clicked.connect(self.consent_wanted)
         self.consent_button.hide()
+        # The member's lifecycle stage and RFM scores (app.services.member_value).
+        self.value = _label("", "caption", head)
+        self.value.setObjectName("memberValue")
+        self.value.hide()
         left = QVBoxLayout()
         left.addWidget(self.count_cards)
-        left.addWidget(self.consent)
+        stage_and_consent = QHBoxLayout()
+        stage_and_consent.addWidget(self.value)
+        stage_and_consent.addWidget(self.consent)
+        stage_and_consent.addStretch(1)
+        left.addLayout(stage_and_consent)
         # The captions above, the four buttons in a row of their own: at 1024 px the panel
         # has room for the buttons' whole words only when no caption shares their row.
         left.addStretch(0)
@@ -221,6 +230,7 @@ class MemberPanel(QWidget):
     def show_member(self, view: MemberView, today: dt.date) -> None:
         if self.view is None or self.view.member_id != view.member_id:
             self._member_tags = []  # another member: theirs come with their history
+            self.value.hide()  # and their stage
         self.view = view
         if self._full_phone is not None and self._full_phone[0] != view.member_id:
             self._full_phone = None  # another member: their number is not shown
@@ -372,6 +382,31 @@ class MemberPanel(QWidget):
         self.consent.setText(" · ".join(parts))
         self.consent.setVisible(bool(parts))
 
+    def show_value(self, view: MemberValueView) -> None:
+        """The member's stage now, since when, and their RFM scores against the month's edges
+        (5 best), the figures behind them in the tooltip."""
+        names = {"new": self.tr("新客"), "growing": self.tr("成长"), "mature": self.tr("成熟"),
+                 "dormant": self.tr("沉睡"), "lost": self.tr("流失")}  # fmt: skip
+        text = names[view.stage]
+        if view.since is not None:
+            text += self.tr("(自 {0})").format(f"{view.since:%Y-%m-%d}")
+        score = view.rfm
+        if score is not None:
+            text += f" · RFM {score.text()}"
+            never = score.recency_days is None
+            self.value.setToolTip(
+                self.tr("最近到店 {0} · 12个月到店 {1} 次 · 12个月消费 {2}(按 {3} 分界)").format(
+                    self.tr("无") if never else self.tr("{0} 天前").format(score.recency_days),
+                    score.frequency,
+                    format_cny(score.monetary_fen),
+                    view.month,
+                )
+            )
+        else:
+            self.value.setToolTip(self.tr("本月 RFM 分界尚未计算(日结时计算)"))
+        self.value.setText(text)
+        self.value.show()
+
     def _draw_tags(self) -> None:
         while self.tags.count():
             item = self.tags.takeAt(0)
@@ -441,6 +476,8 @@ class MemberPanel(QWidget):
         self.consent_button.hide()
         self.consent.clear()
         self.consent.hide()
+        self.value.clear()
+        self.value.hide()
         self.show_coupons([])
         self.older.hide()
         for model in self.models.values():

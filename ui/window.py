@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.security import Role
 from ui import i18n
 from ui.errors import describe
 from ui.hardware import Devices, SyncLink
@@ -281,6 +280,8 @@ class MainWindow(QMainWindow):
 
     # -- settings and language -------------------------------------------------------
     def open_settings(self) -> None:
+        from app.services.security import Role  # not before sign-in: the screen starts first
+
         actor = self.session.actor
         if actor is None or actor.role not in (Role.MANAGER, Role.ADMIN):
             self.counter.say(self.tr("只有店长或管理员可以修改设置"), error=True)
@@ -306,6 +307,8 @@ class MainWindow(QMainWindow):
         store, actor = self.session.store, self.session.actor
         if store is not None:
             self.status_labels["store"].setText(f"{store.name}({store.code})")
+        from app.services.security import Role  # not before sign-in: the screen starts first
+
         office = {
             Role.MARKETING: self.tr("运营 {0}"),
             Role.SERVICE: self.tr("客服 {0}"),

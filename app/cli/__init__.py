@@ -116,6 +116,7 @@ def main(
         countcards,
         coupons,
         held,
+        lifecycle,
         manager,
         refund,
         render,
@@ -130,7 +131,8 @@ def main(
                                     **sale.HANDLERS, **countcards.HANDLERS,
                                     **refund.HANDLERS, **coupons.HANDLERS,
                                     **tags.HANDLERS, **tickets.HANDLERS,
-                                    **consent_cli.HANDLERS}  # fmt: skip
+                                    **consent_cli.HANDLERS,
+                                    **lifecycle.HANDLERS}  # fmt: skip
     no_actor, no_store = set(NO_ACTOR), set(NO_STORE)
     renderers = {
         **render.TEXT_RENDERERS,
@@ -144,6 +146,7 @@ def main(
         **tags.TEXT_RENDERERS,
         **tickets.TEXT_RENDERERS,
         **consent_cli.TEXT_RENDERERS,
+        **lifecycle.TEXT_RENDERERS,
     }
     for ext in extensions:
         handlers.update(ext.handlers)

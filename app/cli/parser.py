@@ -218,8 +218,10 @@ def build_parser() -> Parser:
 
     add_ticket_parsers(sub, Parser)
     from app.cli.consent_parser import add_parsers as add_consent_parsers
+    from app.cli.lifecycle_parser import add_parsers as add_lifecycle_parsers
 
     add_consent_parsers(sub, Parser)
+    add_lifecycle_parsers(sub, Parser)
 
     p = sub.add_parser("backup", help="consistent, checked copy of the database")
     p.add_argument("path", nargs="?", help="a new file (default: the backup folder)")

@@ -17,6 +17,7 @@ from app.domain.chain_sale_messages import CHAIN_SALE_MESSAGES
 from app.domain.consent_messages import CONSENT_MESSAGES
 from app.domain.coupon_messages import COUPON_MESSAGES
 from app.domain.held_messages import HELD_MESSAGES
+from app.domain.lifecycle_messages import LIFECYCLE_MESSAGES
 from app.domain.refund_messages import REFUND_MESSAGES
 from app.domain.sale_messages import SALE_MESSAGES
 from app.domain.tag_messages import TAG_MESSAGES
@@ -974,6 +975,7 @@ MESSAGES.update(CATALOGUE_MESSAGES)
 MESSAGES.update(HELD_MESSAGES)
 MESSAGES.update(COUPON_MESSAGES)
 MESSAGES.update(TAG_MESSAGES)  # member tags (app.services.tags)
+MESSAGES.update(LIFECYCLE_MESSAGES)  # lifecycle thresholds (app.domain.lifecycle)
 MESSAGES.update(TICKET_MESSAGES)  # service tickets (app.services.tickets)
 MESSAGES.update(CONSENT_MESSAGES)  # the consent ledger (app.services.consent)
 MESSAGES.update(SALE_MESSAGES)  # cart and walk-in sales (app.services.sale)

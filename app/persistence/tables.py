@@ -487,3 +487,4 @@ from app.persistence import refund_tables as _refund_tables  # noqa: E402, F401 
 from app.persistence import sale_tables as _sale_tables  # noqa: E402, F401  (migration 0017)
 from app.persistence import tag_tables as _tag_tables  # noqa: E402, F401  (migration 0025)
 from app.persistence import ticket_tables as _ticket_tables  # noqa: E402, F401  (migration 0026)
+from app.persistence import value_tables as _value_tables  # noqa: E402, F401  (migration 0029)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,13 +30,15 @@ from app.domain.errors import NotFoundError, RuleError
 from app.persistence import countcard_store, reporting
 from app.persistence.tables import DayClose
 from app.persistence.uow import UnitOfWork
-from app.services import held
+from app.services import held, member_value
 from app.services.backups import auto_backup
 from app.services.context import CounterContext
 from app.services.figures import figures
 from app.services.recording import record
 from app.services.security import Actor, Permission, require
 from app.services.shifts import shift_figures, shift_view, utc_iso
+
+log = logging.getLogger(__name__)
 
 
 def liability_at(uow: UnitOfWork, day: dt.date) -> tuple[int, int, int]:
@@ -211,7 +214,17 @@ def close_day(ctx: CounterContext, actor: Actor, day: dt.date | None = None) -> 
         uow.commit()
     # The day's automatic backup (on by default): its outcome, not its failure, is reported.
     report["backup"] = auto_backup(ctx, day)
+    _recompute_stages(ctx)
     return report
+
+
+def _recompute_stages(ctx: CounterContext) -> None:
+    """The members' stages judged again after the close; the day is closed whatever becomes of
+    it (derived figures: the next close, or ``lifecycle recompute``, judges them again)."""
+    try:
+        member_value.recompute(ctx)
+    except Exception:  # the close stands; the failure is logged
+        log.exception("lifecycle recompute after the day close failed")
 
 
 def z_report(ctx: CounterContext, actor: Actor, day: dt.date) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from dataclasses import replace
 from typing import Any
 
 from app.domain.errors import RuleError, ValidationError
+from app.domain.lifecycle import thresholds_of
 from app.domain.rules import Rules, Tier, TopUpBonus
 from app.domain.text import check_text
 from app.persistence import reporting, syncstore
@@ -104,9 +105,13 @@ def update_rules(
     *,
     tiers: Sequence[Tier | Mapping[str, Any]] | None = None,
     topup_bonuses: Sequence[TopUpBonus | Mapping[str, Any]] | None = None,
+    lifecycle: Mapping[str, Any] | None = None,
     **values: int,
 ) -> Rules:
-    """Change some of the store's rules; what is not given stays. Returns the new rules."""
+    """Change some of the store's rules; what is not given stays. Returns the new rules.
+
+    ``lifecycle``: the members' stage thresholds (app.domain.lifecycle.Thresholds), kept in
+    the rules' ``extra``."""
     require(actor, Permission.RULES_EDIT)
     unknown = set(values) - set(EDITABLE)
     if unknown:
@@ -122,6 +127,9 @@ def update_rules(
             changes["topup_bonuses"] = tuple(
                 sorted((_bonus(b) for b in topup_bonuses), key=lambda b: b.min_fen)
             )
+        if lifecycle is not None:
+            th = thresholds_of(dict(lifecycle))
+            changes["extra"] = {**old.extra, "lifecycle": th.wire()}
         for key, value in values.items():
             if not isinstance(value, int) or isinstance(value, bool):
                 raise ValidationError("rules_invalid", detail=key)

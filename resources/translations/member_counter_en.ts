@@ -2215,6 +2215,42 @@ Reason: {0}</translation>
         <translation>not agreed</translation>
     </message>
     <message>
+        <source>新客</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <source>成长</source>
+        <translation>Growing</translation>
+    </message>
+    <message>
+        <source>成熟</source>
+        <translation>Mature</translation>
+    </message>
+    <message>
+        <source>沉睡</source>
+        <translation>Dormant</translation>
+    </message>
+    <message>
+        <source>流失</source>
+        <translation>Lost</translation>
+    </message>
+    <message>
+        <source>(自 {0})</source>
+        <translation> (since {0})</translation>
+    </message>
+    <message>
+        <source>最近到店 {0} · 12个月到店 {1} 次 · 12个月消费 {2}(按 {3} 分界)</source>
+        <translation>Last visit {0} · {1} visits in 12 months · {2} spent in 12 months (edges of {3})</translation>
+    </message>
+    <message>
+        <source>{0} 天前</source>
+        <translation>{0} days ago</translation>
+    </message>
+    <message>
+        <source>本月 RFM 分界尚未计算(日结时计算)</source>
+        <translation>This month&apos;s RFM edges are not computed yet (the day close computes them)</translation>
+    </message>
+    <message>
         <source>规则标签</source>
         <translation>Rule tag</translation>
     </message>
@@ -3931,6 +3967,10 @@ Installer: {2}</translation>
         <translation>Consent proof exported</translation>
     </message>
     <message>
+        <source>重新计算会员生命周期与 RFM</source>
+        <translation>Recompute members' lifecycle and RFM</translation>
+    </message>
+    <message>
         <source>作废优惠券</source>
         <translation>Coupon voided</translation>
     </message>
@@ -4121,6 +4161,10 @@ Installer: {2}</translation>
     <message>
         <source>优惠券</source>
         <translation>Coupon</translation>
+    </message>
+    <message>
+        <source>会员生命周期</source>
+        <translation>Member lifecycle</translation>
     </message>
     <message>
         <source>备份与恢复(全部)</source>

@@ -57,6 +57,7 @@ ACTIONS: dict[str, str] = {
     "consent.grant": QT_TRANSLATE_NOOP("audit", "记录营销/提醒同意"),
     "consent.withdraw": QT_TRANSLATE_NOOP("audit", "撤回营销/提醒同意"),
     "consent.export": QT_TRANSLATE_NOOP("audit", "导出同意记录"),
+    "lifecycle.recompute": QT_TRANSLATE_NOOP("audit", "重新计算会员生命周期与 RFM"),
     "coupon.void": QT_TRANSLATE_NOOP("audit", "作废优惠券"),
     "countcard.expire": QT_TRANSLATE_NOOP("audit", "次卡过期"),
     "category.add": QT_TRANSLATE_NOOP("audit", "新增商品分类"),
@@ -107,6 +108,7 @@ ENTITIES: dict[str, str] = {
     "tag": QT_TRANSLATE_NOOP("audit", "会员标签"),
     "ticket": QT_TRANSLATE_NOOP("audit", "服务工单"),
     "coupon": QT_TRANSLATE_NOOP("audit", "优惠券"),
+    "lifecycle": QT_TRANSLATE_NOOP("audit", "会员生命周期"),
 }
 
 
