@@ -156,6 +156,7 @@ class MemberPanel(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.count_cards)
         stage_and_consent = QHBoxLayout()
+        stage_and_consent.setSpacing(16)
         stage_and_consent.addWidget(self.value)
         stage_and_consent.addWidget(self.consent)
         stage_and_consent.addStretch(1)
@@ -387,7 +388,7 @@ class MemberPanel(QWidget):
         (5 best), the figures behind them in the tooltip."""
         names = {"new": self.tr("新客"), "growing": self.tr("成长"), "mature": self.tr("成熟"),
                  "dormant": self.tr("沉睡"), "lost": self.tr("流失")}  # fmt: skip
-        text = names[view.stage]
+        text = self.tr("阶段: {0}").format(names[view.stage])
         if view.since is not None:
             text += self.tr("(自 {0})").format(f"{view.since:%Y-%m-%d}")
         score = view.rfm

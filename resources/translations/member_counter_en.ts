@@ -2235,6 +2235,10 @@ Reason: {0}</translation>
         <translation>Lost</translation>
     </message>
     <message>
+        <source>阶段: {0}</source>
+        <translation>Stage: {0}</translation>
+    </message>
+    <message>
         <source>(自 {0})</source>
         <translation> (since {0})</translation>
     </message>
@@ -3968,7 +3972,7 @@ Installer: {2}</translation>
     </message>
     <message>
         <source>重新计算会员生命周期与 RFM</source>
-        <translation>Recompute members' lifecycle and RFM</translation>
+        <translation>Recompute members&apos; lifecycle and RFM</translation>
     </message>
     <message>
         <source>作废优惠券</source>

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from tests.desktop.conftest import CASHIER, App
+from tests.desktop.conftest import CASHIER, App, cli
 
 PHONE = "13800138000"  # 张三 of the demo store
 
@@ -55,4 +55,13 @@ def test_a_cashier_opens_a_ticket_and_records_consent(app: App) -> None:
     today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
     assert app.control(f"营销短信: 已同意 {today:%Y-%m-%d}", kind="label")
     app.shot("member-panel-after")
+    # The members judged (as the day close does): the panel shows 张三's stage and scores.
+    cli(app.data_dir, "lifecycle", "recompute")
+    s.key("Escape")
+    app.settle(0.6)
+    s.type(PHONE, enter=True)
+    app.settle(1.2)
+    label = app.control("阶段: ", kind="label")
+    assert "· RFM " in label["text"] and f"(自 {today:%Y-%m-%d})" in label["text"], label
+    app.shot("member-panel-stage")
     app.alive()

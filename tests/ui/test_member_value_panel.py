@@ -16,7 +16,7 @@ def test_the_panel_shows_the_stage_and_the_rfm_scores(qtbot, window, ctx, cashie
     panel = window.counter.panel
     window.counter.open_member("13800138600")
     qtbot.waitUntil(lambda: panel.value.isVisible(), timeout=5000)
-    assert panel.value.text() == "新客"  # no recompute yet: no date, no edges
+    assert panel.value.text() == "阶段: 新客"  # no recompute yet: no date, no edges
     assert "尚未计算" in panel.value.toolTip()
     done = member_value.recompute(ctx, manager)
     window.counter.clear()
@@ -24,7 +24,7 @@ def test_the_panel_shows_the_stage_and_the_rfm_scores(qtbot, window, ctx, cashie
     assert not panel.value.isVisible()
     window.counter.open_member("13800138600")
     qtbot.waitUntil(lambda: "RFM" in panel.value.text(), timeout=5000)
-    assert panel.value.text() == f"新客(自 {done.today:%Y-%m-%d}) · RFM 5-1-1"
+    assert panel.value.text() == f"阶段: 新客(自 {done.today:%Y-%m-%d}) · RFM 5-1-1"
     assert "¥88.00" in panel.value.toolTip() and "0 天前" in panel.value.toolTip()
     idle(qtbot, window)
     save_screenshot(window, "80-member-value")
